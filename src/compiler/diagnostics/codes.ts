@@ -1,0 +1,57 @@
+/**
+ * Every diagnostic code the compiler can give, kept as data. Codes are stable: a code's meaning
+ * never changes once released. TMAD1xxx extract (Markdown and front matter), TMAD2xxx syntax,
+ * TMAD3xxx names and structure, TMAD4xxx types. docs/diagnostics.md documents each one.
+ */
+import type { Severity } from "./diagnostic.js";
+
+export interface CodeInfo {
+  readonly severity: Severity;
+  readonly title: string;
+}
+
+export const DIAGNOSTIC_CODES = {
+  // Extract
+  TMAD1001: { severity: "error", title: "missing or unreadable front matter" },
+  TMAD1002: { severity: "error", title: "invalid front matter field" },
+  TMAD1003: { severity: "error", title: "rule outside any clause" },
+  TMAD1004: { severity: "error", title: "duplicate clause number" },
+  TMAD1005: { severity: "error", title: "no rule documents" },
+  // Syntax
+  TMAD2001: { severity: "error", title: "unexpected character" },
+  TMAD2002: { severity: "error", title: "unterminated text literal" },
+  TMAD2003: { severity: "error", title: "syntax error" },
+  TMAD2004: { severity: "error", title: "invalid literal" },
+  // Names and structure
+  TMAD3001: { severity: "error", title: "unknown name" },
+  TMAD3002: { severity: "error", title: "unknown field" },
+  TMAD3003: { severity: "error", title: "unknown enum member" },
+  TMAD3004: { severity: "error", title: "unknown type" },
+  TMAD3005: { severity: "error", title: "duplicate declaration" },
+  TMAD3006: { severity: "error", title: "unknown clause" },
+  TMAD3007: { severity: "error", title: "unknown rule in precedence" },
+  TMAD3008: { severity: "error", title: "duplicate field or member" },
+  TMAD3009: { severity: "error", title: "missing input or decision declaration" },
+  TMAD3010: { severity: "error", title: "cycle between definitions" },
+  TMAD3011: { severity: "error", title: "cycle in precedence" },
+  TMAD3012: { severity: "error", title: "record contains itself" },
+  TMAD3013: { severity: "warning", title: "unused declaration" },
+  TMAD3014: { severity: "error", title: "name already bound" },
+  TMAD3015: { severity: "error", title: "misplaced declaration" },
+  // Types
+  TMAD4001: { severity: "error", title: "type mismatch" },
+  TMAD4002: { severity: "error", title: "optional value used without a presence check" },
+  TMAD4003: { severity: "error", title: "wrong number of arguments" },
+  TMAD4004: { severity: "error", title: "decision field not set" },
+  TMAD4005: { severity: "error", title: "decision field set twice" },
+  TMAD4006: { severity: "error", title: "parameter value is not constant" },
+  TMAD4007: { severity: "error", title: "quantifier without a condition" },
+  TMAD4008: { severity: "error", title: "invalid identifier pattern or check digit" },
+  TMAD4009: { severity: "error", title: "ambiguous enum member" },
+  TMAD4010: { severity: "error", title: "not a list" },
+  TMAD4011: { severity: "error", title: "operator not defined for these types" },
+  TMAD4012: { severity: "error", title: "not a record" },
+  TMAD4013: { severity: "warning", title: "presence check on a value that is never absent" },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

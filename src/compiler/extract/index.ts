@@ -1,0 +1,278 @@
+/**
+ * Stage 1, extract: Markdown rule documents → ExtractedVersion.
+ *
+ * Takes the text of every `*.md` file of one version directory and gives the version's metadata
+ * (YAML front matter), its clauses (a heading that starts with a clause number, and the prose under
+ * it up to the next heading) and its fenced `tmad` / `tmad-example` blocks, each tied to the clause
+ * it sits under and mapped line by line back to the Markdown file. Parsing uses unified +
+ * remark-parse + remark-frontmatter. Problems become diagnostics; nothing here throws on bad input.
+ */
+import { createHash } from "node:crypto";
+import type { Code, Heading, Root, RootContent, Yaml } from "mdast";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+import { parse as parseYaml } from "yaml";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { fileSpan, type Span } from "../source/span.js";
+
+export interface SourceFile {
+  /** Path as it should appear in diagnostics and generated JSDoc (relative, `/`-separated). */
+  readonly path: string;
+  readonly text: string;
+}
+
+export type VersionStatus = "draft" | "designated";
+
+export interface VersionMeta {
+  readonly document: string;
+  /** Version number as the document states it, e.g. `20.v2`. */
+  readonly version: string;
+  readonly title?: string;
+  readonly status: VersionStatus;
+  /** ISO date the version was published (consultation issued, conclusion published…). */
+  readonly published: string;
+  /** ISO date from which the version is in force; absent for a draft never designated. */
+  readonly effectiveFrom?: string;
+  /** Version number this one amends. */
+  readonly amends?: string;
+  /** The document the clauses are drawn from. */
+  readonly source: string;
+  /** The statement that the clause texts are our paraphrase, not the official wording. */
+  readonly paraphrase: string;
+}
+
+export interface Clause {
+  /** e.g. `4.26A`. */
+  readonly number: string;
+  readonly title: string;
+  /** The prose under the heading, without rule or example blocks, trimmed. */
+  readonly text: string;
+  /** SHA-256 (hex) of `text`. */
+  readonly textHash: string;
+  /** Span of the heading line. */
+  readonly span: Span;
+}
+
+export type BlockKind = "rules" | "example";
+
+/** A fenced block's content with the map from block coordinates back to the Markdown file. */
+export interface RuleBlock {
+  readonly kind: BlockKind;
+  readonly file: string;
+  /** The clause the block sits under, if its nearest heading is a clause heading. */
+  readonly clause?: string;
+  readonly code: string;
+  /** File line of the block's first content line (1-based). */
+  readonly firstLine: number;
+  /** For each content line, the 0-based file column where the block's line starts. */
+  readonly columnOffsets: readonly number[];
+  /** Span of the whole fence. */
+  readonly span: Span;
+}
+
+export interface ExtractedVersion {
+  /** The directory name, e.g. `tmad-20.v2`: the version's id everywhere else. */
+  readonly id: string;
+  readonly dir: string;
+  readonly meta?: VersionMeta;
+  readonly clauses: readonly Clause[];
+  readonly blocks: readonly RuleBlock[];
+  readonly files: readonly SourceFile[];
+}
+
+const CLAUSE_HEADING = /^(\d+(?:\.\d+)*[A-Z]{0,2})\s+(\S.*)$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const markdown = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]);
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Extracts one version from its files (already read, sorted by path for determinism). */
+export function extractVersion(id: string, dir: string, files: readonly SourceFile[]): { version: ExtractedVersion; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const clauses: Clause[] = [];
+  const blocks: RuleBlock[] = [];
+  let meta: VersionMeta | undefined;
+  let metaFile: string | undefined;
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  for (const file of sorted) {
+    const text = file.text.replace(/\r\n?/g, "\n");
+    const lines = text.split("\n");
+    const tree = markdown.parse(text) as Root;
+    const children = tree.children;
+    let current: { number: string; title: string; span: Span; parts: string[] } | undefined;
+    let currentClause: string | undefined;
+
+    const closeClause = (): void => {
+      if (current !== undefined) {
+        const body = current.parts.join("\n\n").trim();
+        clauses.push({ number: current.number, title: current.title, text: body, textHash: sha256(body), span: current.span });
+      }
+      current = undefined;
+    };
+
+    for (const node of children) {
+      if (node.type === "yaml") {
+        const parsed = readFrontMatter(node, file.path, diagnostics);
+        if (parsed !== undefined) {
+          if (meta !== undefined) {
+            diagnostics.push(
+              diagnostic("TMAD1002", spanOf(node, file.path), `version metadata is given twice (also in ${metaFile})`, "keep the front matter in one file of the version, e.g. index.md"),
+            );
+          } else {
+            meta = parsed;
+            metaFile = file.path;
+          }
+        }
+        continue;
+      }
+      if (node.type === "heading") {
+        closeClause();
+        const title = headingText(node).trim();
+        const m = CLAUSE_HEADING.exec(title);
+        currentClause = undefined;
+        if (m !== null) {
+          current = { number: m[1], title: m[2].trim(), span: spanOf(node, file.path), parts: [] };
+          currentClause = m[1];
+        }
+        continue;
+      }
+      if (node.type === "code" && node.lang !== null && node.lang !== undefined && (node.lang === "tmad" || node.lang === "tmad-example")) {
+        blocks.push(toBlock(node, file.path, lines, currentClause));
+        continue;
+      }
+      if (current !== undefined) {
+        const slice = sourceSlice(node, text);
+        if (slice.trim() !== "") current.parts.push(slice.trim());
+      }
+    }
+    closeClause();
+  }
+
+  if (meta === undefined) {
+    diagnostics.push(
+      diagnostic(
+        "TMAD1001",
+        fileSpan(sorted[0]?.path ?? dir),
+        `version ${id} has no front matter`,
+        "start index.md with a YAML block between --- lines giving document, version, status, published, source and paraphrase",
+      ),
+    );
+  }
+
+  const seen = new Map<string, Clause>();
+  for (const c of clauses) {
+    const prior = seen.get(c.number);
+    if (prior !== undefined) {
+      diagnostics.push(
+        diagnostic("TMAD1004", c.span, `clause ${c.number} is defined twice (first at ${prior.span.file}:${prior.span.start.line})`, "give each clause heading a unique number"),
+      );
+    } else seen.set(c.number, c);
+  }
+
+  return { version: { id, dir, meta, clauses, blocks, files: sorted }, diagnostics };
+}
+
+function toBlock(node: Code, file: string, lines: readonly string[], clause: string | undefined): RuleBlock {
+  const fenceLine = node.position!.start.line;
+  const contentLines = node.value === "" ? [] : node.value.split("\n");
+  const columnOffsets = contentLines.map((content, i) => {
+    const raw = lines[fenceLine + i] ?? "";
+    // remark strips the fence's indentation (and any container prefix); what is left ends the raw line.
+    return raw.endsWith(content) ? raw.length - content.length : 0;
+  });
+  const kind: BlockKind = node.lang === "tmad-example" ? "example" : "rules";
+  const block = { kind, file, code: node.value, firstLine: fenceLine + 1, columnOffsets, span: spanOf(node, file) };
+  return clause === undefined ? block : { ...block, clause };
+}
+
+function headingText(node: Heading): string {
+  const parts: string[] = [];
+  const walk = (n: { type: string; value?: string; children?: unknown[] }): void => {
+    if (typeof n.value === "string") parts.push(n.value);
+    if (Array.isArray(n.children)) for (const c of n.children) walk(c as never);
+  };
+  walk(node as never);
+  return parts.join("");
+}
+
+function sourceSlice(node: RootContent, text: string): string {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  return start === undefined || end === undefined ? "" : text.slice(start, end);
+}
+
+function spanOf(node: RootContent, file: string): Span {
+  const p = node.position!;
+  return { file, start: { line: p.start.line, column: p.start.column }, end: { line: p.end.line, column: p.end.column } };
+}
+
+const REQUIRED_META = ["document", "version", "status", "published", "source", "paraphrase"] as const;
+
+function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): VersionMeta | undefined {
+  const span = spanOf(node, file);
+  let data: unknown;
+  try {
+    // `yaml` keeps dates as strings by default (core schema), which is what we want.
+    data = parseYaml(node.value);
+  } catch (e) {
+    diagnostics.push(diagnostic("TMAD1001", span, `front matter is not valid YAML: ${(e as Error).message.split("\n")[0]}`, "check indentation and quoting of the YAML block"));
+    return undefined;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    diagnostics.push(diagnostic("TMAD1001", span, "front matter must be a YAML mapping", "write `key: value` lines between the --- fences"));
+    return undefined;
+  }
+  const record = data as Record<string, unknown>;
+  let ok = true;
+  const text = (key: string): string | undefined => {
+    const v = record[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "string" || typeof v === "number") return String(v);
+    diagnostics.push(diagnostic("TMAD1002", span, `front matter field \`${key}\` must be text`, `write ${key}: "…"`));
+    ok = false;
+    return undefined;
+  };
+  for (const key of REQUIRED_META) {
+    if (text(key) === undefined) {
+      diagnostics.push(diagnostic("TMAD1002", span, `front matter lacks \`${key}\``, `add a line \`${key}: …\` to the front matter`));
+      ok = false;
+    }
+  }
+  const status = text("status");
+  if (status !== undefined && status !== "draft" && status !== "designated") {
+    diagnostics.push(diagnostic("TMAD1002", span, `front matter \`status\` is "${status}"; expected draft or designated`, "write status: draft or status: designated"));
+    ok = false;
+  }
+  for (const key of ["published", "effectiveFrom"]) {
+    const v = text(key);
+    if (v !== undefined && (!ISO_DATE.test(v) || Number.isNaN(Date.parse(v)))) {
+      diagnostics.push(diagnostic("TMAD1002", span, `front matter \`${key}\` is "${v}"; expected an ISO date`, `write ${key}: YYYY-MM-DD`));
+      ok = false;
+    }
+  }
+  if (status === "designated" && text("effectiveFrom") === undefined) {
+    diagnostics.push(diagnostic("TMAD1002", span, "a designated version needs `effectiveFrom`", "add effectiveFrom: YYYY-MM-DD, the date it came into force"));
+    ok = false;
+  }
+  if (!ok) return undefined;
+  const optional = (key: string): Record<string, string> => {
+    const v = text(key);
+    return v === undefined ? {} : { [key]: v };
+  };
+  return {
+    document: text("document")!,
+    version: text("version")!,
+    status: status as VersionStatus,
+    published: text("published")!,
+    source: text("source")!,
+    paraphrase: text("paraphrase")!,
+    ...optional("title"),
+    ...optional("effectiveFrom"),
+    ...optional("amends"),
+  };
+}
