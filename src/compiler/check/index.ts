@@ -237,6 +237,7 @@ class Checker {
     const where = first === undefined ? fileSpan("rules") : first.span;
     if (this.input === undefined) this.report("TMAD3009", where, "no `input` is declared", "declare the record each evaluation takes, e.g. `input installation: Installation identified by id`");
     if (this.decision === undefined) this.report("TMAD3009", where, "no `decision` is declared", "declare the result type, e.g. `decision Decision  outcome: Outcome`");
+    if (this.defaultDecl === undefined) this.report("TMAD3009", where, "no `default` result is declared", "say what the decision is when no rule applies, e.g. `default then outcome = BLOCKED`");
   }
 
   private resolveType(t: A.TypeExpr): Type {

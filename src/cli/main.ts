@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * The `tmad` command line: build, check, eval, explain. Exit codes: 0 ok, 1 findings (rule errors,
+ * generated/ out of date, invalid input records), 2 usage or I/O error. Only this file decides the
+ * exit code; commands return it.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { runBuild, runCheck } from "./build.js";
+import { runEval, runExplain } from "./eval.js";
+
+import { UsageError } from "./usage.js";
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig["options"]>;
+  run(positionals: string[], values: Record<string, unknown>): Promise<number>;
+}
+
+const versionOptions = {
+  version: { type: "string" },
+  "as-of": { type: "string" },
+} as const;
+
+const commands: Record<string, Command> = {
+  build: {
+    summary: "compile rule documents into generated/ evaluators",
+    usage: `tmad build [rules-dir…] [--check] [--out DIR] [--strict]
+  Compiles each version directory (default: every directory under rules/) and writes
+  generated/<version>/ plus generated/index.ts, touching only files whose content changed.
+  --check   write nothing; exit 1 when generated/ differs from what the rules produce
+  --out     output directory (default: generated)
+  --strict  treat warnings as errors`,
+    options: { check: { type: "boolean" }, out: { type: "string" }, strict: { type: "boolean" } },
+    run: (p, v) => runBuild(p, { check: v.check === true, out: (v.out as string | undefined) ?? "generated", strict: v.strict === true }),
+  },
+  check: {
+    summary: "report diagnostics for rule documents",
+    usage: `tmad check [rules-dir…] [--format text|json]
+  Parses and type-checks each version directory (default: every directory under rules/) and prints
+  every diagnostic as file:line:col - severity CODE: message. Exit 1 when there are errors.`,
+    options: { format: { type: "string" } },
+    run: (p, v) => runCheck(p, { format: ((v.format as string | undefined) ?? "text") as "text" | "json" }),
+  },
+  eval: {
+    summary: "evaluate installation records (NDJSON or JSON array)",
+    usage: `tmad eval <file|-> (--version V | --as-of DATE) [--trace] [--format ndjson|json|table] [--out FILE]
+  One output per input record, in input order: a Decision, or an error record naming each invalid
+  field by its JSON path. A summary (counts by outcome, errors) goes to stderr.
+  --version  a version id (tmad-20.v2) or number (20.v2)
+  --as-of    pick the designated version in force on DATE (YYYY-MM-DD)
+  --trace    include each rule's evaluated conditions and the facts they read`,
+    options: { ...versionOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
+    run: (p, v) => runEval(p, v),
+  },
+  explain: {
+    summary: "explain decisions for people",
+    usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE)
+  For each record (or only the one with --id): the outcome, the deciding clause and its text, the
+  conditions and facts that made it so, and the rules that did not apply and why.`,
+    options: { ...versionOptions, id: { type: "string" } },
+    run: (p, v) => runExplain(p, v),
+  },
+};
+
+function help(): string {
+  const lines = ["tmad: rules-as-code compiler and runtime for the SMETS1 TMAD", "", "Usage: tmad <command> [options]   (tmad <command> --help for details)", "", "Commands:"];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(9)} ${c.summary}`);
+  return lines.join("\n");
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${help()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`tmad: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options: { ...command.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`tmad ${name}: ${(e as Error).message}\n\n${command.usage}\n`);
+    return 2;
+  }
+  if (parsed.values.help === true) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(parsed.positionals, parsed.values as Record<string, unknown>);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`tmad ${name}: ${e.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code === "string" && (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR")) {
+      process.stderr.write(`tmad ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if ((e as Error).name === "VersionSelectionError") {
+      process.stderr.write(`tmad ${name}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`tmad: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,451 @@
+/**
+ * Translates checked expressions into TypeScript expression text, in two modes: plain (fast: no
+ * closures, quantifiers hoisted into module-level loops, constant sets hoisted) and traced (the same
+ * code with `t.enter(site)` / `t.exit(value, facts)` around each condition a reader cares about).
+ * Every name is prefixed (`v_` variables, `p_` parameters, `d_` definitions) so no rule-document
+ * name can collide with TypeScript's keywords or with the generated code's own names, and every
+ * literal is written with JSON.stringify, so no text from a rule document can break out of it.
+ */
+import type * as A from "../ast/nodes.js";
+import type { CheckedProgram, Ref } from "../check/index.js";
+import { pathKey } from "../check/index.js";
+import type { Type } from "../check/types.js";
+import type { Span } from "../source/span.js";
+
+export interface TraceSiteData {
+  readonly kind: "condition" | "definition";
+  readonly text: string;
+  readonly at: string;
+  readonly facts: readonly string[];
+  readonly name?: string;
+  readonly clause?: string;
+}
+
+/** TypeScript type text for a checked type. */
+export function tsType(t: Type): string {
+  switch (t.kind) {
+    case "boolean":
+      return "boolean";
+    case "integer":
+    case "decimal":
+      return "number";
+    case "text":
+    case "date":
+    case "datetime":
+    case "clause":
+      return "string";
+    case "enum":
+    case "record":
+    case "identifier":
+      return t.name;
+    case "list":
+      return `readonly ${wrapUnion(tsType(t.element))}[]`;
+    case "optional":
+      return `${tsType(t.inner)} | null`;
+    case "empty":
+      return "never";
+    default:
+      return "unknown";
+  }
+}
+
+function wrapUnion(s: string): string {
+  return s.includes("|") || s.includes(" ") ? `(${s})` : s;
+}
+
+export function at(span: Span): string {
+  return `${span.file}:${span.start.line}:${span.start.column}`;
+}
+
+/** Reads expression source text back from the Markdown files, for trace sites and JSDoc. */
+export class SourceText {
+  private readonly lines = new Map<string, string[]>();
+
+  constructor(files: readonly { path: string; text: string }[]) {
+    for (const f of files) this.lines.set(f.path, f.text.replace(/\r\n?/g, "\n").split("\n"));
+  }
+
+  of(span: Span): string {
+    const lines = this.lines.get(span.file);
+    if (lines === undefined) return "";
+    const parts: string[] = [];
+    for (let l = span.start.line; l <= span.end.line; l++) {
+      const line = lines[l - 1] ?? "";
+      const from = l === span.start.line ? span.start.column - 1 : 0;
+      const to = l === span.end.line ? span.end.column - 1 : line.length;
+      parts.push(stripComment(line.slice(from, to)).trim());
+    }
+    return parts.filter((p) => p !== "").join(" ");
+  }
+}
+
+function stripComment(s: string): string {
+  let inText = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\\" && inText) i++;
+    else if (c === '"') inText = !inText;
+    else if (!inText && c === "-" && s[i + 1] === "-") return s.slice(0, i);
+  }
+  return s;
+}
+
+type Vars = ReadonlyMap<string, Type>;
+
+/** Emits expressions for one version, collecting the module-level helpers they need. */
+export class ExpressionEmitter {
+  /** Module-level declarations (hoisted loops and constant sets), in creation order. */
+  readonly hoisted: string[] = [];
+  readonly sites: TraceSiteData[] = [];
+  private readonly hoistedNames = new Map<A.Expr, string>();
+  private readonly inputVar: string;
+
+  constructor(
+    private readonly program: CheckedProgram,
+    private readonly source: SourceText,
+  ) {
+    this.inputVar = `v_${program.input.name.text}`;
+  }
+
+  get inputParam(): string {
+    return `${this.inputVar}: ${this.program.input.type.text}`;
+  }
+
+  private type(e: A.Expr): Type {
+    return this.program.types.get(e)!;
+  }
+
+  private ref(e: A.Expr): Ref | undefined {
+    return this.program.refs.get(e);
+  }
+
+  private bang(e: A.Expr, code: string): string {
+    return this.program.narrowed.has(e) ? `${code}!` : code;
+  }
+
+  /** Plain (untraced) code for `e`, with `vars` the variables in scope. */
+  emit(e: A.Expr, vars: Vars): string {
+    switch (e.kind) {
+      case "BooleanLiteral":
+        return String(e.value);
+      case "NumberLiteral":
+        return String(Number(e.text));
+      case "TextLiteral":
+        return JSON.stringify(e.value);
+      case "DateLiteral":
+      case "DateTimeLiteral":
+        return JSON.stringify(e.text);
+      case "ClauseLiteral":
+        return JSON.stringify(e.number);
+      case "NameRef":
+        return this.nameRef(e, vars, false);
+      case "MemberAccess": {
+        const r = this.ref(e);
+        if (r?.kind === "enumMember") return JSON.stringify(r.member);
+        return this.bang(e, `${this.emit(e.object, vars)}.${e.member.text}`);
+      }
+      case "Call":
+        return this.bang(e, `d_${e.callee.text}(${[this.inputVar, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
+      case "Unary":
+        return e.operator === "not" ? `!${this.paren(e.operand, vars)}` : `-${this.paren(e.operand, vars)}`;
+      case "Binary":
+        return this.binary(e, vars, (x) => this.emit(x, vars));
+      case "Membership":
+        return this.membership(e, vars);
+      case "Presence":
+        return `(${this.emit(e.operand, vars)} ${e.negated ? "==" : "!="} null)`;
+      case "Otherwise":
+        return `(${this.emit(e.value, vars)} ?? ${this.emit(e.fallback, vars)})`;
+      case "If":
+        return `(${this.emit(e.condition, vars)} ? ${this.emit(e.then, vars)} : ${this.emit(e.else, vars)})`;
+      case "Quantified":
+      case "Aggregated":
+      case "Collect":
+        return this.hoistLoop(e, vars);
+      case "ListLiteral":
+        return `[${e.elements.map((x) => this.emit(x, vars)).join(", ")}]`;
+      case "DaysBetween":
+        return `rt.daysBetween(${this.emit(e.from, vars)}, ${this.emit(e.to, vars)})`;
+    }
+  }
+
+  private paren(e: A.Expr, vars: Vars): string {
+    const code = this.emit(e, vars);
+    return /^[\w.!"]+$/.test(code) || code.startsWith("(") ? code : `(${code})`;
+  }
+
+  private nameRef(e: A.Expr & { kind: "NameRef" }, _vars: Vars, traced: boolean): string {
+    const r = this.ref(e);
+    switch (r?.kind) {
+      case "input":
+        return this.inputVar;
+      case "variable":
+        return this.bang(e, `v_${r.name}`);
+      case "parameter":
+        return `p_${r.name}`;
+      case "definition":
+        return this.bang(e, traced ? `d_${r.name}_traced(t, ${this.inputVar})` : `d_${r.name}(${this.inputVar})`);
+      case "enumMember":
+        return JSON.stringify(r.member);
+      default:
+        throw new Error(`internal: unresolved name ${e.name.text} at ${at(e.span)}`);
+    }
+  }
+
+  private binary(e: A.Expr & { kind: "Binary" }, vars: Vars, sub: (x: A.Expr) => string): string {
+    const l = sub(e.left);
+    const r = sub(e.right);
+    const lt = this.type(e.left);
+    const rt = this.type(e.right);
+    switch (e.operator) {
+      case "and":
+        return `(${l} && ${r})`;
+      case "or":
+        return `(${l} || ${r})`;
+      case "=":
+      case "!=": {
+        const neg = e.operator === "!=";
+        if (lt.kind === "datetime" && rt.kind === "datetime") return `(rt.compareInstants(${l}, ${r}) ${neg ? "!==" : "==="} 0)`;
+        return `(${l} ${neg ? "!==" : "==="} ${r})`;
+      }
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+        if (lt.kind === "datetime") return `(rt.compareInstants(${l}, ${r}) ${e.operator} 0)`;
+        return `(${l} ${e.operator} ${r})`;
+      case "/":
+        return `rt.divide(${l}, ${r}, ${JSON.stringify(at(e.span))})`;
+      default:
+        return `(${l} ${e.operator} ${r})`;
+    }
+    void vars;
+  }
+
+  private membership(e: A.Expr & { kind: "Membership" }, vars: Vars): string {
+    const el = this.emit(e.element, vars);
+    const constant = e.set.every((m) => this.ref(m)?.kind === "enumMember" || m.kind === "TextLiteral" || m.kind === "NumberLiteral");
+    let test: string;
+    if (constant) {
+      let name = this.hoistedNames.get(e);
+      if (name === undefined) {
+        name = `SET_${this.hoistedNames.size}`;
+        this.hoistedNames.set(e, name);
+        const values = e.set.map((m) => this.emit(m, vars));
+        this.hoisted.push(`const ${name}: ReadonlySet<${tsType(this.type(e.element))}> = new Set([${values.join(", ")}]);`);
+      }
+      test = `${name}.has(${el})`;
+    } else {
+      test = `[${e.set.map((m) => this.emit(m, vars)).join(", ")}].includes(${el})`;
+    }
+    return e.negated ? `!${test}` : test;
+  }
+
+  /** Quantifiers, aggregates and `collect` become module-level functions with a plain loop. */
+  private hoistLoop(e: A.Expr & { kind: "Quantified" | "Aggregated" | "Collect" }, vars: Vars): string {
+    const args = [this.inputVar, ...[...vars.keys()].map((v) => `v_${v}`)].join(", ");
+    const existing = this.hoistedNames.get(e);
+    if (existing !== undefined) return `${existing}(${args})`;
+    const name = `loop_${this.hoistedNames.size}`;
+    this.hoistedNames.set(e, name);
+    const collectionType = this.type(e.collection);
+    const elementType = collectionType.kind === "list" ? collectionType.element : collectionType;
+    const inner = new Map(vars);
+    inner.set(e.variable.text, elementType);
+    const params = [this.inputParam, ...[...vars.entries()].map(([v, t]) => `v_${v}: ${tsType(t)}`)].join(", ");
+    const list = this.emit(e.collection, vars);
+    const filter = e.filter === undefined ? undefined : this.emit(e.filter, inner);
+    const loopVar = `v_${e.variable.text}`;
+    const guard = (body: string): string => (filter === undefined ? body : `if (${filter}) { ${body} }`);
+    let body: string;
+    let returnType: string;
+    if (e.kind === "Quantified") {
+      const pred = e.predicate === undefined ? "true" : this.emit(e.predicate, inner);
+      switch (e.quantifier) {
+        case "some":
+          returnType = "boolean";
+          body = `for (const ${loopVar} of ${list}) { ${guard(`if (${pred}) return true;`)} }\nreturn false;`;
+          break;
+        case "every":
+          returnType = "boolean";
+          body = `for (const ${loopVar} of ${list}) { ${guard(`if (!(${pred})) return false;`)} }\nreturn true;`;
+          break;
+        case "no":
+          returnType = "boolean";
+          body = `for (const ${loopVar} of ${list}) { ${guard(`if (${pred}) return false;`)} }\nreturn true;`;
+          break;
+        case "count":
+          returnType = "number";
+          body = `let n = 0;\nfor (const ${loopVar} of ${list}) { ${guard(`if (${pred}) n++;`)} }\nreturn n;`;
+          break;
+      }
+    } else if (e.kind === "Aggregated") {
+      const value = this.emit(e.value, inner);
+      const valueType = this.type(e.value);
+      if (e.aggregate === "sum") {
+        returnType = "number";
+        body = `let s = 0;\nfor (const ${loopVar} of ${list}) { ${guard(`s += ${value};`)} }\nreturn s;`;
+      } else {
+        const better =
+          valueType.kind === "datetime"
+            ? `rt.compareInstants(x, best) ${e.aggregate === "min" ? "<" : ">"} 0`
+            : `x ${e.aggregate === "min" ? "<" : ">"} best`;
+        returnType = `${tsType(valueType)} | null`;
+        body = `let best: ${tsType(valueType)} | null = null;\nfor (const ${loopVar} of ${list}) { ${guard(`const x = ${value}; if (best === null || ${better}) best = x;`)} }\nreturn best;`;
+      }
+    } else {
+      const valueType = this.type(e.value);
+      returnType = `${tsType(valueType)}[]`;
+      body = `const out: ${wrapUnion(tsType(valueType))}[] = [];\nfor (const ${loopVar} of ${list}) { ${guard(`out.push(${this.emit(e.value, inner)});`)} }\nreturn out;`;
+    }
+    const text = this.source.of(e.span).replace(/\*\//g, "*\\/");
+    this.hoisted.push(`/** \`${text.replace(/`/g, "'")}\` (${at(e.span)}) */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
+    return `${name}(${args})`;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Traced mode
+
+  /** Traced code for a condition root (a rule's `when` or a definition body). */
+  traceRoot(e: A.Expr, vars: Vars, clause: string | undefined): string {
+    return this.point(e, vars, clause);
+  }
+
+  private isDefinitionRef(e: A.Expr): boolean {
+    return (e.kind === "NameRef" || e.kind === "Call") && this.ref(e)?.kind === "definition";
+  }
+
+  /** A trace site around `e`: `(t.enter(id), t.exit(value, [facts]))`. */
+  private point(e: A.Expr, vars: Vars, clause: string | undefined): string {
+    if (this.isDefinitionRef(e)) return this.traced(e, vars, clause);
+    const composite = (e.kind === "Binary" && (e.operator === "and" || e.operator === "or")) || (e.kind === "Unary" && e.operator === "not") || e.kind === "If";
+    const facts = composite ? [] : this.freePaths(e, vars);
+    const id = this.sites.length;
+    this.sites.push({ kind: "condition", text: this.source.of(e.span), at: at(e.span), facts: facts.map((f) => f.label), ...(clause === undefined ? {} : { clause }) });
+    const factCode = facts.length === 0 ? "" : `, [${facts.map((f) => f.code).join(", ")}]`;
+    return `(t.enter(${id}), t.exit(${this.traced(e, vars, clause)}${factCode}))`;
+  }
+
+  private traced(e: A.Expr, vars: Vars, clause: string | undefined): string {
+    switch (e.kind) {
+      case "Binary":
+        if (e.operator === "and" || e.operator === "or") return `(${this.point(e.left, vars, clause)} ${e.operator === "and" ? "&&" : "||"} ${this.point(e.right, vars, clause)})`;
+        return this.emit(e, vars);
+      case "Unary":
+        if (e.operator === "not") return `!${this.point(e.operand, vars, clause)}`;
+        return this.emit(e, vars);
+      case "If":
+        return `(${this.point(e.condition, vars, clause)} ? ${this.traced(e.then, vars, clause)} : ${this.traced(e.else, vars, clause)})`;
+      case "NameRef":
+        if (this.ref(e)?.kind === "definition") return this.nameRef(e, vars, true);
+        return this.emit(e, vars);
+      case "Call":
+        return this.bang(e, `d_${e.callee.text}_traced(${["t", this.inputVar, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
+      default:
+        return this.emit(e, vars);
+    }
+  }
+
+  /** Registers the site of a definition's traced body; returns its id. */
+  definitionSite(d: A.DefinitionDecl, facts: readonly { label: string }[]): number {
+    const id = this.sites.length;
+    const clause = d.context.clause;
+    const text = `${d.name.text}${d.params.length === 0 ? "" : `(${d.params.map((p) => p.name.text).join(", ")})`} = ${this.source.of(d.body.span)}`;
+    this.sites.push({ kind: "definition", name: d.name.text, text, at: at(d.name.span), facts: facts.map((f) => f.label), ...(clause === undefined ? {} : { clause }) });
+    return id;
+  }
+
+  /**
+   * The facts a condition reads: maximal paths rooted at the input or at a variable in scope
+   * (not at a variable the condition binds itself), and the parameters it uses.
+   */
+  freePaths(e: A.Expr, vars: Vars): { label: string; code: string }[] {
+    const out = new Map<string, string>();
+    const walk = (x: A.Expr, bound: ReadonlySet<string>): void => {
+      const key = pathKey(x);
+      if (key !== undefined && (x.kind === "MemberAccess" || x.kind === "NameRef")) {
+        const root = key.split(".")[0];
+        const r = this.ref(x);
+        if (r?.kind === "enumMember") return;
+        if (r?.kind === "parameter") {
+          out.set(key, `p_${r.name}`);
+          return;
+        }
+        if (r?.kind === "definition") return;
+        const rootIsFree = root === this.program.input.name.text || (vars.has(root) && !bound.has(root));
+        if (rootIsFree && !bound.has(root)) {
+          if (x.kind === "NameRef" && root === this.program.input.name.text) return; // the whole record is not a useful fact
+          out.set(key, this.safePath(x));
+          return;
+        }
+        return;
+      }
+      switch (x.kind) {
+        case "MemberAccess":
+          walk(x.object, bound);
+          return;
+        case "Call":
+          x.args.forEach((a) => walk(a, bound));
+          return;
+        case "Unary":
+          walk(x.operand, bound);
+          return;
+        case "Binary":
+          walk(x.left, bound);
+          walk(x.right, bound);
+          return;
+        case "Membership":
+          walk(x.element, bound);
+          x.set.forEach((m) => walk(m, bound));
+          return;
+        case "Presence":
+          walk(x.operand, bound);
+          return;
+        case "Otherwise":
+          walk(x.value, bound);
+          walk(x.fallback, bound);
+          return;
+        case "If":
+          walk(x.condition, bound);
+          walk(x.then, bound);
+          walk(x.else, bound);
+          return;
+        case "Quantified":
+        case "Aggregated":
+        case "Collect": {
+          walk(x.collection, bound);
+          const inner = new Set(bound);
+          inner.add(x.variable.text);
+          if (x.filter !== undefined) walk(x.filter, inner);
+          if (x.kind === "Quantified" && x.predicate !== undefined) walk(x.predicate, inner);
+          if (x.kind !== "Quantified") walk(x.value, inner);
+          return;
+        }
+        case "ListLiteral":
+          x.elements.forEach((el) => walk(el, bound));
+          return;
+        case "DaysBetween":
+          walk(x.from, bound);
+          walk(x.to, bound);
+          return;
+        default:
+          return;
+      }
+    };
+    walk(e, new Set());
+    return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([label, code]) => ({ label, code }));
+  }
+
+  /** A path read with `?.` after the root, so recording a fact never throws on an absent record. */
+  private safePath(e: A.Expr): string {
+    if (e.kind === "MemberAccess") {
+      const obj = this.safePath(e.object);
+      return e.object.kind === "NameRef" ? `${obj}.${e.member.text}` : `${obj}?.${e.member.text}`;
+    }
+    if (e.kind === "NameRef") {
+      const r = this.ref(e);
+      return r?.kind === "input" ? this.inputVar : `v_${e.name.text}`;
+    }
+    return "undefined";
+  }
+}

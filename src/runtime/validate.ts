@@ -1,0 +1,217 @@
+/**
+ * Input validation. Each generated version exports its schema (the records, enums and identifier
+ * types declared in its rule documents) as data; `validateRecord` checks a parsed JSON value against
+ * it and gives every problem with its JSON path. A valid value is returned as is (no copy), typed as
+ * the version's input; an invalid one is never evaluated, and nothing is ever filled in by default.
+ */
+import { checkDigitValid, isCalendarDate, isDateTime } from "./values.js";
+
+export type FieldType =
+  | { readonly kind: "boolean" | "integer" | "decimal" | "text" | "date" | "datetime" | "clause" }
+  | { readonly kind: "enum"; readonly name: string }
+  | { readonly kind: "record"; readonly name: string }
+  | { readonly kind: "identifier"; readonly name: string }
+  | { readonly kind: "list"; readonly element: FieldType }
+  | { readonly kind: "optional"; readonly inner: FieldType };
+
+export interface Schema {
+  /** The input record type's name. */
+  readonly root: string;
+  /** The field of the root record that identifies it. */
+  readonly key: string;
+  readonly records: Readonly<Record<string, readonly (readonly [string, FieldType])[]>>;
+  readonly enums: Readonly<Record<string, readonly string[]>>;
+  readonly identifiers: Readonly<Record<string, { readonly pattern: string; readonly checkDigit?: { readonly weights: readonly number[]; readonly moduli: readonly number[] } }>>;
+}
+
+export type InputErrorCode =
+  | "invalid-json"
+  | "not-an-object"
+  | "missing-field"
+  | "unknown-field"
+  | "forbidden-key"
+  | "wrong-type"
+  | "unknown-enum-member"
+  | "bad-identifier"
+  | "bad-check-digit"
+  | "bad-date"
+  | "too-large"
+  | "too-deep"
+  | "evaluation-error";
+
+export interface InputError {
+  readonly code: InputErrorCode;
+  /** JSON path of the offending value, e.g. `$.devices[1].id`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Stop after this many errors in one record: a wholly wrong record needs no thousand lines. */
+const MAX_ERRORS = 20;
+
+interface CompiledIdentifier {
+  readonly pattern: RegExp;
+  readonly checkDigit?: { readonly weights: readonly number[]; readonly moduli: readonly number[] };
+}
+
+/** Prepared once per version: regular expressions compiled, enum members in sets. */
+export class Validator<T> {
+  private readonly enumSets = new Map<string, Set<string>>();
+  private readonly identifiers = new Map<string, CompiledIdentifier>();
+  private readonly fieldSets = new Map<string, Set<string>>();
+
+  constructor(readonly schema: Schema) {
+    for (const [name, members] of Object.entries(schema.enums)) this.enumSets.set(name, new Set(members));
+    for (const [name, id] of Object.entries(schema.identifiers)) {
+      this.identifiers.set(name, id.checkDigit === undefined ? { pattern: new RegExp(id.pattern, "u") } : { pattern: new RegExp(id.pattern, "u"), checkDigit: id.checkDigit });
+    }
+    for (const [name, fields] of Object.entries(schema.records)) this.fieldSets.set(name, new Set(fields.map(([f]) => f)));
+  }
+
+  /** The record's key (e.g. its installation id) if it can be read, for error reports. */
+  keyOf(value: unknown): string | undefined {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    const k = (value as Record<string, unknown>)[this.schema.key];
+    return typeof k === "string" ? k : undefined;
+  }
+
+  validate(value: unknown): { ok: true; value: T } | { ok: false; errors: InputError[] } {
+    const errors: InputError[] = [];
+    this.record(value, this.schema.root, "$", errors);
+    return errors.length === 0 ? { ok: true, value: value as T } : { ok: false, errors };
+  }
+
+  private record(value: unknown, name: string, path: string, errors: InputError[]): void {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      errors.push({ code: "not-an-object", path, message: `expected a ${name} object, got ${describe(value)}` });
+      return;
+    }
+    const obj = value as Record<string, unknown>;
+    const fields = this.schema.records[name];
+    const known = this.fieldSets.get(name)!;
+    for (const key of Object.keys(obj)) {
+      if (errors.length >= MAX_ERRORS) return;
+      if (FORBIDDEN_KEYS.has(key)) {
+        errors.push({ code: "forbidden-key", path: `${path}.${key}`, message: `key \`${key}\` is not allowed in input records` });
+      } else if (!known.has(key)) {
+        const hint = nearest(key, known);
+        errors.push({ code: "unknown-field", path: `${path}.${key}`, message: `${name} has no field \`${key}\`${hint === undefined ? "" : `; did you mean \`${hint}\`?`}` });
+      }
+    }
+    for (const [field, type] of fields) {
+      if (errors.length >= MAX_ERRORS) return;
+      const v = Object.prototype.hasOwnProperty.call(obj, field) ? obj[field] : undefined;
+      const p = `${path}.${field}`;
+      if (v === undefined || v === null) {
+        if (type.kind !== "optional") errors.push({ code: "missing-field", path: p, message: `${name} requires \`${field}\`` });
+        continue;
+      }
+      this.value(v, type.kind === "optional" ? type.inner : type, p, errors);
+    }
+  }
+
+  private value(v: unknown, type: FieldType, path: string, errors: InputError[]): void {
+    switch (type.kind) {
+      case "optional":
+        if (v !== null && v !== undefined) this.value(v, type.inner, path, errors);
+        return;
+      case "boolean":
+        if (typeof v !== "boolean") errors.push(wrong(path, "true or false", v));
+        return;
+      case "integer":
+        if (typeof v !== "number" || !Number.isSafeInteger(v)) errors.push(wrong(path, "an integer", v));
+        return;
+      case "decimal":
+        if (typeof v !== "number" || !Number.isFinite(v)) errors.push(wrong(path, "a number", v));
+        return;
+      case "text":
+      case "clause":
+        if (typeof v !== "string") errors.push(wrong(path, "text", v));
+        return;
+      case "date":
+        if (typeof v !== "string") errors.push(wrong(path, "a date (YYYY-MM-DD)", v));
+        else if (!isCalendarDate(v)) errors.push({ code: "bad-date", path, message: `"${clip(v)}" is not a calendar date (YYYY-MM-DD)` });
+        return;
+      case "datetime":
+        if (typeof v !== "string") errors.push(wrong(path, "a date-time (ISO 8601 with offset)", v));
+        else if (!isDateTime(v)) errors.push({ code: "bad-date", path, message: `"${clip(v)}" is not an ISO 8601 date-time with an offset, e.g. 2022-05-11T09:30:00Z` });
+        return;
+      case "enum": {
+        if (typeof v !== "string") {
+          errors.push(wrong(path, `one of ${type.name}`, v));
+          return;
+        }
+        const members = this.enumSets.get(type.name)!;
+        if (!members.has(v)) {
+          const hint = nearest(v, members);
+          errors.push({ code: "unknown-enum-member", path, message: `"${clip(v)}" is not a ${type.name} (${[...members].join(", ")})${hint === undefined ? "" : `; did you mean "${hint}"?`}` });
+        }
+        return;
+      }
+      case "identifier": {
+        if (typeof v !== "string") {
+          errors.push(wrong(path, `a ${type.name}`, v));
+          return;
+        }
+        const id = this.identifiers.get(type.name)!;
+        if (!id.pattern.test(v)) errors.push({ code: "bad-identifier", path, message: `"${clip(v)}" is not a well-formed ${type.name} (${this.schema.identifiers[type.name].pattern})` });
+        else if (id.checkDigit !== undefined && !checkDigitValid(v, id.checkDigit.weights, id.checkDigit.moduli)) {
+          errors.push({ code: "bad-check-digit", path, message: `"${clip(v)}" fails the ${type.name} check digit` });
+        }
+        return;
+      }
+      case "list":
+        if (!Array.isArray(v)) {
+          errors.push(wrong(path, `a list`, v));
+          return;
+        }
+        for (let i = 0; i < v.length && errors.length < MAX_ERRORS; i++) this.value(v[i], type.element, `${path}[${i}]`, errors);
+        return;
+      case "record":
+        this.record(v, type.name, path, errors);
+        return;
+    }
+  }
+}
+
+function wrong(path: string, expected: string, v: unknown): InputError {
+  return { code: "wrong-type", path, message: `expected ${expected}, got ${describe(v)}` };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "string") return `text "${clip(v)}"`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** The closest known name within a small edit distance, for "did you mean" hints. */
+function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase(), bestD);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

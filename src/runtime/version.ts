@@ -1,0 +1,88 @@
+/**
+ * What every generated version module provides, and the Decision it returns. The runtime knows
+ * versions only through this interface, so it never depends on the compiler or on one version.
+ */
+import type { Trace, TraceSite } from "./trace.js";
+import type { InputError, Validator } from "./validate.js";
+
+export interface ClauseInfo {
+  readonly number: string;
+  readonly title: string;
+  readonly text: string;
+  /** SHA-256 of `text`. */
+  readonly sha256: string;
+  /** `file:line` of the clause heading. */
+  readonly at: string;
+}
+
+export interface RuleInfo {
+  readonly id: string;
+  readonly clause: string;
+  /** `file:line` of the rule. */
+  readonly at: string;
+  /** The source document section the rule cites (`source "…"`), if any. */
+  readonly source?: string;
+  /** Rules that set this one aside when they apply (transitively). */
+  readonly overriddenBy: readonly string[];
+}
+
+export interface Manifest {
+  /** Directory name, e.g. `tmad-20.v2`. */
+  readonly id: string;
+  readonly document: string;
+  /** e.g. `20.v2`. */
+  readonly version: string;
+  readonly title?: string;
+  readonly status: "draft" | "designated";
+  readonly published: string;
+  readonly effectiveFrom?: string;
+  readonly amends?: string;
+  readonly source: string;
+  readonly paraphrase: string;
+  /** SHA-256 over every rule document of the version (paths and texts). */
+  readonly sourceHash: string;
+  readonly clauses: readonly ClauseInfo[];
+  readonly rules: readonly RuleInfo[];
+  readonly defaultClause?: string;
+  /** Display labels of enum members, by enum then member. */
+  readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+export type DecisionStatus = "decided" | "default" | "conflict";
+
+export interface Decision<R = Readonly<Record<string, unknown>>> {
+  readonly installationId: string;
+  readonly document: string;
+  readonly version: string;
+  readonly versionId: string;
+  /** The date the version was selected for, when selected by date. */
+  readonly asOf: string | null;
+  readonly sourceHash: string;
+  /** `decided`: one rule applied; `default`: none did; `conflict`: several with no precedence. */
+  readonly status: DecisionStatus;
+  /** The decision's fields as declared in the rule documents; null for a conflict. */
+  readonly result: R | null;
+  readonly rule: string | null;
+  readonly clause: string | null;
+  /** Every rule whose condition held, in document order. */
+  readonly fired: readonly string[];
+  /** For a conflict: the rules that applied with no precedence between them. */
+  readonly conflict?: readonly string[];
+}
+
+export interface TracedDecision<R = Readonly<Record<string, unknown>>> {
+  readonly decision: Decision<R>;
+  readonly trace: Trace;
+}
+
+/** A generated version: its manifest, input validator and evaluators. */
+export interface VersionModule<I = unknown, R = Readonly<Record<string, unknown>>> {
+  readonly manifest: Manifest;
+  readonly validator: Validator<I>;
+  readonly traceSites: readonly TraceSite[];
+  /** Evaluates a validated record. Throws EvaluationError only for run-time faults such as division by zero. */
+  evaluate(input: I, asOf: string | null): Decision<R>;
+  evaluateTraced(input: I, asOf: string | null): TracedDecision<R>;
+}
+
+export type { InputError };
