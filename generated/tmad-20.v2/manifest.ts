@@ -319,27 +319,10 @@ export const traceSites: readonly rt.TraceSite[] = [
     ]
   },
   {
-    "kind": "condition",
-    "text": "installation.responsibleSupplier.status",
-    "at": "rules/tmad-20.v2/index.md:223:45",
-    "facts": [
-      "installation.responsibleSupplier.status"
-    ]
-  },
-  {
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
-    "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved",
+    "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:166:12",
-    "facts": [
-      "installation.dataIssues"
-    ],
-    "clause": "18.12"
-  },
-  {
-    "kind": "condition",
-    "text": "supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:167:3",
     "facts": [],
     "clause": "18.12"
   },
@@ -352,8 +335,8 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "some i in installation.dataIssues satisfies not i.resolved",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:168:7",
+    "text": "(some i in installation.dataIssues satisfies not i.resolved)",
+    "at": "rules/tmad-20.v2/18-excluded-categories.md:168:6",
     "facts": [
       "installation.dataIssues"
     ],
@@ -369,14 +352,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     ]
   },
   {
-    "kind": "condition",
-    "text": "device.type in {ESME, GSME}",
-    "at": "rules/tmad-20.v2/index.md:209:47",
-    "facts": [
-      "device.type"
-    ]
-  },
-  {
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
@@ -386,35 +361,17 @@ export const traceSites: readonly rt.TraceSite[] = [
     ]
   },
   {
-    "kind": "condition",
-    "text": "collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-20.v2/index.md:212:3",
-    "facts": [
-      "installation.devices"
-    ]
-  },
-  {
     "kind": "definition",
     "name": "stepSucceeded",
-    "text": "stepSucceeded(attempts, confirmations) = some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)",
+    "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:48:12",
-    "facts": [
-      "attempts",
-      "confirmations"
-    ],
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:49:4",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
-    "text": "some a in attempts satisfies a.outcome = SUCCEEDED",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:49:4",
+    "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
+    "at": "rules/tmad-20.v2/04-26-partial-migration.md:49:3",
     "facts": [
       "attempts"
     ],
@@ -422,8 +379,8 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:50:7",
+    "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
+    "at": "rules/tmad-20.v2/04-26-partial-migration.md:50:6",
     "facts": [
       "attempts",
       "confirmations"
@@ -457,39 +414,14 @@ export const traceSites: readonly rt.TraceSite[] = [
     "name": "prepared",
     "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:83:12",
-    "facts": [
-      "d"
-    ],
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "firmwareSucceeded(d) and configurationSucceeded(d)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:83:43",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "readyToMigrate",
-    "text": "readyToMigrate = installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m)",
+    "text": "readyToMigrate = installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))",
     "at": "rules/tmad-20.v2/04-01-unblocking.md:38:12",
-    "facts": [
-      "installation.communicating"
-    ],
-    "clause": "4.1"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m)",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:39:3",
-    "facts": [],
-    "clause": "4.1"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.communicating and not hasUnresolvedDataIssue",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:39:3",
     "facts": [],
     "clause": "4.1"
   },
@@ -511,8 +443,8 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "every m in dormantMeters satisfies prepared(m)",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:41:8",
+    "text": "(every m in dormantMeters satisfies prepared(m))",
+    "at": "rules/tmad-20.v2/04-01-unblocking.md:41:7",
     "facts": [],
     "clause": "4.1"
   },
@@ -527,30 +459,10 @@ export const traceSites: readonly rt.TraceSite[] = [
     "clause": "4.1C"
   },
   {
-    "kind": "condition",
-    "text": "(count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:118:40",
-    "facts": [
-      "installation.sharedMeterPoints"
-    ],
-    "clause": "4.1C"
-  },
-  {
     "kind": "definition",
     "name": "lastInstalledOnlyCommunicating",
-    "text": "lastInstalledOnlyCommunicating = installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating",
+    "text": "lastInstalledOnlyCommunicating = installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)",
     "at": "rules/tmad-20.v2/04-01-unblocking.md:120:12",
-    "facts": [
-      "installation.communicating",
-      "installation.installedOn",
-      "installation.sharedMeterPoints"
-    ],
-    "clause": "4.1C"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:121:3",
     "facts": [],
     "clause": "4.1C"
   },
@@ -565,8 +477,8 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:122:8",
+    "text": "(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)",
+    "at": "rules/tmad-20.v2/04-01-unblocking.md:122:7",
     "facts": [
       "installation.installedOn",
       "installation.sharedMeterPoints"
@@ -578,13 +490,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     "name": "meterPointClear",
     "text": "meterPointClear = not sharesMeterPoint or lastInstalledOnlyCommunicating",
     "at": "rules/tmad-20.v2/04-01-unblocking.md:126:12",
-    "facts": [],
-    "clause": "4.1C"
-  },
-  {
-    "kind": "condition",
-    "text": "not sharesMeterPoint or lastInstalledOnlyCommunicating",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:126:39",
     "facts": [],
     "clause": "4.1C"
   },
@@ -606,15 +511,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     "clause": "4.26"
   },
   {
-    "kind": "condition",
-    "text": "attempt.outcome in {FAILED, TIMED_OUT}",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:45:54",
-    "facts": [
-      "attempt.outcome"
-    ],
-    "clause": "4.26"
-  },
-  {
     "kind": "definition",
     "name": "failureSpanDays",
     "text": "failureSpanDays(attempts) = days between ((min a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z) and ((max a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z)",
@@ -625,30 +521,10 @@ export const traceSites: readonly rt.TraceSite[] = [
     "clause": "4.26"
   },
   {
-    "kind": "condition",
-    "text": "days between ((min a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z) and ((max a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:56:3",
-    "facts": [
-      "attempts"
-    ],
-    "clause": "4.26"
-  },
-  {
     "kind": "definition",
     "name": "regimeExhausted",
     "text": "regimeExhausted(attempts, required, minimumSpanDays) = (count a in attempts where unsuccessful(a)) >= required and failureSpanDays(attempts) >= minimumSpanDays",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:60:12",
-    "facts": [
-      "attempts",
-      "minimumSpanDays",
-      "required"
-    ],
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "(count a in attempts where unsuccessful(a)) >= required and failureSpanDays(attempts) >= minimumSpanDays",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:61:3",
     "facts": [],
     "clause": "4.26"
   },
@@ -675,22 +551,8 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "definition",
     "name": "stepPersistentlyFailed",
-    "text": "stepPersistentlyFailed(attempts, confirmations, required, minimumSpanDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)",
+    "text": "stepPersistentlyFailed(attempts, confirmations, required, minimumSpanDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)))",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:64:12",
-    "facts": [
-      "attempts",
-      "confirmationAttemptsRequired",
-      "confirmationMinimumSpanDays",
-      "confirmations",
-      "minimumSpanDays",
-      "required"
-    ],
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:65:3",
     "facts": [],
     "clause": "4.26"
   },
@@ -703,22 +565,22 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:66:8",
+    "text": "(regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)))",
+    "at": "rules/tmad-20.v2/04-26-partial-migration.md:66:7",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
-    "text": "some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:67:13",
+    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays))",
+    "at": "rules/tmad-20.v2/04-26-partial-migration.md:67:11",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
-    "text": "some a in attempts satisfies a.outcome = TIMED_OUT",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:67:13",
+    "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
+    "at": "rules/tmad-20.v2/04-26-partial-migration.md:67:12",
     "facts": [
       "attempts"
     ],
@@ -755,15 +617,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     "name": "preparationPersistentlyFailed",
     "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:86:12",
-    "facts": [
-      "d"
-    ],
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:87:3",
     "facts": [],
     "clause": "4.26"
   },
@@ -772,16 +625,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     "name": "unableToAttemptFirmware",
     "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:93:12",
-    "facts": [
-      "d",
-      "d.firmwareUpgradePossible"
-    ],
-    "clause": "18.9"
-  },
-  {
-    "kind": "condition",
-    "text": "not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:94:3",
     "facts": [],
     "clause": "18.9"
   },
@@ -813,22 +656,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     "name": "preparationInProgress",
     "text": "preparationInProgress(d) = not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:90:12",
-    "facts": [
-      "d"
-    ],
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:91:3",
-    "facts": [],
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "not prepared(d) and not preparationPersistentlyFailed(d)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:91:3",
     "facts": [],
     "clause": "4.26"
   },
@@ -861,30 +688,16 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": []
   },
   {
-    "kind": "condition",
-    "text": "(count m in dormantMeters) > 0",
-    "at": "rules/tmad-20.v2/index.md:214:39",
-    "facts": []
-  },
-  {
     "kind": "definition",
     "name": "solelyDormantMeters",
-    "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant",
+    "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
     "at": "rules/tmad-20.v2/index.md:216:12",
-    "facts": [
-      "installation.devices"
-    ]
-  },
-  {
-    "kind": "condition",
-    "text": "hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant",
-    "at": "rules/tmad-20.v2/index.md:217:3",
     "facts": []
   },
   {
     "kind": "condition",
-    "text": "every m in installation.devices where isMeter(m) satisfies m.dormant",
-    "at": "rules/tmad-20.v2/index.md:217:24",
+    "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
+    "at": "rules/tmad-20.v2/index.md:217:23",
     "facts": [
       "installation.devices"
     ]
@@ -899,14 +712,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     ]
   },
   {
-    "kind": "condition",
-    "text": "collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-20.v2/index.md:219:36",
-    "facts": [
-      "installation.devices"
-    ]
-  },
-  {
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
@@ -916,62 +721,10 @@ export const traceSites: readonly rt.TraceSite[] = [
     ]
   },
   {
-    "kind": "condition",
-    "text": "collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-20.v2/index.md:221:36",
-    "facts": [
-      "installation.devices"
-    ]
-  },
-  {
     "kind": "definition",
     "name": "readyForPartialMigration",
     "text": "readyForPartialMigration = solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:141:12",
-    "facts": [
-      "installation.communicating"
-    ],
-    "clause": "4.26A"
-  },
-  {
-    "kind": "condition",
-    "text": "solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:142:3",
-    "facts": [],
-    "clause": "4.26A"
-  },
-  {
-    "kind": "condition",
-    "text": "solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:142:3",
-    "facts": [],
-    "clause": "4.26A"
-  },
-  {
-    "kind": "condition",
-    "text": "solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:142:3",
-    "facts": [],
-    "clause": "4.26A"
-  },
-  {
-    "kind": "condition",
-    "text": "solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:142:3",
-    "facts": [],
-    "clause": "4.26A"
-  },
-  {
-    "kind": "condition",
-    "text": "solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:142:3",
-    "facts": [],
-    "clause": "4.26A"
-  },
-  {
-    "kind": "condition",
-    "text": "solelyDormantMeters and (count e in esmes) > 0",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:142:3",
     "facts": [],
     "clause": "4.26A"
   },
@@ -984,8 +737,8 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "every e in esmes satisfies prepared(e)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:144:8",
+    "text": "(every e in esmes satisfies prepared(e))",
+    "at": "rules/tmad-20.v2/04-26-partial-migration.md:144:7",
     "facts": [],
     "clause": "4.26A"
   },
@@ -1021,13 +774,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     "clause": "4.26B"
   },
   {
-    "kind": "condition",
-    "text": "collect g.id for g in gsmes",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:173:40",
-    "facts": [],
-    "clause": "4.26B"
-  },
-  {
     "kind": "definition",
     "name": "notifyResponsibleSupplier",
     "text": "notifyResponsibleSupplier = supplierStatus = LIVE",
@@ -1036,27 +782,10 @@ export const traceSites: readonly rt.TraceSite[] = [
     "clause": "4.26C"
   },
   {
-    "kind": "condition",
-    "text": "supplierStatus = LIVE",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:189:49",
-    "facts": [],
-    "clause": "4.26C"
-  },
-  {
     "kind": "definition",
     "name": "iocExclusionGroup",
     "text": "iocExclusionGroup = installation.cohort = IOC and installation.groupId in {\"AA\", \"BA\", \"CA\"}",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:90:12",
-    "facts": [
-      "installation.cohort",
-      "installation.groupId"
-    ],
-    "clause": "18.9"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.cohort = IOC and installation.groupId in {\"AA\", \"BA\", \"CA\"}",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:91:3",
     "facts": [],
     "clause": "18.9"
   },
@@ -1087,13 +816,6 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "readyToMigrate and not sharesMeterPoint",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:45:8",
-    "facts": [],
-    "clause": "4.1"
-  },
-  {
-    "kind": "condition",
     "text": "not sharesMeterPoint",
     "at": "rules/tmad-20.v2/04-01-unblocking.md:46:8",
     "facts": [],
@@ -1115,20 +837,6 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:71:8",
-    "facts": [],
-    "clause": "4.1A"
-  },
-  {
-    "kind": "condition",
-    "text": "hasDormantMeter and supplierStatus = CEASED_TRADING",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:71:8",
-    "facts": [],
-    "clause": "4.1A"
-  },
-  {
-    "kind": "condition",
     "text": "supplierStatus = CEASED_TRADING",
     "at": "rules/tmad-20.v2/04-01-unblocking.md:72:8",
     "facts": [],
@@ -1137,20 +845,6 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:87:8",
-    "facts": [],
-    "clause": "4.1B"
-  },
-  {
-    "kind": "condition",
-    "text": "hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:87:8",
-    "facts": [],
-    "clause": "4.1B"
-  },
-  {
-    "kind": "condition",
-    "text": "hasDormantMeter and supplierStatus = NOT_LIVE_USER",
     "at": "rules/tmad-20.v2/04-01-unblocking.md:87:8",
     "facts": [],
     "clause": "4.1B"
@@ -1171,20 +865,6 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "sharesMeterPoint and lastInstalledOnlyCommunicating and supplierStatus = LIVE",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:130:8",
-    "facts": [],
-    "clause": "4.1C"
-  },
-  {
-    "kind": "condition",
-    "text": "sharesMeterPoint and lastInstalledOnlyCommunicating",
-    "at": "rules/tmad-20.v2/04-01-unblocking.md:130:8",
-    "facts": [],
-    "clause": "4.1C"
-  },
-  {
-    "kind": "condition",
     "text": "supplierStatus = LIVE",
     "at": "rules/tmad-20.v2/04-01-unblocking.md:132:8",
     "facts": [],
@@ -1199,14 +879,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:152:8",
-    "facts": [],
-    "clause": "4.26A"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.cohort = MOC_MDS and readyForPartialMigration",
+    "text": "installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g))",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:152:8",
     "facts": [],
     "clause": "4.26A"
@@ -1222,21 +895,14 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "every g in gsmes satisfies preparationPersistentlyFailed(g)",
-    "at": "rules/tmad-20.v2/04-26-partial-migration.md:154:9",
+    "text": "(every g in gsmes satisfies preparationPersistentlyFailed(g))",
+    "at": "rules/tmad-20.v2/04-26-partial-migration.md:154:8",
     "facts": [],
     "clause": "4.26A"
   },
   {
     "kind": "condition",
-    "text": "installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g)",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:68:8",
-    "facts": [],
-    "clause": "18.5"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.cohort = IOC and readyForPartialMigration",
+    "text": "installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:68:8",
     "facts": [],
     "clause": "18.5"
@@ -1252,35 +918,28 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "every g in gsmes satisfies firmwarePersistentlyFailed(g)",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:70:9",
+    "text": "(every g in gsmes satisfies firmwarePersistentlyFailed(g))",
+    "at": "rules/tmad-20.v2/18-excluded-categories.md:70:8",
     "facts": [],
     "clause": "18.5"
   },
   {
     "kind": "condition",
-    "text": "iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m)",
+    "text": "iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m))",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:98:8",
     "facts": [],
     "clause": "18.9"
   },
   {
     "kind": "condition",
-    "text": "some m in dormantMeters satisfies unableToAttemptFirmware(m)",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:99:9",
+    "text": "(some m in dormantMeters satisfies unableToAttemptFirmware(m))",
+    "at": "rules/tmad-20.v2/18-excluded-categories.md:99:8",
     "facts": [],
     "clause": "18.9"
   },
   {
     "kind": "condition",
-    "text": "installation.cohort = MOC_MDS and installation.groupId = \"CB\" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m)",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:121:8",
-    "facts": [],
-    "clause": "18.10"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.cohort = MOC_MDS and installation.groupId = \"CB\"",
+    "text": "installation.cohort = MOC_MDS and installation.groupId = \"CB\" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:121:8",
     "facts": [],
     "clause": "18.10"
@@ -1305,22 +964,22 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "some m in dormantMeters satisfies preparationPersistentlyFailed(m)",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:123:9",
+    "text": "(some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
+    "at": "rules/tmad-20.v2/18-excluded-categories.md:123:8",
     "facts": [],
     "clause": "18.10"
   },
   {
     "kind": "condition",
-    "text": "iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m)",
+    "text": "iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:140:8",
     "facts": [],
     "clause": "18.11"
   },
   {
     "kind": "condition",
-    "text": "some m in dormantMeters satisfies preparationPersistentlyFailed(m)",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:141:9",
+    "text": "(some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
+    "at": "rules/tmad-20.v2/18-excluded-categories.md:141:8",
     "facts": [],
     "clause": "18.11"
   },
@@ -1334,13 +993,6 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "hasDormantMeter and sharesMeterPoint and not lastInstalledOnlyCommunicating",
-    "at": "rules/tmad-20.v2/18-excluded-categories.md:198:8",
-    "facts": [],
-    "clause": "18.13"
-  },
-  {
-    "kind": "condition",
-    "text": "hasDormantMeter and sharesMeterPoint",
     "at": "rules/tmad-20.v2/18-excluded-categories.md:198:8",
     "facts": [],
     "clause": "18.13"

@@ -78,7 +78,7 @@ export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPer
  * Source: rules/tmad-20.v2/index.md:198
  */
 export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
-/** `some i in installation.dataIssues satisfies not i.resolved` (rules/tmad-20.v2/18-excluded-categories.md:168:7) */
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-20.v2/18-excluded-categories.md:168:6) */
 function loop_0(v_installation: Installation): boolean {
   for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
   return false;
@@ -92,79 +92,79 @@ function loop_2(v_installation: Installation): Device[] {
   return out;
 }
 
-/** `some a in attempts satisfies a.outcome = SUCCEEDED` (rules/tmad-20.v2/04-26-partial-migration.md:49:4) */
+/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-20.v2/04-26-partial-migration.md:49:3) */
 function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
-/** `some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at` (rules/tmad-20.v2/04-26-partial-migration.md:51:20) */
+/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-20.v2/04-26-partial-migration.md:51:19) */
 function loop_5(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
   for (const v_c of v_confirmations) { if (((v_c.outcome === "SUCCEEDED") && (rt.compareInstants(v_c.at, v_a.at) > 0))) return true; }
   return false;
 }
 
-/** `some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-20.v2/04-26-partial-migration.md:50:7) */
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-20.v2/04-26-partial-migration.md:50:6) */
 function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_5(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
   return false;
 }
 
-/** `every m in dormantMeters satisfies prepared(m)` (rules/tmad-20.v2/04-01-unblocking.md:41:8) */
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-20.v2/04-01-unblocking.md:41:7) */
 function loop_6(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (!(d_prepared(v_installation, v_m))) return false; }
   return true;
 }
 
-/** `count s in installation.sharedMeterPoints` (rules/tmad-20.v2/04-01-unblocking.md:118:41) */
+/** `(count s in installation.sharedMeterPoints)` (rules/tmad-20.v2/04-01-unblocking.md:118:40) */
 function loop_7(v_installation: Installation): number {
   let n = 0;
   for (const v_s of v_installation.sharedMeterPoints) { if (true) n++; }
   return n;
 }
 
-/** `every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating` (rules/tmad-20.v2/04-01-unblocking.md:122:8) */
+/** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v2/04-01-unblocking.md:122:7) */
 function loop_8(v_installation: Installation): boolean {
   for (const v_s of v_installation.sharedMeterPoints) { if (!(((v_s.installedOn < v_installation.installedOn) && !v_s.communicating))) return false; }
   return true;
 }
 
 const SET_9: ReadonlySet<AttemptOutcome> = new Set(["FAILED", "TIMED_OUT"]);
-/** `min a.at for a in attempts where unsuccessful(a)` (rules/tmad-20.v2/04-26-partial-migration.md:56:18) */
+/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-20.v2/04-26-partial-migration.md:56:17) */
 function loop_10(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
-/** `max a.at for a in attempts where unsuccessful(a)` (rules/tmad-20.v2/04-26-partial-migration.md:57:18) */
+/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-20.v2/04-26-partial-migration.md:57:17) */
 function loop_11(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
-/** `count a in attempts where unsuccessful(a)` (rules/tmad-20.v2/04-26-partial-migration.md:61:4) */
+/** `(count a in attempts where unsuccessful(a))` (rules/tmad-20.v2/04-26-partial-migration.md:61:3) */
 function loop_12(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
   let n = 0;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { if (true) n++; } }
   return n;
 }
 
-/** `some a in attempts satisfies a.outcome = TIMED_OUT` (rules/tmad-20.v2/04-26-partial-migration.md:67:13) */
+/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-20.v2/04-26-partial-migration.md:67:12) */
 function loop_13(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
-/** `count m in dormantMeters` (rules/tmad-20.v2/index.md:214:40) */
+/** `(count m in dormantMeters)` (rules/tmad-20.v2/index.md:214:39) */
 function loop_14(v_installation: Installation): number {
   let n = 0;
   for (const v_m of d_dormantMeters(v_installation)) { if (true) n++; }
   return n;
 }
 
-/** `every m in installation.devices where isMeter(m) satisfies m.dormant` (rules/tmad-20.v2/index.md:217:24) */
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-20.v2/index.md:217:23) */
 function loop_15(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
@@ -184,20 +184,20 @@ function loop_17(v_installation: Installation): Device[] {
   return out;
 }
 
-/** `count e in esmes` (rules/tmad-20.v2/04-26-partial-migration.md:143:8) */
+/** `(count e in esmes)` (rules/tmad-20.v2/04-26-partial-migration.md:143:7) */
 function loop_18(v_installation: Installation): number {
   let n = 0;
   for (const v_e of d_esmes(v_installation)) { if (true) n++; }
   return n;
 }
 
-/** `every e in esmes satisfies prepared(e)` (rules/tmad-20.v2/04-26-partial-migration.md:144:8) */
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v2/04-26-partial-migration.md:144:7) */
 function loop_19(v_installation: Installation): boolean {
   for (const v_e of d_esmes(v_installation)) { if (!(d_prepared(v_installation, v_e))) return false; }
   return true;
 }
 
-/** `count g in gsmes` (rules/tmad-20.v2/04-26-partial-migration.md:145:8) */
+/** `(count g in gsmes)` (rules/tmad-20.v2/04-26-partial-migration.md:145:7) */
 function loop_20(v_installation: Installation): number {
   let n = 0;
   for (const v_g of d_gsmes(v_installation)) { if (true) n++; }
@@ -218,31 +218,31 @@ function loop_23(v_installation: Installation): boolean {
   return false;
 }
 
-/** `every g in gsmes satisfies preparationPersistentlyFailed(g)` (rules/tmad-20.v2/04-26-partial-migration.md:154:9) */
+/** `(every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:154:8) */
 function loop_24(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_preparationPersistentlyFailed(v_installation, v_g))) return false; }
   return true;
 }
 
-/** `every g in gsmes satisfies firmwarePersistentlyFailed(g)` (rules/tmad-20.v2/18-excluded-categories.md:70:9) */
+/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v2/18-excluded-categories.md:70:8) */
 function loop_25(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
   return true;
 }
 
-/** `some m in dormantMeters satisfies unableToAttemptFirmware(m)` (rules/tmad-20.v2/18-excluded-categories.md:99:9) */
+/** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v2/18-excluded-categories.md:99:8) */
 function loop_26(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_unableToAttemptFirmware(v_installation, v_m)) return true; }
   return false;
 }
 
-/** `some m in dormantMeters satisfies preparationPersistentlyFailed(m)` (rules/tmad-20.v2/18-excluded-categories.md:123:9) */
+/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v2/18-excluded-categories.md:123:8) */
 function loop_27(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
   return false;
 }
 
-/** `some m in dormantMeters satisfies preparationPersistentlyFailed(m)` (rules/tmad-20.v2/18-excluded-categories.md:141:9) */
+/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v2/18-excluded-categories.md:141:8) */
 function loop_28(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
   return false;
@@ -259,7 +259,7 @@ export function d_supplierStatus(v_installation: Installation): SupplierStatus {
 /** Traced variant of {@link d_supplierStatus}. */
 function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): SupplierStatus {
   t.enter(0);
-  return t.exit((t.enter(1), t.exit(v_installation.responsibleSupplier.status, [v_installation.responsibleSupplier?.status])), [v_installation.responsibleSupplier?.status]);
+  return t.exit(v_installation.responsibleSupplier.status, [v_installation.responsibleSupplier?.status]);
 }
 
 /**
@@ -273,8 +273,8 @@ export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean 
 
 /** Traced variant of {@link d_hasUnresolvedDataIssue}. */
 function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(2);
-  return t.exit((t.enter(3), t.exit(((t.enter(4), t.exit((d_supplierStatus(v_installation) === "UNIDENTIFIABLE"))) || (t.enter(5), t.exit(loop_0(v_installation), [v_installation.dataIssues]))))), [v_installation.dataIssues]);
+  t.enter(1);
+  return t.exit(((t.enter(2), t.exit((d_supplierStatus(v_installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v_installation), [v_installation.dataIssues]))));
 }
 
 /**
@@ -287,8 +287,8 @@ export function d_isMeter(v_installation: Installation, v_device: Device): boole
 
 /** Traced variant of {@link d_isMeter}. */
 function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: Device): boolean {
-  t.enter(6);
-  return t.exit((t.enter(7), t.exit(SET_1.has(v_device.type), [v_device.type])), [v_device.type]);
+  t.enter(4);
+  return t.exit(SET_1.has(v_device.type), [v_device.type]);
 }
 
 /**
@@ -301,8 +301,8 @@ export function d_dormantMeters(v_installation: Installation): readonly Device[]
 
 /** Traced variant of {@link d_dormantMeters}. */
 function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(8);
-  return t.exit((t.enter(9), t.exit(loop_2(v_installation), [v_installation.devices])), [v_installation.devices]);
+  t.enter(5);
+  return t.exit(loop_2(v_installation), [v_installation.devices]);
 }
 
 /**
@@ -317,8 +317,8 @@ export function d_stepSucceeded(v_installation: Installation, v_attempts: readon
 
 /** Traced variant of {@link d_stepSucceeded}. */
 function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  t.enter(10);
-  return t.exit((t.enter(11), t.exit(((t.enter(12), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(13), t.exit(loop_4(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))))), [v_attempts, v_confirmations]);
+  t.enter(6);
+  return t.exit(((t.enter(7), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(8), t.exit(loop_4(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))));
 }
 
 /**
@@ -332,7 +332,7 @@ export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): 
 
 /** Traced variant of {@link d_firmwareSucceeded}. */
 function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(14);
+  t.enter(9);
   return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts), [v_d.confirmationAttempts, v_d.firmwareAttempts]);
 }
 
@@ -347,7 +347,7 @@ export function d_configurationSucceeded(v_installation: Installation, v_d: Devi
 
 /** Traced variant of {@link d_configurationSucceeded}. */
 function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(15);
+  t.enter(10);
   return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts), [v_d.configurationAttempts, v_d.confirmationAttempts]);
 }
 
@@ -363,8 +363,8 @@ export function d_prepared(v_installation: Installation, v_d: Device): boolean {
 
 /** Traced variant of {@link d_prepared}. */
 function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(16);
-  return t.exit((t.enter(17), t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_configurationSucceeded_traced(t, v_installation, v_d)))), [v_d]);
+  t.enter(11);
+  return t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_configurationSucceeded_traced(t, v_installation, v_d)));
 }
 
 /**
@@ -379,8 +379,8 @@ export function d_readyToMigrate(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_readyToMigrate}. */
 function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(18);
-  return t.exit((t.enter(19), t.exit(((t.enter(20), t.exit(((t.enter(21), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(22), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation)))))) && (t.enter(23), t.exit(loop_6(v_installation)))))), [v_installation.communicating]);
+  t.enter(12);
+  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_6(v_installation)))));
 }
 
 /**
@@ -394,8 +394,8 @@ export function d_sharesMeterPoint(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_sharesMeterPoint}. */
 function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(24);
-  return t.exit((t.enter(25), t.exit((loop_7(v_installation) > 0), [v_installation.sharedMeterPoints])), [v_installation.sharedMeterPoints]);
+  t.enter(16);
+  return t.exit((loop_7(v_installation) > 0), [v_installation.sharedMeterPoints]);
 }
 
 /**
@@ -409,8 +409,8 @@ export function d_lastInstalledOnlyCommunicating(v_installation: Installation): 
 
 /** Traced variant of {@link d_lastInstalledOnlyCommunicating}. */
 function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(26);
-  return t.exit((t.enter(27), t.exit(((t.enter(28), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(29), t.exit(loop_8(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))))), [v_installation.communicating, v_installation.installedOn, v_installation.sharedMeterPoints]);
+  t.enter(17);
+  return t.exit(((t.enter(18), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(19), t.exit(loop_8(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
 }
 
 /**
@@ -425,8 +425,8 @@ export function d_meterPointClear(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_meterPointClear}. */
 function d_meterPointClear_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(30);
-  return t.exit((t.enter(31), t.exit(((t.enter(32), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) || d_lastInstalledOnlyCommunicating_traced(t, v_installation)))));
+  t.enter(20);
+  return t.exit(((t.enter(21), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) || d_lastInstalledOnlyCommunicating_traced(t, v_installation)));
 }
 
 /**
@@ -440,8 +440,8 @@ export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt)
 
 /** Traced variant of {@link d_unsuccessful}. */
 function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_attempt: Attempt): boolean {
-  t.enter(33);
-  return t.exit((t.enter(34), t.exit(SET_9.has(v_attempt.outcome), [v_attempt.outcome])), [v_attempt.outcome]);
+  t.enter(22);
+  return t.exit(SET_9.has(v_attempt.outcome), [v_attempt.outcome]);
 }
 
 /**
@@ -457,8 +457,8 @@ export function d_failureSpanDays(v_installation: Installation, v_attempts: read
 
 /** Traced variant of {@link d_failureSpanDays}. */
 function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  t.enter(35);
-  return t.exit((t.enter(36), t.exit(rt.daysBetween((loop_10(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_11(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts])), [v_attempts]);
+  t.enter(23);
+  return t.exit(rt.daysBetween((loop_10(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_11(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
 }
 
 /**
@@ -473,8 +473,8 @@ export function d_regimeExhausted(v_installation: Installation, v_attempts: read
 
 /** Traced variant of {@link d_regimeExhausted}. */
 function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(37);
-  return t.exit((t.enter(38), t.exit(((t.enter(39), t.exit((loop_12(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(40), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))))), [v_attempts, v_minimumSpanDays, v_required]);
+  t.enter(24);
+  return t.exit(((t.enter(25), t.exit((loop_12(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(26), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
 }
 
 /**
@@ -488,8 +488,8 @@ export function d_stepPersistentlyFailed(v_installation: Installation, v_attempt
 
 /** Traced variant of {@link d_stepPersistentlyFailed}. */
 function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(41);
-  return t.exit((t.enter(42), t.exit(((t.enter(43), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(44), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(45), t.exit(((t.enter(46), t.exit(loop_13(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))))), [v_attempts, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays, v_confirmations, v_minimumSpanDays, v_required]);
+  t.enter(27);
+  return t.exit(((t.enter(28), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(29), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(30), t.exit(((t.enter(31), t.exit(loop_13(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -503,7 +503,7 @@ export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: 
 
 /** Traced variant of {@link d_firmwarePersistentlyFailed}. */
 function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(47);
+  t.enter(32);
   return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays), [v_d.confirmationAttempts, v_d.firmwareAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays]);
 }
 
@@ -518,7 +518,7 @@ export function d_configurationPersistentlyFailed(v_installation: Installation, 
 
 /** Traced variant of {@link d_configurationPersistentlyFailed}. */
 function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(48);
+  t.enter(33);
   return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays), [p_configurationAttemptsRequired, p_configurationMinimumSpanDays, v_d.configurationAttempts, v_d.confirmationAttempts]);
 }
 
@@ -534,8 +534,8 @@ export function d_preparationPersistentlyFailed(v_installation: Installation, v_
 
 /** Traced variant of {@link d_preparationPersistentlyFailed}. */
 function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(49);
-  return t.exit((t.enter(50), t.exit((d_firmwarePersistentlyFailed_traced(t, v_installation, v_d) || d_configurationPersistentlyFailed_traced(t, v_installation, v_d)))), [v_d]);
+  t.enter(34);
+  return t.exit((d_firmwarePersistentlyFailed_traced(t, v_installation, v_d) || d_configurationPersistentlyFailed_traced(t, v_installation, v_d)));
 }
 
 /**
@@ -549,8 +549,8 @@ export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Dev
 
 /** Traced variant of {@link d_unableToAttemptFirmware}. */
 function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(51);
-  return t.exit((t.enter(52), t.exit(((t.enter(53), t.exit(!(t.enter(54), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(55), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))))), [v_d, v_d.firmwareUpgradePossible]);
+  t.enter(35);
+  return t.exit(((t.enter(36), t.exit(!(t.enter(37), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(38), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
 }
 
 /**
@@ -565,8 +565,8 @@ export function d_preparationInProgress(v_installation: Installation, v_d: Devic
 
 /** Traced variant of {@link d_preparationInProgress}. */
 function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(56);
-  return t.exit((t.enter(57), t.exit(((t.enter(58), t.exit(((t.enter(59), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(60), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d)))))) && (t.enter(61), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))))), [v_d]);
+  t.enter(39);
+  return t.exit(((t.enter(40), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(41), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(42), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
 }
 
 /**
@@ -579,8 +579,8 @@ export function d_hasDormantMeter(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_hasDormantMeter}. */
 function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(62);
-  return t.exit((t.enter(63), t.exit((loop_14(v_installation) > 0))));
+  t.enter(43);
+  return t.exit((loop_14(v_installation) > 0));
 }
 
 /**
@@ -593,8 +593,8 @@ export function d_solelyDormantMeters(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_solelyDormantMeters}. */
 function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(64);
-  return t.exit((t.enter(65), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(66), t.exit(loop_15(v_installation), [v_installation.devices]))))), [v_installation.devices]);
+  t.enter(44);
+  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(45), t.exit(loop_15(v_installation), [v_installation.devices]))));
 }
 
 /**
@@ -607,8 +607,8 @@ export function d_esmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_esmes}. */
 function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(67);
-  return t.exit((t.enter(68), t.exit(loop_16(v_installation), [v_installation.devices])), [v_installation.devices]);
+  t.enter(46);
+  return t.exit(loop_16(v_installation), [v_installation.devices]);
 }
 
 /**
@@ -621,8 +621,8 @@ export function d_gsmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_gsmes}. */
 function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(69);
-  return t.exit((t.enter(70), t.exit(loop_17(v_installation), [v_installation.devices])), [v_installation.devices]);
+  t.enter(47);
+  return t.exit(loop_17(v_installation), [v_installation.devices]);
 }
 
 /**
@@ -637,8 +637,8 @@ export function d_readyForPartialMigration(v_installation: Installation): boolea
 
 /** Traced variant of {@link d_readyForPartialMigration}. */
 function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(71);
-  return t.exit((t.enter(72), t.exit(((t.enter(73), t.exit(((t.enter(74), t.exit(((t.enter(75), t.exit(((t.enter(76), t.exit(((t.enter(77), t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(78), t.exit((loop_18(v_installation) > 0)))))) && (t.enter(79), t.exit(loop_19(v_installation)))))) && (t.enter(80), t.exit((loop_20(v_installation) > 0)))))) && (t.enter(81), t.exit(v_installation.communicating, [v_installation.communicating]))))) && (t.enter(82), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation)))))) && d_meterPointClear_traced(t, v_installation)))), [v_installation.communicating]);
+  t.enter(48);
+  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(49), t.exit((loop_18(v_installation) > 0))) && (t.enter(50), t.exit(loop_19(v_installation))) && (t.enter(51), t.exit((loop_20(v_installation) > 0))) && (t.enter(52), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(53), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && d_meterPointClear_traced(t, v_installation)));
 }
 
 /**
@@ -652,8 +652,8 @@ export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
 
 /** Traced variant of {@link d_gsmeIds}. */
 function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
-  t.enter(83);
-  return t.exit((t.enter(84), t.exit(loop_21(v_installation))));
+  t.enter(54);
+  return t.exit(loop_21(v_installation));
 }
 
 /**
@@ -667,8 +667,8 @@ export function d_notifyResponsibleSupplier(v_installation: Installation): boole
 
 /** Traced variant of {@link d_notifyResponsibleSupplier}. */
 function d_notifyResponsibleSupplier_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(85);
-  return t.exit((t.enter(86), t.exit((d_supplierStatus(v_installation) === "LIVE"))));
+  t.enter(55);
+  return t.exit((d_supplierStatus(v_installation) === "LIVE"));
 }
 
 /**
@@ -682,8 +682,8 @@ export function d_iocExclusionGroup(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_iocExclusionGroup}. */
 function d_iocExclusionGroup_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(87);
-  return t.exit((t.enter(88), t.exit(((t.enter(89), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && (t.enter(90), t.exit(SET_22.has(v_installation.groupId), [v_installation.groupId]))))), [v_installation.cohort, v_installation.groupId]);
+  t.enter(56);
+  return t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && (t.enter(58), t.exit(SET_22.has(v_installation.groupId), [v_installation.groupId]))));
 }
 
 /**
@@ -698,7 +698,7 @@ export function r_migrate_clean_installation_applies(v_installation: Installatio
 
 /** Traced variant of {@link r_migrate_clean_installation_applies}. */
 function r_migrate_clean_installation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(91), t.exit(((t.enter(92), t.exit((d_readyToMigrate_traced(t, v_installation) && (t.enter(93), t.exit(!d_sharesMeterPoint_traced(t, v_installation)))))) && (t.enter(94), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
+  return (t.enter(59), t.exit((d_readyToMigrate_traced(t, v_installation) && (t.enter(60), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(61), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -718,7 +718,7 @@ export function r_migrate_without_notice_ceased_trading_applies(v_installation: 
 
 /** Traced variant of {@link r_migrate_without_notice_ceased_trading_applies}. */
 function r_migrate_without_notice_ceased_trading_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(95), t.exit(((t.enter(96), t.exit(((t.enter(97), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(98), t.exit((d_supplierStatus(v_installation) === "CEASED_TRADING")))))) && d_readyToMigrate_traced(t, v_installation)))) && d_meterPointClear_traced(t, v_installation))));
+  return (t.enter(62), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(63), t.exit((d_supplierStatus(v_installation) === "CEASED_TRADING"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
 }
 
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A). */
@@ -738,7 +738,7 @@ export function r_migrate_without_notice_not_live_user_applies(v_installation: I
 
 /** Traced variant of {@link r_migrate_without_notice_not_live_user_applies}. */
 function r_migrate_without_notice_not_live_user_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(99), t.exit(((t.enter(100), t.exit(((t.enter(101), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(102), t.exit((d_supplierStatus(v_installation) === "NOT_LIVE_USER")))))) && d_readyToMigrate_traced(t, v_installation)))) && d_meterPointClear_traced(t, v_installation))));
+  return (t.enter(64), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(65), t.exit((d_supplierStatus(v_installation) === "NOT_LIVE_USER"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
 }
 
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B). */
@@ -758,7 +758,7 @@ export function r_migrate_last_installed_only_communicating_applies(v_installati
 
 /** Traced variant of {@link r_migrate_last_installed_only_communicating_applies}. */
 function r_migrate_last_installed_only_communicating_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(103), t.exit(((t.enter(104), t.exit(((t.enter(105), t.exit((d_sharesMeterPoint_traced(t, v_installation) && d_lastInstalledOnlyCommunicating_traced(t, v_installation)))) && (t.enter(106), t.exit((d_supplierStatus(v_installation) === "LIVE")))))) && d_readyToMigrate_traced(t, v_installation))));
+  return (t.enter(66), t.exit((d_sharesMeterPoint_traced(t, v_installation) && d_lastInstalledOnlyCommunicating_traced(t, v_installation) && (t.enter(67), t.exit((d_supplierStatus(v_installation) === "LIVE"))) && d_readyToMigrate_traced(t, v_installation))));
 }
 
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C). */
@@ -778,7 +778,7 @@ export function r_await_dormant_meter_preparation_applies(v_installation: Instal
 
 /** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
 function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(107), t.exit(loop_23(v_installation)));
+  return (t.enter(68), t.exit(loop_23(v_installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
@@ -798,7 +798,7 @@ export function r_migrate_partial_moc_mds_applies(v_installation: Installation):
 
 /** Traced variant of {@link r_migrate_partial_moc_mds_applies}. */
 function r_migrate_partial_moc_mds_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(108), t.exit(((t.enter(109), t.exit(((t.enter(110), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation)))) && (t.enter(111), t.exit(loop_24(v_installation))))));
+  return (t.enter(69), t.exit(((t.enter(70), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(71), t.exit(loop_24(v_installation))))));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
@@ -818,7 +818,7 @@ export function r_migrate_partial_ioc_applies(v_installation: Installation): boo
 
 /** Traced variant of {@link r_migrate_partial_ioc_applies}. */
 function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(112), t.exit(((t.enter(113), t.exit(((t.enter(114), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation)))) && (t.enter(115), t.exit(loop_25(v_installation))))));
+  return (t.enter(72), t.exit(((t.enter(73), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(74), t.exit(loop_25(v_installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -838,7 +838,7 @@ export function r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation:
 
 /** Traced variant of {@link r_exclude_ioc_unable_to_attempt_firmware_applies}. */
 function r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(116), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(117), t.exit(loop_26(v_installation))))));
+  return (t.enter(75), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(76), t.exit(loop_26(v_installation))))));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
@@ -858,7 +858,7 @@ export function r_exclude_moc_mds_persistent_failure_applies(v_installation: Ins
 
 /** Traced variant of {@link r_exclude_moc_mds_persistent_failure_applies}. */
 function r_exclude_moc_mds_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(118), t.exit(((t.enter(119), t.exit(((t.enter(120), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(121), t.exit((v_installation.groupId === "CB"), [v_installation.groupId]))))) && (t.enter(122), t.exit(loop_27(v_installation))))));
+  return (t.enter(77), t.exit(((t.enter(78), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(79), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])) && (t.enter(80), t.exit(loop_27(v_installation))))));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
@@ -878,7 +878,7 @@ export function r_exclude_ioc_persistent_failure_applies(v_installation: Install
 
 /** Traced variant of {@link r_exclude_ioc_persistent_failure_applies}. */
 function r_exclude_ioc_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(123), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(124), t.exit(loop_28(v_installation))))));
+  return (t.enter(81), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(82), t.exit(loop_28(v_installation))))));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
@@ -898,7 +898,7 @@ export function r_exclude_unresolved_data_issues_applies(v_installation: Install
 
 /** Traced variant of {@link r_exclude_unresolved_data_issues_applies}. */
 function r_exclude_unresolved_data_issues_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(125), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_hasUnresolvedDataIssue_traced(t, v_installation))));
+  return (t.enter(83), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_hasUnresolvedDataIssue_traced(t, v_installation))));
 }
 
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12). */
@@ -918,7 +918,7 @@ export function r_exclude_unresolved_duplicate_mpxn_applies(v_installation: Inst
 
 /** Traced variant of {@link r_exclude_unresolved_duplicate_mpxn_applies}. */
 function r_exclude_unresolved_duplicate_mpxn_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(126), t.exit(((t.enter(127), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_sharesMeterPoint_traced(t, v_installation)))) && (t.enter(128), t.exit(!d_lastInstalledOnlyCommunicating_traced(t, v_installation))))));
+  return (t.enter(84), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_sharesMeterPoint_traced(t, v_installation) && (t.enter(85), t.exit(!d_lastInstalledOnlyCommunicating_traced(t, v_installation))))));
 }
 
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13). */

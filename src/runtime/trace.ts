@@ -97,6 +97,6 @@ export class Tracer {
  */
 export function firstFailure(node: TraceNode): TraceNode {
   if (node.value !== false) return node;
-  const failed = node.children.find((c) => c.value === false && c.kind === "condition");
+  const failed = node.children.find((c) => c.value === false);
   return failed === undefined ? node : firstFailure(failed);
 }

@@ -92,6 +92,16 @@ function stripComment(s: string): string {
 
 type Vars = ReadonlyMap<string, Type>;
 
+/** Conditions made of other conditions: their parts get trace sites, they record no facts. */
+export function isComposite(e: A.Expr): boolean {
+  return (e.kind === "Binary" && (e.operator === "and" || e.operator === "or")) || (e.kind === "Unary" && e.operator === "not") || e.kind === "If";
+}
+
+function flatten(e: A.Expr, operator: "and" | "or"): A.Expr[] {
+  if (e.kind === "Binary" && e.operator === operator) return [...flatten(e.left, operator), ...flatten(e.right, operator)];
+  return [e];
+}
+
 /** Emits expressions for one version, collecting the module-level helpers they need. */
 export class ExpressionEmitter {
   /** Module-level declarations (hoisted loops and constant sets), in creation order. */
@@ -306,9 +316,14 @@ export class ExpressionEmitter {
   // -------------------------------------------------------------------------------------------
   // Traced mode
 
-  /** Traced code for a condition root (a rule's `when` or a definition body). */
+  /** Traced code for a rule's `when`: a site of its own. */
   traceRoot(e: A.Expr, vars: Vars, clause: string | undefined): string {
     return this.point(e, vars, clause);
+  }
+
+  /** Traced code for a definition body: the definition's own site stands for its root. */
+  traceBody(e: A.Expr, vars: Vars, clause: string | undefined): string {
+    return this.traced(e, vars, clause);
   }
 
   private isDefinitionRef(e: A.Expr): boolean {
@@ -318,8 +333,7 @@ export class ExpressionEmitter {
   /** A trace site around `e`: `(t.enter(id), t.exit(value, [facts]))`. */
   private point(e: A.Expr, vars: Vars, clause: string | undefined): string {
     if (this.isDefinitionRef(e)) return this.traced(e, vars, clause);
-    const composite = (e.kind === "Binary" && (e.operator === "and" || e.operator === "or")) || (e.kind === "Unary" && e.operator === "not") || e.kind === "If";
-    const facts = composite ? [] : this.freePaths(e, vars);
+    const facts = isComposite(e) ? [] : this.freePaths(e, vars);
     const id = this.sites.length;
     this.sites.push({ kind: "condition", text: this.source.of(e.span), at: at(e.span), facts: facts.map((f) => f.label), ...(clause === undefined ? {} : { clause }) });
     const factCode = facts.length === 0 ? "" : `, [${facts.map((f) => f.code).join(", ")}]`;
@@ -329,7 +343,11 @@ export class ExpressionEmitter {
   private traced(e: A.Expr, vars: Vars, clause: string | undefined): string {
     switch (e.kind) {
       case "Binary":
-        if (e.operator === "and" || e.operator === "or") return `(${this.point(e.left, vars, clause)} ${e.operator === "and" ? "&&" : "||"} ${this.point(e.right, vars, clause)})`;
+        if (e.operator === "and" || e.operator === "or") {
+          // `a and b and c` is one list of conditions to a reader, not a nest of pairs.
+          const operands = flatten(e, e.operator);
+          return `(${operands.map((o) => this.point(o, vars, clause)).join(e.operator === "and" ? " && " : " || ")})`;
+        }
         return this.emit(e, vars);
       case "Unary":
         if (e.operator === "not") return `!${this.point(e.operand, vars, clause)}`;

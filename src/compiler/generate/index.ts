@@ -12,7 +12,7 @@ import type * as A from "../ast/nodes.js";
 import type { CheckedProgram } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { sha256, type ExtractedVersion } from "../extract/index.js";
-import { at, ExpressionEmitter, SourceText, tsType } from "./expressions.js";
+import { at, ExpressionEmitter, isComposite, SourceText, tsType } from "./expressions.js";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -242,7 +242,7 @@ function rulesFile(version: ExtractedVersion, program: CheckedProgram, emitter: 
       docs: [declDoc(d, `Definition \`${d.name.text}\`${clauseSuffix(d.context.clause, clauseTitles)}.`)],
       statements: [`return ${emitter.emit(d.body, vars)};`],
     });
-    const facts = emitter.freePaths(d.body, vars);
+    const facts = isComposite(d.body) ? [] : emitter.freePaths(d.body, vars);
     const site = emitter.definitionSite(d, facts);
     const factCode = facts.length === 0 ? "" : `, [${facts.map((f) => f.code).join(", ")}]`;
     fns.push({
@@ -250,7 +250,7 @@ function rulesFile(version: ExtractedVersion, program: CheckedProgram, emitter: 
       parameters: [{ name: "t", type: "rt.Tracer" }, ...params],
       returnType: tsType(result),
       docs: [`Traced variant of {@link d_${d.name.text}}.`],
-      statements: [`t.enter(${site});`, `return t.exit(${emitter.traceRoot(d.body, vars, d.context.clause)}${factCode});`],
+      statements: [`t.enter(${site});`, `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`],
     });
   }
 

@@ -490,7 +490,8 @@ class AstBuilder {
         return { kind: "Call", callee: id, args: children(c, "expression").map((e) => this.expression(e)), span };
       }
       case "parenthesized":
-        return this.expression(need(child(c, "expression")));
+        // Keep the inner node, but let its span cover the parentheses, so source text reads back whole.
+        return { ...this.expression(need(child(c, "expression"))), span };
       case "listLiteral":
         return { kind: "ListLiteral", elements: children(c, "expression").map((e) => this.expression(e)), span };
       case "quantified": {
