@@ -7,6 +7,9 @@
 import { CstParser, EOF, type IParserErrorMessageProvider, type TokenType, defaultParserErrorProvider } from "chevrotain";
 import * as T from "./tokens.js";
 
+/** Rules inside an expression: for these, "expected an expression" says more than a list of 20 tokens. */
+const EXPRESSION_RULES = new Set(["expression", "orExpr", "andExpr", "notExpr", "comparison", "otherwiseExpr", "additive", "multiplicative", "unary", "postfix", "primary"]);
+
 /** Messages in the words a policy author knows (token labels rather than token type names). */
 const messages: IParserErrorMessageProvider = {
   ...defaultParserErrorProvider,
@@ -17,6 +20,10 @@ const messages: IParserErrorMessageProvider = {
     return `unexpected ${actualText(firstRedundant.image, firstRedundant.tokenType)}: a declaration (enum, record, identifier, input, decision, parameter, definition, rule, default) was expected`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    if (EXPRESSION_RULES.has(ruleName)) {
+      const found = actual[0];
+      return `expected an expression but found ${actualText(found.image, found.tokenType)}`;
+    }
     const firsts = new Set<string>();
     for (const alt of expectedPathsPerAlt) for (const path of alt) if (path.length > 0) firsts.add(describe(path[0]));
     const found = actual[0];

@@ -219,7 +219,7 @@ class AstBuilder {
     for (let i = this.comments.length - 1; i >= 0; i--) {
       const c = this.comments[i];
       if (c.startOffset >= first.startOffset) continue;
-      if (c.startLine !== expected) break;
+      if (c.startLine !== expected || this.block.code.split("\n")[expected - 1]?.trimStart() !== c.image) break; // a comment after code documents that code
       lines.unshift(c.image.replace(/^--\s?/, "").trimEnd());
       expected--;
     }
