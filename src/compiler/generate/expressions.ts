@@ -10,16 +10,9 @@ import type * as A from "../ast/nodes.js";
 import type { CheckedProgram, Ref } from "../check/index.js";
 import { pathKey } from "../check/index.js";
 import type { Type } from "../check/types.js";
+import type { TraceSite } from "../../runtime/trace.js";
 import type { Span } from "../source/span.js";
 
-export interface TraceSiteData {
-  readonly kind: "condition" | "definition";
-  readonly text: string;
-  readonly at: string;
-  readonly facts: readonly string[];
-  readonly name?: string;
-  readonly clause?: string;
-}
 
 /** TypeScript type text for a checked type. */
 export function tsType(t: Type): string {
@@ -106,7 +99,7 @@ function flatten(e: A.Expr, operator: "and" | "or"): A.Expr[] {
 export class ExpressionEmitter {
   /** Module-level declarations (hoisted loops and constant sets), in creation order. */
   readonly hoisted: string[] = [];
-  readonly sites: TraceSiteData[] = [];
+  readonly sites: TraceSite[] = [];
   private readonly hoistedNames = new Map<A.Expr, string>();
   private readonly inputVar: string;
 
