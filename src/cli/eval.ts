@@ -4,7 +4,7 @@
  * is not JSON, or a record that fails validation, yields an error record, never a gap; counts
  * reconcile: records in = decisions + invalid records.
  */
-import { createReadStream, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readFileSync, readSync, renameSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { loadVersion } from "../index.js";
 import { renderExplanation } from "../explain.js";
@@ -59,9 +59,16 @@ async function* readRecords(file: string): AsyncGenerator<InputRecord> {
   }
 }
 
+/** The first non-blank character of a file, read from its first 4 KiB only. */
 function readHead(file: string): string {
-  const text = readFileSync(file, { encoding: "utf8", flag: "r" }).slice(0, 4096);
-  return text.trimStart().slice(0, 1);
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(4096);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.toString("utf8", 0, n).trimStart().slice(0, 1);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function outcomeOf(version: VersionModule<any, any>, input: InputRecord, asOf: string | null, trace: boolean): RecordOutcome {
