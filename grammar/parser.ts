@@ -33,7 +33,7 @@ const messages: IParserErrorMessageProvider = {
     const firsts = new Set<string>();
     for (const path of expectedIterationPaths) if (path.length > 0) firsts.add(describe(path[0]));
     const found = actual[0];
-    return `expected at least one ${[...firsts].sort().join(" or ")} but found ${actualText(found.image, found.tokenType)} (in ${ruleName})`;
+    return `expected ${[...firsts].sort().join(" or ")} but found ${actualText(found.image, found.tokenType)} (in ${ruleName})`;
   },
 };
 

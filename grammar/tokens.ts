@@ -86,8 +86,8 @@ export const False = keyword("false");
 // Literals (README: "Literals"). Longest shapes first: a date is not an integer followed by `-`.
 export const DateTimeLiteral = createToken({ name: "DateTimeLiteral", pattern: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})/ });
 export const DateLiteral = createToken({ name: "DateLiteral", pattern: /\d{4}-\d{2}-\d{2}/ });
-/** A clause number that cannot be a decimal: `4.26A`, `1.2.3`. `18.13` lexes as a Decimal. */
-export const ClauseNumber = createToken({ name: "ClauseNumber", pattern: /\d+(?:\.\d+)+[A-Z]{1,2}|\d+(?:\.\d+){2,}[A-Z]{0,2}/ });
+/** A clause number that cannot be a decimal: `4.26A`, `1.2.3`, `4A`. `18.13` lexes as a Decimal. */
+export const ClauseNumber = createToken({ name: "ClauseNumber", pattern: /\d+(?:\.\d+)+[A-Z]{1,2}(?![\w])|\d+(?:\.\d+){2,}[A-Z]{0,2}(?![\w])|\d+[A-Z]{1,2}(?![\w])/ });
 export const DecimalLiteral = createToken({ name: "DecimalLiteral", pattern: /\d+\.\d+/ });
 export const IntegerLiteral = createToken({ name: "IntegerLiteral", pattern: /\d+/ });
 export const TextLiteral = createToken({ name: "TextLiteral", pattern: /"(?:[^"\\\n\r]|\\["\\nt])*"/ });

@@ -1,0 +1,355 @@
+/**
+ * End-to-end tests of the built CLI (`node dist/src/cli/main.js`) through child processes, run from
+ * the repository root: help and usage errors, build --check, check diagnostics, eval output formats,
+ * counts and exit codes, explain, and deterministic builds.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const CLI = join(root, "dist", "src", "cli", "main.js");
+const EXAMPLES = "examples/installations.ndjson";
+const exampleLines = readFileSync(join(root, EXAMPLES), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "");
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function tmad(args: readonly string[], input?: string): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: root, encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const temps: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "tmad-cli-test-"));
+  temps.push(d);
+  return d;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d).sort()) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p).split("\\").join("/"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Newest modification time of the TypeScript the CLI is compiled from. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (name.endsWith(".ts")) newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  for (const d of ["src", "grammar", "generated"]) walk(join(root, d));
+  return newest;
+}
+
+beforeAll(() => {
+  // `npm test` builds first; a plain `vitest` run after an edit must not test a stale dist/.
+  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) {
+    const r = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, encoding: "utf8", shell: process.platform === "win32" });
+    if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}\n${r.stderr}`);
+  }
+}, 300_000);
+
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+describe("help and usage", { timeout: 60_000 }, () => {
+  it("--help exits 0 and lists the commands", () => {
+    const r = tmad(["--help"]);
+    expect(r.status).toBe(0);
+    for (const c of ["build", "check", "eval", "explain"]) expect(r.stdout).toContain(c);
+  });
+
+  for (const c of ["build", "check", "eval", "explain"]) {
+    it(`${c} --help exits 0 with its usage`, () => {
+      const r = tmad([c, "--help"]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`tmad ${c}`);
+    });
+  }
+
+  it("no command exits 2 with the help", () => {
+    const r = tmad([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("Commands:");
+  });
+
+  it("an unknown command exits 2", () => {
+    const r = tmad(["frobnicate"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it("an unknown option exits 2", () => {
+    const r = tmad(["eval", EXAMPLES, "--version", "20.v2", "--bogus"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--bogus");
+  });
+});
+
+describe("build and check", { timeout: 120_000 }, () => {
+  it("build --check exits 0 on the repository", () => {
+    const r = tmad(["build", "--check"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("up to date");
+  });
+
+  it("check rules/tmad-20.v2 exits 0", () => {
+    const r = tmad(["check", "rules/tmad-20.v2"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("tmad-20.v2: ");
+    expect(r.stdout).not.toContain(" error ");
+  });
+
+  it("check on a copy with three planted errors reports each at file:line:col with its code and a hint", () => {
+    const dir = tempDir();
+    const versionDir = join(dir, "tmad-20.v2");
+    cpSync(join(root, "rules", "tmad-20.v2"), versionDir, { recursive: true });
+    const file = join(versionDir, "18-excluded-categories.md");
+    const lines = readFileSync(file, "utf8").split("\n");
+    // Line numbers are 1-based; each planted error is on its own line.
+    const plant = (line: number, from: string, to: string): void => {
+      expect(lines[line - 1], `line ${line}`).toContain(from);
+      lines[line - 1] = lines[line - 1].replace(from, to);
+    };
+    plant(68, "installation.cohort = IOC", "installation.cohrot = IOC"); // unknown field (18.5 rule)
+    plant(121, "installation.cohort = MOC_MDS", "installation.cohort = MOC_MSD"); // enum member typo (18.10 rule)
+    plant(201, "  then outcome = EXCLUDED", "  thn outcome = EXCLUDED"); // syntax error (18.13 rule)
+    writeFileSync(file, lines.join("\n"));
+
+    const r = tmad(["check", versionDir]);
+    expect(r.status).toBe(1);
+    const out = r.stdout;
+    const at = (line: number, col: number, code: string): RegExp => new RegExp(`18-excluded-categories\\.md:${line}:${col} - error ${code}: `);
+    expect(out).toMatch(at(68, 21, "TMAD3002"));
+    expect(out).toMatch(/18-excluded-categories\.md:68:21 - error TMAD3002: record Installation has no field `cohrot`\n\s+hint: did you mean `cohort`\?/);
+    expect(out).toMatch(at(121, 30, "TMAD3003"));
+    expect(out).toMatch(/18-excluded-categories\.md:121:30 - error TMAD3003: `MOC_MSD` is not a member of enum Cohort\n\s+hint: did you mean `MOC_MDS`\?/);
+    expect(out).toMatch(at(201, 3, "TMAD2003"));
+    expect(out).toMatch(/expected 'then' but found 'thn'/);
+    expect(out).toMatch(/tmad-20\.v2: \d+ errors?/);
+  });
+
+  it("check --format json gives the diagnostics as data", () => {
+    const r = tmad(["check", "rules/tmad-20.v2", "--format", "json"]);
+    expect(r.status).toBe(0);
+    const parsed = JSON.parse(r.stdout);
+    expect(parsed.versions[0].id).toBe("tmad-20.v2");
+    expect(parsed.versions[0].diagnostics.filter((d: any) => d.severity === "error")).toEqual([]);
+  });
+
+  it("check on a directory that does not exist exits 2", () => {
+    const r = tmad(["check", "no/such/dir"]);
+    expect(r.status).toBe(2);
+  });
+
+  it("build is deterministic: two builds into separate --out dirs are byte-identical", () => {
+    const a = tempDir();
+    const b = tempDir();
+    const ra = tmad(["build", "--out", a]);
+    const rb = tmad(["build", "--out", b]);
+    expect(ra.status, ra.stderr).toBe(0);
+    expect(rb.status, rb.stderr).toBe(0);
+    const fa = listFiles(a);
+    const fb = listFiles(b);
+    expect(fa).toEqual(fb);
+    expect(fa).toContain("index.ts");
+    expect(fa).toContain("tmad-20.v2/rules.ts");
+    for (const f of fa) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    // And the same as the committed generated/.
+    for (const f of fa) expect(readFileSync(join(a, f)).equals(readFileSync(join(root, "generated", f))), `generated/${f}`).toBe(true);
+  });
+});
+
+describe("eval", { timeout: 60_000 }, () => {
+  const N = exampleLines.length;
+
+  it("prints one NDJSON line per input record, numbered 1..N in order, and a reconciling summary", () => {
+    const r = tmad(["eval", EXAMPLES, "--version", "20.v2"]);
+    expect(r.status).toBe(1); // the examples include 3 invalid records
+    const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(out.length).toBe(N);
+    expect(out.map((o) => o.record)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect(out.map((o) => o.installationId)).toEqual(exampleLines.map((l) => JSON.parse(l).id));
+    const invalid = out.filter((o) => o.status === "invalid");
+    expect(invalid.map((o) => o.installationId)).toEqual(["INS-invalid-mpan-check-digit", "INS-invalid-unknown-cohort", "INS-invalid-missing-installedOn"]);
+    expect(invalid.map((o) => o.errors[0].path)).toEqual(["$.mpan", "$.cohort", "$.installedOn"]);
+    expect(r.stderr).toContain(`${N} records = ${N - 3} decisions + 3 invalid`);
+    expect(r.stderr).toContain("MIGRATE_PARTIAL=3");
+  });
+
+  it("exits 0 for a file with only valid records", () => {
+    const dir = tempDir();
+    const file = join(dir, "valid.ndjson");
+    const valid = exampleLines.filter((l) => !JSON.parse(l).id.startsWith("INS-invalid-"));
+    writeFileSync(file, `${valid.join("\n")}\n`);
+    const r = tmad(["eval", file, "--version", "20.v2"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd().split("\n").length).toBe(valid.length);
+    expect(r.stderr).toContain(`${valid.length} records = ${valid.length} decisions + 0 invalid`);
+  });
+
+  it("reads standard input with -", () => {
+    const r = tmad(["eval", "-", "--version", "tmad-20.v2"], `${exampleLines[0]}\n`);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).installationId).toBe("INS-4.1-active-dual-fuel-foc");
+  });
+
+  it("--format json is a JSON array with the same records", () => {
+    const nd = tmad(["eval", EXAMPLES, "--version", "20.v2"]);
+    const js = tmad(["eval", EXAMPLES, "--version", "20.v2", "--format", "json"]);
+    expect(js.status).toBe(1);
+    const arr = JSON.parse(js.stdout);
+    expect(Array.isArray(arr)).toBe(true);
+    expect(arr.length).toBe(N);
+    expect(arr).toEqual(nd.stdout.trimEnd().split("\n").map((l) => JSON.parse(l)));
+  });
+
+  it("--format table prints a header and one row per record", () => {
+    const r = tmad(["eval", EXAMPLES, "--version", "20.v2", "--format", "table"]);
+    expect(r.status).toBe(1);
+    const rows = r.stdout.trimEnd().split("\n");
+    expect(rows[0].split("\t")).toEqual(["record", "installation", "status", "result", "clause", "rule"]);
+    expect(rows.length).toBe(N + 1);
+    const row = rows.find((l) => l.includes("INS-4.26A-mds-gsme-firmware-failed"))!;
+    expect(row.split("\t")).toEqual(["12", "INS-4.26A-mds-gsme-firmware-failed", "decided", "MIGRATE_PARTIAL", "4.26A", "migrate_partial_moc_mds"]);
+    expect(rows.find((l) => l.includes("INS-invalid-unknown-cohort"))).toContain("invalid\t$.cohort:");
+  });
+
+  it("an unknown --format exits 2", () => {
+    expect(tmad(["eval", EXAMPLES, "--version", "20.v2", "--format", "xml"]).status).toBe(2);
+  });
+
+  it("--out FILE writes the file, prints nothing on stdout and leaves no temp file", () => {
+    const dir = tempDir();
+    const out = join(dir, "decisions.ndjson");
+    const r = tmad(["eval", EXAMPLES, "--version", "20.v2", "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(readdirSync(dir)).toEqual(["decisions.ndjson"]);
+    expect(readFileSync(out, "utf8")).toBe(tmad(["eval", EXAMPLES, "--version", "20.v2"]).stdout);
+  });
+
+  it("a line of garbage yields an invalid-json record and the batch goes on", () => {
+    const dir = tempDir();
+    const file = join(dir, "mixed.ndjson");
+    writeFileSync(file, [exampleLines[0], "", "{not json at all", "   ", exampleLines[1], "[1,2", exampleLines[27]].join("\n"));
+    const r = tmad(["eval", file, "--version", "20.v2"]);
+    expect(r.status).toBe(1);
+    const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(out.map((o) => o.record)).toEqual([1, 3, 5, 6, 7]);
+    expect(out[0].status).toBe("decided");
+    expect(out[1]).toMatchObject({ status: "invalid", installationId: null, errors: [{ code: "invalid-json", path: "$" }] });
+    expect(out[2].installationId).toBe("INS-4.1-dormant-prepared-moc-secure");
+    expect(out[3].errors[0].code).toBe("invalid-json");
+    expect(out[4]).toMatchObject({ status: "invalid", installationId: "INS-invalid-mpan-check-digit" });
+    expect(r.stderr).toContain("5 records = 2 decisions + 3 invalid");
+  });
+
+  it("--trace adds each rule's trace", () => {
+    const r = tmad(["eval", "-", "--version", "20.v2", "--trace"], exampleLines[11]);
+    const o = JSON.parse(r.stdout);
+    expect(o.trace.rules.length).toBeGreaterThan(5);
+    expect(o.trace.rules.find((x: any) => x.rule === o.rule).condition.value).toBe(true);
+  });
+
+  it("--as-of with no designated version in force exits 2 with a message", () => {
+    const r = tmad(["eval", EXAMPLES, "--as-of", "2030-01-01"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("no designated version is in force on 2030-01-01");
+    expect(r.stdout).toBe("");
+  });
+
+  it("--version and --as-of together exit 2", () => {
+    expect(tmad(["eval", EXAMPLES, "--version", "20.v2", "--as-of", "2023-01-01"]).status).toBe(2);
+  });
+
+  it("an unknown version exits 2", () => {
+    const r = tmad(["eval", EXAMPLES, "--version", "99.v9"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no version "99.v9"');
+  });
+
+  it("no version exits 2", () => {
+    const r = tmad(["eval", EXAMPLES]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--version");
+  });
+
+  it("a missing input file exits 2", () => {
+    expect(tmad(["eval", "no-such-file.ndjson", "--version", "20.v2"]).status).toBe(2);
+  });
+});
+
+describe("explain", { timeout: 60_000 }, () => {
+  it("--id X shows that record only", () => {
+    const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-4.26A-mds-gsme-firmware-failed"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.match(/\[record \d+\]/g)).toEqual(["[record 12]"]);
+    expect(r.stdout).toContain("Installation INS-4.26A-mds-gsme-firmware-failed");
+    expect(r.stdout).toContain("clause 4.26A");
+    expect(r.stdout).toContain("our own paraphrase");
+    expect(r.stdout).toMatch(/facts: /);
+  });
+
+  it("--id of an invalid record names the field path and exits 1", () => {
+    const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-invalid-missing-installedOn"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("$.installedOn");
+  });
+
+  it("an --id not in the input exits 1", () => {
+    const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-nope"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('no record with id "INS-nope"');
+  });
+
+  it("without --id explains every record", () => {
+    const r = tmad(["explain", EXAMPLES, "--version", "20.v2"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout.match(/^\[record \d+\]/gm)!.length).toBe(exampleLines.length);
+  });
+});
+
+describe("library API", { timeout: 60_000 }, () => {
+  it("works from plain JavaScript (ESM) through the package name", () => {
+    const script = `
+      import { readFileSync } from "node:fs";
+      import { evaluate, explain, loadVersion } from "tmad";
+      import { manifest } from "tmad/generated/tmad-20.v2";
+      const record = JSON.parse(readFileSync("${EXAMPLES}", "utf8").split("\\n")[10]);
+      const outcome = await evaluate(record, { version: "20.v2", trace: true });
+      const version = await loadVersion({ version: "tmad-20.v2" });
+      const text = await explain(record, { version: "20.v2" });
+      console.log(JSON.stringify({ ok: outcome.ok, clause: outcome.decision.clause, traced: outcome.trace.rules.length, id: version.manifest.id, same: manifest.id, explains: text.includes("Outcome:") }));
+    `;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: true, clause: "18.13", id: "tmad-20.v2", same: "tmad-20.v2", explains: true });
+    expect(out.traced).toBeGreaterThan(5);
+  });
+});
