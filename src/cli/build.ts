@@ -9,7 +9,7 @@ import { ts } from "ts-morph";
 import { formatDiagnostic, summarize, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { extractVersion, type ExtractedVersion, type SourceFile } from "../compiler/extract/index.js";
 import type { GeneratedFile } from "../compiler/generate/index.js";
-import { compileVersion, generateRegistry, type CompiledVersion, type StageName } from "../compiler/pipeline.js";
+import { compileVersion, extractWithBase, generateRegistry, type CompiledVersion, type StageName, type VersionSource } from "../compiler/pipeline.js";
 import { diffOutput, writeOutput } from "../compiler/write.js";
 import { UsageError } from "./usage.js";
 
@@ -32,7 +32,18 @@ export function versionDirs(args: readonly string[]): string[] {
     .map((d) => join(DEFAULT_RULES, d));
 }
 
-export function readVersion(dir: string): { id: string; dir: string; files: SourceFile[] } {
+/** Reads a version directory and, when its front matter names a `base`, the base chain beside it. */
+export function readVersion(dir: string, seen: readonly string[] = []): VersionSource {
+  const own = readVersionFiles(dir);
+  const base = extractVersion(own.id, own.dir, own.files).version.meta?.base;
+  if (base === undefined) return own;
+  const baseDir = join(dirname(resolve(dir)), base);
+  if (seen.includes(base) || base === own.id) return { ...own, base: { missing: `base chain is circular: ${[...seen, own.id, base].join(" → ")}` } };
+  if (!existsSync(baseDir) || !statSync(baseDir).isDirectory()) return { ...own, base: { missing: `base version ${base} not found (looked in ${toPosix(relative(process.cwd(), baseDir))})` } };
+  return { ...own, base: readVersion(baseDir, [...seen, own.id]) };
+}
+
+function readVersionFiles(dir: string): { id: string; dir: string; files: SourceFile[] } {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".md"))
     .sort()
@@ -79,8 +90,7 @@ function registryVersions(compiled: readonly CompiledVersion[]): ExtractedVersio
     for (const d of readdirSync(DEFAULT_RULES).sort()) {
       const dir = join(DEFAULT_RULES, d);
       if (!statSync(dir).isDirectory() || !existsSync(join("generated", d))) continue;
-      const src = readVersion(dir);
-      byId.set(src.id, extractVersion(src.id, src.dir, src.files).version);
+      byId.set(d, extractWithBase(readVersion(dir)).version);
     }
   }
   for (const c of compiled) if (c.files !== undefined) byId.set(c.id, c.extracted);

@@ -7,6 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runBuild, runCheck } from "./build.js";
 import { runEval, runExplain } from "./eval.js";
+import { runShow, runTest } from "./test.js";
 
 import { UsageError } from "./usage.js";
 
@@ -52,6 +53,27 @@ const commands: Record<string, Command> = {
   --trace    include each rule's evaluated conditions and the facts they read`,
     options: { ...versionOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
     run: (p, v) => runEval(p, v),
+  },
+  test: {
+    summary: "run the examples beside the clauses and report coverage of the legal text",
+    usage: `tmad test [rules-dir…] [--version V | --as-of DATE] [--format text|json]
+  Compiles each version (default: every directory under rules/), runs its \`tmad-example\` blocks and
+  prints, per clause, its examples and rules: whether each rule fired in some example and missed in a
+  near miss, and which precedence relations an example exercised. Exit 1 when an example fails, a
+  clause has no example, or a rule never fires or never misses.
+  --version  test one version by id or number
+  --as-of    test the designated version in force on DATE (YYYY-MM-DD)`,
+    options: { ...versionOptions, format: { type: "string" } },
+    run: (p, v) => runTest(p, v),
+  },
+  show: {
+    summary: "print a version whole, with amendments applied",
+    usage: `tmad show <rules-dir>
+  Prints the version as one Markdown document: its front matter, the declarations outside clauses,
+  then every clause in order with its rule and example blocks, each marked with the file it comes
+  from. For an amending version, the base chain's clauses are included and the amendment listed.`,
+    options: {},
+    run: (p) => runShow(p),
   },
   explain: {
     summary: "explain decisions for people",

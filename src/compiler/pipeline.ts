@@ -8,7 +8,7 @@
 import type { Program } from "./ast/nodes.js";
 import { checkProgram, type CheckedProgram } from "./check/index.js";
 import { sortDiagnostics, hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
-import { extractVersion, type ExtractedVersion, type SourceFile } from "./extract/index.js";
+import { consolidate, extractVersion, type ExtractedVersion, type SourceFile } from "./extract/index.js";
 import { generateVersion, type GeneratedFile } from "./generate/index.js";
 import { parseBlocks } from "./parse/index.js";
 
@@ -17,6 +17,22 @@ export interface VersionSource {
   readonly id: string;
   readonly dir: string;
   readonly files: readonly SourceFile[];
+  /** For an amending version (`base:` in its front matter): the version it amends, or why it is missing. */
+  readonly base?: VersionSource | { readonly missing: string };
+}
+
+/** Extracts a version and, for an amending one, its base chain, and consolidates them. */
+export function extractWithBase(source: VersionSource): { version: ExtractedVersion; diagnostics: Diagnostic[] } {
+  const own = extractVersion(source.id, source.dir, source.files);
+  const base = source.base;
+  if (base === undefined || own.version.meta?.base === undefined) return own;
+  if ("missing" in base) {
+    const span = own.version.files[0] === undefined ? { file: source.dir, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } : { file: own.version.files[0].path, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    return { version: own.version, diagnostics: [...own.diagnostics, { code: "TMAD1007", severity: "error", message: base.missing, span, hint: "`base` names the directory of the amended version, beside this one under rules/" }] };
+  }
+  const inner = extractWithBase(base);
+  const merged = consolidate(own.version, inner.version);
+  return { version: merged.version, diagnostics: [...inner.diagnostics, ...own.diagnostics, ...merged.diagnostics] };
 }
 
 export interface CompiledVersion {
@@ -51,7 +67,7 @@ export const stages: readonly Stage[] = [
   {
     name: "extract",
     run(s) {
-      const r = extractVersion(s.source.id, s.source.dir, s.source.files);
+      const r = extractWithBase(s.source);
       s.extracted = r.version;
       s.diagnostics.push(...r.diagnostics);
     },

@@ -353,3 +353,51 @@ describe("library API", { timeout: 60_000 }, () => {
     expect(out.traced).toBeGreaterThan(5);
   });
 });
+
+describe("tmad test and tmad show", { timeout: 60_000 }, () => {
+  const DEMO = "test/fixtures/versions";
+
+  it("runs the examples beside the clauses of each version and prints the coverage", () => {
+    const r = tmad(["test", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("demo-1.0: 6 examples, 6 passed, 0 failed");
+    expect(r.stdout).toContain("rule exclude_failed: fired in 2, near misses 1");
+    expect(r.stdout).toContain("✓ migrate over exclude_failed (migration wins over exclusion)");
+    expect(r.stdout).toContain("· migrate over exclude_failed: not exercised");
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe("examples: 13 passed, 0 failed");
+  });
+
+  it("fails and names the clause when a clause has no example", () => {
+    const dir = join(tempDir(), "demo-1.0");
+    cpSync(join(root, DEMO, "demo-1.0"), dir, { recursive: true });
+    const file = join(dir, "index.md");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.slice(0, text.lastIndexOf("```tmad-example")));
+    const r = tmad(["test", dir]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("clause 3.1 (Default) has no example");
+    expect(r.stdout).toContain("✗ 3.1    Default: 0 examples");
+  });
+
+  it("fails a wrong example and says what differed", () => {
+    const dir = join(tempDir(), "demo-1.0");
+    cpSync(join(root, DEMO, "demo-1.0"), dir, { recursive: true });
+    const file = join(dir, "index.md");
+    writeFileSync(file, readFileSync(file, "utf8").replace("expect: { outcome: MIGRATE, rule: migrate }", "expect: { outcome: EXCLUDED, rule: migrate }"));
+    const r = tmad(["test", dir]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('outcome: expected "EXCLUDED", got "MIGRATE"');
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe("examples: 5 passed, 1 failed");
+  });
+
+  it("shows an amending version whole", () => {
+    const r = tmad(["show", `${DEMO}/demo-1.1`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Inserted: 2.2. Substituted: 2.1. Repealed: none.");
+    expect(r.stdout).toContain("## 1.1 Migration");
+    expect(r.stdout).toContain(`<!-- from ${DEMO}/demo-1.0/index.md:`);
+    expect(r.stdout).toContain("a meter not seen since 2020");
+    expect(r.stdout).not.toContain("Sites with a persistently failed meter are excluded, unless they migrate.\n");
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Every diagnostic code the compiler can give, kept as data. Codes are stable: a code's meaning
  * never changes once released. TMAD1xxx extract (Markdown and front matter), TMAD2xxx syntax,
- * TMAD3xxx names and structure, TMAD4xxx types. docs/diagnostics.md documents each one.
+ * TMAD3xxx names and structure, TMAD4xxx types, TMAD5xxx examples. docs/diagnostics.md documents each one.
  */
 import type { Severity } from "./diagnostic.js";
 
@@ -17,6 +17,8 @@ export const DIAGNOSTIC_CODES = {
   TMAD1003: { severity: "error", title: "rule outside any clause" },
   TMAD1004: { severity: "error", title: "duplicate clause number" },
   TMAD1005: { severity: "error", title: "no rule documents" },
+  TMAD1006: { severity: "error", title: "invalid amendment" },
+  TMAD1007: { severity: "error", title: "base version not found" },
   // Syntax
   TMAD2001: { severity: "error", title: "unexpected character" },
   TMAD2002: { severity: "error", title: "unterminated text literal" },
@@ -52,6 +54,12 @@ export const DIAGNOSTIC_CODES = {
   TMAD4011: { severity: "error", title: "operator not defined for these types" },
   TMAD4012: { severity: "error", title: "not a record" },
   TMAD4013: { severity: "warning", title: "presence check on a value that is never absent" },
+  // Examples beside the clauses
+  TMAD5001: { severity: "error", title: "example is not valid YAML" },
+  TMAD5002: { severity: "error", title: "malformed example" },
+  TMAD5003: { severity: "error", title: "unknown or circular named installation" },
+  TMAD5004: { severity: "error", title: "duplicate example or installation name" },
+  TMAD5005: { severity: "error", title: "invalid path in `set`" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -34,8 +34,14 @@ export interface VersionMeta {
   readonly published: string;
   /** ISO date from which the version is in force; absent for a draft never designated. */
   readonly effectiveFrom?: string;
-  /** Version number this one amends. */
+  /** Version number this one amends (descriptive). */
   readonly amends?: string;
+  /**
+   * Directory name of the version this one is built from: its files then hold only the clauses it
+   * inserts or substitutes, and `repeals` lists the clauses it removes.
+   */
+  readonly base?: string;
+  readonly repeals?: readonly string[];
   /** The document the clauses are drawn from. */
   readonly source: string;
   /** The statement that the clause texts are our paraphrase, not the official wording. */
@@ -76,9 +82,20 @@ export interface ExtractedVersion {
   readonly id: string;
   readonly dir: string;
   readonly meta?: VersionMeta;
+  /** The version's clauses, whole: inherited from its base chain, then amended. */
   readonly clauses: readonly Clause[];
   readonly blocks: readonly RuleBlock[];
+  /** Every file the version is made of, its base chain's included. */
   readonly files: readonly SourceFile[];
+  /** For an amending version: what it changed in its base. */
+  readonly amendment?: Amendment;
+}
+
+export interface Amendment {
+  readonly base: string;
+  readonly inserted: readonly string[];
+  readonly substituted: readonly string[];
+  readonly repealed: readonly string[];
 }
 
 const CLAUSE_HEADING = /^(\d+(?:\.\d+)*[A-Z]{0,2})\s+(\S.*)$/;
@@ -259,6 +276,18 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
     diagnostics.push(diagnostic("TMAD1002", span, "a designated version needs `effectiveFrom`", "add effectiveFrom: YYYY-MM-DD, the date it came into force"));
     ok = false;
   }
+  let repeals: string[] | undefined;
+  const rawRepeals = record["repeals"];
+  if (rawRepeals !== undefined && rawRepeals !== null) {
+    if (!Array.isArray(rawRepeals) || rawRepeals.some((r) => typeof r !== "string" && typeof r !== "number")) {
+      diagnostics.push(diagnostic("TMAD1002", span, "front matter `repeals` must be a list of clause numbers", 'write repeals: ["18.5"]'));
+      ok = false;
+    } else repeals = rawRepeals.map(String);
+  }
+  if (repeals !== undefined && record["base"] === undefined) {
+    diagnostics.push(diagnostic("TMAD1002", span, "`repeals` needs `base`: only an amending version can repeal clauses", "add base: <directory of the version amended>"));
+    ok = false;
+  }
   if (!ok) return undefined;
   const optional = (key: string): Record<string, string> => {
     const v = text(key);
@@ -274,5 +303,41 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
     ...optional("title"),
     ...optional("effectiveFrom"),
     ...optional("amends"),
+    ...optional("base"),
+    ...(repeals === undefined ? {} : { repeals }),
   };
+}
+
+/**
+ * Applies an amending version to its (already consolidated) base: a clause of the amendment with a
+ * base clause's number substitutes it whole (text, rule and example blocks), a new number inserts
+ * one, `repeals` removes one; everything else is inherited. Blocks outside any clause (the data
+ * model, named example installations) are inherited and added to.
+ */
+export function consolidate(amending: ExtractedVersion, base: ExtractedVersion): { version: ExtractedVersion; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const meta = amending.meta;
+  const span = amending.clauses[0]?.span ?? fileSpan(amending.files[0]?.path ?? amending.dir);
+  const baseNumbers = new Set(base.clauses.map((c) => c.number));
+  const repealed = [...(meta?.repeals ?? [])];
+  for (const r of repealed) {
+    if (!baseNumbers.has(r)) diagnostics.push(diagnostic("TMAD1006", span, `clause ${r} is repealed but ${base.id} has no such clause`, "list only clauses of the base version in `repeals`"));
+  }
+  const own = new Set(amending.clauses.map((c) => c.number));
+  for (const c of amending.clauses) {
+    if (repealed.includes(c.number)) diagnostics.push(diagnostic("TMAD1006", c.span, `clause ${c.number} is both repealed and given a new text`, "remove it from `repeals`, or remove the heading"));
+  }
+  const substituted = amending.clauses.filter((c) => baseNumbers.has(c.number)).map((c) => c.number);
+  const inserted = amending.clauses.filter((c) => !baseNumbers.has(c.number)).map((c) => c.number);
+  const dropped = new Set([...own, ...repealed]);
+  const version: ExtractedVersion = {
+    id: amending.id,
+    dir: amending.dir,
+    ...(meta === undefined ? {} : { meta }),
+    clauses: [...base.clauses.filter((c) => !dropped.has(c.number)), ...amending.clauses],
+    blocks: [...base.blocks.filter((b) => b.clause === undefined || !dropped.has(b.clause)), ...amending.blocks],
+    files: [...base.files, ...amending.files],
+    amendment: { base: base.id, inserted, substituted, repealed },
+  };
+  return { version, diagnostics };
 }
