@@ -11,7 +11,7 @@ import { renderExplanation } from "../explain.js";
 import { evaluateRecord, type RecordOutcome, type VersionModule, type VersionSelector } from "../runtime/index.js";
 import { UsageError } from "./usage.js";
 
-interface InputRecord {
+export interface InputRecord {
   /** 1-based record number (line number for NDJSON). */
   readonly record: number;
   readonly value?: unknown;
@@ -28,7 +28,7 @@ function selector(values: Record<string, unknown>): VersionSelector {
 }
 
 /** Records from NDJSON (streamed, blank lines skipped) or from a file holding one JSON array. */
-async function* readRecords(file: string): AsyncGenerator<InputRecord> {
+export async function* readRecords(file: string): AsyncGenerator<InputRecord> {
   if (file !== "-") {
     const head = readHead(file);
     if (head === "[") {

@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { runBuild, runCheck } from "./build.js";
 import { runEval, runExplain } from "./eval.js";
 import { runShow, runTest } from "./test.js";
+import { runDiff } from "./diff.js";
 
 import { UsageError } from "./usage.js";
 
@@ -74,6 +75,23 @@ const commands: Record<string, Command> = {
   from. For an amending version, the base chain's clauses are included and the amendment listed.`,
     options: {},
     run: (p) => runShow(p),
+  },
+  diff: {
+    summary: "what changed between two versions: text, rules, and decisions",
+    usage: `tmad diff <A> <B> [--population FILE] [--ids] [--format text|json|markdown|html] [--out FILE]
+  A and B are version ids (tmad-20.v1), numbers (20.v1) or rule directories. Reports:
+  1. document changes: clauses added, repealed, amended (word-level text diff), renumbered;
+     parameters and declarations changed;
+  2. rule changes: condition widened / narrowed / changed, result or precedence changed, rules
+     added or removed; drift between a clause's text and its rules;
+  3. behavioural changes: per changed rule, a witness installation (found by searching from the
+     versions' named example installations) whose decision differs, or what was established;
+  4. with --population: every record under both versions, the transition matrix with counts, by
+     the version's reportBy facts (e.g. cohort, Responsible Supplier), each flip attributed to the
+     changed clauses; --ids lists the installations per transition. Invalid records are listed.
+  Exit 0: no behaviour changed; 1: some did; 2: error. JSON schema: docs/diff.md.`,
+    options: { population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
+    run: (p, v) => runDiff(p, v),
   },
   explain: {
     summary: "explain decisions for people",

@@ -8,7 +8,17 @@ import * as runtime from "../runtime/index.js";
 import type { VersionModule } from "../runtime/index.js";
 import type { GeneratedFile } from "./generate/index.js";
 
+/** A loaded version: its module, and the exports of its rules file (each rule's condition function). */
+export interface LoadedVersion {
+  readonly version: VersionModule<unknown, Record<string, unknown>>;
+  readonly rules: Readonly<Record<string, unknown>>;
+}
+
 export function loadGenerated(files: readonly GeneratedFile[]): VersionModule<unknown, Record<string, unknown>> {
+  return loadGeneratedWithRules(files).version;
+}
+
+export function loadGeneratedWithRules(files: readonly GeneratedFile[]): LoadedVersion {
   const sources = new Map<string, string>();
   for (const f of files) {
     const name = f.path.split("/").pop()!.replace(/\.ts$/, ".js");
@@ -29,5 +39,6 @@ export function loadGenerated(files: readonly GeneratedFile[]): VersionModule<un
     new Function("require", "module", "exports", code)(load, module, module.exports);
     return module.exports;
   };
-  return (load("./index.js") as { version: VersionModule<unknown, Record<string, unknown>> }).version;
+  const version = (load("./index.js") as { version: VersionModule<unknown, Record<string, unknown>> }).version;
+  return { version, rules: load("./rules.js") as Record<string, unknown> };
 }

@@ -40,7 +40,7 @@ interface InstallationSpec {
 const EXAMPLE_KEYS = ["example", "installation", "patch", "set", "expect", "cites", "not-cites"];
 const DEFINE_KEYS = ["define", "installation", "patch", "set"];
 
-export function resolveExamples(blocks: readonly RuleBlock[]): { examples: ResolvedExample[]; diagnostics: Diagnostic[] } {
+export function resolveExamples(blocks: readonly RuleBlock[]): { examples: ResolvedExample[]; installations: Map<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const defines = new Map<string, InstallationSpec>();
   const pending: { name: string; clause?: string; spec: InstallationSpec; expect: Expectation; span: Span }[] = [];
@@ -132,7 +132,14 @@ export function resolveExamples(blocks: readonly RuleBlock[]): { examples: Resol
     if (record === undefined) continue;
     examples.push({ name: p.name, ...(p.clause === undefined ? {} : { clause: p.clause }), span: p.span, record, expect: p.expect });
   }
-  return { examples, diagnostics };
+  // Every named installation, resolved, for tools that start from them (the diff's witness search).
+  const installations = new Map<string, unknown>();
+  for (const [name, spec] of [...defines.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!resolved.has(name)) resolved.set(name, resolve(spec, [name]));
+    const r = resolved.get(name);
+    if (r !== undefined) installations.set(name, r);
+  }
+  return { examples, installations, diagnostics };
 }
 
 function readExpectation(o: Record<string, unknown>, span: Span, diagnostics: Diagnostic[]): Expectation | undefined {

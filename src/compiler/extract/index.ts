@@ -42,6 +42,8 @@ export interface VersionMeta {
    */
   readonly base?: string;
   readonly repeals?: readonly string[];
+  /** Input fact paths that population reports break down by, e.g. `cohort`, `responsibleSupplier.name`. */
+  readonly reportBy?: readonly string[];
   /** The document the clauses are drawn from. */
   readonly source: string;
   /** The statement that the clause texts are our paraphrase, not the official wording. */
@@ -284,6 +286,14 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
       ok = false;
     } else repeals = rawRepeals.map(String);
   }
+  let reportBy: string[] | undefined;
+  const rawReportBy = record["reportBy"];
+  if (rawReportBy !== undefined && rawReportBy !== null) {
+    if (!Array.isArray(rawReportBy) || rawReportBy.some((r) => typeof r !== "string")) {
+      diagnostics.push(diagnostic("TMAD1002", span, "front matter `reportBy` must be a list of fact paths", "write reportBy: [cohort, responsibleSupplier.name]"));
+      ok = false;
+    } else reportBy = rawReportBy as string[];
+  }
   if (repeals !== undefined && record["base"] === undefined) {
     diagnostics.push(diagnostic("TMAD1002", span, "`repeals` needs `base`: only an amending version can repeal clauses", "add base: <directory of the version amended>"));
     ok = false;
@@ -305,6 +315,7 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
     ...optional("amends"),
     ...optional("base"),
     ...(repeals === undefined ? {} : { repeals }),
+    ...(reportBy === undefined ? {} : { reportBy }),
   };
 }
 
@@ -316,20 +327,22 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
  */
 export function consolidate(amending: ExtractedVersion, base: ExtractedVersion): { version: ExtractedVersion; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const meta = amending.meta;
+  const own = amending.meta;
+  // Reporting settings are inherited like the data model is.
+  const meta = own !== undefined && own.reportBy === undefined && base.meta?.reportBy !== undefined ? { ...own, reportBy: base.meta.reportBy } : own;
   const span = amending.clauses[0]?.span ?? fileSpan(amending.files[0]?.path ?? amending.dir);
   const baseNumbers = new Set(base.clauses.map((c) => c.number));
   const repealed = [...(meta?.repeals ?? [])];
   for (const r of repealed) {
     if (!baseNumbers.has(r)) diagnostics.push(diagnostic("TMAD1006", span, `clause ${r} is repealed but ${base.id} has no such clause`, "list only clauses of the base version in `repeals`"));
   }
-  const own = new Set(amending.clauses.map((c) => c.number));
+  const ownNumbers = new Set(amending.clauses.map((c) => c.number));
   for (const c of amending.clauses) {
     if (repealed.includes(c.number)) diagnostics.push(diagnostic("TMAD1006", c.span, `clause ${c.number} is both repealed and given a new text`, "remove it from `repeals`, or remove the heading"));
   }
   const substituted = amending.clauses.filter((c) => baseNumbers.has(c.number)).map((c) => c.number);
   const inserted = amending.clauses.filter((c) => !baseNumbers.has(c.number)).map((c) => c.number);
-  const dropped = new Set([...own, ...repealed]);
+  const dropped = new Set([...ownNumbers, ...repealed]);
   const version: ExtractedVersion = {
     id: amending.id,
     dir: amending.dir,

@@ -1,0 +1,66 @@
+/**
+ * `tmad diff <A> <B>`: what changed between two TMAD versions, in the text, in the rules, and for
+ * installations (witnesses found from the rules; a population's transition matrix with
+ * --population). Exit 0 when no behaviour changed, 1 when some did, 2 on error.
+ */
+import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatDiagnostic, hasErrors } from "../compiler/diagnostics/diagnostic.js";
+import { diffVersions, type DiffSide } from "../compiler/diff/index.js";
+import { renderDiff, type DiffFormat } from "../compiler/diff/render.js";
+import { resolveExamples } from "../compiler/examples/index.js";
+import { loadGeneratedWithRules } from "../compiler/load.js";
+import { compileVersion } from "../compiler/pipeline.js";
+import { renderExplanation } from "../explain.js";
+import { evaluateRecord } from "../runtime/index.js";
+import { readVersion } from "./build.js";
+import { readRecords, type InputRecord } from "./eval.js";
+import { UsageError } from "./usage.js";
+
+/** A version named by directory, by id (`tmad-20.v1`) or by number (`20.v1`). */
+export function versionDir(name: string): string {
+  if (existsSync(name) && statSync(name).isDirectory()) return name;
+  for (const candidate of [join("rules", name), join("rules", `tmad-${name}`)]) if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+  throw new UsageError(`no version "${name}": name a directory of rule documents, or a version under rules/`);
+}
+
+function side(dir: string): DiffSide | undefined {
+  const compiled = compileVersion(readVersion(dir));
+  const { installations, diagnostics } = resolveExamples(compiled.extracted.blocks);
+  const all = [...compiled.diagnostics, ...diagnostics];
+  for (const d of all) if (d.severity === "error") process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (hasErrors(all) || compiled.files === undefined || compiled.checked === undefined) {
+    process.stderr.write(`tmad diff: ${compiled.id} has errors (above); fix them first\n`);
+    return undefined;
+  }
+  return { extracted: compiled.extracted, checked: compiled.checked, loaded: loadGeneratedWithRules(compiled.files), installations };
+}
+
+export async function runDiff(args: readonly string[], values: Record<string, unknown>): Promise<number> {
+  if (args.length !== 2) throw new UsageError("name two versions: tmad diff <A> <B>");
+  const format = ((values.format as string | undefined) ?? "text") as DiffFormat;
+  if (!["text", "json", "markdown", "html"].includes(format)) throw new UsageError("--format must be text, json, markdown or html");
+  const a = side(versionDir(args[0]));
+  const b = side(versionDir(args[1]));
+  if (a === undefined || b === undefined) return 2;
+  let population: InputRecord[] | undefined;
+  const file = values.population as string | undefined;
+  if (file !== undefined) {
+    population = [];
+    for await (const r of readRecords(file)) population.push(r);
+  }
+  const report = diffVersions(a, b, population === undefined ? {} : { population });
+  const explain = (which: "a" | "b", record: unknown): string => {
+    const m = (which === "a" ? a : b).loaded.version;
+    return renderExplanation(m, evaluateRecord(m, record, { trace: true }));
+  };
+  const text = renderDiff(report, format, { ids: values.ids === true, explain });
+  const out = values.out as string | undefined;
+  if (out === undefined) process.stdout.write(text);
+  else {
+    const tmp = `${out}.tmp-${process.pid}`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, out);
+  }
+  return report.behaviourChanged ? 1 : 0;
+}

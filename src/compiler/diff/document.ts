@@ -1,0 +1,163 @@
+/**
+ * Document changes between two versions: clauses added, repealed, amended (with a word-level diff
+ * of the text) and renumbered (same text, new number); parameters whose value changed; declarations
+ * of the data model that changed. Takes two extracted versions and their checked programs.
+ */
+import type * as A from "../ast/nodes.js";
+import { printDeclaration, printExpr } from "../ast/print.js";
+import type { CheckedProgram } from "../check/index.js";
+import type { Clause, ExtractedVersion } from "../extract/index.js";
+import { compareClauseNumbers } from "../generate/index.js";
+
+export type WordOp = "=" | "-" | "+";
+export interface WordChange {
+  readonly op: WordOp;
+  readonly text: string;
+}
+
+export interface ClauseChange {
+  readonly kind: "added" | "repealed" | "amended" | "renumbered";
+  readonly number: string;
+  /** For `renumbered`: the number in the older version. */
+  readonly from?: string;
+  readonly title: string;
+  readonly oldTitle?: string;
+  /** For `amended`: the text, word by word. */
+  readonly words?: readonly WordChange[];
+}
+
+export interface ValueChange {
+  readonly name: string;
+  readonly kind: "added" | "removed" | "changed";
+  readonly old?: string;
+  readonly new?: string;
+}
+
+export interface DocumentChanges {
+  readonly clauses: readonly ClauseChange[];
+  readonly parameters: readonly ValueChange[];
+  readonly declarations: readonly ValueChange[];
+  readonly unchangedClauses: number;
+}
+
+/** Words and the white space after them, so a diff can be printed back faithfully. */
+function words(text: string): string[] {
+  return text.match(/\S+\s*/g) ?? [];
+}
+
+/** A word-level diff (longest common subsequence), merged into runs of the same operation. */
+export function wordDiff(before: string, after: string): WordChange[] {
+  const a = words(before);
+  const b = words(after);
+  const key = (w: string): string => w.trim();
+  const n = a.length;
+  const m = b.length;
+  // Trim the common head and tail first: amended clauses usually change in one place.
+  let head = 0;
+  while (head < n && head < m && key(a[head]) === key(b[head])) head++;
+  let tail = 0;
+  while (tail < n - head && tail < m - head && key(a[n - 1 - tail]) === key(b[m - 1 - tail])) tail++;
+  const ai = a.slice(head, n - tail);
+  const bi = b.slice(head, m - tail);
+  const lcs: number[][] = Array.from({ length: ai.length + 1 }, () => new Array<number>(bi.length + 1).fill(0));
+  for (let i = ai.length - 1; i >= 0; i--) for (let j = bi.length - 1; j >= 0; j--) lcs[i][j] = key(ai[i]) === key(bi[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const ops: WordChange[] = a.slice(0, head).map((text) => ({ op: "=" as const, text }));
+  let i = 0;
+  let j = 0;
+  while (i < ai.length || j < bi.length) {
+    if (i < ai.length && j < bi.length && key(ai[i]) === key(bi[j])) ops.push({ op: "=", text: bi[j++] }), i++;
+    else if (j < bi.length && (i === ai.length || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ op: "+", text: bi[j++] });
+    else ops.push({ op: "-", text: ai[i++] });
+  }
+  ops.push(...b.slice(m - tail).map((text) => ({ op: "=" as const, text })));
+  const merged: WordChange[] = [];
+  for (const o of ops) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.op === o.op) merged[merged.length - 1] = { op: o.op, text: last.text + o.text };
+    else merged.push(o);
+  }
+  return merged;
+}
+
+/** Folds a parameter's constant expression to a value where it is arithmetic on literals. */
+export function foldParameters(program: CheckedProgram): Map<string, string> {
+  const values = new Map<string, unknown>();
+  const fold = (e: A.Expr): unknown => {
+    switch (e.kind) {
+      case "NumberLiteral":
+        return Number(e.text);
+      case "BooleanLiteral":
+        return e.value;
+      case "TextLiteral":
+        return e.value;
+      case "DateLiteral":
+      case "DateTimeLiteral":
+        return e.text;
+      case "NameRef":
+        return values.has(e.name.text) ? values.get(e.name.text) : e.name.text;
+      case "Unary":
+        return e.operator === "-" ? -(fold(e.operand) as number) : !fold(e.operand);
+      case "Binary": {
+        const l = fold(e.left) as number;
+        const r = fold(e.right) as number;
+        if (typeof l !== "number" || typeof r !== "number") return printExpr(e);
+        return e.operator === "+" ? l + r : e.operator === "-" ? l - r : e.operator === "*" ? l * r : e.operator === "/" ? l / r : printExpr(e);
+      }
+      default:
+        return printExpr(e);
+    }
+  };
+  for (const p of program.parameters) values.set(p.name.text, fold(p.value));
+  return new Map([...values].map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+function compareMaps(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): ValueChange[] {
+  const out: ValueChange[] = [];
+  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const o = a.get(name);
+    const n = b.get(name);
+    if (o === undefined) out.push({ name, kind: "added", new: n! });
+    else if (n === undefined) out.push({ name, kind: "removed", old: o });
+    else if (o !== n) out.push({ name, kind: "changed", old: o, new: n });
+  }
+  return out;
+}
+
+/** Declarations of the data model (not parameters, definitions or rules), printed canonically. */
+function modelDeclarations(program: CheckedProgram): Map<string, string> {
+  const decls: A.Declaration[] = [...program.enums, ...program.records, ...program.identifiers, program.input, program.decision];
+  return new Map(decls.map((d) => [`${d.kind.replace("Decl", "").toLowerCase()} ${"name" in d ? d.name.text : ""}`, printDeclaration(d)]));
+}
+
+export function documentChanges(a: ExtractedVersion, b: ExtractedVersion, pa: CheckedProgram, pb: CheckedProgram): DocumentChanges {
+  const before = new Map(a.clauses.map((c) => [c.number, c]));
+  const after = new Map(b.clauses.map((c) => [c.number, c]));
+  const clauses: ClauseChange[] = [];
+  const added: Clause[] = [];
+  const repealed: Clause[] = [];
+  let unchanged = 0;
+  for (const c of b.clauses) {
+    const old = before.get(c.number);
+    if (old === undefined) added.push(c);
+    else if (old.textHash !== c.textHash || old.title !== c.title) {
+      clauses.push({ kind: "amended", number: c.number, title: c.title, ...(old.title === c.title ? {} : { oldTitle: old.title }), words: wordDiff(old.text, c.text) });
+    } else unchanged++;
+  }
+  for (const c of a.clauses) if (!after.has(c.number)) repealed.push(c);
+  // A clause that left one number and arrived at another with the same text was renumbered.
+  for (const c of added) {
+    const moved = repealed.find((r) => r.textHash === c.textHash);
+    if (moved !== undefined) {
+      repealed.splice(repealed.indexOf(moved), 1);
+      clauses.push({ kind: "renumbered", number: c.number, from: moved.number, title: c.title });
+    } else clauses.push({ kind: "added", number: c.number, title: c.title });
+  }
+  for (const c of repealed) clauses.push({ kind: "repealed", number: c.number, title: c.title });
+  clauses.sort((x, y) => compareClauseNumbers(x.number, y.number));
+  return {
+    clauses,
+    parameters: compareMaps(foldParameters(pa), foldParameters(pb)),
+    declarations: compareMaps(modelDeclarations(pa), modelDeclarations(pb)),
+    unchangedClauses: unchanged,
+  };
+}
