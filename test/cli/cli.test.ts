@@ -401,3 +401,36 @@ describe("tmad test and tmad show", { timeout: 60_000 }, () => {
     expect(r.stdout).not.toContain("Sites with a persistently failed meter are excluded, unless they migrate.\n");
   });
 });
+
+describe("tmad diff", { timeout: 60_000 }, () => {
+  const DEMO = "test/fixtures/versions";
+
+  it("exits 1 when behaviour changed, with the JSON schema named", () => {
+    const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "json"]);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.schema).toBe("tmad-diff/1");
+    expect(report.document.clauses.map((c: { number: string }) => c.number)).toEqual(["2.1", "2.2"]);
+  });
+
+  it("exits 0 for a wording-only edit and reports the drift", () => {
+    const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.0-reworded`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("clause 2.1: the text changed but its rules (exclude_failed) did not");
+    expect(r.stdout).toContain("No behavioural change found.");
+  });
+
+  it("exits 2 for an unknown version or bad options", () => {
+    expect(tmad(["diff", "no-such-version", `${DEMO}/demo-1.0`]).status).toBe(2);
+    expect(tmad(["diff", `${DEMO}/demo-1.0`]).status).toBe(2);
+    expect(tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "pdf"]).status).toBe(2);
+  });
+
+  it("writes --out atomically", () => {
+    const out = join(tempDir(), "report.md");
+    const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "markdown", "--out", out]);
+    expect(r.status).toBe(1);
+    expect(readFileSync(out, "utf8")).toContain("## 1. Document changes");
+    expect(readdirSync(dirname(out))).toEqual(["report.md"]);
+  });
+});
