@@ -5,9 +5,24 @@ import type { VersionEntry } from "../src/runtime/index.js";
 /** Every built version, by id; load one with `entry.load()`. */
 export const versions: readonly VersionEntry[] = [
   {
+    id: "tmad-19.0",
+    version: "19.0",
+    status: "designated",
+    published: "2022-03-24",
+    effectiveFrom: "2022-03-24",
+    load: () => import("./tmad-19.0/index.js").then((m) => m.version),
+  },
+  {
+    id: "tmad-20.v1",
+    version: "20.v1",
+    status: "draft",
+    published: "2022-03-23",
+    load: () => import("./tmad-20.v1/index.js").then((m) => m.version),
+  },
+  {
     id: "tmad-20.v2",
     version: "20.v2",
-    status: "draft",
+    status: "designated",
     published: "2022-05-25",
     effectiveFrom: "2022-06-11",
     load: () => import("./tmad-20.v2/index.js").then((m) => m.version),

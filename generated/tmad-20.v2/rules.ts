@@ -5,252 +5,252 @@ import { manifest, traceSites } from "./manifest.js";
 import type { Attempt, AttemptOutcome, Cohort, DataIssue, DataIssueKind, Decision, Device, DeviceId, DeviceType, Generation, Installation, MPAN, MPRN, Outcome, ResponsibleSupplier, SharedMeterPoint, SupplierStatus } from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
- * Source: rules/tmad-20.v2/index.md:182
+ * Source: rules/tmad-19.0/index.md:188
  */
 export const p_firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
- * Source: rules/tmad-20.v2/index.md:183
+ * Source: rules/tmad-19.0/index.md:189
  */
 export const p_firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
- * Source: rules/tmad-20.v2/index.md:184
+ * Source: rules/tmad-19.0/index.md:190
  */
 export const p_firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
- * Source: rules/tmad-20.v2/index.md:185
+ * Source: rules/tmad-19.0/index.md:191
  */
 export const p_firmwareAttemptsRequired: number = (p_firmwareAttemptsPerCycle * p_firmwareCycles);
 /**
  * Parameter `firmwareMinimumSpanDays`.
- * Source: rules/tmad-20.v2/index.md:186
+ * Source: rules/tmad-19.0/index.md:192
  */
 export const p_firmwareMinimumSpanDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
- * Source: rules/tmad-20.v2/index.md:188
+ * Source: rules/tmad-19.0/index.md:194
  */
 export const p_configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
- * Source: rules/tmad-20.v2/index.md:189
+ * Source: rules/tmad-19.0/index.md:195
  */
 export const p_configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
- * Source: rules/tmad-20.v2/index.md:190
+ * Source: rules/tmad-19.0/index.md:196
  */
 export const p_configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
- * Source: rules/tmad-20.v2/index.md:191
+ * Source: rules/tmad-19.0/index.md:197
  */
 export const p_configurationAttemptsRequired: number = (p_configurationAttemptsPerCycle * p_configurationCycles);
 /**
  * Parameter `configurationMinimumSpanDays`.
- * Source: rules/tmad-20.v2/index.md:192
+ * Source: rules/tmad-19.0/index.md:198
  */
 export const p_configurationMinimumSpanDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
- * Source: rules/tmad-20.v2/index.md:194
+ * Source: rules/tmad-19.0/index.md:200
  */
 export const p_confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
- * Source: rules/tmad-20.v2/index.md:195
+ * Source: rules/tmad-19.0/index.md:201
  */
 export const p_confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
- * Source: rules/tmad-20.v2/index.md:196
+ * Source: rules/tmad-19.0/index.md:202
  */
 export const p_confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
- * Source: rules/tmad-20.v2/index.md:197
+ * Source: rules/tmad-19.0/index.md:203
  */
 export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPerCycle * p_confirmationCycles);
 /**
  * Parameter `confirmationMinimumSpanDays`.
- * Source: rules/tmad-20.v2/index.md:198
+ * Source: rules/tmad-19.0/index.md:204
  */
 export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
-/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-20.v2/18-excluded-categories.md:168:6) */
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:242:6) */
 function loop_0(v_installation: Installation): boolean {
   for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
   return false;
 }
 
 const SET_1: ReadonlySet<DeviceType> = new Set(["ESME", "GSME"]);
-/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-20.v2/index.md:212:3) */
+/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:227:3) */
 function loop_2(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
   return out;
 }
 
-/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-20.v2/04-26-partial-migration.md:49:3) */
+/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
 function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
-/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-20.v2/04-26-partial-migration.md:51:19) */
+/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
 function loop_5(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
   for (const v_c of v_confirmations) { if (((v_c.outcome === "SUCCEEDED") && (rt.compareInstants(v_c.at, v_a.at) > 0))) return true; }
   return false;
 }
 
-/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-20.v2/04-26-partial-migration.md:50:6) */
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
 function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_5(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
   return false;
 }
 
-/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-20.v2/04-01-unblocking.md:41:7) */
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
 function loop_6(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (!(d_prepared(v_installation, v_m))) return false; }
   return true;
 }
 
-/** `(count s in installation.sharedMeterPoints)` (rules/tmad-20.v2/04-01-unblocking.md:118:40) */
-function loop_7(v_installation: Installation): number {
-  let n = 0;
-  for (const v_s of v_installation.sharedMeterPoints) { if (true) n++; }
-  return n;
-}
-
-/** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v2/04-01-unblocking.md:122:7) */
-function loop_8(v_installation: Installation): boolean {
-  for (const v_s of v_installation.sharedMeterPoints) { if (!(((v_s.installedOn < v_installation.installedOn) && !v_s.communicating))) return false; }
-  return true;
-}
-
-const SET_9: ReadonlySet<AttemptOutcome> = new Set(["FAILED", "TIMED_OUT"]);
-/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-20.v2/04-26-partial-migration.md:56:17) */
-function loop_10(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+const SET_7: ReadonlySet<AttemptOutcome> = new Set(["FAILED", "TIMED_OUT"]);
+/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
+function loop_8(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
-/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-20.v2/04-26-partial-migration.md:57:17) */
-function loop_11(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
+function loop_9(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
-/** `(count a in attempts where unsuccessful(a))` (rules/tmad-20.v2/04-26-partial-migration.md:61:3) */
-function loop_12(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
+/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
+function loop_10(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
   let n = 0;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { if (true) n++; } }
   return n;
 }
 
-/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-20.v2/04-26-partial-migration.md:67:12) */
-function loop_13(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
+/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
+function loop_11(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
-/** `(count m in dormantMeters)` (rules/tmad-20.v2/index.md:214:39) */
-function loop_14(v_installation: Installation): number {
+/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:229:39) */
+function loop_12(v_installation: Installation): number {
   let n = 0;
   for (const v_m of d_dormantMeters(v_installation)) { if (true) n++; }
   return n;
 }
 
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-20.v2/index.md:217:23) */
-function loop_15(v_installation: Installation): boolean {
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:232:23) */
+function loop_13(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
 }
 
-/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-20.v2/index.md:219:36) */
-function loop_16(v_installation: Installation): Device[] {
+/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:234:36) */
+function loop_14(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
   return out;
 }
 
-/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-20.v2/index.md:221:36) */
-function loop_17(v_installation: Installation): Device[] {
+/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:236:36) */
+function loop_15(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
   return out;
 }
 
-/** `(count e in esmes)` (rules/tmad-20.v2/04-26-partial-migration.md:143:7) */
-function loop_18(v_installation: Installation): number {
+/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:244:40) */
+function loop_16(v_installation: Installation): number {
   let n = 0;
-  for (const v_e of d_esmes(v_installation)) { if (true) n++; }
+  for (const v_s of v_installation.sharedMeterPoints) { if (true) n++; }
   return n;
 }
 
-/** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v2/04-26-partial-migration.md:144:7) */
-function loop_19(v_installation: Installation): boolean {
-  for (const v_e of d_esmes(v_installation)) { if (!(d_prepared(v_installation, v_e))) return false; }
+/** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:161:7) */
+function loop_17(v_installation: Installation): boolean {
+  for (const v_s of v_installation.sharedMeterPoints) { if (!(((v_s.installedOn < v_installation.installedOn) && !v_s.communicating))) return false; }
   return true;
 }
 
-/** `(count g in gsmes)` (rules/tmad-20.v2/04-26-partial-migration.md:145:7) */
-function loop_20(v_installation: Installation): number {
-  let n = 0;
-  for (const v_g of d_gsmes(v_installation)) { if (true) n++; }
-  return n;
-}
-
-/** `collect g.id for g in gsmes` (rules/tmad-20.v2/04-26-partial-migration.md:173:40) */
-function loop_21(v_installation: Installation): DeviceId[] {
+/** `collect g.id for g in gsmes` (rules/tmad-20.v1/04-26-partial-migration.md:138:40) */
+function loop_18(v_installation: Installation): DeviceId[] {
   const out: DeviceId[] = [];
   for (const v_g of d_gsmes(v_installation)) { out.push(v_g.id); }
   return out;
 }
 
+/** `(count e in esmes)` (rules/tmad-20.v1/18-excluded-categories.md:88:7) */
+function loop_19(v_installation: Installation): number {
+  let n = 0;
+  for (const v_e of d_esmes(v_installation)) { if (true) n++; }
+  return n;
+}
+
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7) */
+function loop_20(v_installation: Installation): boolean {
+  for (const v_e of d_esmes(v_installation)) { if (!(d_prepared(v_installation, v_e))) return false; }
+  return true;
+}
+
+/** `(count g in gsmes)` (rules/tmad-20.v1/18-excluded-categories.md:90:7) */
+function loop_21(v_installation: Installation): number {
+  let n = 0;
+  for (const v_g of d_gsmes(v_installation)) { if (true) n++; }
+  return n;
+}
+
 const SET_22: ReadonlySet<string> = new Set(["AA", "BA", "CA"]);
-/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-20.v2/04-26-partial-migration.md:95:8) */
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
 function loop_23(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationInProgress(v_installation, v_m)) return true; }
   return false;
 }
 
-/** `(every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:154:8) */
+/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8) */
 function loop_24(v_installation: Installation): boolean {
-  for (const v_g of d_gsmes(v_installation)) { if (!(d_preparationPersistentlyFailed(v_installation, v_g))) return false; }
-  return true;
-}
-
-/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v2/18-excluded-categories.md:70:8) */
-function loop_25(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
   return true;
 }
 
-/** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v2/18-excluded-categories.md:99:8) */
-function loop_26(v_installation: Installation): boolean {
+/** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8) */
+function loop_25(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_unableToAttemptFirmware(v_installation, v_m)) return true; }
   return false;
 }
 
-/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v2/18-excluded-categories.md:123:8) */
+/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8) */
+function loop_26(v_installation: Installation): boolean {
+  for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
+  return false;
+}
+
+/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8) */
 function loop_27(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
   return false;
 }
 
-/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v2/18-excluded-categories.md:141:8) */
+/** `(every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:45:8) */
 function loop_28(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
-  return false;
+  for (const v_g of d_gsmes(v_installation)) { if (!(d_preparationPersistentlyFailed(v_installation, v_g))) return false; }
+  return true;
 }
 
 /**
  * Definition `supplierStatus`.
- * Source: rules/tmad-20.v2/index.md:223
+ * Source: rules/tmad-19.0/index.md:238
  */
 export function d_supplierStatus(v_installation: Installation): SupplierStatus {
   return v_installation.responsibleSupplier.status;
@@ -263,9 +263,8 @@ function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): Su
 }
 
 /**
- * Definition `hasUnresolvedDataIssue` (clause 18.12, Dormant Meters with unresolved data issues).
- * Clause 18.12.
- * Source: rules/tmad-20.v2/18-excluded-categories.md:166
+ * Definition `hasUnresolvedDataIssue`.
+ * Source: rules/tmad-19.0/index.md:240
  */
 export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
   return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
@@ -279,7 +278,7 @@ function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installat
 
 /**
  * Definition `isMeter`.
- * Source: rules/tmad-20.v2/index.md:209
+ * Source: rules/tmad-19.0/index.md:224
  */
 export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
   return SET_1.has(v_device.type);
@@ -293,7 +292,7 @@ function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: 
 
 /**
  * Definition `dormantMeters`.
- * Source: rules/tmad-20.v2/index.md:211
+ * Source: rules/tmad-19.0/index.md:226
  */
 export function d_dormantMeters(v_installation: Installation): readonly Device[] {
   return loop_2(v_installation);
@@ -309,7 +308,7 @@ function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): rea
  * The step succeeded, or it timed out and a later confirmation request succeeded.
  * Definition `stepSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:48
+ * Source: rules/tmad-19.0/04-26-preparation.md:46
  */
 export function d_stepSucceeded(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   return (loop_3(v_installation, v_attempts, v_confirmations) || loop_4(v_installation, v_attempts, v_confirmations));
@@ -324,7 +323,7 @@ function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_at
 /**
  * Definition `firmwareSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:70
+ * Source: rules/tmad-19.0/04-26-preparation.md:68
  */
 export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): boolean {
   return d_stepSucceeded(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts);
@@ -339,7 +338,7 @@ function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, 
 /**
  * Definition `configurationSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:73
+ * Source: rules/tmad-19.0/04-26-preparation.md:71
  */
 export function d_configurationSucceeded(v_installation: Installation, v_d: Device): boolean {
   return d_stepSucceeded(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts);
@@ -355,7 +354,7 @@ function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installat
  * Both 4.26 steps have succeeded: the meter can migrate.
  * Definition `prepared` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:83
+ * Source: rules/tmad-19.0/04-26-preparation.md:81
  */
 export function d_prepared(v_installation: Installation, v_d: Device): boolean {
   return (d_firmwareSucceeded(v_installation, v_d) && d_configurationSucceeded(v_installation, v_d));
@@ -371,7 +370,7 @@ function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Devi
  * What every whole-installation migration needs, besides a usable supplier and meter point.
  * Definition `readyToMigrate` (clause 4.1, Migration of an installation with nothing blocking it).
  * Clause 4.1.
- * Source: rules/tmad-20.v2/04-01-unblocking.md:38
+ * Source: rules/tmad-19.0/04-01-migration.md:32
  */
 export function d_readyToMigrate(v_installation: Installation): boolean {
   return ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_6(v_installation));
@@ -384,64 +383,18 @@ function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): bo
 }
 
 /**
- * Definition `sharesMeterPoint` (clause 4.1C, Duplicate MPAN or MPRN: the last installed installation is the only one communicating).
- * Clause 4.1C.
- * Source: rules/tmad-20.v2/04-01-unblocking.md:118
- */
-export function d_sharesMeterPoint(v_installation: Installation): boolean {
-  return (loop_7(v_installation) > 0);
-}
-
-/** Traced variant of {@link d_sharesMeterPoint}. */
-function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(16);
-  return t.exit((loop_7(v_installation) > 0), [v_installation.sharedMeterPoints]);
-}
-
-/**
- * Definition `lastInstalledOnlyCommunicating` (clause 4.1C, Duplicate MPAN or MPRN: the last installed installation is the only one communicating).
- * Clause 4.1C.
- * Source: rules/tmad-20.v2/04-01-unblocking.md:120
- */
-export function d_lastInstalledOnlyCommunicating(v_installation: Installation): boolean {
-  return (v_installation.communicating && loop_8(v_installation));
-}
-
-/** Traced variant of {@link d_lastInstalledOnlyCommunicating}. */
-function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(17);
-  return t.exit(((t.enter(18), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(19), t.exit(loop_8(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
-}
-
-/**
- * No other installation shares the meter point, or 4.1C resolves the sharing.
- * Definition `meterPointClear` (clause 4.1C, Duplicate MPAN or MPRN: the last installed installation is the only one communicating).
- * Clause 4.1C.
- * Source: rules/tmad-20.v2/04-01-unblocking.md:126
- */
-export function d_meterPointClear(v_installation: Installation): boolean {
-  return (!(d_sharesMeterPoint(v_installation)) || d_lastInstalledOnlyCommunicating(v_installation));
-}
-
-/** Traced variant of {@link d_meterPointClear}. */
-function d_meterPointClear_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(20);
-  return t.exit(((t.enter(21), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) || d_lastInstalledOnlyCommunicating_traced(t, v_installation)));
-}
-
-/**
  * Definition `unsuccessful` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:45
+ * Source: rules/tmad-19.0/04-26-preparation.md:43
  */
 export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt): boolean {
-  return SET_9.has(v_attempt.outcome);
+  return SET_7.has(v_attempt.outcome);
 }
 
 /** Traced variant of {@link d_unsuccessful}. */
 function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_attempt: Attempt): boolean {
-  t.enter(22);
-  return t.exit(SET_9.has(v_attempt.outcome), [v_attempt.outcome]);
+  t.enter(16);
+  return t.exit(SET_7.has(v_attempt.outcome), [v_attempt.outcome]);
 }
 
 /**
@@ -449,53 +402,53 @@ function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_att
  * (both ends then fall back to the same instant).
  * Definition `failureSpanDays` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:55
+ * Source: rules/tmad-19.0/04-26-preparation.md:53
  */
 export function d_failureSpanDays(v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  return rt.daysBetween((loop_10(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_11(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"));
+  return rt.daysBetween((loop_8(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_9(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"));
 }
 
 /** Traced variant of {@link d_failureSpanDays}. */
 function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  t.enter(23);
-  return t.exit(rt.daysBetween((loop_10(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_11(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
+  t.enter(17);
+  return t.exit(rt.daysBetween((loop_8(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_9(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
 }
 
 /**
  * Seed 3.2.1: both the number of attempts and the period they cover must reach the regime.
  * Definition `regimeExhausted` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:60
+ * Source: rules/tmad-19.0/04-26-preparation.md:58
  */
 export function d_regimeExhausted(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return ((loop_12(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required) && (d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays));
+  return ((loop_10(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required) && (d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays));
 }
 
 /** Traced variant of {@link d_regimeExhausted}. */
 function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(24);
-  return t.exit(((t.enter(25), t.exit((loop_12(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(26), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
+  t.enter(18);
+  return t.exit(((t.enter(19), t.exit((loop_10(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
 }
 
 /**
  * Definition `stepPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:64
+ * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
 export function d_stepPersistentlyFailed(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_minimumSpanDays) || (loop_13(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays))));
+  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_minimumSpanDays) || (loop_11(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays))));
 }
 
 /** Traced variant of {@link d_stepPersistentlyFailed}. */
 function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(27);
-  return t.exit(((t.enter(28), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(29), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(30), t.exit(((t.enter(31), t.exit(loop_13(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
+  t.enter(21);
+  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_11(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
 }
 
 /**
  * Definition `firmwarePersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:76
+ * Source: rules/tmad-19.0/04-26-preparation.md:74
  */
 export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
   return d_stepPersistentlyFailed(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays);
@@ -503,14 +456,14 @@ export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: 
 
 /** Traced variant of {@link d_firmwarePersistentlyFailed}. */
 function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(32);
+  t.enter(26);
   return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays), [v_d.confirmationAttempts, v_d.firmwareAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays]);
 }
 
 /**
  * Definition `configurationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:79
+ * Source: rules/tmad-19.0/04-26-preparation.md:77
  */
 export function d_configurationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
   return d_stepPersistentlyFailed(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays);
@@ -518,7 +471,7 @@ export function d_configurationPersistentlyFailed(v_installation: Installation, 
 
 /** Traced variant of {@link d_configurationPersistentlyFailed}. */
 function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(33);
+  t.enter(27);
   return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays), [p_configurationAttemptsRequired, p_configurationMinimumSpanDays, v_d.configurationAttempts, v_d.confirmationAttempts]);
 }
 
@@ -526,7 +479,7 @@ function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: 
  * The firmware upgrade or the configuration has persistently failed.
  * Definition `preparationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:86
+ * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
 export function d_preparationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
   return (d_firmwarePersistentlyFailed(v_installation, v_d) || d_configurationPersistentlyFailed(v_installation, v_d));
@@ -534,14 +487,15 @@ export function d_preparationPersistentlyFailed(v_installation: Installation, v_
 
 /** Traced variant of {@link d_preparationPersistentlyFailed}. */
 function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(34);
+  t.enter(28);
   return t.exit((d_firmwarePersistentlyFailed_traced(t, v_installation, v_d) || d_configurationPersistentlyFailed_traced(t, v_installation, v_d)));
 }
 
 /**
- * Definition `unableToAttemptFirmware` (clause 18.9, IOC: firmware upgrade cannot be attempted).
- * Clause 18.9.
- * Source: rules/tmad-20.v2/18-excluded-categories.md:93
+ * The firmware upgrade cannot be attempted on the device, and has not already succeeded.
+ * Definition `unableToAttemptFirmware` (clause 4.26, Reconfiguration of Dormant Meters before migration).
+ * Clause 4.26.
+ * Source: rules/tmad-19.0/04-26-preparation.md:88
  */
 export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Device): boolean {
   return (!v_d.firmwareUpgradePossible && !(d_firmwareSucceeded(v_installation, v_d)));
@@ -549,15 +503,15 @@ export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Dev
 
 /** Traced variant of {@link d_unableToAttemptFirmware}. */
 function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(35);
-  return t.exit(((t.enter(36), t.exit(!(t.enter(37), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(38), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
+  t.enter(29);
+  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
 }
 
 /**
  * Neither prepared nor persistently failed, and not stopped by an upgrade that cannot be attempted.
  * Definition `preparationInProgress` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:90
+ * Source: rules/tmad-19.0/04-26-preparation.md:92
  */
 export function d_preparationInProgress(v_installation: Installation, v_d: Device): boolean {
   return ((!(d_prepared(v_installation, v_d)) && !(d_preparationPersistentlyFailed(v_installation, v_d))) && !(d_unableToAttemptFirmware(v_installation, v_d)));
@@ -565,101 +519,131 @@ export function d_preparationInProgress(v_installation: Installation, v_d: Devic
 
 /** Traced variant of {@link d_preparationInProgress}. */
 function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(39);
-  return t.exit(((t.enter(40), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(41), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(42), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
+  t.enter(33);
+  return t.exit(((t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
- * Source: rules/tmad-20.v2/index.md:214
+ * Source: rules/tmad-19.0/index.md:229
  */
 export function d_hasDormantMeter(v_installation: Installation): boolean {
-  return (loop_14(v_installation) > 0);
+  return (loop_12(v_installation) > 0);
 }
 
 /** Traced variant of {@link d_hasDormantMeter}. */
 function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(43);
-  return t.exit((loop_14(v_installation) > 0));
+  t.enter(37);
+  return t.exit((loop_12(v_installation) > 0));
 }
 
 /**
  * Definition `solelyDormantMeters`.
- * Source: rules/tmad-20.v2/index.md:216
+ * Source: rules/tmad-19.0/index.md:231
  */
 export function d_solelyDormantMeters(v_installation: Installation): boolean {
-  return (d_hasDormantMeter(v_installation) && loop_15(v_installation));
+  return (d_hasDormantMeter(v_installation) && loop_13(v_installation));
 }
 
 /** Traced variant of {@link d_solelyDormantMeters}. */
 function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(44);
-  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(45), t.exit(loop_15(v_installation), [v_installation.devices]))));
+  t.enter(38);
+  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_13(v_installation), [v_installation.devices]))));
 }
 
 /**
  * Definition `esmes`.
- * Source: rules/tmad-20.v2/index.md:219
+ * Source: rules/tmad-19.0/index.md:234
  */
 export function d_esmes(v_installation: Installation): readonly Device[] {
-  return loop_16(v_installation);
+  return loop_14(v_installation);
 }
 
 /** Traced variant of {@link d_esmes}. */
 function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(46);
-  return t.exit(loop_16(v_installation), [v_installation.devices]);
+  t.enter(40);
+  return t.exit(loop_14(v_installation), [v_installation.devices]);
 }
 
 /**
  * Definition `gsmes`.
- * Source: rules/tmad-20.v2/index.md:221
+ * Source: rules/tmad-19.0/index.md:236
  */
 export function d_gsmes(v_installation: Installation): readonly Device[] {
-  return loop_17(v_installation);
+  return loop_15(v_installation);
 }
 
 /** Traced variant of {@link d_gsmes}. */
 function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(47);
-  return t.exit(loop_17(v_installation), [v_installation.devices]);
+  t.enter(41);
+  return t.exit(loop_15(v_installation), [v_installation.devices]);
 }
 
 /**
- * Everything partial migration needs besides the cohort and the GSMEs' failure.
- * Definition `readyForPartialMigration` (clause 4.26A, Partial migration for MOC (MDS)).
- * Clause 4.26A.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:141
+ * Definition `sharesMeterPoint`.
+ * Source: rules/tmad-19.0/index.md:244
  */
-export function d_readyForPartialMigration(v_installation: Installation): boolean {
-  return ((((((d_solelyDormantMeters(v_installation) && (loop_18(v_installation) > 0)) && loop_19(v_installation)) && (loop_20(v_installation) > 0)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && d_meterPointClear(v_installation));
+export function d_sharesMeterPoint(v_installation: Installation): boolean {
+  return (loop_16(v_installation) > 0);
 }
 
-/** Traced variant of {@link d_readyForPartialMigration}. */
-function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(48);
-  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(49), t.exit((loop_18(v_installation) > 0))) && (t.enter(50), t.exit(loop_19(v_installation))) && (t.enter(51), t.exit((loop_20(v_installation) > 0))) && (t.enter(52), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(53), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && d_meterPointClear_traced(t, v_installation)));
+/** Traced variant of {@link d_sharesMeterPoint}. */
+function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  t.enter(42);
+  return t.exit((loop_16(v_installation) > 0), [v_installation.sharedMeterPoints]);
 }
 
 /**
+ * Definition `lastInstalledOnlyCommunicating` (clause 4.1C, Duplicate MPAN or MPRN: the last installed installation is the only one communicating).
+ * Clause 4.1C.
+ * Source: rules/tmad-20.v1/04-01-unblocking.md:159
+ */
+export function d_lastInstalledOnlyCommunicating(v_installation: Installation): boolean {
+  return (v_installation.communicating && loop_17(v_installation));
+}
+
+/** Traced variant of {@link d_lastInstalledOnlyCommunicating}. */
+function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  t.enter(43);
+  return t.exit(((t.enter(44), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(45), t.exit(loop_17(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
+}
+
+/**
+ * No other installation shares the meter point, or 4.1C resolves the sharing.
+ * Definition `meterPointClear` (clause 4.1C, Duplicate MPAN or MPRN: the last installed installation is the only one communicating).
+ * Clause 4.1C.
+ * Source: rules/tmad-20.v1/04-01-unblocking.md:165
+ */
+export function d_meterPointClear(v_installation: Installation): boolean {
+  return (!(d_sharesMeterPoint(v_installation)) || d_lastInstalledOnlyCommunicating(v_installation));
+}
+
+/** Traced variant of {@link d_meterPointClear}. */
+function d_meterPointClear_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  t.enter(46);
+  return t.exit(((t.enter(47), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) || d_lastInstalledOnlyCommunicating_traced(t, v_installation)));
+}
+
+/**
+ * The devices a partial migration deregisters: every GSME of the installation.
  * Definition `gsmeIds` (clause 4.26B, Deregistering the Dormant GSME).
  * Clause 4.26B.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:173
+ * Source: rules/tmad-20.v1/04-26-partial-migration.md:138
  */
 export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
-  return loop_21(v_installation);
+  return loop_18(v_installation);
 }
 
 /** Traced variant of {@link d_gsmeIds}. */
 function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
-  t.enter(54);
-  return t.exit(loop_21(v_installation));
+  t.enter(48);
+  return t.exit(loop_18(v_installation));
 }
 
 /**
  * Definition `notifyResponsibleSupplier` (clause 4.26C, Informing the Responsible Supplier of a partial migration).
  * Clause 4.26C.
- * Source: rules/tmad-20.v2/04-26-partial-migration.md:189
+ * Source: rules/tmad-20.v1/04-26-partial-migration.md:178
  */
 export function d_notifyResponsibleSupplier(v_installation: Installation): boolean {
   return (d_supplierStatus(v_installation) === "LIVE");
@@ -667,14 +651,30 @@ export function d_notifyResponsibleSupplier(v_installation: Installation): boole
 
 /** Traced variant of {@link d_notifyResponsibleSupplier}. */
 function d_notifyResponsibleSupplier_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(55);
+  t.enter(49);
   return t.exit((d_supplierStatus(v_installation) === "LIVE"));
+}
+
+/**
+ * Everything partial migration needs besides the cohort and the GSMEs' failure.
+ * Definition `readyForPartialMigration` (clause 18.5, Dormant GSMEs deregistered by partial migration (as amended)).
+ * Clause 18.5.
+ * Source: rules/tmad-20.v1/18-excluded-categories.md:86
+ */
+export function d_readyForPartialMigration(v_installation: Installation): boolean {
+  return ((((((d_solelyDormantMeters(v_installation) && (loop_19(v_installation) > 0)) && loop_20(v_installation)) && (loop_21(v_installation) > 0)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && d_meterPointClear(v_installation));
+}
+
+/** Traced variant of {@link d_readyForPartialMigration}. */
+function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  t.enter(50);
+  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(51), t.exit((loop_19(v_installation) > 0))) && (t.enter(52), t.exit(loop_20(v_installation))) && (t.enter(53), t.exit((loop_21(v_installation) > 0))) && (t.enter(54), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(55), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && d_meterPointClear_traced(t, v_installation)));
 }
 
 /**
  * Definition `iocExclusionGroup` (clause 18.9, IOC: firmware upgrade cannot be attempted).
  * Clause 18.9.
- * Source: rules/tmad-20.v2/18-excluded-categories.md:90
+ * Source: rules/tmad-20.v1/18-excluded-categories.md:192
  */
 export function d_iocExclusionGroup(v_installation: Installation): boolean {
   return ((v_installation.cohort === "IOC") && SET_22.has(v_installation.groupId));
@@ -690,7 +690,7 @@ function d_iocExclusionGroup_traced(t: rt.Tracer, v_installation: Installation):
  * Rule `migrate_clean_installation`: whether it applies.
  * Clause 4.1 (Migration of an installation with nothing blocking it).
  * Source: seed 1, 3.3.1 (clause assumed).
- * Rule: rules/tmad-20.v2/04-01-unblocking.md:43
+ * Rule: rules/tmad-19.0/04-01-migration.md:37
  */
 export function r_migrate_clean_installation_applies(v_installation: Installation): boolean {
   return ((d_readyToMigrate(v_installation) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
@@ -707,10 +707,30 @@ export function r_migrate_clean_installation_result(v_installation: Installation
 }
 
 /**
+ * Rule `await_dormant_meter_preparation`: whether it applies.
+ * Clause 4.26 (Reconfiguration of Dormant Meters before migration).
+ * Source: seed 3.2.1, 3.3.1.
+ * Rule: rules/tmad-19.0/04-26-preparation.md:95
+ */
+export function r_await_dormant_meter_preparation_applies(v_installation: Installation): boolean {
+  return loop_23(v_installation);
+}
+
+/** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
+function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  return (t.enter(62), t.exit(loop_23(v_installation)));
+}
+
+/** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
+export function r_await_dormant_meter_preparation_result(v_installation: Installation): Decision {
+  return { "outcome": "PENDING", "excludedCategory": null, "deregister": [], "notifySupplier": true };
+}
+
+/**
  * Rule `migrate_without_notice_ceased_trading`: whether it applies.
  * Clause 4.1A (Dormant Meters whose Responsible Supplier has ceased trading).
  * Source: seed 3.5.
- * Rule: rules/tmad-20.v2/04-01-unblocking.md:69
+ * Rule: rules/tmad-20.v1/04-01-unblocking.md:41
  */
 export function r_migrate_without_notice_ceased_trading_applies(v_installation: Installation): boolean {
   return (((d_hasDormantMeter(v_installation) && (d_supplierStatus(v_installation) === "CEASED_TRADING")) && d_readyToMigrate(v_installation)) && d_meterPointClear(v_installation));
@@ -718,7 +738,7 @@ export function r_migrate_without_notice_ceased_trading_applies(v_installation: 
 
 /** Traced variant of {@link r_migrate_without_notice_ceased_trading_applies}. */
 function r_migrate_without_notice_ceased_trading_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(62), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(63), t.exit((d_supplierStatus(v_installation) === "CEASED_TRADING"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
+  return (t.enter(63), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(64), t.exit((d_supplierStatus(v_installation) === "CEASED_TRADING"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
 }
 
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A). */
@@ -730,7 +750,7 @@ export function r_migrate_without_notice_ceased_trading_result(v_installation: I
  * Rule `migrate_without_notice_not_live_user`: whether it applies.
  * Clause 4.1B (Dormant Meters whose Responsible Supplier is not a live user).
  * Source: seed 3.5.
- * Rule: rules/tmad-20.v2/04-01-unblocking.md:85
+ * Rule: rules/tmad-20.v1/04-01-unblocking.md:96
  */
 export function r_migrate_without_notice_not_live_user_applies(v_installation: Installation): boolean {
   return (((d_hasDormantMeter(v_installation) && (d_supplierStatus(v_installation) === "NOT_LIVE_USER")) && d_readyToMigrate(v_installation)) && d_meterPointClear(v_installation));
@@ -738,7 +758,7 @@ export function r_migrate_without_notice_not_live_user_applies(v_installation: I
 
 /** Traced variant of {@link r_migrate_without_notice_not_live_user_applies}. */
 function r_migrate_without_notice_not_live_user_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(64), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(65), t.exit((d_supplierStatus(v_installation) === "NOT_LIVE_USER"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
+  return (t.enter(65), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(66), t.exit((d_supplierStatus(v_installation) === "NOT_LIVE_USER"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
 }
 
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B). */
@@ -750,7 +770,7 @@ export function r_migrate_without_notice_not_live_user_result(v_installation: In
  * Rule `migrate_last_installed_only_communicating`: whether it applies.
  * Clause 4.1C (Duplicate MPAN or MPRN: the last installed installation is the only one communicating).
  * Source: seed 3.3.2, 3.6.
- * Rule: rules/tmad-20.v2/04-01-unblocking.md:128
+ * Rule: rules/tmad-20.v1/04-01-unblocking.md:167
  */
 export function r_migrate_last_installed_only_communicating_applies(v_installation: Installation): boolean {
   return (((d_sharesMeterPoint(v_installation) && d_lastInstalledOnlyCommunicating(v_installation)) && (d_supplierStatus(v_installation) === "LIVE")) && d_readyToMigrate(v_installation));
@@ -758,7 +778,7 @@ export function r_migrate_last_installed_only_communicating_applies(v_installati
 
 /** Traced variant of {@link r_migrate_last_installed_only_communicating_applies}. */
 function r_migrate_last_installed_only_communicating_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(66), t.exit((d_sharesMeterPoint_traced(t, v_installation) && d_lastInstalledOnlyCommunicating_traced(t, v_installation) && (t.enter(67), t.exit((d_supplierStatus(v_installation) === "LIVE"))) && d_readyToMigrate_traced(t, v_installation))));
+  return (t.enter(67), t.exit((d_sharesMeterPoint_traced(t, v_installation) && d_lastInstalledOnlyCommunicating_traced(t, v_installation) && (t.enter(68), t.exit((d_supplierStatus(v_installation) === "LIVE"))) && d_readyToMigrate_traced(t, v_installation))));
 }
 
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C). */
@@ -767,58 +787,18 @@ export function r_migrate_last_installed_only_communicating_result(v_installatio
 }
 
 /**
- * Rule `await_dormant_meter_preparation`: whether it applies.
- * Clause 4.26 (Reconfiguration of Dormant Meters before migration).
- * Source: seed 3.2.1, 3.3.1.
- * Rule: rules/tmad-20.v2/04-26-partial-migration.md:93
- */
-export function r_await_dormant_meter_preparation_applies(v_installation: Installation): boolean {
-  return loop_23(v_installation);
-}
-
-/** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
-function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(68), t.exit(loop_23(v_installation)));
-}
-
-/** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
-export function r_await_dormant_meter_preparation_result(v_installation: Installation): Decision {
-  return { "outcome": "PENDING", "excludedCategory": null, "deregister": [], "notifySupplier": true };
-}
-
-/**
- * Rule `migrate_partial_moc_mds`: whether it applies.
- * Clause 4.26A (Partial migration for MOC (MDS)).
- * Source: seed 3.4, 4.
- * Rule: rules/tmad-20.v2/04-26-partial-migration.md:150
- */
-export function r_migrate_partial_moc_mds_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "MOC_MDS") && d_readyForPartialMigration(v_installation)) && loop_24(v_installation));
-}
-
-/** Traced variant of {@link r_migrate_partial_moc_mds_applies}. */
-function r_migrate_partial_moc_mds_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(69), t.exit(((t.enter(70), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(71), t.exit(loop_24(v_installation))))));
-}
-
-/** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
-export function r_migrate_partial_moc_mds_result(v_installation: Installation): Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d_gsmeIds(v_installation), "notifySupplier": d_notifyResponsibleSupplier(v_installation) };
-}
-
-/**
  * Rule `migrate_partial_ioc`: whether it applies.
  * Clause 18.5 (Dormant GSMEs deregistered by partial migration (as amended)).
- * Source: seed 3.2.1, 3.4.1 (pre-existing in 19.0).
- * Rule: rules/tmad-20.v2/18-excluded-categories.md:66
+ * Source: seed 3.2.1, 3.4.1 (Various 1 / 1A), 3.4.
+ * Rule: rules/tmad-20.v1/18-excluded-categories.md:95
  */
 export function r_migrate_partial_ioc_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_25(v_installation));
+  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_24(v_installation));
 }
 
 /** Traced variant of {@link r_migrate_partial_ioc_applies}. */
 function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(72), t.exit(((t.enter(73), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(74), t.exit(loop_25(v_installation))))));
+  return (t.enter(69), t.exit(((t.enter(70), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(71), t.exit(loop_24(v_installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -830,15 +810,15 @@ export function r_migrate_partial_ioc_result(v_installation: Installation): Deci
  * Rule `exclude_ioc_unable_to_attempt_firmware`: whether it applies.
  * Clause 18.9 (IOC: firmware upgrade cannot be attempted).
  * Source: seed 3.1.
- * Rule: rules/tmad-20.v2/18-excluded-categories.md:96
+ * Rule: rules/tmad-20.v1/18-excluded-categories.md:195
  */
 export function r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation: Installation): boolean {
-  return (d_iocExclusionGroup(v_installation) && loop_26(v_installation));
+  return (d_iocExclusionGroup(v_installation) && loop_25(v_installation));
 }
 
 /** Traced variant of {@link r_exclude_ioc_unable_to_attempt_firmware_applies}. */
 function r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(75), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(76), t.exit(loop_26(v_installation))))));
+  return (t.enter(72), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(73), t.exit(loop_25(v_installation))))));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
@@ -850,15 +830,15 @@ export function r_exclude_ioc_unable_to_attempt_firmware_result(v_installation: 
  * Rule `exclude_moc_mds_persistent_failure`: whether it applies.
  * Clause 18.10 (MOC (MDS): persistent failure of firmware upgrade or configuration).
  * Source: seed 3.2.
- * Rule: rules/tmad-20.v2/18-excluded-categories.md:119
+ * Rule: rules/tmad-20.v1/18-excluded-categories.md:313
  */
 export function r_exclude_moc_mds_persistent_failure_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "MOC_MDS") && (v_installation.groupId === "CB")) && loop_27(v_installation));
+  return (((v_installation.cohort === "MOC_MDS") && (v_installation.groupId === "CB")) && loop_26(v_installation));
 }
 
 /** Traced variant of {@link r_exclude_moc_mds_persistent_failure_applies}. */
 function r_exclude_moc_mds_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(77), t.exit(((t.enter(78), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(79), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])) && (t.enter(80), t.exit(loop_27(v_installation))))));
+  return (t.enter(74), t.exit(((t.enter(75), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(76), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])) && (t.enter(77), t.exit(loop_26(v_installation))))));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
@@ -870,15 +850,15 @@ export function r_exclude_moc_mds_persistent_failure_result(v_installation: Inst
  * Rule `exclude_ioc_persistent_failure`: whether it applies.
  * Clause 18.11 (IOC: persistent failure of firmware upgrade or configuration).
  * Source: seed 3.2.
- * Rule: rules/tmad-20.v2/18-excluded-categories.md:138
+ * Rule: rules/tmad-20.v1/18-excluded-categories.md:384
  */
 export function r_exclude_ioc_persistent_failure_applies(v_installation: Installation): boolean {
-  return (d_iocExclusionGroup(v_installation) && loop_28(v_installation));
+  return (d_iocExclusionGroup(v_installation) && loop_27(v_installation));
 }
 
 /** Traced variant of {@link r_exclude_ioc_persistent_failure_applies}. */
 function r_exclude_ioc_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(81), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(82), t.exit(loop_28(v_installation))))));
+  return (t.enter(78), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(79), t.exit(loop_27(v_installation))))));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
@@ -890,7 +870,7 @@ export function r_exclude_ioc_persistent_failure_result(v_installation: Installa
  * Rule `exclude_unresolved_data_issues`: whether it applies.
  * Clause 18.12 (Dormant Meters with unresolved data issues).
  * Source: seed 3.3.1.
- * Rule: rules/tmad-20.v2/18-excluded-categories.md:170
+ * Rule: rules/tmad-20.v1/18-excluded-categories.md:437
  */
 export function r_exclude_unresolved_data_issues_applies(v_installation: Installation): boolean {
   return (d_hasDormantMeter(v_installation) && d_hasUnresolvedDataIssue(v_installation));
@@ -898,7 +878,7 @@ export function r_exclude_unresolved_data_issues_applies(v_installation: Install
 
 /** Traced variant of {@link r_exclude_unresolved_data_issues_applies}. */
 function r_exclude_unresolved_data_issues_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(83), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_hasUnresolvedDataIssue_traced(t, v_installation))));
+  return (t.enter(80), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_hasUnresolvedDataIssue_traced(t, v_installation))));
 }
 
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12). */
@@ -910,7 +890,7 @@ export function r_exclude_unresolved_data_issues_result(v_installation: Installa
  * Rule `exclude_unresolved_duplicate_mpxn`: whether it applies.
  * Clause 18.13 (Duplicate MPANs or MPRNs that clause 4.1C cannot resolve).
  * Source: seed 3.3.2, 3.6.2.
- * Rule: rules/tmad-20.v2/18-excluded-categories.md:196
+ * Rule: rules/tmad-20.v1/18-excluded-categories.md:523
  */
 export function r_exclude_unresolved_duplicate_mpxn_applies(v_installation: Installation): boolean {
   return ((d_hasDormantMeter(v_installation) && d_sharesMeterPoint(v_installation)) && !(d_lastInstalledOnlyCommunicating(v_installation)));
@@ -918,7 +898,7 @@ export function r_exclude_unresolved_duplicate_mpxn_applies(v_installation: Inst
 
 /** Traced variant of {@link r_exclude_unresolved_duplicate_mpxn_applies}. */
 function r_exclude_unresolved_duplicate_mpxn_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(84), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_sharesMeterPoint_traced(t, v_installation) && (t.enter(85), t.exit(!d_lastInstalledOnlyCommunicating_traced(t, v_installation))))));
+  return (t.enter(81), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_sharesMeterPoint_traced(t, v_installation) && (t.enter(82), t.exit(!d_lastInstalledOnlyCommunicating_traced(t, v_installation))))));
 }
 
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13). */
@@ -927,8 +907,28 @@ export function r_exclude_unresolved_duplicate_mpxn_result(v_installation: Insta
 }
 
 /**
+ * Rule `migrate_partial_moc_mds`: whether it applies.
+ * Clause 4.26A (Partial migration for MOC (MDS)).
+ * Source: seed 3.4, 4.
+ * Rule: rules/tmad-20.v2/04-26-partial-migration.md:41
+ */
+export function r_migrate_partial_moc_mds_applies(v_installation: Installation): boolean {
+  return (((v_installation.cohort === "MOC_MDS") && d_readyForPartialMigration(v_installation)) && loop_28(v_installation));
+}
+
+/** Traced variant of {@link r_migrate_partial_moc_mds_applies}. */
+function r_migrate_partial_moc_mds_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  return (t.enter(83), t.exit(((t.enter(84), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(85), t.exit(loop_28(v_installation))))));
+}
+
+/** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
+export function r_migrate_partial_moc_mds_result(v_installation: Installation): Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d_gsmeIds(v_installation), "notifySupplier": d_notifyResponsibleSupplier(v_installation) };
+}
+
+/**
  * The decision when no rule applies (clause 1.4).
- * Source: rules/tmad-20.v2/01-blocked-installations.md:25
+ * Source: rules/tmad-19.0/01-blocked-installations.md:24
  */
 export function default_result(v_installation: Installation): Decision {
   return { "outcome": "BLOCKED", "excludedCategory": null, "deregister": [], "notifySupplier": true };
@@ -937,67 +937,67 @@ export function default_result(v_installation: Installation): Decision {
 /** Picks the decision: the one applicable rule not set aside by another, the default when none, a conflict when several. */
 function settle(v_installation: Installation, asOf: string | null, f0: boolean, f1: boolean, f2: boolean, f3: boolean, f4: boolean, f5: boolean, f6: boolean, f7: boolean, f8: boolean, f9: boolean, f10: boolean, f11: boolean): rt.Decision<Decision> {
   const w0 = f0;
-  const w1 = f1;
+  const w1 = f1 && !f6 && !f5;
   const w2 = f2;
   const w3 = f3;
-  const w4 = f4 && !f7 && !f0 && !f3 && !f6 && !f5 && !f1 && !f2;
+  const w4 = f4;
   const w5 = f5;
-  const w6 = f6;
-  const w7 = f7 && !f0 && !f3 && !f6 && !f5 && !f1 && !f2;
-  const w8 = f8 && !f4 && !f7 && !f0 && !f3 && !f6 && !f5 && !f1 && !f2;
-  const w9 = f9 && !f4 && !f7 && !f0 && !f3 && !f6 && !f5 && !f1 && !f2;
-  const w10 = f10 && !f4 && !f9 && !f7 && !f8 && !f0 && !f3 && !f6 && !f5 && !f1 && !f2;
-  const w11 = f11 && !f4 && !f9 && !f7 && !f8 && !f10 && !f0 && !f3 && !f6 && !f5 && !f1 && !f2;
+  const w6 = f6 && !f5;
+  const w7 = f7 && !f1 && !f6 && !f5 && !f11;
+  const w8 = f8 && !f1 && !f6 && !f5;
+  const w9 = f9 && !f1 && !f8 && !f6 && !f7 && !f5 && !f11;
+  const w10 = f10 && !f1 && !f8 && !f6 && !f7 && !f9 && !f5 && !f11;
+  const w11 = f11;
   const winners = (w0 ? 1 : 0) + (w1 ? 1 : 0) + (w2 ? 1 : 0) + (w3 ? 1 : 0) + (w4 ? 1 : 0) + (w5 ? 1 : 0) + (w6 ? 1 : 0) + (w7 ? 1 : 0) + (w8 ? 1 : 0) + (w9 ? 1 : 0) + (w10 ? 1 : 0) + (w11 ? 1 : 0);
   const fired: string[] = [];
   if (f0) fired.push("migrate_clean_installation");
-  if (f1) fired.push("migrate_without_notice_ceased_trading");
-  if (f2) fired.push("migrate_without_notice_not_live_user");
-  if (f3) fired.push("migrate_last_installed_only_communicating");
-  if (f4) fired.push("await_dormant_meter_preparation");
-  if (f5) fired.push("migrate_partial_moc_mds");
-  if (f6) fired.push("migrate_partial_ioc");
-  if (f7) fired.push("exclude_ioc_unable_to_attempt_firmware");
-  if (f8) fired.push("exclude_moc_mds_persistent_failure");
-  if (f9) fired.push("exclude_ioc_persistent_failure");
-  if (f10) fired.push("exclude_unresolved_data_issues");
-  if (f11) fired.push("exclude_unresolved_duplicate_mpxn");
+  if (f1) fired.push("await_dormant_meter_preparation");
+  if (f2) fired.push("migrate_without_notice_ceased_trading");
+  if (f3) fired.push("migrate_without_notice_not_live_user");
+  if (f4) fired.push("migrate_last_installed_only_communicating");
+  if (f5) fired.push("migrate_partial_ioc");
+  if (f6) fired.push("exclude_ioc_unable_to_attempt_firmware");
+  if (f7) fired.push("exclude_moc_mds_persistent_failure");
+  if (f8) fired.push("exclude_ioc_persistent_failure");
+  if (f9) fired.push("exclude_unresolved_data_issues");
+  if (f10) fired.push("exclude_unresolved_duplicate_mpxn");
+  if (f11) fired.push("migrate_partial_moc_mds");
   const id = v_installation.id;
   if (winners === 1) {
     if (w0) return rt.decided(manifest, id, asOf, "migrate_clean_installation", "4.1", r_migrate_clean_installation_result(v_installation), fired);
-    if (w1) return rt.decided(manifest, id, asOf, "migrate_without_notice_ceased_trading", "4.1A", r_migrate_without_notice_ceased_trading_result(v_installation), fired);
-    if (w2) return rt.decided(manifest, id, asOf, "migrate_without_notice_not_live_user", "4.1B", r_migrate_without_notice_not_live_user_result(v_installation), fired);
-    if (w3) return rt.decided(manifest, id, asOf, "migrate_last_installed_only_communicating", "4.1C", r_migrate_last_installed_only_communicating_result(v_installation), fired);
-    if (w4) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r_await_dormant_meter_preparation_result(v_installation), fired);
-    if (w5) return rt.decided(manifest, id, asOf, "migrate_partial_moc_mds", "4.26A", r_migrate_partial_moc_mds_result(v_installation), fired);
-    if (w6) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r_migrate_partial_ioc_result(v_installation), fired);
-    if (w7) return rt.decided(manifest, id, asOf, "exclude_ioc_unable_to_attempt_firmware", "18.9", r_exclude_ioc_unable_to_attempt_firmware_result(v_installation), fired);
-    if (w8) return rt.decided(manifest, id, asOf, "exclude_moc_mds_persistent_failure", "18.10", r_exclude_moc_mds_persistent_failure_result(v_installation), fired);
-    if (w9) return rt.decided(manifest, id, asOf, "exclude_ioc_persistent_failure", "18.11", r_exclude_ioc_persistent_failure_result(v_installation), fired);
-    if (w10) return rt.decided(manifest, id, asOf, "exclude_unresolved_data_issues", "18.12", r_exclude_unresolved_data_issues_result(v_installation), fired);
-    if (w11) return rt.decided(manifest, id, asOf, "exclude_unresolved_duplicate_mpxn", "18.13", r_exclude_unresolved_duplicate_mpxn_result(v_installation), fired);
+    if (w1) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r_await_dormant_meter_preparation_result(v_installation), fired);
+    if (w2) return rt.decided(manifest, id, asOf, "migrate_without_notice_ceased_trading", "4.1A", r_migrate_without_notice_ceased_trading_result(v_installation), fired);
+    if (w3) return rt.decided(manifest, id, asOf, "migrate_without_notice_not_live_user", "4.1B", r_migrate_without_notice_not_live_user_result(v_installation), fired);
+    if (w4) return rt.decided(manifest, id, asOf, "migrate_last_installed_only_communicating", "4.1C", r_migrate_last_installed_only_communicating_result(v_installation), fired);
+    if (w5) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r_migrate_partial_ioc_result(v_installation), fired);
+    if (w6) return rt.decided(manifest, id, asOf, "exclude_ioc_unable_to_attempt_firmware", "18.9", r_exclude_ioc_unable_to_attempt_firmware_result(v_installation), fired);
+    if (w7) return rt.decided(manifest, id, asOf, "exclude_moc_mds_persistent_failure", "18.10", r_exclude_moc_mds_persistent_failure_result(v_installation), fired);
+    if (w8) return rt.decided(manifest, id, asOf, "exclude_ioc_persistent_failure", "18.11", r_exclude_ioc_persistent_failure_result(v_installation), fired);
+    if (w9) return rt.decided(manifest, id, asOf, "exclude_unresolved_data_issues", "18.12", r_exclude_unresolved_data_issues_result(v_installation), fired);
+    if (w10) return rt.decided(manifest, id, asOf, "exclude_unresolved_duplicate_mpxn", "18.13", r_exclude_unresolved_duplicate_mpxn_result(v_installation), fired);
+    if (w11) return rt.decided(manifest, id, asOf, "migrate_partial_moc_mds", "4.26A", r_migrate_partial_moc_mds_result(v_installation), fired);
   }
 
   if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(v_installation), fired);
   const conflict: string[] = [];
   if (w0) conflict.push("migrate_clean_installation");
-  if (w1) conflict.push("migrate_without_notice_ceased_trading");
-  if (w2) conflict.push("migrate_without_notice_not_live_user");
-  if (w3) conflict.push("migrate_last_installed_only_communicating");
-  if (w4) conflict.push("await_dormant_meter_preparation");
-  if (w5) conflict.push("migrate_partial_moc_mds");
-  if (w6) conflict.push("migrate_partial_ioc");
-  if (w7) conflict.push("exclude_ioc_unable_to_attempt_firmware");
-  if (w8) conflict.push("exclude_moc_mds_persistent_failure");
-  if (w9) conflict.push("exclude_ioc_persistent_failure");
-  if (w10) conflict.push("exclude_unresolved_data_issues");
-  if (w11) conflict.push("exclude_unresolved_duplicate_mpxn");
+  if (w1) conflict.push("await_dormant_meter_preparation");
+  if (w2) conflict.push("migrate_without_notice_ceased_trading");
+  if (w3) conflict.push("migrate_without_notice_not_live_user");
+  if (w4) conflict.push("migrate_last_installed_only_communicating");
+  if (w5) conflict.push("migrate_partial_ioc");
+  if (w6) conflict.push("exclude_ioc_unable_to_attempt_firmware");
+  if (w7) conflict.push("exclude_moc_mds_persistent_failure");
+  if (w8) conflict.push("exclude_ioc_persistent_failure");
+  if (w9) conflict.push("exclude_unresolved_data_issues");
+  if (w10) conflict.push("exclude_unresolved_duplicate_mpxn");
+  if (w11) conflict.push("migrate_partial_moc_mds");
   return rt.conflicted(manifest, id, asOf, conflict, fired);
 }
 
 /** Evaluates TMAD 20.v2 for one validated Installation. */
 export function evaluate(v_installation: Installation, asOf: string | null): rt.Decision<Decision> {
-  return settle(v_installation, asOf, r_migrate_clean_installation_applies(v_installation), r_migrate_without_notice_ceased_trading_applies(v_installation), r_migrate_without_notice_not_live_user_applies(v_installation), r_migrate_last_installed_only_communicating_applies(v_installation), r_await_dormant_meter_preparation_applies(v_installation), r_migrate_partial_moc_mds_applies(v_installation), r_migrate_partial_ioc_applies(v_installation), r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation), r_exclude_moc_mds_persistent_failure_applies(v_installation), r_exclude_ioc_persistent_failure_applies(v_installation), r_exclude_unresolved_data_issues_applies(v_installation), r_exclude_unresolved_duplicate_mpxn_applies(v_installation));
+  return settle(v_installation, asOf, r_migrate_clean_installation_applies(v_installation), r_await_dormant_meter_preparation_applies(v_installation), r_migrate_without_notice_ceased_trading_applies(v_installation), r_migrate_without_notice_not_live_user_applies(v_installation), r_migrate_last_installed_only_communicating_applies(v_installation), r_migrate_partial_ioc_applies(v_installation), r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation), r_exclude_moc_mds_persistent_failure_applies(v_installation), r_exclude_ioc_persistent_failure_applies(v_installation), r_exclude_unresolved_data_issues_applies(v_installation), r_exclude_unresolved_duplicate_mpxn_applies(v_installation), r_migrate_partial_moc_mds_applies(v_installation));
 }
 
 /** Evaluates TMAD 20.v2 and records why: every rule's condition, with the facts it read. */
@@ -1006,27 +1006,27 @@ export function evaluateTraced(v_installation: Installation, asOf: string | null
   const conditions: rt.TraceNode[] = [];
   const f0 = r_migrate_clean_installation_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f1 = r_migrate_without_notice_ceased_trading_applies_traced(t, v_installation);
+  const f1 = r_await_dormant_meter_preparation_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f2 = r_migrate_without_notice_not_live_user_applies_traced(t, v_installation);
+  const f2 = r_migrate_without_notice_ceased_trading_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f3 = r_migrate_last_installed_only_communicating_applies_traced(t, v_installation);
+  const f3 = r_migrate_without_notice_not_live_user_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f4 = r_await_dormant_meter_preparation_applies_traced(t, v_installation);
+  const f4 = r_migrate_last_installed_only_communicating_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f5 = r_migrate_partial_moc_mds_applies_traced(t, v_installation);
+  const f5 = r_migrate_partial_ioc_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f6 = r_migrate_partial_ioc_applies_traced(t, v_installation);
+  const f6 = r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f7 = r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t, v_installation);
+  const f7 = r_exclude_moc_mds_persistent_failure_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f8 = r_exclude_moc_mds_persistent_failure_applies_traced(t, v_installation);
+  const f8 = r_exclude_ioc_persistent_failure_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f9 = r_exclude_ioc_persistent_failure_applies_traced(t, v_installation);
+  const f9 = r_exclude_unresolved_data_issues_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f10 = r_exclude_unresolved_data_issues_applies_traced(t, v_installation);
+  const f10 = r_exclude_unresolved_duplicate_mpxn_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
-  const f11 = r_exclude_unresolved_duplicate_mpxn_applies_traced(t, v_installation);
+  const f11 = r_migrate_partial_moc_mds_applies_traced(t, v_installation);
   conditions.push(t.takeLast());
   const decision = settle(v_installation, asOf, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11);
   return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
