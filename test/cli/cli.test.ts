@@ -126,30 +126,29 @@ describe("build and check", { timeout: 120_000 }, () => {
 
   it("check on a copy with three planted errors reports each at file:line:col with its code and a hint", () => {
     const dir = tempDir();
-    const versionDir = join(dir, "tmad-20.v2");
-    cpSync(join(root, "rules", "tmad-20.v2"), versionDir, { recursive: true });
-    const file = join(versionDir, "18-excluded-categories.md");
+    // 20.v2 amends 20.v1, which amends 19.0: copy the chain so the bases resolve.
+    for (const v of ["tmad-19.0", "tmad-20.v1", "tmad-20.v2"]) cpSync(join(root, "rules", v), join(dir, v), { recursive: true });
+    const file = join(dir, "tmad-20.v1", "18-excluded-categories.md");
     const lines = readFileSync(file, "utf8").split("\n");
-    // Line numbers are 1-based; each planted error is on its own line.
-    const plant = (line: number, from: string, to: string): void => {
-      expect(lines[line - 1], `line ${line}`).toContain(from);
-      lines[line - 1] = lines[line - 1].replace(from, to);
+    /** Plants an error on the first line (after `after`) containing `from`; returns its 1-based line number. */
+    const plant = (from: string, to: string, after = 0): number => {
+      const i = lines.findIndex((l, n) => n >= after && l.includes(from));
+      expect(i, `a line containing ${from}`).toBeGreaterThanOrEqual(0);
+      lines[i] = lines[i].replace(from, to);
+      return i + 1;
     };
-    plant(68, "installation.cohort = IOC", "installation.cohrot = IOC"); // unknown field (18.5 rule)
-    plant(121, "installation.cohort = MOC_MDS", "installation.cohort = MOC_MSD"); // enum member typo (18.10 rule)
-    plant(201, "  then outcome = EXCLUDED", "  thn outcome = EXCLUDED"); // syntax error (18.13 rule)
+    const field = plant("when installation.cohort = IOC", "when installation.cohrot = IOC"); // unknown field
+    const member = plant("installation.cohort = MOC_MDS", "installation.cohort = MOC_MSD"); // enum member typo
+    const syntax = plant("  then outcome = EXCLUDED, excludedCategory = clause 18.13", "  thn outcome = EXCLUDED, excludedCategory = clause 18.13"); // syntax error
     writeFileSync(file, lines.join("\n"));
+    const col = (line: number, text: string): number => lines[line - 1].indexOf(text) + 1;
 
-    const r = tmad(["check", versionDir]);
+    const r = tmad(["check", join(dir, "tmad-20.v2")]);
     expect(r.status).toBe(1);
     const out = r.stdout;
-    const at = (line: number, col: number, code: string): RegExp => new RegExp(`18-excluded-categories\\.md:${line}:${col} - error ${code}: `);
-    expect(out).toMatch(at(68, 21, "TMAD3002"));
-    expect(out).toMatch(/18-excluded-categories\.md:68:21 - error TMAD3002: record Installation has no field `cohrot`\n\s+hint: did you mean `cohort`\?/);
-    expect(out).toMatch(at(121, 30, "TMAD3003"));
-    expect(out).toMatch(/18-excluded-categories\.md:121:30 - error TMAD3003: `MOC_MSD` is not a member of enum Cohort\n\s+hint: did you mean `MOC_MDS`\?/);
-    expect(out).toMatch(at(201, 3, "TMAD2003"));
-    expect(out).toMatch(/expected 'then' but found 'thn'/);
+    expect(out).toContain(`18-excluded-categories.md:${field}:${col(field, "cohrot")} - error TMAD3002: record Installation has no field \`cohrot\`\n    hint: did you mean \`cohort\`?`);
+    expect(out).toContain(`18-excluded-categories.md:${member}:${col(member, "MOC_MSD")} - error TMAD3003: \`MOC_MSD\` is not a member of enum Cohort\n    hint: did you mean \`MOC_MDS\`?`);
+    expect(out).toContain(`18-excluded-categories.md:${syntax}:3 - error TMAD2003: expected 'then' but found 'thn'`);
     expect(out).toMatch(/tmad-20\.v2: \d+ errors?/);
   });
 
@@ -189,16 +188,17 @@ describe("eval", { timeout: 60_000 }, () => {
 
   it("prints one NDJSON line per input record, numbered 1..N in order, and a reconciling summary", () => {
     const r = tmad(["eval", EXAMPLES, "--version", "20.v2"]);
-    expect(r.status).toBe(1); // the examples include 3 invalid records
+    expect(r.status).toBe(1); // the examples include invalid records
     const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(out.length).toBe(N);
     expect(out.map((o) => o.record)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
-    expect(out.map((o) => o.installationId)).toEqual(exampleLines.map((l) => JSON.parse(l).id));
+    expect(out.map((o) => o.installationId)).toEqual(exampleLines.map((l) => JSON.parse(l).id ?? null));
+    const invalidIds = exampleLines.map((l) => JSON.parse(l).id).filter((id: string) => id.startsWith("INS-invalid-"));
     const invalid = out.filter((o) => o.status === "invalid");
-    expect(invalid.map((o) => o.installationId)).toEqual(["INS-invalid-mpan-check-digit", "INS-invalid-unknown-cohort", "INS-invalid-missing-installedOn"]);
-    expect(invalid.map((o) => o.errors[0].path)).toEqual(["$.mpan", "$.cohort", "$.installedOn"]);
-    expect(r.stderr).toContain(`${N} records = ${N - 3} decisions + 3 invalid`);
-    expect(r.stderr).toContain("MIGRATE_PARTIAL=3");
+    expect(invalid.map((o) => o.installationId)).toEqual(invalidIds);
+    expect(invalid.slice(0, 3).map((o) => o.errors[0].path)).toEqual(["$.mpan", "$.cohort", "$.installedOn"]);
+    expect(r.stderr).toContain(`${N} records = ${N - invalidIds.length} decisions + ${invalidIds.length} invalid`);
+    expect(r.stderr).toMatch(/MIGRATE_PARTIAL=\d+/);
   });
 
   it("exits 0 for a file with only valid records", () => {
@@ -256,7 +256,8 @@ describe("eval", { timeout: 60_000 }, () => {
   it("a line of garbage yields an invalid-json record and the batch goes on", () => {
     const dir = tempDir();
     const file = join(dir, "mixed.ndjson");
-    writeFileSync(file, [exampleLines[0], "", "{not json at all", "   ", exampleLines[1], "[1,2", exampleLines[27]].join("\n"));
+    const badMpan = exampleLines.find((l) => JSON.parse(l).id === "INS-invalid-mpan-check-digit")!;
+    writeFileSync(file, [exampleLines[0], "", "{not json at all", "   ", exampleLines[1], "[1,2", badMpan].join("\n"));
     const r = tmad(["eval", file, "--version", "20.v2"]);
     expect(r.status).toBe(1);
     const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
@@ -277,10 +278,30 @@ describe("eval", { timeout: 60_000 }, () => {
   });
 
   it("--as-of with no designated version in force exits 2 with a message", () => {
-    const r = tmad(["eval", EXAMPLES, "--as-of", "2030-01-01"]);
+    const r = tmad(["eval", EXAMPLES, "--as-of", "2020-01-01"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("no designated version is in force on 2030-01-01");
+    expect(r.stderr).toContain("no designated version is in force on 2020-01-01");
     expect(r.stdout).toBe("");
+  });
+
+  it("--as-of picks 19.0 before the re-designation and 20.v2 after it, and says so in each decision", () => {
+    for (const [asOf, id] of [
+      ["2022-04-01", "tmad-19.0"],
+      ["2022-07-01", "tmad-20.v2"],
+    ]) {
+      const r = tmad(["eval", EXAMPLES, "--as-of", asOf]);
+      const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+      const decided = out.filter((o) => o.status !== "invalid");
+      expect(decided.length).toBeGreaterThan(40);
+      for (const o of decided) expect([o.versionId, o.asOf]).toEqual([id, asOf]);
+      expect(r.stderr).toContain(`${id} (in force on ${asOf})`);
+    }
+  });
+
+  it("19.0 cites no clause that exists only from 20.v1", () => {
+    const r = tmad(["eval", EXAMPLES, "--version", "19.0"]);
+    const cited = new Set(r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l)).flatMap((o) => [o.clause, o.result?.excludedCategory]).filter((c) => typeof c === "string"));
+    for (const c of ["4.1A", "4.1B", "4.1C", "4.26A", "4.26B", "4.26C", "18.9", "18.10", "18.11", "18.12", "18.13"]) expect(cited.has(c), c).toBe(false);
   });
 
   it("--version and --as-of together exit 2", () => {

@@ -87,10 +87,10 @@ function errorsOf(raw: unknown): { code: string; path: string; message: string }
 const base = (): Record<string, any> => byId("INS-4.1-active-dual-fuel-foc");
 
 describe("decisions on examples/installations.ndjson", () => {
-  it("the example file has the expected records", () => {
-    expect(records.length).toBe(30);
-    expect(validRecords.length).toBe(27);
-    expect(Object.keys(EXPECTED).sort()).toEqual(validRecords.map((r) => r.id).sort());
+  it("the example file has the records this table expects, among about fifty", () => {
+    expect(records.length).toBeGreaterThanOrEqual(50);
+    const valid = new Set(validRecords.map((r) => r.id));
+    for (const id of Object.keys(EXPECTED)) expect(valid.has(id), id).toBe(true);
   });
 
   for (const [id, [status, clause, outcome, rule, excluded]] of Object.entries(EXPECTED)) {
@@ -466,7 +466,10 @@ describe("version selection", () => {
   });
 
   it("by date: a draft is never in force, and a bad date is rejected", async () => {
-    await expect(loadVersion({ asOf: "2030-01-01" })).rejects.toBeInstanceOf(VersionSelectionError);
+    await expect(loadVersion({ asOf: "2020-01-01" })).rejects.toBeInstanceOf(VersionSelectionError);
+    expect((await loadVersion({ asOf: "2022-05-01" })).manifest.id).toBe("tmad-19.0");
+    expect((await loadVersion({ asOf: "2022-06-11" })).manifest.id).toBe("tmad-20.v2");
+    expect((await loadVersion({ asOf: "2030-01-01" })).manifest.id).toBe("tmad-20.v2");
     await expect(loadVersion({ asOf: "not-a-date" })).rejects.toBeInstanceOf(VersionSelectionError);
   });
 });

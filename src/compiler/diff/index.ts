@@ -97,8 +97,18 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
   // Both versions must accept a witness: it is a valid Installation for each.
   const valid = (r: unknown): boolean => ma.validator.validate(r).ok && mb.validator.validate(r).ok;
   const constants = constantsOf([a.checked, b.checked]);
-  const firedKey = (m: Module, r: unknown): string => decide(m, r)?.fired.join(",") ?? "";
-  const effect = (r: unknown, base: unknown): boolean => firedKey(ma, r) !== firedKey(ma, base) || firedKey(mb, r) !== firedKey(mb, base);
+  // The search validates each candidate once; goals and effects then evaluate it directly.
+  const firedKey = (m: Module, r: unknown): string => m.evaluate(r, null).fired.join(",");
+  const baseKeys = new Map<unknown, string>();
+  const keyOfBase = (base: unknown): string => {
+    let k = baseKeys.get(base);
+    if (k === undefined) {
+      k = `${firedKey(ma, base)}|${firedKey(mb, base)}`;
+      baseKeys.set(base, k);
+    }
+    return k;
+  };
+  const effect = (r: unknown, base: unknown): boolean => `${firedKey(ma, r)}|${firedKey(mb, r)}` !== keyOfBase(base);
 
   // Classify each changed condition: did the set of installations it applies to grow, shrink, or both?
   for (const change of rules) {
@@ -114,9 +124,9 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
   const behaviour: BehaviourChange[] = [];
   for (const change of rules) {
     const differs = (r: unknown): boolean => {
-      const da = decide(ma, r);
-      const db = decide(mb, r);
-      return da !== undefined && db !== undefined && !sameDecision(da, db) && (da.rule === change.rule || db.rule === change.rule);
+      const da = ma.evaluate(r, null);
+      const db = mb.evaluate(r, null);
+      return !sameDecision(da, db) && (da.rule === change.rule || db.rule === change.rule);
     };
     const result = search(baselines, b.checked, constants, valid, differs, effect);
     if (result.found !== undefined) {

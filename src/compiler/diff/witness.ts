@@ -14,7 +14,6 @@
 import type * as A from "../ast/nodes.js";
 import type { CheckedProgram } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { setPath } from "../examples/index.js";
 import { foldParameters } from "./document.js";
 
 export interface Mutation {
@@ -42,7 +41,10 @@ interface Constants {
   readonly dates: string[];
   readonly datetimes: string[];
   readonly texts: string[];
+  /** Integers compared with a `count …` (list lengths worth trying), and their neighbours. */
   readonly counts: number[];
+  /** Integers compared with a `days between …` (spans worth spreading a list over), and neighbours. */
+  readonly spans: number[];
 }
 
 const MAX_PAIRS_FROM = 400;
@@ -68,21 +70,43 @@ export function constantsOf(programs: readonly CheckedProgram[]): Constants {
   const dates = new Set<string>();
   const datetimes = new Set<string>();
   const texts = new Set<string>();
+  const counts = new Set<number>([1]);
+  const spans = new Set<number>([0]);
   for (const p of programs) {
+    const params = foldParameters(p);
+    const valueOf = (e: A.Expr): number | undefined => {
+      if (e.kind === "NumberLiteral") return Number(e.text);
+      if (e.kind === "NameRef" && params.has(e.name.text)) {
+        const n = Number(params.get(e.name.text));
+        return Number.isFinite(n) ? n : undefined;
+      }
+      return undefined;
+    };
+    const isCount = (e: A.Expr): boolean => e.kind === "Quantified" && e.quantifier === "count";
     walkExprs(p, (e) => {
       if (e.kind === "NumberLiteral") numbers.add(Number(e.text));
       else if (e.kind === "DateLiteral") dates.add(e.text);
       else if (e.kind === "DateTimeLiteral") datetimes.add(e.text);
       else if (e.kind === "TextLiteral") texts.add(e.value);
+      else if (e.kind === "Binary" && ["<", "<=", ">", ">=", "=", "!="].includes(e.operator)) {
+        for (const [side, other] of [
+          [e.left, e.right],
+          [e.right, e.left],
+        ] as const) {
+          const n = valueOf(other);
+          if (n === undefined || !Number.isInteger(n) || n < 0 || n > 1000) continue;
+          if (isCount(side)) for (const x of [n - 1, n, n + 1]) if (x >= 1) counts.add(x);
+          if (side.kind === "DaysBetween") for (const x of [n - 1, n]) if (x >= 0) spans.add(x);
+        }
+      }
     });
-    for (const v of foldParameters(p).values()) {
+    for (const v of params.values()) {
       const n = Number(v);
       if (v !== "" && Number.isFinite(n)) numbers.add(n);
     }
   }
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const counts = [...new Set(sorted.filter((n) => Number.isInteger(n) && n >= 1 && n <= 1000).flatMap((n) => [n - 1, n]).filter((n) => n >= 1))].sort((a, b) => a - b);
-  return { numbers: sorted, dates: [...dates].sort(), datetimes: [...datetimes].sort(), texts: [...texts].sort(), counts };
+  const byValue = (a: number, b: number): number => a - b;
+  return { numbers: [...numbers].sort(byValue), dates: [...dates].sort(), datetimes: [...datetimes].sort(), texts: [...texts].sort(), counts: [...counts].sort(byValue), spans: [...spans].sort(byValue) };
 }
 
 function shiftDate(date: string, days: number): string {
@@ -138,7 +162,7 @@ export function mutationsOf(record: unknown, program: CheckedProgram, constants:
       const members = field === "" ? [undefined] : (enums.get(t.name) ?? []);
       for (const member of members) {
         for (const n of constants.counts) {
-          for (const span of [0, ...constants.counts]) {
+          for (const span of constants.spans) {
             if (n === 1 && span > 0) continue;
             const list = Array.from({ length: n }, (_, i) => {
               const e: Record<string, unknown> = { ...template };
@@ -200,10 +224,39 @@ export function listTemplates(records: readonly unknown[], program: CheckedProgr
   return out;
 }
 
+/** The record with `path` set to `value`, copying only the objects and lists along the path. */
+function withPath(record: unknown, steps: readonly (string | number)[], value: unknown): unknown {
+  if (steps.length === 0) return value;
+  const [head, ...rest] = steps;
+  if (typeof head === "number") {
+    if (!Array.isArray(record) || head >= record.length) return undefined;
+    const copy = record.slice();
+    copy[head] = withPath(record[head], rest, value);
+    return copy[head] === undefined && rest.length > 0 ? undefined : copy;
+  }
+  if (typeof record !== "object" || record === null || Array.isArray(record)) return undefined;
+  const inner = withPath((record as Record<string, unknown>)[head], rest, value);
+  if (inner === undefined && rest.length > 0) return undefined;
+  return { ...(record as Record<string, unknown>), [head]: inner };
+}
+
+const stepCache = new Map<string, (string | number)[]>();
+function steps(path: string): (string | number)[] {
+  let s = stepCache.get(path);
+  if (s === undefined) {
+    s = (path.match(/[A-Za-z_$][\w$]*|\[\d+\]/g) ?? []).map((x) => (x.startsWith("[") ? Number(x.slice(1, -1)) : x));
+    stepCache.set(path, s);
+  }
+  return s;
+}
+
 function apply(record: unknown, mutations: readonly Mutation[]): unknown {
-  const copy = structuredClone(record);
-  for (const m of mutations) if (setPath(copy, m.path, m.value) !== undefined) return undefined;
-  return copy;
+  let r = record;
+  for (const m of mutations) {
+    r = withPath(r, steps(m.path), m.value);
+    if (r === undefined) return undefined;
+  }
+  return r;
 }
 
 /**
