@@ -12,7 +12,7 @@ import type { LoadedVersion } from "../load.js";
 import { documentChanges, type DocumentChanges } from "./document.js";
 import { populationImpact, sameDecision, type PopulationImpact } from "./population.js";
 import { drift, ruleChanges, type Drift, type RuleChange } from "./rules.js";
-import { constantsOf, search, type Mutation, type SearchBounds } from "./witness.js";
+import { constantsOf, SearchSpace, type Mutation, type SearchBounds } from "./witness.js";
 
 export const DIFF_SCHEMA = "tmad-diff/1";
 
@@ -93,9 +93,20 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
   const drifts = drift(document.clauses, rules, a.checked, b.checked);
   const ma = a.loaded.version;
   const mb = b.loaded.version;
-  const baselines = new Map([...[...a.installations].map(([k, v]) => [`${a.extracted.id}:${k}`, v] as const), ...[...b.installations].map(([k, v]) => [`${b.extracted.id}:${k}`, v] as const)]);
   // Both versions must accept a witness: it is a valid Installation for each.
   const valid = (r: unknown): boolean => ma.validator.validate(r).ok && mb.validator.validate(r).ok;
+  // Clean baselines are the named installations on which both versions agree: a witness is then
+  // built by the search, never an example someone wrote to show the difference.
+  const named = [...[...a.installations].map(([k, v]) => [`${a.extracted.id}:${k}`, v] as const), ...[...b.installations].map(([k, v]) => [`${b.extracted.id}:${k}`, v] as const)];
+  const seen = new Set<string>();
+  const baselines = new Map(
+    named.filter(([, v]) => {
+      const key = JSON.stringify(v);
+      if (seen.has(key) || !valid(v)) return false;
+      seen.add(key);
+      return sameDecision(ma.evaluate(v, null), mb.evaluate(v, null));
+    }),
+  );
   const constants = constantsOf([a.checked, b.checked]);
   // The search validates each candidate once; goals and effects then evaluate it directly.
   const firedKey = (m: Module, r: unknown): string => m.evaluate(r, null).fired.join(",");
@@ -109,6 +120,11 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
     return k;
   };
   const effect = (r: unknown, base: unknown): boolean => `${firedKey(ma, r)}|${firedKey(mb, r)}` !== keyOfBase(base);
+  let space: SearchSpace | undefined;
+  const search = (goal: (r: unknown) => boolean): ReturnType<SearchSpace["search"]> => {
+    space ??= new SearchSpace(baselines, b.checked, constants, effect);
+    return space.search(goal, valid);
+  };
 
   // Classify each changed condition: did the set of installations it applies to grow, shrink, or both?
   for (const change of rules) {
@@ -116,8 +132,8 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
     const ca = a.loaded.rules[`r_${change.rule}_applies`] as ((r: unknown) => boolean) | undefined;
     const cb = b.loaded.rules[`r_${change.rule}_applies`] as ((r: unknown) => boolean) | undefined;
     if (ca === undefined || cb === undefined) continue;
-    const widening = search(baselines, b.checked, constants, valid, (r) => cb(r) && !ca(r), effect);
-    const narrowing = search(baselines, b.checked, constants, valid, (r) => ca(r) && !cb(r), effect);
+    const widening = search((r) => cb(r) && !ca(r));
+    const narrowing = search((r) => ca(r) && !cb(r));
     change.condition = widening.found !== undefined ? (narrowing.found !== undefined ? "changed" : "widened") : narrowing.found !== undefined ? "narrowed" : "no-witness";
   }
 
@@ -128,7 +144,7 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
       const db = mb.evaluate(r, null);
       return !sameDecision(da, db) && (da.rule === change.rule || db.rule === change.rule);
     };
-    const result = search(baselines, b.checked, constants, valid, differs, effect);
+    const result = search(differs);
     if (result.found !== undefined) {
       const w = result.found;
       behaviour.push({ rule: change.rule, clause: change.clause, witness: { baseline: w.baseline, changes: describeChanges(w.mutations), record: w.record, a: decide(ma, w.record)!, b: decide(mb, w.record)! }, bounds: result.bounds });

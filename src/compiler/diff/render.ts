@@ -56,7 +56,9 @@ function build(r: DiffReport, options: { ids: boolean; explain?: (side: "a" | "b
     for (const c of r.rules) {
       if (c.kind !== "changed") continue;
       const lines: string[] = [];
-      if (c.oldCondition !== c.newCondition) lines.push(`condition was: ${c.oldCondition}`, `condition now: ${c.newCondition}`);
+      if (c.oldWhen !== undefined) lines.push(`when was: ${c.oldWhen}`, `when now: ${c.newWhen}`);
+      for (const def of c.changedDefinitions) lines.push(`definition ${def.name} was: ${def.old ?? "(none)"}`, `definition ${def.name} now: ${def.new ?? "(none)"}`);
+      if (c.oldCondition !== c.newCondition && c.oldWhen === undefined && c.changedDefinitions.length === 0) lines.push(`parameters inlined, condition was: ${c.oldCondition}`, `parameters inlined, condition now: ${c.newCondition}`);
       if (c.resultChanged) lines.push(`result was: ${c.oldResult}`, `result now: ${c.newResult}`);
       if (c.precedenceChanged) lines.push(`precedence was: ${(c.oldPrecedence ?? []).join(", ") || "none"}`, `precedence now: ${(c.newPrecedence ?? []).join(", ") || "none"}`);
       out.push({ kind: "h", level: 3, text: `Rule ${c.rule} (clause ${c.clause}): ${c.condition === "same" ? "condition unchanged" : `condition ${c.condition}`}` });

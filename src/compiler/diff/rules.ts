@@ -26,6 +26,11 @@ export interface RuleChange {
   readonly newResult?: string;
   readonly oldPrecedence?: readonly string[];
   readonly newPrecedence?: readonly string[];
+  /** The rule's own `when`, as written (definitions not inlined), where it changed. */
+  readonly oldWhen?: string;
+  readonly newWhen?: string;
+  /** Definitions the rule uses, directly or not, whose body changed (or that were added or removed). */
+  readonly changedDefinitions: readonly { readonly name: string; readonly old?: string; readonly new?: string }[];
 }
 
 export interface Drift {
@@ -58,6 +63,41 @@ function precedenceOf(program: CheckedProgram, rule: string): string[] {
     .sort();
 }
 
+/** Names of the definitions an expression uses, directly or through other definitions. */
+function definitionsUsed(program: CheckedProgram, e: A.Expr): Set<string> {
+  const defs = new Map(program.definitions.map((d) => [d.name.text, d]));
+  const out = new Set<string>();
+  const walk = (x: unknown): void => {
+    if (x === null || typeof x !== "object") return;
+    if (Array.isArray(x)) {
+      for (const y of x) walk(y);
+      return;
+    }
+    const node = x as { kind?: string; name?: { text: string }; callee?: { text: string } };
+    const name = node.kind === "NameRef" ? node.name?.text : node.kind === "Call" ? node.callee?.text : undefined;
+    if (name !== undefined && defs.has(name) && !out.has(name)) {
+      out.add(name);
+      walk(defs.get(name)!.body);
+    }
+    for (const [k, v] of Object.entries(x)) if (k !== "span") walk(v);
+  };
+  walk(e);
+  return out;
+}
+
+function changedDefinitions(pa: CheckedProgram, pb: CheckedProgram, ra: CheckedRule | undefined, rb: CheckedRule | undefined): { name: string; old?: string; new?: string }[] {
+  const body = (p: CheckedProgram, name: string): string | undefined => {
+    const d = p.definitions.find((x) => x.name.text === name);
+    return d === undefined ? undefined : printExpr(d.body);
+  };
+  const names = new Set([...(ra === undefined ? [] : definitionsUsed(pa, ra.decl.condition)), ...(rb === undefined ? [] : definitionsUsed(pb, rb.decl.condition))]);
+  return [...names]
+    .sort()
+    .map((name) => ({ name, old: body(pa, name), new: body(pb, name) }))
+    .filter((d) => d.old !== d.new)
+    .map((d) => ({ name: d.name, ...(d.old === undefined ? {} : { old: d.old }), ...(d.new === undefined ? {} : { new: d.new }) }));
+}
+
 export function ruleChanges(pa: CheckedProgram, pb: CheckedProgram): RuleChange[] {
   const ea = expander(pa);
   const eb = expander(pb);
@@ -73,7 +113,7 @@ export function ruleChanges(pa: CheckedProgram, pb: CheckedProgram): RuleChange[
     const old = before.get(r.id);
     const n = describe(r, eb, pb);
     if (old === undefined) {
-      out.push({ rule: r.id, clause: r.clause, kind: "added", condition: "changed", resultChanged: true, precedenceChanged: n.precedence.length > 0, newCondition: n.condition, newResult: n.result, newPrecedence: n.precedence });
+      out.push({ rule: r.id, clause: r.clause, kind: "added", condition: "changed", resultChanged: true, precedenceChanged: n.precedence.length > 0, newCondition: n.condition, newResult: n.result, newPrecedence: n.precedence, newWhen: printExpr(r.decl.condition), changedDefinitions: [] });
       continue;
     }
     const o = describe(old, ea, pa);
@@ -93,12 +133,14 @@ export function ruleChanges(pa: CheckedProgram, pb: CheckedProgram): RuleChange[
       newResult: n.result,
       oldPrecedence: o.precedence,
       newPrecedence: n.precedence,
+      ...(printExpr(old.decl.condition) === printExpr(r.decl.condition) ? {} : { oldWhen: printExpr(old.decl.condition), newWhen: printExpr(r.decl.condition) }),
+      changedDefinitions: changedDefinitions(pa, pb, old, r),
     });
   }
   for (const r of pa.rules) {
     if (after.has(r.id)) continue;
     const o = describe(r, ea, pa);
-    out.push({ rule: r.id, clause: r.clause, kind: "removed", condition: "changed", resultChanged: true, precedenceChanged: o.precedence.length > 0, oldCondition: o.condition, oldResult: o.result, oldPrecedence: o.precedence });
+    out.push({ rule: r.id, clause: r.clause, kind: "removed", condition: "changed", resultChanged: true, precedenceChanged: o.precedence.length > 0, oldCondition: o.condition, oldResult: o.result, oldPrecedence: o.precedence, oldWhen: printExpr(r.decl.condition), changedDefinitions: [] });
   }
   return out.sort((x, y) => (x.rule < y.rule ? -1 : 1));
 }

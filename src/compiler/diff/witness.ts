@@ -7,7 +7,7 @@
  * absence for optional facts, and for lists of records (e.g. attempt histories) an empty list or
  * n copies of an element with one enum fact set, dated across s days, for n and s among the
  * rules' integer constants. It tries every single change first, then pairs of the changes that
- * made any rule fire differently (at most 400 per baseline), so a witness changes as few facts as
+ * made any rule fire differently (at most 300 per baseline), so a witness changes as few facts as
  * possible. Bounded: it
  * states how many candidates it tried, and says "no witness within these bounds" otherwise.
  */
@@ -47,22 +47,17 @@ interface Constants {
   readonly spans: number[];
 }
 
-const MAX_PAIRS_FROM = 400;
+const MAX_PAIRS_FROM = 300;
 const DAY = 86_400_000;
 
-function walkExprs(program: CheckedProgram, visit: (e: A.Expr) => void): void {
-  const walk = (e: A.Expr): void => {
-    visit(e);
-    for (const v of Object.values(e)) {
-      if (Array.isArray(v)) for (const x of v) if (x !== null && typeof x === "object" && "kind" in x && "span" in x) walk(x as A.Expr);
-      if (v !== null && typeof v === "object" && "kind" in v && "span" in v && (v as { kind: string }).kind !== "ScalarType") walk(v as A.Expr);
-    }
-  };
-  for (const r of program.rules) {
-    walk(r.decl.condition);
-    for (const a of r.decl.result) walk(a.value);
+/** Visits `e` and every expression inside it. */
+function walkExpr(e: A.Expr, visit: (e: A.Expr) => void): void {
+  visit(e);
+  for (const [k, v] of Object.entries(e)) {
+    if (k === "span") continue;
+    if (Array.isArray(v)) for (const x of v) if (x !== null && typeof x === "object" && "kind" in x) walkExpr(x as A.Expr, visit);
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && "kind" in v) walkExpr(v as A.Expr, visit);
   }
-  for (const d of program.definitions) walk(d.body);
 }
 
 export function constantsOf(programs: readonly CheckedProgram[]): Constants {
@@ -74,16 +69,45 @@ export function constantsOf(programs: readonly CheckedProgram[]): Constants {
   const spans = new Set<number>([0]);
   for (const p of programs) {
     const params = foldParameters(p);
-    const valueOf = (e: A.Expr): number | undefined => {
-      if (e.kind === "NumberLiteral") return Number(e.text);
-      if (e.kind === "NameRef" && params.has(e.name.text)) {
-        const n = Number(params.get(e.name.text));
-        return Number.isFinite(n) ? n : undefined;
-      }
-      return undefined;
+    const defs = new Map(p.definitions.map((d) => [d.name.text, d]));
+    // Thresholds often reach a comparison as a definition's argument (`regimeExhausted(xs, 69, 9)`):
+    // collect, per definition parameter, the constant values passed to it, to a fixpoint.
+    const argValues = new Map<string, Set<number>>();
+    const valuesOf = (e: A.Expr, owner: A.DefinitionDecl | undefined): number[] => {
+      if (e.kind === "NumberLiteral") return [Number(e.text)];
+      if (e.kind !== "NameRef") return [];
+      if (owner !== undefined && owner.params.some((x) => x.name.text === e.name.text)) return [...(argValues.get(`${owner.name.text}.${e.name.text}`) ?? [])];
+      const n = Number(params.get(e.name.text));
+      return params.has(e.name.text) && Number.isFinite(n) ? [n] : [];
     };
-    const isCount = (e: A.Expr): boolean => e.kind === "Quantified" && e.quantifier === "count";
-    walkExprs(p, (e) => {
+    const scopes: { owner?: A.DefinitionDecl; roots: A.Expr[] }[] = [
+      { roots: p.rules.flatMap((r) => [r.decl.condition, ...r.decl.result.map((a) => a.value)]) },
+      ...p.definitions.map((d) => ({ owner: d, roots: [d.body] })),
+    ];
+    const each = (visit: (e: A.Expr, owner: A.DefinitionDecl | undefined) => void): void => {
+      for (const sc of scopes) for (const r of sc.roots) walkExpr(r, (e) => visit(e, sc.owner));
+    };
+    for (let pass = 0; pass < 4; pass++) {
+      each((e, owner) => {
+        if (e.kind !== "Call") return;
+        const d = defs.get(e.callee.text);
+        d?.params.forEach((param, i) => {
+          const arg = e.args[i];
+          if (arg === undefined) return;
+          const key = `${d.name.text}.${param.name.text}`;
+          const set = argValues.get(key) ?? new Set<number>();
+          for (const v of valuesOf(arg, owner)) set.add(v);
+          argValues.set(key, set);
+        });
+      });
+    }
+    // A count or a span is often behind a definition (`failureSpanDays(xs) >= 9`): look through.
+    const underlying = (e: A.Expr, depth = 0): A.Expr => {
+      const name = e.kind === "NameRef" ? e.name.text : e.kind === "Call" ? e.callee.text : undefined;
+      const d = name === undefined ? undefined : defs.get(name);
+      return d === undefined || depth > 16 ? e : underlying(d.body, depth + 1);
+    };
+    each((e, owner) => {
       if (e.kind === "NumberLiteral") numbers.add(Number(e.text));
       else if (e.kind === "DateLiteral") dates.add(e.text);
       else if (e.kind === "DateTimeLiteral") datetimes.add(e.text);
@@ -93,10 +117,12 @@ export function constantsOf(programs: readonly CheckedProgram[]): Constants {
           [e.left, e.right],
           [e.right, e.left],
         ] as const) {
-          const n = valueOf(other);
-          if (n === undefined || !Number.isInteger(n) || n < 0 || n > 1000) continue;
-          if (isCount(side)) for (const x of [n - 1, n, n + 1]) if (x >= 1) counts.add(x);
-          if (side.kind === "DaysBetween") for (const x of [n - 1, n]) if (x >= 0) spans.add(x);
+          const u = underlying(side);
+          for (const n of valuesOf(other, owner)) {
+            if (!Number.isInteger(n) || n < 0 || n > 1000) continue;
+            if (u.kind === "Quantified" && u.quantifier === "count") for (const x of [n - 1, n, n + 1]) if (x >= 1) counts.add(x);
+            if (u.kind === "DaysBetween") for (const x of [n - 1, n]) if (x >= 0) spans.add(x);
+          }
         }
       }
     });
@@ -116,6 +142,16 @@ function shiftDate(date: string, days: number): string {
 /** Enumerates the single-fact changes of a baseline record, in a stable order. */
 export function mutationsOf(record: unknown, program: CheckedProgram, constants: Constants, templates: ReadonlyMap<string, Record<string, unknown>>): Mutation[] {
   const out: Mutation[] = [];
+  // Dates are also compared with each other (`s.installedOn < installation.installedOn`): the
+  // record's own dates, and the days either side, are worth trying too.
+  const ownDates = new Set<string>();
+  const collectDates = (v: unknown): void => {
+    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) ownDates.add(v);
+    else if (Array.isArray(v)) v.forEach(collectDates);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(collectDates);
+  };
+  collectDates(record);
+  const dateCandidates = [...new Set([...constants.dates, ...ownDates].flatMap((d) => [shiftDate(d, -1), d, shiftDate(d, 1)]))].sort();
   const enums = new Map(program.enums.map((e) => [e.name.text, e.members.map((m) => m.name.text)]));
   const fields = program.fieldTypes;
 
@@ -131,7 +167,7 @@ export function mutationsOf(record: unknown, program: CheckedProgram, constants:
         return [...ns].filter((n) => n !== v && n >= 0).slice(0, 40);
       }
       case "date":
-        return [...new Set(constants.dates.flatMap((d) => [shiftDate(d, -1), d, shiftDate(d, 1)]))].filter((d) => d !== v);
+        return dateCandidates.filter((d) => d !== v);
       case "datetime":
         return [...constants.datetimes, ...constants.dates.map((d) => `${d}T00:00:00Z`)].filter((d) => d !== v);
       case "text":
@@ -208,11 +244,17 @@ export function mutationsOf(record: unknown, program: CheckedProgram, constants:
   return out;
 }
 
-/** First elements of every list of records found in the baselines, by record type: list templates. */
-export function listTemplates(records: readonly unknown[], program: CheckedProgram): Map<string, Record<string, unknown>> {
+/**
+ * An element for each record type that lists can hold: the first one found in the baselines, or
+ * one built from the schema (first enum member, false, 0, a date the rules use, an identifier value
+ * seen in the baselines, absent optionals, empty lists) when no baseline has one.
+ */
+export function listTemplates(records: readonly unknown[], program: CheckedProgram, constants?: Constants): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
+  const identifierValues = new Map<string, unknown>();
   const walk = (value: unknown, type: Type): void => {
     if (type.kind === "optional") return walk(value, type.inner);
+    if (type.kind === "identifier" && !identifierValues.has(type.name) && value !== undefined && value !== null) identifierValues.set(type.name, value);
     if (type.kind === "list" && Array.isArray(value)) {
       if (type.element.kind === "record" && value.length > 0 && !out.has(type.element.name)) out.set(type.element.name, value[0] as Record<string, unknown>);
       for (const v of value) walk(v, type.element);
@@ -221,6 +263,50 @@ export function listTemplates(records: readonly unknown[], program: CheckedProgr
     if (type.kind === "record" && typeof value === "object" && value !== null) for (const [f, t] of program.fieldTypes.get(type.name) ?? []) walk((value as Record<string, unknown>)[f], t);
   };
   for (const r of records) walk(r, { kind: "record", name: program.input.type.text });
+  const enums = new Map(program.enums.map((e) => [e.name.text, e.members.map((m) => m.name.text)]));
+  const date = constants?.dates[0] ?? "2020-01-01";
+  const synthesize = (name: string, depth: number): Record<string, unknown> | undefined => {
+    if (depth > 4) return undefined;
+    const rec: Record<string, unknown> = {};
+    for (const [f, t] of program.fieldTypes.get(name) ?? []) {
+      const v = valueFor(t, depth);
+      if (v === undefined) return undefined;
+      if (v !== null) rec[f] = v;
+    }
+    return rec;
+  };
+  const valueFor = (t: Type, depth: number): unknown => {
+    switch (t.kind) {
+      case "optional":
+        return null;
+      case "boolean":
+        return false;
+      case "integer":
+      case "decimal":
+        return 0;
+      case "text":
+        return "X";
+      case "date":
+        return date;
+      case "datetime":
+        return `${date}T00:00:00Z`;
+      case "enum":
+        return enums.get(t.name)?.[0];
+      case "identifier":
+        return identifierValues.get(t.name);
+      case "list":
+        return [];
+      case "record":
+        return synthesize(t.name, depth + 1);
+      default:
+        return undefined;
+    }
+  };
+  for (const r of program.records) {
+    if (out.has(r.name.text)) continue;
+    const t = synthesize(r.name.text, 0);
+    if (t !== undefined) out.set(r.name.text, t);
+  }
   return out;
 }
 
@@ -259,54 +345,105 @@ function apply(record: unknown, mutations: readonly Mutation[]): unknown {
   return r;
 }
 
+interface Single {
+  readonly baseline: string;
+  readonly base: unknown;
+  readonly mutation: Mutation;
+  readonly record: unknown;
+}
+
 /**
- * Searches for the first candidate (fewest changes, then baseline and change order) that
- * satisfies `goal`. `effect` tells whether a single change did anything at all (made a rule fire
- * differently); only such changes are combined in pairs.
+ * The candidates of one diff, built once and shared by its searches: every baseline, every single
+ * change of each, and (lazily) which single changes had any effect, for the pairs.
  */
-export function search(
-  baselines: ReadonlyMap<string, unknown>,
-  program: CheckedProgram,
-  constants: Constants,
-  valid: (record: unknown) => boolean,
-  goal: (record: unknown) => boolean,
-  effect: (record: unknown, baseline: unknown) => boolean,
-): { found?: Candidate; bounds: SearchBounds } {
-  const templates = listTemplates([...baselines.values()], program);
-  let evaluated = 0;
-  let singles = 0;
-  let pairs = 0;
-  const effective: { baseline: string; record: unknown; mutations: Mutation[] }[] = [];
-  for (const [name, base] of baselines) {
-    if (!valid(base)) continue;
-    evaluated++;
-    if (goal(base)) return { found: { baseline: name, mutations: [], record: base }, bounds: { baselines: baselines.size, singleChanges: singles, pairs, evaluated } };
-  }
-  for (const [name, base] of baselines) {
-    if (!valid(base)) continue;
-    const ms = mutationsOf(base, program, constants, templates);
-    for (const m of ms) {
-      const r = apply(base, [m]);
-      singles++;
-      if (r === undefined || !valid(r)) continue;
-      evaluated++;
-      if (goal(r)) return { found: { baseline: name, mutations: [m], record: r }, bounds: { baselines: baselines.size, singleChanges: singles, pairs, evaluated } };
-      if (effect(r, base)) effective.push({ baseline: name, record: base, mutations: [m] });
-    }
-  }
-  for (const [name, base] of baselines) {
-    const mine = effective.filter((e) => e.baseline === name).slice(0, MAX_PAIRS_FROM);
-    for (let i = 0; i < mine.length; i++) {
-      const e = mine[i];
-      for (const { mutations: [m] } of mine.slice(i + 1)) {
-        if (m.path === e.mutations[0].path || m.path.startsWith(`${e.mutations[0].path}[`) || e.mutations[0].path.startsWith(`${m.path}[`)) continue;
-        pairs++;
-        const r = apply(base, [e.mutations[0], m]);
-        if (r === undefined || !valid(r)) continue;
-        evaluated++;
-        if (goal(r)) return { found: { baseline: name, mutations: [e.mutations[0], m], record: r }, bounds: { baselines: baselines.size, singleChanges: singles, pairs, evaluated } };
+export class SearchSpace {
+  private readonly singles: Single[] = [];
+  private readonly effects = new Map<number, boolean>();
+
+  private readonly templates: ReadonlyMap<string, Record<string, unknown>>;
+
+  constructor(
+    private readonly baselines: ReadonlyMap<string, unknown>,
+    private readonly program: CheckedProgram,
+    private readonly constants: Constants,
+    /** Whether a change did anything at all (made some rule fire differently). */
+    private readonly effect: (record: unknown, baseline: unknown) => boolean,
+  ) {
+    const templates = listTemplates([...baselines.values()], program, constants);
+    this.templates = templates;
+    for (const [name, base] of baselines) {
+      for (const m of mutationsOf(base, program, constants, templates)) {
+        const r = apply(base, [m]);
+        if (r !== undefined) this.singles.push({ baseline: name, base, mutation: m, record: r });
       }
     }
   }
-  return { bounds: { baselines: baselines.size, singleChanges: singles, pairs, evaluated } };
+
+  private readonly refinements = new Map<Single, Mutation[]>();
+
+  /**
+   * What to combine an effective change with: the other effective changes; changes of a sibling
+   * fact of the same record (`devices[0].firmwareUpgradePossible` with `devices[0].firmwareAttempts`);
+   * and, when the change made a short list, changes inside its new elements.
+   */
+  private partners(first: Single, laterEffective: readonly Single[], scalars: readonly Single[]): Mutation[] {
+    const parent = (p: string): string => p.replace(/(\.[A-Za-z_$][\w$]*|\[\d+\])$/, "");
+    const out = laterEffective.map((s) => s.mutation);
+    const fp = parent(first.mutation.path);
+    for (const s of scalars) if (parent(s.mutation.path) === fp && s.mutation.path !== first.mutation.path) out.push(s.mutation);
+    const v = first.mutation.value;
+    if (Array.isArray(v) && v.length > 0 && v.length <= 2) {
+      let refined = this.refinements.get(first);
+      if (refined === undefined) {
+        refined = mutationsOf(first.record, this.program, this.constants, this.templates).filter((m) => m.path.startsWith(`${first.mutation.path}[`) && !Array.isArray(m.value));
+        this.refinements.set(first, refined);
+      }
+      out.push(...refined);
+    }
+    return out;
+  }
+
+  /**
+   * The first candidate (fewest changes, then baseline and change order) that meets `goal` and that
+   * `valid` accepts. Changes are built from the schema's own values, so candidates are valid by
+   * construction; `valid` is still asked of the one returned.
+   */
+  search(goal: (record: unknown) => boolean, valid: (record: unknown) => boolean): { found?: Candidate; bounds: SearchBounds } {
+    let evaluated = 0;
+    let pairs = 0;
+    const bounds = (): SearchBounds => ({ baselines: this.baselines.size, singleChanges: this.singles.length, pairs, evaluated });
+    for (const [name, base] of this.baselines) {
+      evaluated++;
+      if (goal(base) && valid(base)) return { found: { baseline: name, mutations: [], record: base }, bounds: bounds() };
+    }
+    for (const s of this.singles) {
+      evaluated++;
+      if (goal(s.record) && valid(s.record)) return { found: { baseline: s.baseline, mutations: [s.mutation], record: s.record }, bounds: bounds() };
+    }
+    for (const [name, base] of this.baselines) {
+      const mine: Single[] = [];
+      this.singles.forEach((s, i) => {
+        if (s.baseline !== name || mine.length >= MAX_PAIRS_FROM) return;
+        let e = this.effects.get(i);
+        if (e === undefined) {
+          e = this.effect(s.record, base);
+          this.effects.set(i, e);
+        }
+        if (e) mine.push(s);
+      });
+      const scalars = this.singles.filter((s) => s.baseline === name && !Array.isArray(s.mutation.value));
+      for (let i = 0; i < mine.length; i++) {
+        const first = mine[i].mutation;
+        for (const second of this.partners(mine[i], mine.slice(i + 1), scalars)) {
+          if (second.path === first.path || (second.path.startsWith(`${first.path}[`) && !Array.isArray(first.value)) || first.path.startsWith(`${second.path}[`)) continue;
+          const r = apply(base, [first, second]);
+          if (r === undefined) continue;
+          pairs++;
+          evaluated++;
+          if (goal(r) && valid(r)) return { found: { baseline: name, mutations: [first, second], record: r }, bounds: bounds() };
+        }
+      }
+    }
+    return { bounds: bounds() };
+  }
 }
