@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "effectiveFrom": "2022-03-24",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it says about the TMAD in force before the Various 2 changes",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "796710b2d474b927e74a8c3747ffb5ab6e2d2c4a5f223cba27eea38381554189",
+  "sourceHash": "76b1537af5223cfadef602c0fefb558033518e3e722236be7d8f4d65221cfe72",
   "clauses": [
     {
       "number": "1.4",
@@ -116,7 +116,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:238:12",
+    "at": "rules/tmad-19.0/index.md:239:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ]
@@ -125,19 +125,19 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:241:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:241:3",
+    "at": "rules/tmad-19.0/index.md:242:3",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:242:6",
+    "at": "rules/tmad-19.0/index.md:243:6",
     "facts": [
       "installation.dataIssues"
     ]
@@ -146,7 +146,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:224:12",
+    "at": "rules/tmad-19.0/index.md:225:12",
     "facts": [
       "device.type"
     ]
@@ -155,7 +155,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:226:12",
+    "at": "rules/tmad-19.0/index.md:227:12",
     "facts": [
       "installation.devices"
     ]
@@ -432,20 +432,20 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:229:12",
+    "at": "rules/tmad-19.0/index.md:230:12",
     "facts": []
   },
   {
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:231:12",
+    "at": "rules/tmad-19.0/index.md:232:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:232:23",
+    "at": "rules/tmad-19.0/index.md:233:23",
     "facts": [
       "installation.devices"
     ]
@@ -454,7 +454,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:234:12",
+    "at": "rules/tmad-19.0/index.md:235:12",
     "facts": [
       "installation.devices"
     ]
@@ -463,7 +463,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:236:12",
+    "at": "rules/tmad-19.0/index.md:237:12",
     "facts": [
       "installation.devices"
     ]
@@ -472,7 +472,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:244:12",
+    "at": "rules/tmad-19.0/index.md:245:12",
     "facts": [
       "installation.sharedMeterPoints"
     ]
