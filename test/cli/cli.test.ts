@@ -455,3 +455,35 @@ describe("tmad diff", { timeout: 60_000 }, () => {
     expect(readdirSync(dirname(out))).toEqual(["report.md"]);
   });
 });
+
+describe("tmad diff on the corpus", { timeout: 120_000 }, () => {
+  it("20.v1 → 20.v2: exactly one amended clause, 4.26A, widened, with a witness found by the search", () => {
+    const r = tmad(["diff", "tmad-20.v1", "tmad-20.v2", "--format", "json"]);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.document.clauses.map((c: any) => [c.kind, c.number])).toEqual([["amended", "4.26A"]]);
+    expect(report.document.clauses[0].words.some((w: any) => w.op === "+" && w.text.includes("configuration"))).toBe(true);
+    expect(report.rules.map((c: any) => [c.rule, c.kind, c.condition])).toEqual([["migrate_partial_moc_mds", "changed", "widened"]]);
+    const w = report.behaviour[0].witness;
+    expect(w.changes.length).toBeGreaterThanOrEqual(1);
+    expect([w.a.result.outcome, w.a.clause]).toEqual(["EXCLUDED", "18.10"]);
+    expect([w.b.result.outcome, w.b.clause]).toEqual(["MIGRATE_PARTIAL", "4.26A"]);
+  });
+
+  it("19.0 → 20.v2 with a population: every added clause listed, transitions add up to the records", () => {
+    const r = tmad(["diff", "tmad-19.0", "tmad-20.v2", "--population", EXAMPLES, "--format", "json", "--ids"]);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    const added = report.document.clauses.filter((c: any) => c.kind === "added").map((c: any) => c.number);
+    expect(added).toEqual(["4.1A", "4.1B", "4.1C", "4.26A", "4.26B", "4.26C", "18.9", "18.10", "18.11", "18.12", "18.13"]);
+    const p = report.population;
+    const N = exampleLines.length;
+    expect(p.records).toBe(N);
+    expect(p.transitions.reduce((n: number, t: any) => n + t.count, 0) + p.invalid.length).toBe(N);
+    expect(p.transitions.flatMap((t: any) => t.ids).length).toBe(p.evaluated);
+    expect(p.reportBy).toEqual(["cohort", "responsibleSupplier.name"]);
+    const toPartial = p.transitions.find((t: any) => t.to === "MIGRATE_PARTIAL 4.26A");
+    expect(toPartial.causes).toContain("4.26A");
+    expect(Object.keys(toPartial.by.cohort)).toEqual(["MOC_MDS"]);
+  });
+});
