@@ -236,6 +236,12 @@ export const manifest: rt.Manifest = {
     }
   ],
   "defaultClause": "1.4",
+  "decisionFields": [
+    "outcome",
+    "excludedCategory",
+    "deregister",
+    "notifySupplier"
+  ],
   "labels": {
     "Cohort": {
       "FOC": "FOC",

@@ -14,7 +14,8 @@ import { compileVersion } from "../compiler/pipeline.js";
 import { renderExplanation } from "../explain.js";
 import { evaluateRecord } from "../runtime/index.js";
 import { readVersion } from "./build.js";
-import { readRecords, type InputRecord } from "./eval.js";
+import { limitsFrom } from "./eval.js";
+import { parseRaw, readRawRecords } from "./records.js";
 import { UsageError } from "./usage.js";
 
 /** A version named by directory, by id (`tmad-20.v1`) or by number (`20.v1`). */
@@ -43,11 +44,15 @@ export async function runDiff(args: readonly string[], values: Record<string, un
   const a = side(versionDir(args[0]));
   const b = side(versionDir(args[1]));
   if (a === undefined || b === undefined) return 2;
-  let population: InputRecord[] | undefined;
+  let population: { record: number; value?: unknown; parseError?: string }[] | undefined;
   const file = values.population as string | undefined;
   if (file !== undefined) {
     population = [];
-    for await (const r of readRecords(file)) population.push(r);
+    const limits = limitsFrom(values);
+    for await (const raw of readRawRecords(file, limits)) {
+      const parsed = parseRaw(raw, limits);
+      population.push("value" in parsed ? { record: raw.record, value: parsed.value } : { record: raw.record, parseError: parsed.problem.message });
+    }
   }
   const report = diffVersions(a, b, population === undefined ? {} : { population });
   const explain = (which: "a" | "b", record: unknown): string => {

@@ -5,19 +5,22 @@
  * exit code; commands return it.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { runBuild, runCheck } from "./build.js";
-import { runEval, runExplain } from "./eval.js";
-import { runShow, runTest } from "./test.js";
-import { runDiff } from "./diff.js";
 
 import { UsageError } from "./usage.js";
 
+/** Commands load their modules on use: `eval` must not pay for the compiler (ts-morph) at start-up. */
 interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: NonNullable<ParseArgsConfig["options"]>;
   run(positionals: string[], values: Record<string, unknown>): Promise<number>;
 }
+
+/** Limits on hostile or broken input, shared by the commands that read records. */
+const limitOptions = {
+  "max-record-bytes": { type: "string" },
+  "max-depth": { type: "string" },
+} as const;
 
 const versionOptions = {
   version: { type: "string" },
@@ -34,7 +37,7 @@ const commands: Record<string, Command> = {
   --out     output directory (default: generated)
   --strict  treat warnings as errors`,
     options: { check: { type: "boolean" }, out: { type: "string" }, strict: { type: "boolean" } },
-    run: (p, v) => runBuild(p, { check: v.check === true, out: (v.out as string | undefined) ?? "generated", strict: v.strict === true }),
+    run: async (p, v) => (await import("./build.js")).runBuild(p, { check: v.check === true, out: (v.out as string | undefined) ?? "generated", strict: v.strict === true }),
   },
   check: {
     summary: "report diagnostics for rule documents",
@@ -42,18 +45,25 @@ const commands: Record<string, Command> = {
   Parses and type-checks each version directory (default: every directory under rules/) and prints
   every diagnostic as file:line:col - severity CODE: message. Exit 1 when there are errors.`,
     options: { format: { type: "string" } },
-    run: (p, v) => runCheck(p, { format: ((v.format as string | undefined) ?? "text") as "text" | "json" }),
+    run: async (p, v) => (await import("./build.js")).runCheck(p, { format: ((v.format as string | undefined) ?? "text") as "text" | "json" }),
   },
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
-    usage: `tmad eval <file|-> (--version V | --as-of DATE) [--trace] [--format ndjson|json|table] [--out FILE]
-  One output per input record, in input order: a Decision, or an error record naming each invalid
-  field by its JSON path. A summary (counts by outcome, errors) goes to stderr.
-  --version  a version id (tmad-20.v2) or number (20.v2)
-  --as-of    pick the designated version in force on DATE (YYYY-MM-DD)
-  --trace    include each rule's evaluated conditions and the facts they read`,
-    options: { ...versionOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
-    run: (p, v) => runEval(p, v),
+    usage: `tmad eval <file|-> (--version V | --as-of DATE) [--trace] [--format ndjson|json|csv|table] [--out FILE]
+          [--workers N] [--max-record-bytes B] [--max-depth D] [--quiet]
+  Streams NDJSON (or reads one JSON array) and writes one output per input record, in input order:
+  a Decision, or an error record naming each invalid field by its JSON path. Memory stays flat.
+  A summary (records = decisions + invalid, counts by outcome, records/s) goes to stderr.
+  --version           a version id (tmad-20.v2) or number (20.v2)
+  --as-of             pick the designated version in force on DATE (YYYY-MM-DD)
+  --trace             include each rule's evaluated conditions and the facts they read
+  --out FILE          write to FILE.tmp-PID, renamed to FILE only when the run completes
+  --workers N         worker threads (default: the machine's cores; 0: this thread only)
+  --max-record-bytes  largest record accepted (default 1048576); larger ones are reported, not read
+  --max-depth         deepest nesting accepted (default 32)
+  --quiet             no progress line (it is shown only when stderr is a terminal anyway)`,
+    options: { ...versionOptions, ...limitOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    run: async (p, v) => (await import("./eval.js")).runEval(p, v),
   },
   test: {
     summary: "run the examples beside the clauses and report coverage of the legal text",
@@ -65,7 +75,7 @@ const commands: Record<string, Command> = {
   --version  test one version by id or number
   --as-of    test the designated version in force on DATE (YYYY-MM-DD)`,
     options: { ...versionOptions, format: { type: "string" } },
-    run: (p, v) => runTest(p, v),
+    run: async (p, v) => (await import("./test.js")).runTest(p, v),
   },
   show: {
     summary: "print a version whole, with amendments applied",
@@ -74,7 +84,7 @@ const commands: Record<string, Command> = {
   then every clause in order with its rule and example blocks, each marked with the file it comes
   from. For an amending version, the base chain's clauses are included and the amendment listed.`,
     options: {},
-    run: (p) => runShow(p),
+    run: async (p) => (await import("./test.js")).runShow(p),
   },
   diff: {
     summary: "what changed between two versions: text, rules, and decisions",
@@ -90,16 +100,16 @@ const commands: Record<string, Command> = {
      the version's reportBy facts (e.g. cohort, Responsible Supplier), each flip attributed to the
      changed clauses; --ids lists the installations per transition. Invalid records are listed.
   Exit 0: no behaviour changed; 1: some did; 2: error. JSON schema: docs/diff.md.`,
-    options: { population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
-    run: (p, v) => runDiff(p, v),
+    options: { ...limitOptions, population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
+    run: async (p, v) => (await import("./diff.js")).runDiff(p, v),
   },
   explain: {
     summary: "explain decisions for people",
     usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE)
   For each record (or only the one with --id): the outcome, the deciding clause and its text, the
   conditions and facts that made it so, and the rules that did not apply and why.`,
-    options: { ...versionOptions, id: { type: "string" } },
-    run: (p, v) => runExplain(p, v),
+    options: { ...versionOptions, ...limitOptions, id: { type: "string" } },
+    run: async (p, v) => (await import("./eval.js")).runExplain(p, v),
   },
 };
 

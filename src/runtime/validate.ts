@@ -37,6 +37,7 @@ export type InputErrorCode =
   | "bad-date"
   | "too-large"
   | "too-deep"
+  | "duplicate-key"
   | "evaluation-error";
 
 export interface InputError {

@@ -44,6 +44,8 @@ export interface Manifest {
   readonly clauses: readonly ClauseInfo[];
   readonly rules: readonly RuleInfo[];
   readonly defaultClause?: string;
+  /** The decision's fields, in declaration order (e.g. outcome, excludedCategory, …). */
+  readonly decisionFields: readonly string[];
   /** Display labels of enum members, by enum then member. */
   readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }

@@ -169,6 +169,7 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     clauses,
     rules,
     ...(program.defaultResult?.clause === undefined ? {} : { defaultClause: program.defaultResult.clause }),
+    decisionFields: program.decision.fields.map((f) => f.name.text),
     labels,
   };
   const statements: (string | StatementStructures)[] = [

@@ -1,0 +1,56 @@
+/** Timing helpers: warm-up, then interleaved rounds of repeated passes, median throughput. */
+import { performance } from "node:perf_hooks";
+
+/** Something the optimiser cannot prove unused. */
+export let sink = 0;
+export function consume(x: number): void {
+  sink = (sink + x) | 0;
+}
+
+export interface Subject {
+  readonly name: string;
+  /** One pass over the subject's records; returns how many it evaluated. */
+  pass(): number | Promise<number>;
+}
+
+export interface Throughput {
+  readonly name: string;
+  /** Median records per second over the rounds. */
+  readonly median: number;
+  readonly rounds: readonly number[];
+  readonly evaluated: number;
+}
+
+async function timed(subject: Subject, minMs: number): Promise<{ n: number; ms: number }> {
+  let n = 0;
+  const start = performance.now();
+  let ms = 0;
+  do {
+    n += await subject.pass();
+    ms = performance.now() - start;
+  } while (ms < minMs);
+  return { n, ms };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Measures the subjects side by side: each is warmed up for `warmupMs`, then `rounds` rounds run,
+ * each subject in turn for at least `roundMs` per round, so drift of the machine affects all alike.
+ */
+export async function measure(subjects: readonly Subject[], options: { warmupMs: number; roundMs: number; rounds: number }): Promise<Throughput[]> {
+  for (const s of subjects) await timed(s, options.warmupMs);
+  const rates = subjects.map(() => [] as number[]);
+  const totals = subjects.map(() => 0);
+  for (let r = 0; r < options.rounds; r++) {
+    for (let i = 0; i < subjects.length; i++) {
+      const { n, ms } = await timed(subjects[i], options.roundMs);
+      rates[i].push((n * 1000) / ms);
+      totals[i] += n;
+    }
+  }
+  return subjects.map((s, i) => ({ name: s.name, median: median(rates[i]), rounds: rates[i], evaluated: totals[i] }));
+}

@@ -1,0 +1,92 @@
+/**
+ * Evaluating a batch of raw records into output lines, the same way in the main thread and in
+ * worker threads: parse within limits, validate, evaluate, format. Each record gives exactly one
+ * output line (a Decision or an error record) and is counted once, by outcome or as invalid.
+ */
+import { evaluateRecord, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
+import { parseRaw, type Limits, type RawRecord } from "./records.js";
+
+export type OutputFormat = "ndjson" | "json" | "table" | "csv";
+
+export interface BatchOptions {
+  readonly asOf: string | null;
+  readonly trace: boolean;
+  readonly format: OutputFormat;
+  readonly limits: Limits;
+}
+
+export interface BatchResult {
+  /** One line per record, without the newline. */
+  readonly lines: string[];
+  readonly counts: Record<string, number>;
+  readonly invalid: number;
+}
+
+/** The output object for one record: the Decision (with its record number), or an error record. */
+export function toOutput(record: number, o: RecordOutcome): Record<string, unknown> {
+  if (o.ok) return o.trace === undefined ? { record, ...o.decision } : { record, ...o.decision, trace: o.trace };
+  return { record, installationId: o.installationId, versionId: o.versionId, status: "invalid", errors: o.errors };
+}
+
+/** Groups decisions by the first declared decision field (e.g. `outcome`) for the summary. */
+export function summaryKey(o: RecordOutcome): string {
+  if (!o.ok) return "invalid";
+  if (o.decision.status === "conflict") return "conflict";
+  const first = Object.values(o.decision.result ?? {})[0];
+  return typeof first === "string" ? first : o.decision.status;
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? "" : Array.isArray(v) ? v.join(";") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvHeader(version: VersionModule<any, any>): string {
+  return ["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "errors"].join(",");
+}
+
+export function tableHeader(): string {
+  return ["record", "installation", "status", "result", "clause", "rule"].join("\t");
+}
+
+function format(version: VersionModule<any, any>, record: number, o: RecordOutcome, fmt: OutputFormat): string {
+  switch (fmt) {
+    case "ndjson":
+    case "json":
+      return JSON.stringify(toOutput(record, o));
+    case "table":
+      return (o.ok
+        ? [record, o.decision.installationId, o.decision.status, summaryKey(o), o.decision.clause ?? "", o.decision.rule ?? ""]
+        : [record, o.installationId ?? "", "invalid", o.errors.map((e) => `${e.path}: ${e.message}`).join("; "), "", ""]
+      ).join("\t");
+    case "csv": {
+      const fields = version.manifest.decisionFields;
+      if (o.ok) {
+        const d: Decision = o.decision;
+        const result = (d.result ?? {}) as Record<string, unknown>;
+        return [record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, ""].map(csvCell).join(",");
+      }
+      return [record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")].map(csvCell).join(",");
+    }
+  }
+}
+
+export function evaluateRaw(version: VersionModule<any, any>, raw: RawRecord, options: Pick<BatchOptions, "asOf" | "trace" | "limits">): RecordOutcome {
+  const parsed = parseRaw(raw, options.limits);
+  if ("problem" in parsed) return { ok: false, installationId: null, versionId: version.manifest.id, errors: [{ code: parsed.problem.code, path: "$", message: parsed.problem.message }] };
+  return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace });
+}
+
+export function processBatch(version: VersionModule<any, any>, raws: readonly RawRecord[], options: BatchOptions): BatchResult {
+  const lines: string[] = [];
+  const counts: Record<string, number> = {};
+  let invalid = 0;
+  for (const raw of raws) {
+    const o = evaluateRaw(version, raw, options);
+    if (!o.ok) invalid++;
+    const key = summaryKey(o);
+    counts[key] = (counts[key] ?? 0) + 1;
+    lines.push(format(version, raw.record, o, options.format));
+  }
+  return { lines, counts, invalid };
+}

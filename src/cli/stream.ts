@@ -1,0 +1,219 @@
+/**
+ * Streaming evaluation of a population: raw records are read in batches and evaluated in worker
+ * threads (or in this thread with `workers: 0`); results come back in any order and are handed on
+ * strictly in input order. Memory stays flat: at most a few batches per worker are in flight, and
+ * reading waits when they are. Also the output side: a sink that respects backpressure and, for a
+ * file, writes a temporary file renamed into place only when the run completes.
+ */
+import { once } from "node:events";
+import { createWriteStream, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { loadVersion } from "../index.js";
+import type { VersionModule, VersionSelector } from "../runtime/index.js";
+import { processBatch, type BatchOptions, type BatchResult } from "./batch.js";
+import { readRawRecords, type RawRecord } from "./records.js";
+
+export interface StreamOptions extends BatchOptions {
+  /** Worker threads; 0 evaluates in this thread. */
+  readonly workers: number;
+  readonly batchSize: number;
+  /** Show a progress line on stderr (only when it is a terminal). */
+  readonly progress: boolean;
+}
+
+export interface StreamSummary {
+  readonly total: number;
+  readonly invalid: number;
+  readonly counts: Record<string, number>;
+  readonly seconds: number;
+}
+
+const IN_FLIGHT_PER_WORKER = 4;
+
+class Progress {
+  private last = 0;
+  private readonly start = performance.now();
+  private readonly totalBytes: number | undefined;
+
+  constructor(
+    file: string,
+    private readonly enabled: boolean,
+  ) {
+    this.totalBytes = file === "-" ? undefined : statSync(file).size;
+  }
+
+  update(records: number, bytes: number, force = false): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    if (!force && now - this.last < 250) return;
+    this.last = now;
+    const seconds = (now - this.start) / 1000;
+    const rate = seconds > 0 ? records / seconds : 0;
+    let eta = "";
+    if (this.totalBytes !== undefined && bytes > 0 && rate > 0) {
+      const left = ((this.totalBytes - bytes) / bytes) * seconds;
+      eta = `, ETA ${Math.max(0, Math.round(left))} s`;
+      const width = 24;
+      const done = Math.min(width, Math.round((bytes / this.totalBytes) * width));
+      eta = ` [${"#".repeat(done)}${".".repeat(width - done)}]${eta}`;
+    }
+    process.stderr.write(`\r${records.toLocaleString("en-GB")} records, ${Math.round(rate).toLocaleString("en-GB")} records/s${eta}   `);
+  }
+
+  done(): void {
+    if (this.enabled) process.stderr.write("\n");
+  }
+}
+
+export async function evaluateStream(
+  file: string,
+  selector: VersionSelector,
+  options: StreamOptions,
+  deliver: (result: BatchResult) => Promise<void>,
+  onVersion?: (version: VersionModule<any, any>) => Promise<void>,
+): Promise<StreamSummary> {
+  const started = performance.now();
+  const progress = new Progress(file, options.progress);
+  const counts: Record<string, number> = {};
+  let total = 0;
+  let invalid = 0;
+  let bytes = 0;
+  const tally = (r: BatchResult): void => {
+    total += r.lines.length;
+    invalid += r.invalid;
+    for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
+    progress.update(total, bytes);
+  };
+  const batchOptions: BatchOptions = { asOf: options.asOf, trace: options.trace, format: options.format, limits: options.limits };
+  const version = await loadVersion(selector);
+  await onVersion?.(version);
+
+  async function* batches(): AsyncGenerator<RawRecord[]> {
+    let batch: RawRecord[] = [];
+    for await (const raw of readRawRecords(file, options.limits)) {
+      bytes += (raw.text?.length ?? raw.tooLarge ?? 0) + 1;
+      batch.push(raw);
+      if (batch.length >= options.batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  if (options.workers === 0) {
+    for await (const raws of batches()) {
+      const r = processBatch(version, raws, batchOptions);
+      tally(r);
+      await deliver(r);
+    }
+  } else {
+    const workers = await Promise.all(
+      Array.from({ length: options.workers }, async () => {
+        const w = new Worker(new URL("./eval-worker.js", import.meta.url), { workerData: { selector, options: batchOptions } });
+        await new Promise<void>((resolve, reject) => {
+          w.once("message", () => resolve());
+          w.once("error", reject);
+        });
+        return w;
+      }),
+    );
+    const pending = new Map<number, BatchResult>();
+    let nextToDeliver = 0;
+    let sent = 0;
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+    // Resolves at once when the next batch is already back, so no wake-up is ever lost.
+    const waitForProgress = (): Promise<void> =>
+      pending.has(nextToDeliver) || failure !== undefined
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            wake = () => {
+              wake = undefined;
+              resolve();
+            };
+          });
+    for (const w of workers) {
+      w.on("message", (m: BatchResult & { seq: number }) => {
+        pending.set(m.seq, m);
+        wake?.();
+      });
+      w.on("error", (e) => {
+        failure = e;
+        wake?.();
+      });
+    }
+    const flush = async (): Promise<void> => {
+      for (let r = pending.get(nextToDeliver); r !== undefined; r = pending.get(nextToDeliver)) {
+        pending.delete(nextToDeliver);
+        nextToDeliver++;
+        tally(r);
+        await deliver(r);
+      }
+    };
+    try {
+      for await (const raws of batches()) {
+        while (sent - nextToDeliver >= options.workers * IN_FLIGHT_PER_WORKER && failure === undefined) {
+          await waitForProgress();
+          await flush();
+        }
+        if (failure !== undefined) throw failure;
+        workers[sent % workers.length].postMessage({ seq: sent, raws });
+        sent++;
+      }
+      while (nextToDeliver < sent && failure === undefined) {
+        await flush();
+        if (nextToDeliver < sent) await waitForProgress();
+      }
+      if (failure !== undefined) throw failure;
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  }
+  progress.update(total, bytes, true);
+  progress.done();
+  return { total, invalid, counts, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Where output goes: standard output, or a file written to a temporary name and renamed at the end. */
+export class Sink {
+  private readonly stream: NodeJS.WritableStream | WriteStream;
+  private readonly tmp: string | undefined;
+  private readonly onSignal = (): void => {
+    this.abort();
+    process.exit(130);
+  };
+
+  constructor(private readonly out: string | undefined) {
+    if (out === undefined) {
+      this.stream = process.stdout;
+      this.tmp = undefined;
+    } else {
+      this.tmp = `${out}.tmp-${process.pid}`;
+      this.stream = createWriteStream(this.tmp);
+      process.once("SIGINT", this.onSignal);
+      process.once("SIGTERM", this.onSignal);
+    }
+  }
+
+  async write(text: string): Promise<void> {
+    if (!this.stream.write(text)) await once(this.stream, "drain");
+  }
+
+  /** Completes the output: for a file, closes it and renames it into place. */
+  async close(): Promise<void> {
+    if (this.tmp === undefined) return;
+    const s = this.stream as WriteStream;
+    await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    renameSync(this.tmp, this.out!);
+    process.off("SIGINT", this.onSignal);
+    process.off("SIGTERM", this.onSignal);
+  }
+
+  /** Abandons the output: an interrupted run leaves no file that looks complete. */
+  abort(): void {
+    if (this.tmp === undefined) return;
+    (this.stream as WriteStream).destroy();
+    rmSync(this.tmp, { force: true });
+  }
+}
