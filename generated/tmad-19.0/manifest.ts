@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "effectiveFrom": "2022-03-24",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it says about the TMAD in force before the Various 2 changes",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "76b1537af5223cfadef602c0fefb558033518e3e722236be7d8f4d65221cfe72",
+  "sourceHash": "51f4a7dc35219979d09c65a17a8ddfea6ad77e749905be0a689bee5f8f21dc9b",
   "clauses": [
     {
       "number": "1.4",
@@ -67,6 +67,19 @@ export const manifest: rt.Manifest = {
     }
   ],
   "defaultClause": "1.4",
+  "reportBy": [
+    {
+      "name": "supplier",
+      "path": "responsibleSupplier.name"
+    },
+    {
+      "name": "cohort",
+      "path": "cohort"
+    }
+  ],
+  "reportOmit": [
+    "MIGRATE"
+  ],
   "decisionFields": [
     "outcome",
     "excludedCategory",
@@ -122,7 +135,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:239:12",
+    "at": "rules/tmad-19.0/index.md:244:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ]
@@ -131,19 +144,19 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:241:12",
+    "at": "rules/tmad-19.0/index.md:246:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:242:3",
+    "at": "rules/tmad-19.0/index.md:247:3",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:243:6",
+    "at": "rules/tmad-19.0/index.md:248:6",
     "facts": [
       "installation.dataIssues"
     ]
@@ -152,7 +165,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:225:12",
+    "at": "rules/tmad-19.0/index.md:230:12",
     "facts": [
       "device.type"
     ]
@@ -161,7 +174,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:227:12",
+    "at": "rules/tmad-19.0/index.md:232:12",
     "facts": [
       "installation.devices"
     ]
@@ -438,20 +451,20 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:230:12",
+    "at": "rules/tmad-19.0/index.md:235:12",
     "facts": []
   },
   {
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:232:12",
+    "at": "rules/tmad-19.0/index.md:237:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:233:23",
+    "at": "rules/tmad-19.0/index.md:238:23",
     "facts": [
       "installation.devices"
     ]
@@ -460,7 +473,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:235:12",
+    "at": "rules/tmad-19.0/index.md:240:12",
     "facts": [
       "installation.devices"
     ]
@@ -469,7 +482,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:237:12",
+    "at": "rules/tmad-19.0/index.md:242:12",
     "facts": [
       "installation.devices"
     ]
@@ -478,7 +491,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:245:12",
+    "at": "rules/tmad-19.0/index.md:250:12",
     "facts": [
       "installation.sharedMeterPoints"
     ]

@@ -5,87 +5,87 @@ import { manifest, traceSites } from "./manifest.js";
 import type { Attempt, AttemptOutcome, Cohort, DataIssue, DataIssueKind, Decision, Device, DeviceId, DeviceType, Generation, Installation, MPAN, MPRN, Outcome, ResponsibleSupplier, SharedMeterPoint, SupplierStatus } from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:189
+ * Source: rules/tmad-19.0/index.md:194
  */
 export const p_firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:190
+ * Source: rules/tmad-19.0/index.md:195
  */
 export const p_firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
- * Source: rules/tmad-19.0/index.md:191
+ * Source: rules/tmad-19.0/index.md:196
  */
 export const p_firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:192
+ * Source: rules/tmad-19.0/index.md:197
  */
 export const p_firmwareAttemptsRequired: number = (p_firmwareAttemptsPerCycle * p_firmwareCycles);
 /**
  * Parameter `firmwareMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:193
+ * Source: rules/tmad-19.0/index.md:198
  */
 export const p_firmwareMinimumSpanDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:195
+ * Source: rules/tmad-19.0/index.md:200
  */
 export const p_configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:196
+ * Source: rules/tmad-19.0/index.md:201
  */
 export const p_configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
- * Source: rules/tmad-19.0/index.md:197
+ * Source: rules/tmad-19.0/index.md:202
  */
 export const p_configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:198
+ * Source: rules/tmad-19.0/index.md:203
  */
 export const p_configurationAttemptsRequired: number = (p_configurationAttemptsPerCycle * p_configurationCycles);
 /**
  * Parameter `configurationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:199
+ * Source: rules/tmad-19.0/index.md:204
  */
 export const p_configurationMinimumSpanDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:201
+ * Source: rules/tmad-19.0/index.md:206
  */
 export const p_confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:202
+ * Source: rules/tmad-19.0/index.md:207
  */
 export const p_confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
- * Source: rules/tmad-19.0/index.md:203
+ * Source: rules/tmad-19.0/index.md:208
  */
 export const p_confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:204
+ * Source: rules/tmad-19.0/index.md:209
  */
 export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPerCycle * p_confirmationCycles);
 /**
  * Parameter `confirmationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:205
+ * Source: rules/tmad-19.0/index.md:210
  */
 export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
-/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:243:6) */
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:248:6) */
 function loop_0(v_installation: Installation): boolean {
   for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
   return false;
 }
 
 const SET_1: ReadonlySet<DeviceType> = new Set(["ESME", "GSME"]);
-/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:228:3) */
+/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:233:3) */
 function loop_2(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
@@ -144,34 +144,34 @@ function loop_11(v_installation: Installation, v_attempts: readonly Attempt[], v
   return false;
 }
 
-/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:230:39) */
+/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:235:39) */
 function loop_12(v_installation: Installation): number {
   let n = 0;
   for (const v_m of d_dormantMeters(v_installation)) { if (true) n++; }
   return n;
 }
 
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:233:23) */
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:238:23) */
 function loop_13(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
 }
 
-/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:235:36) */
+/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:240:36) */
 function loop_14(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
   return out;
 }
 
-/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:237:36) */
+/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:242:36) */
 function loop_15(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
   return out;
 }
 
-/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:245:40) */
+/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:250:40) */
 function loop_16(v_installation: Installation): number {
   let n = 0;
   for (const v_s of v_installation.sharedMeterPoints) { if (true) n++; }
@@ -250,7 +250,7 @@ function loop_28(v_installation: Installation): boolean {
 
 /**
  * Definition `supplierStatus`.
- * Source: rules/tmad-19.0/index.md:239
+ * Source: rules/tmad-19.0/index.md:244
  */
 export function d_supplierStatus(v_installation: Installation): SupplierStatus {
   return v_installation.responsibleSupplier.status;
@@ -264,7 +264,7 @@ function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): Su
 
 /**
  * Definition `hasUnresolvedDataIssue`.
- * Source: rules/tmad-19.0/index.md:241
+ * Source: rules/tmad-19.0/index.md:246
  */
 export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
   return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
@@ -278,7 +278,7 @@ function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installat
 
 /**
  * Definition `isMeter`.
- * Source: rules/tmad-19.0/index.md:225
+ * Source: rules/tmad-19.0/index.md:230
  */
 export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
   return SET_1.has(v_device.type);
@@ -292,7 +292,7 @@ function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: 
 
 /**
  * Definition `dormantMeters`.
- * Source: rules/tmad-19.0/index.md:227
+ * Source: rules/tmad-19.0/index.md:232
  */
 export function d_dormantMeters(v_installation: Installation): readonly Device[] {
   return loop_2(v_installation);
@@ -525,7 +525,7 @@ function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installati
 
 /**
  * Definition `hasDormantMeter`.
- * Source: rules/tmad-19.0/index.md:230
+ * Source: rules/tmad-19.0/index.md:235
  */
 export function d_hasDormantMeter(v_installation: Installation): boolean {
   return (loop_12(v_installation) > 0);
@@ -539,7 +539,7 @@ function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): b
 
 /**
  * Definition `solelyDormantMeters`.
- * Source: rules/tmad-19.0/index.md:232
+ * Source: rules/tmad-19.0/index.md:237
  */
 export function d_solelyDormantMeters(v_installation: Installation): boolean {
   return (d_hasDormantMeter(v_installation) && loop_13(v_installation));
@@ -553,7 +553,7 @@ function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation
 
 /**
  * Definition `esmes`.
- * Source: rules/tmad-19.0/index.md:235
+ * Source: rules/tmad-19.0/index.md:240
  */
 export function d_esmes(v_installation: Installation): readonly Device[] {
   return loop_14(v_installation);
@@ -567,7 +567,7 @@ function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
 
 /**
  * Definition `gsmes`.
- * Source: rules/tmad-19.0/index.md:237
+ * Source: rules/tmad-19.0/index.md:242
  */
 export function d_gsmes(v_installation: Installation): readonly Device[] {
   return loop_15(v_installation);
@@ -581,7 +581,7 @@ function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
 
 /**
  * Definition `sharesMeterPoint`.
- * Source: rules/tmad-19.0/index.md:245
+ * Source: rules/tmad-19.0/index.md:250
  */
 export function d_sharesMeterPoint(v_installation: Installation): boolean {
   return (loop_16(v_installation) > 0);

@@ -6,7 +6,8 @@
 import { evaluateRecord, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
 import { parseRaw, type Limits, type RawRecord } from "./records.js";
 
-export type OutputFormat = "ndjson" | "json" | "table" | "csv";
+/** `report` is internal: one compact line per record for `tmad report` to aggregate. */
+export type OutputFormat = "ndjson" | "json" | "table" | "csv" | "report";
 
 export interface BatchOptions {
   readonly asOf: string | null;
@@ -49,7 +50,24 @@ export function tableHeader(): string {
   return ["record", "installation", "status", "result", "clause", "rule"].join("\t");
 }
 
-function format(version: VersionModule<any, any>, record: number, o: RecordOutcome, fmt: OutputFormat): string {
+/** A fact of the input record by path, as text (`(absent)` when missing), for report dimensions. */
+export function factAt(record: unknown, path: string): string {
+  let v: unknown = record;
+  for (const step of path.split(".")) v = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[step] : undefined;
+  return v === undefined || v === null ? "(absent)" : typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** The clause-valued result fields that are set (e.g. the Excluded Category), joined. */
+function clauseValues(version: VersionModule<any, any>, result: Record<string, unknown>): string {
+  const out: string[] = [];
+  for (const f of version.manifest.decisionFields) {
+    const v = result[f];
+    if (typeof v === "string" && version.manifest.clauses.some((c) => c.number === v)) out.push(v);
+  }
+  return out.join(";");
+}
+
+function format(version: VersionModule<any, any>, record: number, o: RecordOutcome, fmt: OutputFormat, input: unknown): string {
   switch (fmt) {
     case "ndjson":
     case "json":
@@ -59,6 +77,13 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
         ? [record, o.decision.installationId, o.decision.status, summaryKey(o), o.decision.clause ?? "", o.decision.rule ?? ""]
         : [record, o.installationId ?? "", "invalid", o.errors.map((e) => `${e.path}: ${e.message}`).join("; "), "", ""]
       ).join("\t");
+    case "report": {
+      if (!o.ok) return JSON.stringify({ record, invalid: true, id: o.installationId, error: o.errors.map((e) => `${e.path}: ${e.message}`).join("; ") });
+      const d = o.decision;
+      const result = (d.result ?? {}) as Record<string, unknown>;
+      const dims = (version.manifest.reportBy ?? []).map((dim) => factAt(input, dim.path));
+      return JSON.stringify({ record, id: d.installationId, outcome: summaryKey(o), clause: d.clause, rule: d.rule, category: clauseValues(version, result), dims });
+    }
     case "csv": {
       const fields = version.manifest.decisionFields;
       if (o.ok) {
@@ -72,7 +97,10 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
 }
 
 export function evaluateRaw(version: VersionModule<any, any>, raw: RawRecord, options: Pick<BatchOptions, "asOf" | "trace" | "limits">): RecordOutcome {
-  const parsed = parseRaw(raw, options.limits);
+  return evaluateParsed(version, parseRaw(raw, options.limits), options);
+}
+
+function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typeof parseRaw>, options: Pick<BatchOptions, "asOf" | "trace">): RecordOutcome {
   if ("problem" in parsed) return { ok: false, installationId: null, versionId: version.manifest.id, errors: [{ code: parsed.problem.code, path: "$", message: parsed.problem.message }] };
   return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace });
 }
@@ -82,11 +110,12 @@ export function processBatch(version: VersionModule<any, any>, raws: readonly Ra
   const counts: Record<string, number> = {};
   let invalid = 0;
   for (const raw of raws) {
-    const o = evaluateRaw(version, raw, options);
+    const parsed = parseRaw(raw, options.limits);
+    const o = evaluateParsed(version, parsed, options);
     if (!o.ok) invalid++;
     const key = summaryKey(o);
     counts[key] = (counts[key] ?? 0) + 1;
-    lines.push(format(version, raw.record, o, options.format));
+    lines.push(format(version, raw.record, o, options.format, "value" in parsed ? parsed.value : undefined));
   }
   return { lines, counts, invalid };
 }

@@ -103,6 +103,19 @@ const commands: Record<string, Command> = {
     options: { ...limitOptions, population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
     run: async (p, v) => (await import("./diff.js")).runDiff(p, v),
   },
+  report: {
+    summary: "counts per supplier, outcome, Excluded Category and cohort, and a file per supplier",
+    usage: `tmad report <population|-> (--version V | --as-of DATE) [--by supplier,cohort,clause] [--split supplier]
+            [--format csv|markdown|json] [--out DIR] [--workers N]
+  Evaluates the population and counts decisions per dimension × outcome × Excluded Category. The
+  dimensions are the version's reportBy (front matter; for the TMAD: supplier, cohort), plus clause
+  (the deciding clause). With --out DIR: DIR/summary, DIR/suppliers (an index) and one file per
+  value of --split (default: supplier) listing its installations with the deciding clause, except
+  those with an outcome in the version's reportOmit. DIR is built aside and renamed into place.
+  Totals reconcile: records = decisions + invalid. Exit 1 when some records are invalid.`,
+    options: { ...versionOptions, ...limitOptions, by: { type: "string" }, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    run: async (p, v) => (await import("./report.js")).runReport(p, v),
+  },
   explain: {
     summary: "explain decisions for people",
     usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE)

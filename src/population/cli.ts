@@ -43,6 +43,21 @@ export function generateOptionsFrom(positionals: readonly string[], values: Reco
   return { count, seed, asOf, invalidRate, ...(out === undefined ? {} : { out }) };
 }
 
+/** Resolves once the stream can take more, or can take nothing more (closed or failed: the caller checks). */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      stream.off("error", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+    stream.on("error", done);
+  });
+}
+
 /** Writes every line to `stream`, waiting for 'drain' whenever its buffer is full. False if the reader went away. */
 async function pump(lines: Iterable<string>, stream: Writable): Promise<boolean> {
   let failure: Error | undefined;
@@ -53,8 +68,7 @@ async function pump(lines: Iterable<string>, stream: Writable): Promise<boolean>
   try {
     let chunk = "";
     const write = async (s: string): Promise<void> => {
-      // `once` rejects on 'error'; the error handler above has recorded it, so carry on to report it.
-      if (!stream.write(s)) await Promise.race([once(stream, "drain"), once(stream, "close")]).catch(() => undefined);
+      if (!stream.write(s)) await drained(stream);
     };
     for (const line of lines) {
       chunk += `${line}\n`;

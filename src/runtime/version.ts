@@ -5,6 +5,11 @@
 import type { Trace, TraceSite } from "./trace.js";
 import type { InputError, Validator } from "./validate.js";
 
+export interface ReportDimension {
+  readonly name: string;
+  readonly path: string;
+}
+
 export interface ClauseInfo {
   readonly number: string;
   readonly title: string;
@@ -44,6 +49,10 @@ export interface Manifest {
   readonly clauses: readonly ClauseInfo[];
   readonly rules: readonly RuleInfo[];
   readonly defaultClause?: string;
+  /** Dimensions for population reports: a name and the input fact path it reads. */
+  readonly reportBy?: readonly ReportDimension[];
+  /** Outcomes that per-supplier reports count but do not list one by one. */
+  readonly reportOmit?: readonly string[];
   /** The decision's fields, in declaration order (e.g. outcome, excludedCategory, …). */
   readonly decisionFields: readonly string[];
   /** Display labels of enum members, by enum then member. */

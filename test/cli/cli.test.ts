@@ -481,9 +481,86 @@ describe("tmad diff on the corpus", { timeout: 120_000 }, () => {
     expect(p.records).toBe(N);
     expect(p.transitions.reduce((n: number, t: any) => n + t.count, 0) + p.invalid.length).toBe(N);
     expect(p.transitions.flatMap((t: any) => t.ids).length).toBe(p.evaluated);
-    expect(p.reportBy).toEqual(["cohort", "responsibleSupplier.name"]);
+    expect(p.reportBy).toEqual([
+      { name: "supplier", path: "responsibleSupplier.name" },
+      { name: "cohort", path: "cohort" },
+    ]);
     const toPartial = p.transitions.find((t: any) => t.to === "MIGRATE_PARTIAL 4.26A");
     expect(toPartial.causes).toContain("4.26A");
     expect(Object.keys(toPartial.by.cohort)).toEqual(["MOC_MDS"]);
+  });
+});
+
+describe("population scale: eval streaming and report", { timeout: 120_000 }, () => {
+  /** A population made from the sample records, repeated with fresh ids, with broken records mixed in. */
+  function population(n: number): { file: string; valid: number; broken: number } {
+    const valid = exampleLines.filter((l) => !JSON.parse(l).id.startsWith("INS-invalid-"));
+    const lines: string[] = [];
+    let broken = 0;
+    for (let i = 0; i < n; i++) {
+      if (i % 97 === 13) {
+        lines.push(["{truncated", '{"id":"dup","id":"again"}', "[".repeat(100) + "]".repeat(100), '{"__proto__":{}}'][broken % 4]);
+        broken++;
+        continue;
+      }
+      const r = JSON.parse(valid[i % valid.length]);
+      r.id = `P-${String(i).padStart(6, "0")}`;
+      lines.push(JSON.stringify(r));
+    }
+    const file = join(tempDir(), "population.ndjson");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    return { file, valid: n - broken, broken };
+  }
+
+  it("keeps input order with workers, and reconciles counts with broken records mixed in", () => {
+    const p = population(3000);
+    const single = tmad(["eval", p.file, "--version", "20.v2", "--workers", "0"]);
+    const parallel = tmad(["eval", p.file, "--version", "20.v2", "--workers", "2"]);
+    expect(parallel.stdout).toBe(single.stdout);
+    const out = parallel.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(out.map((o) => o.record)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(out.filter((o) => o.status === "invalid").length).toBe(p.broken);
+    expect(parallel.stderr).toContain(`3000 records = ${p.valid} decisions + ${p.broken} invalid`);
+    const codes = new Set(out.filter((o) => o.status === "invalid").flatMap((o) => o.errors.map((e: { code: string }) => e.code)));
+    for (const code of ["duplicate-key", "forbidden-key", "invalid-json", "too-deep"]) expect(codes.has(code), code).toBe(true);
+  });
+
+  it("reports an oversized record without reading it whole, and goes on", () => {
+    const file = join(tempDir(), "big.ndjson");
+    writeFileSync(file, `${exampleLines[0]}\n{"id":"${"x".repeat(3_000_000)}"}\n${exampleLines[1]}\n`);
+    const r = tmad(["eval", file, "--version", "20.v2", "--workers", "1"]);
+    const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(out.map((o) => o.status)).toEqual(["decided", "invalid", "decided"]);
+    expect(out[1].errors[0].code).toBe("too-large");
+    expect(out[1].errors[0].message).toContain("--max-record-bytes");
+  });
+
+  it("writes --out through a temporary file and CSV with a header", () => {
+    const p = population(500);
+    const target = join(tempDir(), "decisions.csv");
+    const r = tmad(["eval", p.file, "--version", "20.v2", "--format", "csv", "--out", target]);
+    expect(r.stdout).toBe("");
+    const lines = readFileSync(target, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,errors");
+    expect(lines.length).toBe(501);
+    expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("tmad report writes per-supplier files whose totals equal the population", () => {
+    const p = population(1000);
+    const dir = join(tempDir(), "report");
+    const r = tmad(["report", p.file, "--as-of", "2022-07-01", "--format", "json", "--out", dir]);
+    expect(r.status).toBe(1); // broken records are reported, and counted
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+    expect(summary.records).toBe(1000);
+    expect(summary.decisions + summary.invalid).toBe(1000);
+    expect(summary.rows.reduce((n: number, row: { count: number }) => n + row.count, 0)).toBe(summary.decisions);
+    const index = JSON.parse(readFileSync(join(dir, "suppliers.json"), "utf8"));
+    expect(index.reduce((n: number, s: { installations: number }) => n + s.installations, 0)).toBe(summary.decisions);
+    for (const s of index) {
+      const file = JSON.parse(readFileSync(join(dir, s.file), "utf8"));
+      expect(file.counts.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(s.installations);
+      expect(file.affected.every((a: { outcome: string; clause: string }) => a.outcome !== "MIGRATE" && a.clause !== "")).toBe(true);
+    }
   });
 });

@@ -4,7 +4,7 @@
  * (e.g. cohort and Responsible Supplier), each flip attributed to the changed clauses that caused it.
  * Records that fail validation are counted and listed, never dropped: counts always reconcile.
  */
-import { evaluateRecord, type Decision, type VersionModule } from "../../runtime/index.js";
+import { evaluateRecord, type Decision, type ReportDimension, type VersionModule } from "../../runtime/index.js";
 
 export interface Transition {
   readonly from: string;
@@ -12,7 +12,7 @@ export interface Transition {
   readonly count: number;
   /** Changed clauses that caused these flips (deciding clauses, or clauses of rules whose firing changed). */
   readonly causes: readonly string[];
-  /** Per reporting fact path, counts per value. */
+  /** Per reporting dimension (by name), counts per value. */
   readonly by: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly ids: readonly string[];
 }
@@ -29,7 +29,8 @@ export interface PopulationImpact {
   readonly changed: number;
   readonly unchanged: number;
   readonly invalid: readonly InvalidRecord[];
-  readonly reportBy: readonly string[];
+  /** The reporting dimensions: names, and the fact paths they read. */
+  readonly reportBy: readonly ReportDimension[];
   /** Every (from, to) pair, unchanged ones included, so the counts add up to the records. */
   readonly transitions: readonly Transition[];
 }
@@ -45,7 +46,7 @@ export function sameDecision(a: Decision, b: Decision): boolean {
   return a.status === b.status && a.clause === b.clause && JSON.stringify(a.result) === JSON.stringify(b.result);
 }
 
-function factAt(record: unknown, path: string): string {
+export function factAt(record: unknown, path: string): string {
   let v: unknown = record;
   for (const step of path.split(".")) v = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[step] : undefined;
   return v === undefined || v === null ? "(absent)" : typeof v === "string" ? v : JSON.stringify(v);
@@ -55,7 +56,7 @@ export function populationImpact(
   records: Iterable<{ record: number; value?: unknown; parseError?: string }>,
   a: VersionModule<unknown, Record<string, unknown>>,
   b: VersionModule<unknown, Record<string, unknown>>,
-  reportBy: readonly string[],
+  reportBy: readonly ReportDimension[],
   changedClauses: ReadonlySet<string>,
   ruleClauseA: ReadonlyMap<string, string>,
   ruleClauseB: ReadonlyMap<string, string>,
@@ -84,14 +85,14 @@ export function populationImpact(
     const key = `${from}\u0000${to}`;
     let cell = cells.get(key);
     if (cell === undefined) {
-      cell = { from, to, count: 0, causes: new Set(), by: new Map(reportBy.map((p) => [p, new Map()])), ids: [] };
+      cell = { from, to, count: 0, causes: new Set(), by: new Map(reportBy.map((d) => [d.name, new Map()])), ids: [] };
       cells.set(key, cell);
     }
     cell.count++;
     cell.ids.push(da.installationId);
-    for (const p of reportBy) {
-      const m = cell.by.get(p)!;
-      const v = factAt(input.value, p);
+    for (const dim of reportBy) {
+      const m = cell.by.get(dim.name)!;
+      const v = factAt(input.value, dim.path);
       m.set(v, (m.get(v) ?? 0) + 1);
     }
     if (!sameDecision(da, db)) {

@@ -110,7 +110,7 @@ function build(r: DiffReport, options: { ids: boolean; explain?: (side: "a" | "b
     out.push({ kind: "h", level: 2, text: "4. Population impact" });
     out.push({ kind: "p", text: `${p.records} records: ${p.evaluated} evaluated under both versions (${p.changed} changed, ${p.unchanged} unchanged) + ${p.invalid.length} invalid = ${p.evaluated + p.invalid.length}.` });
     out.push({ kind: "table", head: [`${r.from.id}`, `${r.to.id}`, "count", "caused by"], rows: p.transitions.map((t) => [t.from, t.to, String(t.count), t.causes.join(", ") || (t.from === t.to ? "—" : "")]) });
-    for (const dim of p.reportBy) {
+    for (const { name: dim } of p.reportBy) {
       const flips = p.transitions.filter((t) => t.from !== t.to);
       if (flips.length === 0) continue;
       out.push({ kind: "h", level: 3, text: `Changed decisions by ${dim}` });

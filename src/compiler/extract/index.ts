@@ -42,12 +42,22 @@ export interface VersionMeta {
    */
   readonly base?: string;
   readonly repeals?: readonly string[];
-  /** Input fact paths that population reports break down by, e.g. `cohort`, `responsibleSupplier.name`. */
-  readonly reportBy?: readonly string[];
+  /**
+   * The dimensions population reports break down by: a name and the input fact path it reads, e.g.
+   * `supplier` → `responsibleSupplier.name`. (Front matter: a list of paths, or a name → path map.)
+   */
+  readonly reportBy?: readonly ReportDimension[];
+  /** Outcomes that per-supplier reports count but do not list one by one (e.g. a plain MIGRATE). */
+  readonly reportOmit?: readonly string[];
   /** The document the clauses are drawn from. */
   readonly source: string;
   /** The statement that the clause texts are our paraphrase, not the official wording. */
   readonly paraphrase: string;
+}
+
+export interface ReportDimension {
+  readonly name: string;
+  readonly path: string;
 }
 
 export interface Clause {
@@ -286,13 +296,25 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
       ok = false;
     } else repeals = rawRepeals.map(String);
   }
-  let reportBy: string[] | undefined;
+  let reportBy: ReportDimension[] | undefined;
   const rawReportBy = record["reportBy"];
   if (rawReportBy !== undefined && rawReportBy !== null) {
-    if (!Array.isArray(rawReportBy) || rawReportBy.some((r) => typeof r !== "string")) {
-      diagnostics.push(diagnostic("TMAD1002", span, "front matter `reportBy` must be a list of fact paths", "write reportBy: [cohort, responsibleSupplier.name]"));
+    const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+    if (Array.isArray(rawReportBy) && rawReportBy.every((r) => typeof r === "string" && PATH.test(r))) reportBy = rawReportBy.map((path: string) => ({ name: path, path }));
+    else if (typeof rawReportBy === "object" && !Array.isArray(rawReportBy) && Object.values(rawReportBy).every((r) => typeof r === "string" && PATH.test(r))) {
+      reportBy = Object.entries(rawReportBy as Record<string, string>).map(([name, path]) => ({ name, path }));
+    } else {
+      diagnostics.push(diagnostic("TMAD1002", span, "front matter `reportBy` must list fact paths, or map names to fact paths", "write reportBy: { cohort: cohort, supplier: responsibleSupplier.name }"));
       ok = false;
-    } else reportBy = rawReportBy as string[];
+    }
+  }
+  let reportOmit: string[] | undefined;
+  const rawOmit = record["reportOmit"];
+  if (rawOmit !== undefined && rawOmit !== null) {
+    if (!Array.isArray(rawOmit) || rawOmit.some((r) => typeof r !== "string")) {
+      diagnostics.push(diagnostic("TMAD1002", span, "front matter `reportOmit` must be a list of outcomes", "write reportOmit: [MIGRATE]"));
+      ok = false;
+    } else reportOmit = rawOmit as string[];
   }
   if (repeals !== undefined && record["base"] === undefined) {
     diagnostics.push(diagnostic("TMAD1002", span, "`repeals` needs `base`: only an amending version can repeal clauses", "add base: <directory of the version amended>"));
@@ -316,6 +338,7 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
     ...optional("base"),
     ...(repeals === undefined ? {} : { repeals }),
     ...(reportBy === undefined ? {} : { reportBy }),
+    ...(reportOmit === undefined ? {} : { reportOmit }),
   };
 }
 
@@ -329,7 +352,14 @@ export function consolidate(amending: ExtractedVersion, base: ExtractedVersion):
   const diagnostics: Diagnostic[] = [];
   const own = amending.meta;
   // Reporting settings are inherited like the data model is.
-  const meta = own !== undefined && own.reportBy === undefined && base.meta?.reportBy !== undefined ? { ...own, reportBy: base.meta.reportBy } : own;
+  const meta =
+    own === undefined
+      ? own
+      : {
+          ...own,
+          ...(own.reportBy === undefined && base.meta?.reportBy !== undefined ? { reportBy: base.meta.reportBy } : {}),
+          ...(own.reportOmit === undefined && base.meta?.reportOmit !== undefined ? { reportOmit: base.meta.reportOmit } : {}),
+        };
   const span = amending.clauses[0]?.span ?? fileSpan(amending.files[0]?.path ?? amending.dir);
   const baseNumbers = new Set(base.clauses.map((c) => c.number));
   const repealed = [...(meta?.repeals ?? [])];

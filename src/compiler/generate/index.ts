@@ -169,6 +169,8 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     clauses,
     rules,
     ...(program.defaultResult?.clause === undefined ? {} : { defaultClause: program.defaultResult.clause }),
+    ...(meta.reportBy === undefined ? {} : { reportBy: meta.reportBy }),
+    ...(meta.reportOmit === undefined ? {} : { reportOmit: meta.reportOmit }),
     decisionFields: program.decision.fields.map((f) => f.name.text),
     labels,
   };
