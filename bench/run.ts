@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, release, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { root } from "./records.js";
 import { rows, type Measurement } from "./rows.js";
 
@@ -48,7 +48,8 @@ export function table(measurements: readonly Measurement[]): string {
 }
 
 async function main(): Promise<void> {
-  const command = process.env.npm_lifecycle_event === "bench" ? "npm run bench" : `node ${process.execArgv.join(" ")} ${process.argv.slice(1).join(" ")}`.replace(/\s+/g, " ");
+  const script = relative(root, process.argv[1] ?? "bench/run.ts");
+  const command = process.env.npm_lifecycle_event === "bench" ? `npm run bench (tsx ${script})` : `npx tsx ${script}`;
   const measurements: Measurement[] = [];
   for (const row of rows) {
     process.stderr.write(`running: ${row.name}\n`);
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const report = [
     "# Benchmark results",
     "",
-    `Run on ${new Date().toISOString()} with \`${command}\`.`,
+    `Run on ${new Date().toISOString()} with \`${command}\`${Object.keys(process.env).some((k) => k.startsWith("BENCH_")) ? ` (settings: ${Object.entries(process.env).filter(([k]) => k.startsWith("BENCH_")).map(([k, v]) => `${k}=${v}`).join(" ")})` : ""}.`,
     "",
     "## Machine",
     "",

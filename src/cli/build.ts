@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ts } from "ts-morph";
-import { formatDiagnostic, summarize, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import { formatDiagnostic, sortDiagnostics, summarize, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { extractVersion, type ExtractedVersion, type SourceFile } from "../compiler/extract/index.js";
 import type { GeneratedFile } from "../compiler/generate/index.js";
 import { compileVersion, extractWithBase, generateRegistry, type CompiledVersion, type StageName, type VersionSource } from "../compiler/pipeline.js";
@@ -70,9 +70,21 @@ function print(diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
 }
 
-export async function runCheck(args: readonly string[], options: { format: "text" | "json" }): Promise<number> {
+/** Diagnostics of one version for `tmad check`: the pipeline's, then (when it compiled) the analysis'. */
+export async function checkVersion(dir: string, analysis: boolean): Promise<{ id: string; diagnostics: Diagnostic[] }> {
+  const compiled = compileDirs([dir], analysis ? "generate" : "check")[0];
+  const diagnostics = [...compiled.diagnostics];
+  if (analysis && compiled.files !== undefined && compiled.checked !== undefined) {
+    const [{ analyze }, { loadGeneratedWithRules }, { resolveExamples }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js"), import("../compiler/examples/index.js")]);
+    const { installations } = resolveExamples(compiled.extracted.blocks);
+    diagnostics.push(...analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics);
+  }
+  return { id: compiled.id, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+export async function runCheck(args: readonly string[], options: { format: "text" | "json"; analysis: boolean }): Promise<number> {
   if (options.format !== "text" && options.format !== "json") throw new UsageError(`--format must be text or json`);
-  const compiled = compileDirs(versionDirs(args), "check");
+  const compiled = await Promise.all(versionDirs(args).map((d) => checkVersion(d, options.analysis)));
   const all = compiled.flatMap((c) => c.diagnostics);
   if (options.format === "json") {
     process.stdout.write(`${JSON.stringify({ versions: compiled.map((c) => ({ id: c.id, diagnostics: c.diagnostics })) }, null, 2)}\n`);

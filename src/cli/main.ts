@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
+import { generateCommand } from "../population/cli.js";
 import { UsageError } from "./usage.js";
 
 /** Commands load their modules on use: `eval` must not pay for the compiler (ts-morph) at start-up. */
@@ -41,11 +42,15 @@ const commands: Record<string, Command> = {
   },
   check: {
     summary: "report diagnostics for rule documents",
-    usage: `tmad check [rules-dir…] [--format text|json]
+    usage: `tmad check [rules-dir…] [--format text|json] [--skip-analysis]
   Parses and type-checks each version directory (default: every directory under rules/) and prints
-  every diagnostic as file:line:col - severity CODE: message. Exit 1 when there are errors.`,
-    options: { format: { type: "string" } },
-    run: async (p, v) => (await import("./build.js")).runCheck(p, { format: ((v.format as string | undefined) ?? "text") as "text" | "json" }),
+  every diagnostic as file:line:col - severity CODE: message. Then analyses the rules with the
+  witness search: rules that can conflict, rules that never apply or are always set aside, enum
+  members no rule distinguishes (warnings, each with a witness; suppress one with a reason by a
+  comment \`-- allow CODE SUBJECT: reason\` in a rule block). Exit 1 when there are errors.
+  --skip-analysis  only parse and type-check (fast)`,
+    options: { format: { type: "string" }, "skip-analysis": { type: "boolean" } },
+    run: async (p, v) => (await import("./build.js")).runCheck(p, { format: ((v.format as string | undefined) ?? "text") as "text" | "json", analysis: v["skip-analysis"] !== true }),
   },
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
@@ -102,6 +107,10 @@ const commands: Record<string, Command> = {
   Exit 0: no behaviour changed; 1: some did; 2: error. JSON schema: docs/diff.md.`,
     options: { ...limitOptions, population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
     run: async (p, v) => (await import("./diff.js")).runDiff(p, v),
+  },
+  generate: {
+    ...generateCommand,
+    run: async (p, v) => (await import("../population/cli.js")).generateCommand.run(p, v),
   },
   report: {
     summary: "counts per supplier, outcome, Excluded Category and cohort, and a file per supplier",

@@ -180,7 +180,8 @@ describe("duplicate MPxN groups", () => {
       expect(at).toEqual(at.map((_, k) => at[0] + k));
       expect(new Set(g.map((r) => r.cohort)).size).toBe(g.length);
       expect(new Set(g.map((r) => r.mprn)).size).toBe(1);
-      expect(new Set(g.map((r) => JSON.stringify(r.responsibleSupplier.name))).size).toBe(1);
+      // One meter point, one Responsible Supplier; only a member whose own data cannot identify it differs.
+      expect(new Set(g.filter((r) => r.responsibleSupplier.status !== "UNIDENTIFIABLE").map((r) => r.responsibleSupplier.name)).size).toBeLessThanOrEqual(1);
       const smets2 = g.map((r) => JSON.stringify(r.sharedMeterPoints.filter((s) => s.generation === "SMETS2_PLUS")));
       expect(new Set(smets2).size).toBe(1);
       for (const r of g) {

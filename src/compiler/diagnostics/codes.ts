@@ -1,7 +1,7 @@
 /**
  * Every diagnostic code the compiler can give, kept as data. Codes are stable: a code's meaning
  * never changes once released. TMAD1xxx extract (Markdown and front matter), TMAD2xxx syntax,
- * TMAD3xxx names and structure, TMAD4xxx types, TMAD5xxx examples. docs/diagnostics.md documents each one.
+ * TMAD3xxx names and structure, TMAD4xxx types, TMAD5xxx examples, TMAD6xxx analysis (witness search), TMAD7xxx review pins. docs/diagnostics.md documents each one.
  */
 import type { Severity } from "./diagnostic.js";
 
@@ -60,6 +60,15 @@ export const DIAGNOSTIC_CODES = {
   TMAD5003: { severity: "error", title: "unknown or circular named installation" },
   TMAD5004: { severity: "error", title: "duplicate example or installation name" },
   TMAD5005: { severity: "error", title: "invalid path in `set`" },
+  // Analysis: what the witness search finds (warnings; `tmad build --strict` fails on them)
+  TMAD6001: { severity: "warning", title: "rules can conflict" },
+  TMAD6002: { severity: "warning", title: "rule never applies" },
+  TMAD6003: { severity: "warning", title: "enum member never distinguished" },
+  TMAD6004: { severity: "warning", title: "rule always set aside" },
+  TMAD6005: { severity: "warning", title: "suppression matches nothing" },
+  // Review pins: clause texts against the rules reviewed with them
+  TMAD7001: { severity: "warning", title: "clause text changed since its rules were reviewed" },
+  TMAD7002: { severity: "warning", title: "rule not pinned" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

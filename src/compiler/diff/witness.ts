@@ -368,6 +368,8 @@ export class SearchSpace {
     private readonly constants: Constants,
     /** Whether a change did anything at all (made some rule fire differently). */
     private readonly effect: (record: unknown, baseline: unknown) => boolean,
+    /** How many effective single changes per baseline are combined in pairs. */
+    private readonly maxPairsFrom = MAX_PAIRS_FROM,
   ) {
     const templates = listTemplates([...baselines.values()], program, constants);
     this.templates = templates;
@@ -380,6 +382,29 @@ export class SearchSpace {
   }
 
   private readonly refinements = new Map<Single, Mutation[]>();
+
+  /**
+   * Visits every candidate once, in search order (baselines, single changes, pairs), for analyses
+   * that look at all candidates rather than stop at the first that meets a goal. Returns the bounds.
+   */
+  sweep(visit: (candidate: Candidate) => void): SearchBounds {
+    let evaluated = 0;
+    const found = this.search(
+      (record) => {
+        evaluated++;
+        visit(this.current(record));
+        return false;
+      },
+      () => true,
+    );
+    return { ...found.bounds, evaluated };
+  }
+
+  /** The candidate being visited: set by `search` just before it calls the goal. */
+  private candidate: Candidate | undefined;
+  private current(record: unknown): Candidate {
+    return this.candidate !== undefined && this.candidate.record === record ? this.candidate : { baseline: "", mutations: [], record };
+  }
 
   /**
    * What to combine an effective change with: the other effective changes; changes of a sibling
@@ -414,23 +439,41 @@ export class SearchSpace {
     const bounds = (): SearchBounds => ({ baselines: this.baselines.size, singleChanges: this.singles.length, pairs, evaluated });
     for (const [name, base] of this.baselines) {
       evaluated++;
-      if (goal(base) && valid(base)) return { found: { baseline: name, mutations: [], record: base }, bounds: bounds() };
+      this.candidate = { baseline: name, mutations: [], record: base };
+      if (goal(base) && valid(base)) return { found: this.candidate, bounds: bounds() };
     }
     for (const s of this.singles) {
       evaluated++;
-      if (goal(s.record) && valid(s.record)) return { found: { baseline: s.baseline, mutations: [s.mutation], record: s.record }, bounds: bounds() };
+      this.candidate = { baseline: s.baseline, mutations: [s.mutation], record: s.record };
+      if (goal(s.record) && valid(s.record)) return { found: this.candidate, bounds: bounds() };
     }
     for (const [name, base] of this.baselines) {
-      const mine: Single[] = [];
+      // Effective changes taken round-robin over the facts they change, so that the cap does not
+      // spend every pair on the many list shapes of the first list in the record.
+      const byPath = new Map<string, Single[]>();
       this.singles.forEach((s, i) => {
-        if (s.baseline !== name || mine.length >= MAX_PAIRS_FROM) return;
+        if (s.baseline !== name) return;
         let e = this.effects.get(i);
         if (e === undefined) {
           e = this.effect(s.record, base);
           this.effects.set(i, e);
         }
-        if (e) mine.push(s);
+        if (!e) return;
+        const list = byPath.get(s.mutation.path);
+        if (list === undefined) byPath.set(s.mutation.path, [s]);
+        else list.push(s);
       });
+      const mine: Single[] = [];
+      for (let round = 0; mine.length < this.maxPairsFrom; round++) {
+        let any = false;
+        for (const list of byPath.values()) {
+          if (round < list.length && mine.length < this.maxPairsFrom) {
+            mine.push(list[round]);
+            any = true;
+          }
+        }
+        if (!any) break;
+      }
       const scalars = this.singles.filter((s) => s.baseline === name && !Array.isArray(s.mutation.value));
       for (let i = 0; i < mine.length; i++) {
         const first = mine[i].mutation;
@@ -440,7 +483,8 @@ export class SearchSpace {
           if (r === undefined) continue;
           pairs++;
           evaluated++;
-          if (goal(r) && valid(r)) return { found: { baseline: name, mutations: [first, second], record: r }, bounds: bounds() };
+          this.candidate = { baseline: name, mutations: [first, second], record: r };
+          if (goal(r) && valid(r)) return { found: this.candidate, bounds: bounds() };
         }
       }
     }
