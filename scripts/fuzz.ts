@@ -247,7 +247,7 @@ export function applyMutation(text: string, m: Mutation, inFence: boolean): stri
 
 export interface NamedProperty {
   readonly name: string;
-  /** Share of the fuzz cases this property gets in `scripts/fuzz.ts` (relative). */
+  /** Share of the fuzz cases this property gets in `scripts/fuzz.ts` (relative; the weights add up to 100, so they are percentages). */
   readonly weight: number;
   /** Runs inside `npm test`. */
   readonly testRuns: number;
@@ -272,7 +272,7 @@ const mutatedRuleFile = fc.record({
 export const compilerProperties: readonly NamedProperty[] = [
   {
     name: "compiler: arbitrary text in a tmad fence",
-    weight: 4,
+    weight: 30,
     testRuns: 150,
     property: fc.property(
       fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 120 }), fc.string({ unit: "binary", maxLength: 120 })),
@@ -281,13 +281,13 @@ export const compilerProperties: readonly NamedProperty[] = [
   },
   {
     name: "compiler: random token sequences",
-    weight: 4,
+    weight: 30,
     testRuns: 150,
     property: fc.property(tokenSequence, (body) => compileAndCheck(fencedDocument(body), "check")),
   },
   {
     name: "compiler: arbitrary whole Markdown files",
-    weight: 1,
+    weight: 8,
     testRuns: 60,
     property: fc.property(
       fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.constantFrom("---\n", "document: TMAD\n", "## 4.1 A\n", "# Title\n", "```tmad\n", "```\n", "rule r when true then x = 1\n", "> ", "- ", "\n", "    "), { maxLength: 30 }).map((a) => a.join(""))),
@@ -296,8 +296,8 @@ export const compilerProperties: readonly NamedProperty[] = [
   },
   {
     name: "compiler: mutated rule files from rules/",
-    weight: 2,
-    testRuns: 40,
+    weight: 2.5,
+    testRuns: 30,
     property: fc.property(mutatedRuleFile, ({ version, file, mutations, inFence, full }) => {
       const all = versions();
       const source = all[version % all.length];
@@ -577,13 +577,13 @@ function checkValidator(value: unknown): void {
 export const recordProperties: readonly NamedProperty[] = [
   {
     name: "validator: random JSON values",
-    weight: 2,
+    weight: 7,
     testRuns: 300,
     property: fc.property(fc.oneof(fc.jsonValue(), anythingAsJson), (v) => checkValidator(v)),
   },
   {
     name: "validator: mutated valid records",
-    weight: 3,
+    weight: 8,
     testRuns: 300,
     property: fc.property(fc.nat(), fc.array(recordMutation, { minLength: 0, maxLength: 4 }), (which, mutations) => {
       const all = examples();
@@ -596,7 +596,7 @@ export const recordProperties: readonly NamedProperty[] = [
   },
   {
     name: "reader: arbitrary strings",
-    weight: 2,
+    weight: 6,
     testRuns: 400,
     property: fc.property(
       fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.array(fc.constantFrom("{", "}", "[", "]", '"a"', '"\\u0061"', '"\\"', ":", ",", "1", "null", " ", '"__proto__"'), { maxLength: 40 }).map((a) => a.join(""))),
@@ -605,7 +605,7 @@ export const recordProperties: readonly NamedProperty[] = [
   },
   {
     name: "reader: valid JSON agrees with JSON.parse",
-    weight: 2,
+    weight: 6,
     testRuns: 300,
     property: fc.property(fc.jsonValue({ maxDepth: 6 }), fc.array(fc.constantFrom("", " ", "\t", "  "), { maxLength: 8 }), fc.integer({ min: 1, max: 8 }), (v, pads, maxDepth) => {
       const text = padded(v, pads);
@@ -618,7 +618,7 @@ export const recordProperties: readonly NamedProperty[] = [
   },
   {
     name: "reader: mutated valid records as text",
-    weight: 1,
+    weight: 2.5,
     testRuns: 150,
     property: fc.property(fc.nat(), fc.array(recordMutation, { maxLength: 3 }), fc.array(mutation, { maxLength: 3 }), (which, rm, tm) => {
       const all = examples();

@@ -4,7 +4,8 @@
  * output line (a Decision or an error record) and is counted once, by outcome or as invalid.
  */
 import { evaluateRecord, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
-import { parseRaw, type Limits, type RawRecord } from "./records.js";
+import type { RawRecord } from "./records.js";
+import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
 
 /** `report` is internal: one compact line per record for `tmad report` to aggregate. */
 export type OutputFormat = "ndjson" | "json" | "table" | "csv" | "report";
@@ -17,8 +18,10 @@ export interface BatchOptions {
 }
 
 export interface BatchResult {
-  /** One line per record, without the newline. */
-  readonly lines: string[];
+  /** One line per record, joined by "\n" (",\n" for JSON output), with no separator at the end. */
+  readonly body: string;
+  /** How many records (and so lines) the batch held. */
+  readonly count: number;
   readonly counts: Record<string, number>;
   readonly invalid: number;
 }
@@ -105,7 +108,14 @@ function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typ
   return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace });
 }
 
-export function processBatch(version: VersionModule<any, any>, raws: readonly RawRecord[], options: BatchOptions): BatchResult {
+export function processBatch(version: VersionModule<any, any>, input: BatchInput, options: BatchOptions): BatchResult {
+  const max = options.limits.maxRecordBytes;
+  // Lines split here were not measured by the reader when they fell inside one chunk.
+  const raws = recordsOf(input).map((r): RawRecord => {
+    if (r.text === undefined || r.text.length * 3 <= max) return r;
+    const size = Buffer.byteLength(r.text, "utf8");
+    return size > max ? { record: r.record, tooLarge: size } : r;
+  });
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   let invalid = 0;
@@ -117,5 +127,5 @@ export function processBatch(version: VersionModule<any, any>, raws: readonly Ra
     counts[key] = (counts[key] ?? 0) + 1;
     lines.push(format(version, raw.record, o, options.format, "value" in parsed ? parsed.value : undefined));
   }
-  return { lines, counts, invalid };
+  return { body: lines.join(options.format === "json" ? ",\n" : "\n"), count: lines.length, counts, invalid };
 }

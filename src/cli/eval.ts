@@ -57,10 +57,10 @@ export async function runEval(args: readonly string[], values: Record<string, un
     summary = await evaluateStream(
       file,
       sel,
-      { asOf, trace: values.trace === true, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchSize: 512, progress: process.stderr.isTTY === true && values.quiet !== true },
+      { asOf, trace: values.trace === true, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: process.stderr.isTTY === true && values.quiet !== true },
       async (batch) => {
-        if (batch.lines.length === 0) return;
-        const body = format === "json" ? `${first ? "" : ",\n"}${batch.lines.join(",\n")}` : `${batch.lines.join("\n")}\n`;
+        if (batch.count === 0) return;
+        const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}\n`;
         first = false;
         await sink.write(body);
       },

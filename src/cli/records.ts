@@ -153,3 +153,104 @@ export function parseRaw(raw: RawRecord, limits: Limits): { value: unknown } | {
     return { problem: { code: "invalid-json", message: `line ${raw.record} is not valid JSON: ${(e as Error).message}` } };
   }
 }
+
+/** A unit of work for an evaluating thread: whole NDJSON lines as bytes, or records already split. */
+export type BatchInput = { readonly kind: "chunk"; readonly firstLine: number; readonly bytes: Uint8Array } | { readonly kind: "raws"; readonly raws: RawRecord[] };
+
+/**
+ * Batches of an input file for parallel evaluation. NDJSON is cut into chunks of whole lines
+ * (about `targetBytes` each) that the evaluating thread splits itself, so this thread only finds
+ * line ends: it does no decoding or parsing. A line over the size limit is skipped as it streams
+ * and sent on as a `too-large` record. A JSON array file is read whole and sent as records.
+ */
+export async function* readBatches(file: string, limits: Limits, targetBytes = 1 << 18): AsyncGenerator<BatchInput> {
+  if (file !== "-" && readHead(file) === "[") {
+    let raws: RawRecord[] = [];
+    for await (const raw of readRawRecords(file, limits)) {
+      raws.push(raw);
+      if (raws.length >= 512) {
+        yield { kind: "raws", raws };
+        raws = [];
+      }
+    }
+    if (raws.length > 0) yield { kind: "raws", raws };
+    return;
+  }
+  const stream = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 18 });
+  let line = 1; // number of the first line not yet sent
+  let pending: Buffer[] = []; // whole lines waiting to be sent, and then a partial last line
+  let pendingBytes = 0;
+  let partial = 0; // bytes of the partial line at the end of `pending`
+  let skipping = false; // inside a line over the limit: its bytes are dropped
+  let skipped = 0;
+  const countLines = (b: Buffer): number => {
+    let n = 0;
+    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+    return n;
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(10, start);
+      const end = nl === -1 ? chunk.length : nl + 1;
+      const piece = chunk.subarray(start, end);
+      if (skipping) {
+        skipped += piece.length;
+        if (nl !== -1) {
+          yield { kind: "raws", raws: [{ record: line, tooLarge: skipped - 1 }] };
+          line++;
+          skipping = false;
+        }
+      } else if (nl === -1 && partial + piece.length > limits.maxRecordBytes) {
+        // The line in progress is too long: send what came before it, then drop it as it streams.
+        const whole = Buffer.concat(pending).subarray(0, pendingBytes - partial);
+        if (whole.length > 0) {
+          // Count before yielding: the consumer may transfer (detach) the bytes.
+          const first = line;
+          line += countLines(whole);
+          yield { kind: "chunk", firstLine: first, bytes: whole };
+        }
+        skipping = true;
+        skipped = partial + piece.length;
+        pending = [];
+        pendingBytes = 0;
+        partial = 0;
+      } else {
+        pending.push(piece);
+        pendingBytes += piece.length;
+        partial = nl === -1 ? partial + piece.length : 0;
+        if (nl !== -1 && pendingBytes >= targetBytes) {
+          const whole = Buffer.concat(pending);
+          const first = line;
+          line += countLines(whole);
+          yield { kind: "chunk", firstLine: first, bytes: whole };
+          pending = [];
+          pendingBytes = 0;
+        }
+      }
+      start = end;
+    }
+  }
+  if (skipping) yield { kind: "raws", raws: [{ record: line, tooLarge: skipped }] };
+  else if (pendingBytes > 0) yield { kind: "chunk", firstLine: line, bytes: Buffer.concat(pending) };
+}
+
+/** The records of a batch: a chunk split into its lines (blank ones skipped), or the records as sent. */
+export function recordsOf(input: BatchInput): RawRecord[] {
+  if (input.kind === "raws") return input.raws;
+  const text = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString("utf8");
+  const out: RawRecord[] = [];
+  let line = input.firstLine;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let stop = end;
+    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+    const slice = text.slice(start, stop);
+    if (slice.trim() !== "") out.push({ record: line, text: slice });
+    line++;
+    start = end + 1;
+  }
+  return out;
+}

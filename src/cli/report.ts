@@ -71,9 +71,10 @@ export async function runReport(args: readonly string[], values: Record<string, 
   const summary = await evaluateStream(
     file,
     sel,
-    { asOf, trace: false, format: "report", limits: limitsFrom(values), workers: workersFrom(values), batchSize: 512, progress: process.stderr.isTTY === true && values.quiet !== true },
+    { asOf, trace: false, format: "report", limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: process.stderr.isTTY === true && values.quiet !== true },
     async (batch) => {
-      for (const text of batch.lines) {
+      if (batch.count === 0) return;
+      for (const text of batch.body.split("\n")) {
         const l = JSON.parse(text) as Line;
         if (l.invalid) {
           invalid.push({ record: l.record, id: l.id, error: l.error ?? "" });

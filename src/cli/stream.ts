@@ -11,12 +11,13 @@ import { Worker } from "node:worker_threads";
 import { loadVersion } from "../index.js";
 import type { VersionModule, VersionSelector } from "../runtime/index.js";
 import { processBatch, type BatchOptions, type BatchResult } from "./batch.js";
-import { readRawRecords, type RawRecord } from "./records.js";
+import { readBatches, type BatchInput } from "./records.js";
 
 export interface StreamOptions extends BatchOptions {
   /** Worker threads; 0 evaluates in this thread. */
   readonly workers: number;
-  readonly batchSize: number;
+  /** Approximate size of an NDJSON chunk sent to a worker. */
+  readonly batchBytes: number;
   /** Show a progress line on stderr (only when it is a terminal). */
   readonly progress: boolean;
 }
@@ -79,7 +80,7 @@ export async function evaluateStream(
   let invalid = 0;
   let bytes = 0;
   const tally = (r: BatchResult): void => {
-    total += r.lines.length;
+    total += r.count;
     invalid += r.invalid;
     for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
     progress.update(total, bytes);
@@ -88,22 +89,16 @@ export async function evaluateStream(
   const version = await loadVersion(selector);
   await onVersion?.(version);
 
-  async function* batches(): AsyncGenerator<RawRecord[]> {
-    let batch: RawRecord[] = [];
-    for await (const raw of readRawRecords(file, options.limits)) {
-      bytes += (raw.text?.length ?? raw.tooLarge ?? 0) + 1;
-      batch.push(raw);
-      if (batch.length >= options.batchSize) {
-        yield batch;
-        batch = [];
-      }
+  async function* batches(): AsyncGenerator<BatchInput> {
+    for await (const b of readBatches(file, options.limits, options.batchBytes)) {
+      bytes += b.kind === "chunk" ? b.bytes.length : b.raws.reduce((n, r) => n + (r.text?.length ?? r.tooLarge ?? 0) + 1, 0);
+      yield b;
     }
-    if (batch.length > 0) yield batch;
   }
 
   if (options.workers === 0) {
-    for await (const raws of batches()) {
-      const r = processBatch(version, raws, batchOptions);
+    for await (const input of batches()) {
+      const r = processBatch(version, input, batchOptions);
       tally(r);
       await deliver(r);
     }
@@ -152,13 +147,15 @@ export async function evaluateStream(
       }
     };
     try {
-      for await (const raws of batches()) {
+      for await (const input of batches()) {
         while (sent - nextToDeliver >= options.workers * IN_FLIGHT_PER_WORKER && failure === undefined) {
           await waitForProgress();
           await flush();
         }
         if (failure !== undefined) throw failure;
-        workers[sent % workers.length].postMessage({ seq: sent, raws });
+        // A chunk's bytes are moved to the worker, not copied.
+        const transfer = input.kind === "chunk" && input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength ? [input.bytes.buffer as ArrayBuffer] : [];
+        workers[sent % workers.length].postMessage({ seq: sent, input }, transfer);
         sent++;
       }
       while (nextToDeliver < sent && failure === undefined) {

@@ -1,0 +1,105 @@
+/**
+ * docs/diagnostics.md stays true and complete: every code of the registry has a section with its
+ * title and severity and at least one example, and every example, compiled, gives its code.
+ *
+ * Conventions (stated at the top of the document):
+ * - `<!-- diagnostic: TMADnnnn -->` right above a ````markdown fence: a whole rule document (the
+ *   file `index.md` of a version) that must give that code;
+ * - `<!-- base: NAME -->` above a ````markdown fence: a version directory NAME that an example's
+ *   front matter may name with `base: NAME`; a `base` that names no such block is missing (TMAD1007);
+ * - `<!-- diagnostic: TMADnnnn empty-directory -->` above an empty fence: a version directory with
+ *   no Markdown file at all, checked with `tmad check` (the CLI reads directories; needs dist/).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from "../../src/compiler/diagnostics/codes.js";
+import { resolveExamples } from "../../src/compiler/examples/index.js";
+import { compileVersion, type VersionSource } from "../../src/compiler/pipeline.js";
+
+const DOC = "docs/diagnostics.md";
+const text = readFileSync(DOC, "utf8");
+
+interface Example {
+  readonly code: string;
+  readonly option?: string;
+  readonly body: string;
+  readonly line: number;
+}
+
+function lineAt(offset: number): number {
+  return text.slice(0, offset).split("\n").length;
+}
+
+const FENCE = /<!-- (diagnostic|base): ([\w.-]+)(?: ([\w-]+))? -->\n````markdown\n([\s\S]*?)^````$/gm;
+const examples: Example[] = [];
+const bases = new Map<string, string>();
+for (const m of text.matchAll(FENCE)) {
+  if (m[1] === "base") bases.set(m[2], m[4]);
+  else examples.push({ code: m[2], ...(m[3] === undefined ? {} : { option: m[3] }), body: m[4], line: lineAt(m.index) });
+}
+
+/** A version source for a document, with its base from the `<!-- base: … -->` blocks. */
+function source(id: string, body: string): VersionSource {
+  const own = { id, dir: `docs-examples/${id}`, files: [{ path: `docs-examples/${id}/index.md`, text: body }] };
+  const base = /^base:\s*(\S+)/m.exec(body)?.[1];
+  if (base === undefined) return own;
+  const baseText = bases.get(base);
+  return { ...own, base: baseText === undefined ? { missing: `base version ${base} not found` } : source(base, baseText) };
+}
+
+/** Every code a document gives: compiler stages up to check, and the examples beside the clauses. */
+function codesOf(body: string): string[] {
+  const compiled = compileVersion(source("example", body), "check");
+  const fromExamples = resolveExamples(compiled.extracted.blocks).diagnostics;
+  return [...compiled.diagnostics, ...fromExamples].map((d) => d.code);
+}
+
+describe("docs/diagnostics.md", () => {
+  const codes = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
+
+  it("has a section for every code of the registry, with its title and severity", () => {
+    for (const code of codes) {
+      const info = DIAGNOSTIC_CODES[code];
+      expect(text, `section for ${code}`).toContain(`### ${code}: ${info.title}\n`);
+      const section = text.slice(text.indexOf(`### ${code}:`)).split(/\n### /)[0];
+      expect(section, `severity of ${code}`).toContain(`Severity: **${info.severity}**`);
+    }
+  });
+
+  it("documents no code that the registry does not have", () => {
+    const documented = [...text.matchAll(/^### (TMAD\d{4}):/gm)].map((m) => m[1]);
+    expect(documented.filter((c) => !(c in DIAGNOSTIC_CODES))).toEqual([]);
+    expect(new Set(documented).size).toBe(documented.length);
+  });
+
+  it("has an example for every code", () => {
+    const withExample = new Set(examples.map((e) => e.code));
+    expect(codes.filter((c) => !withExample.has(c))).toEqual([]);
+  });
+
+  for (const e of examples) {
+    it(`the example for ${e.code} (line ${e.line}) gives ${e.code}`, () => {
+      if (e.option === "empty-directory") {
+        const dir = mkdtempSync(join(tmpdir(), "tmad-docs-empty-"));
+        try {
+          const r = spawnSync(process.execPath, ["dist/src/cli/main.js", "check", dir, "--format", "json"], { encoding: "utf8" });
+          const out = JSON.parse(r.stdout) as { versions: { diagnostics: { code: string }[] }[] };
+          expect(out.versions.flatMap((v) => v.diagnostics.map((d) => d.code))).toContain(e.code);
+          expect(r.status).toBe(1);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        return;
+      }
+      expect(e.option).toBeUndefined();
+      expect(codesOf(e.body)).toContain(e.code);
+    });
+  }
+
+  it("each example's base block, alone, compiles without errors", () => {
+    for (const [name, body] of bases) expect(compileVersion(source(name, body), "check").diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+});
