@@ -237,6 +237,7 @@ export function applyMutation(text: string, m: Mutation, inFence: boolean): stri
       const [s, e] = tokens[nearest(at)];
       if (m.kind === "deleteToken") return text.slice(0, s) + text.slice(e);
       if (m.kind === "duplicateToken") return `${text.slice(0, e)} ${text.slice(s, e)}${text.slice(e)}`;
+      if (m.kind !== "swapTokens") return text;
       const [s2, e2] = tokens[nearest(pick(m.other))];
       if (s2 === s) return text;
       const [first, second] = s < s2 ? [[s, e], [s2, e2]] : [[s2, e2], [s, e]];

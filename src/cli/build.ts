@@ -10,6 +10,7 @@ import { formatDiagnostic, sortDiagnostics, summarize, type Diagnostic } from ".
 import { extractVersion, type ExtractedVersion, type SourceFile } from "../compiler/extract/index.js";
 import type { GeneratedFile } from "../compiler/generate/index.js";
 import { compileVersion, extractWithBase, generateRegistry, type CompiledVersion, type StageName, type VersionSource } from "../compiler/pipeline.js";
+import { PIN_FILE, pinsFor } from "../compiler/pins/index.js";
 import { diffOutput, writeOutput } from "../compiler/write.js";
 import { UsageError } from "./usage.js";
 
@@ -34,7 +35,9 @@ export function versionDirs(args: readonly string[]): string[] {
 
 /** Reads a version directory and, when its front matter names a `base`, the base chain beside it. */
 export function readVersion(dir: string, seen: readonly string[] = []): VersionSource {
-  const own = readVersionFiles(dir);
+  const files = readVersionFiles(dir);
+  const pinPath = join(dir, PIN_FILE);
+  const own: VersionSource = { ...files, pins: { path: toPosix(relative(process.cwd(), pinPath)), ...(existsSync(pinPath) ? { text: readFileSync(pinPath, "utf8") } : {}) } };
   const base = extractVersion(own.id, own.dir, own.files).version.meta?.base;
   if (base === undefined) return own;
   const baseDir = join(dirname(resolve(dir)), base);
@@ -72,7 +75,7 @@ function print(diagnostics: readonly Diagnostic[]): void {
 
 /** Diagnostics of one version for `tmad check`: the pipeline's, then (when it compiled) the analysis'. */
 export async function checkVersion(dir: string, analysis: boolean): Promise<{ id: string; diagnostics: Diagnostic[] }> {
-  const compiled = compileDirs([dir], analysis ? "generate" : "check")[0];
+  const compiled = compileDirs([dir], analysis ? "generate" : "pins")[0];
   const diagnostics = [...compiled.diagnostics];
   if (analysis && compiled.files !== undefined && compiled.checked !== undefined) {
     const [{ analyze }, { loadGeneratedWithRules }, { resolveExamples }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js"), import("../compiler/examples/index.js")]);
@@ -151,4 +154,26 @@ function transpileToDist(out: string, files: readonly GeneratedFile[]): void {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, js);
   }
+}
+
+/** `tmad pin`: records, for every rule, the clause text it is reviewed against. */
+export async function runPin(args: readonly string[]): Promise<number> {
+  let failed = false;
+  for (const dir of versionDirs(args)) {
+    const compiled = compileVersion(readVersion(dir), "pins");
+    const errors = compiled.diagnostics.filter((d) => d.severity === "error");
+    for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    if (errors.length > 0 || compiled.checked === undefined) {
+      process.stderr.write(`tmad pin: ${compiled.id} has errors; nothing pinned\n`);
+      failed = true;
+      continue;
+    }
+    const target = join(dir, PIN_FILE);
+    const text = pinsFor(compiled.checked, compiled.extracted.clauses);
+    const before = existsSync(target) ? readFileSync(target, "utf8") : undefined;
+    if (before !== text) writeFileSync(target, text);
+    const stale = compiled.diagnostics.filter((d) => d.code === "TMAD7001" || d.code === "TMAD7002").length;
+    process.stdout.write(`tmad pin: ${compiled.id}: ${compiled.checked.rules.length} rules pinned${before === text ? " (unchanged)" : stale > 0 ? ` (${stale} pin(s) renewed)` : ""}\n`);
+  }
+  return failed ? 1 : 0;
 }

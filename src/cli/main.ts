@@ -70,6 +70,16 @@ const commands: Record<string, Command> = {
     options: { ...versionOptions, ...limitOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./eval.js")).runEval(p, v),
   },
+  pin: {
+    summary: "record that each rule was reviewed against its clause's current text",
+    usage: `tmad pin [rules-dir…]
+  Writes pins.json beside each version's rules (default: every directory under rules/): for each
+  rule, the clause it implements, that clause's text and its SHA-256. When a clause's text later
+  changes, \`tmad check\` warns (TMAD7001) with the change, and \`tmad build --strict\` fails, until
+  the rules are reviewed and pinned again.`,
+    options: {},
+    run: async (p) => (await import("./build.js")).runPin(p),
+  },
   test: {
     summary: "run the examples beside the clauses and report coverage of the legal text",
     usage: `tmad test [rules-dir…] [--version V | --as-of DATE] [--format text|json]

@@ -1,5 +1,5 @@
 /**
- * The compiler as a named list of stages: extract → parse → check → generate. Each stage is a pure
+ * The compiler as a named list of stages: extract → parse → check → pins → generate. Each stage is a pure
  * function from one data structure to the next and returns its diagnostics. Ordering notes:
  * - check runs even when parse reported errors, on the declarations that did parse, so a rule file
  *   with a syntax error and a type error reports both in one run;
@@ -11,6 +11,7 @@ import { sortDiagnostics, hasErrors, type Diagnostic } from "./diagnostics/diagn
 import { consolidate, extractVersion, type ExtractedVersion, type SourceFile } from "./extract/index.js";
 import { generateVersion, type GeneratedFile } from "./generate/index.js";
 import { parseBlocks } from "./parse/index.js";
+import { checkPins } from "./pins/index.js";
 
 export interface VersionSource {
   /** Directory name, used as the version id. */
@@ -19,6 +20,8 @@ export interface VersionSource {
   readonly files: readonly SourceFile[];
   /** For an amending version (`base:` in its front matter): the version it amends, or why it is missing. */
   readonly base?: VersionSource | { readonly missing: string };
+  /** The review pins (`pins.json`) beside the rules: its path, and its text when it exists. */
+  readonly pins?: { readonly path: string; readonly text?: string };
 }
 
 /** Extracts a version and, for an amending one, its base chain, and consolidates them. */
@@ -47,7 +50,7 @@ export interface CompiledVersion {
   readonly timings: Readonly<Record<StageName, number>>;
 }
 
-export type StageName = "extract" | "parse" | "check" | "generate";
+export type StageName = "extract" | "parse" | "check" | "pins" | "generate";
 
 interface State {
   source: VersionSource;
@@ -91,6 +94,15 @@ export const stages: readonly Stage[] = [
     },
   },
   {
+    // Only where the caller gives a pin file location (the CLI always does): a fixture compiled in
+    // memory is not expected to carry review pins.
+    name: "pins",
+    run(s) {
+      if (s.checked === undefined || s.source.pins === undefined) return;
+      s.diagnostics.push(...checkPins(s.checked, s.extracted!.clauses, s.source.pins.text, s.source.pins.path));
+    },
+  },
+  {
     name: "generate",
     run(s) {
       if (hasErrors(s.diagnostics) || s.checked === undefined || s.extracted?.meta === undefined) return;
@@ -102,7 +114,7 @@ export const stages: readonly Stage[] = [
 /** Runs the stages on one version, up to and including `stopAfter`. */
 export function compileVersion(source: VersionSource, stopAfter: StageName = "generate"): CompiledVersion {
   const state: State = { source, diagnostics: [] };
-  const timings: Record<StageName, number> = { extract: 0, parse: 0, check: 0, generate: 0 };
+  const timings: Record<StageName, number> = { extract: 0, parse: 0, check: 0, pins: 0, generate: 0 };
   for (const stage of stages) {
     const start = performance.now();
     stage.run(state);

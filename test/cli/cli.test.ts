@@ -564,3 +564,24 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     }
   });
 });
+
+describe("review pins", { timeout: 120_000 }, () => {
+  it("editing the text of 4.26A without tmad pin warns in check and fails build --strict; tmad pin clears it", () => {
+    const dir = tempDir();
+    for (const v of ["tmad-19.0", "tmad-20.v1", "tmad-20.v2"]) cpSync(join(root, "rules", v), join(dir, v), { recursive: true });
+    const v2 = join(dir, "tmad-20.v2");
+    expect(tmad(["check", "--skip-analysis", v2]).stdout).toContain("tmad-20.v2: 0 errors, 0 warnings");
+    const file = join(v2, "04-26-partial-migration.md");
+    writeFileSync(file, readFileSync(file, "utf8").replace("has persistently failed;", "has persistently failed after the whole retry regime;"));
+    const warned = tmad(["check", "--skip-analysis", v2]);
+    expect(warned.status).toBe(0);
+    expect(warned.stdout).toMatch(/warning TMAD7001: clause 4\.26A text changed since its rules were reviewed \(rule migrate_partial_moc_mds\); the change: .*\{\+failed after the whole retry regime;\+\} \[-failed;-\]/);
+    const out = join(dir, "generated");
+    const strict = tmad(["build", "--strict", "--out", out, v2]);
+    expect(strict.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+    expect(tmad(["pin", v2]).stdout).toContain("12 rules pinned (1 pin(s) renewed)");
+    expect(tmad(["check", "--skip-analysis", v2]).stdout).toContain("tmad-20.v2: 0 errors, 0 warnings");
+    expect(tmad(["build", "--strict", "--out", out, v2]).status).toBe(0);
+  });
+});

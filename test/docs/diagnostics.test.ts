@@ -8,15 +8,21 @@
  * - `<!-- base: NAME -->` above a ````markdown fence: a version directory NAME that an example's
  *   front matter may name with `base: NAME`; a `base` that names no such block is missing (TMAD1007);
  * - `<!-- diagnostic: TMADnnnn empty-directory -->` above an empty fence: a version directory with
- *   no Markdown file at all, checked with `tmad check` (the CLI reads directories; needs dist/).
+ *   no Markdown file at all, checked with `tmad check` (the CLI reads directories; needs dist/);
+ * - `<!-- diagnostic: TMADnnnn pins -->`: compiled with review pins; a ````json fence below
+ *   `<!-- pins.json -->` right after it is the version's pins.json;
+ * - `<!-- diagnostic: TMADnnnn not-emitted -->` above an empty fence: a code of the registry that no
+ *   stage gives yet; the test asserts that no file under src/ but the registry names it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/compiler/analyze/index.js";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "../../src/compiler/diagnostics/codes.js";
 import { resolveExamples } from "../../src/compiler/examples/index.js";
+import { loadGeneratedWithRules } from "../../src/compiler/load.js";
 import { compileVersion, type VersionSource } from "../../src/compiler/pipeline.js";
 
 const DOC = "docs/diagnostics.md";
@@ -26,6 +32,8 @@ interface Example {
   readonly code: string;
   readonly option?: string;
   readonly body: string;
+  /** For a `pins` example: the text of its pins.json, if it has one. */
+  readonly pins?: string;
   readonly line: number;
 }
 
@@ -33,12 +41,12 @@ function lineAt(offset: number): number {
   return text.slice(0, offset).split("\n").length;
 }
 
-const FENCE = /<!-- (diagnostic|base): ([\w.-]+)(?: ([\w-]+))? -->\n````markdown\n([\s\S]*?)^````$/gm;
+const FENCE = /<!-- (diagnostic|base): ([\w.-]+)(?: ([\w-]+))? -->\n````markdown\n([\s\S]*?)^````$(?:\n\n[^<]*<!-- pins\.json -->\n````json\n([\s\S]*?)^````$)?/gm;
 const examples: Example[] = [];
 const bases = new Map<string, string>();
 for (const m of text.matchAll(FENCE)) {
   if (m[1] === "base") bases.set(m[2], m[4]);
-  else examples.push({ code: m[2], ...(m[3] === undefined ? {} : { option: m[3] }), body: m[4], line: lineAt(m.index) });
+  else examples.push({ code: m[2], ...(m[3] === undefined ? {} : { option: m[3] }), body: m[4], ...(m[5] === undefined ? {} : { pins: m[5] }), line: lineAt(m.index) });
 }
 
 /** A version source for a document, with its base from the `<!-- base: … -->` blocks. */
@@ -50,11 +58,32 @@ function source(id: string, body: string): VersionSource {
   return { ...own, base: baseText === undefined ? { missing: `base version ${base} not found` } : source(base, baseText) };
 }
 
-/** Every code a document gives: compiler stages up to check, and the examples beside the clauses. */
-function codesOf(body: string): string[] {
-  const compiled = compileVersion(source("example", body), "check");
-  const fromExamples = resolveExamples(compiled.extracted.blocks).diagnostics;
-  return [...compiled.diagnostics, ...fromExamples].map((d) => d.code);
+/**
+ * Every code a document gives: the compiler's stages, the examples beside the clauses, and (when it
+ * compiles) the analysis `tmad check` runs over the named installations.
+ */
+function codesOf(body: string, pins?: { path: string; text?: string }): string[] {
+  const compiled = compileVersion({ ...source("example", body), ...(pins === undefined ? {} : { pins }) }, "generate");
+  const resolved = resolveExamples(compiled.extracted.blocks);
+  const analysis =
+    compiled.files === undefined || compiled.checked === undefined
+      ? []
+      : analyze(compiled.checked, loadGeneratedWithRules(compiled.files), resolved.installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics;
+  return [...compiled.diagnostics, ...resolved.diagnostics, ...analysis].map((d) => d.code);
+}
+
+/** Source files under src/ other than the registry that name `code`. */
+function emitters(code: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(path);
+      else if (path.endsWith(".ts") && path !== "src/compiler/diagnostics/codes.ts" && readFileSync(path, "utf8").includes(`"${code}"`)) out.push(path);
+    }
+  };
+  walk("src");
+  return out;
 }
 
 describe("docs/diagnostics.md", () => {
@@ -92,6 +121,15 @@ describe("docs/diagnostics.md", () => {
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
+        return;
+      }
+      if (e.option === "not-emitted") {
+        expect(emitters(e.code), `${e.code} is given by a stage now: replace the not-emitted marker with an example`).toEqual([]);
+        return;
+      }
+      if (e.option === "pins") {
+        const path = "docs-examples/example/pins.json";
+        expect(codesOf(e.body, e.pins === undefined ? { path } : { path, text: e.pins })).toContain(e.code);
         return;
       }
       expect(e.option).toBeUndefined();
