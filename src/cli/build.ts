@@ -173,7 +173,7 @@ export async function runPin(args: readonly string[]): Promise<number> {
     const before = existsSync(target) ? readFileSync(target, "utf8") : undefined;
     if (before !== text) writeFileSync(target, text);
     const stale = compiled.diagnostics.filter((d) => d.code === "TMAD7001" || d.code === "TMAD7002").length;
-    process.stdout.write(`tmad pin: ${compiled.id}: ${compiled.checked.rules.length} rules pinned${before === text ? " (unchanged)" : stale > 0 ? ` (${stale} pin(s) renewed)` : ""}\n`);
+    process.stdout.write(`tmad pin: ${compiled.id}: ${compiled.checked.rules.length} rules pinned${before === undefined ? ` (new ${PIN_FILE})` : before === text ? " (unchanged)" : stale > 0 ? ` (${stale} pin(s) renewed)` : ""}\n`);
   }
   return failed ? 1 : 0;
 }

@@ -48,9 +48,16 @@ const commands: Record<string, Command> = {
   witness search: rules that can conflict, rules that never apply or are always set aside, enum
   members no rule distinguishes (warnings, each with a witness; suppress one with a reason by a
   comment \`-- allow CODE SUBJECT: reason\` in a rule block). Exit 1 when there are errors.
-  --skip-analysis  only parse and type-check (fast)`,
-    options: { format: { type: "string" }, "skip-analysis": { type: "boolean" } },
-    run: async (p, v) => (await import("./build.js")).runCheck(p, { format: ((v.format as string | undefined) ?? "text") as "text" | "json", analysis: v["skip-analysis"] !== true }),
+  --skip-analysis  only parse and type-check (fast)
+  --watch          re-check on every save, printing only what changed (parse, types, pins)`,
+    options: { format: { type: "string" }, "skip-analysis": { type: "boolean" }, watch: { type: "boolean" } },
+    run: async (p, v) => {
+      if (v.watch === true) {
+        const w = await import("./watch.js");
+        return w.watchLoop(p, w.checkFindings, "check");
+      }
+      return (await import("./build.js")).runCheck(p, { format: ((v.format as string | undefined) ?? "text") as "text" | "json", analysis: v["skip-analysis"] !== true });
+    },
   },
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
@@ -88,9 +95,16 @@ const commands: Record<string, Command> = {
   near miss, and which precedence relations an example exercised. Exit 1 when an example fails, a
   clause has no example, or a rule never fires or never misses.
   --version  test one version by id or number
-  --as-of    test the designated version in force on DATE (YYYY-MM-DD)`,
-    options: { ...versionOptions, format: { type: "string" } },
-    run: async (p, v) => (await import("./test.js")).runTest(p, v),
+  --as-of    test the designated version in force on DATE (YYYY-MM-DD)
+  --watch    re-run on every save, printing only the failures that appeared or went away`,
+    options: { ...versionOptions, format: { type: "string" }, watch: { type: "boolean" } },
+    run: async (p, v) => {
+      if (v.watch === true) {
+        const w = await import("./watch.js");
+        return w.watchLoop(p, w.testFindings, "test");
+      }
+      return (await import("./test.js")).runTest(p, v);
+    },
   },
   show: {
     summary: "print a version whole, with amendments applied",

@@ -3,7 +3,7 @@
  * the repository root: help and usage errors, build --check, check diagnostics, eval output formats,
  * counts and exit codes, explain, and deterministic builds.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -583,5 +583,32 @@ describe("review pins", { timeout: 120_000 }, () => {
     expect(tmad(["pin", v2]).stdout).toContain("12 rules pinned (1 pin(s) renewed)");
     expect(tmad(["check", "--skip-analysis", v2]).stdout).toContain("tmad-20.v2: 0 errors, 0 warnings");
     expect(tmad(["build", "--strict", "--out", out, v2]).status).toBe(0);
+  });
+});
+
+describe("watch", { timeout: 60_000 }, () => {
+  it("check --watch re-checks on save and prints only what changed", async () => {
+    const dir = tempDir();
+    for (const v of ["tmad-19.0", "tmad-20.v1", "tmad-20.v2"]) cpSync(join(root, "rules", v), join(dir, v), { recursive: true });
+    const child = spawn(process.execPath, [CLI, "check", "--watch", join(dir, "tmad-20.v1"), join(dir, "tmad-20.v2")], { cwd: root });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const waitFor = async (text: string): Promise<void> => {
+      for (let i = 0; i < 200 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain(text);
+    };
+    try {
+      await waitFor("watching 2 version(s)");
+      const file = join(dir, "tmad-20.v1", "18-excluded-categories.md");
+      const text = readFileSync(file, "utf8");
+      writeFileSync(file, text.replace("when installation.cohort = IOC", "when installation.cohrot = IOC"));
+      await waitFor("tmad-20.v2: 1 error, 0 warnings");
+      expect(out).toMatch(/\+ .*18-excluded-categories\.md:\d+:\d+ - error TMAD3002: record Installation has no field `cohrot`/);
+      writeFileSync(file, text);
+      await waitFor("- ");
+      await waitFor("tmad-20.v2: 0 errors, 0 warnings (");
+    } finally {
+      child.kill("SIGINT");
+    }
   });
 });
