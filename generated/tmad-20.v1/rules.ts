@@ -78,172 +78,197 @@ export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPer
  * Source: rules/tmad-19.0/index.md:210
  */
 export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
+/** Whether an evaluation is under way: installation-wide definitions are then computed once. */
+let memo = false;
+let m_supplierStatus: SupplierStatus;
+let m_supplierStatus_ok = false;
+let m_hasUnresolvedDataIssue: boolean;
+let m_hasUnresolvedDataIssue_ok = false;
+let m_dormantMeters: readonly Device[];
+let m_dormantMeters_ok = false;
+let m_readyToMigrate: boolean;
+let m_readyToMigrate_ok = false;
+let m_hasDormantMeter: boolean;
+let m_hasDormantMeter_ok = false;
+let m_solelyDormantMeters: boolean;
+let m_solelyDormantMeters_ok = false;
+let m_esmes: readonly Device[];
+let m_esmes_ok = false;
+let m_gsmes: readonly Device[];
+let m_gsmes_ok = false;
+let m_sharesMeterPoint: boolean;
+let m_sharesMeterPoint_ok = false;
+let m_lastInstalledOnlyCommunicating: boolean;
+let m_lastInstalledOnlyCommunicating_ok = false;
+let m_meterPointClear: boolean;
+let m_meterPointClear_ok = false;
+let m_gsmeIds: readonly DeviceId[];
+let m_gsmeIds_ok = false;
+let m_notifyResponsibleSupplier: boolean;
+let m_notifyResponsibleSupplier_ok = false;
+let m_readyForPartialMigration: boolean;
+let m_readyForPartialMigration_ok = false;
+let m_iocExclusionGroup: boolean;
+let m_iocExclusionGroup_ok = false;
 /** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:248:6) */
 function loop_0(v_installation: Installation): boolean {
   for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
   return false;
 }
 
-const SET_1: ReadonlySet<DeviceType> = new Set(["ESME", "GSME"]);
 /** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:233:3) */
-function loop_2(v_installation: Installation): Device[] {
+function loop_1(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
   return out;
 }
 
 /** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
-function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
+function loop_2(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
 /** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
-function loop_5(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
+function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
   for (const v_c of v_confirmations) { if (((v_c.outcome === "SUCCEEDED") && (rt.compareInstants(v_c.at, v_a.at) > 0))) return true; }
   return false;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
-function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_5(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
+function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
+  for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_4(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_6(v_installation: Installation): boolean {
+function loop_5(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (!(d_prepared(v_installation, v_m))) return false; }
   return true;
 }
 
-const SET_7: ReadonlySet<AttemptOutcome> = new Set(["FAILED", "TIMED_OUT"]);
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
-function loop_8(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
-function loop_9(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+function loop_7(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
-function loop_10(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
+function loop_8(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
   let n = 0;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { if (true) n++; } }
   return n;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
-function loop_11(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
+function loop_9(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:235:39) */
-function loop_12(v_installation: Installation): number {
-  let n = 0;
-  for (const v_m of d_dormantMeters(v_installation)) { if (true) n++; }
-  return n;
+function loop_10(v_installation: Installation): boolean {
+  for (const v_m of d_dormantMeters(v_installation)) { if (true) return true; }
+  return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:238:23) */
-function loop_13(v_installation: Installation): boolean {
+function loop_11(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:240:36) */
-function loop_14(v_installation: Installation): Device[] {
+function loop_12(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:242:36) */
-function loop_15(v_installation: Installation): Device[] {
+function loop_13(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
   return out;
 }
 
 /** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:250:40) */
-function loop_16(v_installation: Installation): number {
-  let n = 0;
-  for (const v_s of v_installation.sharedMeterPoints) { if (true) n++; }
-  return n;
+function loop_14(v_installation: Installation): boolean {
+  for (const v_s of v_installation.sharedMeterPoints) { if (true) return true; }
+  return false;
 }
 
 /** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:161:7) */
-function loop_17(v_installation: Installation): boolean {
+function loop_15(v_installation: Installation): boolean {
   for (const v_s of v_installation.sharedMeterPoints) { if (!(((v_s.installedOn < v_installation.installedOn) && !v_s.communicating))) return false; }
   return true;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-20.v1/04-26-partial-migration.md:138:40) */
-function loop_18(v_installation: Installation): DeviceId[] {
+function loop_16(v_installation: Installation): DeviceId[] {
   const out: DeviceId[] = [];
   for (const v_g of d_gsmes(v_installation)) { out.push(v_g.id); }
   return out;
 }
 
 /** `(count e in esmes)` (rules/tmad-20.v1/18-excluded-categories.md:88:7) */
-function loop_19(v_installation: Installation): number {
-  let n = 0;
-  for (const v_e of d_esmes(v_installation)) { if (true) n++; }
-  return n;
+function loop_17(v_installation: Installation): boolean {
+  for (const v_e of d_esmes(v_installation)) { if (true) return true; }
+  return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7) */
-function loop_20(v_installation: Installation): boolean {
+function loop_18(v_installation: Installation): boolean {
   for (const v_e of d_esmes(v_installation)) { if (!(d_prepared(v_installation, v_e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-20.v1/18-excluded-categories.md:90:7) */
-function loop_21(v_installation: Installation): number {
-  let n = 0;
-  for (const v_g of d_gsmes(v_installation)) { if (true) n++; }
-  return n;
+function loop_19(v_installation: Installation): boolean {
+  for (const v_g of d_gsmes(v_installation)) { if (true) return true; }
+  return false;
 }
 
-const SET_22: ReadonlySet<string> = new Set(["AA", "BA", "CA"]);
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
-function loop_23(v_installation: Installation): boolean {
+function loop_20(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationInProgress(v_installation, v_m)) return true; }
   return false;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/04-26-partial-migration.md:50:8) */
-function loop_24(v_installation: Installation): boolean {
+function loop_21(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
   return true;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8) */
-function loop_25(v_installation: Installation): boolean {
+function loop_22(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
   return true;
 }
 
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8) */
-function loop_26(v_installation: Installation): boolean {
+function loop_23(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_unableToAttemptFirmware(v_installation, v_m)) return true; }
   return false;
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8) */
-function loop_27(v_installation: Installation): boolean {
+function loop_24(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
   return false;
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8) */
-function loop_28(v_installation: Installation): boolean {
+function loop_25(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
   return false;
 }
@@ -253,7 +278,13 @@ function loop_28(v_installation: Installation): boolean {
  * Source: rules/tmad-19.0/index.md:244
  */
 export function d_supplierStatus(v_installation: Installation): SupplierStatus {
-  return v_installation.responsibleSupplier.status;
+  if (!memo) return v_installation.responsibleSupplier.status;
+  if (!m_supplierStatus_ok) {
+    m_supplierStatus = v_installation.responsibleSupplier.status;
+    m_supplierStatus_ok = true;
+  }
+
+  return m_supplierStatus;
 }
 
 /** Traced variant of {@link d_supplierStatus}. */
@@ -267,7 +298,13 @@ function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): Su
  * Source: rules/tmad-19.0/index.md:246
  */
 export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
-  return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
+  if (!memo) return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
+  if (!m_hasUnresolvedDataIssue_ok) {
+    m_hasUnresolvedDataIssue = ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
+    m_hasUnresolvedDataIssue_ok = true;
+  }
+
+  return m_hasUnresolvedDataIssue;
 }
 
 /** Traced variant of {@link d_hasUnresolvedDataIssue}. */
@@ -281,13 +318,13 @@ function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installat
  * Source: rules/tmad-19.0/index.md:230
  */
 export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
-  return SET_1.has(v_device.type);
+  return (v_device.type === "ESME" || v_device.type === "GSME");
 }
 
 /** Traced variant of {@link d_isMeter}. */
 function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: Device): boolean {
   t.enter(4);
-  return t.exit(SET_1.has(v_device.type), [v_device.type]);
+  return t.exit((v_device.type === "ESME" || v_device.type === "GSME"), [v_device.type]);
 }
 
 /**
@@ -295,13 +332,19 @@ function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: 
  * Source: rules/tmad-19.0/index.md:232
  */
 export function d_dormantMeters(v_installation: Installation): readonly Device[] {
-  return loop_2(v_installation);
+  if (!memo) return loop_1(v_installation);
+  if (!m_dormantMeters_ok) {
+    m_dormantMeters = loop_1(v_installation);
+    m_dormantMeters_ok = true;
+  }
+
+  return m_dormantMeters;
 }
 
 /** Traced variant of {@link d_dormantMeters}. */
 function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
   t.enter(5);
-  return t.exit(loop_2(v_installation), [v_installation.devices]);
+  return t.exit(loop_1(v_installation), [v_installation.devices]);
 }
 
 /**
@@ -311,13 +354,13 @@ function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): rea
  * Source: rules/tmad-19.0/04-26-preparation.md:46
  */
 export function d_stepSucceeded(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  return (loop_3(v_installation, v_attempts, v_confirmations) || loop_4(v_installation, v_attempts, v_confirmations));
+  return (loop_2(v_installation, v_attempts, v_confirmations) || loop_3(v_installation, v_attempts, v_confirmations));
 }
 
 /** Traced variant of {@link d_stepSucceeded}. */
 function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   t.enter(6);
-  return t.exit(((t.enter(7), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(8), t.exit(loop_4(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))));
+  return t.exit(((t.enter(7), t.exit(loop_2(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(8), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))));
 }
 
 /**
@@ -373,13 +416,19 @@ function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Devi
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
 export function d_readyToMigrate(v_installation: Installation): boolean {
-  return ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_6(v_installation));
+  if (!memo) return ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_5(v_installation));
+  if (!m_readyToMigrate_ok) {
+    m_readyToMigrate = ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_5(v_installation));
+    m_readyToMigrate_ok = true;
+  }
+
+  return m_readyToMigrate;
 }
 
 /** Traced variant of {@link d_readyToMigrate}. */
 function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_6(v_installation)))));
+  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_5(v_installation)))));
 }
 
 /**
@@ -388,13 +437,13 @@ function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): bo
  * Source: rules/tmad-19.0/04-26-preparation.md:43
  */
 export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt): boolean {
-  return SET_7.has(v_attempt.outcome);
+  return (v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT");
 }
 
 /** Traced variant of {@link d_unsuccessful}. */
 function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_attempt: Attempt): boolean {
   t.enter(16);
-  return t.exit(SET_7.has(v_attempt.outcome), [v_attempt.outcome]);
+  return t.exit((v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT"), [v_attempt.outcome]);
 }
 
 /**
@@ -405,13 +454,13 @@ function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_att
  * Source: rules/tmad-19.0/04-26-preparation.md:53
  */
 export function d_failureSpanDays(v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  return rt.daysBetween((loop_8(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_9(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"));
+  return rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"));
 }
 
 /** Traced variant of {@link d_failureSpanDays}. */
 function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
   t.enter(17);
-  return t.exit(rt.daysBetween((loop_8(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_9(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
+  return t.exit(rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
 }
 
 /**
@@ -421,13 +470,13 @@ function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_
  * Source: rules/tmad-19.0/04-26-preparation.md:58
  */
 export function d_regimeExhausted(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return ((loop_10(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required) && (d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays));
+  return ((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required) && (d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays));
 }
 
 /** Traced variant of {@link d_regimeExhausted}. */
 function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_10(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
+  return t.exit(((t.enter(19), t.exit((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
 }
 
 /**
@@ -436,13 +485,13 @@ function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_
  * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
 export function d_stepPersistentlyFailed(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_minimumSpanDays) || (loop_11(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays))));
+  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_minimumSpanDays) || (loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays))));
 }
 
 /** Traced variant of {@link d_stepPersistentlyFailed}. */
 function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_11(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
+  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -528,13 +577,19 @@ function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installati
  * Source: rules/tmad-19.0/index.md:235
  */
 export function d_hasDormantMeter(v_installation: Installation): boolean {
-  return (loop_12(v_installation) > 0);
+  if (!memo) return loop_10(v_installation);
+  if (!m_hasDormantMeter_ok) {
+    m_hasDormantMeter = loop_10(v_installation);
+    m_hasDormantMeter_ok = true;
+  }
+
+  return m_hasDormantMeter;
 }
 
 /** Traced variant of {@link d_hasDormantMeter}. */
 function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(37);
-  return t.exit((loop_12(v_installation) > 0));
+  return t.exit(loop_10(v_installation));
 }
 
 /**
@@ -542,13 +597,19 @@ function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): b
  * Source: rules/tmad-19.0/index.md:237
  */
 export function d_solelyDormantMeters(v_installation: Installation): boolean {
-  return (d_hasDormantMeter(v_installation) && loop_13(v_installation));
+  if (!memo) return (d_hasDormantMeter(v_installation) && loop_11(v_installation));
+  if (!m_solelyDormantMeters_ok) {
+    m_solelyDormantMeters = (d_hasDormantMeter(v_installation) && loop_11(v_installation));
+    m_solelyDormantMeters_ok = true;
+  }
+
+  return m_solelyDormantMeters;
 }
 
 /** Traced variant of {@link d_solelyDormantMeters}. */
 function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(38);
-  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_13(v_installation), [v_installation.devices]))));
+  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_11(v_installation), [v_installation.devices]))));
 }
 
 /**
@@ -556,13 +617,19 @@ function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation
  * Source: rules/tmad-19.0/index.md:240
  */
 export function d_esmes(v_installation: Installation): readonly Device[] {
-  return loop_14(v_installation);
+  if (!memo) return loop_12(v_installation);
+  if (!m_esmes_ok) {
+    m_esmes = loop_12(v_installation);
+    m_esmes_ok = true;
+  }
+
+  return m_esmes;
 }
 
 /** Traced variant of {@link d_esmes}. */
 function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
   t.enter(40);
-  return t.exit(loop_14(v_installation), [v_installation.devices]);
+  return t.exit(loop_12(v_installation), [v_installation.devices]);
 }
 
 /**
@@ -570,13 +637,19 @@ function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
  * Source: rules/tmad-19.0/index.md:242
  */
 export function d_gsmes(v_installation: Installation): readonly Device[] {
-  return loop_15(v_installation);
+  if (!memo) return loop_13(v_installation);
+  if (!m_gsmes_ok) {
+    m_gsmes = loop_13(v_installation);
+    m_gsmes_ok = true;
+  }
+
+  return m_gsmes;
 }
 
 /** Traced variant of {@link d_gsmes}. */
 function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
   t.enter(41);
-  return t.exit(loop_15(v_installation), [v_installation.devices]);
+  return t.exit(loop_13(v_installation), [v_installation.devices]);
 }
 
 /**
@@ -584,13 +657,19 @@ function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
  * Source: rules/tmad-19.0/index.md:250
  */
 export function d_sharesMeterPoint(v_installation: Installation): boolean {
-  return (loop_16(v_installation) > 0);
+  if (!memo) return loop_14(v_installation);
+  if (!m_sharesMeterPoint_ok) {
+    m_sharesMeterPoint = loop_14(v_installation);
+    m_sharesMeterPoint_ok = true;
+  }
+
+  return m_sharesMeterPoint;
 }
 
 /** Traced variant of {@link d_sharesMeterPoint}. */
 function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(42);
-  return t.exit((loop_16(v_installation) > 0), [v_installation.sharedMeterPoints]);
+  return t.exit(loop_14(v_installation), [v_installation.sharedMeterPoints]);
 }
 
 /**
@@ -599,13 +678,19 @@ function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): 
  * Source: rules/tmad-20.v1/04-01-unblocking.md:159
  */
 export function d_lastInstalledOnlyCommunicating(v_installation: Installation): boolean {
-  return (v_installation.communicating && loop_17(v_installation));
+  if (!memo) return (v_installation.communicating && loop_15(v_installation));
+  if (!m_lastInstalledOnlyCommunicating_ok) {
+    m_lastInstalledOnlyCommunicating = (v_installation.communicating && loop_15(v_installation));
+    m_lastInstalledOnlyCommunicating_ok = true;
+  }
+
+  return m_lastInstalledOnlyCommunicating;
 }
 
 /** Traced variant of {@link d_lastInstalledOnlyCommunicating}. */
 function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(43);
-  return t.exit(((t.enter(44), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(45), t.exit(loop_17(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
+  return t.exit(((t.enter(44), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(45), t.exit(loop_15(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
 }
 
 /**
@@ -615,7 +700,13 @@ function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: I
  * Source: rules/tmad-20.v1/04-01-unblocking.md:165
  */
 export function d_meterPointClear(v_installation: Installation): boolean {
-  return (!(d_sharesMeterPoint(v_installation)) || d_lastInstalledOnlyCommunicating(v_installation));
+  if (!memo) return (!(d_sharesMeterPoint(v_installation)) || d_lastInstalledOnlyCommunicating(v_installation));
+  if (!m_meterPointClear_ok) {
+    m_meterPointClear = (!(d_sharesMeterPoint(v_installation)) || d_lastInstalledOnlyCommunicating(v_installation));
+    m_meterPointClear_ok = true;
+  }
+
+  return m_meterPointClear;
 }
 
 /** Traced variant of {@link d_meterPointClear}. */
@@ -631,13 +722,19 @@ function d_meterPointClear_traced(t: rt.Tracer, v_installation: Installation): b
  * Source: rules/tmad-20.v1/04-26-partial-migration.md:138
  */
 export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
-  return loop_18(v_installation);
+  if (!memo) return loop_16(v_installation);
+  if (!m_gsmeIds_ok) {
+    m_gsmeIds = loop_16(v_installation);
+    m_gsmeIds_ok = true;
+  }
+
+  return m_gsmeIds;
 }
 
 /** Traced variant of {@link d_gsmeIds}. */
 function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
   t.enter(48);
-  return t.exit(loop_18(v_installation));
+  return t.exit(loop_16(v_installation));
 }
 
 /**
@@ -646,7 +743,13 @@ function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly 
  * Source: rules/tmad-20.v1/04-26-partial-migration.md:178
  */
 export function d_notifyResponsibleSupplier(v_installation: Installation): boolean {
-  return (d_supplierStatus(v_installation) === "LIVE");
+  if (!memo) return (d_supplierStatus(v_installation) === "LIVE");
+  if (!m_notifyResponsibleSupplier_ok) {
+    m_notifyResponsibleSupplier = (d_supplierStatus(v_installation) === "LIVE");
+    m_notifyResponsibleSupplier_ok = true;
+  }
+
+  return m_notifyResponsibleSupplier;
 }
 
 /** Traced variant of {@link d_notifyResponsibleSupplier}. */
@@ -662,13 +765,19 @@ function d_notifyResponsibleSupplier_traced(t: rt.Tracer, v_installation: Instal
  * Source: rules/tmad-20.v1/18-excluded-categories.md:86
  */
 export function d_readyForPartialMigration(v_installation: Installation): boolean {
-  return ((((((d_solelyDormantMeters(v_installation) && (loop_19(v_installation) > 0)) && loop_20(v_installation)) && (loop_21(v_installation) > 0)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && d_meterPointClear(v_installation));
+  if (!memo) return ((((((d_solelyDormantMeters(v_installation) && loop_17(v_installation)) && loop_18(v_installation)) && loop_19(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && d_meterPointClear(v_installation));
+  if (!m_readyForPartialMigration_ok) {
+    m_readyForPartialMigration = ((((((d_solelyDormantMeters(v_installation) && loop_17(v_installation)) && loop_18(v_installation)) && loop_19(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && d_meterPointClear(v_installation));
+    m_readyForPartialMigration_ok = true;
+  }
+
+  return m_readyForPartialMigration;
 }
 
 /** Traced variant of {@link d_readyForPartialMigration}. */
 function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(50);
-  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(51), t.exit((loop_19(v_installation) > 0))) && (t.enter(52), t.exit(loop_20(v_installation))) && (t.enter(53), t.exit((loop_21(v_installation) > 0))) && (t.enter(54), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(55), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && d_meterPointClear_traced(t, v_installation)));
+  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(51), t.exit(loop_17(v_installation))) && (t.enter(52), t.exit(loop_18(v_installation))) && (t.enter(53), t.exit(loop_19(v_installation))) && (t.enter(54), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(55), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && d_meterPointClear_traced(t, v_installation)));
 }
 
 /**
@@ -677,13 +786,19 @@ function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Install
  * Source: rules/tmad-20.v1/18-excluded-categories.md:192
  */
 export function d_iocExclusionGroup(v_installation: Installation): boolean {
-  return ((v_installation.cohort === "IOC") && SET_22.has(v_installation.groupId));
+  if (!memo) return ((v_installation.cohort === "IOC") && (v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"));
+  if (!m_iocExclusionGroup_ok) {
+    m_iocExclusionGroup = ((v_installation.cohort === "IOC") && (v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"));
+    m_iocExclusionGroup_ok = true;
+  }
+
+  return m_iocExclusionGroup;
 }
 
 /** Traced variant of {@link d_iocExclusionGroup}. */
 function d_iocExclusionGroup_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(56);
-  return t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && (t.enter(58), t.exit(SET_22.has(v_installation.groupId), [v_installation.groupId]))));
+  return t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && (t.enter(58), t.exit((v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"), [v_installation.groupId]))));
 }
 
 /**
@@ -713,12 +828,12 @@ export function r_migrate_clean_installation_result(v_installation: Installation
  * Rule: rules/tmad-19.0/04-26-preparation.md:95
  */
 export function r_await_dormant_meter_preparation_applies(v_installation: Installation): boolean {
-  return loop_23(v_installation);
+  return loop_20(v_installation);
 }
 
 /** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
 function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(62), t.exit(loop_23(v_installation)));
+  return (t.enter(62), t.exit(loop_20(v_installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
@@ -793,12 +908,12 @@ export function r_migrate_last_installed_only_communicating_result(v_installatio
  * Rule: rules/tmad-20.v1/04-26-partial-migration.md:46
  */
 export function r_migrate_partial_moc_mds_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "MOC_MDS") && d_readyForPartialMigration(v_installation)) && loop_24(v_installation));
+  return (((v_installation.cohort === "MOC_MDS") && d_readyForPartialMigration(v_installation)) && loop_21(v_installation));
 }
 
 /** Traced variant of {@link r_migrate_partial_moc_mds_applies}. */
 function r_migrate_partial_moc_mds_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(69), t.exit(((t.enter(70), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(71), t.exit(loop_24(v_installation))))));
+  return (t.enter(69), t.exit(((t.enter(70), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(71), t.exit(loop_21(v_installation))))));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
@@ -813,12 +928,12 @@ export function r_migrate_partial_moc_mds_result(v_installation: Installation): 
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:95
  */
 export function r_migrate_partial_ioc_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_25(v_installation));
+  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_22(v_installation));
 }
 
 /** Traced variant of {@link r_migrate_partial_ioc_applies}. */
 function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(72), t.exit(((t.enter(73), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(74), t.exit(loop_25(v_installation))))));
+  return (t.enter(72), t.exit(((t.enter(73), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(74), t.exit(loop_22(v_installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -833,12 +948,12 @@ export function r_migrate_partial_ioc_result(v_installation: Installation): Deci
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:195
  */
 export function r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation: Installation): boolean {
-  return (d_iocExclusionGroup(v_installation) && loop_26(v_installation));
+  return (d_iocExclusionGroup(v_installation) && loop_23(v_installation));
 }
 
 /** Traced variant of {@link r_exclude_ioc_unable_to_attempt_firmware_applies}. */
 function r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(75), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(76), t.exit(loop_26(v_installation))))));
+  return (t.enter(75), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(76), t.exit(loop_23(v_installation))))));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
@@ -853,12 +968,12 @@ export function r_exclude_ioc_unable_to_attempt_firmware_result(v_installation: 
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:313
  */
 export function r_exclude_moc_mds_persistent_failure_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "MOC_MDS") && (v_installation.groupId === "CB")) && loop_27(v_installation));
+  return (((v_installation.cohort === "MOC_MDS") && (v_installation.groupId === "CB")) && loop_24(v_installation));
 }
 
 /** Traced variant of {@link r_exclude_moc_mds_persistent_failure_applies}. */
 function r_exclude_moc_mds_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(77), t.exit(((t.enter(78), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(79), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])) && (t.enter(80), t.exit(loop_27(v_installation))))));
+  return (t.enter(77), t.exit(((t.enter(78), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(79), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])) && (t.enter(80), t.exit(loop_24(v_installation))))));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
@@ -873,12 +988,12 @@ export function r_exclude_moc_mds_persistent_failure_result(v_installation: Inst
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:384
  */
 export function r_exclude_ioc_persistent_failure_applies(v_installation: Installation): boolean {
-  return (d_iocExclusionGroup(v_installation) && loop_28(v_installation));
+  return (d_iocExclusionGroup(v_installation) && loop_25(v_installation));
 }
 
 /** Traced variant of {@link r_exclude_ioc_persistent_failure_applies}. */
 function r_exclude_ioc_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(81), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(82), t.exit(loop_28(v_installation))))));
+  return (t.enter(81), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(82), t.exit(loop_25(v_installation))))));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
@@ -997,7 +1112,27 @@ function settle(v_installation: Installation, asOf: string | null, f0: boolean, 
 
 /** Evaluates TMAD 20.v1 for one validated Installation. */
 export function evaluate(v_installation: Installation, asOf: string | null): rt.Decision<Decision> {
-  return settle(v_installation, asOf, r_migrate_clean_installation_applies(v_installation), r_await_dormant_meter_preparation_applies(v_installation), r_migrate_without_notice_ceased_trading_applies(v_installation), r_migrate_without_notice_not_live_user_applies(v_installation), r_migrate_last_installed_only_communicating_applies(v_installation), r_migrate_partial_moc_mds_applies(v_installation), r_migrate_partial_ioc_applies(v_installation), r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation), r_exclude_moc_mds_persistent_failure_applies(v_installation), r_exclude_ioc_persistent_failure_applies(v_installation), r_exclude_unresolved_data_issues_applies(v_installation), r_exclude_unresolved_duplicate_mpxn_applies(v_installation));
+  m_supplierStatus_ok = false;
+  m_hasUnresolvedDataIssue_ok = false;
+  m_dormantMeters_ok = false;
+  m_readyToMigrate_ok = false;
+  m_hasDormantMeter_ok = false;
+  m_solelyDormantMeters_ok = false;
+  m_esmes_ok = false;
+  m_gsmes_ok = false;
+  m_sharesMeterPoint_ok = false;
+  m_lastInstalledOnlyCommunicating_ok = false;
+  m_meterPointClear_ok = false;
+  m_gsmeIds_ok = false;
+  m_notifyResponsibleSupplier_ok = false;
+  m_readyForPartialMigration_ok = false;
+  m_iocExclusionGroup_ok = false;
+  memo = true;
+  try {
+    return settle(v_installation, asOf, r_migrate_clean_installation_applies(v_installation), r_await_dormant_meter_preparation_applies(v_installation), r_migrate_without_notice_ceased_trading_applies(v_installation), r_migrate_without_notice_not_live_user_applies(v_installation), r_migrate_last_installed_only_communicating_applies(v_installation), r_migrate_partial_moc_mds_applies(v_installation), r_migrate_partial_ioc_applies(v_installation), r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation), r_exclude_moc_mds_persistent_failure_applies(v_installation), r_exclude_ioc_persistent_failure_applies(v_installation), r_exclude_unresolved_data_issues_applies(v_installation), r_exclude_unresolved_duplicate_mpxn_applies(v_installation));
+  } finally {
+    memo = false;
+  }
 }
 
 /** Evaluates TMAD 20.v1 and records why: every rule's condition, with the facts it read. */

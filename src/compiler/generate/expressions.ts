@@ -195,7 +195,25 @@ export class ExpressionEmitter {
     }
   }
 
+  private readonly existence = new Map<A.Expr, A.Expr>();
+
+  /** `count x in xs where p > 0` (or `>= 1`): a loop that stops at the first match, counting nothing. */
+  private asExistence(e: A.Expr & { kind: "Binary" }): A.Expr | undefined {
+    const l = e.left;
+    const r = e.right;
+    if (l.kind !== "Quantified" || l.quantifier !== "count" || r.kind !== "NumberLiteral") return undefined;
+    if (!((e.operator === ">" && Number(r.text) === 0) || (e.operator === ">=" && Number(r.text) === 1))) return undefined;
+    let some = this.existence.get(e);
+    if (some === undefined) {
+      some = { ...l, quantifier: "some" };
+      this.existence.set(e, some);
+    }
+    return some;
+  }
+
   private binary(e: A.Expr & { kind: "Binary" }, vars: Vars, sub: (x: A.Expr) => string): string {
+    const exists = this.asExistence(e);
+    if (exists !== undefined) return this.emit(exists, vars);
     const l = sub(e.left);
     const r = sub(e.right);
     const lt = this.type(e.left);
@@ -229,7 +247,10 @@ export class ExpressionEmitter {
     const el = this.emit(e.element, vars);
     const constant = e.set.every((m) => this.ref(m)?.kind === "enumMember" || m.kind === "TextLiteral" || m.kind === "NumberLiteral");
     let test: string;
-    if (constant) {
+    // A few constants against a plain path: comparisons beat a Set lookup (no hashing, no call).
+    if (constant && e.set.length <= 8 && /^[\w.!]+$/.test(el)) {
+      test = `(${e.set.map((m) => `${el} === ${this.emit(m, vars)}`).join(" || ")})`;
+    } else if (constant) {
       let name = this.hoistedNames.get(e);
       if (name === undefined) {
         name = `SET_${this.hoistedNames.size}`;

@@ -233,18 +233,36 @@ function rulesFile(version: ExtractedVersion, program: CheckedProgram, emitter: 
     });
   }
 
+  const memoized: string[] = [];
+  statements.push("/** Whether an evaluation is under way: installation-wide definitions are then computed once. */", "let memo = false;");
   for (const d of program.definitions) {
     const vars = new Map<string, Type>(d.params.map((p) => [p.name.text, paramType(program, d, p.name.text)]));
     const result = program.definitionTypes.get(d.name.text)!;
     const params = [{ name: `v_${program.input.name.text}`, type: input }, ...d.params.map((p) => ({ name: `v_${p.name.text}`, type: tsType(vars.get(p.name.text)!) }))];
-    fns.push({
-      name: `d_${d.name.text}`,
-      isExported: true,
-      parameters: params,
-      returnType: tsType(result),
-      docs: [declDoc(d, `Definition \`${d.name.text}\`${clauseSuffix(d.context.clause, clauseTitles)}.`)],
-      statements: [`return ${emitter.emit(d.body, vars)};`],
-    });
+    const docs = [declDoc(d, `Definition \`${d.name.text}\`${clauseSuffix(d.context.clause, clauseTitles)}.`)];
+    if (d.params.length === 0) {
+      // A fact of the whole installation: computed once per evaluation (rules and other definitions
+      // ask for it many times), not at all outside one. Module state, reset by `evaluate`.
+      memoized.push(d.name.text);
+      statements.push(`let m_${d.name.text}: ${tsType(result)};`, `let m_${d.name.text}_ok = false;`);
+      fns.push({
+        name: `d_${d.name.text}`,
+        isExported: true,
+        parameters: params,
+        returnType: tsType(result),
+        docs,
+        statements: [
+          `if (!memo) return ${emitter.emit(d.body, vars)};`,
+          `if (!m_${d.name.text}_ok) {`,
+          `m_${d.name.text} = ${emitter.emit(d.body, vars)};`,
+          `m_${d.name.text}_ok = true;`,
+          "}",
+          `return m_${d.name.text};`,
+        ],
+      });
+    } else {
+      fns.push({ name: `d_${d.name.text}`, isExported: true, parameters: params, returnType: tsType(result), docs, statements: [`return ${emitter.emit(d.body, vars)};`] });
+    }
     const facts = isComposite(d.body) ? [] : emitter.freePaths(d.body, vars);
     const site = emitter.definitionSite(d, facts);
     const factCode = facts.length === 0 ? "" : `, [${facts.map((f) => f.code).join(", ")}]`;
@@ -330,7 +348,15 @@ function rulesFile(version: ExtractedVersion, program: CheckedProgram, emitter: 
     parameters: [inputParam, { name: "asOf", type: "string | null" }],
     returnType: `rt.Decision<${decisionType}>`,
     docs: [doc(`Evaluates ${meta(version)} for one validated ${input}.`)],
-    statements: [`return settle(${[`v_${program.input.name.text}`, "asOf", ...program.rules.map((r) => `r_${r.id}_applies(v_${program.input.name.text})`)].join(", ")});`],
+    statements: [
+      ...memoized.map((m) => `m_${m}_ok = false;`),
+      "memo = true;",
+      "try {",
+      `return settle(${[`v_${program.input.name.text}`, "asOf", ...program.rules.map((r) => `r_${r.id}_applies(v_${program.input.name.text})`)].join(", ")});`,
+      "} finally {",
+      "memo = false;",
+      "}",
+    ],
   });
   fns.push({
     name: "evaluateTraced",
