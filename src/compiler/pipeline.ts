@@ -86,7 +86,7 @@ export const stages: readonly Stage[] = [
   {
     name: "check",
     run(s) {
-      const r = checkProgram(s.program!, s.extracted!.clauses);
+      const r = checkProgram(s.program!, s.extracted!.clauses, s.extracted!.files[0]?.path ?? s.source.dir);
       // A line with a syntax error was recovered by guesswork: what the checker says of it is noise.
       const broken = new Set(s.diagnostics.filter((d) => d.code.startsWith("TMAD2")).map((d) => `${d.span.file}:${d.span.start.line}`));
       s.diagnostics.push(...r.diagnostics.filter((d) => !broken.has(`${d.span.file}:${d.span.start.line}`)));

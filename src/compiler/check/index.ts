@@ -75,10 +75,13 @@ interface Scope {
   readonly constantOnly: boolean;
 }
 
+const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
+
 const EMPTY_SCOPE: Scope = { vars: new Map(), narrowed: new Set(), constantOnly: false };
 
-export function checkProgram(program: A.Program, clauses: readonly Clause[]): CheckResult {
-  return new Checker(program, clauses).run();
+/** `file` is where to report problems that have no better place (e.g. a missing declaration). */
+export function checkProgram(program: A.Program, clauses: readonly Clause[], file = "rules"): CheckResult {
+  return new Checker(program, clauses, file).run();
 }
 
 class Checker {
@@ -110,6 +113,7 @@ class Checker {
   constructor(
     private readonly program: A.Program,
     private readonly clauses: readonly Clause[],
+    private readonly file: string,
   ) {
     this.clauseNumbers = new Set(clauses.map((c) => c.number));
   }
@@ -223,6 +227,20 @@ class Checker {
         }
       }
     }
+    // `__proto__` as a key of an object literal sets a prototype instead of a key, so it names
+    // nothing; and input records may not carry `constructor` or `prototype` keys (the validator
+    // refuses them), so no record field may be called that.
+    const reserved = (n: A.Name, what: string, names: ReadonlySet<string>): void => {
+      if (names.has(n.text)) this.report("TMAD3016", n.span, `\`${n.text}\` cannot name ${what}`, `choose another name: ${[...names].map((x) => `\`${x}\``).join(", ")} ${names.size === 1 ? "is" : "are"} reserved here`);
+    };
+    const proto = new Set(["__proto__"]);
+    for (const decl of this.program.declarations) {
+      if (decl.kind === "DefaultDecl") continue;
+      reserved(decl.name, "a declaration", proto);
+      if (decl.kind === "RecordDecl") for (const f of decl.fields) reserved(f.name, "a record field", RESERVED);
+      if (decl.kind === "DecisionDecl") for (const f of decl.fields) reserved(f.name, "a decision field", proto);
+      if (decl.kind === "EnumDecl") for (const m of decl.members) reserved(m.name, "an enum member", proto);
+    }
     for (const e of this.enums.values()) {
       const seen = new Set<string>();
       for (const m of e.members) {
@@ -234,7 +252,7 @@ class Checker {
       }
     }
     const first = this.program.declarations[0];
-    const where = first === undefined ? fileSpan("rules") : first.span;
+    const where = first === undefined ? fileSpan(this.file) : first.span;
     if (this.input === undefined) this.report("TMAD3009", where, "no `input` is declared", "declare the record each evaluation takes, e.g. `input installation: Installation identified by id`");
     if (this.decision === undefined) this.report("TMAD3009", where, "no `decision` is declared", "declare the result type, e.g. `decision Decision  outcome: Outcome`");
     if (this.defaultDecl === undefined) this.report("TMAD3009", where, "no `default` result is declared", "say what the decision is when no rule applies, e.g. `default then outcome = BLOCKED`");

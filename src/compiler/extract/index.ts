@@ -110,7 +110,7 @@ export interface Amendment {
   readonly repealed: readonly string[];
 }
 
-const CLAUSE_HEADING = /^(\d+(?:\.\d+)*[A-Z]{0,2})\s+(\S.*)$/;
+const CLAUSE_HEADING = /^(\d+(?:\.\d+)*[A-Z]{0,2})\s+(\S[\s\S]*)$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const markdown = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]);

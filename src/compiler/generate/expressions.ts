@@ -322,8 +322,9 @@ export class ExpressionEmitter {
       returnType = `${tsType(valueType)}[]`;
       body = `const out: ${wrapUnion(tsType(valueType))}[] = [];\nfor (const ${loopVar} of ${list}) { ${guard(`out.push(${this.emit(e.value, inner)});`)} }\nreturn out;`;
     }
-    const text = this.source.of(e.span).replace(/\*\//g, "*\\/");
-    this.hoisted.push(`/** \`${text.replace(/`/g, "'")}\` (${at(e.span)}) */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
+    // Everything in the comment comes from the rule document (its text and its file's path).
+    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
     return `${name}(${args})`;
   }
 

@@ -88,9 +88,11 @@ class BlockMap {
     return { file: this.block.file, start: a.start, end: b.end };
   }
 
+  /** An empty span just after the block's last character (where a missing token was expected). */
   endOfBlock(): Span {
     const lines = this.block.code.split("\n");
-    return this.point(Math.max(lines.length, 1), (lines[lines.length - 1]?.length ?? 0) + 1);
+    const at = this.position(Math.max(lines.length, 1), (lines[lines.length - 1]?.length ?? 0) + 1);
+    return { file: this.block.file, start: at, end: at };
   }
 
   private position(line: number, column: number): { line: number; column: number } {
