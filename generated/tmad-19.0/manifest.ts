@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "effectiveFrom": "2022-03-24",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it says about the TMAD in force before the Various 2 changes",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "51f4a7dc35219979d09c65a17a8ddfea6ad77e749905be0a689bee5f8f21dc9b",
+  "sourceHash": "f14a39fde15277cbd754ed8dbb4b7b8cdb4a165dd04a302bfba21162ca931952",
   "clauses": [
     {
       "number": "1.4",
@@ -135,7 +135,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:244:12",
+    "at": "rules/tmad-19.0/index.md:254:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ]
@@ -144,19 +144,19 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:246:12",
+    "at": "rules/tmad-19.0/index.md:256:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:247:3",
+    "at": "rules/tmad-19.0/index.md:257:3",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:248:6",
+    "at": "rules/tmad-19.0/index.md:258:6",
     "facts": [
       "installation.dataIssues"
     ]
@@ -165,7 +165,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:230:12",
+    "at": "rules/tmad-19.0/index.md:240:12",
     "facts": [
       "device.type"
     ]
@@ -174,7 +174,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:232:12",
+    "at": "rules/tmad-19.0/index.md:242:12",
     "facts": [
       "installation.devices"
     ]
@@ -451,20 +451,20 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:235:12",
+    "at": "rules/tmad-19.0/index.md:245:12",
     "facts": []
   },
   {
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:237:12",
+    "at": "rules/tmad-19.0/index.md:247:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:238:23",
+    "at": "rules/tmad-19.0/index.md:248:23",
     "facts": [
       "installation.devices"
     ]
@@ -473,7 +473,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:250:12",
     "facts": [
       "installation.devices"
     ]
@@ -482,7 +482,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:242:12",
+    "at": "rules/tmad-19.0/index.md:252:12",
     "facts": [
       "installation.devices"
     ]
@@ -491,7 +491,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:250:12",
+    "at": "rules/tmad-19.0/index.md:260:12",
     "facts": [
       "installation.sharedMeterPoints"
     ]

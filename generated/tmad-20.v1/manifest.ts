@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "amends": "19.0",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it reports of the consultation draft of 23 March 2022",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "50d6086ddb3b3ad928985f5947553f01ff8f096013bcc5a56a2c8c88ab884450",
+  "sourceHash": "60aabdeda1550170ad45052f7fd2a9d1d0353d734b21c7d26ea41bf8324c8a99",
   "clauses": [
     {
       "number": "1.4",
@@ -304,7 +304,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:244:12",
+    "at": "rules/tmad-19.0/index.md:254:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ]
@@ -313,19 +313,19 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:246:12",
+    "at": "rules/tmad-19.0/index.md:256:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:247:3",
+    "at": "rules/tmad-19.0/index.md:257:3",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:248:6",
+    "at": "rules/tmad-19.0/index.md:258:6",
     "facts": [
       "installation.dataIssues"
     ]
@@ -334,7 +334,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:230:12",
+    "at": "rules/tmad-19.0/index.md:240:12",
     "facts": [
       "device.type"
     ]
@@ -343,7 +343,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:232:12",
+    "at": "rules/tmad-19.0/index.md:242:12",
     "facts": [
       "installation.devices"
     ]
@@ -620,20 +620,20 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:235:12",
+    "at": "rules/tmad-19.0/index.md:245:12",
     "facts": []
   },
   {
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:237:12",
+    "at": "rules/tmad-19.0/index.md:247:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:238:23",
+    "at": "rules/tmad-19.0/index.md:248:23",
     "facts": [
       "installation.devices"
     ]
@@ -642,7 +642,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:250:12",
     "facts": [
       "installation.devices"
     ]
@@ -651,7 +651,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:242:12",
+    "at": "rules/tmad-19.0/index.md:252:12",
     "facts": [
       "installation.devices"
     ]
@@ -660,7 +660,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:250:12",
+    "at": "rules/tmad-19.0/index.md:260:12",
     "facts": [
       "installation.sharedMeterPoints"
     ]
