@@ -14,6 +14,16 @@ type Block =
   | { readonly kind: "pre"; readonly text: string }
   | { readonly kind: "words"; readonly words: readonly WordChange[] };
 
+/** For people: long lists shown by their first and last elements (the JSON output keeps them whole). */
+function abridge(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    if (v.length <= 4) return v.map(abridge);
+    return [abridge(v[0]), abridge(v[1]), `… ${v.length - 3} more like these …`, abridge(v[v.length - 1])];
+  }
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, abridge(x)]));
+  return v;
+}
+
 function build(r: DiffReport, options: { ids: boolean; explain?: (side: "a" | "b", record: unknown) => string }): Block[] {
   const out: Block[] = [];
   const name = (v: DiffReport["from"]): string => `${v.document ?? ""} ${v.version ?? v.id}`.trim() + (v.status === undefined ? "" : ` (${v.status}${v.effectiveFrom === undefined ? "" : `, in force from ${v.effectiveFrom}`})`);
@@ -96,7 +106,7 @@ function build(r: DiffReport, options: { ids: boolean; explain?: (side: "a" | "b
         ["result", JSON.stringify(w.a.result), JSON.stringify(w.b.result)],
       ],
     });
-    out.push({ kind: "pre", text: JSON.stringify(w.record, null, 2) });
+    out.push({ kind: "pre", text: JSON.stringify(abridge(w.record), null, 2) });
     if (options.explain !== undefined) {
       out.push({ kind: "p", text: `Explanation under ${r.from.id}:` });
       out.push({ kind: "pre", text: options.explain("a", w.record) });
