@@ -15,6 +15,7 @@
  * that matches nothing.
  */
 import type * as A from "../ast/nodes.js";
+import { forEachExpr } from "../ast/walk.js";
 import type { CheckedProgram } from "../check/index.js";
 import { constantsOf, SearchSpace, type Candidate } from "../diff/witness.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -56,16 +57,11 @@ function describe(c: Candidate): string {
 /** Enum members referred to in rule conditions and definitions. */
 function mentionedMembers(program: CheckedProgram): Set<string> {
   const out = new Set<string>();
-  const walk = (x: unknown): void => {
-    if (x === null || typeof x !== "object") return;
-    if (Array.isArray(x)) {
-      for (const y of x) walk(y);
-      return;
-    }
-    const ref = program.refs.get(x as A.Expr);
-    if (ref?.kind === "enumMember" && ref.member !== "") out.add(`${ref.enumName}.${ref.member}`);
-    for (const [k, v] of Object.entries(x)) if (k !== "span") walk(v);
-  };
+  const walk = (e: A.Expr): void =>
+    forEachExpr(e, (x) => {
+      const ref = program.refs.get(x);
+      if (ref?.kind === "enumMember" && ref.member !== "") out.add(`${ref.enumName}.${ref.member}`);
+    });
   // Conditions only: a member that results merely produce (an outcome) is not a case to distinguish.
   for (const r of program.rules) walk(r.decl.condition);
   for (const d of program.definitions) walk(d.body);

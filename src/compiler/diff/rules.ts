@@ -6,6 +6,7 @@
  */
 import type * as A from "../ast/nodes.js";
 import { printAssignments, printExpr } from "../ast/print.js";
+import { forEachExpr } from "../ast/walk.js";
 import type { CheckedProgram, CheckedRule } from "../check/index.js";
 import type { ClauseChange } from "./document.js";
 import { foldParameters } from "./document.js";
@@ -67,20 +68,14 @@ function precedenceOf(program: CheckedProgram, rule: string): string[] {
 function definitionsUsed(program: CheckedProgram, e: A.Expr): Set<string> {
   const defs = new Map(program.definitions.map((d) => [d.name.text, d]));
   const out = new Set<string>();
-  const walk = (x: unknown): void => {
-    if (x === null || typeof x !== "object") return;
-    if (Array.isArray(x)) {
-      for (const y of x) walk(y);
-      return;
-    }
-    const node = x as { kind?: string; name?: { text: string }; callee?: { text: string } };
-    const name = node.kind === "NameRef" ? node.name?.text : node.kind === "Call" ? node.callee?.text : undefined;
-    if (name !== undefined && defs.has(name) && !out.has(name)) {
-      out.add(name);
-      walk(defs.get(name)!.body);
-    }
-    for (const [k, v] of Object.entries(x)) if (k !== "span") walk(v);
-  };
+  const walk = (root: A.Expr): void =>
+    forEachExpr(root, (x) => {
+      const name = x.kind === "NameRef" ? x.name.text : x.kind === "Call" ? x.callee.text : undefined;
+      if (name !== undefined && defs.has(name) && !out.has(name)) {
+        out.add(name);
+        walk(defs.get(name)!.body);
+      }
+    });
   walk(e);
   return out;
 }

@@ -12,6 +12,7 @@
  * states how many candidates it tried, and says "no witness within these bounds" otherwise.
  */
 import type * as A from "../ast/nodes.js";
+import { forEachExpr } from "../ast/walk.js";
 import type { CheckedProgram } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { foldParameters } from "./document.js";
@@ -50,16 +51,6 @@ interface Constants {
 const MAX_PAIRS_FROM = 300;
 const DAY = 86_400_000;
 
-/** Visits `e` and every expression inside it. */
-function walkExpr(e: A.Expr, visit: (e: A.Expr) => void): void {
-  visit(e);
-  for (const [k, v] of Object.entries(e)) {
-    if (k === "span") continue;
-    if (Array.isArray(v)) for (const x of v) if (x !== null && typeof x === "object" && "kind" in x) walkExpr(x as A.Expr, visit);
-    if (v !== null && typeof v === "object" && !Array.isArray(v) && "kind" in v) walkExpr(v as A.Expr, visit);
-  }
-}
-
 export function constantsOf(programs: readonly CheckedProgram[]): Constants {
   const numbers = new Set<number>();
   const dates = new Set<string>();
@@ -85,7 +76,7 @@ export function constantsOf(programs: readonly CheckedProgram[]): Constants {
       ...p.definitions.map((d) => ({ owner: d, roots: [d.body] })),
     ];
     const each = (visit: (e: A.Expr, owner: A.DefinitionDecl | undefined) => void): void => {
-      for (const sc of scopes) for (const r of sc.roots) walkExpr(r, (e) => visit(e, sc.owner));
+      for (const sc of scopes) for (const r of sc.roots) forEachExpr(r, (e) => visit(e, sc.owner));
     };
     for (let pass = 0; pass < 4; pass++) {
       each((e, owner) => {
