@@ -65,9 +65,10 @@ export function wordDiff(before: string, after: string): WordChange[] {
   let i = 0;
   let j = 0;
   while (i < ai.length || j < bi.length) {
+    // Removed words before inserted ones, as a reader expects a replacement to read.
     if (i < ai.length && j < bi.length && key(ai[i]) === key(bi[j])) ops.push({ op: "=", text: bi[j++] }), i++;
-    else if (j < bi.length && (i === ai.length || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ op: "+", text: bi[j++] });
-    else ops.push({ op: "-", text: ai[i++] });
+    else if (i < ai.length && (j === bi.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ op: "-", text: ai[i++] });
+    else ops.push({ op: "+", text: bi[j++] });
   }
   ops.push(...b.slice(m - tail).map((text) => ({ op: "=" as const, text })));
   const merged: WordChange[] = [];
