@@ -796,12 +796,28 @@ export function evaluate(v_installation: Installation, asOf: string | null): rt.
 export function evaluateTraced(v_installation: Installation, asOf: string | null): rt.TracedDecision<Decision> {
   const t = new rt.Tracer(traceSites);
   const conditions: rt.TraceNode[] = [];
-  const f0 = r_migrate_clean_installation_applies_traced(t, v_installation);
-  conditions.push(t.takeLast());
-  const f1 = r_await_dormant_meter_preparation_applies_traced(t, v_installation);
-  conditions.push(t.takeLast());
-  const f2 = r_migrate_partial_ioc_applies_traced(t, v_installation);
-  conditions.push(t.takeLast());
-  const decision = settle(v_installation, asOf, f0, f1, f2);
-  return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
+  m_supplierStatus_ok = false;
+  m_hasUnresolvedDataIssue_ok = false;
+  m_dormantMeters_ok = false;
+  m_readyToMigrate_ok = false;
+  m_hasDormantMeter_ok = false;
+  m_solelyDormantMeters_ok = false;
+  m_esmes_ok = false;
+  m_gsmes_ok = false;
+  m_sharesMeterPoint_ok = false;
+  m_readyForPartialMigration_ok = false;
+  m_gsmeIds_ok = false;
+  memo = true;
+  try {
+    const f0 = r_migrate_clean_installation_applies_traced(t, v_installation);
+    conditions.push(t.takeLast());
+    const f1 = r_await_dormant_meter_preparation_applies_traced(t, v_installation);
+    conditions.push(t.takeLast());
+    const f2 = r_migrate_partial_ioc_applies_traced(t, v_installation);
+    conditions.push(t.takeLast());
+    const decision = settle(v_installation, asOf, f0, f1, f2);
+    return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
+  } finally {
+    memo = false;
+  }
 }

@@ -105,7 +105,8 @@ export async function evaluateStream(
   } else {
     const workers = await Promise.all(
       Array.from({ length: options.workers }, async () => {
-        const w = new Worker(new URL("./eval-worker.js", import.meta.url), { workerData: { selector, options: batchOptions } });
+        // A modest heap keeps memory flat: collected early rather than grown, whatever the input size.
+        const w = new Worker(new URL("./eval-worker.js", import.meta.url), { workerData: { selector, options: batchOptions }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
         await new Promise<void>((resolve, reject) => {
           w.once("message", () => resolve());
           w.once("error", reject);

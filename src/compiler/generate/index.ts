@@ -369,9 +369,16 @@ function rulesFile(version: ExtractedVersion, program: CheckedProgram, emitter: 
     statements: [
       "const t = new rt.Tracer(traceSites);",
       "const conditions: rt.TraceNode[] = [];",
+      // The traced conditions still call plain definitions inside quantifiers: let those remember.
+      ...memoized.map((m) => `m_${m}_ok = false;`),
+      "memo = true;",
+      "try {",
       ...program.rules.map((r, i) => `const f${i} = r_${r.id}_applies_traced(t, v_${program.input.name.text});\nconditions.push(t.takeLast());`),
       `const decision = settle(${[`v_${program.input.name.text}`, "asOf", ...flags].join(", ")});`,
       "return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };",
+      "} finally {",
+      "memo = false;",
+      "}",
     ],
   });
 
