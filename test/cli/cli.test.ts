@@ -612,3 +612,20 @@ describe("watch", { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe("interrupted output", { timeout: 60_000 }, () => {
+  it("an eval stopped by SIGINT leaves neither the target nor its temporary file", async () => {
+    const dir = tempDir();
+    const input = join(dir, "pop.ndjson");
+    const gen = tmad(["generate", "--count", "200000", "--seed", "3", "--out", input]);
+    expect(gen.status).toBe(0);
+    const target = join(dir, "decisions.ndjson");
+    const child = spawn(process.execPath, [CLI, "eval", input, "--version", "20.v2", "--workers", "1", "--out", target], { cwd: root });
+    // Wait until the temporary file exists, i.e. the run is writing, then interrupt it.
+    for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.includes(".tmp-")); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(130);
+    expect(readdirSync(dir).sort()).toEqual(["pop.ndjson"]);
+  });
+});
