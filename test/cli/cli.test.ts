@@ -76,6 +76,13 @@ afterAll(() => {
 });
 
 describe("help and usage", { timeout: 60_000 }, () => {
+  it("the built CLI is executable, so `npx tmad` runs it", () => {
+    expect(statSync(CLI).mode & 0o111).not.toBe(0);
+    const r = spawnSync("npx", ["tmad", "--help"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Usage: tmad <command>");
+  });
+
   it("--help exits 0 and lists the commands", () => {
     const r = tmad(["--help"]);
     expect(r.status).toBe(0);
