@@ -86,6 +86,9 @@ export const manifest: rt.Manifest = {
     "deregister",
     "notifySupplier"
   ],
+  "clauseFields": [
+    "excludedCategory"
+  ],
   "labels": {
     "Cohort": {
       "FOC": "FOC",

@@ -3,7 +3,7 @@
  * worker threads: parse within limits, validate, evaluate, format. Each record gives exactly one
  * output line (a Decision or an error record) and is counted once, by outcome or as invalid.
  */
-import { evaluateRecord, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
+import { clauseFieldValues, decisionOutcome, evaluateRecord, factAt, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
 import type { RawRecord } from "./records.js";
 import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
 
@@ -32,12 +32,9 @@ export function toOutput(record: number, o: RecordOutcome): Record<string, unkno
   return { record, installationId: o.installationId, versionId: o.versionId, status: "invalid", errors: o.errors };
 }
 
-/** Groups decisions by the first declared decision field (e.g. `outcome`) for the summary. */
+/** Groups records for the summary: by the decision's outcome, or as invalid. */
 export function summaryKey(o: RecordOutcome): string {
-  if (!o.ok) return "invalid";
-  if (o.decision.status === "conflict") return "conflict";
-  const first = Object.values(o.decision.result ?? {})[0];
-  return typeof first === "string" ? first : o.decision.status;
+  return o.ok ? decisionOutcome(o.decision) : "invalid";
 }
 
 function csvCell(v: unknown): string {
@@ -53,23 +50,6 @@ export function tableHeader(): string {
   return ["record", "installation", "status", "result", "clause", "rule"].join("\t");
 }
 
-/** A fact of the input record by path, as text (`(absent)` when missing), for report dimensions. */
-export function factAt(record: unknown, path: string): string {
-  let v: unknown = record;
-  for (const step of path.split(".")) v = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[step] : undefined;
-  return v === undefined || v === null ? "(absent)" : typeof v === "string" ? v : JSON.stringify(v);
-}
-
-/** The clause-valued result fields that are set (e.g. the Excluded Category), joined. */
-function clauseValues(version: VersionModule<any, any>, result: Record<string, unknown>): string {
-  const out: string[] = [];
-  for (const f of version.manifest.decisionFields) {
-    const v = result[f];
-    if (typeof v === "string" && version.manifest.clauses.some((c) => c.number === v)) out.push(v);
-  }
-  return out.join(";");
-}
-
 function format(version: VersionModule<any, any>, record: number, o: RecordOutcome, fmt: OutputFormat, input: unknown): string {
   switch (fmt) {
     case "ndjson":
@@ -83,9 +63,8 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
     case "report": {
       if (!o.ok) return JSON.stringify({ record, invalid: true, id: o.installationId, error: o.errors.map((e) => `${e.path}: ${e.message}`).join("; ") });
       const d = o.decision;
-      const result = (d.result ?? {}) as Record<string, unknown>;
       const dims = (version.manifest.reportBy ?? []).map((dim) => factAt(input, dim.path));
-      return JSON.stringify({ record, id: d.installationId, outcome: summaryKey(o), clause: d.clause, rule: d.rule, category: clauseValues(version, result), dims });
+      return JSON.stringify({ record, id: d.installationId, outcome: summaryKey(o), clause: d.clause, rule: d.rule, category: clauseFieldValues(d, version.manifest).join(";"), dims });
     }
     case "csv": {
       const fields = version.manifest.decisionFields;

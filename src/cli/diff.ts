@@ -3,7 +3,7 @@
  * installations (witnesses found from the rules; a population's transition matrix with
  * --population). Exit 0 when no behaviour changed, 1 when some did, 2 on error.
  */
-import { existsSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic, hasErrors } from "../compiler/diagnostics/diagnostic.js";
 import { diffVersions, type DiffSide } from "../compiler/diff/index.js";
@@ -16,6 +16,7 @@ import { evaluateRecord } from "../runtime/index.js";
 import { readVersion } from "./build.js";
 import { limitsFrom } from "./eval.js";
 import { parseRaw, readRawRecords } from "./records.js";
+import { Sink } from "./sink.js";
 import { UsageError } from "./usage.js";
 
 /** A version named by directory, by id (`tmad-20.v1`) or by number (`20.v1`). */
@@ -60,12 +61,13 @@ export async function runDiff(args: readonly string[], values: Record<string, un
     return renderExplanation(m, evaluateRecord(m, record, { trace: true }));
   };
   const text = renderDiff(report, format, { ids: values.ids === true, explain });
-  const out = values.out as string | undefined;
-  if (out === undefined) process.stdout.write(text);
-  else {
-    const tmp = `${out}.tmp-${process.pid}`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, out);
+  const sink = new Sink(values.out as string | undefined);
+  try {
+    await sink.write(text);
+    await sink.close();
+  } catch (e) {
+    sink.abort();
+    throw e;
   }
   return report.behaviourChanged ? 1 : 0;
 }

@@ -10,7 +10,8 @@ import { renderExplanation } from "../explain.js";
 import type { VersionSelector } from "../runtime/index.js";
 import { csvHeader, evaluateRaw, tableHeader, type OutputFormat } from "./batch.js";
 import { DEFAULT_LIMITS, readRawRecords, type Limits } from "./records.js";
-import { evaluateStream, Sink } from "./stream.js";
+import { Sink } from "./sink.js";
+import { evaluateStream } from "./stream.js";
 import { UsageError } from "./usage.js";
 
 export function selector(values: Record<string, unknown>): VersionSelector {

@@ -2,11 +2,9 @@
  * Streaming evaluation of a population: raw records are read in batches and evaluated in worker
  * threads (or in this thread with `workers: 0`); results come back in any order and are handed on
  * strictly in input order. Memory stays flat: at most a few batches per worker are in flight, and
- * reading waits when they are. Also the output side: a sink that respects backpressure and, for a
- * file, writes a temporary file renamed into place only when the run completes.
+ * reading waits when they are.
  */
-import { once } from "node:events";
-import { createWriteStream, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { loadVersion } from "../index.js";
 import type { VersionModule, VersionSelector } from "../runtime/index.js";
@@ -171,47 +169,4 @@ export async function evaluateStream(
   progress.update(total, bytes, true);
   progress.done();
   return { total, invalid, counts, seconds: (performance.now() - started) / 1000 };
-}
-
-/** Where output goes: standard output, or a file written to a temporary name and renamed at the end. */
-export class Sink {
-  private readonly stream: NodeJS.WritableStream | WriteStream;
-  private readonly tmp: string | undefined;
-  private readonly onSignal = (): void => {
-    this.abort();
-    process.exit(130);
-  };
-
-  constructor(private readonly out: string | undefined) {
-    if (out === undefined) {
-      this.stream = process.stdout;
-      this.tmp = undefined;
-    } else {
-      this.tmp = `${out}.tmp-${process.pid}`;
-      this.stream = createWriteStream(this.tmp);
-      process.once("SIGINT", this.onSignal);
-      process.once("SIGTERM", this.onSignal);
-    }
-  }
-
-  async write(text: string): Promise<void> {
-    if (!this.stream.write(text)) await once(this.stream, "drain");
-  }
-
-  /** Completes the output: for a file, closes it and renames it into place. */
-  async close(): Promise<void> {
-    if (this.tmp === undefined) return;
-    const s = this.stream as WriteStream;
-    await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    renameSync(this.tmp, this.out!);
-    process.off("SIGINT", this.onSignal);
-    process.off("SIGTERM", this.onSignal);
-  }
-
-  /** Abandons the output: an interrupted run leaves no file that looks complete. */
-  abort(): void {
-    if (this.tmp === undefined) return;
-    (this.stream as WriteStream).destroy();
-    rmSync(this.tmp, { force: true });
-  }
 }

@@ -5,8 +5,8 @@
  * that looks whole. Writes wait for 'drain', so a million records stream in flat memory.
  */
 import { once } from "node:events";
-import { createWriteStream, renameSync, rmSync } from "node:fs";
 import type { Writable } from "node:stream";
+import { Sink } from "../cli/sink.js";
 import { UsageError } from "../cli/usage.js";
 import { generateInstallations, MAX_COUNT, type GenerateOptions } from "./generate.js";
 
@@ -93,19 +93,22 @@ async function run(positionals: string[], values: Record<string, unknown>): Prom
     await pump(generateInstallations(options), process.stdout);
     return 0;
   }
-  const tmp = `${out}.tmp-${process.pid}`;
-  const file = createWriteStream(tmp, { encoding: "utf8" });
+  const sink = new Sink(out);
   try {
-    await once(file, "open");
-    await pump(generateInstallations(options), file);
-    file.end();
-    await once(file, "finish");
+    let chunk = "";
+    for (const line of generateInstallations(options)) {
+      chunk += `${line}\n`;
+      if (chunk.length >= CHUNK_CHARS) {
+        await sink.write(chunk);
+        chunk = "";
+      }
+    }
+    if (chunk !== "") await sink.write(chunk);
+    await sink.close();
   } catch (e) {
-    file.destroy();
-    rmSync(tmp, { force: true });
+    sink.abort();
     throw e;
   }
-  renameSync(tmp, out);
   return 0;
 }
 

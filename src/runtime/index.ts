@@ -8,4 +8,5 @@ export { Validator, type FieldType, type InputError, type InputErrorCode, type S
 export { checkDigitValid, compareInstants, daysBetween, divide, EvaluationError, isCalendarDate, isDateTime } from "./values.js";
 export type { ClauseInfo, Decision, DecisionStatus, Manifest, ReportDimension, RuleInfo, TracedDecision, VersionModule } from "./version.js";
 export { selectVersion, VersionSelectionError, type VersionEntry, type VersionSelector } from "./registry.js";
+export { citedClauses, clauseFieldValues, decisionOutcome, factAt } from "./facts.js";
 export { evaluateRecord, type EvaluateOptions, type RecordOutcome } from "./evaluate.js";

@@ -4,6 +4,7 @@
  * it and gives every problem with its JSON path. A valid value is returned as is (no copy), typed as
  * the version's input; an invalid one is never evaluated, and nothing is ever filled in by default.
  */
+import { closest } from "./suggest.js";
 import { checkDigitValid, isCalendarDate, isDateTime } from "./values.js";
 
 export type FieldType =
@@ -96,7 +97,7 @@ export class Validator<T> {
       if (FORBIDDEN_KEYS.has(key)) {
         errors.push({ code: "forbidden-key", path: `${path}.${key}`, message: `key \`${key}\` is not allowed in input records` });
       } else if (!known.has(key)) {
-        const hint = nearest(key, known);
+        const hint = closest(key, known);
         errors.push({ code: "unknown-field", path: `${path}.${key}`, message: `${name} has no field \`${key}\`${hint === undefined ? "" : `; did you mean \`${hint}\`?`}` });
       }
     }
@@ -145,7 +146,7 @@ export class Validator<T> {
         }
         const members = this.enumSets.get(type.name)!;
         if (!members.has(v)) {
-          const hint = nearest(v, members);
+          const hint = closest(v, members);
           errors.push({ code: "unknown-enum-member", path, message: `"${clip(v)}" is not a ${type.name} (${[...members].join(", ")})${hint === undefined ? "" : `; did you mean "${hint}"?`}` });
         }
         return;
@@ -190,29 +191,4 @@ function describe(v: unknown): string {
 
 function clip(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-/** The closest known name within a small edit distance, for "did you mean" hints. */
-function nearest(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase(), bestD);
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }

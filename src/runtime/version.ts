@@ -55,6 +55,8 @@ export interface Manifest {
   readonly reportOmit?: readonly string[];
   /** The decision's fields, in declaration order (e.g. outcome, excludedCategory, …). */
   readonly decisionFields: readonly string[];
+  /** The decision's fields whose values are clause numbers (e.g. the Excluded Category). */
+  readonly clauseFields: readonly string[];
   /** Display labels of enum members, by enum then member. */
   readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }

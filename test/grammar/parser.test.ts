@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type * as A from "../../src/compiler/ast/nodes.js";
 import type { Diagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
 import type { RuleBlock } from "../../src/compiler/extract/index.js";
+import { printExpr } from "../../src/compiler/ast/print.js";
 import { parseBlock, parseBlocks } from "../../src/compiler/parse/index.js";
 
 const FILE = "t.md";
@@ -51,51 +52,9 @@ function expr(source: string): A.Expr {
 
 /**
  * An expression as a fully parenthesised string, so tests state the tree the way a reader
- * would: `(a or (b and c))`. Names print bare, literals as written.
+ * would: `(a or (b and c))`. The compiler's canonical printer, which the version diff also uses.
  */
-function show(e: A.Expr): string {
-  switch (e.kind) {
-    case "BooleanLiteral":
-      return String(e.value);
-    case "NumberLiteral":
-      return e.text;
-    case "TextLiteral":
-      return JSON.stringify(e.value);
-    case "DateLiteral":
-    case "DateTimeLiteral":
-      return e.text;
-    case "ClauseLiteral":
-      return `clause ${e.number}`;
-    case "NameRef":
-      return e.name.text;
-    case "MemberAccess":
-      return `${show(e.object)}.${e.member.text}`;
-    case "Call":
-      return `${e.callee.text}(${e.args.map(show).join(", ")})`;
-    case "Unary":
-      return `(${e.operator === "not" ? "not " : "-"}${show(e.operand)})`;
-    case "Binary":
-      return `(${show(e.left)} ${e.operator} ${show(e.right)})`;
-    case "Membership":
-      return `(${show(e.element)} ${e.negated ? "not in" : "in"} {${e.set.map(show).join(", ")}})`;
-    case "Presence":
-      return `(${show(e.operand)} is ${e.negated ? "absent" : "present"})`;
-    case "Otherwise":
-      return `(${show(e.value)} otherwise ${show(e.fallback)})`;
-    case "If":
-      return `(if ${show(e.condition)} then ${show(e.then)} else ${show(e.else)})`;
-    case "Quantified":
-      return `(${e.quantifier} ${e.variable.text} in ${show(e.collection)}${e.filter ? ` where ${show(e.filter)}` : ""}${e.predicate ? ` satisfies ${show(e.predicate)}` : ""})`;
-    case "Aggregated":
-      return `(${e.aggregate} ${show(e.value)} for ${e.variable.text} in ${show(e.collection)}${e.filter ? ` where ${show(e.filter)}` : ""})`;
-    case "Collect":
-      return `(collect ${show(e.value)} for ${e.variable.text} in ${show(e.collection)}${e.filter ? ` where ${show(e.filter)}` : ""})`;
-    case "ListLiteral":
-      return `[${e.elements.map(show).join(", ")}]`;
-    case "DaysBetween":
-      return `(days between ${show(e.from)} and ${show(e.to)})`;
-  }
-}
+const show = (e: A.Expr): string => printExpr(e);
 
 const at = (line: number, column: number) => ({ line, column });
 

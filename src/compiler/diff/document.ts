@@ -80,6 +80,32 @@ export function wordDiff(before: string, after: string): WordChange[] {
   return merged;
 }
 
+/**
+ * A word diff on one line of text: `[-removed-]` and `{+inserted+}`, the layout kept. With
+ * `context`, white space is folded and unchanged runs are cut to that many words either side.
+ */
+export function inlineWordDiff(words: readonly WordChange[], context?: number): string {
+  const mark = (w: WordChange, text: string): string => {
+    const body = text.trimEnd();
+    const rest = text.slice(body.length);
+    return w.op === "-" ? `[-${body}-]${rest}` : `{+${body}+}${rest}`;
+  };
+  if (context === undefined) return words.map((w) => (w.op === "=" ? w.text : mark(w, w.text))).join("");
+  return words
+    .map((w, i) => {
+      const text = `${w.text.replace(/\s+/g, " ").trim()} `;
+      if (w.op !== "=") return mark(w, text);
+      const parts = text.trim().split(" ");
+      const inner = i > 0 && i < words.length - 1;
+      if (parts.length <= 2 * context + (inner ? 1 : 0)) return text;
+      const head = i > 0 ? `${parts.slice(0, context).join(" ")} ` : "";
+      const tail = i < words.length - 1 ? `${parts.slice(-context).join(" ")} ` : "";
+      return `${head}… ${tail}`;
+    })
+    .join("")
+    .trim();
+}
+
 /** Folds a parameter's constant expression to a value where it is arithmetic on literals. */
 export function foldParameters(program: CheckedProgram): Map<string, string> {
   const values = new Map<string, unknown>();

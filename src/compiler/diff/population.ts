@@ -4,7 +4,7 @@
  * (e.g. cohort and Responsible Supplier), each flip attributed to the changed clauses that caused it.
  * Records that fail validation are counted and listed, never dropped: counts always reconcile.
  */
-import { evaluateRecord, type Decision, type ReportDimension, type VersionModule } from "../../runtime/index.js";
+import { decisionOutcome, evaluateRecord, factAt, type Decision, type ReportDimension, type VersionModule } from "../../runtime/index.js";
 
 export interface Transition {
   readonly from: string;
@@ -35,21 +35,15 @@ export interface PopulationImpact {
   readonly transitions: readonly Transition[];
 }
 
+/** A transition's end: the outcome and the deciding clause, e.g. `EXCLUDED 18.10`. */
 export function decisionLabel(d: Decision): string {
   if (d.status === "conflict") return `CONFLICT (${(d.conflict ?? []).join(", ")})`;
-  const first = Object.values(d.result ?? {})[0];
-  const outcome = typeof first === "string" ? first : d.status;
+  const outcome = decisionOutcome(d);
   return d.clause === null ? outcome : `${outcome} ${d.clause}`;
 }
 
 export function sameDecision(a: Decision, b: Decision): boolean {
   return a.status === b.status && a.clause === b.clause && JSON.stringify(a.result) === JSON.stringify(b.result);
-}
-
-export function factAt(record: unknown, path: string): string {
-  let v: unknown = record;
-  for (const step of path.split(".")) v = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[step] : undefined;
-  return v === undefined || v === null ? "(absent)" : typeof v === "string" ? v : JSON.stringify(v);
 }
 
 export function populationImpact(

@@ -3,8 +3,9 @@
  * lists, tables, preformatted text, word diffs), which is printed as terminal text, Markdown fit for
  * a consultation annex, or a self-contained HTML page. JSON is the report itself.
  */
+import { decisionOutcome } from "../../runtime/index.js";
 import type { DiffReport } from "./index.js";
-import type { WordChange } from "./document.js";
+import { inlineWordDiff, type WordChange } from "./document.js";
 
 type Block =
   | { readonly kind: "h"; readonly level: 1 | 2 | 3; readonly text: string }
@@ -100,7 +101,7 @@ function build(r: DiffReport, options: { ids: boolean; explain?: (side: "a" | "b
       kind: "table",
       head: ["", r.from.id, r.to.id],
       rows: [
-        ["decision", `${(w.a.result as Record<string, unknown> | null)?.[Object.keys(w.a.result ?? {})[0] ?? ""] ?? w.a.status}`, `${(w.b.result as Record<string, unknown> | null)?.[Object.keys(w.b.result ?? {})[0] ?? ""] ?? w.b.status}`],
+        ["decision", decisionOutcome(w.a), decisionOutcome(w.b)],
         ["clause", w.a.clause ?? "—", w.b.clause ?? "—"],
         ["rule", w.a.rule ?? w.a.status, w.b.rule ?? w.b.status],
         ["result", JSON.stringify(w.a.result), JSON.stringify(w.b.result)],
@@ -167,7 +168,7 @@ function text(blocks: readonly Block[]): string {
         out.push(...b.text.split("\n").map((l) => `    ${l}`));
         break;
       case "words":
-        out.push(`  ${b.words.map((w) => (w.op === "=" ? w.text : w.op === "-" ? `[-${w.text.trimEnd()}-]${w.text.slice(w.text.trimEnd().length)}` : `{+${w.text.trimEnd()}+}${w.text.slice(w.text.trimEnd().length)}`)).join("")}`);
+        out.push(`  ${inlineWordDiff(b.words)}`);
         break;
     }
   }

@@ -8,7 +8,7 @@
  * failing examples, the clauses without examples and the rules never seen firing or missing.
  */
 import type { Decision, VersionModule } from "../../runtime/index.js";
-import { evaluateRecord } from "../../runtime/index.js";
+import { citedClauses, evaluateRecord } from "../../runtime/index.js";
 import type { CheckedProgram } from "../check/index.js";
 import type { Clause } from "../extract/index.js";
 import { compareClauseNumbers } from "../generate/index.js";
@@ -64,7 +64,6 @@ function show(v: unknown): string {
 
 export function runExamples(version: VersionModule<unknown, Record<string, unknown>>, program: CheckedProgram, clauses: readonly Clause[], examples: readonly ResolvedExample[]): TestReport {
   const decisionFields = program.fieldTypes.get(program.decision.name.text)!;
-  const clauseFields = [...decisionFields.entries()].filter(([, t]) => t.kind === "clause" || (t.kind === "optional" && t.inner.kind === "clause")).map(([n]) => n);
   const results: ExampleResult[] = examples.map((ex) => {
     const base = { name: ex.name, span: ex.span, ...(ex.clause === undefined ? {} : { clause: ex.clause }) };
     const outcome = evaluateRecord(version, ex.record, {});
@@ -82,12 +81,7 @@ export function runExamples(version: VersionModule<unknown, Record<string, unkno
       } else got = d.result === null ? undefined : (d.result as Record<string, unknown>)[key];
       if (!equalValue(want, got)) problems.push(`${key}: expected ${show(want)}, got ${show(got)}`);
     }
-    const cited = new Set<string>();
-    if (d.clause !== null) cited.add(d.clause);
-    for (const f of clauseFields) {
-      const v = d.result === null ? null : (d.result as Record<string, unknown>)[f];
-      if (typeof v === "string") cited.add(v);
-    }
+    const cited = new Set(citedClauses(d, version.manifest));
     for (const c of ex.expect.cites) if (!cited.has(c)) problems.push(`must cite clause ${c}, but cites ${[...cited].join(", ") || "nothing"}`);
     for (const c of ex.expect.notCites) if (cited.has(c)) problems.push(`must not cite clause ${c}, but does`);
     if (d.status === "conflict" && !("status" in ex.expect.fields)) problems.push(`conflict between ${d.conflict!.join(", ")}`);

@@ -174,6 +174,12 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     ...(meta.reportBy === undefined ? {} : { reportBy: meta.reportBy }),
     ...(meta.reportOmit === undefined ? {} : { reportOmit: meta.reportOmit }),
     decisionFields: program.decision.fields.map((f) => f.name.text),
+    clauseFields: program.decision.fields
+      .map((f) => f.name.text)
+      .filter((n) => {
+        const t = program.fieldTypes.get(program.decision.name.text)!.get(n)!;
+        return t.kind === "clause" || (t.kind === "optional" && t.inner.kind === "clause");
+      }),
     labels,
   };
   const statements: (string | StatementStructures)[] = [

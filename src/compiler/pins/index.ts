@@ -6,7 +6,7 @@
  */
 import type { CheckedProgram } from "../check/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { wordDiff } from "../diff/document.js";
+import { inlineWordDiff, wordDiff } from "../diff/document.js";
 import type { Clause } from "../extract/index.js";
 import { fileSpan } from "../source/span.js";
 
@@ -32,25 +32,6 @@ export function pinsFor(program: CheckedProgram, clauses: readonly Clause[]): st
     rules[r.id] = { clause: c.number, sha256: c.textHash, text: c.text };
   }
   return `${JSON.stringify({ rules }, null, 2)}\n`;
-}
-
-/** The change as `[-removed-]{+inserted+}`, with a few words of context either side. */
-function renderWords(before: string, after: string): string {
-  const CONTEXT = 6;
-  const words = wordDiff(before, after);
-  return words
-    .map((w, i) => {
-      const text = w.text.replace(/\s+/g, " ");
-      if (w.op === "-") return `[-${text.trim()}-] `;
-      if (w.op === "+") return `{+${text.trim()}+} `;
-      const parts = text.trim().split(" ");
-      const head = i > 0 ? parts.slice(0, CONTEXT) : [];
-      const tail = i < words.length - 1 ? parts.slice(-CONTEXT) : [];
-      if (parts.length <= 2 * CONTEXT || (i > 0 && i < words.length - 1 && parts.length <= 2 * CONTEXT + 1)) return `${text.trim()} `;
-      return `${head.length > 0 ? `${head.join(" ")} … ` : "… "}${tail.length > 0 ? `${tail.join(" ")} ` : ""}`;
-    })
-    .join("")
-    .trim();
 }
 
 /** Compares the rules with their pins. `pinText` is the lock file's content, or undefined when there is none. */
@@ -79,7 +60,7 @@ export function checkPins(program: CheckedProgram, clauses: readonly Clause[], p
     }
     if (pin.clause !== clause.number || pin.sha256 !== clause.textHash) {
       const what = pin.clause !== clause.number ? `rule ${r.id} now implements clause ${clause.number}, but was reviewed against clause ${pin.clause}` : `clause ${clause.number} text changed since its rules were reviewed (rule ${r.id})`;
-      const change = typeof pin.text === "string" ? `; the change: ${renderWords(pin.text, clause.text)}` : "";
+      const change = typeof pin.text === "string" ? `; the change: ${inlineWordDiff(wordDiff(pin.text, clause.text), 6)}` : "";
       out.push(diagnostic("TMAD7001", r.decl.name.span, `${what}${change}`, "check the rule still does what the clause says, then run `tmad pin`"));
     }
   }
