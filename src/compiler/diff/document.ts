@@ -6,8 +6,7 @@
 import type * as A from "../ast/nodes.js";
 import { printDeclaration, printExpr } from "../ast/print.js";
 import type { CheckedProgram } from "../check/index.js";
-import type { Clause, ExtractedVersion } from "../extract/index.js";
-import { compareClauseNumbers } from "../generate/index.js";
+import { compareClauseNumbers, type Clause, type ExtractedVersion } from "../extract/index.js";
 
 export type WordOp = "=" | "-" | "+";
 export interface WordChange {

@@ -99,9 +99,10 @@ export function ruleChanges(pa: CheckedProgram, pb: CheckedProgram): RuleChange[
   const before = new Map(pa.rules.map((r) => [r.id, r]));
   const after = new Map(pb.rules.map((r) => [r.id, r]));
   const out: RuleChange[] = [];
+  const folded = new Map([pa, pb].map((p) => [p, foldParameters(p)]));
   const describe = (r: CheckedRule, e: (x: A.Expr) => string, p: CheckedProgram) => ({
     condition: e(r.decl.condition),
-    result: printAssignments(r.decl.result, (name, args) => (args.length === 0 ? foldParameters(p).get(name) : undefined)),
+    result: printAssignments(r.decl.result, (name, args) => (args.length === 0 ? folded.get(p)!.get(name) : undefined)),
     precedence: precedenceOf(p, r.id),
   });
   for (const r of pb.rules) {

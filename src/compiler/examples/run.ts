@@ -10,8 +10,7 @@
 import type { Decision, VersionModule } from "../../runtime/index.js";
 import { citedClauses, evaluateRecord } from "../../runtime/index.js";
 import type { CheckedProgram } from "../check/index.js";
-import type { Clause } from "../extract/index.js";
-import { compareClauseNumbers } from "../generate/index.js";
+import { compareClauseNumbers, type Clause } from "../extract/index.js";
 import type { Span } from "../source/span.js";
 import type { ResolvedExample } from "./index.js";
 

@@ -11,8 +11,8 @@ import { Project, StructureKind, VariableDeclarationKind, type FunctionDeclarati
 import type * as A from "../ast/nodes.js";
 import type { CheckedProgram } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { sha256, type ExtractedVersion } from "../extract/index.js";
-import { at, ExpressionEmitter, isComposite, SourceText, tsType } from "./expressions.js";
+import { compareClauseNumbers, sha256, type ExtractedVersion } from "../extract/index.js";
+import { ExpressionEmitter, isComposite, SourceText, tsType } from "./expressions.js";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -200,23 +200,6 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     },
   ];
   return render(`${version.id}/manifest.ts`, banner(version), statements);
-}
-
-/** Orders `4.1`, `4.1A`, `4.26`, `18.5`, `18.13` as a reader expects. */
-export function compareClauseNumbers(a: string, b: string): number {
-  const split = (s: string): (number | string)[] => s.split(/(\d+)/).filter((x) => x !== "" && x !== ".").map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-  const pa = split(a);
-  const pb = split(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (x === y) continue;
-    if (typeof x === "number" && typeof y === "number") return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,4 +454,3 @@ function indexFile(version: ExtractedVersion, program: CheckedProgram): Generate
   return render(`${version.id}/index.ts`, banner(version), statements);
 }
 
-export { at };
