@@ -25,6 +25,32 @@ export type DeclarationCstChildren = {
   definitionDecl?: DefinitionDeclCstNode[];
   ruleDecl?: RuleDeclCstNode[];
   defaultDecl?: DefaultDeclCstNode[];
+  replaceDecl?: ReplaceDeclCstNode[];
+  extendDecl?: ExtendDeclCstNode[];
+};
+
+export interface ReplaceDeclCstNode extends CstNode {
+  name: "replaceDecl";
+  children: ReplaceDeclCstChildren;
+}
+
+export type ReplaceDeclCstChildren = {
+  Replace: IToken[];
+  parameterDecl?: ParameterDeclCstNode[];
+  definitionDecl?: DefinitionDeclCstNode[];
+  ruleDecl?: RuleDeclCstNode[];
+  defaultDecl?: DefaultDeclCstNode[];
+};
+
+export interface ExtendDeclCstNode extends CstNode {
+  name: "extendDecl";
+  children: ExtendDeclCstChildren;
+}
+
+export type ExtendDeclCstChildren = {
+  Extend: IToken[];
+  enumDecl?: EnumDeclCstNode[];
+  recordDecl?: RecordDeclCstNode[];
 };
 
 export interface EnumDeclCstNode extends CstNode {
@@ -536,6 +562,8 @@ export type DaysBetweenCstChildren = {
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   document(children: DocumentCstChildren, param?: IN): OUT;
   declaration(children: DeclarationCstChildren, param?: IN): OUT;
+  replaceDecl(children: ReplaceDeclCstChildren, param?: IN): OUT;
+  extendDecl(children: ExtendDeclCstChildren, param?: IN): OUT;
   enumDecl(children: EnumDeclCstChildren, param?: IN): OUT;
   enumMember(children: EnumMemberCstChildren, param?: IN): OUT;
   recordDecl(children: RecordDeclCstChildren, param?: IN): OUT;

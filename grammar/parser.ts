@@ -17,7 +17,7 @@ const messages: IParserErrorMessageProvider = {
     return `expected ${describe(expected)} but found ${actualText(actual.image, actual.tokenType)} (in ${ruleName})`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${actualText(firstRedundant.image, firstRedundant.tokenType)}: a declaration (enum, record, identifier, input, decision, parameter, definition, rule, default) was expected`;
+    return `unexpected ${actualText(firstRedundant.image, firstRedundant.tokenType)}: a declaration (enum, record, identifier, input, decision, parameter, definition, rule, default, replace, extend) was expected`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     if (EXPRESSION_RULES.has(ruleName)) {
@@ -77,7 +77,26 @@ export class RuleParser extends CstParser {
       { ALT: () => this.SUBRULE(this.definitionDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.defaultDecl) },
+      { ALT: () => this.SUBRULE(this.replaceDecl) },
+      { ALT: () => this.SUBRULE(this.extendDecl) },
     ]);
+  });
+
+  /** README "Amendments": `replace parameter firmwareAttemptsPerCycle: integer = 40`. */
+  public replaceDecl = this.RULE("replaceDecl", () => {
+    this.CONSUME(T.Replace);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.parameterDecl) },
+      { ALT: () => this.SUBRULE(this.definitionDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.defaultDecl) },
+    ]);
+  });
+
+  /** README "Amendments": `extend enum SupplierStatus  IN_ADMINISTRATION`, `extend record R  f: optional text`. */
+  public extendDecl = this.RULE("extendDecl", () => {
+    this.CONSUME(T.Extend);
+    this.OR([{ ALT: () => this.SUBRULE(this.enumDecl) }, { ALT: () => this.SUBRULE(this.recordDecl) }]);
   });
 
   /** README "Enumerations": `enum Cohort  FOC  MOC_MDS "MOC (MDS)"`. */

@@ -38,6 +38,9 @@ export const Parameter = keyword("parameter", true);
 export const Definition = keyword("definition", true);
 export const Rule = keyword("rule", true);
 export const Default = keyword("default", true);
+// Amendments (README: "Amendments"): a declaration that replaces its base's, a type extended.
+export const Replace = keyword("replace", true);
+export const Extend = keyword("extend", true);
 
 // Words inside declarations (README: "Identifier types", "Rules").
 export const Pattern = keyword("pattern");

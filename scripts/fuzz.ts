@@ -24,7 +24,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { DIAGNOSTIC_CODES } from "../src/compiler/diagnostics/codes.js";
 import type { Diagnostic } from "../src/compiler/diagnostics/diagnostic.js";
-import type { SourceFile } from "../src/compiler/extract/index.js";
+import { chainOf, type SourceFile } from "../src/compiler/extract/index.js";
 import { compileVersion, type StageName, type VersionSource } from "../src/compiler/pipeline.js";
 import { parseRaw, scanJson, type Limits } from "../src/cli/records.js";
 import { checkDigitValid, isCalendarDate, isDateTime, type FieldType, type Schema, type Validator } from "../src/runtime/index.js";
@@ -78,8 +78,7 @@ export function compileAndCheck(source: VersionSource, stopAfter: StageName): vo
   const compiled = compileVersion(source, stopAfter);
   const ms = performance.now() - started;
   if (ms > SLOW_MS) throw new Error(`compiling took ${Math.round(ms)} ms`);
-  const all: SourceFile[] = [];
-  for (let s: VersionSource["base"] = source; s !== undefined && !("missing" in s); s = s.base) all.push(...s.files);
+  const all: SourceFile[] = chainOf(source, () => undefined).flatMap((c) => c.source.files);
   for (const d of compiled.diagnostics) {
     const problem = spanProblem(d, all);
     const bug = problem === undefined ? undefined : knownBug(d, all);
@@ -108,28 +107,19 @@ export function fencedDocument(body: string): VersionSource {
   return { id: "fuzz", dir: "fuzz", files: [{ path: "fuzz/index.md", text: `${FRONT_MATTER}\n## 1.1 Fuzz\n\nSome text.\n\n\`\`\`tmad\n${body}\n\`\`\`\n` }] };
 }
 
-/** The rule versions of rules/, read once, each with its base chain in memory. */
+/** The rule versions of rules/, read once (without their pins), bases found by id among them. */
 export function ruleVersions(root = "rules"): VersionSource[] {
-  const read = (id: string): { id: string; dir: string; files: SourceFile[] } => {
+  const byId = new Map<string, VersionSource>();
+  const lookup = (id: string): VersionSource | { missing: string } => byId.get(id) ?? { missing: `base ${id} not found` };
+  for (const id of readdirSync(root).sort()) {
     const dir = `${root}/${id}`;
     const files = readdirSync(dir)
       .filter((f) => f.endsWith(".md"))
       .sort()
       .map((f) => ({ path: `${dir}/${f}`, text: readFileSync(join(dir, f), "utf8") }));
-    return { id, dir, files };
-  };
-  const ids = readdirSync(root).sort();
-  const byId = new Map<string, VersionSource>();
-  const build = (id: string): VersionSource => {
-    const known = byId.get(id);
-    if (known !== undefined) return known;
-    const own = read(id);
-    const base = /^base:\s*(\S+)/m.exec(own.files.find((f) => f.path.endsWith("/index.md"))?.text ?? "")?.[1];
-    const source: VersionSource = base === undefined ? own : { ...own, base: ids.includes(base) ? build(base) : { missing: `base ${base} not found` } };
-    byId.set(id, source);
-    return source;
-  };
-  return ids.map(build);
+    byId.set(id, { id, dir, files, base: lookup });
+  }
+  return [...byId.values()];
 }
 
 /** Replaces one file of a version (of its own files, not of its base chain). */

@@ -3,11 +3,11 @@
 import type * as rt from "../../src/runtime/index.js";
 import { manifest, traceSites } from "./manifest.js";
 import { validator } from "./model.js";
-import type { Installation, Decision } from "./model.js";
+import type * as model from "./model.js";
 import { evaluate, evaluateTraced } from "./rules.js";
 export * from "./model.js";
 export { manifest, traceSites } from "./manifest.js";
-export { evaluate, evaluateTraced } from "./rules.js";
+export { conditions, evaluate, evaluateTraced } from "./rules.js";
 /** TMAD 19.0: manifest, validator and evaluators. */
-export const version: rt.VersionModule<Installation, Decision> = { manifest, validator, traceSites, evaluate, evaluateTraced };
+export const version: rt.VersionModule<model.Installation, model.Decision> = { manifest, validator, traceSites, evaluate, evaluateTraced };
 export default version;

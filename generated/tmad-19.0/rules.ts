@@ -2,236 +2,236 @@
 /* eslint-disable */
 import * as rt from "../../src/runtime/index.js";
 import { manifest, traceSites } from "./manifest.js";
-import type { Attempt, AttemptOutcome, Cohort, DataIssue, DataIssueKind, Decision, Device, DeviceId, DeviceType, Generation, Installation, MPAN, MPRN, Outcome, ResponsibleSupplier, SharedMeterPoint, SupplierStatus } from "./model.js";
+import type * as model from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
  * Source: rules/tmad-19.0/index.md:204
  */
-export const p_firmwareAttemptsPerCycle: number = 36;
+export const p$firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
  * Source: rules/tmad-19.0/index.md:205
  */
-export const p_firmwareDaysPerCycle: number = 6;
+export const p$firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
  * Source: rules/tmad-19.0/index.md:206
  */
-export const p_firmwareCycles: number = 3;
+export const p$firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
  * Source: rules/tmad-19.0/index.md:207
  */
-export const p_firmwareAttemptsRequired: number = (p_firmwareAttemptsPerCycle * p_firmwareCycles);
+export const p$firmwareAttemptsRequired: number = (p$firmwareAttemptsPerCycle * p$firmwareCycles);
 /**
  * Parameter `firmwareMinimumSpanDays`.
  * Source: rules/tmad-19.0/index.md:208
  */
-export const p_firmwareMinimumSpanDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
+export const p$firmwareMinimumSpanDays: number = (p$firmwareDaysPerCycle * p$firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
  * Source: rules/tmad-19.0/index.md:210
  */
-export const p_configurationAttemptsPerCycle: number = 23;
+export const p$configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
  * Source: rules/tmad-19.0/index.md:211
  */
-export const p_configurationDaysPerCycle: number = 3;
+export const p$configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
  * Source: rules/tmad-19.0/index.md:212
  */
-export const p_configurationCycles: number = 3;
+export const p$configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
  * Source: rules/tmad-19.0/index.md:213
  */
-export const p_configurationAttemptsRequired: number = (p_configurationAttemptsPerCycle * p_configurationCycles);
+export const p$configurationAttemptsRequired: number = (p$configurationAttemptsPerCycle * p$configurationCycles);
 /**
  * Parameter `configurationMinimumSpanDays`.
  * Source: rules/tmad-19.0/index.md:214
  */
-export const p_configurationMinimumSpanDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
+export const p$configurationMinimumSpanDays: number = (p$configurationDaysPerCycle * p$configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
  * Source: rules/tmad-19.0/index.md:216
  */
-export const p_confirmationAttemptsPerCycle: number = 10;
+export const p$confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
  * Source: rules/tmad-19.0/index.md:217
  */
-export const p_confirmationDaysPerCycle: number = 10;
+export const p$confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
  * Source: rules/tmad-19.0/index.md:218
  */
-export const p_confirmationCycles: number = 3;
+export const p$confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
  * Source: rules/tmad-19.0/index.md:219
  */
-export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPerCycle * p_confirmationCycles);
+export const p$confirmationAttemptsRequired: number = (p$confirmationAttemptsPerCycle * p$confirmationCycles);
 /**
  * Parameter `confirmationMinimumSpanDays`.
  * Source: rules/tmad-19.0/index.md:220
  */
-export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
+export const p$confirmationMinimumSpanDays: number = (p$confirmationDaysPerCycle * p$confirmationCycles);
 /** Whether an evaluation is under way: installation-wide definitions are then computed once. */
 let memo = false;
-let m_supplierStatus: SupplierStatus;
-let m_supplierStatus_ok = false;
-let m_hasUnresolvedDataIssue: boolean;
-let m_hasUnresolvedDataIssue_ok = false;
-let m_dormantMeters: readonly Device[];
-let m_dormantMeters_ok = false;
-let m_readyToMigrate: boolean;
-let m_readyToMigrate_ok = false;
-let m_hasDormantMeter: boolean;
-let m_hasDormantMeter_ok = false;
-let m_solelyDormantMeters: boolean;
-let m_solelyDormantMeters_ok = false;
-let m_esmes: readonly Device[];
-let m_esmes_ok = false;
-let m_gsmes: readonly Device[];
-let m_gsmes_ok = false;
-let m_sharesMeterPoint: boolean;
-let m_sharesMeterPoint_ok = false;
-let m_readyForPartialMigration: boolean;
-let m_readyForPartialMigration_ok = false;
-let m_gsmeIds: readonly DeviceId[];
-let m_gsmeIds_ok = false;
+let m$supplierStatus: model.SupplierStatus;
+let m$supplierStatus$ok = false;
+let m$hasUnresolvedDataIssue: boolean;
+let m$hasUnresolvedDataIssue$ok = false;
+let m$dormantMeters: readonly model.Device[];
+let m$dormantMeters$ok = false;
+let m$readyToMigrate: boolean;
+let m$readyToMigrate$ok = false;
+let m$hasDormantMeter: boolean;
+let m$hasDormantMeter$ok = false;
+let m$solelyDormantMeters: boolean;
+let m$solelyDormantMeters$ok = false;
+let m$esmes: readonly model.Device[];
+let m$esmes$ok = false;
+let m$gsmes: readonly model.Device[];
+let m$gsmes$ok = false;
+let m$sharesMeterPoint: boolean;
+let m$sharesMeterPoint$ok = false;
+let m$readyForPartialMigration: boolean;
+let m$readyForPartialMigration$ok = false;
+let m$gsmeIds: readonly model.DeviceId[];
+let m$gsmeIds$ok = false;
 /** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:258:6) */
-function loop_0(v_installation: Installation): boolean {
-  for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
+function loop_0(v$installation: model.Installation): boolean {
+  for (const v$i of v$installation.dataIssues) { if (!v$i.resolved) return true; }
   return false;
 }
 
 /** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:243:3) */
-function loop_1(v_installation: Installation): Device[] {
-  const out: Device[] = [];
-  for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
+function loop_1(v$installation: model.Installation): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$m of v$installation.devices) { if ((d$isMeter(v$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
   return out;
 }
 
 /** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
-function loop_2(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  for (const v_a of v_attempts) { if ((v_a.outcome === "SUCCEEDED")) return true; }
+function loop_2(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
 /** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
-function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
-  for (const v_c of v_confirmations) { if (((v_c.outcome === "SUCCEEDED") && (rt.compareInstants(v_c.at, v_a.at) > 0))) return true; }
+function loop_4(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
+  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
   return false;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
-function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_4(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
+function loop_3(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(v$installation, v$attempts, v$confirmations, v$a)) return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_5(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (!(d_prepared(v_installation, v_m))) return false; }
+function loop_5(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (!(d$prepared(v$installation, v$m))) return false; }
   return true;
 }
 
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
-function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+function loop_6(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
-function loop_7(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+function loop_7(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
-function loop_8(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
+function loop_8(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): number {
   let n = 0;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { if (true) n++; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { if (true) n++; } }
   return n;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
-function loop_9(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) return true; }
+function loop_9(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:245:39) */
-function loop_10(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (true) return true; }
+function loop_10(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23) */
-function loop_11(v_installation: Installation): boolean {
-  for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
+function loop_11(v$installation: model.Installation): boolean {
+  for (const v$m of v$installation.devices) { if (d$isMeter(v$installation, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
-function loop_12(v_installation: Installation): Device[] {
-  const out: Device[] = [];
-  for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
+function loop_12(v$installation: model.Installation): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$e of v$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:252:36) */
-function loop_13(v_installation: Installation): Device[] {
-  const out: Device[] = [];
-  for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
+function loop_13(v$installation: model.Installation): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$g of v$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:260:40) */
-function loop_14(v_installation: Installation): boolean {
-  for (const v_s of v_installation.sharedMeterPoints) { if (true) return true; }
+function loop_14(v$installation: model.Installation): boolean {
+  for (const v$s of v$installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(count e in esmes)` (rules/tmad-19.0/18-excluded-categories.md:52:7) */
-function loop_15(v_installation: Installation): boolean {
-  for (const v_e of d_esmes(v_installation)) { if (true) return true; }
+function loop_15(v$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(v$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7) */
-function loop_16(v_installation: Installation): boolean {
-  for (const v_e of d_esmes(v_installation)) { if (!(d_prepared(v_installation, v_e))) return false; }
+function loop_16(v$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(v$installation)) { if (!(d$prepared(v$installation, v$e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-19.0/18-excluded-categories.md:54:7) */
-function loop_17(v_installation: Installation): boolean {
-  for (const v_g of d_gsmes(v_installation)) { if (true) return true; }
+function loop_17(v$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(v$installation)) { if (true) return true; }
   return false;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
-function loop_18(v_installation: Installation): DeviceId[] {
-  const out: DeviceId[] = [];
-  for (const v_g of d_gsmes(v_installation)) { out.push(v_g.id); }
+function loop_18(v$installation: model.Installation): model.DeviceId[] {
+  const out: model.DeviceId[] = [];
+  for (const v$g of d$gsmes(v$installation)) { out.push(v$g.id); }
   return out;
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
-function loop_19(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationInProgress(v_installation, v_m)) return true; }
+function loop_19(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationInProgress(v$installation, v$m)) return true; }
   return false;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8) */
-function loop_20(v_installation: Installation): boolean {
-  for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
+function loop_20(v$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(v$installation)) { if (!(d$firmwarePersistentlyFailed(v$installation, v$g))) return false; }
   return true;
 }
 
@@ -239,74 +239,74 @@ function loop_20(v_installation: Installation): boolean {
  * Definition `supplierStatus`.
  * Source: rules/tmad-19.0/index.md:254
  */
-export function d_supplierStatus(v_installation: Installation): SupplierStatus {
-  if (!memo) return v_installation.responsibleSupplier.status;
-  if (!m_supplierStatus_ok) {
-    m_supplierStatus = v_installation.responsibleSupplier.status;
-    m_supplierStatus_ok = true;
+export function d$supplierStatus(v$installation: model.Installation): model.SupplierStatus {
+  if (!memo) return v$installation.responsibleSupplier.status;
+  if (!m$supplierStatus$ok) {
+    m$supplierStatus = v$installation.responsibleSupplier.status;
+    m$supplierStatus$ok = true;
   }
 
-  return m_supplierStatus;
+  return m$supplierStatus;
 }
 
-/** Traced variant of {@link d_supplierStatus}. */
-function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): SupplierStatus {
+/** Traced variant of {@link d$supplierStatus}. */
+function d$supplierStatus$traced(t: rt.Tracer, v$installation: model.Installation): model.SupplierStatus {
   t.enter(0);
-  return t.exit(v_installation.responsibleSupplier.status, [v_installation.responsibleSupplier?.status]);
+  return t.exit(v$installation.responsibleSupplier.status, [v$installation.responsibleSupplier?.status]);
 }
 
 /**
  * Definition `hasUnresolvedDataIssue`.
  * Source: rules/tmad-19.0/index.md:256
  */
-export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
-  if (!memo) return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
-  if (!m_hasUnresolvedDataIssue_ok) {
-    m_hasUnresolvedDataIssue = ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
-    m_hasUnresolvedDataIssue_ok = true;
+export function d$hasUnresolvedDataIssue(v$installation: model.Installation): boolean {
+  if (!memo) return ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+  if (!m$hasUnresolvedDataIssue$ok) {
+    m$hasUnresolvedDataIssue = ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+    m$hasUnresolvedDataIssue$ok = true;
   }
 
-  return m_hasUnresolvedDataIssue;
+  return m$hasUnresolvedDataIssue;
 }
 
-/** Traced variant of {@link d_hasUnresolvedDataIssue}. */
-function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$hasUnresolvedDataIssue}. */
+function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(1);
-  return t.exit(((t.enter(2), t.exit((d_supplierStatus(v_installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v_installation), [v_installation.dataIssues]))));
+  return t.exit(((t.enter(2), t.exit((d$supplierStatus(v$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v$installation), [v$installation.dataIssues]))));
 }
 
 /**
  * Definition `isMeter`.
  * Source: rules/tmad-19.0/index.md:240
  */
-export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
-  return (v_device.type === "ESME" || v_device.type === "GSME");
+export function d$isMeter(v$installation: model.Installation, v$device: model.Device): boolean {
+  return (v$device.type === "ESME" || v$device.type === "GSME");
 }
 
-/** Traced variant of {@link d_isMeter}. */
-function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: Device): boolean {
+/** Traced variant of {@link d$isMeter}. */
+function d$isMeter$traced(t: rt.Tracer, v$installation: model.Installation, v$device: model.Device): boolean {
   t.enter(4);
-  return t.exit((v_device.type === "ESME" || v_device.type === "GSME"), [v_device.type]);
+  return t.exit((v$device.type === "ESME" || v$device.type === "GSME"), [v$device.type]);
 }
 
 /**
  * Definition `dormantMeters`.
  * Source: rules/tmad-19.0/index.md:242
  */
-export function d_dormantMeters(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_1(v_installation);
-  if (!m_dormantMeters_ok) {
-    m_dormantMeters = loop_1(v_installation);
-    m_dormantMeters_ok = true;
+export function d$dormantMeters(v$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_1(v$installation);
+  if (!m$dormantMeters$ok) {
+    m$dormantMeters = loop_1(v$installation);
+    m$dormantMeters$ok = true;
   }
 
-  return m_dormantMeters;
+  return m$dormantMeters;
 }
 
-/** Traced variant of {@link d_dormantMeters}. */
-function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+/** Traced variant of {@link d$dormantMeters}. */
+function d$dormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
   t.enter(5);
-  return t.exit(loop_1(v_installation), [v_installation.devices]);
+  return t.exit(loop_1(v$installation), [v$installation.devices]);
 }
 
 /**
@@ -315,14 +315,14 @@ function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): rea
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:46
  */
-export function d_stepSucceeded(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  return (loop_2(v_installation, v_attempts, v_confirmations) || loop_3(v_installation, v_attempts, v_confirmations));
+export function d$stepSucceeded(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  return (loop_2(v$installation, v$attempts, v$confirmations) || loop_3(v$installation, v$attempts, v$confirmations));
 }
 
-/** Traced variant of {@link d_stepSucceeded}. */
-function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
+/** Traced variant of {@link d$stepSucceeded}. */
+function d$stepSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   t.enter(6);
-  return t.exit(((t.enter(7), t.exit(loop_2(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(8), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))));
+  return t.exit(((t.enter(7), t.exit(loop_2(v$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(v$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
 }
 
 /**
@@ -330,14 +330,14 @@ function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_at
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:68
  */
-export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): boolean {
-  return d_stepSucceeded(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts);
+export function d$firmwareSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
 }
 
-/** Traced variant of {@link d_firmwareSucceeded}. */
-function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$firmwareSucceeded}. */
+function d$firmwareSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(9);
-  return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts), [v_d.confirmationAttempts, v_d.firmwareAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
 }
 
 /**
@@ -345,14 +345,14 @@ function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:71
  */
-export function d_configurationSucceeded(v_installation: Installation, v_d: Device): boolean {
-  return d_stepSucceeded(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts);
+export function d$configurationSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
 }
 
-/** Traced variant of {@link d_configurationSucceeded}. */
-function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$configurationSucceeded}. */
+function d$configurationSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(10);
-  return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts), [v_d.configurationAttempts, v_d.confirmationAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -361,14 +361,14 @@ function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installat
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:81
  */
-export function d_prepared(v_installation: Installation, v_d: Device): boolean {
-  return (d_firmwareSucceeded(v_installation, v_d) && d_configurationSucceeded(v_installation, v_d));
+export function d$prepared(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwareSucceeded(v$installation, v$d) && d$configurationSucceeded(v$installation, v$d));
 }
 
-/** Traced variant of {@link d_prepared}. */
-function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$prepared}. */
+function d$prepared$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(11);
-  return t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_configurationSucceeded_traced(t, v_installation, v_d)));
+  return t.exit((d$firmwareSucceeded$traced(t, v$installation, v$d) && d$configurationSucceeded$traced(t, v$installation, v$d)));
 }
 
 /**
@@ -377,20 +377,20 @@ function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Devi
  * Clause 4.1.
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
-export function d_readyToMigrate(v_installation: Installation): boolean {
-  if (!memo) return ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_5(v_installation));
-  if (!m_readyToMigrate_ok) {
-    m_readyToMigrate = ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_5(v_installation));
-    m_readyToMigrate_ok = true;
+export function d$readyToMigrate(v$installation: model.Installation): boolean {
+  if (!memo) return (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+  if (!m$readyToMigrate$ok) {
+    m$readyToMigrate = (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+    m$readyToMigrate$ok = true;
   }
 
-  return m_readyToMigrate;
+  return m$readyToMigrate;
 }
 
-/** Traced variant of {@link d_readyToMigrate}. */
-function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$readyToMigrate}. */
+function d$readyToMigrate$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_5(v_installation)))));
+  return t.exit(((t.enter(13), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && (t.enter(15), t.exit(loop_5(v$installation)))));
 }
 
 /**
@@ -398,14 +398,14 @@ function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): bo
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:43
  */
-export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt): boolean {
-  return (v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT");
+export function d$unsuccessful(v$installation: model.Installation, v$attempt: model.Attempt): boolean {
+  return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
 }
 
-/** Traced variant of {@link d_unsuccessful}. */
-function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_attempt: Attempt): boolean {
+/** Traced variant of {@link d$unsuccessful}. */
+function d$unsuccessful$traced(t: rt.Tracer, v$installation: model.Installation, v$attempt: model.Attempt): boolean {
   t.enter(16);
-  return t.exit((v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT"), [v_attempt.outcome]);
+  return t.exit((v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT"), [v$attempt.outcome]);
 }
 
 /**
@@ -415,14 +415,14 @@ function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_att
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:53
  */
-export function d_failureSpanDays(v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  return rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"));
+export function d$failureSpanDays(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+  return rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"));
 }
 
-/** Traced variant of {@link d_failureSpanDays}. */
-function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
+/** Traced variant of {@link d$failureSpanDays}. */
+function d$failureSpanDays$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
   t.enter(17);
-  return t.exit(rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
+  return t.exit(rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z")), [v$attempts]);
 }
 
 /**
@@ -431,14 +431,14 @@ function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:58
  */
-export function d_regimeExhausted(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return ((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required) && (d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays));
+export function d$regimeExhausted(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return ((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required) && (d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays));
 }
 
-/** Traced variant of {@link d_regimeExhausted}. */
-function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
+/** Traced variant of {@link d$regimeExhausted}. */
+function d$regimeExhausted$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
+  return t.exit(((t.enter(19), t.exit((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required), [v$attempts, v$required])) && (t.enter(20), t.exit((d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays), [v$attempts, v$minimumSpanDays]))));
 }
 
 /**
@@ -446,14 +446,14 @@ function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
-export function d_stepPersistentlyFailed(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_minimumSpanDays) || (loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays))));
+export function d$stepPersistentlyFailed(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return (!(d$stepSucceeded(v$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(v$installation, v$attempts, v$required, v$minimumSpanDays) || (loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays) && d$regimeExhausted(v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays))));
 }
 
-/** Traced variant of {@link d_stepPersistentlyFailed}. */
-function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
+/** Traced variant of {@link d$stepPersistentlyFailed}. */
+function d$stepPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
+  return t.exit(((t.enter(22), t.exit(!d$stepSucceeded$traced(t, v$installation, v$attempts, v$confirmations))) && (t.enter(23), t.exit((d$regimeExhausted$traced(t, v$installation, v$attempts, v$required, v$minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays), [v$attempts])) && d$regimeExhausted$traced(t, v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -461,14 +461,14 @@ function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installat
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:74
  */
-export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return d_stepPersistentlyFailed(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays);
+export function d$firmwarePersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays);
 }
 
-/** Traced variant of {@link d_firmwarePersistentlyFailed}. */
-function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$firmwarePersistentlyFailed}. */
+function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(26);
-  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays), [v_d.confirmationAttempts, v_d.firmwareAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays]);
 }
 
 /**
@@ -476,14 +476,14 @@ function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Insta
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:77
  */
-export function d_configurationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return d_stepPersistentlyFailed(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays);
+export function d$configurationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays);
 }
 
-/** Traced variant of {@link d_configurationPersistentlyFailed}. */
-function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$configurationPersistentlyFailed}. */
+function d$configurationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(27);
-  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays), [p_configurationAttemptsRequired, p_configurationMinimumSpanDays, v_d.configurationAttempts, v_d.confirmationAttempts]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays), [p$configurationAttemptsRequired, p$configurationMinimumSpanDays, v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -492,14 +492,14 @@ function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
-export function d_preparationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return (d_firmwarePersistentlyFailed(v_installation, v_d) || d_configurationPersistentlyFailed(v_installation, v_d));
+export function d$preparationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwarePersistentlyFailed(v$installation, v$d) || d$configurationPersistentlyFailed(v$installation, v$d));
 }
 
-/** Traced variant of {@link d_preparationPersistentlyFailed}. */
-function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$preparationPersistentlyFailed}. */
+function d$preparationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(28);
-  return t.exit((d_firmwarePersistentlyFailed_traced(t, v_installation, v_d) || d_configurationPersistentlyFailed_traced(t, v_installation, v_d)));
+  return t.exit((d$firmwarePersistentlyFailed$traced(t, v$installation, v$d) || d$configurationPersistentlyFailed$traced(t, v$installation, v$d)));
 }
 
 /**
@@ -508,14 +508,14 @@ function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: In
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:88
  */
-export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Device): boolean {
-  return (!v_d.firmwareUpgradePossible && !(d_firmwareSucceeded(v_installation, v_d)));
+export function d$unableToAttemptFirmware(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(v$installation, v$d)));
 }
 
-/** Traced variant of {@link d_unableToAttemptFirmware}. */
-function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$unableToAttemptFirmware}. */
+function d$unableToAttemptFirmware$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
+  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d$firmwareSucceeded$traced(t, v$installation, v$d)))));
 }
 
 /**
@@ -524,114 +524,114 @@ function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installa
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:92
  */
-export function d_preparationInProgress(v_installation: Installation, v_d: Device): boolean {
-  return ((!(d_prepared(v_installation, v_d)) && !(d_preparationPersistentlyFailed(v_installation, v_d))) && !(d_unableToAttemptFirmware(v_installation, v_d)));
+export function d$preparationInProgress(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (!(d$prepared(v$installation, v$d)) && !(d$preparationPersistentlyFailed(v$installation, v$d)) && !(d$unableToAttemptFirmware(v$installation, v$d)));
 }
 
-/** Traced variant of {@link d_preparationInProgress}. */
-function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$preparationInProgress}. */
+function d$preparationInProgress$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
+  return t.exit(((t.enter(34), t.exit(!d$prepared$traced(t, v$installation, v$d))) && (t.enter(35), t.exit(!d$preparationPersistentlyFailed$traced(t, v$installation, v$d))) && (t.enter(36), t.exit(!d$unableToAttemptFirmware$traced(t, v$installation, v$d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
  * Source: rules/tmad-19.0/index.md:245
  */
-export function d_hasDormantMeter(v_installation: Installation): boolean {
-  if (!memo) return loop_10(v_installation);
-  if (!m_hasDormantMeter_ok) {
-    m_hasDormantMeter = loop_10(v_installation);
-    m_hasDormantMeter_ok = true;
+export function d$hasDormantMeter(v$installation: model.Installation): boolean {
+  if (!memo) return loop_10(v$installation);
+  if (!m$hasDormantMeter$ok) {
+    m$hasDormantMeter = loop_10(v$installation);
+    m$hasDormantMeter$ok = true;
   }
 
-  return m_hasDormantMeter;
+  return m$hasDormantMeter;
 }
 
-/** Traced variant of {@link d_hasDormantMeter}. */
-function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$hasDormantMeter}. */
+function d$hasDormantMeter$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(37);
-  return t.exit(loop_10(v_installation));
+  return t.exit(loop_10(v$installation));
 }
 
 /**
  * Definition `solelyDormantMeters`.
  * Source: rules/tmad-19.0/index.md:247
  */
-export function d_solelyDormantMeters(v_installation: Installation): boolean {
-  if (!memo) return (d_hasDormantMeter(v_installation) && loop_11(v_installation));
-  if (!m_solelyDormantMeters_ok) {
-    m_solelyDormantMeters = (d_hasDormantMeter(v_installation) && loop_11(v_installation));
-    m_solelyDormantMeters_ok = true;
+export function d$solelyDormantMeters(v$installation: model.Installation): boolean {
+  if (!memo) return (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+  if (!m$solelyDormantMeters$ok) {
+    m$solelyDormantMeters = (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+    m$solelyDormantMeters$ok = true;
   }
 
-  return m_solelyDormantMeters;
+  return m$solelyDormantMeters;
 }
 
-/** Traced variant of {@link d_solelyDormantMeters}. */
-function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$solelyDormantMeters}. */
+function d$solelyDormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(38);
-  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_11(v_installation), [v_installation.devices]))));
+  return t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(39), t.exit(loop_11(v$installation), [v$installation.devices]))));
 }
 
 /**
  * Definition `esmes`.
  * Source: rules/tmad-19.0/index.md:250
  */
-export function d_esmes(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_12(v_installation);
-  if (!m_esmes_ok) {
-    m_esmes = loop_12(v_installation);
-    m_esmes_ok = true;
+export function d$esmes(v$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_12(v$installation);
+  if (!m$esmes$ok) {
+    m$esmes = loop_12(v$installation);
+    m$esmes$ok = true;
   }
 
-  return m_esmes;
+  return m$esmes;
 }
 
-/** Traced variant of {@link d_esmes}. */
-function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+/** Traced variant of {@link d$esmes}. */
+function d$esmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
   t.enter(40);
-  return t.exit(loop_12(v_installation), [v_installation.devices]);
+  return t.exit(loop_12(v$installation), [v$installation.devices]);
 }
 
 /**
  * Definition `gsmes`.
  * Source: rules/tmad-19.0/index.md:252
  */
-export function d_gsmes(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_13(v_installation);
-  if (!m_gsmes_ok) {
-    m_gsmes = loop_13(v_installation);
-    m_gsmes_ok = true;
+export function d$gsmes(v$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_13(v$installation);
+  if (!m$gsmes$ok) {
+    m$gsmes = loop_13(v$installation);
+    m$gsmes$ok = true;
   }
 
-  return m_gsmes;
+  return m$gsmes;
 }
 
-/** Traced variant of {@link d_gsmes}. */
-function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+/** Traced variant of {@link d$gsmes}. */
+function d$gsmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
   t.enter(41);
-  return t.exit(loop_13(v_installation), [v_installation.devices]);
+  return t.exit(loop_13(v$installation), [v$installation.devices]);
 }
 
 /**
  * Definition `sharesMeterPoint`.
  * Source: rules/tmad-19.0/index.md:260
  */
-export function d_sharesMeterPoint(v_installation: Installation): boolean {
-  if (!memo) return loop_14(v_installation);
-  if (!m_sharesMeterPoint_ok) {
-    m_sharesMeterPoint = loop_14(v_installation);
-    m_sharesMeterPoint_ok = true;
+export function d$sharesMeterPoint(v$installation: model.Installation): boolean {
+  if (!memo) return loop_14(v$installation);
+  if (!m$sharesMeterPoint$ok) {
+    m$sharesMeterPoint = loop_14(v$installation);
+    m$sharesMeterPoint$ok = true;
   }
 
-  return m_sharesMeterPoint;
+  return m$sharesMeterPoint;
 }
 
-/** Traced variant of {@link d_sharesMeterPoint}. */
-function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$sharesMeterPoint}. */
+function d$sharesMeterPoint$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(42);
-  return t.exit(loop_14(v_installation), [v_installation.sharedMeterPoints]);
+  return t.exit(loop_14(v$installation), [v$installation.sharedMeterPoints]);
 }
 
 /**
@@ -640,20 +640,20 @@ function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): 
  * Clause 18.5.
  * Source: rules/tmad-19.0/18-excluded-categories.md:50
  */
-export function d_readyForPartialMigration(v_installation: Installation): boolean {
-  if (!memo) return (((((((d_solelyDormantMeters(v_installation) && loop_15(v_installation)) && loop_16(v_installation)) && loop_17(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
-  if (!m_readyForPartialMigration_ok) {
-    m_readyForPartialMigration = (((((((d_solelyDormantMeters(v_installation) && loop_15(v_installation)) && loop_16(v_installation)) && loop_17(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
-    m_readyForPartialMigration_ok = true;
+export function d$readyForPartialMigration(v$installation: model.Installation): boolean {
+  if (!memo) return (d$solelyDormantMeters(v$installation) && loop_15(v$installation) && loop_16(v$installation) && loop_17(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
+  if (!m$readyForPartialMigration$ok) {
+    m$readyForPartialMigration = (d$solelyDormantMeters(v$installation) && loop_15(v$installation) && loop_16(v$installation) && loop_17(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
+    m$readyForPartialMigration$ok = true;
   }
 
-  return m_readyForPartialMigration;
+  return m$readyForPartialMigration;
 }
 
-/** Traced variant of {@link d_readyForPartialMigration}. */
-function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$readyForPartialMigration}. */
+function d$readyForPartialMigration$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(43);
-  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(44), t.exit(loop_15(v_installation))) && (t.enter(45), t.exit(loop_16(v_installation))) && (t.enter(46), t.exit(loop_17(v_installation))) && (t.enter(47), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(48), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(49), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(50), t.exit((d_supplierStatus(v_installation) === "LIVE")))));
+  return t.exit((d$solelyDormantMeters$traced(t, v$installation) && (t.enter(44), t.exit(loop_15(v$installation))) && (t.enter(45), t.exit(loop_16(v$installation))) && (t.enter(46), t.exit(loop_17(v$installation))) && (t.enter(47), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(48), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && (t.enter(49), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) && (t.enter(50), t.exit((d$supplierStatus(v$installation) === "LIVE")))));
 }
 
 /**
@@ -662,20 +662,20 @@ function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Install
  * Clause 18.5.
  * Source: rules/tmad-19.0/18-excluded-categories.md:61
  */
-export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
-  if (!memo) return loop_18(v_installation);
-  if (!m_gsmeIds_ok) {
-    m_gsmeIds = loop_18(v_installation);
-    m_gsmeIds_ok = true;
+export function d$gsmeIds(v$installation: model.Installation): readonly model.DeviceId[] {
+  if (!memo) return loop_18(v$installation);
+  if (!m$gsmeIds$ok) {
+    m$gsmeIds = loop_18(v$installation);
+    m$gsmeIds$ok = true;
   }
 
-  return m_gsmeIds;
+  return m$gsmeIds;
 }
 
-/** Traced variant of {@link d_gsmeIds}. */
-function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
+/** Traced variant of {@link d$gsmeIds}. */
+function d$gsmeIds$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.DeviceId[] {
   t.enter(51);
-  return t.exit(loop_18(v_installation));
+  return t.exit(loop_18(v$installation));
 }
 
 /**
@@ -684,17 +684,17 @@ function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly 
  * Source: seed 1, 3.3.1 (clause assumed).
  * Rule: rules/tmad-19.0/04-01-migration.md:37
  */
-export function r_migrate_clean_installation_applies(v_installation: Installation): boolean {
-  return ((d_readyToMigrate(v_installation) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
+export function r$migrate_clean_installation$applies(v$installation: model.Installation): boolean {
+  return (d$readyToMigrate(v$installation) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
 }
 
-/** Traced variant of {@link r_migrate_clean_installation_applies}. */
-function r_migrate_clean_installation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(52), t.exit((d_readyToMigrate_traced(t, v_installation) && (t.enter(53), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(54), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
+/** Traced variant of {@link r$migrate_clean_installation$applies}. */
+function r$migrate_clean_installation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(52), t.exit((d$readyToMigrate$traced(t, v$installation) && (t.enter(53), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) && (t.enter(54), t.exit((d$supplierStatus(v$installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
-export function r_migrate_clean_installation_result(v_installation: Installation): Decision {
+export function r$migrate_clean_installation$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -704,17 +704,17 @@ export function r_migrate_clean_installation_result(v_installation: Installation
  * Source: seed 3.2.1, 3.3.1.
  * Rule: rules/tmad-19.0/04-26-preparation.md:95
  */
-export function r_await_dormant_meter_preparation_applies(v_installation: Installation): boolean {
-  return loop_19(v_installation);
+export function r$await_dormant_meter_preparation$applies(v$installation: model.Installation): boolean {
+  return loop_19(v$installation);
 }
 
-/** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
-function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(55), t.exit(loop_19(v_installation)));
+/** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
+function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(55), t.exit(loop_19(v$installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
-export function r_await_dormant_meter_preparation_result(v_installation: Installation): Decision {
+export function r$await_dormant_meter_preparation$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "PENDING", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -724,46 +724,49 @@ export function r_await_dormant_meter_preparation_result(v_installation: Install
  * Source: seed 3.2.1, 3.4.1 (Various 1 / 1A).
  * Rule: rules/tmad-19.0/18-excluded-categories.md:63
  */
-export function r_migrate_partial_ioc_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_20(v_installation));
+export function r$migrate_partial_ioc$applies(v$installation: model.Installation): boolean {
+  return ((v$installation.cohort === "IOC") && d$readyForPartialMigration(v$installation) && loop_20(v$installation));
 }
 
-/** Traced variant of {@link r_migrate_partial_ioc_applies}. */
-function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(56), t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(58), t.exit(loop_20(v_installation))))));
+/** Traced variant of {@link r$migrate_partial_ioc$applies}. */
+function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(56), t.exit(((t.enter(57), t.exit((v$installation.cohort === "IOC"), [v$installation.cohort])) && d$readyForPartialMigration$traced(t, v$installation) && (t.enter(58), t.exit(loop_20(v$installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
-export function r_migrate_partial_ioc_result(v_installation: Installation): Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d_gsmeIds(v_installation), "notifySupplier": true };
+export function r$migrate_partial_ioc$result(v$installation: model.Installation): model.Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(v$installation), "notifySupplier": true };
 }
 
 /**
  * The decision when no rule applies (clause 1.4).
  * Source: rules/tmad-19.0/01-blocked-installations.md:24
  */
-export function default_result(v_installation: Installation): Decision {
+export function default_result(v$installation: model.Installation): model.Decision {
   return { "outcome": "BLOCKED", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
 /** Picks the decision: the one applicable rule not set aside by another, the default when none, a conflict when several. */
-function settle(v_installation: Installation, asOf: string | null, f0: boolean, f1: boolean, f2: boolean): rt.Decision<Decision> {
+function settle(v$installation: model.Installation, asOf: string | null, f0: boolean, f1: boolean, f2: boolean): rt.Decision<model.Decision> {
   const w0 = f0;
   const w1 = f1;
   const w2 = f2;
-  const winners = (w0 ? 1 : 0) + (w1 ? 1 : 0) + (w2 ? 1 : 0);
+  let winners = 0;
+  if (w0) winners++;
+  if (w1) winners++;
+  if (w2) winners++;
   const fired: string[] = [];
   if (f0) fired.push("migrate_clean_installation");
   if (f1) fired.push("await_dormant_meter_preparation");
   if (f2) fired.push("migrate_partial_ioc");
-  const id = v_installation.id;
+  const id = v$installation.id;
   if (winners === 1) {
-    if (w0) return rt.decided(manifest, id, asOf, "migrate_clean_installation", "4.1", r_migrate_clean_installation_result(v_installation), fired);
-    if (w1) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r_await_dormant_meter_preparation_result(v_installation), fired);
-    if (w2) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r_migrate_partial_ioc_result(v_installation), fired);
+    if (w0) return rt.decided(manifest, id, asOf, "migrate_clean_installation", "4.1", r$migrate_clean_installation$result(v$installation), fired);
+    if (w1) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r$await_dormant_meter_preparation$result(v$installation), fired);
+    if (w2) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r$migrate_partial_ioc$result(v$installation), fired);
   }
 
-  if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(v_installation), fired);
+  if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(v$installation), fired);
   const conflict: string[] = [];
   if (w0) conflict.push("migrate_clean_installation");
   if (w1) conflict.push("await_dormant_meter_preparation");
@@ -772,52 +775,59 @@ function settle(v_installation: Installation, asOf: string | null, f0: boolean, 
 }
 
 /** Evaluates TMAD 19.0 for one validated Installation. */
-export function evaluate(v_installation: Installation, asOf: string | null): rt.Decision<Decision> {
-  m_supplierStatus_ok = false;
-  m_hasUnresolvedDataIssue_ok = false;
-  m_dormantMeters_ok = false;
-  m_readyToMigrate_ok = false;
-  m_hasDormantMeter_ok = false;
-  m_solelyDormantMeters_ok = false;
-  m_esmes_ok = false;
-  m_gsmes_ok = false;
-  m_sharesMeterPoint_ok = false;
-  m_readyForPartialMigration_ok = false;
-  m_gsmeIds_ok = false;
+export function evaluate(v$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
+  m$supplierStatus$ok = false;
+  m$hasUnresolvedDataIssue$ok = false;
+  m$dormantMeters$ok = false;
+  m$readyToMigrate$ok = false;
+  m$hasDormantMeter$ok = false;
+  m$solelyDormantMeters$ok = false;
+  m$esmes$ok = false;
+  m$gsmes$ok = false;
+  m$sharesMeterPoint$ok = false;
+  m$readyForPartialMigration$ok = false;
+  m$gsmeIds$ok = false;
   memo = true;
   try {
-    return settle(v_installation, asOf, r_migrate_clean_installation_applies(v_installation), r_await_dormant_meter_preparation_applies(v_installation), r_migrate_partial_ioc_applies(v_installation));
+    return settle(v$installation, asOf, r$migrate_clean_installation$applies(v$installation), r$await_dormant_meter_preparation$applies(v$installation), r$migrate_partial_ioc$applies(v$installation));
   } finally {
     memo = false;
   }
 }
 
 /** Evaluates TMAD 19.0 and records why: every rule's condition, with the facts it read. */
-export function evaluateTraced(v_installation: Installation, asOf: string | null): rt.TracedDecision<Decision> {
+export function evaluateTraced(v$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
   const conditions: rt.TraceNode[] = [];
-  m_supplierStatus_ok = false;
-  m_hasUnresolvedDataIssue_ok = false;
-  m_dormantMeters_ok = false;
-  m_readyToMigrate_ok = false;
-  m_hasDormantMeter_ok = false;
-  m_solelyDormantMeters_ok = false;
-  m_esmes_ok = false;
-  m_gsmes_ok = false;
-  m_sharesMeterPoint_ok = false;
-  m_readyForPartialMigration_ok = false;
-  m_gsmeIds_ok = false;
+  m$supplierStatus$ok = false;
+  m$hasUnresolvedDataIssue$ok = false;
+  m$dormantMeters$ok = false;
+  m$readyToMigrate$ok = false;
+  m$hasDormantMeter$ok = false;
+  m$solelyDormantMeters$ok = false;
+  m$esmes$ok = false;
+  m$gsmes$ok = false;
+  m$sharesMeterPoint$ok = false;
+  m$readyForPartialMigration$ok = false;
+  m$gsmeIds$ok = false;
   memo = true;
   try {
-    const f0 = r_migrate_clean_installation_applies_traced(t, v_installation);
+    const f0 = r$migrate_clean_installation$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f1 = r_await_dormant_meter_preparation_applies_traced(t, v_installation);
+    const f1 = r$await_dormant_meter_preparation$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f2 = r_migrate_partial_ioc_applies_traced(t, v_installation);
+    const f2 = r$migrate_partial_ioc$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const decision = settle(v_installation, asOf, f0, f1, f2);
+    const decision = settle(v$installation, asOf, f0, f1, f2);
     return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
   } finally {
     memo = false;
   }
 }
+
+/** Each rule's condition, by rule id: whether the rule applies to a validated record (for tools that compare versions rule by rule). */
+export const conditions: Readonly<Record<string, (v$installation: model.Installation) => boolean>> = Object.freeze({
+  "migrate_clean_installation": r$migrate_clean_installation$applies,
+  "await_dormant_meter_preparation": r$await_dormant_meter_preparation$applies,
+  "migrate_partial_ioc": r$migrate_partial_ioc$applies
+});

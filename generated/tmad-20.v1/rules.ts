@@ -2,274 +2,274 @@
 /* eslint-disable */
 import * as rt from "../../src/runtime/index.js";
 import { manifest, traceSites } from "./manifest.js";
-import type { Attempt, AttemptOutcome, Cohort, DataIssue, DataIssueKind, Decision, Device, DeviceId, DeviceType, Generation, Installation, MPAN, MPRN, Outcome, ResponsibleSupplier, SharedMeterPoint, SupplierStatus } from "./model.js";
+import type * as model from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
  * Source: rules/tmad-19.0/index.md:204
  */
-export const p_firmwareAttemptsPerCycle: number = 36;
+export const p$firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
  * Source: rules/tmad-19.0/index.md:205
  */
-export const p_firmwareDaysPerCycle: number = 6;
+export const p$firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
  * Source: rules/tmad-19.0/index.md:206
  */
-export const p_firmwareCycles: number = 3;
+export const p$firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
  * Source: rules/tmad-19.0/index.md:207
  */
-export const p_firmwareAttemptsRequired: number = (p_firmwareAttemptsPerCycle * p_firmwareCycles);
+export const p$firmwareAttemptsRequired: number = (p$firmwareAttemptsPerCycle * p$firmwareCycles);
 /**
  * Parameter `firmwareMinimumSpanDays`.
  * Source: rules/tmad-19.0/index.md:208
  */
-export const p_firmwareMinimumSpanDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
+export const p$firmwareMinimumSpanDays: number = (p$firmwareDaysPerCycle * p$firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
  * Source: rules/tmad-19.0/index.md:210
  */
-export const p_configurationAttemptsPerCycle: number = 23;
+export const p$configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
  * Source: rules/tmad-19.0/index.md:211
  */
-export const p_configurationDaysPerCycle: number = 3;
+export const p$configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
  * Source: rules/tmad-19.0/index.md:212
  */
-export const p_configurationCycles: number = 3;
+export const p$configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
  * Source: rules/tmad-19.0/index.md:213
  */
-export const p_configurationAttemptsRequired: number = (p_configurationAttemptsPerCycle * p_configurationCycles);
+export const p$configurationAttemptsRequired: number = (p$configurationAttemptsPerCycle * p$configurationCycles);
 /**
  * Parameter `configurationMinimumSpanDays`.
  * Source: rules/tmad-19.0/index.md:214
  */
-export const p_configurationMinimumSpanDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
+export const p$configurationMinimumSpanDays: number = (p$configurationDaysPerCycle * p$configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
  * Source: rules/tmad-19.0/index.md:216
  */
-export const p_confirmationAttemptsPerCycle: number = 10;
+export const p$confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
  * Source: rules/tmad-19.0/index.md:217
  */
-export const p_confirmationDaysPerCycle: number = 10;
+export const p$confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
  * Source: rules/tmad-19.0/index.md:218
  */
-export const p_confirmationCycles: number = 3;
+export const p$confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
  * Source: rules/tmad-19.0/index.md:219
  */
-export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPerCycle * p_confirmationCycles);
+export const p$confirmationAttemptsRequired: number = (p$confirmationAttemptsPerCycle * p$confirmationCycles);
 /**
  * Parameter `confirmationMinimumSpanDays`.
  * Source: rules/tmad-19.0/index.md:220
  */
-export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
+export const p$confirmationMinimumSpanDays: number = (p$confirmationDaysPerCycle * p$confirmationCycles);
 /** Whether an evaluation is under way: installation-wide definitions are then computed once. */
 let memo = false;
-let m_supplierStatus: SupplierStatus;
-let m_supplierStatus_ok = false;
-let m_hasUnresolvedDataIssue: boolean;
-let m_hasUnresolvedDataIssue_ok = false;
-let m_dormantMeters: readonly Device[];
-let m_dormantMeters_ok = false;
-let m_readyToMigrate: boolean;
-let m_readyToMigrate_ok = false;
-let m_hasDormantMeter: boolean;
-let m_hasDormantMeter_ok = false;
-let m_solelyDormantMeters: boolean;
-let m_solelyDormantMeters_ok = false;
-let m_esmes: readonly Device[];
-let m_esmes_ok = false;
-let m_gsmes: readonly Device[];
-let m_gsmes_ok = false;
-let m_sharesMeterPoint: boolean;
-let m_sharesMeterPoint_ok = false;
-let m_lastInstalledOnlyCommunicating: boolean;
-let m_lastInstalledOnlyCommunicating_ok = false;
-let m_meterPointClear: boolean;
-let m_meterPointClear_ok = false;
-let m_gsmeIds: readonly DeviceId[];
-let m_gsmeIds_ok = false;
-let m_notifyResponsibleSupplier: boolean;
-let m_notifyResponsibleSupplier_ok = false;
-let m_readyForPartialMigration: boolean;
-let m_readyForPartialMigration_ok = false;
-let m_iocExclusionGroup: boolean;
-let m_iocExclusionGroup_ok = false;
+let m$supplierStatus: model.SupplierStatus;
+let m$supplierStatus$ok = false;
+let m$hasUnresolvedDataIssue: boolean;
+let m$hasUnresolvedDataIssue$ok = false;
+let m$dormantMeters: readonly model.Device[];
+let m$dormantMeters$ok = false;
+let m$readyToMigrate: boolean;
+let m$readyToMigrate$ok = false;
+let m$hasDormantMeter: boolean;
+let m$hasDormantMeter$ok = false;
+let m$solelyDormantMeters: boolean;
+let m$solelyDormantMeters$ok = false;
+let m$esmes: readonly model.Device[];
+let m$esmes$ok = false;
+let m$gsmes: readonly model.Device[];
+let m$gsmes$ok = false;
+let m$sharesMeterPoint: boolean;
+let m$sharesMeterPoint$ok = false;
+let m$lastInstalledOnlyCommunicating: boolean;
+let m$lastInstalledOnlyCommunicating$ok = false;
+let m$meterPointClear: boolean;
+let m$meterPointClear$ok = false;
+let m$gsmeIds: readonly model.DeviceId[];
+let m$gsmeIds$ok = false;
+let m$notifyResponsibleSupplier: boolean;
+let m$notifyResponsibleSupplier$ok = false;
+let m$readyForPartialMigration: boolean;
+let m$readyForPartialMigration$ok = false;
+let m$iocExclusionGroup: boolean;
+let m$iocExclusionGroup$ok = false;
 /** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:258:6) */
-function loop_0(v_installation: Installation): boolean {
-  for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
+function loop_0(v$installation: model.Installation): boolean {
+  for (const v$i of v$installation.dataIssues) { if (!v$i.resolved) return true; }
   return false;
 }
 
 /** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:243:3) */
-function loop_1(v_installation: Installation): Device[] {
-  const out: Device[] = [];
-  for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
+function loop_1(v$installation: model.Installation): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$m of v$installation.devices) { if ((d$isMeter(v$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
   return out;
 }
 
 /** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
-function loop_2(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  for (const v_a of v_attempts) { if ((v_a.outcome === "SUCCEEDED")) return true; }
+function loop_2(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
 /** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
-function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
-  for (const v_c of v_confirmations) { if (((v_c.outcome === "SUCCEEDED") && (rt.compareInstants(v_c.at, v_a.at) > 0))) return true; }
+function loop_4(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
+  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
   return false;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
-function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_4(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
+function loop_3(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(v$installation, v$attempts, v$confirmations, v$a)) return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_5(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (!(d_prepared(v_installation, v_m))) return false; }
+function loop_5(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (!(d$prepared(v$installation, v$m))) return false; }
   return true;
 }
 
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
-function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+function loop_6(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
-function loop_7(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+function loop_7(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
-function loop_8(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
+function loop_8(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): number {
   let n = 0;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { if (true) n++; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { if (true) n++; } }
   return n;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
-function loop_9(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) return true; }
+function loop_9(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:245:39) */
-function loop_10(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (true) return true; }
+function loop_10(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23) */
-function loop_11(v_installation: Installation): boolean {
-  for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
+function loop_11(v$installation: model.Installation): boolean {
+  for (const v$m of v$installation.devices) { if (d$isMeter(v$installation, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
-function loop_12(v_installation: Installation): Device[] {
-  const out: Device[] = [];
-  for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
+function loop_12(v$installation: model.Installation): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$e of v$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:252:36) */
-function loop_13(v_installation: Installation): Device[] {
-  const out: Device[] = [];
-  for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
+function loop_13(v$installation: model.Installation): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$g of v$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:260:40) */
-function loop_14(v_installation: Installation): boolean {
-  for (const v_s of v_installation.sharedMeterPoints) { if (true) return true; }
+function loop_14(v$installation: model.Installation): boolean {
+  for (const v$s of v$installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:161:7) */
-function loop_15(v_installation: Installation): boolean {
-  for (const v_s of v_installation.sharedMeterPoints) { if (!(((v_s.installedOn < v_installation.installedOn) && !v_s.communicating))) return false; }
+function loop_15(v$installation: model.Installation): boolean {
+  for (const v$s of v$installation.sharedMeterPoints) { if (!(((v$s.installedOn < v$installation.installedOn) && !v$s.communicating))) return false; }
   return true;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-20.v1/04-26-partial-migration.md:138:40) */
-function loop_16(v_installation: Installation): DeviceId[] {
-  const out: DeviceId[] = [];
-  for (const v_g of d_gsmes(v_installation)) { out.push(v_g.id); }
+function loop_16(v$installation: model.Installation): model.DeviceId[] {
+  const out: model.DeviceId[] = [];
+  for (const v$g of d$gsmes(v$installation)) { out.push(v$g.id); }
   return out;
 }
 
 /** `(count e in esmes)` (rules/tmad-20.v1/18-excluded-categories.md:88:7) */
-function loop_17(v_installation: Installation): boolean {
-  for (const v_e of d_esmes(v_installation)) { if (true) return true; }
+function loop_17(v$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(v$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7) */
-function loop_18(v_installation: Installation): boolean {
-  for (const v_e of d_esmes(v_installation)) { if (!(d_prepared(v_installation, v_e))) return false; }
+function loop_18(v$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(v$installation)) { if (!(d$prepared(v$installation, v$e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-20.v1/18-excluded-categories.md:90:7) */
-function loop_19(v_installation: Installation): boolean {
-  for (const v_g of d_gsmes(v_installation)) { if (true) return true; }
+function loop_19(v$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(v$installation)) { if (true) return true; }
   return false;
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
-function loop_20(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationInProgress(v_installation, v_m)) return true; }
+function loop_20(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationInProgress(v$installation, v$m)) return true; }
   return false;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/04-26-partial-migration.md:50:8) */
-function loop_21(v_installation: Installation): boolean {
-  for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
+function loop_21(v$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(v$installation)) { if (!(d$firmwarePersistentlyFailed(v$installation, v$g))) return false; }
   return true;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8) */
-function loop_22(v_installation: Installation): boolean {
-  for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
+function loop_22(v$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(v$installation)) { if (!(d$firmwarePersistentlyFailed(v$installation, v$g))) return false; }
   return true;
 }
 
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8) */
-function loop_23(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (d_unableToAttemptFirmware(v_installation, v_m)) return true; }
+function loop_23(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (d$unableToAttemptFirmware(v$installation, v$m)) return true; }
   return false;
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8) */
-function loop_24(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
+function loop_24(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationPersistentlyFailed(v$installation, v$m)) return true; }
   return false;
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8) */
-function loop_25(v_installation: Installation): boolean {
-  for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
+function loop_25(v$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationPersistentlyFailed(v$installation, v$m)) return true; }
   return false;
 }
 
@@ -277,74 +277,74 @@ function loop_25(v_installation: Installation): boolean {
  * Definition `supplierStatus`.
  * Source: rules/tmad-19.0/index.md:254
  */
-export function d_supplierStatus(v_installation: Installation): SupplierStatus {
-  if (!memo) return v_installation.responsibleSupplier.status;
-  if (!m_supplierStatus_ok) {
-    m_supplierStatus = v_installation.responsibleSupplier.status;
-    m_supplierStatus_ok = true;
+export function d$supplierStatus(v$installation: model.Installation): model.SupplierStatus {
+  if (!memo) return v$installation.responsibleSupplier.status;
+  if (!m$supplierStatus$ok) {
+    m$supplierStatus = v$installation.responsibleSupplier.status;
+    m$supplierStatus$ok = true;
   }
 
-  return m_supplierStatus;
+  return m$supplierStatus;
 }
 
-/** Traced variant of {@link d_supplierStatus}. */
-function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): SupplierStatus {
+/** Traced variant of {@link d$supplierStatus}. */
+function d$supplierStatus$traced(t: rt.Tracer, v$installation: model.Installation): model.SupplierStatus {
   t.enter(0);
-  return t.exit(v_installation.responsibleSupplier.status, [v_installation.responsibleSupplier?.status]);
+  return t.exit(v$installation.responsibleSupplier.status, [v$installation.responsibleSupplier?.status]);
 }
 
 /**
  * Definition `hasUnresolvedDataIssue`.
  * Source: rules/tmad-19.0/index.md:256
  */
-export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
-  if (!memo) return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
-  if (!m_hasUnresolvedDataIssue_ok) {
-    m_hasUnresolvedDataIssue = ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
-    m_hasUnresolvedDataIssue_ok = true;
+export function d$hasUnresolvedDataIssue(v$installation: model.Installation): boolean {
+  if (!memo) return ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+  if (!m$hasUnresolvedDataIssue$ok) {
+    m$hasUnresolvedDataIssue = ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+    m$hasUnresolvedDataIssue$ok = true;
   }
 
-  return m_hasUnresolvedDataIssue;
+  return m$hasUnresolvedDataIssue;
 }
 
-/** Traced variant of {@link d_hasUnresolvedDataIssue}. */
-function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$hasUnresolvedDataIssue}. */
+function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(1);
-  return t.exit(((t.enter(2), t.exit((d_supplierStatus(v_installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v_installation), [v_installation.dataIssues]))));
+  return t.exit(((t.enter(2), t.exit((d$supplierStatus(v$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v$installation), [v$installation.dataIssues]))));
 }
 
 /**
  * Definition `isMeter`.
  * Source: rules/tmad-19.0/index.md:240
  */
-export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
-  return (v_device.type === "ESME" || v_device.type === "GSME");
+export function d$isMeter(v$installation: model.Installation, v$device: model.Device): boolean {
+  return (v$device.type === "ESME" || v$device.type === "GSME");
 }
 
-/** Traced variant of {@link d_isMeter}. */
-function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: Device): boolean {
+/** Traced variant of {@link d$isMeter}. */
+function d$isMeter$traced(t: rt.Tracer, v$installation: model.Installation, v$device: model.Device): boolean {
   t.enter(4);
-  return t.exit((v_device.type === "ESME" || v_device.type === "GSME"), [v_device.type]);
+  return t.exit((v$device.type === "ESME" || v$device.type === "GSME"), [v$device.type]);
 }
 
 /**
  * Definition `dormantMeters`.
  * Source: rules/tmad-19.0/index.md:242
  */
-export function d_dormantMeters(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_1(v_installation);
-  if (!m_dormantMeters_ok) {
-    m_dormantMeters = loop_1(v_installation);
-    m_dormantMeters_ok = true;
+export function d$dormantMeters(v$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_1(v$installation);
+  if (!m$dormantMeters$ok) {
+    m$dormantMeters = loop_1(v$installation);
+    m$dormantMeters$ok = true;
   }
 
-  return m_dormantMeters;
+  return m$dormantMeters;
 }
 
-/** Traced variant of {@link d_dormantMeters}. */
-function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+/** Traced variant of {@link d$dormantMeters}. */
+function d$dormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
   t.enter(5);
-  return t.exit(loop_1(v_installation), [v_installation.devices]);
+  return t.exit(loop_1(v$installation), [v$installation.devices]);
 }
 
 /**
@@ -353,14 +353,14 @@ function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): rea
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:46
  */
-export function d_stepSucceeded(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  return (loop_2(v_installation, v_attempts, v_confirmations) || loop_3(v_installation, v_attempts, v_confirmations));
+export function d$stepSucceeded(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  return (loop_2(v$installation, v$attempts, v$confirmations) || loop_3(v$installation, v$attempts, v$confirmations));
 }
 
-/** Traced variant of {@link d_stepSucceeded}. */
-function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
+/** Traced variant of {@link d$stepSucceeded}. */
+function d$stepSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   t.enter(6);
-  return t.exit(((t.enter(7), t.exit(loop_2(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(8), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))));
+  return t.exit(((t.enter(7), t.exit(loop_2(v$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(v$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
 }
 
 /**
@@ -368,14 +368,14 @@ function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_at
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:68
  */
-export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): boolean {
-  return d_stepSucceeded(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts);
+export function d$firmwareSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
 }
 
-/** Traced variant of {@link d_firmwareSucceeded}. */
-function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$firmwareSucceeded}. */
+function d$firmwareSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(9);
-  return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts), [v_d.confirmationAttempts, v_d.firmwareAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
 }
 
 /**
@@ -383,14 +383,14 @@ function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:71
  */
-export function d_configurationSucceeded(v_installation: Installation, v_d: Device): boolean {
-  return d_stepSucceeded(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts);
+export function d$configurationSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
 }
 
-/** Traced variant of {@link d_configurationSucceeded}. */
-function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$configurationSucceeded}. */
+function d$configurationSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(10);
-  return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts), [v_d.configurationAttempts, v_d.confirmationAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -399,14 +399,14 @@ function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installat
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:81
  */
-export function d_prepared(v_installation: Installation, v_d: Device): boolean {
-  return (d_firmwareSucceeded(v_installation, v_d) && d_configurationSucceeded(v_installation, v_d));
+export function d$prepared(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwareSucceeded(v$installation, v$d) && d$configurationSucceeded(v$installation, v$d));
 }
 
-/** Traced variant of {@link d_prepared}. */
-function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$prepared}. */
+function d$prepared$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(11);
-  return t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_configurationSucceeded_traced(t, v_installation, v_d)));
+  return t.exit((d$firmwareSucceeded$traced(t, v$installation, v$d) && d$configurationSucceeded$traced(t, v$installation, v$d)));
 }
 
 /**
@@ -415,20 +415,20 @@ function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Devi
  * Clause 4.1.
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
-export function d_readyToMigrate(v_installation: Installation): boolean {
-  if (!memo) return ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_5(v_installation));
-  if (!m_readyToMigrate_ok) {
-    m_readyToMigrate = ((v_installation.communicating && !(d_hasUnresolvedDataIssue(v_installation))) && loop_5(v_installation));
-    m_readyToMigrate_ok = true;
+export function d$readyToMigrate(v$installation: model.Installation): boolean {
+  if (!memo) return (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+  if (!m$readyToMigrate$ok) {
+    m$readyToMigrate = (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+    m$readyToMigrate$ok = true;
   }
 
-  return m_readyToMigrate;
+  return m$readyToMigrate;
 }
 
-/** Traced variant of {@link d_readyToMigrate}. */
-function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$readyToMigrate}. */
+function d$readyToMigrate$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_5(v_installation)))));
+  return t.exit(((t.enter(13), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && (t.enter(15), t.exit(loop_5(v$installation)))));
 }
 
 /**
@@ -436,14 +436,14 @@ function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): bo
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:43
  */
-export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt): boolean {
-  return (v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT");
+export function d$unsuccessful(v$installation: model.Installation, v$attempt: model.Attempt): boolean {
+  return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
 }
 
-/** Traced variant of {@link d_unsuccessful}. */
-function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_attempt: Attempt): boolean {
+/** Traced variant of {@link d$unsuccessful}. */
+function d$unsuccessful$traced(t: rt.Tracer, v$installation: model.Installation, v$attempt: model.Attempt): boolean {
   t.enter(16);
-  return t.exit((v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT"), [v_attempt.outcome]);
+  return t.exit((v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT"), [v$attempt.outcome]);
 }
 
 /**
@@ -453,14 +453,14 @@ function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_att
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:53
  */
-export function d_failureSpanDays(v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  return rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"));
+export function d$failureSpanDays(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+  return rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"));
 }
 
-/** Traced variant of {@link d_failureSpanDays}. */
-function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
+/** Traced variant of {@link d$failureSpanDays}. */
+function d$failureSpanDays$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
   t.enter(17);
-  return t.exit(rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
+  return t.exit(rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z")), [v$attempts]);
 }
 
 /**
@@ -469,14 +469,14 @@ function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:58
  */
-export function d_regimeExhausted(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return ((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required) && (d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays));
+export function d$regimeExhausted(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return ((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required) && (d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays));
 }
 
-/** Traced variant of {@link d_regimeExhausted}. */
-function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
+/** Traced variant of {@link d$regimeExhausted}. */
+function d$regimeExhausted$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
+  return t.exit(((t.enter(19), t.exit((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required), [v$attempts, v$required])) && (t.enter(20), t.exit((d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays), [v$attempts, v$minimumSpanDays]))));
 }
 
 /**
@@ -484,14 +484,14 @@ function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
-export function d_stepPersistentlyFailed(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_minimumSpanDays) || (loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays))));
+export function d$stepPersistentlyFailed(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return (!(d$stepSucceeded(v$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(v$installation, v$attempts, v$required, v$minimumSpanDays) || (loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays) && d$regimeExhausted(v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays))));
 }
 
-/** Traced variant of {@link d_stepPersistentlyFailed}. */
-function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
+/** Traced variant of {@link d$stepPersistentlyFailed}. */
+function d$stepPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
+  return t.exit(((t.enter(22), t.exit(!d$stepSucceeded$traced(t, v$installation, v$attempts, v$confirmations))) && (t.enter(23), t.exit((d$regimeExhausted$traced(t, v$installation, v$attempts, v$required, v$minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays), [v$attempts])) && d$regimeExhausted$traced(t, v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -499,14 +499,14 @@ function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installat
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:74
  */
-export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return d_stepPersistentlyFailed(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays);
+export function d$firmwarePersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays);
 }
 
-/** Traced variant of {@link d_firmwarePersistentlyFailed}. */
-function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$firmwarePersistentlyFailed}. */
+function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(26);
-  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays), [v_d.confirmationAttempts, v_d.firmwareAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays]);
 }
 
 /**
@@ -514,14 +514,14 @@ function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Insta
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:77
  */
-export function d_configurationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return d_stepPersistentlyFailed(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays);
+export function d$configurationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays);
 }
 
-/** Traced variant of {@link d_configurationPersistentlyFailed}. */
-function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$configurationPersistentlyFailed}. */
+function d$configurationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(27);
-  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays), [p_configurationAttemptsRequired, p_configurationMinimumSpanDays, v_d.configurationAttempts, v_d.confirmationAttempts]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays), [p$configurationAttemptsRequired, p$configurationMinimumSpanDays, v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -530,14 +530,14 @@ function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
-export function d_preparationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return (d_firmwarePersistentlyFailed(v_installation, v_d) || d_configurationPersistentlyFailed(v_installation, v_d));
+export function d$preparationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwarePersistentlyFailed(v$installation, v$d) || d$configurationPersistentlyFailed(v$installation, v$d));
 }
 
-/** Traced variant of {@link d_preparationPersistentlyFailed}. */
-function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$preparationPersistentlyFailed}. */
+function d$preparationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(28);
-  return t.exit((d_firmwarePersistentlyFailed_traced(t, v_installation, v_d) || d_configurationPersistentlyFailed_traced(t, v_installation, v_d)));
+  return t.exit((d$firmwarePersistentlyFailed$traced(t, v$installation, v$d) || d$configurationPersistentlyFailed$traced(t, v$installation, v$d)));
 }
 
 /**
@@ -546,14 +546,14 @@ function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: In
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:88
  */
-export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Device): boolean {
-  return (!v_d.firmwareUpgradePossible && !(d_firmwareSucceeded(v_installation, v_d)));
+export function d$unableToAttemptFirmware(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(v$installation, v$d)));
 }
 
-/** Traced variant of {@link d_unableToAttemptFirmware}. */
-function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$unableToAttemptFirmware}. */
+function d$unableToAttemptFirmware$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
+  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d$firmwareSucceeded$traced(t, v$installation, v$d)))));
 }
 
 /**
@@ -562,114 +562,114 @@ function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installa
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:92
  */
-export function d_preparationInProgress(v_installation: Installation, v_d: Device): boolean {
-  return ((!(d_prepared(v_installation, v_d)) && !(d_preparationPersistentlyFailed(v_installation, v_d))) && !(d_unableToAttemptFirmware(v_installation, v_d)));
+export function d$preparationInProgress(v$installation: model.Installation, v$d: model.Device): boolean {
+  return (!(d$prepared(v$installation, v$d)) && !(d$preparationPersistentlyFailed(v$installation, v$d)) && !(d$unableToAttemptFirmware(v$installation, v$d)));
 }
 
-/** Traced variant of {@link d_preparationInProgress}. */
-function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
+/** Traced variant of {@link d$preparationInProgress}. */
+function d$preparationInProgress$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
+  return t.exit(((t.enter(34), t.exit(!d$prepared$traced(t, v$installation, v$d))) && (t.enter(35), t.exit(!d$preparationPersistentlyFailed$traced(t, v$installation, v$d))) && (t.enter(36), t.exit(!d$unableToAttemptFirmware$traced(t, v$installation, v$d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
  * Source: rules/tmad-19.0/index.md:245
  */
-export function d_hasDormantMeter(v_installation: Installation): boolean {
-  if (!memo) return loop_10(v_installation);
-  if (!m_hasDormantMeter_ok) {
-    m_hasDormantMeter = loop_10(v_installation);
-    m_hasDormantMeter_ok = true;
+export function d$hasDormantMeter(v$installation: model.Installation): boolean {
+  if (!memo) return loop_10(v$installation);
+  if (!m$hasDormantMeter$ok) {
+    m$hasDormantMeter = loop_10(v$installation);
+    m$hasDormantMeter$ok = true;
   }
 
-  return m_hasDormantMeter;
+  return m$hasDormantMeter;
 }
 
-/** Traced variant of {@link d_hasDormantMeter}. */
-function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$hasDormantMeter}. */
+function d$hasDormantMeter$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(37);
-  return t.exit(loop_10(v_installation));
+  return t.exit(loop_10(v$installation));
 }
 
 /**
  * Definition `solelyDormantMeters`.
  * Source: rules/tmad-19.0/index.md:247
  */
-export function d_solelyDormantMeters(v_installation: Installation): boolean {
-  if (!memo) return (d_hasDormantMeter(v_installation) && loop_11(v_installation));
-  if (!m_solelyDormantMeters_ok) {
-    m_solelyDormantMeters = (d_hasDormantMeter(v_installation) && loop_11(v_installation));
-    m_solelyDormantMeters_ok = true;
+export function d$solelyDormantMeters(v$installation: model.Installation): boolean {
+  if (!memo) return (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+  if (!m$solelyDormantMeters$ok) {
+    m$solelyDormantMeters = (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+    m$solelyDormantMeters$ok = true;
   }
 
-  return m_solelyDormantMeters;
+  return m$solelyDormantMeters;
 }
 
-/** Traced variant of {@link d_solelyDormantMeters}. */
-function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$solelyDormantMeters}. */
+function d$solelyDormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(38);
-  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_11(v_installation), [v_installation.devices]))));
+  return t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(39), t.exit(loop_11(v$installation), [v$installation.devices]))));
 }
 
 /**
  * Definition `esmes`.
  * Source: rules/tmad-19.0/index.md:250
  */
-export function d_esmes(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_12(v_installation);
-  if (!m_esmes_ok) {
-    m_esmes = loop_12(v_installation);
-    m_esmes_ok = true;
+export function d$esmes(v$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_12(v$installation);
+  if (!m$esmes$ok) {
+    m$esmes = loop_12(v$installation);
+    m$esmes$ok = true;
   }
 
-  return m_esmes;
+  return m$esmes;
 }
 
-/** Traced variant of {@link d_esmes}. */
-function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+/** Traced variant of {@link d$esmes}. */
+function d$esmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
   t.enter(40);
-  return t.exit(loop_12(v_installation), [v_installation.devices]);
+  return t.exit(loop_12(v$installation), [v$installation.devices]);
 }
 
 /**
  * Definition `gsmes`.
  * Source: rules/tmad-19.0/index.md:252
  */
-export function d_gsmes(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_13(v_installation);
-  if (!m_gsmes_ok) {
-    m_gsmes = loop_13(v_installation);
-    m_gsmes_ok = true;
+export function d$gsmes(v$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_13(v$installation);
+  if (!m$gsmes$ok) {
+    m$gsmes = loop_13(v$installation);
+    m$gsmes$ok = true;
   }
 
-  return m_gsmes;
+  return m$gsmes;
 }
 
-/** Traced variant of {@link d_gsmes}. */
-function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+/** Traced variant of {@link d$gsmes}. */
+function d$gsmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
   t.enter(41);
-  return t.exit(loop_13(v_installation), [v_installation.devices]);
+  return t.exit(loop_13(v$installation), [v$installation.devices]);
 }
 
 /**
  * Definition `sharesMeterPoint`.
  * Source: rules/tmad-19.0/index.md:260
  */
-export function d_sharesMeterPoint(v_installation: Installation): boolean {
-  if (!memo) return loop_14(v_installation);
-  if (!m_sharesMeterPoint_ok) {
-    m_sharesMeterPoint = loop_14(v_installation);
-    m_sharesMeterPoint_ok = true;
+export function d$sharesMeterPoint(v$installation: model.Installation): boolean {
+  if (!memo) return loop_14(v$installation);
+  if (!m$sharesMeterPoint$ok) {
+    m$sharesMeterPoint = loop_14(v$installation);
+    m$sharesMeterPoint$ok = true;
   }
 
-  return m_sharesMeterPoint;
+  return m$sharesMeterPoint;
 }
 
-/** Traced variant of {@link d_sharesMeterPoint}. */
-function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$sharesMeterPoint}. */
+function d$sharesMeterPoint$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(42);
-  return t.exit(loop_14(v_installation), [v_installation.sharedMeterPoints]);
+  return t.exit(loop_14(v$installation), [v$installation.sharedMeterPoints]);
 }
 
 /**
@@ -677,20 +677,20 @@ function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): 
  * Clause 4.1C.
  * Source: rules/tmad-20.v1/04-01-unblocking.md:159
  */
-export function d_lastInstalledOnlyCommunicating(v_installation: Installation): boolean {
-  if (!memo) return (v_installation.communicating && loop_15(v_installation));
-  if (!m_lastInstalledOnlyCommunicating_ok) {
-    m_lastInstalledOnlyCommunicating = (v_installation.communicating && loop_15(v_installation));
-    m_lastInstalledOnlyCommunicating_ok = true;
+export function d$lastInstalledOnlyCommunicating(v$installation: model.Installation): boolean {
+  if (!memo) return (v$installation.communicating && loop_15(v$installation));
+  if (!m$lastInstalledOnlyCommunicating$ok) {
+    m$lastInstalledOnlyCommunicating = (v$installation.communicating && loop_15(v$installation));
+    m$lastInstalledOnlyCommunicating$ok = true;
   }
 
-  return m_lastInstalledOnlyCommunicating;
+  return m$lastInstalledOnlyCommunicating;
 }
 
-/** Traced variant of {@link d_lastInstalledOnlyCommunicating}. */
-function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$lastInstalledOnlyCommunicating}. */
+function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(43);
-  return t.exit(((t.enter(44), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(45), t.exit(loop_15(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
+  return t.exit(((t.enter(44), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(45), t.exit(loop_15(v$installation), [v$installation.installedOn, v$installation.sharedMeterPoints]))));
 }
 
 /**
@@ -699,20 +699,20 @@ function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: I
  * Clause 4.1C.
  * Source: rules/tmad-20.v1/04-01-unblocking.md:165
  */
-export function d_meterPointClear(v_installation: Installation): boolean {
-  if (!memo) return (!(d_sharesMeterPoint(v_installation)) || d_lastInstalledOnlyCommunicating(v_installation));
-  if (!m_meterPointClear_ok) {
-    m_meterPointClear = (!(d_sharesMeterPoint(v_installation)) || d_lastInstalledOnlyCommunicating(v_installation));
-    m_meterPointClear_ok = true;
+export function d$meterPointClear(v$installation: model.Installation): boolean {
+  if (!memo) return (!(d$sharesMeterPoint(v$installation)) || d$lastInstalledOnlyCommunicating(v$installation));
+  if (!m$meterPointClear$ok) {
+    m$meterPointClear = (!(d$sharesMeterPoint(v$installation)) || d$lastInstalledOnlyCommunicating(v$installation));
+    m$meterPointClear$ok = true;
   }
 
-  return m_meterPointClear;
+  return m$meterPointClear;
 }
 
-/** Traced variant of {@link d_meterPointClear}. */
-function d_meterPointClear_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$meterPointClear}. */
+function d$meterPointClear$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(46);
-  return t.exit(((t.enter(47), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) || d_lastInstalledOnlyCommunicating_traced(t, v_installation)));
+  return t.exit(((t.enter(47), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) || d$lastInstalledOnlyCommunicating$traced(t, v$installation)));
 }
 
 /**
@@ -721,20 +721,20 @@ function d_meterPointClear_traced(t: rt.Tracer, v_installation: Installation): b
  * Clause 4.26B.
  * Source: rules/tmad-20.v1/04-26-partial-migration.md:138
  */
-export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
-  if (!memo) return loop_16(v_installation);
-  if (!m_gsmeIds_ok) {
-    m_gsmeIds = loop_16(v_installation);
-    m_gsmeIds_ok = true;
+export function d$gsmeIds(v$installation: model.Installation): readonly model.DeviceId[] {
+  if (!memo) return loop_16(v$installation);
+  if (!m$gsmeIds$ok) {
+    m$gsmeIds = loop_16(v$installation);
+    m$gsmeIds$ok = true;
   }
 
-  return m_gsmeIds;
+  return m$gsmeIds;
 }
 
-/** Traced variant of {@link d_gsmeIds}. */
-function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
+/** Traced variant of {@link d$gsmeIds}. */
+function d$gsmeIds$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.DeviceId[] {
   t.enter(48);
-  return t.exit(loop_16(v_installation));
+  return t.exit(loop_16(v$installation));
 }
 
 /**
@@ -742,20 +742,20 @@ function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly 
  * Clause 4.26C.
  * Source: rules/tmad-20.v1/04-26-partial-migration.md:178
  */
-export function d_notifyResponsibleSupplier(v_installation: Installation): boolean {
-  if (!memo) return (d_supplierStatus(v_installation) === "LIVE");
-  if (!m_notifyResponsibleSupplier_ok) {
-    m_notifyResponsibleSupplier = (d_supplierStatus(v_installation) === "LIVE");
-    m_notifyResponsibleSupplier_ok = true;
+export function d$notifyResponsibleSupplier(v$installation: model.Installation): boolean {
+  if (!memo) return (d$supplierStatus(v$installation) === "LIVE");
+  if (!m$notifyResponsibleSupplier$ok) {
+    m$notifyResponsibleSupplier = (d$supplierStatus(v$installation) === "LIVE");
+    m$notifyResponsibleSupplier$ok = true;
   }
 
-  return m_notifyResponsibleSupplier;
+  return m$notifyResponsibleSupplier;
 }
 
-/** Traced variant of {@link d_notifyResponsibleSupplier}. */
-function d_notifyResponsibleSupplier_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$notifyResponsibleSupplier}. */
+function d$notifyResponsibleSupplier$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(49);
-  return t.exit((d_supplierStatus(v_installation) === "LIVE"));
+  return t.exit((d$supplierStatus(v$installation) === "LIVE"));
 }
 
 /**
@@ -764,20 +764,20 @@ function d_notifyResponsibleSupplier_traced(t: rt.Tracer, v_installation: Instal
  * Clause 18.5.
  * Source: rules/tmad-20.v1/18-excluded-categories.md:86
  */
-export function d_readyForPartialMigration(v_installation: Installation): boolean {
-  if (!memo) return ((((((d_solelyDormantMeters(v_installation) && loop_17(v_installation)) && loop_18(v_installation)) && loop_19(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && d_meterPointClear(v_installation));
-  if (!m_readyForPartialMigration_ok) {
-    m_readyForPartialMigration = ((((((d_solelyDormantMeters(v_installation) && loop_17(v_installation)) && loop_18(v_installation)) && loop_19(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && d_meterPointClear(v_installation));
-    m_readyForPartialMigration_ok = true;
+export function d$readyForPartialMigration(v$installation: model.Installation): boolean {
+  if (!memo) return (d$solelyDormantMeters(v$installation) && loop_17(v$installation) && loop_18(v$installation) && loop_19(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && d$meterPointClear(v$installation));
+  if (!m$readyForPartialMigration$ok) {
+    m$readyForPartialMigration = (d$solelyDormantMeters(v$installation) && loop_17(v$installation) && loop_18(v$installation) && loop_19(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && d$meterPointClear(v$installation));
+    m$readyForPartialMigration$ok = true;
   }
 
-  return m_readyForPartialMigration;
+  return m$readyForPartialMigration;
 }
 
-/** Traced variant of {@link d_readyForPartialMigration}. */
-function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$readyForPartialMigration}. */
+function d$readyForPartialMigration$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(50);
-  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(51), t.exit(loop_17(v_installation))) && (t.enter(52), t.exit(loop_18(v_installation))) && (t.enter(53), t.exit(loop_19(v_installation))) && (t.enter(54), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(55), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && d_meterPointClear_traced(t, v_installation)));
+  return t.exit((d$solelyDormantMeters$traced(t, v$installation) && (t.enter(51), t.exit(loop_17(v$installation))) && (t.enter(52), t.exit(loop_18(v$installation))) && (t.enter(53), t.exit(loop_19(v$installation))) && (t.enter(54), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(55), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && d$meterPointClear$traced(t, v$installation)));
 }
 
 /**
@@ -785,20 +785,20 @@ function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Install
  * Clause 18.9.
  * Source: rules/tmad-20.v1/18-excluded-categories.md:192
  */
-export function d_iocExclusionGroup(v_installation: Installation): boolean {
-  if (!memo) return ((v_installation.cohort === "IOC") && (v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"));
-  if (!m_iocExclusionGroup_ok) {
-    m_iocExclusionGroup = ((v_installation.cohort === "IOC") && (v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"));
-    m_iocExclusionGroup_ok = true;
+export function d$iocExclusionGroup(v$installation: model.Installation): boolean {
+  if (!memo) return ((v$installation.cohort === "IOC") && (v$installation.groupId === "AA" || v$installation.groupId === "BA" || v$installation.groupId === "CA"));
+  if (!m$iocExclusionGroup$ok) {
+    m$iocExclusionGroup = ((v$installation.cohort === "IOC") && (v$installation.groupId === "AA" || v$installation.groupId === "BA" || v$installation.groupId === "CA"));
+    m$iocExclusionGroup$ok = true;
   }
 
-  return m_iocExclusionGroup;
+  return m$iocExclusionGroup;
 }
 
-/** Traced variant of {@link d_iocExclusionGroup}. */
-function d_iocExclusionGroup_traced(t: rt.Tracer, v_installation: Installation): boolean {
+/** Traced variant of {@link d$iocExclusionGroup}. */
+function d$iocExclusionGroup$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
   t.enter(56);
-  return t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && (t.enter(58), t.exit((v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"), [v_installation.groupId]))));
+  return t.exit(((t.enter(57), t.exit((v$installation.cohort === "IOC"), [v$installation.cohort])) && (t.enter(58), t.exit((v$installation.groupId === "AA" || v$installation.groupId === "BA" || v$installation.groupId === "CA"), [v$installation.groupId]))));
 }
 
 /**
@@ -807,17 +807,17 @@ function d_iocExclusionGroup_traced(t: rt.Tracer, v_installation: Installation):
  * Source: seed 1, 3.3.1 (clause assumed).
  * Rule: rules/tmad-19.0/04-01-migration.md:37
  */
-export function r_migrate_clean_installation_applies(v_installation: Installation): boolean {
-  return ((d_readyToMigrate(v_installation) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
+export function r$migrate_clean_installation$applies(v$installation: model.Installation): boolean {
+  return (d$readyToMigrate(v$installation) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
 }
 
-/** Traced variant of {@link r_migrate_clean_installation_applies}. */
-function r_migrate_clean_installation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(59), t.exit((d_readyToMigrate_traced(t, v_installation) && (t.enter(60), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(61), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
+/** Traced variant of {@link r$migrate_clean_installation$applies}. */
+function r$migrate_clean_installation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(59), t.exit((d$readyToMigrate$traced(t, v$installation) && (t.enter(60), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) && (t.enter(61), t.exit((d$supplierStatus(v$installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
-export function r_migrate_clean_installation_result(v_installation: Installation): Decision {
+export function r$migrate_clean_installation$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -827,17 +827,17 @@ export function r_migrate_clean_installation_result(v_installation: Installation
  * Source: seed 3.2.1, 3.3.1.
  * Rule: rules/tmad-19.0/04-26-preparation.md:95
  */
-export function r_await_dormant_meter_preparation_applies(v_installation: Installation): boolean {
-  return loop_20(v_installation);
+export function r$await_dormant_meter_preparation$applies(v$installation: model.Installation): boolean {
+  return loop_20(v$installation);
 }
 
-/** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
-function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(62), t.exit(loop_20(v_installation)));
+/** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
+function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(62), t.exit(loop_20(v$installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
-export function r_await_dormant_meter_preparation_result(v_installation: Installation): Decision {
+export function r$await_dormant_meter_preparation$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "PENDING", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -847,17 +847,17 @@ export function r_await_dormant_meter_preparation_result(v_installation: Install
  * Source: seed 3.5.
  * Rule: rules/tmad-20.v1/04-01-unblocking.md:41
  */
-export function r_migrate_without_notice_ceased_trading_applies(v_installation: Installation): boolean {
-  return (((d_hasDormantMeter(v_installation) && (d_supplierStatus(v_installation) === "CEASED_TRADING")) && d_readyToMigrate(v_installation)) && d_meterPointClear(v_installation));
+export function r$migrate_without_notice_ceased_trading$applies(v$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(v$installation) && (d$supplierStatus(v$installation) === "CEASED_TRADING") && d$readyToMigrate(v$installation) && d$meterPointClear(v$installation));
 }
 
-/** Traced variant of {@link r_migrate_without_notice_ceased_trading_applies}. */
-function r_migrate_without_notice_ceased_trading_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(63), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(64), t.exit((d_supplierStatus(v_installation) === "CEASED_TRADING"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
+/** Traced variant of {@link r$migrate_without_notice_ceased_trading$applies}. */
+function r$migrate_without_notice_ceased_trading$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(63), t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(64), t.exit((d$supplierStatus(v$installation) === "CEASED_TRADING"))) && d$readyToMigrate$traced(t, v$installation) && d$meterPointClear$traced(t, v$installation))));
 }
 
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A). */
-export function r_migrate_without_notice_ceased_trading_result(v_installation: Installation): Decision {
+export function r$migrate_without_notice_ceased_trading$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": false };
 }
 
@@ -867,17 +867,17 @@ export function r_migrate_without_notice_ceased_trading_result(v_installation: I
  * Source: seed 3.5.
  * Rule: rules/tmad-20.v1/04-01-unblocking.md:96
  */
-export function r_migrate_without_notice_not_live_user_applies(v_installation: Installation): boolean {
-  return (((d_hasDormantMeter(v_installation) && (d_supplierStatus(v_installation) === "NOT_LIVE_USER")) && d_readyToMigrate(v_installation)) && d_meterPointClear(v_installation));
+export function r$migrate_without_notice_not_live_user$applies(v$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(v$installation) && (d$supplierStatus(v$installation) === "NOT_LIVE_USER") && d$readyToMigrate(v$installation) && d$meterPointClear(v$installation));
 }
 
-/** Traced variant of {@link r_migrate_without_notice_not_live_user_applies}. */
-function r_migrate_without_notice_not_live_user_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(65), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(66), t.exit((d_supplierStatus(v_installation) === "NOT_LIVE_USER"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
+/** Traced variant of {@link r$migrate_without_notice_not_live_user$applies}. */
+function r$migrate_without_notice_not_live_user$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(65), t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(66), t.exit((d$supplierStatus(v$installation) === "NOT_LIVE_USER"))) && d$readyToMigrate$traced(t, v$installation) && d$meterPointClear$traced(t, v$installation))));
 }
 
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B). */
-export function r_migrate_without_notice_not_live_user_result(v_installation: Installation): Decision {
+export function r$migrate_without_notice_not_live_user$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": false };
 }
 
@@ -887,17 +887,17 @@ export function r_migrate_without_notice_not_live_user_result(v_installation: In
  * Source: seed 3.3.2, 3.6.
  * Rule: rules/tmad-20.v1/04-01-unblocking.md:167
  */
-export function r_migrate_last_installed_only_communicating_applies(v_installation: Installation): boolean {
-  return (((d_sharesMeterPoint(v_installation) && d_lastInstalledOnlyCommunicating(v_installation)) && (d_supplierStatus(v_installation) === "LIVE")) && d_readyToMigrate(v_installation));
+export function r$migrate_last_installed_only_communicating$applies(v$installation: model.Installation): boolean {
+  return (d$sharesMeterPoint(v$installation) && d$lastInstalledOnlyCommunicating(v$installation) && (d$supplierStatus(v$installation) === "LIVE") && d$readyToMigrate(v$installation));
 }
 
-/** Traced variant of {@link r_migrate_last_installed_only_communicating_applies}. */
-function r_migrate_last_installed_only_communicating_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(67), t.exit((d_sharesMeterPoint_traced(t, v_installation) && d_lastInstalledOnlyCommunicating_traced(t, v_installation) && (t.enter(68), t.exit((d_supplierStatus(v_installation) === "LIVE"))) && d_readyToMigrate_traced(t, v_installation))));
+/** Traced variant of {@link r$migrate_last_installed_only_communicating$applies}. */
+function r$migrate_last_installed_only_communicating$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(67), t.exit((d$sharesMeterPoint$traced(t, v$installation) && d$lastInstalledOnlyCommunicating$traced(t, v$installation) && (t.enter(68), t.exit((d$supplierStatus(v$installation) === "LIVE"))) && d$readyToMigrate$traced(t, v$installation))));
 }
 
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C). */
-export function r_migrate_last_installed_only_communicating_result(v_installation: Installation): Decision {
+export function r$migrate_last_installed_only_communicating$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -907,18 +907,18 @@ export function r_migrate_last_installed_only_communicating_result(v_installatio
  * Source: seed 3.4, 4.
  * Rule: rules/tmad-20.v1/04-26-partial-migration.md:46
  */
-export function r_migrate_partial_moc_mds_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "MOC_MDS") && d_readyForPartialMigration(v_installation)) && loop_21(v_installation));
+export function r$migrate_partial_moc_mds$applies(v$installation: model.Installation): boolean {
+  return ((v$installation.cohort === "MOC_MDS") && d$readyForPartialMigration(v$installation) && loop_21(v$installation));
 }
 
-/** Traced variant of {@link r_migrate_partial_moc_mds_applies}. */
-function r_migrate_partial_moc_mds_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(69), t.exit(((t.enter(70), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(71), t.exit(loop_21(v_installation))))));
+/** Traced variant of {@link r$migrate_partial_moc_mds$applies}. */
+function r$migrate_partial_moc_mds$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(69), t.exit(((t.enter(70), t.exit((v$installation.cohort === "MOC_MDS"), [v$installation.cohort])) && d$readyForPartialMigration$traced(t, v$installation) && (t.enter(71), t.exit(loop_21(v$installation))))));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
-export function r_migrate_partial_moc_mds_result(v_installation: Installation): Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d_gsmeIds(v_installation), "notifySupplier": d_notifyResponsibleSupplier(v_installation) };
+export function r$migrate_partial_moc_mds$result(v$installation: model.Installation): model.Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(v$installation), "notifySupplier": d$notifyResponsibleSupplier(v$installation) };
 }
 
 /**
@@ -927,18 +927,18 @@ export function r_migrate_partial_moc_mds_result(v_installation: Installation): 
  * Source: seed 3.2.1, 3.4.1 (Various 1 / 1A), 3.4.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:95
  */
-export function r_migrate_partial_ioc_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_22(v_installation));
+export function r$migrate_partial_ioc$applies(v$installation: model.Installation): boolean {
+  return ((v$installation.cohort === "IOC") && d$readyForPartialMigration(v$installation) && loop_22(v$installation));
 }
 
-/** Traced variant of {@link r_migrate_partial_ioc_applies}. */
-function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(72), t.exit(((t.enter(73), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(74), t.exit(loop_22(v_installation))))));
+/** Traced variant of {@link r$migrate_partial_ioc$applies}. */
+function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(72), t.exit(((t.enter(73), t.exit((v$installation.cohort === "IOC"), [v$installation.cohort])) && d$readyForPartialMigration$traced(t, v$installation) && (t.enter(74), t.exit(loop_22(v$installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
-export function r_migrate_partial_ioc_result(v_installation: Installation): Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d_gsmeIds(v_installation), "notifySupplier": d_notifyResponsibleSupplier(v_installation) };
+export function r$migrate_partial_ioc$result(v$installation: model.Installation): model.Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(v$installation), "notifySupplier": d$notifyResponsibleSupplier(v$installation) };
 }
 
 /**
@@ -947,17 +947,17 @@ export function r_migrate_partial_ioc_result(v_installation: Installation): Deci
  * Source: seed 3.1.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:195
  */
-export function r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation: Installation): boolean {
-  return (d_iocExclusionGroup(v_installation) && loop_23(v_installation));
+export function r$exclude_ioc_unable_to_attempt_firmware$applies(v$installation: model.Installation): boolean {
+  return (d$iocExclusionGroup(v$installation) && loop_23(v$installation));
 }
 
-/** Traced variant of {@link r_exclude_ioc_unable_to_attempt_firmware_applies}. */
-function r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(75), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(76), t.exit(loop_23(v_installation))))));
+/** Traced variant of {@link r$exclude_ioc_unable_to_attempt_firmware$applies}. */
+function r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(75), t.exit((d$iocExclusionGroup$traced(t, v$installation) && (t.enter(76), t.exit(loop_23(v$installation))))));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
-export function r_exclude_ioc_unable_to_attempt_firmware_result(v_installation: Installation): Decision {
+export function r$exclude_ioc_unable_to_attempt_firmware$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.9", "deregister": [], "notifySupplier": true };
 }
 
@@ -967,17 +967,17 @@ export function r_exclude_ioc_unable_to_attempt_firmware_result(v_installation: 
  * Source: seed 3.2.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:313
  */
-export function r_exclude_moc_mds_persistent_failure_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "MOC_MDS") && (v_installation.groupId === "CB")) && loop_24(v_installation));
+export function r$exclude_moc_mds_persistent_failure$applies(v$installation: model.Installation): boolean {
+  return ((v$installation.cohort === "MOC_MDS") && (v$installation.groupId === "CB") && loop_24(v$installation));
 }
 
-/** Traced variant of {@link r_exclude_moc_mds_persistent_failure_applies}. */
-function r_exclude_moc_mds_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(77), t.exit(((t.enter(78), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(79), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])) && (t.enter(80), t.exit(loop_24(v_installation))))));
+/** Traced variant of {@link r$exclude_moc_mds_persistent_failure$applies}. */
+function r$exclude_moc_mds_persistent_failure$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(77), t.exit(((t.enter(78), t.exit((v$installation.cohort === "MOC_MDS"), [v$installation.cohort])) && (t.enter(79), t.exit((v$installation.groupId === "CB"), [v$installation.groupId])) && (t.enter(80), t.exit(loop_24(v$installation))))));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
-export function r_exclude_moc_mds_persistent_failure_result(v_installation: Installation): Decision {
+export function r$exclude_moc_mds_persistent_failure$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.10", "deregister": [], "notifySupplier": true };
 }
 
@@ -987,17 +987,17 @@ export function r_exclude_moc_mds_persistent_failure_result(v_installation: Inst
  * Source: seed 3.2.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:384
  */
-export function r_exclude_ioc_persistent_failure_applies(v_installation: Installation): boolean {
-  return (d_iocExclusionGroup(v_installation) && loop_25(v_installation));
+export function r$exclude_ioc_persistent_failure$applies(v$installation: model.Installation): boolean {
+  return (d$iocExclusionGroup(v$installation) && loop_25(v$installation));
 }
 
-/** Traced variant of {@link r_exclude_ioc_persistent_failure_applies}. */
-function r_exclude_ioc_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(81), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(82), t.exit(loop_25(v_installation))))));
+/** Traced variant of {@link r$exclude_ioc_persistent_failure$applies}. */
+function r$exclude_ioc_persistent_failure$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(81), t.exit((d$iocExclusionGroup$traced(t, v$installation) && (t.enter(82), t.exit(loop_25(v$installation))))));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
-export function r_exclude_ioc_persistent_failure_result(v_installation: Installation): Decision {
+export function r$exclude_ioc_persistent_failure$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.11", "deregister": [], "notifySupplier": true };
 }
 
@@ -1007,17 +1007,17 @@ export function r_exclude_ioc_persistent_failure_result(v_installation: Installa
  * Source: seed 3.3.1.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:437
  */
-export function r_exclude_unresolved_data_issues_applies(v_installation: Installation): boolean {
-  return (d_hasDormantMeter(v_installation) && d_hasUnresolvedDataIssue(v_installation));
+export function r$exclude_unresolved_data_issues$applies(v$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(v$installation) && d$hasUnresolvedDataIssue(v$installation));
 }
 
-/** Traced variant of {@link r_exclude_unresolved_data_issues_applies}. */
-function r_exclude_unresolved_data_issues_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(83), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_hasUnresolvedDataIssue_traced(t, v_installation))));
+/** Traced variant of {@link r$exclude_unresolved_data_issues$applies}. */
+function r$exclude_unresolved_data_issues$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(83), t.exit((d$hasDormantMeter$traced(t, v$installation) && d$hasUnresolvedDataIssue$traced(t, v$installation))));
 }
 
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12). */
-export function r_exclude_unresolved_data_issues_result(v_installation: Installation): Decision {
+export function r$exclude_unresolved_data_issues$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.12", "deregister": [], "notifySupplier": true };
 }
 
@@ -1027,17 +1027,17 @@ export function r_exclude_unresolved_data_issues_result(v_installation: Installa
  * Source: seed 3.3.2, 3.6.2.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:523
  */
-export function r_exclude_unresolved_duplicate_mpxn_applies(v_installation: Installation): boolean {
-  return ((d_hasDormantMeter(v_installation) && d_sharesMeterPoint(v_installation)) && !(d_lastInstalledOnlyCommunicating(v_installation)));
+export function r$exclude_unresolved_duplicate_mpxn$applies(v$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(v$installation) && d$sharesMeterPoint(v$installation) && !(d$lastInstalledOnlyCommunicating(v$installation)));
 }
 
-/** Traced variant of {@link r_exclude_unresolved_duplicate_mpxn_applies}. */
-function r_exclude_unresolved_duplicate_mpxn_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(84), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_sharesMeterPoint_traced(t, v_installation) && (t.enter(85), t.exit(!d_lastInstalledOnlyCommunicating_traced(t, v_installation))))));
+/** Traced variant of {@link r$exclude_unresolved_duplicate_mpxn$applies}. */
+function r$exclude_unresolved_duplicate_mpxn$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+  return (t.enter(84), t.exit((d$hasDormantMeter$traced(t, v$installation) && d$sharesMeterPoint$traced(t, v$installation) && (t.enter(85), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, v$installation))))));
 }
 
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13). */
-export function r_exclude_unresolved_duplicate_mpxn_result(v_installation: Installation): Decision {
+export function r$exclude_unresolved_duplicate_mpxn$result(v$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.13", "deregister": [], "notifySupplier": true };
 }
 
@@ -1045,12 +1045,12 @@ export function r_exclude_unresolved_duplicate_mpxn_result(v_installation: Insta
  * The decision when no rule applies (clause 1.4).
  * Source: rules/tmad-19.0/01-blocked-installations.md:24
  */
-export function default_result(v_installation: Installation): Decision {
+export function default_result(v$installation: model.Installation): model.Decision {
   return { "outcome": "BLOCKED", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
 /** Picks the decision: the one applicable rule not set aside by another, the default when none, a conflict when several. */
-function settle(v_installation: Installation, asOf: string | null, f0: boolean, f1: boolean, f2: boolean, f3: boolean, f4: boolean, f5: boolean, f6: boolean, f7: boolean, f8: boolean, f9: boolean, f10: boolean, f11: boolean): rt.Decision<Decision> {
+function settle(v$installation: model.Installation, asOf: string | null, f0: boolean, f1: boolean, f2: boolean, f3: boolean, f4: boolean, f5: boolean, f6: boolean, f7: boolean, f8: boolean, f9: boolean, f10: boolean, f11: boolean): rt.Decision<model.Decision> {
   const w0 = f0;
   const w1 = f1 && !f7 && !f6;
   const w2 = f2;
@@ -1063,7 +1063,19 @@ function settle(v_installation: Installation, asOf: string | null, f0: boolean, 
   const w9 = f9 && !f1 && !f7 && !f6;
   const w10 = f10 && !f1 && !f9 && !f7 && !f8 && !f6 && !f5;
   const w11 = f11 && !f1 && !f9 && !f7 && !f8 && !f10 && !f6 && !f5;
-  const winners = (w0 ? 1 : 0) + (w1 ? 1 : 0) + (w2 ? 1 : 0) + (w3 ? 1 : 0) + (w4 ? 1 : 0) + (w5 ? 1 : 0) + (w6 ? 1 : 0) + (w7 ? 1 : 0) + (w8 ? 1 : 0) + (w9 ? 1 : 0) + (w10 ? 1 : 0) + (w11 ? 1 : 0);
+  let winners = 0;
+  if (w0) winners++;
+  if (w1) winners++;
+  if (w2) winners++;
+  if (w3) winners++;
+  if (w4) winners++;
+  if (w5) winners++;
+  if (w6) winners++;
+  if (w7) winners++;
+  if (w8) winners++;
+  if (w9) winners++;
+  if (w10) winners++;
+  if (w11) winners++;
   const fired: string[] = [];
   if (f0) fired.push("migrate_clean_installation");
   if (f1) fired.push("await_dormant_meter_preparation");
@@ -1077,23 +1089,23 @@ function settle(v_installation: Installation, asOf: string | null, f0: boolean, 
   if (f9) fired.push("exclude_ioc_persistent_failure");
   if (f10) fired.push("exclude_unresolved_data_issues");
   if (f11) fired.push("exclude_unresolved_duplicate_mpxn");
-  const id = v_installation.id;
+  const id = v$installation.id;
   if (winners === 1) {
-    if (w0) return rt.decided(manifest, id, asOf, "migrate_clean_installation", "4.1", r_migrate_clean_installation_result(v_installation), fired);
-    if (w1) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r_await_dormant_meter_preparation_result(v_installation), fired);
-    if (w2) return rt.decided(manifest, id, asOf, "migrate_without_notice_ceased_trading", "4.1A", r_migrate_without_notice_ceased_trading_result(v_installation), fired);
-    if (w3) return rt.decided(manifest, id, asOf, "migrate_without_notice_not_live_user", "4.1B", r_migrate_without_notice_not_live_user_result(v_installation), fired);
-    if (w4) return rt.decided(manifest, id, asOf, "migrate_last_installed_only_communicating", "4.1C", r_migrate_last_installed_only_communicating_result(v_installation), fired);
-    if (w5) return rt.decided(manifest, id, asOf, "migrate_partial_moc_mds", "4.26A", r_migrate_partial_moc_mds_result(v_installation), fired);
-    if (w6) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r_migrate_partial_ioc_result(v_installation), fired);
-    if (w7) return rt.decided(manifest, id, asOf, "exclude_ioc_unable_to_attempt_firmware", "18.9", r_exclude_ioc_unable_to_attempt_firmware_result(v_installation), fired);
-    if (w8) return rt.decided(manifest, id, asOf, "exclude_moc_mds_persistent_failure", "18.10", r_exclude_moc_mds_persistent_failure_result(v_installation), fired);
-    if (w9) return rt.decided(manifest, id, asOf, "exclude_ioc_persistent_failure", "18.11", r_exclude_ioc_persistent_failure_result(v_installation), fired);
-    if (w10) return rt.decided(manifest, id, asOf, "exclude_unresolved_data_issues", "18.12", r_exclude_unresolved_data_issues_result(v_installation), fired);
-    if (w11) return rt.decided(manifest, id, asOf, "exclude_unresolved_duplicate_mpxn", "18.13", r_exclude_unresolved_duplicate_mpxn_result(v_installation), fired);
+    if (w0) return rt.decided(manifest, id, asOf, "migrate_clean_installation", "4.1", r$migrate_clean_installation$result(v$installation), fired);
+    if (w1) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r$await_dormant_meter_preparation$result(v$installation), fired);
+    if (w2) return rt.decided(manifest, id, asOf, "migrate_without_notice_ceased_trading", "4.1A", r$migrate_without_notice_ceased_trading$result(v$installation), fired);
+    if (w3) return rt.decided(manifest, id, asOf, "migrate_without_notice_not_live_user", "4.1B", r$migrate_without_notice_not_live_user$result(v$installation), fired);
+    if (w4) return rt.decided(manifest, id, asOf, "migrate_last_installed_only_communicating", "4.1C", r$migrate_last_installed_only_communicating$result(v$installation), fired);
+    if (w5) return rt.decided(manifest, id, asOf, "migrate_partial_moc_mds", "4.26A", r$migrate_partial_moc_mds$result(v$installation), fired);
+    if (w6) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r$migrate_partial_ioc$result(v$installation), fired);
+    if (w7) return rt.decided(manifest, id, asOf, "exclude_ioc_unable_to_attempt_firmware", "18.9", r$exclude_ioc_unable_to_attempt_firmware$result(v$installation), fired);
+    if (w8) return rt.decided(manifest, id, asOf, "exclude_moc_mds_persistent_failure", "18.10", r$exclude_moc_mds_persistent_failure$result(v$installation), fired);
+    if (w9) return rt.decided(manifest, id, asOf, "exclude_ioc_persistent_failure", "18.11", r$exclude_ioc_persistent_failure$result(v$installation), fired);
+    if (w10) return rt.decided(manifest, id, asOf, "exclude_unresolved_data_issues", "18.12", r$exclude_unresolved_data_issues$result(v$installation), fired);
+    if (w11) return rt.decided(manifest, id, asOf, "exclude_unresolved_duplicate_mpxn", "18.13", r$exclude_unresolved_duplicate_mpxn$result(v$installation), fired);
   }
 
-  if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(v_installation), fired);
+  if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(v$installation), fired);
   const conflict: string[] = [];
   if (w0) conflict.push("migrate_clean_installation");
   if (w1) conflict.push("await_dormant_meter_preparation");
@@ -1111,78 +1123,94 @@ function settle(v_installation: Installation, asOf: string | null, f0: boolean, 
 }
 
 /** Evaluates TMAD 20.v1 for one validated Installation. */
-export function evaluate(v_installation: Installation, asOf: string | null): rt.Decision<Decision> {
-  m_supplierStatus_ok = false;
-  m_hasUnresolvedDataIssue_ok = false;
-  m_dormantMeters_ok = false;
-  m_readyToMigrate_ok = false;
-  m_hasDormantMeter_ok = false;
-  m_solelyDormantMeters_ok = false;
-  m_esmes_ok = false;
-  m_gsmes_ok = false;
-  m_sharesMeterPoint_ok = false;
-  m_lastInstalledOnlyCommunicating_ok = false;
-  m_meterPointClear_ok = false;
-  m_gsmeIds_ok = false;
-  m_notifyResponsibleSupplier_ok = false;
-  m_readyForPartialMigration_ok = false;
-  m_iocExclusionGroup_ok = false;
+export function evaluate(v$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
+  m$supplierStatus$ok = false;
+  m$hasUnresolvedDataIssue$ok = false;
+  m$dormantMeters$ok = false;
+  m$readyToMigrate$ok = false;
+  m$hasDormantMeter$ok = false;
+  m$solelyDormantMeters$ok = false;
+  m$esmes$ok = false;
+  m$gsmes$ok = false;
+  m$sharesMeterPoint$ok = false;
+  m$lastInstalledOnlyCommunicating$ok = false;
+  m$meterPointClear$ok = false;
+  m$gsmeIds$ok = false;
+  m$notifyResponsibleSupplier$ok = false;
+  m$readyForPartialMigration$ok = false;
+  m$iocExclusionGroup$ok = false;
   memo = true;
   try {
-    return settle(v_installation, asOf, r_migrate_clean_installation_applies(v_installation), r_await_dormant_meter_preparation_applies(v_installation), r_migrate_without_notice_ceased_trading_applies(v_installation), r_migrate_without_notice_not_live_user_applies(v_installation), r_migrate_last_installed_only_communicating_applies(v_installation), r_migrate_partial_moc_mds_applies(v_installation), r_migrate_partial_ioc_applies(v_installation), r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation), r_exclude_moc_mds_persistent_failure_applies(v_installation), r_exclude_ioc_persistent_failure_applies(v_installation), r_exclude_unresolved_data_issues_applies(v_installation), r_exclude_unresolved_duplicate_mpxn_applies(v_installation));
+    return settle(v$installation, asOf, r$migrate_clean_installation$applies(v$installation), r$await_dormant_meter_preparation$applies(v$installation), r$migrate_without_notice_ceased_trading$applies(v$installation), r$migrate_without_notice_not_live_user$applies(v$installation), r$migrate_last_installed_only_communicating$applies(v$installation), r$migrate_partial_moc_mds$applies(v$installation), r$migrate_partial_ioc$applies(v$installation), r$exclude_ioc_unable_to_attempt_firmware$applies(v$installation), r$exclude_moc_mds_persistent_failure$applies(v$installation), r$exclude_ioc_persistent_failure$applies(v$installation), r$exclude_unresolved_data_issues$applies(v$installation), r$exclude_unresolved_duplicate_mpxn$applies(v$installation));
   } finally {
     memo = false;
   }
 }
 
 /** Evaluates TMAD 20.v1 and records why: every rule's condition, with the facts it read. */
-export function evaluateTraced(v_installation: Installation, asOf: string | null): rt.TracedDecision<Decision> {
+export function evaluateTraced(v$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
   const conditions: rt.TraceNode[] = [];
-  m_supplierStatus_ok = false;
-  m_hasUnresolvedDataIssue_ok = false;
-  m_dormantMeters_ok = false;
-  m_readyToMigrate_ok = false;
-  m_hasDormantMeter_ok = false;
-  m_solelyDormantMeters_ok = false;
-  m_esmes_ok = false;
-  m_gsmes_ok = false;
-  m_sharesMeterPoint_ok = false;
-  m_lastInstalledOnlyCommunicating_ok = false;
-  m_meterPointClear_ok = false;
-  m_gsmeIds_ok = false;
-  m_notifyResponsibleSupplier_ok = false;
-  m_readyForPartialMigration_ok = false;
-  m_iocExclusionGroup_ok = false;
+  m$supplierStatus$ok = false;
+  m$hasUnresolvedDataIssue$ok = false;
+  m$dormantMeters$ok = false;
+  m$readyToMigrate$ok = false;
+  m$hasDormantMeter$ok = false;
+  m$solelyDormantMeters$ok = false;
+  m$esmes$ok = false;
+  m$gsmes$ok = false;
+  m$sharesMeterPoint$ok = false;
+  m$lastInstalledOnlyCommunicating$ok = false;
+  m$meterPointClear$ok = false;
+  m$gsmeIds$ok = false;
+  m$notifyResponsibleSupplier$ok = false;
+  m$readyForPartialMigration$ok = false;
+  m$iocExclusionGroup$ok = false;
   memo = true;
   try {
-    const f0 = r_migrate_clean_installation_applies_traced(t, v_installation);
+    const f0 = r$migrate_clean_installation$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f1 = r_await_dormant_meter_preparation_applies_traced(t, v_installation);
+    const f1 = r$await_dormant_meter_preparation$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f2 = r_migrate_without_notice_ceased_trading_applies_traced(t, v_installation);
+    const f2 = r$migrate_without_notice_ceased_trading$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f3 = r_migrate_without_notice_not_live_user_applies_traced(t, v_installation);
+    const f3 = r$migrate_without_notice_not_live_user$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f4 = r_migrate_last_installed_only_communicating_applies_traced(t, v_installation);
+    const f4 = r$migrate_last_installed_only_communicating$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f5 = r_migrate_partial_moc_mds_applies_traced(t, v_installation);
+    const f5 = r$migrate_partial_moc_mds$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f6 = r_migrate_partial_ioc_applies_traced(t, v_installation);
+    const f6 = r$migrate_partial_ioc$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f7 = r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t, v_installation);
+    const f7 = r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f8 = r_exclude_moc_mds_persistent_failure_applies_traced(t, v_installation);
+    const f8 = r$exclude_moc_mds_persistent_failure$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f9 = r_exclude_ioc_persistent_failure_applies_traced(t, v_installation);
+    const f9 = r$exclude_ioc_persistent_failure$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f10 = r_exclude_unresolved_data_issues_applies_traced(t, v_installation);
+    const f10 = r$exclude_unresolved_data_issues$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const f11 = r_exclude_unresolved_duplicate_mpxn_applies_traced(t, v_installation);
+    const f11 = r$exclude_unresolved_duplicate_mpxn$applies$traced(t, v$installation);
     conditions.push(t.takeLast());
-    const decision = settle(v_installation, asOf, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11);
+    const decision = settle(v$installation, asOf, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11);
     return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
   } finally {
     memo = false;
   }
 }
+
+/** Each rule's condition, by rule id: whether the rule applies to a validated record (for tools that compare versions rule by rule). */
+export const conditions: Readonly<Record<string, (v$installation: model.Installation) => boolean>> = Object.freeze({
+  "migrate_clean_installation": r$migrate_clean_installation$applies,
+  "await_dormant_meter_preparation": r$await_dormant_meter_preparation$applies,
+  "migrate_without_notice_ceased_trading": r$migrate_without_notice_ceased_trading$applies,
+  "migrate_without_notice_not_live_user": r$migrate_without_notice_not_live_user$applies,
+  "migrate_last_installed_only_communicating": r$migrate_last_installed_only_communicating$applies,
+  "migrate_partial_moc_mds": r$migrate_partial_moc_mds$applies,
+  "migrate_partial_ioc": r$migrate_partial_ioc$applies,
+  "exclude_ioc_unable_to_attempt_firmware": r$exclude_ioc_unable_to_attempt_firmware$applies,
+  "exclude_moc_mds_persistent_failure": r$exclude_moc_mds_persistent_failure$applies,
+  "exclude_ioc_persistent_failure": r$exclude_ioc_persistent_failure$applies,
+  "exclude_unresolved_data_issues": r$exclude_unresolved_data_issues$applies,
+  "exclude_unresolved_duplicate_mpxn": r$exclude_unresolved_duplicate_mpxn$applies
+});

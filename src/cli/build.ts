@@ -1,72 +1,42 @@
 /**
- * `tmad build` and `tmad check`: read version directories, run the compiler pipeline, print
- * diagnostics, and (build) write generated/ — or (build --check) compare it.
+ * `tmad build`, `tmad check` and `tmad pin`: read version directories (each once per command, with
+ * one VersionReader), run the compiler pipeline, print diagnostics, and (build) type-check and
+ * write generated/, or (build --check) compare it. `--timings` prints each stage's time,
+ * `--stop-after STAGE` stops there.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ts } from "ts-morph";
 import { formatDiagnostic, sortDiagnostics, summarize, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
-import { extractVersion, type ExtractedVersion, type SourceFile } from "../compiler/extract/index.js";
-import type { GeneratedFile } from "../compiler/generate/index.js";
-import { compileVersion, extractWithBase, generateRegistry, type CompiledVersion, type StageName, type VersionSource } from "../compiler/pipeline.js";
+import { generateRegistry, type GeneratedFile } from "../compiler/generate/index.js";
+import { compileVersion, STAGE_NAMES, stages, type CompiledVersion, type StageName } from "../compiler/pipeline.js";
 import { PIN_FILE, pinsFor } from "../compiler/pins/index.js";
+import { DEFAULT_RULES_ROOT, VersionReader, versionDirectories } from "../compiler/source/versions.js";
+import { typeCheckGenerated } from "../compiler/typecheck.js";
 import { diffOutput, writeOutput } from "../compiler/write.js";
 import { UsageError } from "./usage.js";
-
-const DEFAULT_RULES = "rules";
-
-function toPosix(p: string): string {
-  return p.split(sep).join("/");
-}
 
 /** The version directories named, or every directory under rules/. */
 export function versionDirs(args: readonly string[]): string[] {
   if (args.length > 0) {
-    for (const a of args) if (!existsSync(a) || !statSync(a).isDirectory()) throw new UsageError(`"${a}" is not a directory of rule documents`);
+    for (const a of args) if (!existsSync(a) || !isDirectory(a)) throw new UsageError(`"${a}" is not a directory of rule documents`);
     return [...args];
   }
-  if (!existsSync(DEFAULT_RULES)) throw new UsageError(`no rules/ directory here; name a version directory`);
-  return readdirSync(DEFAULT_RULES)
-    .filter((d) => statSync(join(DEFAULT_RULES, d)).isDirectory())
-    .sort()
-    .map((d) => join(DEFAULT_RULES, d));
+  if (!existsSync(DEFAULT_RULES_ROOT)) throw new UsageError(`no rules/ directory here; name a version directory`);
+  return versionDirectories(DEFAULT_RULES_ROOT);
 }
 
-/** Reads a version directory and, when its front matter names a `base`, the base chain beside it. */
-export function readVersion(dir: string, seen: readonly string[] = []): VersionSource {
-  const files = readVersionFiles(dir);
-  const pinPath = join(dir, PIN_FILE);
-  const own: VersionSource = { ...files, pins: { path: toPosix(relative(process.cwd(), pinPath)), ...(existsSync(pinPath) ? { text: readFileSync(pinPath, "utf8") } : {}) } };
-  const base = extractVersion(own.id, own.dir, own.files).version.meta?.base;
-  if (base === undefined) return own;
-  const baseDir = join(dirname(resolve(dir)), base);
-  if (seen.includes(base) || base === own.id) return { ...own, base: { missing: `base chain is circular: ${[...seen, own.id, base].join(" → ")}` } };
-  if (!existsSync(baseDir) || !statSync(baseDir).isDirectory()) return { ...own, base: { missing: `base version ${base} not found (looked in ${toPosix(relative(process.cwd(), baseDir))})` } };
-  return { ...own, base: readVersion(baseDir, [...seen, own.id]) };
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
-function readVersionFiles(dir: string): { id: string; dir: string; files: SourceFile[] } {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".md"))
-    .sort()
-    .map((f) => {
-      const full = join(dir, f);
-      return { path: toPosix(relative(process.cwd(), full)), text: readFileSync(full, "utf8") };
-    });
-  return { id: basename(resolve(dir)), dir: toPosix(relative(process.cwd(), resolve(dir)) || "."), files };
-}
-
-function compileDirs(dirs: readonly string[], stopAfter: StageName): CompiledVersion[] {
-  return dirs.map((d) => {
-    const source = readVersion(d);
-    if (source.files.length === 0) {
-      const span = { file: source.dir, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-      const diag: Diagnostic = { code: "TMAD1005", severity: "error", message: `no .md rule documents in ${source.dir}`, span, hint: "a version directory holds index.md and its clause files" };
-      return { ...compileVersion(source, "extract"), diagnostics: [diag] };
-    }
-    return compileVersion(source, stopAfter);
-  });
+function compileDirs(reader: VersionReader, dirs: readonly string[], stopAfter: StageName): CompiledVersion[] {
+  return dirs.map((d) => compileVersion(reader.read(d), stopAfter));
 }
 
 function print(diagnostics: readonly Diagnostic[]): void {
@@ -74,20 +44,21 @@ function print(diagnostics: readonly Diagnostic[]): void {
 }
 
 /** Diagnostics of one version for `tmad check`: the pipeline's, then (when it compiled) the analysis'. */
-export async function checkVersion(dir: string, analysis: boolean): Promise<{ id: string; diagnostics: Diagnostic[] }> {
-  const compiled = compileDirs([dir], analysis ? "generate" : "pins")[0];
+export async function checkDirectory(dir: string, analysis: boolean, reader = new VersionReader()): Promise<{ id: string; diagnostics: Diagnostic[] }> {
+  const compiled = compileVersion(reader.read(dir), analysis ? "generate" : "pins");
   const diagnostics = [...compiled.diagnostics];
   if (analysis && compiled.files !== undefined && compiled.checked !== undefined) {
-    const [{ analyze }, { loadGeneratedWithRules }, { resolveExamples }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js"), import("../compiler/examples/index.js")]);
-    const { installations } = resolveExamples(compiled.extracted.blocks);
-    diagnostics.push(...analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics);
+    const [{ analyze }, { loadVersionFiles }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js")]);
+    diagnostics.push(...analyze(compiled.checked, loadVersionFiles(compiled.files)).diagnostics);
   }
   return { id: compiled.id, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 export async function runCheck(args: readonly string[], options: { format: "text" | "json"; analysis: boolean }): Promise<number> {
   if (options.format !== "text" && options.format !== "json") throw new UsageError(`--format must be text or json`);
-  const compiled = await Promise.all(versionDirs(args).map((d) => checkVersion(d, options.analysis)));
+  const reader = new VersionReader();
+  const compiled: { id: string; diagnostics: Diagnostic[] }[] = [];
+  for (const d of versionDirs(args)) compiled.push(await checkDirectory(d, options.analysis, reader));
   const all = compiled.flatMap((c) => c.diagnostics);
   if (options.format === "json") {
     process.stdout.write(`${JSON.stringify({ versions: compiled.map((c) => ({ id: c.id, diagnostics: c.diagnostics })) }, null, 2)}\n`);
@@ -98,46 +69,101 @@ export async function runCheck(args: readonly string[], options: { format: "text
   return all.some((d) => d.severity === "error") ? 1 : 0;
 }
 
-/** Version metadata of every directory under the rules root, for the registry. */
-function registryVersions(compiled: readonly CompiledVersion[]): ExtractedVersion[] {
-  const byId = new Map<string, ExtractedVersion>();
-  if (existsSync(DEFAULT_RULES)) {
-    for (const d of readdirSync(DEFAULT_RULES).sort()) {
-      const dir = join(DEFAULT_RULES, d);
-      if (!statSync(dir).isDirectory() || !existsSync(join("generated", d))) continue;
-      byId.set(d, extractWithBase(readVersion(dir)).version);
-    }
+/** Version metadata of every directory under the rules root already built in `out`, for the registry. */
+function registryVersions(reader: VersionReader, compiled: readonly CompiledVersion[], out: string): { id: string; meta?: CompiledVersion["extracted"]["meta"] }[] {
+  const byId = new Map<string, { id: string; meta?: CompiledVersion["extracted"]["meta"] }>();
+  for (const dir of versionDirectories(DEFAULT_RULES_ROOT)) {
+    const id = basename(dir);
+    if (!existsSync(join(out, id, "index.ts"))) continue;
+    const extracted = stages.extract(reader.read(dir), () => undefined);
+    byId.set(id, { id, ...(extracted.meta === undefined ? {} : { meta: extracted.meta }) });
   }
-  for (const c of compiled) if (c.files !== undefined) byId.set(c.id, c.extracted);
+  for (const c of compiled) if (c.files !== undefined) byId.set(c.id, { id: c.id, ...(c.extracted.meta === undefined ? {} : { meta: c.extracted.meta }) });
   return [...byId.values()];
 }
 
-export async function runBuild(args: readonly string[], options: { check: boolean; out: string; strict: boolean }): Promise<number> {
-  const compiled = compileDirs(versionDirs(args), "generate");
+/** The stages `--stop-after` accepts: the pipeline's, then the build's own. */
+export const BUILD_STAGES = [...STAGE_NAMES, "typecheck", "write"] as const;
+export type BuildStage = (typeof BUILD_STAGES)[number];
+
+export interface BuildOptions {
+  readonly check: boolean;
+  readonly out: string;
+  readonly strict: boolean;
+  readonly timings?: boolean;
+  readonly stopAfter?: string;
+}
+
+function printTimings(compiled: readonly CompiledVersion[], own: Readonly<Record<string, number>>): void {
+  const ms = (x: number | undefined): string => (x === undefined ? "-" : `${Math.round(x)} ms`);
+  const width = Math.max(...compiled.map((c) => c.id.length), 7);
+  process.stderr.write(`${"stage".padEnd(width)}  ${STAGE_NAMES.map((s) => s.padStart(9)).join(" ")}\n`);
+  for (const c of compiled) process.stderr.write(`${c.id.padEnd(width)}  ${STAGE_NAMES.map((s) => ms(c.timings[s]).padStart(9)).join(" ")}\n`);
+  for (const [name, value] of Object.entries(own)) process.stderr.write(`${name.padEnd(width)}  ${ms(value).padStart(9)}\n`);
+}
+
+export async function runBuild(args: readonly string[], options: BuildOptions): Promise<number> {
+  const stopAfter = (options.stopAfter ?? "write") as BuildStage;
+  if (!(BUILD_STAGES as readonly string[]).includes(stopAfter)) throw new UsageError(`--stop-after must be one of ${BUILD_STAGES.join(", ")}`);
+  const own: Record<string, number> = {};
+  const reader = new VersionReader();
+  const pipelineStop: StageName = (STAGE_NAMES as readonly string[]).includes(stopAfter) ? (stopAfter as StageName) : "generate";
+  const compiled = compileDirs(reader, versionDirs(args), pipelineStop);
   const all = compiled.flatMap((c) => c.diagnostics);
   print(all);
+  const report = (code: number): number => {
+    if (options.timings === true) printTimings(compiled, own);
+    return code;
+  };
   const failed = all.some((d) => d.severity === "error" || (options.strict && d.severity === "warning"));
   if (failed) {
     process.stderr.write(`tmad build: ${summarize(all)}; nothing written\n`);
-    return 1;
+    return report(1);
+  }
+  if (pipelineStop !== "generate" || stopAfter === "generate") {
+    process.stdout.write(`tmad build: stopped after ${stopAfter}: ${compiled.length} version(s), ${summarize(all)}; nothing written\n`);
+    return report(0);
   }
   const files: GeneratedFile[] = compiled.flatMap((c) => c.files ?? []);
-  files.push(generateRegistry(registryVersions(compiled)));
+  const registered = registryVersions(reader, compiled, options.out);
+  files.push(generateRegistry(registered));
   const owned = compiled.map((c) => c.id);
   if (options.check) {
     const diffs = diffOutput(options.out, files, owned);
     for (const d of diffs) process.stderr.write(`${options.out}/${d.path}: ${d.kind === "missing" ? "missing" : d.kind === "extra" ? "not produced by the rules" : "differs from what the rules produce"}\n`);
     if (diffs.length > 0) {
       process.stderr.write(`tmad build --check: ${diffs.length} generated file(s) out of date; run \`npx tmad build\` and commit\n`);
-      return 1;
+      return report(1);
     }
     process.stdout.write(`tmad build --check: ${files.length} generated files up to date\n`);
-    return 0;
+    return report(0);
   }
+  // What is written must compile: a generator bug never reaches generated/ with exit 0. Only the
+  // files that will be written are checked (the others are already in generated/ as they are).
+  const started = performance.now();
+  const changed = new Set(diffOutput(options.out, files, owned).filter((d) => d.kind !== "extra").map((d) => d.path));
+  // Versions the registry lists but this build does not produce are checked against as they are in `out`.
+  const built = new Set(owned);
+  const context: GeneratedFile[] = registered
+    .filter((v) => !built.has(v.id))
+    .flatMap((v) => readdirSync(join(options.out, v.id)).filter((f) => f.endsWith(".ts")).map((f) => ({ path: `${v.id}/${f}`, content: readFileSync(join(options.out, v.id, f), "utf8") })));
+  const errors = changed.size === 0 ? [] : typeCheckGenerated([...files, ...context], changed);
+  own["typecheck"] = performance.now() - started;
+  if (errors.length > 0) {
+    for (const e of errors) process.stderr.write(`${options.out}/${e}\n`);
+    process.stderr.write(`tmad build: internal error: the generated code does not compile (${errors.length} error(s) above); nothing written. Please report this with the rule documents that caused it.\n`);
+    return report(2);
+  }
+  if (stopAfter === "typecheck") {
+    process.stdout.write(`tmad build: stopped after typecheck: ${files.length} files compile; nothing written\n`);
+    return report(0);
+  }
+  const writing = performance.now();
   const written = writeOutput(options.out, files, owned);
   transpileToDist(options.out, written.filter((d) => d.kind !== "extra").map((d) => files.find((f) => f.path === d.path)!));
+  own["write"] = performance.now() - writing;
   process.stdout.write(`tmad build: ${compiled.length} version(s), ${files.length} files, ${written.length} written\n`);
-  return 0;
+  return report(0);
 }
 
 /**
@@ -159,8 +185,9 @@ function transpileToDist(out: string, files: readonly GeneratedFile[]): void {
 /** `tmad pin`: records, for every rule, the clause text it is reviewed against. */
 export async function runPin(args: readonly string[]): Promise<number> {
   let failed = false;
+  const reader = new VersionReader();
   for (const dir of versionDirs(args)) {
-    const compiled = compileVersion(readVersion(dir), "pins");
+    const compiled = compileVersion(reader.read(dir), "pins");
     const errors = compiled.diagnostics.filter((d) => d.severity === "error");
     for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (errors.length > 0 || compiled.checked === undefined) {
@@ -169,7 +196,7 @@ export async function runPin(args: readonly string[]): Promise<number> {
       continue;
     }
     const target = join(dir, PIN_FILE);
-    const text = pinsFor(compiled.checked, compiled.extracted.clauses);
+    const text = pinsFor(compiled.checked);
     const before = existsSync(target) ? readFileSync(target, "utf8") : undefined;
     if (before !== text) writeFileSync(target, text);
     const stale = compiled.diagnostics.filter((d) => d.code === "TMAD7001" || d.code === "TMAD7002").length;

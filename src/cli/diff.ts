@@ -8,12 +8,11 @@ import { join } from "node:path";
 import { formatDiagnostic, hasErrors } from "../compiler/diagnostics/diagnostic.js";
 import { diffVersions, type DiffSide } from "../compiler/diff/index.js";
 import { renderDiff, type DiffFormat } from "../compiler/diff/render.js";
-import { resolveExamples } from "../compiler/examples/index.js";
-import { loadGeneratedWithRules } from "../compiler/load.js";
+import { loadVersionFiles } from "../compiler/load.js";
 import { compileVersion } from "../compiler/pipeline.js";
+import { VersionReader } from "../compiler/source/versions.js";
 import { renderExplanation } from "../explain.js";
 import { evaluateRecord } from "../runtime/index.js";
-import { readVersion } from "./build.js";
 import { limitsFrom } from "./eval.js";
 import { parseRaw, readRawRecords } from "./records.js";
 import { Sink } from "./sink.js";
@@ -26,24 +25,23 @@ export function versionDir(name: string): string {
   throw new UsageError(`no version "${name}": name a directory of rule documents, or a version under rules/`);
 }
 
-function side(dir: string): DiffSide | undefined {
-  const compiled = compileVersion(readVersion(dir));
-  const { installations, diagnostics } = resolveExamples(compiled.extracted.blocks);
-  const all = [...compiled.diagnostics, ...diagnostics];
-  for (const d of all) if (d.severity === "error") process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (hasErrors(all) || compiled.files === undefined || compiled.checked === undefined) {
+function side(reader: VersionReader, dir: string): DiffSide | undefined {
+  const compiled = compileVersion(reader.read(dir));
+  for (const d of compiled.diagnostics) if (d.severity === "error") process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (hasErrors(compiled.diagnostics) || compiled.files === undefined || compiled.checked === undefined) {
     process.stderr.write(`tmad diff: ${compiled.id} has errors (above); fix them first\n`);
     return undefined;
   }
-  return { extracted: compiled.extracted, checked: compiled.checked, loaded: loadGeneratedWithRules(compiled.files), installations };
+  return { checked: compiled.checked, loaded: loadVersionFiles(compiled.files) };
 }
 
 export async function runDiff(args: readonly string[], values: Record<string, unknown>): Promise<number> {
   if (args.length !== 2) throw new UsageError("name two versions: tmad diff <A> <B>");
   const format = ((values.format as string | undefined) ?? "text") as DiffFormat;
   if (!["text", "json", "markdown", "html"].includes(format)) throw new UsageError("--format must be text, json, markdown or html");
-  const a = side(versionDir(args[0]));
-  const b = side(versionDir(args[1]));
+  const reader = new VersionReader();
+  const a = side(reader, versionDir(args[0]));
+  const b = side(reader, versionDir(args[1]));
   if (a === undefined || b === undefined) return 2;
   let population: { record: number; value?: unknown; parseError?: string }[] | undefined;
   const file = values.population as string | undefined;

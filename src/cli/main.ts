@@ -31,14 +31,25 @@ const versionOptions = {
 const commands: Record<string, Command> = {
   build: {
     summary: "compile rule documents into generated/ evaluators",
-    usage: `tmad build [rules-dir…] [--check] [--out DIR] [--strict]
-  Compiles each version directory (default: every directory under rules/) and writes
-  generated/<version>/ plus generated/index.ts, touching only files whose content changed.
-  --check   write nothing; exit 1 when generated/ differs from what the rules produce
-  --out     output directory (default: generated)
-  --strict  treat warnings as errors`,
-    options: { check: { type: "boolean" }, out: { type: "string" }, strict: { type: "boolean" } },
-    run: async (p, v) => (await import("./build.js")).runBuild(p, { check: v.check === true, out: (v.out as string | undefined) ?? "generated", strict: v.strict === true }),
+    usage: `tmad build [rules-dir…] [--check] [--out DIR] [--strict] [--timings] [--stop-after STAGE]
+  Compiles each version directory (default: every directory under rules/), type-checks the code it
+  generates, and writes generated/<version>/ plus generated/index.ts, touching only files whose
+  content changed.
+  --check       write nothing; exit 1 when generated/ differs from what the rules produce
+  --out         output directory (default: generated)
+  --strict      treat warnings as errors
+  --timings     print each stage's time, per version (on stderr)
+  --stop-after  stop after a stage: extract, parse, check, pins, generate, typecheck (nothing is
+                written) or write (the default)`,
+    options: { check: { type: "boolean" }, out: { type: "string" }, strict: { type: "boolean" }, timings: { type: "boolean" }, "stop-after": { type: "string" } },
+    run: async (p, v) =>
+      (await import("./build.js")).runBuild(p, {
+        check: v.check === true,
+        out: (v.out as string | undefined) ?? "generated",
+        strict: v.strict === true,
+        timings: v.timings === true,
+        ...(v["stop-after"] === undefined ? {} : { stopAfter: v["stop-after"] as string }),
+      }),
   },
   check: {
     summary: "report diagnostics for rule documents",

@@ -6,27 +6,28 @@
  */
 import { watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
-import { formatDiagnostic, hasErrors, summarize } from "../compiler/diagnostics/diagnostic.js";
-import type { VersionSource } from "../compiler/pipeline.js";
-import { readVersion, versionDirs } from "./build.js";
+import { formatDiagnostic, summarize } from "../compiler/diagnostics/diagnostic.js";
+import { chainOf } from "../compiler/extract/index.js";
+import { VersionReader } from "../compiler/source/versions.js";
+import { versionDirs } from "./build.js";
 
-/** One version's findings, as printable lines keyed by themselves. */
-export type Findings = (dir: string) => Promise<{ id: string; lines: string[]; summary: string }>;
+/** One version's findings, as printable lines keyed by themselves; `reader` is shared by one run. */
+export type Findings = (dir: string, reader: VersionReader) => Promise<{ id: string; lines: string[]; summary: string }>;
 
 /** Directories a version is made of: its own and its base chain's. */
-function chain(source: VersionSource): string[] {
-  const out = [resolve(source.dir)];
-  if (source.base !== undefined && !("missing" in source.base)) out.push(...chain(source.base));
-  return out;
+function chain(reader: VersionReader, dir: string): string[] {
+  return chainOf(reader.read(dir), () => undefined).map((c) => resolve(c.source.dir));
 }
 
 export async function watchLoop(args: readonly string[], findings: Findings, label: string): Promise<number> {
   const dirs = versionDirs(args);
   const last = new Map<string, Set<string>>();
   const run = async (which: readonly string[], first: boolean): Promise<void> => {
+    // Files are read afresh on every run, once each however many versions use them.
+    const reader = new VersionReader();
     for (const dir of which) {
       const started = performance.now();
-      const { id, lines, summary } = await findings(dir);
+      const { id, lines, summary } = await findings(dir, reader);
       const now = new Set(lines);
       const before = last.get(dir) ?? new Set<string>();
       const added = lines.filter((l) => !before.has(l));
@@ -47,7 +48,8 @@ export async function watchLoop(args: readonly string[], findings: Findings, lab
   const users = new Map<string, string[]>(); // directory → versions that use it
   const remap = (): void => {
     users.clear();
-    for (const d of dirs) for (const used of chain(readVersion(d))) users.set(used, [...(users.get(used) ?? []), d]);
+    const reader = new VersionReader();
+    for (const d of dirs) for (const used of chain(reader, d)) users.set(used, [...(users.get(used) ?? []), d]);
   };
   remap();
   const watchers: FSWatcher[] = [];
@@ -85,27 +87,24 @@ export async function watchLoop(args: readonly string[], findings: Findings, lab
 }
 
 /** `check --watch`: the pipeline's diagnostics (parse, types, pins); the slow analysis is left to a plain `tmad check`. */
-export const checkFindings: Findings = async (dir) => {
-  const { checkVersion } = await import("./build.js");
-  const r = await checkVersion(dir, false);
+export const checkFindings: Findings = async (dir, reader) => {
+  const { checkDirectory } = await import("./build.js");
+  const r = await checkDirectory(dir, false, reader);
   return { id: r.id, lines: r.diagnostics.map(formatDiagnostic), summary: summarize(r.diagnostics) };
 };
 
 /** `test --watch`: each failing example and coverage gap, and the pass count. */
-export const testFindings: Findings = async (dir) => {
-  const [{ compileVersion }, { resolveExamples }, { runExamples }, { loadGenerated }] = await Promise.all([
-    import("../compiler/pipeline.js"),
-    import("../compiler/examples/index.js"),
-    import("../compiler/examples/run.js"),
-    import("../compiler/load.js"),
-  ]);
-  const compiled = compileVersion(readVersion(dir));
-  const { examples, diagnostics } = resolveExamples(compiled.extracted.blocks);
-  const all = [...compiled.diagnostics, ...diagnostics];
-  if (hasErrors(all) || compiled.files === undefined || compiled.checked === undefined) {
-    return { id: compiled.id, lines: all.filter((d) => d.severity === "error").map(formatDiagnostic), summary: "not tested: the rules or examples have errors" };
+export const testFindings: Findings = async (dir, reader) => {
+  const { testVersion } = await import("./test.js");
+  const { id, report, diagnostics } = testVersion(reader, dir);
+  if (report === undefined) {
+    return { id, lines: diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic), summary: "not tested: the rules or examples have errors" };
   }
-  const report = runExamples(loadGenerated(compiled.files), compiled.checked, compiled.extracted.clauses, examples);
   const passed = report.examples.filter((e) => e.passed).length;
-  return { id: compiled.id, lines: [...report.failures], summary: `${report.examples.length} examples, ${passed} passed, ${report.examples.length - passed} failed; ${report.failures.length} failure(s)` };
+  const changed = report.examples.filter((e) => e.changed !== undefined).length;
+  return {
+    id,
+    lines: [...report.failures, ...report.changed],
+    summary: `${report.examples.length} examples, ${passed} passed, ${changed > 0 ? `${changed} changed by this amendment, ` : ""}${report.examples.length - passed - changed} failed; ${report.failures.length} failure(s)`,
+  };
 };

@@ -8,17 +8,18 @@ import * as runtime from "../runtime/index.js";
 import type { VersionModule } from "../runtime/index.js";
 import type { GeneratedFile } from "./generate/index.js";
 
-/** A loaded version: its module, and the exports of its rules file (each rule's condition function). */
+/** A loaded version: its module, and each rule's condition by rule id. */
 export interface LoadedVersion {
   readonly version: VersionModule<unknown, Record<string, unknown>>;
-  readonly rules: Readonly<Record<string, unknown>>;
+  /** Whether each rule applies to a validated record (the generated `conditions`). */
+  readonly conditions: ReadonlyMap<string, (record: unknown) => boolean>;
 }
 
 export function loadGenerated(files: readonly GeneratedFile[]): VersionModule<unknown, Record<string, unknown>> {
-  return loadGeneratedWithRules(files).version;
+  return loadVersionFiles(files).version;
 }
 
-export function loadGeneratedWithRules(files: readonly GeneratedFile[]): LoadedVersion {
+export function loadVersionFiles(files: readonly GeneratedFile[]): LoadedVersion {
   const sources = new Map<string, string>();
   for (const f of files) {
     const name = f.path.split("/").pop()!.replace(/\.ts$/, ".js");
@@ -39,6 +40,6 @@ export function loadGeneratedWithRules(files: readonly GeneratedFile[]): LoadedV
     new Function("require", "module", "exports", code)(load, module, module.exports);
     return module.exports;
   };
-  const version = (load("./index.js") as { version: VersionModule<unknown, Record<string, unknown>> }).version;
-  return { version, rules: load("./rules.js") as Record<string, unknown> };
+  const index = load("./index.js") as { version: VersionModule<unknown, Record<string, unknown>>; conditions: Readonly<Record<string, (record: unknown) => boolean>> };
+  return { version: index.version, conditions: new Map(Object.entries(index.conditions)) };
 }

@@ -1,16 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { readVersion } from "../../src/cli/build.js";
 import { wordDiff } from "../../src/compiler/diff/document.js";
 import { diffVersions, type DiffSide } from "../../src/compiler/diff/index.js";
 import { renderDiff } from "../../src/compiler/diff/render.js";
-import { resolveExamples } from "../../src/compiler/examples/index.js";
-import { loadGeneratedWithRules } from "../../src/compiler/load.js";
+import { loadVersionFiles } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
+import { readVersion } from "../../src/compiler/source/versions.js";
 
 function side(dir: string): DiffSide {
   const compiled = compileVersion(readVersion(dir));
   if (compiled.files === undefined || compiled.checked === undefined) throw new Error(`${dir} does not compile`);
-  return { extracted: compiled.extracted, checked: compiled.checked, loaded: loadGeneratedWithRules(compiled.files), installations: resolveExamples(compiled.extracted.blocks).installations };
+  return { checked: compiled.checked, loaded: loadVersionFiles(compiled.files) };
 }
 
 const V10 = side("test/fixtures/versions/demo-1.0");
@@ -81,7 +80,7 @@ describe("a wording-only edit", () => {
 });
 
 describe("population impact", () => {
-  const records = [...resolveExamples(V11.extracted.blocks).examples.map((e, i) => ({ record: i + 1, value: e.record })), { record: 99, parseError: "line 99 is not valid JSON" }, { record: 100, value: { id: "bad" } }];
+  const records = [...V11.checked.examples.map((e, i) => ({ record: i + 1, value: e.record })), { record: 99, parseError: "line 99 is not valid JSON" }, { record: 100, value: { id: "bad" } }];
   const report = diffVersions(V10, V11, { population: records });
 
   it("reconciles: transitions add up to the evaluated records, invalid ones are listed", () => {

@@ -32,8 +32,8 @@ describe("generator golden output", () => {
 
   it("keeps evaluation free of closures: quantifiers become plain loops", () => {
     const rules = compiled.files!.find((f) => f.path === "mini/rules.ts")!.content;
-    const plain = rules.split("function r_migrate_applies_traced")[0];
+    const plain = rules.split("function r$migrate$applies$traced")[0];
     expect(plain).not.toMatch(/=>/);
-    expect(rules).toMatch(/for \(const v_m of v_site\.meters\)/);
+    expect(rules).toMatch(/for \(const v\$m of v\$site\.meters\)/);
   });
 });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { readVersion } from "../../src/cli/build.js";
-import { formatDiagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
-import { mergePatch, resolveExamples, setPath } from "../../src/compiler/examples/index.js";
-import { runExamples } from "../../src/compiler/examples/run.js";
+import { DiagnosticList, formatDiagnostic, type Diagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
+import { mergePatch, resolveExamples as resolveWith, runExamples, setPath, type ResolvedExamples } from "../../src/compiler/examples/index.js";
 import type { RuleBlock } from "../../src/compiler/extract/index.js";
 import { loadGenerated } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
+import { readVersion } from "../../src/compiler/source/versions.js";
+
+function resolveExamples(blocks: readonly RuleBlock[]): ResolvedExamples & { diagnostics: Diagnostic[] } {
+  const list = new DiagnosticList();
+  return { ...resolveWith(blocks, list.accept), diagnostics: list.all };
+}
 
 const DEMO_10 = "test/fixtures/versions/demo-1.0";
 const DEMO_11 = "test/fixtures/versions/demo-1.1";
@@ -37,7 +41,7 @@ describe("amendments", () => {
   it("takes the substituted clause's rules and examples from the amendment only", () => {
     const rule = amended.checked!.rules.find((r) => r.id === "exclude_failed")!;
     expect(rule.decl.span.file).toBe(`${DEMO_11}/index.md`);
-    const examples = resolveExamples(amended.extracted.blocks).examples;
+    const examples = amended.checked!.examples;
     expect(examples.filter((e) => e.clause === "2.1").map((e) => e.name)).toEqual(["a meter not seen since 2019 excludes", "a meter seen in 2021 does not"]);
     expect(examples.map((e) => e.name)).toContain("all meters active");
   });
@@ -54,7 +58,7 @@ describe("amendments", () => {
     const text = src.files[0].text.replace("base: demo-1.0", 'base: demo-1.0\nrepeals: ["9.9"]');
     const repealed = compileVersion({ ...src, files: [{ ...src.files[0], text }] });
     expect(repealed.diagnostics.map((d) => d.code)).toContain("TMAD1006");
-    const missing = compileVersion({ ...src, base: { missing: "base version demo-0.9 not found" } });
+    const missing = compileVersion({ ...src, base: () => ({ missing: "base version demo-1.0 not found" }) });
     expect(missing.diagnostics.map((d) => d.code)).toContain("TMAD1007");
   });
 });
@@ -109,7 +113,7 @@ describe("running examples", () => {
   const version = loadGenerated(compiled.files!);
 
   it("passes the fixture's examples and reports full coverage", () => {
-    const report = runExamples(version, compiled.checked!, compiled.extracted.clauses, resolveExamples(compiled.extracted.blocks).examples);
+    const report = runExamples(compiled.checked!, version);
     expect(report.failures).toEqual([]);
     expect(report.clauses.map((c) => [c.number, c.examples.length])).toEqual([
       ["1.1", 2],
@@ -120,9 +124,9 @@ describe("running examples", () => {
   });
 
   it("fails an example whose expectation or citations are wrong, and a clause without examples", () => {
-    const examples = resolveExamples(compiled.extracted.blocks).examples.filter((e) => e.clause !== "3.1");
+    const examples = compiled.checked!.examples.filter((e) => e.clause !== "3.1");
     const wrong = examples.map((e) => (e.name === "all meters active" ? { ...e, expect: { fields: { outcome: "EXCLUDED", nosuch: 1 }, cites: ["2.1"], notCites: ["1.1"] } } : e));
-    const report = runExamples(version, compiled.checked!, compiled.extracted.clauses, wrong);
+    const report = runExamples(compiled.checked!, version, { examples: wrong });
     const failed = report.examples.find((e) => e.name === "all meters active")!;
     expect(failed.passed).toBe(false);
     expect(failed.problems).toEqual([
@@ -135,8 +139,8 @@ describe("running examples", () => {
   });
 
   it("an invalid example installation fails with the validator's message", () => {
-    const [one] = resolveExamples(compiled.extracted.blocks).examples;
-    const report = runExamples(version, compiled.checked!, compiled.extracted.clauses, [{ ...one, record: { id: "Z" } }]);
+    const [one] = compiled.checked!.examples;
+    const report = runExamples(compiled.checked!, version, { examples: [{ ...one, record: { id: "Z" } }] });
     expect(report.examples[0].problems[0]).toMatch(/^invalid installation: \$\.installedOn: Site requires/);
   });
 });

@@ -10,7 +10,7 @@ import { unified } from "unified";
 import { describe, expect, it } from "vitest";
 import { renderEbnf } from "../../scripts/grammar-artifacts.js";
 import type { Declaration } from "../../src/compiler/ast/nodes.js";
-import { extractVersion, type RuleBlock } from "../../src/compiler/extract/index.js";
+import { extractDocument, type RuleBlock } from "../../src/compiler/extract/index.js";
 import { parseBlock } from "../../src/compiler/parse/index.js";
 
 const README = "grammar/README.md";
@@ -19,7 +19,7 @@ const fences = (unified().use(remarkParse).parse(text) as Root).children.filter(
 
 // The extract stage finds the `tmad` blocks exactly as it does in rule documents (the README has no
 // front matter, so its version diagnostics are beside the point here).
-const blocks = extractVersion("readme", "grammar", [{ path: README, text }]).version.blocks.filter((b) => b.kind === "rules");
+const blocks = extractDocument("readme", "grammar", [{ path: README, text }], () => undefined).blocks.filter((b) => b.kind === "rules");
 
 describe("grammar/README.md tmad blocks", () => {
   it("has an example block for each section", () => {
@@ -110,6 +110,8 @@ function features(declarations: readonly Declaration[]): Set<string> {
         break;
     }
     if (typeof n.doc === "string") seen.add("doc comment");
+    if (n.replaces !== undefined && typeof n.kind === "string") seen.add(`replace ${n.kind}`);
+    if (n.kind === "EnumExtension" || n.kind === "RecordExtension") seen.add(n.kind);
     for (const [key, value] of Object.entries(n)) if (key !== "span") walk(value);
   };
   walk(declarations);
@@ -125,6 +127,8 @@ describe("grammar/README.md covers the language", () => {
     ...["enum label", "identifier with check digit", "identifier without check digit", "decision default", "doc comment"],
     ...["definition with parameters", "definition without parameters", "definition with type", "definition without type"],
     ...["rule with clause", "rule without clause", "rule source", "unless", "overrides", "default with clause", "default without clause"],
+    // Amendments
+    ...["replace ParameterDecl", "replace RuleDecl", "EnumExtension", "RecordExtension"],
     // Types
     ...["boolean", "integer", "decimal", "text", "date", "datetime", "clause"].map((t) => `type ${t}`),
     ...["NamedType", "ListType", "OptionalType"],

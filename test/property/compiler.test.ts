@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { chainOf } from "../../src/compiler/extract/index.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { applyMutation, compilerProperties, fencedDocument, FRONT_MATTER, ruleVersions, spanProblem } from "../../scripts/fuzz.js";
 
@@ -22,8 +23,7 @@ describe("compiler properties (fast-check)", () => {
   it("the real rule documents compile without span problems (the mutations' starting point)", () => {
     for (const v of ruleVersions()) {
       const compiled = compileVersion(v, "check");
-      const files = [...v.files];
-      for (let b = v.base; b !== undefined && !("missing" in b); b = b.base) files.push(...b.files);
+      const files = chainOf(v, () => undefined).flatMap((c) => c.source.files);
       for (const d of compiled.diagnostics) expect(spanProblem(d, files)).toBeUndefined();
       expect(compiled.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     }

@@ -86,7 +86,7 @@ export interface EnumMember {
 export interface Field {
   readonly name: Name;
   readonly type: TypeExpr;
-  /** Only decision fields may have a default value. */
+  /** Decision fields, and record fields an amendment adds, may have a default value. */
   readonly defaultValue?: Expr;
   readonly span: Span;
 }
@@ -114,14 +114,33 @@ export interface ClauseContext {
   /** Clause number of the heading, e.g. `4.26A`; absent for blocks under non-clause headings. */
   readonly clause?: string;
   readonly file: string;
+  /**
+   * Id of the version (of an amendment's base chain) whose file holds the declaration; absent for
+   * a block compiled on its own, which counts as the version being compiled.
+   */
+  readonly version?: string;
 }
 
-interface DeclBase {
-  readonly name: Name;
+/** What the parser knows of how a declaration was written, beyond its syntax tree. */
+interface Written {
   readonly span: Span;
   readonly context: ClauseContext;
   /** Comments (`--`) immediately above the declaration, joined: kept for generated JSDoc. */
   readonly doc?: string;
+  /**
+   * `replace …`: the declaration deliberately replaces the base version's declaration of the same
+   * name (the span of the `replace` keyword).
+   */
+  readonly replaces?: Span;
+  /**
+   * The parser recovered from a syntax error inside this declaration, so parts of it may be
+   * guesses: the checker registers its name but reports nothing about its insides.
+   */
+  readonly recovered?: boolean;
+}
+
+interface DeclBase extends Written {
+  readonly name: Name;
 }
 
 export interface EnumDecl extends DeclBase {
@@ -185,13 +204,25 @@ export interface RuleDecl extends DeclBase {
 }
 
 /** `default`: the result when no rule applies. At most one per version. */
-export interface DefaultDecl {
+export interface DefaultDecl extends Written {
   readonly kind: "DefaultDecl";
   readonly clause?: ClauseRef;
   readonly result: readonly Assignment[];
-  readonly span: Span;
-  readonly context: ClauseContext;
-  readonly doc?: string;
+}
+
+/** `extend enum Name  MEMBER …`: an amendment adds members to its base's enum. */
+export interface EnumExtension extends DeclBase {
+  readonly kind: "EnumExtension";
+  readonly members: readonly EnumMember[];
+}
+
+/**
+ * `extend record Name  field: T …`: an amendment adds fields to its base's record. Each must be
+ * optional or have a default, so records written before the amendment stay valid.
+ */
+export interface RecordExtension extends DeclBase {
+  readonly kind: "RecordExtension";
+  readonly fields: readonly Field[];
 }
 
 export type NamedDecl =
@@ -204,7 +235,9 @@ export type NamedDecl =
   | DefinitionDecl
   | RuleDecl;
 
-export type Declaration = NamedDecl | DefaultDecl;
+export type Extension = EnumExtension | RecordExtension;
+
+export type Declaration = NamedDecl | DefaultDecl | Extension;
 
 /** One version's rule source: all declarations of all its rule blocks, in document order. */
 export interface Program {

@@ -4,6 +4,7 @@
  * and source positions, which is what the version diff compares.
  */
 import type * as A from "./nodes.js";
+import { foldExpr } from "./walk.js";
 
 export function printType(t: A.TypeExpr): string {
   switch (t.kind) {
@@ -22,51 +23,53 @@ export function printType(t: A.TypeExpr): string {
  * Prints an expression. `expand`, when given, is asked for the body of each definition a name or
  * call refers to, so two conditions can be compared with their definitions inlined.
  */
-export function printExpr(e: A.Expr, expand?: (name: string, args: readonly string[]) => string | undefined): string {
-  const p = (x: A.Expr): string => printExpr(x, expand);
-  switch (e.kind) {
-    case "BooleanLiteral":
-      return String(e.value);
-    case "NumberLiteral":
-      return String(Number(e.text));
-    case "TextLiteral":
-      return JSON.stringify(e.value);
-    case "DateLiteral":
-    case "DateTimeLiteral":
-      return e.text;
-    case "ClauseLiteral":
-      return `clause ${e.number}`;
-    case "NameRef":
-      return expand?.(e.name.text, []) ?? e.name.text;
-    case "MemberAccess":
-      return `${p(e.object)}.${e.member.text}`;
-    case "Call": {
-      const args = e.args.map(p);
-      return expand?.(e.callee.text, args) ?? `${e.callee.text}(${args.join(", ")})`;
-    }
-    case "Unary":
-      return e.operator === "not" ? `(not ${p(e.operand)})` : `(-${p(e.operand)})`;
-    case "Binary":
-      return `(${p(e.left)} ${e.operator} ${p(e.right)})`;
-    case "Membership":
-      return `(${p(e.element)} ${e.negated ? "not in" : "in"} {${e.set.map(p).join(", ")}})`;
-    case "Presence":
-      return `(${p(e.operand)} is ${e.negated ? "absent" : "present"})`;
-    case "Otherwise":
-      return `(${p(e.value)} otherwise ${p(e.fallback)})`;
-    case "If":
-      return `(if ${p(e.condition)} then ${p(e.then)} else ${p(e.else)})`;
-    case "Quantified":
-      return `(${e.quantifier} ${e.variable.text} in ${p(e.collection)}${e.filter === undefined ? "" : ` where ${p(e.filter)}`}${e.predicate === undefined ? "" : ` satisfies ${p(e.predicate)}`})`;
-    case "Aggregated":
-      return `(${e.aggregate} ${p(e.value)} for ${e.variable.text} in ${p(e.collection)}${e.filter === undefined ? "" : ` where ${p(e.filter)}`})`;
-    case "Collect":
-      return `(collect ${p(e.value)} for ${e.variable.text} in ${p(e.collection)}${e.filter === undefined ? "" : ` where ${p(e.filter)}`})`;
-    case "ListLiteral":
-      return `[${e.elements.map(p).join(", ")}]`;
-    case "DaysBetween":
-      return `(days between ${p(e.from)} and ${p(e.to)})`;
-  }
+export function printExpr(root: A.Expr, expand?: (name: string, args: readonly string[]) => string | undefined): string {
+  return foldExpr<undefined, string>(root, undefined, {
+    up(e, _c, r) {
+      const filter = (i: number): string => (e.kind !== "Binary" && "filter" in e && e.filter !== undefined ? ` where ${r[i]}` : "");
+      switch (e.kind) {
+        case "BooleanLiteral":
+          return String(e.value);
+        case "NumberLiteral":
+          return String(Number(e.text));
+        case "TextLiteral":
+          return JSON.stringify(e.value);
+        case "DateLiteral":
+        case "DateTimeLiteral":
+          return e.text;
+        case "ClauseLiteral":
+          return `clause ${e.number}`;
+        case "NameRef":
+          return expand?.(e.name.text, []) ?? e.name.text;
+        case "MemberAccess":
+          return `${r[0]}.${e.member.text}`;
+        case "Call":
+          return expand?.(e.callee.text, r) ?? `${e.callee.text}(${r.join(", ")})`;
+        case "Unary":
+          return e.operator === "not" ? `(not ${r[0]})` : `(-${r[0]})`;
+        case "Binary":
+          return `(${r[0]} ${e.operator} ${r[1]})`;
+        case "Membership":
+          return `(${r[0]} ${e.negated ? "not in" : "in"} {${r.slice(1).join(", ")}})`;
+        case "Presence":
+          return `(${r[0]} is ${e.negated ? "absent" : "present"})`;
+        case "Otherwise":
+          return `(${r[0]} otherwise ${r[1]})`;
+        case "If":
+          return `(if ${r[0]} then ${r[1]} else ${r[2]})`;
+        case "Quantified":
+          return `(${e.quantifier} ${e.variable.text} in ${r[0]}${filter(1)}${e.predicate === undefined ? "" : ` satisfies ${r[r.length - 1]}`})`;
+        case "Aggregated":
+          return `(${e.aggregate} ${r[r.length - 1]} for ${e.variable.text} in ${r[0]}${filter(1)})`;
+        case "Collect":
+          return `(collect ${r[r.length - 1]} for ${e.variable.text} in ${r[0]}${filter(1)})`;
+        case "ListLiteral":
+          return `[${r.join(", ")}]`;
+        case "DaysBetween":
+          return `(days between ${r[0]} and ${r[1]})`;
+      }
+    },
+  });
 }
 
 export function printAssignments(result: readonly A.Assignment[], expand?: (name: string, args: readonly string[]) => string | undefined): string {
@@ -76,7 +79,10 @@ export function printAssignments(result: readonly A.Assignment[], expand?: (name
     .join(", ");
 }
 
-/** A declaration of the data model or a parameter, printed canonically (for "declarations changed"). */
+/**
+ * A declaration printed canonically (for "declarations changed"). Whether it was written as a
+ * `replace` is provenance, not content, so it is not printed.
+ */
 export function printDeclaration(d: A.Declaration): string {
   switch (d.kind) {
     case "EnumDecl":
@@ -98,5 +104,9 @@ export function printDeclaration(d: A.Declaration): string {
       return `rule ${d.name.text} when ${printExpr(d.condition)} then ${printAssignments(d.result)}`;
     case "DefaultDecl":
       return `default then ${printAssignments(d.result)}`;
+    case "EnumExtension":
+      return `extend enum ${d.name.text} ${d.members.map((m) => (m.label === undefined ? m.name.text : `${m.name.text} ${JSON.stringify(m.label)}`)).join(" ")}`;
+    case "RecordExtension":
+      return `extend record ${d.name.text} ${d.fields.map((f) => `${f.name.text}: ${printType(f.type)}${f.defaultValue === undefined ? "" : ` = ${printExpr(f.defaultValue)}`}`).join("; ")}`;
   }
 }

@@ -19,11 +19,13 @@ export const DIAGNOSTIC_CODES = {
   TMAD1005: { severity: "error", title: "no rule documents" },
   TMAD1006: { severity: "error", title: "invalid amendment" },
   TMAD1007: { severity: "error", title: "base version not found" },
+  TMAD1008: { severity: "error", title: "circular base chain" },
   // Syntax
   TMAD2001: { severity: "error", title: "unexpected character" },
   TMAD2002: { severity: "error", title: "unterminated text literal" },
   TMAD2003: { severity: "error", title: "syntax error" },
   TMAD2004: { severity: "error", title: "invalid literal" },
+  TMAD2005: { severity: "error", title: "expression nested too deeply" },
   // Names and structure
   TMAD3001: { severity: "error", title: "unknown name" },
   TMAD3002: { severity: "error", title: "unknown field" },
@@ -41,6 +43,9 @@ export const DIAGNOSTIC_CODES = {
   TMAD3014: { severity: "error", title: "name already bound" },
   TMAD3015: { severity: "error", title: "misplaced declaration" },
   TMAD3016: { severity: "error", title: "reserved name" },
+  TMAD3017: { severity: "error", title: "replacement changes the declaration's kind or type" },
+  TMAD3018: { severity: "error", title: "replaces or extends nothing in the base" },
+  TMAD3019: { severity: "error", title: "added field would invalidate older records" },
   // Types
   TMAD4001: { severity: "error", title: "type mismatch" },
   TMAD4002: { severity: "error", title: "optional value used without a presence check" },
@@ -55,12 +60,14 @@ export const DIAGNOSTIC_CODES = {
   TMAD4011: { severity: "error", title: "operator not defined for these types" },
   TMAD4012: { severity: "error", title: "not a record" },
   TMAD4013: { severity: "warning", title: "presence check on a value that is never absent" },
+  TMAD4014: { severity: "error", title: "identifier pattern could take exponential time" },
   // Examples beside the clauses
   TMAD5001: { severity: "error", title: "example is not valid YAML" },
   TMAD5002: { severity: "error", title: "malformed example" },
   TMAD5003: { severity: "error", title: "unknown or circular named installation" },
   TMAD5004: { severity: "error", title: "duplicate example or installation name" },
   TMAD5005: { severity: "error", title: "invalid path in `set`" },
+  TMAD5006: { severity: "error", title: "replaces no named installation" },
   // Analysis: what the witness search finds (warnings; `tmad build --strict` fails on them)
   TMAD6001: { severity: "warning", title: "rules can conflict" },
   TMAD6002: { severity: "warning", title: "rule never applies" },

@@ -1,6 +1,9 @@
 /**
- * The one diagnostic type shared by every compiler stage. Stages collect diagnostics and return them
- * with their output; they never throw on a user's error.
+ * The one diagnostic type shared by every compiler stage, and the acceptor stages report through.
+ * A stage takes its input and an `Accept` function and returns its output; every problem it finds
+ * is given to the acceptor as it is found (Langium's ValidationAcceptor). Stages never throw on a
+ * user's error, never filter or de-duplicate another stage's diagnostics, and report each problem
+ * once, where it is.
  */
 import { comparePositions, formatSpan, type Span } from "../source/span.js";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes.js";
@@ -22,26 +25,40 @@ export function diagnostic(code: DiagnosticCode, span: Span, message: string, hi
   return hint === undefined ? { code, severity, message, span } : { code, severity, message, span, hint };
 }
 
+/** Where a stage reports its diagnostics. */
+export type Accept = (d: Diagnostic) => void;
+
+/** An acceptor that keeps what it is given, for a caller that wants the list. */
+export class DiagnosticList {
+  readonly all: Diagnostic[] = [];
+  readonly accept: Accept = (d) => {
+    this.all.push(d);
+  };
+
+  get hasErrors(): boolean {
+    return hasErrors(this.all);
+  }
+}
+
+/** `report(code, span, message, hint)` over an acceptor: the short form passes use. */
+export type Report = (code: DiagnosticCode, span: Span, message: string, hint?: string) => void;
+
+export function reporter(accept: Accept): Report {
+  return (code, span, message, hint) => accept(diagnostic(code, span, message, hint));
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
 
-/** Stable order: by file, then position, then code; duplicates removed. */
+/** Stable order: by file, then position, then code, then message. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  const unique: Diagnostic[] = [];
-  for (const d of diagnostics) {
-    const key = `${formatSpan(d.span)}|${d.code}|${d.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      unique.push(d);
-    }
-  }
-  return unique.sort(
+  return [...diagnostics].sort(
     (a, b) =>
       (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) ||
       comparePositions(a.span.start, b.span.start) ||
-      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
   );
 }
 

@@ -1,12 +1,12 @@
 /**
  * Document changes between two versions: clauses added, repealed, amended (with a word-level diff
  * of the text) and renumbered (same text, new number); parameters whose value changed; declarations
- * of the data model that changed. Takes two extracted versions and their checked programs.
+ * of the data model that changed. Takes two checked versions.
  */
 import type * as A from "../ast/nodes.js";
-import { printDeclaration, printExpr } from "../ast/print.js";
-import type { CheckedProgram } from "../check/index.js";
-import { compareClauseNumbers, type Clause, type ExtractedVersion } from "../extract/index.js";
+import { printDeclaration } from "../ast/print.js";
+import type { CheckedVersion } from "../check/index.js";
+import { compareClauseNumbers, type Clause } from "../extract/index.js";
 
 export type WordOp = "=" | "-" | "+";
 export interface WordChange {
@@ -105,36 +105,9 @@ export function inlineWordDiff(words: readonly WordChange[], context?: number): 
     .trim();
 }
 
-/** Folds a parameter's constant expression to a value where it is arithmetic on literals. */
-export function foldParameters(program: CheckedProgram): Map<string, string> {
-  const values = new Map<string, unknown>();
-  const fold = (e: A.Expr): unknown => {
-    switch (e.kind) {
-      case "NumberLiteral":
-        return Number(e.text);
-      case "BooleanLiteral":
-        return e.value;
-      case "TextLiteral":
-        return e.value;
-      case "DateLiteral":
-      case "DateTimeLiteral":
-        return e.text;
-      case "NameRef":
-        return values.has(e.name.text) ? values.get(e.name.text) : e.name.text;
-      case "Unary":
-        return e.operator === "-" ? -(fold(e.operand) as number) : !fold(e.operand);
-      case "Binary": {
-        const l = fold(e.left) as number;
-        const r = fold(e.right) as number;
-        if (typeof l !== "number" || typeof r !== "number") return printExpr(e);
-        return e.operator === "+" ? l + r : e.operator === "-" ? l - r : e.operator === "*" ? l * r : e.operator === "/" ? l / r : printExpr(e);
-      }
-      default:
-        return printExpr(e);
-    }
-  };
-  for (const p of program.parameters) values.set(p.name.text, fold(p.value));
-  return new Map([...values].map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+/** Each parameter's folded value (the checker folds them once), as text for people. */
+export function foldParameters(program: CheckedVersion): Map<string, string> {
+  return new Map([...program.constants].map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
 function compareMaps(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): ValueChange[] {
@@ -150,12 +123,14 @@ function compareMaps(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, stri
 }
 
 /** Declarations of the data model (not parameters, definitions or rules), printed canonically. */
-function modelDeclarations(program: CheckedProgram): Map<string, string> {
+function modelDeclarations(program: CheckedVersion): Map<string, string> {
   const decls: A.Declaration[] = [...program.enums, ...program.records, ...program.identifiers, program.input, program.decision];
   return new Map(decls.map((d) => [`${d.kind.replace("Decl", "").toLowerCase()} ${"name" in d ? d.name.text : ""}`, printDeclaration(d)]));
 }
 
-export function documentChanges(a: ExtractedVersion, b: ExtractedVersion, pa: CheckedProgram, pb: CheckedProgram): DocumentChanges {
+export function documentChanges(pa: CheckedVersion, pb: CheckedVersion): DocumentChanges {
+  const a = pa;
+  const b = pb;
   const before = new Map(a.clauses.map((c) => [c.number, c]));
   const after = new Map(b.clauses.map((c) => [c.number, c]));
   const clauses: ClauseChange[] = [];

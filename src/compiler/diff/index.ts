@@ -6,8 +6,8 @@
  * (`schema: "tmad-diff/1"`, documented in docs/diff.md).
  */
 import { evaluateRecord, type Decision, type VersionModule } from "../../runtime/index.js";
-import type { CheckedProgram } from "../check/index.js";
-import type { ExtractedVersion, VersionMeta } from "../extract/index.js";
+import type { CheckedVersion } from "../check/index.js";
+import type { VersionMeta } from "../extract/index.js";
 import type { LoadedVersion } from "../load.js";
 import { documentChanges, type DocumentChanges } from "./document.js";
 import { populationImpact, sameDecision, type PopulationImpact } from "./population.js";
@@ -16,12 +16,10 @@ import { constantsOf, SearchSpace, type Mutation, type SearchBounds } from "./wi
 
 export const DIFF_SCHEMA = "tmad-diff/1";
 
+/** One side of a diff: the checked version (its named installations are the witness search's clean baselines) and its loaded evaluator. */
 export interface DiffSide {
-  readonly extracted: ExtractedVersion;
-  readonly checked: CheckedProgram;
+  readonly checked: CheckedVersion;
   readonly loaded: LoadedVersion;
-  /** Named installations of the version's examples: the clean baselines of the witness search. */
-  readonly installations: ReadonlyMap<string, unknown>;
 }
 
 export interface Witness {
@@ -63,7 +61,7 @@ export interface VersionSummary {
   readonly effectiveFrom?: string;
 }
 
-function summary(v: ExtractedVersion): VersionSummary {
+function summary(v: CheckedVersion): VersionSummary {
   const m: VersionMeta | undefined = v.meta;
   return {
     id: v.id,
@@ -88,7 +86,7 @@ export interface DiffOptions {
 }
 
 export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}): DiffReport {
-  const document = documentChanges(a.extracted, b.extracted, a.checked, b.checked);
+  const document = documentChanges(a.checked, b.checked);
   const rules = ruleChanges(a.checked, b.checked);
   const drifts = drift(document.clauses, rules, a.checked, b.checked);
   const ma = a.loaded.version;
@@ -97,7 +95,7 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
   const valid = (r: unknown): boolean => ma.validator.validate(r).ok && mb.validator.validate(r).ok;
   // Clean baselines are the named installations on which both versions agree: a witness is then
   // built by the search, never an example someone wrote to show the difference.
-  const named = [...[...a.installations].map(([k, v]) => [`${a.extracted.id}:${k}`, v] as const), ...[...b.installations].map(([k, v]) => [`${b.extracted.id}:${k}`, v] as const)];
+  const named = [...[...a.checked.installations].map(([k, v]) => [`${a.checked.id}:${k}`, v] as const), ...[...b.checked.installations].map(([k, v]) => [`${b.checked.id}:${k}`, v] as const)];
   const seen = new Set<string>();
   const baselines = new Map(
     named.filter(([, v]) => {
@@ -129,8 +127,8 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
   // Classify each changed condition: did the set of installations it applies to grow, shrink, or both?
   for (const change of rules) {
     if (change.kind !== "changed" || change.condition !== "changed") continue;
-    const ca = a.loaded.rules[`r_${change.rule}_applies`] as ((r: unknown) => boolean) | undefined;
-    const cb = b.loaded.rules[`r_${change.rule}_applies`] as ((r: unknown) => boolean) | undefined;
+    const ca = a.loaded.conditions.get(change.rule);
+    const cb = b.loaded.conditions.get(change.rule);
     if (ca === undefined || cb === undefined) continue;
     const widening = search((r) => cb(r) && !ca(r));
     const narrowing = search((r) => ca(r) && !cb(r));
@@ -169,7 +167,7 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
   let population: PopulationImpact | undefined;
   if (options.population !== undefined) {
     const changedClauses = new Set<string>([...document.clauses.map((c) => c.number), ...document.clauses.flatMap((c) => (c.from === undefined ? [] : [c.from])), ...rules.map((r) => r.clause)]);
-    const reportBy = b.extracted.meta?.reportBy ?? a.extracted.meta?.reportBy ?? [];
+    const reportBy = b.checked.meta.reportBy ?? a.checked.meta.reportBy ?? [];
     population = populationImpact(
       options.population,
       ma,
@@ -183,8 +181,8 @@ export function diffVersions(a: DiffSide, b: DiffSide, options: DiffOptions = {}
   const behaviourChanged = behaviour.some((x) => x.witness !== undefined) || (population?.changed ?? 0) > 0;
   return {
     schema: DIFF_SCHEMA,
-    from: summary(a.extracted),
-    to: summary(b.extracted),
+    from: summary(a.checked),
+    to: summary(b.checked),
     document,
     rules,
     drift: drifts,

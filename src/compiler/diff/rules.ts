@@ -7,7 +7,7 @@
 import type * as A from "../ast/nodes.js";
 import { printAssignments, printExpr } from "../ast/print.js";
 import { forEachExpr } from "../ast/walk.js";
-import type { CheckedProgram, CheckedRule } from "../check/index.js";
+import type { CheckedVersion, CheckedRule } from "../check/index.js";
 import type { ClauseChange } from "./document.js";
 import { foldParameters } from "./document.js";
 
@@ -41,7 +41,7 @@ export interface Drift {
 }
 
 /** Prints with definitions and parameters inlined: `{…}` marks an inlined definition body. */
-function expander(program: CheckedProgram): (e: A.Expr) => string {
+function expander(program: CheckedVersion): (e: A.Expr) => string {
   const defs = new Map(program.definitions.map((d) => [d.name.text, d]));
   const params = foldParameters(program);
   const make =
@@ -57,7 +57,7 @@ function expander(program: CheckedProgram): (e: A.Expr) => string {
   return (e) => printExpr(e, make(new Map(), 0));
 }
 
-function precedenceOf(program: CheckedProgram, rule: string): string[] {
+function precedenceOf(program: CheckedVersion, rule: string): string[] {
   return program.precedence
     .filter((p) => p.winner === rule || p.loser === rule)
     .map((p) => (p.winner === rule ? `over ${p.loser}` : `under ${p.winner}`))
@@ -65,7 +65,7 @@ function precedenceOf(program: CheckedProgram, rule: string): string[] {
 }
 
 /** Names of the definitions an expression uses, directly or through other definitions. */
-function definitionsUsed(program: CheckedProgram, e: A.Expr): Set<string> {
+function definitionsUsed(program: CheckedVersion, e: A.Expr): Set<string> {
   const defs = new Map(program.definitions.map((d) => [d.name.text, d]));
   const out = new Set<string>();
   const walk = (root: A.Expr): void =>
@@ -80,8 +80,8 @@ function definitionsUsed(program: CheckedProgram, e: A.Expr): Set<string> {
   return out;
 }
 
-function changedDefinitions(pa: CheckedProgram, pb: CheckedProgram, ra: CheckedRule | undefined, rb: CheckedRule | undefined): { name: string; old?: string; new?: string }[] {
-  const body = (p: CheckedProgram, name: string): string | undefined => {
+function changedDefinitions(pa: CheckedVersion, pb: CheckedVersion, ra: CheckedRule | undefined, rb: CheckedRule | undefined): { name: string; old?: string; new?: string }[] {
+  const body = (p: CheckedVersion, name: string): string | undefined => {
     const d = p.definitions.find((x) => x.name.text === name);
     return d === undefined ? undefined : printExpr(d.body);
   };
@@ -93,14 +93,14 @@ function changedDefinitions(pa: CheckedProgram, pb: CheckedProgram, ra: CheckedR
     .map((d) => ({ name: d.name, ...(d.old === undefined ? {} : { old: d.old }), ...(d.new === undefined ? {} : { new: d.new }) }));
 }
 
-export function ruleChanges(pa: CheckedProgram, pb: CheckedProgram): RuleChange[] {
+export function ruleChanges(pa: CheckedVersion, pb: CheckedVersion): RuleChange[] {
   const ea = expander(pa);
   const eb = expander(pb);
   const before = new Map(pa.rules.map((r) => [r.id, r]));
   const after = new Map(pb.rules.map((r) => [r.id, r]));
   const out: RuleChange[] = [];
   const folded = new Map([pa, pb].map((p) => [p, foldParameters(p)]));
-  const describe = (r: CheckedRule, e: (x: A.Expr) => string, p: CheckedProgram) => ({
+  const describe = (r: CheckedRule, e: (x: A.Expr) => string, p: CheckedVersion) => ({
     condition: e(r.decl.condition),
     result: printAssignments(r.decl.result, (name, args) => (args.length === 0 ? folded.get(p)!.get(name) : undefined)),
     precedence: precedenceOf(p, r.id),
@@ -142,7 +142,7 @@ export function ruleChanges(pa: CheckedProgram, pb: CheckedProgram): RuleChange[
 }
 
 /** Where the words and the rules of a clause moved apart: what a reviewer must look at. */
-export function drift(clauseChanges: readonly ClauseChange[], changes: readonly RuleChange[], pa: CheckedProgram, pb: CheckedProgram): Drift[] {
+export function drift(clauseChanges: readonly ClauseChange[], changes: readonly RuleChange[], pa: CheckedVersion, pb: CheckedVersion): Drift[] {
   const out: Drift[] = [];
   const amended = new Set(clauseChanges.filter((c) => c.kind === "amended").map((c) => c.number));
   const changedRules = new Set(changes.map((c) => c.rule));

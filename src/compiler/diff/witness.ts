@@ -13,7 +13,7 @@
  */
 import type * as A from "../ast/nodes.js";
 import { forEachExpr } from "../ast/walk.js";
-import type { CheckedProgram } from "../check/index.js";
+import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { foldParameters } from "./document.js";
 
@@ -51,7 +51,7 @@ interface Constants {
 const MAX_PAIRS_FROM = 300;
 const DAY = 86_400_000;
 
-export function constantsOf(programs: readonly CheckedProgram[]): Constants {
+export function constantsOf(programs: readonly CheckedVersion[]): Constants {
   const numbers = new Set<number>();
   const dates = new Set<string>();
   const datetimes = new Set<string>();
@@ -131,7 +131,7 @@ function shiftDate(date: string, days: number): string {
 }
 
 /** Enumerates the single-fact changes of a baseline record, in a stable order. */
-export function mutationsOf(record: unknown, program: CheckedProgram, constants: Constants, templates: ReadonlyMap<string, Record<string, unknown>>): Mutation[] {
+export function mutationsOf(record: unknown, program: CheckedVersion, constants: Constants, templates: ReadonlyMap<string, Record<string, unknown>>): Mutation[] {
   const out: Mutation[] = [];
   // Dates are also compared with each other (`s.installedOn < installation.installedOn`): the
   // record's own dates, and the days either side, are worth trying too.
@@ -240,7 +240,7 @@ export function mutationsOf(record: unknown, program: CheckedProgram, constants:
  * one built from the schema (first enum member, false, 0, a date the rules use, an identifier value
  * seen in the baselines, absent optionals, empty lists) when no baseline has one.
  */
-export function listTemplates(records: readonly unknown[], program: CheckedProgram, constants?: Constants): Map<string, Record<string, unknown>> {
+export function listTemplates(records: readonly unknown[], program: CheckedVersion, constants?: Constants): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   const identifierValues = new Map<string, unknown>();
   const walk = (value: unknown, type: Type): void => {
@@ -355,7 +355,7 @@ export class SearchSpace {
 
   constructor(
     private readonly baselines: ReadonlyMap<string, unknown>,
-    private readonly program: CheckedProgram,
+    private readonly program: CheckedVersion,
     private readonly constants: Constants,
     /** Whether a change did anything at all (made some rule fire differently). */
     private readonly effect: (record: unknown, baseline: unknown) => boolean,

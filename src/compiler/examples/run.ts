@@ -1,26 +1,50 @@
 /**
  * Running the examples of a version and measuring how well they cover its legal text.
  *
- * Takes the resolved examples, the version's evaluator and its checked rules; gives each example's
- * result (with what did not match) and a coverage report: per clause its examples and rules, per
- * rule whether it fired in some example and failed to fire in a near miss under its clause, and per
- * precedence relation whether an example had both rules apply. The report lists as failures the
- * failing examples, the clauses without examples and the rules never seen firing or missing.
+ * Takes the CheckedVersion (its examples, rules and clauses) and its evaluator; gives each
+ * example's result (with what did not match) and a coverage report: per clause its examples and
+ * rules, per rule whether it fired in some example and failed to fire in a near miss under its
+ * clause, and per precedence relation whether an example had both rules apply. The report lists as
+ * failures the failing examples, the clauses without examples and the rules never seen firing or
+ * missing. An example inherited from the base chain that the base decides as expected but this
+ * version does not is not a failure: it is "changed by this amendment", with the declarations the
+ * amendment replaced that its decision depends on.
  */
 import type { Decision, VersionModule } from "../../runtime/index.js";
 import { citedClauses, evaluateRecord } from "../../runtime/index.js";
-import type { CheckedProgram } from "../check/index.js";
-import { compareClauseNumbers, type Clause } from "../extract/index.js";
+import { transitiveDependencies, type CheckedVersion } from "../check/index.js";
+import { compareClauseNumbers } from "../extract/index.js";
 import type { Span } from "../source/span.js";
-import type { ResolvedExample } from "./index.js";
+import type { ResolvedExample } from "./resolve.js";
+
+type Module = VersionModule<unknown, Record<string, unknown>>;
 
 export interface ExampleResult {
   readonly name: string;
   readonly clause?: string;
   readonly span: Span;
+  /** The version of the base chain the example comes from, when it is inherited. */
+  readonly inherited?: string;
   readonly passed: boolean;
+  /** An inherited example this version decides differently from its base. */
+  readonly changed?: {
+    /** What the base decided. */
+    readonly was: string;
+    /** The declarations this version replaced or extended that the decision depends on (`parameter x`…). */
+    readonly replaced: readonly string[];
+  };
   readonly problems: readonly string[];
   readonly decision?: Decision;
+}
+
+export interface RunOptions {
+  /**
+   * The base version's evaluator (asked for only when an inherited example fails): an inherited
+   * example the base decides as expected is "changed by this amendment", not failed.
+   */
+  readonly base?: () => Module | undefined;
+  /** The examples to run (default: the version's own). */
+  readonly examples?: readonly ResolvedExample[];
 }
 
 export interface RuleCoverage {
@@ -50,6 +74,8 @@ export interface TestReport {
   readonly clauses: readonly ClauseCoverage[];
   readonly precedence: readonly PrecedenceCoverage[];
   readonly failures: readonly string[];
+  /** Inherited examples this amendment changed, one line each. */
+  readonly changed: readonly string[];
 }
 
 function equalValue(expected: unknown, actual: unknown): boolean {
@@ -61,30 +87,76 @@ function show(v: unknown): string {
   return v === undefined ? "absent" : JSON.stringify(v);
 }
 
-export function runExamples(version: VersionModule<unknown, Record<string, unknown>>, program: CheckedProgram, clauses: readonly Clause[], examples: readonly ResolvedExample[]): TestReport {
-  const decisionFields = program.fieldTypes.get(program.decision.name.text)!;
+/** What did not match between an example's expectations and a decision (empty: it passes). */
+function problemsOf(ex: ResolvedExample, version: Module, decisionFields: ReadonlySet<string>): { problems: string[]; decision?: Decision } {
+  const outcome = evaluateRecord(version, ex.record, {});
+  if (!outcome.ok) return { problems: outcome.errors.map((e) => `invalid installation: ${e.path}: ${e.message}`) };
+  const d = outcome.decision;
+  const problems: string[] = [];
+  for (const [key, want] of Object.entries(ex.expect.fields)) {
+    let got: unknown;
+    if (key === "status") got = d.status;
+    else if (key === "rule") got = d.rule;
+    else if (key === "clause") got = d.clause;
+    else if (!decisionFields.has(key)) {
+      problems.push(`expects \`${key}\`, which is not a field of the decision`);
+      continue;
+    } else got = d.result === null ? undefined : (d.result as Record<string, unknown>)[key];
+    if (!equalValue(want, got)) problems.push(`${key}: expected ${show(want)}, got ${show(got)}`);
+  }
+  const cited = new Set(citedClauses(d, version.manifest));
+  for (const c of ex.expect.cites) if (!cited.has(c)) problems.push(`must cite clause ${c}, but cites ${[...cited].join(", ") || "nothing"}`);
+  for (const c of ex.expect.notCites) if (cited.has(c)) problems.push(`must not cite clause ${c}, but does`);
+  if (d.status === "conflict" && !("status" in ex.expect.fields)) problems.push(`conflict between ${d.conflict!.join(", ")}`);
+  return { problems, decision: d };
+}
+
+/** A decision in a few words: `EXCLUDED (rule x, clause 18.10)`. */
+function summarise(d: Decision | undefined): string {
+  if (d === undefined) return "an invalid installation";
+  const outcome = d.result !== null && typeof d.result === "object" ? Object.values(d.result)[0] : undefined;
+  const head = outcome === undefined ? d.status : String(outcome);
+  return d.status === "conflict" ? `a conflict between ${d.conflict?.join(", ")}` : `${head} (${d.rule === null ? "the default" : `rule ${d.rule}`}${d.clause === null ? "" : `, clause ${d.clause}`})`;
+}
+
+/**
+ * The declarations this version replaced that an example's decisions depend on: those the rules
+ * that fired or decided (under the base or here) use, directly or through definitions and
+ * parameters, and the named installations the example is built from.
+ */
+function replacedBehind(version: CheckedVersion, ex: ResolvedExample, decisions: readonly (Decision | undefined)[]): string[] {
+  const own = version.replacements.filter((r) => r.by === version.id);
+  const rules = new Set<string>();
+  let usesDefault = false;
+  for (const d of decisions) {
+    for (const r of [...(d?.fired ?? []), ...(d?.rule === null || d?.rule === undefined ? [] : [d.rule])]) rules.add(`rule ${r}`);
+    if (d?.status === "default") usesDefault = true;
+  }
+  const deps = transitiveDependencies(version, [...rules]);
+  const hits = own.filter((r) =>
+    r.kind === "installation" ? ex.installations.includes(r.name) : r.kind === "default" ? usesDefault : r.kind === "enum" || r.kind === "record" ? false : deps.has(`${r.kind} ${r.name}`),
+  );
+  return [...new Set(hits.map((r) => `${r.kind === "default" ? "the default result" : `${r.kind} ${r.name}`}`))];
+}
+
+export function runExamples(program: CheckedVersion, version: Module, options: RunOptions = {}): TestReport {
+  const clauses = program.clauses;
+  const examples = options.examples ?? program.examples;
+  const decisionFields = new Set(program.fieldTypes.get(program.decision.name.text)!.keys());
   const results: ExampleResult[] = examples.map((ex) => {
-    const base = { name: ex.name, span: ex.span, ...(ex.clause === undefined ? {} : { clause: ex.clause }) };
-    const outcome = evaluateRecord(version, ex.record, {});
-    if (!outcome.ok) return { ...base, passed: false, problems: outcome.errors.map((e) => `invalid installation: ${e.path}: ${e.message}`) };
-    const d = outcome.decision;
-    const problems: string[] = [];
-    for (const [key, want] of Object.entries(ex.expect.fields)) {
-      let got: unknown;
-      if (key === "status") got = d.status;
-      else if (key === "rule") got = d.rule;
-      else if (key === "clause") got = d.clause;
-      else if (!decisionFields.has(key)) {
-        problems.push(`expects \`${key}\`, which is not a field of the decision`);
-        continue;
-      } else got = d.result === null ? undefined : (d.result as Record<string, unknown>)[key];
-      if (!equalValue(want, got)) problems.push(`${key}: expected ${show(want)}, got ${show(got)}`);
+    const inherited = ex.version !== undefined && ex.version !== program.id ? ex.version : undefined;
+    const base = { name: ex.name, span: ex.span, ...(ex.clause === undefined ? {} : { clause: ex.clause }), ...(inherited === undefined ? {} : { inherited }) };
+    const { problems, decision } = problemsOf(ex, version, decisionFields);
+    const withDecision = decision === undefined ? {} : { decision };
+    if (problems.length === 0) return { ...base, passed: true, problems, ...withDecision };
+    const baseModule = inherited === undefined ? undefined : options.base?.();
+    if (baseModule !== undefined) {
+      const before = problemsOf(ex, baseModule, decisionFields);
+      if (before.problems.length === 0) {
+        return { ...base, passed: false, changed: { was: summarise(before.decision), replaced: replacedBehind(program, ex, [before.decision, decision]) }, problems, ...withDecision };
+      }
     }
-    const cited = new Set(citedClauses(d, version.manifest));
-    for (const c of ex.expect.cites) if (!cited.has(c)) problems.push(`must cite clause ${c}, but cites ${[...cited].join(", ") || "nothing"}`);
-    for (const c of ex.expect.notCites) if (cited.has(c)) problems.push(`must not cite clause ${c}, but does`);
-    if (d.status === "conflict" && !("status" in ex.expect.fields)) problems.push(`conflict between ${d.conflict!.join(", ")}`);
-    return { ...base, passed: problems.length === 0, problems, decision: d };
+    return { ...base, passed: false, problems, ...withDecision };
   });
 
   const firedBy = new Map<string, string[]>();
@@ -109,7 +181,15 @@ export function runExamples(version: VersionModule<unknown, Record<string, unkno
   }));
 
   const failures: string[] = [];
-  for (const r of results) if (!r.passed) failures.push(`example "${r.name}" (${r.span.file}:${r.span.start.line}) failed: ${r.problems.join("; ")}`);
+  const changed: string[] = [];
+  for (const r of results) {
+    if (r.passed) continue;
+    const where = `${r.span.file}:${r.span.start.line}`;
+    if (r.changed !== undefined) {
+      const because = r.changed.replaced.length === 0 ? "" : `; it depends on ${r.changed.replaced.join(", ")}, which this version replaces`;
+      changed.push(`example "${r.name}" (${where}, from ${r.inherited}) changed by this amendment: ${r.changed.was} in ${r.inherited}, now ${r.problems.join("; ")}${because}`);
+    } else failures.push(`example "${r.name}" (${where}) failed: ${r.problems.join("; ")}`);
+  }
   for (const c of coverage) {
     if (c.examples.length === 0) failures.push(`clause ${c.number} (${c.title}) has no example`);
     for (const r of c.rules) {
@@ -117,15 +197,23 @@ export function runExamples(version: VersionModule<unknown, Record<string, unkno
       if (r.missedIn.length === 0) failures.push(`rule ${r.rule} (clause ${c.number}) has no near miss: no example under ${c.number} in which it does not fire`);
     }
   }
-  return { version: version.manifest.id, examples: results, clauses: coverage, precedence, failures };
+  return { version: version.manifest.id, examples: results, clauses: coverage, precedence, failures, changed };
 }
 
 /** The report as text for the terminal. */
 export function formatReport(report: TestReport): string {
   const lines: string[] = [];
   const passed = report.examples.filter((e) => e.passed).length;
-  lines.push(`${report.version}: ${report.examples.length} examples, ${passed} passed, ${report.examples.length - passed} failed`);
+  const changed = report.examples.filter((e) => e.changed !== undefined).length;
+  lines.push(`${report.version}: ${report.examples.length} examples, ${passed} passed, ${changed > 0 ? `${changed} changed by this amendment, ` : ""}${report.examples.length - passed - changed} failed`);
   for (const e of report.examples.filter((x) => !x.passed)) {
+    if (e.changed !== undefined) {
+      lines.push(`  ~ ${e.name} [${e.span.file}:${e.span.start.line}] (from ${e.inherited}): changed by this amendment`);
+      lines.push(`      was ${e.changed.was} in ${e.inherited}; now:`);
+      for (const p of e.problems) lines.push(`      ${p}`);
+      if (e.changed.replaced.length > 0) lines.push(`      depends on ${e.changed.replaced.join(", ")}, which this version replaces`);
+      continue;
+    }
     lines.push(`  ✗ ${e.name} [${e.span.file}:${e.span.start.line}]`);
     for (const p of e.problems) lines.push(`      ${p}`);
   }

@@ -1,21 +1,24 @@
 /**
- * Translates checked expressions into TypeScript expression text, in two modes: plain (fast: no
- * closures, quantifiers hoisted into module-level loops, constant sets hoisted) and traced (the same
- * code with `t.enter(site)` / `t.exit(value, facts)` around each condition a reader cares about).
- * Every name is prefixed (`v_` variables, `p_` parameters, `d_` definitions) so no rule-document
- * name can collide with TypeScript's keywords or with the generated code's own names, and every
- * literal is written with JSON.stringify, so no text from a rule document can break out of it.
+ * Checked expressions → TypeScript expression text, in two modes: plain (fast: no closures,
+ * quantifiers hoisted into module-level loops, constant sets hoisted) and traced (the same code with
+ * `t.enter(site)` / `t.exit(value, facts)` around each condition a reader cares about). Takes the
+ * CheckedVersion (every type, reference and narrowing the checker established: nothing is
+ * resolved again here). Names come from names.ts, collision-free; every literal is written with
+ * JSON.stringify, so no text from a rule document can break out of it. Expressions are walked with
+ * the one traversal of ast/walk.ts; `and` / `or` chains are emitted flat, so a long condition
+ * becomes a long line, not a deep nest.
  */
 import type * as A from "../ast/nodes.js";
-import type { CheckedProgram, Ref } from "../check/index.js";
+import { bindingPart, chainOperands, foldExpr } from "../ast/walk.js";
+import type { CheckedVersion, Ref } from "../check/index.js";
 import { pathKey } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import type { TraceSite } from "../../runtime/trace.js";
 import type { Span } from "../source/span.js";
+import * as N from "./names.js";
 
-
-/** TypeScript type text for a checked type. */
-export function tsType(t: Type): string {
+/** TypeScript type text for a checked type; `typeRef` spells a declared type's name. */
+export function tsType(t: Type, typeRef: (name: string) => string): string {
   switch (t.kind) {
     case "boolean":
       return "boolean";
@@ -30,17 +33,20 @@ export function tsType(t: Type): string {
     case "enum":
     case "record":
     case "identifier":
-      return t.name;
+      return typeRef(t.name);
     case "list":
-      return `readonly ${wrapUnion(tsType(t.element))}[]`;
+      return `readonly ${wrapUnion(tsType(t.element, typeRef))}[]`;
     case "optional":
-      return `${tsType(t.inner)} | null`;
+      return `${tsType(t.inner, typeRef)} | null`;
     case "empty":
       return "never";
     default:
       return "unknown";
   }
 }
+
+/** A declared type as `rules.ts` and `index.ts` spell it: through their `model` import. */
+export const modelType = (name: string): string => `model.${N.typeName(name)}`;
 
 function wrapUnion(s: string): string {
   return s.includes("|") || s.includes(" ") ? `(${s})` : s;
@@ -84,15 +90,16 @@ function stripComment(s: string): string {
 }
 
 type Vars = ReadonlyMap<string, Type>;
+type Binding = A.Expr & { kind: "Quantified" | "Aggregated" | "Collect" };
 
 /** Conditions made of other conditions: their parts get trace sites, they record no facts. */
 export function isComposite(e: A.Expr): boolean {
   return (e.kind === "Binary" && (e.operator === "and" || e.operator === "or")) || (e.kind === "Unary" && e.operator === "not") || e.kind === "If";
 }
 
-function flatten(e: A.Expr, operator: "and" | "or"): A.Expr[] {
-  if (e.kind === "Binary" && e.operator === operator) return [...flatten(e.left, operator), ...flatten(e.right, operator)];
-  return [e];
+/** Code simple enough to stand as an operand without parentheses. */
+function simple(code: string): boolean {
+  return /^[\w$.!"]+$/.test(code);
 }
 
 /** Emits expressions for one version, collecting the module-level helpers they need. */
@@ -104,30 +111,60 @@ export class ExpressionEmitter {
   private readonly inputVar: string;
 
   constructor(
-    private readonly program: CheckedProgram,
+    private readonly version: CheckedVersion,
     private readonly source: SourceText,
   ) {
-    this.inputVar = `v_${program.input.name.text}`;
+    this.inputVar = N.variable(version.input.name.text);
   }
 
-  get inputParam(): string {
-    return `${this.inputVar}: ${this.program.input.type.text}`;
+  private get inputParam(): string {
+    return `${this.inputVar}: ${modelType(this.version.input.type.text)}`;
   }
 
   private type(e: A.Expr): Type {
-    return this.program.types.get(e)!;
+    return this.version.types.get(e)!;
   }
 
   private ref(e: A.Expr): Ref | undefined {
-    return this.program.refs.get(e);
+    return this.version.refs.get(e);
   }
 
   private bang(e: A.Expr, code: string): string {
-    return this.program.narrowed.has(e) ? `${code}!` : code;
+    return this.version.narrowed.has(e) ? `${code}!` : code;
+  }
+
+  /** How a field is read: own-property safe, with its default when an amendment added it with one. */
+  private field(e: A.Expr & { kind: "MemberAccess" }, object: string): string {
+    const r = this.ref(e);
+    const read = N.readField(object, e.member.text);
+    const fallback = r?.kind === "field" ? this.version.fieldDefaults.get(r.recordName)?.get(r.field) : undefined;
+    return fallback === undefined ? read : `(${read} ?? ${this.emit(fallback, new Map())})`;
   }
 
   /** Plain (untraced) code for `e`, with `vars` the variables in scope. */
-  emit(e: A.Expr, vars: Vars): string {
+  emit(root: A.Expr, vars: Vars): string {
+    return foldExpr<Vars, string>(root, vars, {
+      instead: (e, v) => this.whole(e, v),
+      up: (e, v, r) => this.combine(e, v, r),
+    });
+  }
+
+  /** Nodes emitted whole rather than from their children's code: loops, existence tests, chains. */
+  private whole(e: A.Expr, vars: Vars): string | undefined {
+    if (e.kind === "Quantified" || e.kind === "Aggregated" || e.kind === "Collect") return this.hoistLoop(e, vars);
+    if (e.kind === "Binary") {
+      const exists = this.asExistence(e);
+      if (exists !== undefined) return this.hoistLoop(exists, vars);
+      if (e.operator === "and" || e.operator === "or") {
+        // `a and b and c` is one chain of operands, however long: no nesting in the output.
+        return `(${chainOperands(e, e.operator).map((o) => this.emit(o, vars)).join(e.operator === "and" ? " && " : " || ")})`;
+      }
+    }
+    return undefined;
+  }
+
+  private combine(e: A.Expr, vars: Vars, r: readonly string[]): string {
+    const paren = (code: string): string => (simple(code) || code.startsWith("(") ? code : `(${code})`);
     switch (e.kind) {
       case "BooleanLiteral":
         return String(e.value);
@@ -141,53 +178,48 @@ export class ExpressionEmitter {
       case "ClauseLiteral":
         return JSON.stringify(e.number);
       case "NameRef":
-        return this.nameRef(e, vars, false);
+        return this.nameRef(e, false);
       case "MemberAccess": {
-        const r = this.ref(e);
-        if (r?.kind === "enumMember") return JSON.stringify(r.member);
-        return this.bang(e, `${this.emit(e.object, vars)}.${e.member.text}`);
+        const ref = this.ref(e);
+        if (ref?.kind === "enumMember") return JSON.stringify(ref.member);
+        return this.bang(e, this.field(e, r[0]));
       }
       case "Call":
-        return this.bang(e, `d_${e.callee.text}(${[this.inputVar, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
+        return this.bang(e, `${N.definition(e.callee.text)}(${[this.inputVar, ...r].join(", ")})`);
       case "Unary":
-        return e.operator === "not" ? `!${this.paren(e.operand, vars)}` : `-${this.paren(e.operand, vars)}`;
+        return e.operator === "not" ? `!${paren(r[0])}` : `-${paren(r[0])}`;
       case "Binary":
-        return this.binary(e, vars, (x) => this.emit(x, vars));
+        return this.binary(e, r[0], r[1]);
       case "Membership":
-        return this.membership(e, vars);
+        return this.membership(e, r[0], r.slice(1), vars);
       case "Presence":
-        return `(${this.emit(e.operand, vars)} ${e.negated ? "==" : "!="} null)`;
+        return `(${r[0]} ${e.negated ? "==" : "!="} null)`;
       case "Otherwise":
-        return `(${this.emit(e.value, vars)} ?? ${this.emit(e.fallback, vars)})`;
+        return `(${r[0]} ?? ${r[1]})`;
       case "If":
-        return `(${this.emit(e.condition, vars)} ? ${this.emit(e.then, vars)} : ${this.emit(e.else, vars)})`;
+        return `(${r[0]} ? ${r[1]} : ${r[2]})`;
+      case "ListLiteral":
+        return `[${r.join(", ")}]`;
+      case "DaysBetween":
+        return `rt.daysBetween(${r[0]}, ${r[1]})`;
       case "Quantified":
       case "Aggregated":
       case "Collect":
-        return this.hoistLoop(e, vars);
-      case "ListLiteral":
-        return `[${e.elements.map((x) => this.emit(x, vars)).join(", ")}]`;
-      case "DaysBetween":
-        return `rt.daysBetween(${this.emit(e.from, vars)}, ${this.emit(e.to, vars)})`;
+        return this.hoistLoop(e, vars); // emitted whole (see `whole`); kept for completeness
     }
   }
 
-  private paren(e: A.Expr, vars: Vars): string {
-    const code = this.emit(e, vars);
-    return /^[\w.!"]+$/.test(code) || code.startsWith("(") ? code : `(${code})`;
-  }
-
-  private nameRef(e: A.Expr & { kind: "NameRef" }, _vars: Vars, traced: boolean): string {
+  private nameRef(e: A.Expr & { kind: "NameRef" }, traced: boolean): string {
     const r = this.ref(e);
     switch (r?.kind) {
       case "input":
         return this.inputVar;
       case "variable":
-        return this.bang(e, `v_${r.name}`);
+        return this.bang(e, N.variable(r.name));
       case "parameter":
-        return `p_${r.name}`;
+        return N.parameter(r.name);
       case "definition":
-        return this.bang(e, traced ? `d_${r.name}_traced(t, ${this.inputVar})` : `d_${r.name}(${this.inputVar})`);
+        return this.bang(e, traced ? `${N.tracedDefinition(r.name)}(t, ${this.inputVar})` : `${N.definition(r.name)}(${this.inputVar})`);
       case "enumMember":
         return JSON.stringify(r.member);
       default:
@@ -195,10 +227,10 @@ export class ExpressionEmitter {
     }
   }
 
-  private readonly existence = new Map<A.Expr, A.Expr>();
+  private readonly existence = new Map<A.Expr, A.Expr & { kind: "Quantified" }>();
 
   /** `count x in xs where p > 0` (or `>= 1`): a loop that stops at the first match, counting nothing. */
-  private asExistence(e: A.Expr & { kind: "Binary" }): A.Expr | undefined {
+  private asExistence(e: A.Expr & { kind: "Binary" }): (A.Expr & { kind: "Quantified" }) | undefined {
     const l = e.left;
     const r = e.right;
     if (l.kind !== "Quantified" || l.quantifier !== "count" || r.kind !== "NumberLiteral") return undefined;
@@ -211,11 +243,7 @@ export class ExpressionEmitter {
     return some;
   }
 
-  private binary(e: A.Expr & { kind: "Binary" }, vars: Vars, sub: (x: A.Expr) => string): string {
-    const exists = this.asExistence(e);
-    if (exists !== undefined) return this.emit(exists, vars);
-    const l = sub(e.left);
-    const r = sub(e.right);
+  private binary(e: A.Expr & { kind: "Binary" }, l: string, r: string): string {
     const lt = this.type(e.left);
     const rt = this.type(e.right);
     switch (e.operator) {
@@ -240,34 +268,32 @@ export class ExpressionEmitter {
       default:
         return `(${l} ${e.operator} ${r})`;
     }
-    void vars;
   }
 
-  private membership(e: A.Expr & { kind: "Membership" }, vars: Vars): string {
-    const el = this.emit(e.element, vars);
+  private membership(e: A.Expr & { kind: "Membership" }, el: string, members: readonly string[], vars: Vars): string {
     const constant = e.set.every((m) => this.ref(m)?.kind === "enumMember" || m.kind === "TextLiteral" || m.kind === "NumberLiteral");
     let test: string;
     // A few constants against a plain path: comparisons beat a Set lookup (no hashing, no call).
-    if (constant && e.set.length <= 8 && /^[\w.!]+$/.test(el)) {
-      test = `(${e.set.map((m) => `${el} === ${this.emit(m, vars)}`).join(" || ")})`;
+    if (constant && e.set.length <= 8 && simple(el)) {
+      test = `(${members.map((m) => `${el} === ${m}`).join(" || ")})`;
     } else if (constant) {
       let name = this.hoistedNames.get(e);
       if (name === undefined) {
         name = `SET_${this.hoistedNames.size}`;
         this.hoistedNames.set(e, name);
-        const values = e.set.map((m) => this.emit(m, vars));
-        this.hoisted.push(`const ${name}: ReadonlySet<${tsType(this.type(e.element))}> = new Set([${values.join(", ")}]);`);
+        this.hoisted.push(`const ${name}: ReadonlySet<${tsType(this.type(e.element), modelType)}> = new Set([${members.join(", ")}]);`);
       }
       test = `${name}.has(${el})`;
     } else {
-      test = `[${e.set.map((m) => this.emit(m, vars)).join(", ")}].includes(${el})`;
+      test = `[${members.join(", ")}].includes(${el})`;
     }
+    void vars;
     return e.negated ? `!${test}` : test;
   }
 
   /** Quantifiers, aggregates and `collect` become module-level functions with a plain loop. */
-  private hoistLoop(e: A.Expr & { kind: "Quantified" | "Aggregated" | "Collect" }, vars: Vars): string {
-    const args = [this.inputVar, ...[...vars.keys()].map((v) => `v_${v}`)].join(", ");
+  private hoistLoop(e: Binding, vars: Vars): string {
+    const args = [this.inputVar, ...[...vars.keys()].map(N.variable)].join(", ");
     const existing = this.hoistedNames.get(e);
     if (existing !== undefined) return `${existing}(${args})`;
     const name = `loop_${this.hoistedNames.size}`;
@@ -276,10 +302,10 @@ export class ExpressionEmitter {
     const elementType = collectionType.kind === "list" ? collectionType.element : collectionType;
     const inner = new Map(vars);
     inner.set(e.variable.text, elementType);
-    const params = [this.inputParam, ...[...vars.entries()].map(([v, t]) => `v_${v}: ${tsType(t)}`)].join(", ");
+    const params = [this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
     const list = this.emit(e.collection, vars);
     const filter = e.filter === undefined ? undefined : this.emit(e.filter, inner);
-    const loopVar = `v_${e.variable.text}`;
+    const loopVar = N.variable(e.variable.text);
     const guard = (body: string): string => (filter === undefined ? body : `if (${filter}) { ${body} }`);
     let body: string;
     let returnType: string;
@@ -310,17 +336,15 @@ export class ExpressionEmitter {
         returnType = "number";
         body = `let s = 0;\nfor (const ${loopVar} of ${list}) { ${guard(`s += ${value};`)} }\nreturn s;`;
       } else {
-        const better =
-          valueType.kind === "datetime"
-            ? `rt.compareInstants(x, best) ${e.aggregate === "min" ? "<" : ">"} 0`
-            : `x ${e.aggregate === "min" ? "<" : ">"} best`;
-        returnType = `${tsType(valueType)} | null`;
-        body = `let best: ${tsType(valueType)} | null = null;\nfor (const ${loopVar} of ${list}) { ${guard(`const x = ${value}; if (best === null || ${better}) best = x;`)} }\nreturn best;`;
+        const better = valueType.kind === "datetime" ? `rt.compareInstants(x, best) ${e.aggregate === "min" ? "<" : ">"} 0` : `x ${e.aggregate === "min" ? "<" : ">"} best`;
+        const t = tsType(valueType, modelType);
+        returnType = `${t} | null`;
+        body = `let best: ${t} | null = null;\nfor (const ${loopVar} of ${list}) { ${guard(`const x = ${value}; if (best === null || ${better}) best = x;`)} }\nreturn best;`;
       }
     } else {
       const valueType = this.type(e.value);
-      returnType = `${tsType(valueType)}[]`;
-      body = `const out: ${wrapUnion(tsType(valueType))}[] = [];\nfor (const ${loopVar} of ${list}) { ${guard(`out.push(${this.emit(e.value, inner)});`)} }\nreturn out;`;
+      returnType = `${tsType(valueType, modelType)}[]`;
+      body = `const out: ${wrapUnion(tsType(valueType, modelType))}[] = [];\nfor (const ${loopVar} of ${list}) { ${guard(`out.push(${this.emit(e.value, inner)});`)} }\nreturn out;`;
     }
     // Everything in the comment comes from the rule document (its text and its file's path).
     const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
@@ -360,7 +384,7 @@ export class ExpressionEmitter {
       case "Binary":
         if (e.operator === "and" || e.operator === "or") {
           // `a and b and c` is one list of conditions to a reader, not a nest of pairs.
-          const operands = flatten(e, e.operator);
+          const operands = chainOperands(e, e.operator);
           return `(${operands.map((o) => this.point(o, vars, clause)).join(e.operator === "and" ? " && " : " || ")})`;
         }
         return this.emit(e, vars);
@@ -370,10 +394,10 @@ export class ExpressionEmitter {
       case "If":
         return `(${this.point(e.condition, vars, clause)} ? ${this.traced(e.then, vars, clause)} : ${this.traced(e.else, vars, clause)})`;
       case "NameRef":
-        if (this.ref(e)?.kind === "definition") return this.nameRef(e, vars, true);
+        if (this.ref(e)?.kind === "definition") return this.nameRef(e, true);
         return this.emit(e, vars);
       case "Call":
-        return this.bang(e, `d_${e.callee.text}_traced(${["t", this.inputVar, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
+        return this.bang(e, `${N.tracedDefinition(e.callee.text)}(${["t", this.inputVar, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
       default:
         return this.emit(e, vars);
     }
@@ -392,93 +416,46 @@ export class ExpressionEmitter {
    * The facts a condition reads: maximal paths rooted at the input or at a variable in scope
    * (not at a variable the condition binds itself), and the parameters it uses.
    */
-  freePaths(e: A.Expr, vars: Vars): { label: string; code: string }[] {
+  freePaths(root: A.Expr, vars: Vars): { label: string; code: string }[] {
     const out = new Map<string, string>();
-    const walk = (x: A.Expr, bound: ReadonlySet<string>): void => {
-      const key = pathKey(x);
-      if (key !== undefined && (x.kind === "MemberAccess" || x.kind === "NameRef")) {
-        const root = key.split(".")[0];
+    const inputName = this.version.input.name.text;
+    foldExpr<ReadonlySet<string>, null>(root, new Set(), {
+      // A variable the condition binds hides nothing outside, but its paths are not facts.
+      down: (parent, i, bound) => {
+        const part = bindingPart(parent, i);
+        return part === undefined || part === "collection" ? bound : new Set([...bound, (parent as Binding).variable.text]);
+      },
+      instead: (x, bound) => {
+        const key = pathKey(x);
+        if (key === undefined || (x.kind !== "MemberAccess" && x.kind !== "NameRef")) return undefined;
         const r = this.ref(x);
-        if (r?.kind === "enumMember") return;
-        if (r?.kind === "parameter") {
-          out.set(key, `p_${r.name}`);
-          return;
-        }
-        if (r?.kind === "definition") return;
-        const rootIsFree = root === this.program.input.name.text || (vars.has(root) && !bound.has(root));
-        if (rootIsFree && !bound.has(root)) {
-          if (x.kind === "NameRef" && root === this.program.input.name.text) return; // the whole record is not a useful fact
-          out.set(key, this.safePath(x));
-          return;
-        }
-        return;
-      }
-      switch (x.kind) {
-        case "MemberAccess":
-          walk(x.object, bound);
-          return;
-        case "Call":
-          x.args.forEach((a) => walk(a, bound));
-          return;
-        case "Unary":
-          walk(x.operand, bound);
-          return;
-        case "Binary":
-          walk(x.left, bound);
-          walk(x.right, bound);
-          return;
-        case "Membership":
-          walk(x.element, bound);
-          x.set.forEach((m) => walk(m, bound));
-          return;
-        case "Presence":
-          walk(x.operand, bound);
-          return;
-        case "Otherwise":
-          walk(x.value, bound);
-          walk(x.fallback, bound);
-          return;
-        case "If":
-          walk(x.condition, bound);
-          walk(x.then, bound);
-          walk(x.else, bound);
-          return;
-        case "Quantified":
-        case "Aggregated":
-        case "Collect": {
-          walk(x.collection, bound);
-          const inner = new Set(bound);
-          inner.add(x.variable.text);
-          if (x.filter !== undefined) walk(x.filter, inner);
-          if (x.kind === "Quantified" && x.predicate !== undefined) walk(x.predicate, inner);
-          if (x.kind !== "Quantified") walk(x.value, inner);
-          return;
-        }
-        case "ListLiteral":
-          x.elements.forEach((el) => walk(el, bound));
-          return;
-        case "DaysBetween":
-          walk(x.from, bound);
-          walk(x.to, bound);
-          return;
-        default:
-          return;
-      }
-    };
-    walk(e, new Set());
+        if (r?.kind === "parameter") out.set(key, N.parameter(r.name));
+        if (r?.kind === "enumMember" || r?.kind === "definition" || r?.kind === "parameter") return null;
+        const head = key.split(".")[0];
+        const free = !bound.has(head) && (head === inputName || vars.has(head));
+        // The whole record is not a useful fact.
+        if (free && !(x.kind === "NameRef" && head === inputName)) out.set(key, this.safePath(x));
+        return null;
+      },
+      up: () => null,
+    });
     return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([label, code]) => ({ label, code }));
   }
 
   /** A path read with `?.` after the root, so recording a fact never throws on an absent record. */
   private safePath(e: A.Expr): string {
-    if (e.kind === "MemberAccess") {
-      const obj = this.safePath(e.object);
-      return e.object.kind === "NameRef" ? `${obj}.${e.member.text}` : `${obj}?.${e.member.text}`;
+    const members: string[] = [];
+    let x = e;
+    while (x.kind === "MemberAccess") {
+      members.push(x.member.text);
+      x = x.object;
     }
-    if (e.kind === "NameRef") {
-      const r = this.ref(e);
-      return r?.kind === "input" ? this.inputVar : `v_${e.name.text}`;
-    }
-    return "undefined";
+    const r = x.kind === "NameRef" ? this.ref(x) : undefined;
+    let code = x.kind !== "NameRef" ? "undefined" : r?.kind === "input" ? this.inputVar : N.variable(x.name.text);
+    members.reverse().forEach((m, i) => {
+      if (N.isInherited(m)) code = `(${i === 0 ? "" : `${code} != null && `}Object.hasOwn(${code}, ${JSON.stringify(m)}) ? ${code}[${JSON.stringify(m)}] : null)`;
+      else code = i === 0 ? `${code}.${m}` : `${code}?.${m}`;
+    });
+    return code;
   }
 }

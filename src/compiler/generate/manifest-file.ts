@@ -1,0 +1,76 @@
+/**
+ * `manifest.ts` of a generated version: its metadata, each clause's text and SHA-256, each rule's
+ * clause, place and precedence, and the trace sites the traced evaluator refers to by index.
+ */
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import type { TraceSite } from "../../runtime/trace.js";
+import type { CheckedVersion } from "../check/index.js";
+import { compareClauseNumbers, sha256 } from "../extract/index.js";
+import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
+
+/** Hash of the whole source: every file's path and text, in path order. */
+export function sourceHash(version: { readonly files: readonly { readonly path: string; readonly text: string }[] }): string {
+  return sha256(version.files.map((f) => `${f.path}\n${f.text.replace(/\r\n?/g, "\n")}`).join("\n\0\n"));
+}
+
+export function manifestFile(version: CheckedVersion, sites: readonly TraceSite[]): GeneratedFile {
+  const program = version;
+  const meta = version.meta;
+  const clauses = [...version.clauses]
+    .sort((a, b) => compareClauseNumbers(a.number, b.number))
+    .map((c) => ({ number: c.number, title: c.title, text: c.text, sha256: c.textHash, at: `${c.span.file}:${c.span.start.line}` }));
+  const rules = program.rules.map((r) => ({
+    id: r.id,
+    clause: r.clause,
+    at: `${r.decl.span.file}:${r.decl.span.start.line}`,
+    ...(r.decl.source === undefined ? {} : { source: r.decl.source.value }),
+    overriddenBy: r.overriddenBy,
+  }));
+  const labels: Record<string, Record<string, string>> = {};
+  for (const e of program.enums) labels[e.name.text] = Object.fromEntries(e.members.map((m) => [m.name.text, m.label ?? m.name.text]));
+  const manifest = {
+    id: version.id,
+    document: meta.document,
+    version: meta.version,
+    ...(meta.title === undefined ? {} : { title: meta.title }),
+    status: meta.status,
+    published: meta.published,
+    ...(meta.effectiveFrom === undefined ? {} : { effectiveFrom: meta.effectiveFrom }),
+    ...(meta.amends === undefined ? {} : { amends: meta.amends }),
+    source: meta.source,
+    paraphrase: meta.paraphrase,
+    sourceHash: sourceHash(version),
+    clauses,
+    rules,
+    ...(program.defaultResult?.clause === undefined ? {} : { defaultClause: program.defaultResult.clause }),
+    ...(meta.reportBy === undefined ? {} : { reportBy: meta.reportBy }),
+    ...(meta.reportOmit === undefined ? {} : { reportOmit: meta.reportOmit }),
+    decisionFields: program.decision.fields.map((f) => f.name.text),
+    clauseFields: program.decision.fields
+      .map((f) => f.name.text)
+      .filter((n) => {
+        const t = program.fieldTypes.get(program.decision.name.text)!.get(n)!;
+        return t.kind === "clause" || (t.kind === "optional" && t.inner.kind === "clause");
+      }),
+    labels,
+  };
+  const statements: (string | StatementStructures)[] = [
+    `import type * as rt from ${JSON.stringify(RUNTIME)};`,
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [doc(`${meta.document} ${meta.version} (${meta.status}). ${meta.paraphrase}`)],
+      declarations: [{ name: "manifest", type: "rt.Manifest", initializer: JSON.stringify(manifest, null, 2) }],
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: ["Where each traced condition sits in the rule documents; traces refer to these by index."],
+      declarations: [{ name: "traceSites", type: "readonly rt.TraceSite[]", initializer: JSON.stringify(sites, null, 2) }],
+    },
+  ];
+  return render(`${version.id}/manifest.ts`, banner(version.dir), statements);
+}
+
