@@ -1,13 +1,17 @@
 /**
- * Dependency rules, checked over import specifiers:
+ * Dependency rules, checked over import specifiers (and, for the runtime's boundary, by the
+ * type-checker itself on a copy of the sources with a forbidden import planted):
  * - src/runtime/ imports only its own files (relative paths inside src/runtime) and `node:` builtins,
  *   so generated evaluators and the library never pull in the compiler or third-party packages;
  * - generated/ imports only the runtime (paths resolving inside src/runtime) and other generated files.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { specifiers } from "./helpers/imports.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,20 +23,6 @@ function tsFiles(dir: string): string[] {
     else if (p.endsWith(".ts")) out.push(p);
   }
   return out;
-}
-
-/** Every module specifier: `import … from "x"`, `export … from "x"`, `import "x"`, `import("x")`. */
-export function specifiers(source: string): string[] {
-  // Drop comments first so that an example in a doc comment is not taken for an import.
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
-  const found: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[^"'`;]*?\bfrom\s*["']([^"']+)["']/g,
-    /\bimport\s*["']([^"']+)["']/g,
-    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
-  ];
-  for (const re of patterns) for (const m of code.matchAll(re)) found.push(m[1]);
-  return found;
 }
 
 function inside(path: string, dir: string): boolean {
@@ -93,4 +83,68 @@ describe("generated/ imports only the runtime and generated files", () => {
       }
     });
   }
+});
+
+/** The top-level part of src/ a file belongs to: `cli`, `compiler`, `runtime`, `population`, or the file. */
+function part(file: string): string {
+  const rel = relative(join(root, "src"), file).split(sep);
+  return rel.length > 1 ? rel[0] : rel[0].replace(/\.ts$/, "");
+}
+
+describe("the parts of src/ depend on each other without cycles", () => {
+  const edges = new Map<string, Set<string>>();
+  for (const file of tsFiles(join(root, "src"))) {
+    for (const s of specifiers(readFileSync(file, "utf8"))) {
+      if (!s.startsWith(".")) continue;
+      const target = resolve(dirname(file), s);
+      if (!inside(target, join(root, "src"))) continue;
+      const from = part(file);
+      const to = part(target);
+      if (from !== to) edges.set(from, new Set([...(edges.get(from) ?? []), to]));
+    }
+  }
+
+  it("has parts that import each other", () => {
+    expect(edges.get("cli")?.has("compiler")).toBe(true);
+    expect(edges.get("cli")?.has("population")).toBe(true);
+  });
+
+  it("no cycle (e.g. cli → population → cli)", () => {
+    const cycles: string[] = [];
+    const visit = (node: string, path: string[]): void => {
+      if (path.includes(node)) {
+        cycles.push([...path.slice(path.indexOf(node)), node].join(" → "));
+        return;
+      }
+      for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+    };
+    for (const node of edges.keys()) visit(node, []);
+    expect(cycles).toEqual([]);
+  });
+});
+
+describe("the type-checker refuses a runtime that imports the compiler", () => {
+  // A copy of the project's sources with one import planted in src/runtime: `tsc -p
+  // tsconfig.runtime.json` must fail (TS6307: the compiler's file is not part of the runtime's
+  // composite project), and succeed without it.
+  const copy = mkdtempSync(join(tmpdir(), "tmad-boundary-"));
+  for (const p of ["src", "generated", "grammar", "tsconfig.json", "tsconfig.runtime.json", "package.json"]) cpSync(join(root, p), join(copy, p), { recursive: true });
+  symlinkSync(join(root, "node_modules"), join(copy, "node_modules"), "dir");
+  const tsc = (): { status: number | null; output: string } => {
+    const r = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.runtime.json"], { cwd: copy, encoding: "utf8" });
+    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  };
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+  it("compiles as it is", () => {
+    expect(tsc()).toEqual({ status: 0, output: "" });
+  }, 120_000);
+
+  it("fails with a planted src/runtime → src/compiler import", () => {
+    writeFileSync(join(copy, "src", "runtime", "planted.ts"), 'import type { Span } from "../compiler/source/span.js";\nexport type Planted = Span;\n');
+    const r = tsc();
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain("TS6307");
+    expect(r.output).toContain("src/compiler/source/span.ts");
+  }, 120_000);
 });

@@ -103,135 +103,135 @@ let m$readyForPartialMigration$ok = false;
 let m$gsmeIds: readonly model.DeviceId[];
 let m$gsmeIds$ok = false;
 /** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:258:6) */
-function loop_0(v$installation: model.Installation): boolean {
-  for (const v$i of v$installation.dataIssues) { if (!v$i.resolved) return true; }
+function loop_0(i$installation: model.Installation): boolean {
+  for (const v$i of i$installation.dataIssues) { if (!v$i.resolved) return true; }
   return false;
 }
 
 /** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:243:3) */
-function loop_1(v$installation: model.Installation): model.Device[] {
+function loop_1(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$m of v$installation.devices) { if ((d$isMeter(v$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
+  for (const v$m of i$installation.devices) { if ((d$isMeter(i$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
   return out;
 }
 
 /** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
-function loop_2(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+function loop_2(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
 /** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
-function loop_4(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
+function loop_4(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
   for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
   return false;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
-function loop_3(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(v$installation, v$attempts, v$confirmations, v$a)) return true; } }
+function loop_3(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(i$installation, v$attempts, v$confirmations, v$a)) return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_5(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (!(d$prepared(v$installation, v$m))) return false; }
+function loop_5(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (!(d$prepared(i$installation, v$m))) return false; }
   return true;
 }
 
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
-function loop_6(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
-function loop_7(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
-function loop_8(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): number {
+function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): number {
   let n = 0;
-  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { if (true) n++; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { if (true) n++; } }
   return n;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
-function loop_9(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:245:39) */
-function loop_10(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (true) return true; }
+function loop_10(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23) */
-function loop_11(v$installation: model.Installation): boolean {
-  for (const v$m of v$installation.devices) { if (d$isMeter(v$installation, v$m)) { if (!(v$m.dormant)) return false; } }
+function loop_11(i$installation: model.Installation): boolean {
+  for (const v$m of i$installation.devices) { if (d$isMeter(i$installation, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
-function loop_12(v$installation: model.Installation): model.Device[] {
+function loop_12(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$e of v$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
+  for (const v$e of i$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:252:36) */
-function loop_13(v$installation: model.Installation): model.Device[] {
+function loop_13(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$g of v$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
+  for (const v$g of i$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:260:40) */
-function loop_14(v$installation: model.Installation): boolean {
-  for (const v$s of v$installation.sharedMeterPoints) { if (true) return true; }
+function loop_14(i$installation: model.Installation): boolean {
+  for (const v$s of i$installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(count e in esmes)` (rules/tmad-19.0/18-excluded-categories.md:52:7) */
-function loop_15(v$installation: model.Installation): boolean {
-  for (const v$e of d$esmes(v$installation)) { if (true) return true; }
+function loop_15(i$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7) */
-function loop_16(v$installation: model.Installation): boolean {
-  for (const v$e of d$esmes(v$installation)) { if (!(d$prepared(v$installation, v$e))) return false; }
+function loop_16(i$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(i$installation)) { if (!(d$prepared(i$installation, v$e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-19.0/18-excluded-categories.md:54:7) */
-function loop_17(v$installation: model.Installation): boolean {
-  for (const v$g of d$gsmes(v$installation)) { if (true) return true; }
+function loop_17(i$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
-function loop_18(v$installation: model.Installation): model.DeviceId[] {
+function loop_18(i$installation: model.Installation): model.DeviceId[] {
   const out: model.DeviceId[] = [];
-  for (const v$g of d$gsmes(v$installation)) { out.push(v$g.id); }
+  for (const v$g of d$gsmes(i$installation)) { out.push(v$g.id); }
   return out;
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
-function loop_19(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationInProgress(v$installation, v$m)) return true; }
+function loop_19(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationInProgress(i$installation, v$m)) return true; }
   return false;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8) */
-function loop_20(v$installation: model.Installation): boolean {
-  for (const v$g of d$gsmes(v$installation)) { if (!(d$firmwarePersistentlyFailed(v$installation, v$g))) return false; }
+function loop_20(i$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(i$installation)) { if (!(d$firmwarePersistentlyFailed(i$installation, v$g))) return false; }
   return true;
 }
 
@@ -239,10 +239,10 @@ function loop_20(v$installation: model.Installation): boolean {
  * Definition `supplierStatus`.
  * Source: rules/tmad-19.0/index.md:254
  */
-export function d$supplierStatus(v$installation: model.Installation): model.SupplierStatus {
-  if (!memo) return v$installation.responsibleSupplier.status;
+export function d$supplierStatus(i$installation: model.Installation): model.SupplierStatus {
+  if (!memo) return i$installation.responsibleSupplier.status;
   if (!m$supplierStatus$ok) {
-    m$supplierStatus = v$installation.responsibleSupplier.status;
+    m$supplierStatus = i$installation.responsibleSupplier.status;
     m$supplierStatus$ok = true;
   }
 
@@ -250,19 +250,19 @@ export function d$supplierStatus(v$installation: model.Installation): model.Supp
 }
 
 /** Traced variant of {@link d$supplierStatus}. */
-function d$supplierStatus$traced(t: rt.Tracer, v$installation: model.Installation): model.SupplierStatus {
+function d$supplierStatus$traced(t: rt.Tracer, i$installation: model.Installation): model.SupplierStatus {
   t.enter(0);
-  return t.exit(v$installation.responsibleSupplier.status, [v$installation.responsibleSupplier?.status]);
+  return t.exit(i$installation.responsibleSupplier.status, [i$installation.responsibleSupplier?.status]);
 }
 
 /**
  * Definition `hasUnresolvedDataIssue`.
  * Source: rules/tmad-19.0/index.md:256
  */
-export function d$hasUnresolvedDataIssue(v$installation: model.Installation): boolean {
-  if (!memo) return ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+export function d$hasUnresolvedDataIssue(i$installation: model.Installation): boolean {
+  if (!memo) return ((d$supplierStatus(i$installation) === "UNIDENTIFIABLE") || loop_0(i$installation));
   if (!m$hasUnresolvedDataIssue$ok) {
-    m$hasUnresolvedDataIssue = ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+    m$hasUnresolvedDataIssue = ((d$supplierStatus(i$installation) === "UNIDENTIFIABLE") || loop_0(i$installation));
     m$hasUnresolvedDataIssue$ok = true;
   }
 
@@ -270,21 +270,21 @@ export function d$hasUnresolvedDataIssue(v$installation: model.Installation): bo
 }
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
-function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(1);
-  return t.exit(((t.enter(2), t.exit((d$supplierStatus(v$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v$installation), [v$installation.dataIssues]))));
+  return t.exit(((t.enter(2), t.exit((d$supplierStatus(i$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(i$installation), [i$installation.dataIssues]))));
 }
 
 /**
  * Definition `isMeter`.
  * Source: rules/tmad-19.0/index.md:240
  */
-export function d$isMeter(v$installation: model.Installation, v$device: model.Device): boolean {
+export function d$isMeter(i$installation: model.Installation, v$device: model.Device): boolean {
   return (v$device.type === "ESME" || v$device.type === "GSME");
 }
 
 /** Traced variant of {@link d$isMeter}. */
-function d$isMeter$traced(t: rt.Tracer, v$installation: model.Installation, v$device: model.Device): boolean {
+function d$isMeter$traced(t: rt.Tracer, i$installation: model.Installation, v$device: model.Device): boolean {
   t.enter(4);
   return t.exit((v$device.type === "ESME" || v$device.type === "GSME"), [v$device.type]);
 }
@@ -293,10 +293,10 @@ function d$isMeter$traced(t: rt.Tracer, v$installation: model.Installation, v$de
  * Definition `dormantMeters`.
  * Source: rules/tmad-19.0/index.md:242
  */
-export function d$dormantMeters(v$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_1(v$installation);
+export function d$dormantMeters(i$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_1(i$installation);
   if (!m$dormantMeters$ok) {
-    m$dormantMeters = loop_1(v$installation);
+    m$dormantMeters = loop_1(i$installation);
     m$dormantMeters$ok = true;
   }
 
@@ -304,9 +304,9 @@ export function d$dormantMeters(v$installation: model.Installation): readonly mo
 }
 
 /** Traced variant of {@link d$dormantMeters}. */
-function d$dormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
+function d$dormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
   t.enter(5);
-  return t.exit(loop_1(v$installation), [v$installation.devices]);
+  return t.exit(loop_1(i$installation), [i$installation.devices]);
 }
 
 /**
@@ -315,14 +315,14 @@ function d$dormantMeters$traced(t: rt.Tracer, v$installation: model.Installation
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:46
  */
-export function d$stepSucceeded(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  return (loop_2(v$installation, v$attempts, v$confirmations) || loop_3(v$installation, v$attempts, v$confirmations));
+export function d$stepSucceeded(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  return (loop_2(i$installation, v$attempts, v$confirmations) || loop_3(i$installation, v$attempts, v$confirmations));
 }
 
 /** Traced variant of {@link d$stepSucceeded}. */
-function d$stepSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+function d$stepSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   t.enter(6);
-  return t.exit(((t.enter(7), t.exit(loop_2(v$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(v$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
+  return t.exit(((t.enter(7), t.exit(loop_2(i$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(i$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
 }
 
 /**
@@ -330,14 +330,14 @@ function d$stepSucceeded$traced(t: rt.Tracer, v$installation: model.Installation
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:68
  */
-export function d$firmwareSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepSucceeded(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
+export function d$firmwareSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
 }
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
-function d$firmwareSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$firmwareSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(9);
-  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
 }
 
 /**
@@ -345,14 +345,14 @@ function d$firmwareSucceeded$traced(t: rt.Tracer, v$installation: model.Installa
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:71
  */
-export function d$configurationSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepSucceeded(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
+export function d$configurationSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
 }
 
 /** Traced variant of {@link d$configurationSucceeded}. */
-function d$configurationSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$configurationSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(10);
-  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -361,14 +361,14 @@ function d$configurationSucceeded$traced(t: rt.Tracer, v$installation: model.Ins
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:81
  */
-export function d$prepared(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (d$firmwareSucceeded(v$installation, v$d) && d$configurationSucceeded(v$installation, v$d));
+export function d$prepared(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwareSucceeded(i$installation, v$d) && d$configurationSucceeded(i$installation, v$d));
 }
 
 /** Traced variant of {@link d$prepared}. */
-function d$prepared$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$prepared$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(11);
-  return t.exit((d$firmwareSucceeded$traced(t, v$installation, v$d) && d$configurationSucceeded$traced(t, v$installation, v$d)));
+  return t.exit((d$firmwareSucceeded$traced(t, i$installation, v$d) && d$configurationSucceeded$traced(t, i$installation, v$d)));
 }
 
 /**
@@ -377,10 +377,10 @@ function d$prepared$traced(t: rt.Tracer, v$installation: model.Installation, v$d
  * Clause 4.1.
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
-export function d$readyToMigrate(v$installation: model.Installation): boolean {
-  if (!memo) return (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+export function d$readyToMigrate(i$installation: model.Installation): boolean {
+  if (!memo) return (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
   if (!m$readyToMigrate$ok) {
-    m$readyToMigrate = (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+    m$readyToMigrate = (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
     m$readyToMigrate$ok = true;
   }
 
@@ -388,9 +388,9 @@ export function d$readyToMigrate(v$installation: model.Installation): boolean {
 }
 
 /** Traced variant of {@link d$readyToMigrate}. */
-function d$readyToMigrate$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$readyToMigrate$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && (t.enter(15), t.exit(loop_5(v$installation)))));
+  return t.exit(((t.enter(13), t.exit(i$installation.communicating, [i$installation.communicating])) && (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))) && (t.enter(15), t.exit(loop_5(i$installation)))));
 }
 
 /**
@@ -398,12 +398,12 @@ function d$readyToMigrate$traced(t: rt.Tracer, v$installation: model.Installatio
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:43
  */
-export function d$unsuccessful(v$installation: model.Installation, v$attempt: model.Attempt): boolean {
+export function d$unsuccessful(i$installation: model.Installation, v$attempt: model.Attempt): boolean {
   return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
 }
 
 /** Traced variant of {@link d$unsuccessful}. */
-function d$unsuccessful$traced(t: rt.Tracer, v$installation: model.Installation, v$attempt: model.Attempt): boolean {
+function d$unsuccessful$traced(t: rt.Tracer, i$installation: model.Installation, v$attempt: model.Attempt): boolean {
   t.enter(16);
   return t.exit((v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT"), [v$attempt.outcome]);
 }
@@ -415,14 +415,14 @@ function d$unsuccessful$traced(t: rt.Tracer, v$installation: model.Installation,
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:53
  */
-export function d$failureSpanDays(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  return rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"));
+export function d$failureSpanDays(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+  return rt.daysBetween((loop_6(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"));
 }
 
 /** Traced variant of {@link d$failureSpanDays}. */
-function d$failureSpanDays$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+function d$failureSpanDays$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
   t.enter(17);
-  return t.exit(rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z")), [v$attempts]);
+  return t.exit(rt.daysBetween((loop_6(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z")), [v$attempts]);
 }
 
 /**
@@ -431,14 +431,14 @@ function d$failureSpanDays$traced(t: rt.Tracer, v$installation: model.Installati
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:58
  */
-export function d$regimeExhausted(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  return ((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required) && (d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays));
+export function d$regimeExhausted(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return ((loop_8(i$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required) && (d$failureSpanDays(i$installation, v$attempts) >= v$minimumSpanDays));
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
-function d$regimeExhausted$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required), [v$attempts, v$required])) && (t.enter(20), t.exit((d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays), [v$attempts, v$minimumSpanDays]))));
+  return t.exit(((t.enter(19), t.exit((loop_8(i$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required), [v$attempts, v$required])) && (t.enter(20), t.exit((d$failureSpanDays(i$installation, v$attempts) >= v$minimumSpanDays), [v$attempts, v$minimumSpanDays]))));
 }
 
 /**
@@ -446,14 +446,14 @@ function d$regimeExhausted$traced(t: rt.Tracer, v$installation: model.Installati
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
-export function d$stepPersistentlyFailed(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  return (!(d$stepSucceeded(v$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(v$installation, v$attempts, v$required, v$minimumSpanDays) || (loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays) && d$regimeExhausted(v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays))));
+export function d$stepPersistentlyFailed(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$minimumSpanDays) || (loop_9(i$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays))));
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
-function d$stepPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d$stepSucceeded$traced(t, v$installation, v$attempts, v$confirmations))) && (t.enter(23), t.exit((d$regimeExhausted$traced(t, v$installation, v$attempts, v$required, v$minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays), [v$attempts])) && d$regimeExhausted$traced(t, v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays)))))))));
+  return t.exit(((t.enter(22), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))) && (t.enter(23), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(i$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays), [v$attempts])) && d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -461,14 +461,14 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Ins
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:74
  */
-export function d$firmwarePersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepPersistentlyFailed(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays);
+export function d$firmwarePersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays);
 }
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
-function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(26);
-  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays]);
 }
 
 /**
@@ -476,14 +476,14 @@ function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, v$installation: model
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:77
  */
-export function d$configurationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepPersistentlyFailed(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays);
+export function d$configurationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays);
 }
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
-function d$configurationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$configurationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(27);
-  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays), [p$configurationAttemptsRequired, p$configurationMinimumSpanDays, v$d.configurationAttempts, v$d.confirmationAttempts]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays), [p$configurationAttemptsRequired, p$configurationMinimumSpanDays, v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -492,14 +492,14 @@ function d$configurationPersistentlyFailed$traced(t: rt.Tracer, v$installation: 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
-export function d$preparationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (d$firmwarePersistentlyFailed(v$installation, v$d) || d$configurationPersistentlyFailed(v$installation, v$d));
+export function d$preparationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwarePersistentlyFailed(i$installation, v$d) || d$configurationPersistentlyFailed(i$installation, v$d));
 }
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
-function d$preparationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$preparationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(28);
-  return t.exit((d$firmwarePersistentlyFailed$traced(t, v$installation, v$d) || d$configurationPersistentlyFailed$traced(t, v$installation, v$d)));
+  return t.exit((d$firmwarePersistentlyFailed$traced(t, i$installation, v$d) || d$configurationPersistentlyFailed$traced(t, i$installation, v$d)));
 }
 
 /**
@@ -508,14 +508,14 @@ function d$preparationPersistentlyFailed$traced(t: rt.Tracer, v$installation: mo
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:88
  */
-export function d$unableToAttemptFirmware(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(v$installation, v$d)));
+export function d$unableToAttemptFirmware(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(i$installation, v$d)));
 }
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
-function d$unableToAttemptFirmware$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$unableToAttemptFirmware$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d$firmwareSucceeded$traced(t, v$installation, v$d)))));
+  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d$firmwareSucceeded$traced(t, i$installation, v$d)))));
 }
 
 /**
@@ -524,24 +524,24 @@ function d$unableToAttemptFirmware$traced(t: rt.Tracer, v$installation: model.In
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:92
  */
-export function d$preparationInProgress(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (!(d$prepared(v$installation, v$d)) && !(d$preparationPersistentlyFailed(v$installation, v$d)) && !(d$unableToAttemptFirmware(v$installation, v$d)));
+export function d$preparationInProgress(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (!(d$prepared(i$installation, v$d)) && !(d$preparationPersistentlyFailed(i$installation, v$d)) && !(d$unableToAttemptFirmware(i$installation, v$d)));
 }
 
 /** Traced variant of {@link d$preparationInProgress}. */
-function d$preparationInProgress$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$preparationInProgress$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d$prepared$traced(t, v$installation, v$d))) && (t.enter(35), t.exit(!d$preparationPersistentlyFailed$traced(t, v$installation, v$d))) && (t.enter(36), t.exit(!d$unableToAttemptFirmware$traced(t, v$installation, v$d)))));
+  return t.exit(((t.enter(34), t.exit(!d$prepared$traced(t, i$installation, v$d))) && (t.enter(35), t.exit(!d$preparationPersistentlyFailed$traced(t, i$installation, v$d))) && (t.enter(36), t.exit(!d$unableToAttemptFirmware$traced(t, i$installation, v$d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
  * Source: rules/tmad-19.0/index.md:245
  */
-export function d$hasDormantMeter(v$installation: model.Installation): boolean {
-  if (!memo) return loop_10(v$installation);
+export function d$hasDormantMeter(i$installation: model.Installation): boolean {
+  if (!memo) return loop_10(i$installation);
   if (!m$hasDormantMeter$ok) {
-    m$hasDormantMeter = loop_10(v$installation);
+    m$hasDormantMeter = loop_10(i$installation);
     m$hasDormantMeter$ok = true;
   }
 
@@ -549,19 +549,19 @@ export function d$hasDormantMeter(v$installation: model.Installation): boolean {
 }
 
 /** Traced variant of {@link d$hasDormantMeter}. */
-function d$hasDormantMeter$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(37);
-  return t.exit(loop_10(v$installation));
+  return t.exit(loop_10(i$installation));
 }
 
 /**
  * Definition `solelyDormantMeters`.
  * Source: rules/tmad-19.0/index.md:247
  */
-export function d$solelyDormantMeters(v$installation: model.Installation): boolean {
-  if (!memo) return (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+export function d$solelyDormantMeters(i$installation: model.Installation): boolean {
+  if (!memo) return (d$hasDormantMeter(i$installation) && loop_11(i$installation));
   if (!m$solelyDormantMeters$ok) {
-    m$solelyDormantMeters = (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_11(i$installation));
     m$solelyDormantMeters$ok = true;
   }
 
@@ -569,19 +569,19 @@ export function d$solelyDormantMeters(v$installation: model.Installation): boole
 }
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
-function d$solelyDormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$solelyDormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(38);
-  return t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(39), t.exit(loop_11(v$installation), [v$installation.devices]))));
+  return t.exit((d$hasDormantMeter$traced(t, i$installation) && (t.enter(39), t.exit(loop_11(i$installation), [i$installation.devices]))));
 }
 
 /**
  * Definition `esmes`.
  * Source: rules/tmad-19.0/index.md:250
  */
-export function d$esmes(v$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_12(v$installation);
+export function d$esmes(i$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_12(i$installation);
   if (!m$esmes$ok) {
-    m$esmes = loop_12(v$installation);
+    m$esmes = loop_12(i$installation);
     m$esmes$ok = true;
   }
 
@@ -589,19 +589,19 @@ export function d$esmes(v$installation: model.Installation): readonly model.Devi
 }
 
 /** Traced variant of {@link d$esmes}. */
-function d$esmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
+function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
   t.enter(40);
-  return t.exit(loop_12(v$installation), [v$installation.devices]);
+  return t.exit(loop_12(i$installation), [i$installation.devices]);
 }
 
 /**
  * Definition `gsmes`.
  * Source: rules/tmad-19.0/index.md:252
  */
-export function d$gsmes(v$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_13(v$installation);
+export function d$gsmes(i$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_13(i$installation);
   if (!m$gsmes$ok) {
-    m$gsmes = loop_13(v$installation);
+    m$gsmes = loop_13(i$installation);
     m$gsmes$ok = true;
   }
 
@@ -609,19 +609,19 @@ export function d$gsmes(v$installation: model.Installation): readonly model.Devi
 }
 
 /** Traced variant of {@link d$gsmes}. */
-function d$gsmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
+function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
   t.enter(41);
-  return t.exit(loop_13(v$installation), [v$installation.devices]);
+  return t.exit(loop_13(i$installation), [i$installation.devices]);
 }
 
 /**
  * Definition `sharesMeterPoint`.
  * Source: rules/tmad-19.0/index.md:260
  */
-export function d$sharesMeterPoint(v$installation: model.Installation): boolean {
-  if (!memo) return loop_14(v$installation);
+export function d$sharesMeterPoint(i$installation: model.Installation): boolean {
+  if (!memo) return loop_14(i$installation);
   if (!m$sharesMeterPoint$ok) {
-    m$sharesMeterPoint = loop_14(v$installation);
+    m$sharesMeterPoint = loop_14(i$installation);
     m$sharesMeterPoint$ok = true;
   }
 
@@ -629,9 +629,9 @@ export function d$sharesMeterPoint(v$installation: model.Installation): boolean 
 }
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
-function d$sharesMeterPoint$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(42);
-  return t.exit(loop_14(v$installation), [v$installation.sharedMeterPoints]);
+  return t.exit(loop_14(i$installation), [i$installation.sharedMeterPoints]);
 }
 
 /**
@@ -640,10 +640,10 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, v$installation: model.Installat
  * Clause 18.5.
  * Source: rules/tmad-19.0/18-excluded-categories.md:50
  */
-export function d$readyForPartialMigration(v$installation: model.Installation): boolean {
-  if (!memo) return (d$solelyDormantMeters(v$installation) && loop_15(v$installation) && loop_16(v$installation) && loop_17(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
+export function d$readyForPartialMigration(i$installation: model.Installation): boolean {
+  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_15(i$installation) && loop_16(i$installation) && loop_17(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
   if (!m$readyForPartialMigration$ok) {
-    m$readyForPartialMigration = (d$solelyDormantMeters(v$installation) && loop_15(v$installation) && loop_16(v$installation) && loop_17(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
+    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_15(i$installation) && loop_16(i$installation) && loop_17(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
     m$readyForPartialMigration$ok = true;
   }
 
@@ -651,9 +651,9 @@ export function d$readyForPartialMigration(v$installation: model.Installation): 
 }
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
-function d$readyForPartialMigration$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(43);
-  return t.exit((d$solelyDormantMeters$traced(t, v$installation) && (t.enter(44), t.exit(loop_15(v$installation))) && (t.enter(45), t.exit(loop_16(v$installation))) && (t.enter(46), t.exit(loop_17(v$installation))) && (t.enter(47), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(48), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && (t.enter(49), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) && (t.enter(50), t.exit((d$supplierStatus(v$installation) === "LIVE")))));
+  return t.exit((d$solelyDormantMeters$traced(t, i$installation) && (t.enter(44), t.exit(loop_15(i$installation))) && (t.enter(45), t.exit(loop_16(i$installation))) && (t.enter(46), t.exit(loop_17(i$installation))) && (t.enter(47), t.exit(i$installation.communicating, [i$installation.communicating])) && (t.enter(48), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))) && (t.enter(49), t.exit(!d$sharesMeterPoint$traced(t, i$installation))) && (t.enter(50), t.exit((d$supplierStatus(i$installation) === "LIVE")))));
 }
 
 /**
@@ -662,10 +662,10 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, v$installation: model.I
  * Clause 18.5.
  * Source: rules/tmad-19.0/18-excluded-categories.md:61
  */
-export function d$gsmeIds(v$installation: model.Installation): readonly model.DeviceId[] {
-  if (!memo) return loop_18(v$installation);
+export function d$gsmeIds(i$installation: model.Installation): readonly model.DeviceId[] {
+  if (!memo) return loop_18(i$installation);
   if (!m$gsmeIds$ok) {
-    m$gsmeIds = loop_18(v$installation);
+    m$gsmeIds = loop_18(i$installation);
     m$gsmeIds$ok = true;
   }
 
@@ -673,9 +673,9 @@ export function d$gsmeIds(v$installation: model.Installation): readonly model.De
 }
 
 /** Traced variant of {@link d$gsmeIds}. */
-function d$gsmeIds$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.DeviceId[] {
+function d$gsmeIds$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.DeviceId[] {
   t.enter(51);
-  return t.exit(loop_18(v$installation));
+  return t.exit(loop_18(i$installation));
 }
 
 /**
@@ -684,17 +684,17 @@ function d$gsmeIds$traced(t: rt.Tracer, v$installation: model.Installation): rea
  * Source: seed 1, 3.3.1 (clause assumed).
  * Rule: rules/tmad-19.0/04-01-migration.md:37
  */
-export function r$migrate_clean_installation$applies(v$installation: model.Installation): boolean {
-  return (d$readyToMigrate(v$installation) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
+export function r$migrate_clean_installation$applies(i$installation: model.Installation): boolean {
+  return (d$readyToMigrate(i$installation) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
 }
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
-function r$migrate_clean_installation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(52), t.exit((d$readyToMigrate$traced(t, v$installation) && (t.enter(53), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) && (t.enter(54), t.exit((d$supplierStatus(v$installation) === "LIVE"))))));
+function r$migrate_clean_installation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(52), t.exit((d$readyToMigrate$traced(t, i$installation) && (t.enter(53), t.exit(!d$sharesMeterPoint$traced(t, i$installation))) && (t.enter(54), t.exit((d$supplierStatus(i$installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
-export function r$migrate_clean_installation$result(v$installation: model.Installation): model.Decision {
+export function r$migrate_clean_installation$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -704,17 +704,17 @@ export function r$migrate_clean_installation$result(v$installation: model.Instal
  * Source: seed 3.2.1, 3.3.1.
  * Rule: rules/tmad-19.0/04-26-preparation.md:95
  */
-export function r$await_dormant_meter_preparation$applies(v$installation: model.Installation): boolean {
-  return loop_19(v$installation);
+export function r$await_dormant_meter_preparation$applies(i$installation: model.Installation): boolean {
+  return loop_19(i$installation);
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
-function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(55), t.exit(loop_19(v$installation)));
+function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(55), t.exit(loop_19(i$installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
-export function r$await_dormant_meter_preparation$result(v$installation: model.Installation): model.Decision {
+export function r$await_dormant_meter_preparation$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "PENDING", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -724,58 +724,51 @@ export function r$await_dormant_meter_preparation$result(v$installation: model.I
  * Source: seed 3.2.1, 3.4.1 (Various 1 / 1A).
  * Rule: rules/tmad-19.0/18-excluded-categories.md:63
  */
-export function r$migrate_partial_ioc$applies(v$installation: model.Installation): boolean {
-  return ((v$installation.cohort === "IOC") && d$readyForPartialMigration(v$installation) && loop_20(v$installation));
+export function r$migrate_partial_ioc$applies(i$installation: model.Installation): boolean {
+  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_20(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
-function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(56), t.exit(((t.enter(57), t.exit((v$installation.cohort === "IOC"), [v$installation.cohort])) && d$readyForPartialMigration$traced(t, v$installation) && (t.enter(58), t.exit(loop_20(v$installation))))));
+function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(56), t.exit(((t.enter(57), t.exit((i$installation.cohort === "IOC"), [i$installation.cohort])) && d$readyForPartialMigration$traced(t, i$installation) && (t.enter(58), t.exit(loop_20(i$installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
-export function r$migrate_partial_ioc$result(v$installation: model.Installation): model.Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(v$installation), "notifySupplier": true };
+export function r$migrate_partial_ioc$result(i$installation: model.Installation): model.Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(i$installation), "notifySupplier": true };
 }
 
 /**
  * The decision when no rule applies (clause 1.4).
  * Source: rules/tmad-19.0/01-blocked-installations.md:24
  */
-export function default_result(v$installation: model.Installation): model.Decision {
+export function default_result(i$installation: model.Installation): model.Decision {
   return { "outcome": "BLOCKED", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
-/** Picks the decision: the one applicable rule not set aside by another, the default when none, a conflict when several. */
-function settle(v$installation: model.Installation, asOf: string | null, f0: boolean, f1: boolean, f2: boolean): rt.Decision<model.Decision> {
-  const w0 = f0;
-  const w1 = f1;
-  const w2 = f2;
-  let winners = 0;
-  if (w0) winners++;
-  if (w1) winners++;
-  if (w2) winners++;
+/** Picks the decision from which rules apply (`applies[i]` for `RULES[i]`): the one applicable rule not set aside by another, the default when none, a conflict when several. */
+function settle(i$installation: model.Installation, asOf: string | null, applies: readonly boolean[]): rt.Decision<model.Decision> {
   const fired: string[] = [];
-  if (f0) fired.push("migrate_clean_installation");
-  if (f1) fired.push("await_dormant_meter_preparation");
-  if (f2) fired.push("migrate_partial_ioc");
-  const id = v$installation.id;
-  if (winners === 1) {
-    if (w0) return rt.decided(manifest, id, asOf, "migrate_clean_installation", "4.1", r$migrate_clean_installation$result(v$installation), fired);
-    if (w1) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r$await_dormant_meter_preparation$result(v$installation), fired);
-    if (w2) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r$migrate_partial_ioc$result(v$installation), fired);
+  const winners: Rule[] = [];
+  for (let i = 0; i < RULES.length; i++) {
+    if (!applies[i]) continue;
+    const rule = RULES[i];
+    fired.push(rule.id);
+    let setAside = false;
+    for (const j of rule.setAsideBy) if (applies[j]) setAside = true;
+    if (!setAside) winners.push(rule);
   }
 
-  if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(v$installation), fired);
+  const id = i$installation.id;
+  if (winners.length === 1) return rt.decided(manifest, id, asOf, winners[0].id, winners[0].clause, winners[0].result(i$installation), fired);
+  if (winners.length === 0) return rt.defaulted(manifest, id, asOf, default_result(i$installation), fired);
   const conflict: string[] = [];
-  if (w0) conflict.push("migrate_clean_installation");
-  if (w1) conflict.push("await_dormant_meter_preparation");
-  if (w2) conflict.push("migrate_partial_ioc");
+  for (const w of winners) conflict.push(w.id);
   return rt.conflicted(manifest, id, asOf, conflict, fired);
 }
 
 /** Evaluates TMAD 19.0 for one validated Installation. */
-export function evaluate(v$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
+export function evaluate(i$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
   m$supplierStatus$ok = false;
   m$hasUnresolvedDataIssue$ok = false;
   m$dormantMeters$ok = false;
@@ -789,14 +782,16 @@ export function evaluate(v$installation: model.Installation, asOf: string | null
   m$gsmeIds$ok = false;
   memo = true;
   try {
-    return settle(v$installation, asOf, r$migrate_clean_installation$applies(v$installation), r$await_dormant_meter_preparation$applies(v$installation), r$migrate_partial_ioc$applies(v$installation));
+    const applies: boolean[] = [];
+    for (const rule of RULES) applies.push(rule.applies(i$installation));
+    return settle(i$installation, asOf, applies);
   } finally {
     memo = false;
   }
 }
 
 /** Evaluates TMAD 19.0 and records why: every rule's condition, with the facts it read. */
-export function evaluateTraced(v$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
+export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
   const conditions: rt.TraceNode[] = [];
   m$supplierStatus$ok = false;
@@ -812,21 +807,38 @@ export function evaluateTraced(v$installation: model.Installation, asOf: string 
   m$gsmeIds$ok = false;
   memo = true;
   try {
-    const f0 = r$migrate_clean_installation$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f1 = r$await_dormant_meter_preparation$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f2 = r$migrate_partial_ioc$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const decision = settle(v$installation, asOf, f0, f1, f2);
+    const applies: boolean[] = [];
+    for (const rule of RULES) {
+      applies.push(rule.appliesTraced(t, i$installation));
+      conditions.push(t.takeLast());
+    }
+
+    const decision = settle(i$installation, asOf, applies);
     return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
   } finally {
     memo = false;
   }
 }
 
+/** A rule as evaluation uses it. */
+interface Rule {
+  readonly id: string;
+  readonly clause: string;
+  readonly applies: (i$installation: model.Installation) => boolean;
+  readonly appliesTraced: (t: rt.Tracer, i$installation: model.Installation) => boolean;
+  readonly result: (i$installation: model.Installation) => model.Decision;
+  /** Positions in RULES of the rules that set this one aside when they apply (directly or through others). */
+  readonly setAsideBy: readonly number[];
+}
+
+/** The version's rules, in order: what `settle` chooses between. */
+const RULES: readonly Rule[] = [
+  { id: "migrate_clean_installation", clause: "4.1", applies: r$migrate_clean_installation$applies, appliesTraced: r$migrate_clean_installation$applies$traced, result: r$migrate_clean_installation$result, setAsideBy: [] },
+  { id: "await_dormant_meter_preparation", clause: "4.26", applies: r$await_dormant_meter_preparation$applies, appliesTraced: r$await_dormant_meter_preparation$applies$traced, result: r$await_dormant_meter_preparation$result, setAsideBy: [] },
+  { id: "migrate_partial_ioc", clause: "18.5", applies: r$migrate_partial_ioc$applies, appliesTraced: r$migrate_partial_ioc$applies$traced, result: r$migrate_partial_ioc$result, setAsideBy: [] }
+];
 /** Each rule's condition, by rule id: whether the rule applies to a validated record (for tools that compare versions rule by rule). */
-export const conditions: Readonly<Record<string, (v$installation: model.Installation) => boolean>> = Object.freeze({
+export const conditions: Readonly<Record<string, (i$installation: model.Installation) => boolean>> = Object.freeze({
   "migrate_clean_installation": r$migrate_clean_installation$applies,
   "await_dormant_meter_preparation": r$await_dormant_meter_preparation$applies,
   "migrate_partial_ioc": r$migrate_partial_ioc$applies

@@ -111,165 +111,165 @@ let m$readyForPartialMigration$ok = false;
 let m$iocExclusionGroup: boolean;
 let m$iocExclusionGroup$ok = false;
 /** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:258:6) */
-function loop_0(v$installation: model.Installation): boolean {
-  for (const v$i of v$installation.dataIssues) { if (!v$i.resolved) return true; }
+function loop_0(i$installation: model.Installation): boolean {
+  for (const v$i of i$installation.dataIssues) { if (!v$i.resolved) return true; }
   return false;
 }
 
 /** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:243:3) */
-function loop_1(v$installation: model.Installation): model.Device[] {
+function loop_1(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$m of v$installation.devices) { if ((d$isMeter(v$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
+  for (const v$m of i$installation.devices) { if ((d$isMeter(i$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
   return out;
 }
 
 /** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
-function loop_2(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+function loop_2(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
 /** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
-function loop_4(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
+function loop_4(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
   for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
   return false;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
-function loop_3(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(v$installation, v$attempts, v$confirmations, v$a)) return true; } }
+function loop_3(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(i$installation, v$attempts, v$confirmations, v$a)) return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_5(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (!(d$prepared(v$installation, v$m))) return false; }
+function loop_5(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (!(d$prepared(i$installation, v$m))) return false; }
   return true;
 }
 
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
-function loop_6(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
-function loop_7(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
-function loop_8(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): number {
+function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): number {
   let n = 0;
-  for (const v$a of v$attempts) { if (d$unsuccessful(v$installation, v$a)) { if (true) n++; } }
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { if (true) n++; } }
   return n;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
-function loop_9(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:245:39) */
-function loop_10(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (true) return true; }
+function loop_10(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23) */
-function loop_11(v$installation: model.Installation): boolean {
-  for (const v$m of v$installation.devices) { if (d$isMeter(v$installation, v$m)) { if (!(v$m.dormant)) return false; } }
+function loop_11(i$installation: model.Installation): boolean {
+  for (const v$m of i$installation.devices) { if (d$isMeter(i$installation, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
-function loop_12(v$installation: model.Installation): model.Device[] {
+function loop_12(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$e of v$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
+  for (const v$e of i$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:252:36) */
-function loop_13(v$installation: model.Installation): model.Device[] {
+function loop_13(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$g of v$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
+  for (const v$g of i$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:260:40) */
-function loop_14(v$installation: model.Installation): boolean {
-  for (const v$s of v$installation.sharedMeterPoints) { if (true) return true; }
+function loop_14(i$installation: model.Installation): boolean {
+  for (const v$s of i$installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:161:7) */
-function loop_15(v$installation: model.Installation): boolean {
-  for (const v$s of v$installation.sharedMeterPoints) { if (!(((v$s.installedOn < v$installation.installedOn) && !v$s.communicating))) return false; }
+function loop_15(i$installation: model.Installation): boolean {
+  for (const v$s of i$installation.sharedMeterPoints) { if (!(((v$s.installedOn < i$installation.installedOn) && !v$s.communicating))) return false; }
   return true;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-20.v1/04-26-partial-migration.md:138:40) */
-function loop_16(v$installation: model.Installation): model.DeviceId[] {
+function loop_16(i$installation: model.Installation): model.DeviceId[] {
   const out: model.DeviceId[] = [];
-  for (const v$g of d$gsmes(v$installation)) { out.push(v$g.id); }
+  for (const v$g of d$gsmes(i$installation)) { out.push(v$g.id); }
   return out;
 }
 
 /** `(count e in esmes)` (rules/tmad-20.v1/18-excluded-categories.md:88:7) */
-function loop_17(v$installation: model.Installation): boolean {
-  for (const v$e of d$esmes(v$installation)) { if (true) return true; }
+function loop_17(i$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7) */
-function loop_18(v$installation: model.Installation): boolean {
-  for (const v$e of d$esmes(v$installation)) { if (!(d$prepared(v$installation, v$e))) return false; }
+function loop_18(i$installation: model.Installation): boolean {
+  for (const v$e of d$esmes(i$installation)) { if (!(d$prepared(i$installation, v$e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-20.v1/18-excluded-categories.md:90:7) */
-function loop_19(v$installation: model.Installation): boolean {
-  for (const v$g of d$gsmes(v$installation)) { if (true) return true; }
+function loop_19(i$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
-function loop_20(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationInProgress(v$installation, v$m)) return true; }
+function loop_20(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationInProgress(i$installation, v$m)) return true; }
   return false;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/04-26-partial-migration.md:50:8) */
-function loop_21(v$installation: model.Installation): boolean {
-  for (const v$g of d$gsmes(v$installation)) { if (!(d$firmwarePersistentlyFailed(v$installation, v$g))) return false; }
+function loop_21(i$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(i$installation)) { if (!(d$firmwarePersistentlyFailed(i$installation, v$g))) return false; }
   return true;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8) */
-function loop_22(v$installation: model.Installation): boolean {
-  for (const v$g of d$gsmes(v$installation)) { if (!(d$firmwarePersistentlyFailed(v$installation, v$g))) return false; }
+function loop_22(i$installation: model.Installation): boolean {
+  for (const v$g of d$gsmes(i$installation)) { if (!(d$firmwarePersistentlyFailed(i$installation, v$g))) return false; }
   return true;
 }
 
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8) */
-function loop_23(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (d$unableToAttemptFirmware(v$installation, v$m)) return true; }
+function loop_23(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (d$unableToAttemptFirmware(i$installation, v$m)) return true; }
   return false;
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8) */
-function loop_24(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationPersistentlyFailed(v$installation, v$m)) return true; }
+function loop_24(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationPersistentlyFailed(i$installation, v$m)) return true; }
   return false;
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8) */
-function loop_25(v$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(v$installation)) { if (d$preparationPersistentlyFailed(v$installation, v$m)) return true; }
+function loop_25(i$installation: model.Installation): boolean {
+  for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationPersistentlyFailed(i$installation, v$m)) return true; }
   return false;
 }
 
@@ -277,10 +277,10 @@ function loop_25(v$installation: model.Installation): boolean {
  * Definition `supplierStatus`.
  * Source: rules/tmad-19.0/index.md:254
  */
-export function d$supplierStatus(v$installation: model.Installation): model.SupplierStatus {
-  if (!memo) return v$installation.responsibleSupplier.status;
+export function d$supplierStatus(i$installation: model.Installation): model.SupplierStatus {
+  if (!memo) return i$installation.responsibleSupplier.status;
   if (!m$supplierStatus$ok) {
-    m$supplierStatus = v$installation.responsibleSupplier.status;
+    m$supplierStatus = i$installation.responsibleSupplier.status;
     m$supplierStatus$ok = true;
   }
 
@@ -288,19 +288,19 @@ export function d$supplierStatus(v$installation: model.Installation): model.Supp
 }
 
 /** Traced variant of {@link d$supplierStatus}. */
-function d$supplierStatus$traced(t: rt.Tracer, v$installation: model.Installation): model.SupplierStatus {
+function d$supplierStatus$traced(t: rt.Tracer, i$installation: model.Installation): model.SupplierStatus {
   t.enter(0);
-  return t.exit(v$installation.responsibleSupplier.status, [v$installation.responsibleSupplier?.status]);
+  return t.exit(i$installation.responsibleSupplier.status, [i$installation.responsibleSupplier?.status]);
 }
 
 /**
  * Definition `hasUnresolvedDataIssue`.
  * Source: rules/tmad-19.0/index.md:256
  */
-export function d$hasUnresolvedDataIssue(v$installation: model.Installation): boolean {
-  if (!memo) return ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+export function d$hasUnresolvedDataIssue(i$installation: model.Installation): boolean {
+  if (!memo) return ((d$supplierStatus(i$installation) === "UNIDENTIFIABLE") || loop_0(i$installation));
   if (!m$hasUnresolvedDataIssue$ok) {
-    m$hasUnresolvedDataIssue = ((d$supplierStatus(v$installation) === "UNIDENTIFIABLE") || loop_0(v$installation));
+    m$hasUnresolvedDataIssue = ((d$supplierStatus(i$installation) === "UNIDENTIFIABLE") || loop_0(i$installation));
     m$hasUnresolvedDataIssue$ok = true;
   }
 
@@ -308,21 +308,21 @@ export function d$hasUnresolvedDataIssue(v$installation: model.Installation): bo
 }
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
-function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(1);
-  return t.exit(((t.enter(2), t.exit((d$supplierStatus(v$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v$installation), [v$installation.dataIssues]))));
+  return t.exit(((t.enter(2), t.exit((d$supplierStatus(i$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(i$installation), [i$installation.dataIssues]))));
 }
 
 /**
  * Definition `isMeter`.
  * Source: rules/tmad-19.0/index.md:240
  */
-export function d$isMeter(v$installation: model.Installation, v$device: model.Device): boolean {
+export function d$isMeter(i$installation: model.Installation, v$device: model.Device): boolean {
   return (v$device.type === "ESME" || v$device.type === "GSME");
 }
 
 /** Traced variant of {@link d$isMeter}. */
-function d$isMeter$traced(t: rt.Tracer, v$installation: model.Installation, v$device: model.Device): boolean {
+function d$isMeter$traced(t: rt.Tracer, i$installation: model.Installation, v$device: model.Device): boolean {
   t.enter(4);
   return t.exit((v$device.type === "ESME" || v$device.type === "GSME"), [v$device.type]);
 }
@@ -331,10 +331,10 @@ function d$isMeter$traced(t: rt.Tracer, v$installation: model.Installation, v$de
  * Definition `dormantMeters`.
  * Source: rules/tmad-19.0/index.md:242
  */
-export function d$dormantMeters(v$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_1(v$installation);
+export function d$dormantMeters(i$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_1(i$installation);
   if (!m$dormantMeters$ok) {
-    m$dormantMeters = loop_1(v$installation);
+    m$dormantMeters = loop_1(i$installation);
     m$dormantMeters$ok = true;
   }
 
@@ -342,9 +342,9 @@ export function d$dormantMeters(v$installation: model.Installation): readonly mo
 }
 
 /** Traced variant of {@link d$dormantMeters}. */
-function d$dormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
+function d$dormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
   t.enter(5);
-  return t.exit(loop_1(v$installation), [v$installation.devices]);
+  return t.exit(loop_1(i$installation), [i$installation.devices]);
 }
 
 /**
@@ -353,14 +353,14 @@ function d$dormantMeters$traced(t: rt.Tracer, v$installation: model.Installation
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:46
  */
-export function d$stepSucceeded(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  return (loop_2(v$installation, v$attempts, v$confirmations) || loop_3(v$installation, v$attempts, v$confirmations));
+export function d$stepSucceeded(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  return (loop_2(i$installation, v$attempts, v$confirmations) || loop_3(i$installation, v$attempts, v$confirmations));
 }
 
 /** Traced variant of {@link d$stepSucceeded}. */
-function d$stepSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+function d$stepSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   t.enter(6);
-  return t.exit(((t.enter(7), t.exit(loop_2(v$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(v$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
+  return t.exit(((t.enter(7), t.exit(loop_2(i$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(i$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
 }
 
 /**
@@ -368,14 +368,14 @@ function d$stepSucceeded$traced(t: rt.Tracer, v$installation: model.Installation
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:68
  */
-export function d$firmwareSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepSucceeded(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
+export function d$firmwareSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
 }
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
-function d$firmwareSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$firmwareSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(9);
-  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
 }
 
 /**
@@ -383,14 +383,14 @@ function d$firmwareSucceeded$traced(t: rt.Tracer, v$installation: model.Installa
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:71
  */
-export function d$configurationSucceeded(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepSucceeded(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
+export function d$configurationSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepSucceeded(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
 }
 
 /** Traced variant of {@link d$configurationSucceeded}. */
-function d$configurationSucceeded$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$configurationSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(10);
-  return t.exit(d$stepSucceeded$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
+  return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -399,14 +399,14 @@ function d$configurationSucceeded$traced(t: rt.Tracer, v$installation: model.Ins
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:81
  */
-export function d$prepared(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (d$firmwareSucceeded(v$installation, v$d) && d$configurationSucceeded(v$installation, v$d));
+export function d$prepared(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwareSucceeded(i$installation, v$d) && d$configurationSucceeded(i$installation, v$d));
 }
 
 /** Traced variant of {@link d$prepared}. */
-function d$prepared$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$prepared$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(11);
-  return t.exit((d$firmwareSucceeded$traced(t, v$installation, v$d) && d$configurationSucceeded$traced(t, v$installation, v$d)));
+  return t.exit((d$firmwareSucceeded$traced(t, i$installation, v$d) && d$configurationSucceeded$traced(t, i$installation, v$d)));
 }
 
 /**
@@ -415,10 +415,10 @@ function d$prepared$traced(t: rt.Tracer, v$installation: model.Installation, v$d
  * Clause 4.1.
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
-export function d$readyToMigrate(v$installation: model.Installation): boolean {
-  if (!memo) return (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+export function d$readyToMigrate(i$installation: model.Installation): boolean {
+  if (!memo) return (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
   if (!m$readyToMigrate$ok) {
-    m$readyToMigrate = (v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && loop_5(v$installation));
+    m$readyToMigrate = (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
     m$readyToMigrate$ok = true;
   }
 
@@ -426,9 +426,9 @@ export function d$readyToMigrate(v$installation: model.Installation): boolean {
 }
 
 /** Traced variant of {@link d$readyToMigrate}. */
-function d$readyToMigrate$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$readyToMigrate$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && (t.enter(15), t.exit(loop_5(v$installation)))));
+  return t.exit(((t.enter(13), t.exit(i$installation.communicating, [i$installation.communicating])) && (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))) && (t.enter(15), t.exit(loop_5(i$installation)))));
 }
 
 /**
@@ -436,12 +436,12 @@ function d$readyToMigrate$traced(t: rt.Tracer, v$installation: model.Installatio
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:43
  */
-export function d$unsuccessful(v$installation: model.Installation, v$attempt: model.Attempt): boolean {
+export function d$unsuccessful(i$installation: model.Installation, v$attempt: model.Attempt): boolean {
   return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
 }
 
 /** Traced variant of {@link d$unsuccessful}. */
-function d$unsuccessful$traced(t: rt.Tracer, v$installation: model.Installation, v$attempt: model.Attempt): boolean {
+function d$unsuccessful$traced(t: rt.Tracer, i$installation: model.Installation, v$attempt: model.Attempt): boolean {
   t.enter(16);
   return t.exit((v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT"), [v$attempt.outcome]);
 }
@@ -453,14 +453,14 @@ function d$unsuccessful$traced(t: rt.Tracer, v$installation: model.Installation,
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:53
  */
-export function d$failureSpanDays(v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  return rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"));
+export function d$failureSpanDays(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+  return rt.daysBetween((loop_6(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"));
 }
 
 /** Traced variant of {@link d$failureSpanDays}. */
-function d$failureSpanDays$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+function d$failureSpanDays$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
   t.enter(17);
-  return t.exit(rt.daysBetween((loop_6(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v$installation, v$attempts) ?? "2000-01-01T00:00:00Z")), [v$attempts]);
+  return t.exit(rt.daysBetween((loop_6(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z")), [v$attempts]);
 }
 
 /**
@@ -469,14 +469,14 @@ function d$failureSpanDays$traced(t: rt.Tracer, v$installation: model.Installati
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:58
  */
-export function d$regimeExhausted(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  return ((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required) && (d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays));
+export function d$regimeExhausted(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return ((loop_8(i$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required) && (d$failureSpanDays(i$installation, v$attempts) >= v$minimumSpanDays));
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
-function d$regimeExhausted$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(v$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required), [v$attempts, v$required])) && (t.enter(20), t.exit((d$failureSpanDays(v$installation, v$attempts) >= v$minimumSpanDays), [v$attempts, v$minimumSpanDays]))));
+  return t.exit(((t.enter(19), t.exit((loop_8(i$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required), [v$attempts, v$required])) && (t.enter(20), t.exit((d$failureSpanDays(i$installation, v$attempts) >= v$minimumSpanDays), [v$attempts, v$minimumSpanDays]))));
 }
 
 /**
@@ -484,14 +484,14 @@ function d$regimeExhausted$traced(t: rt.Tracer, v$installation: model.Installati
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
-export function d$stepPersistentlyFailed(v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  return (!(d$stepSucceeded(v$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(v$installation, v$attempts, v$required, v$minimumSpanDays) || (loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays) && d$regimeExhausted(v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays))));
+export function d$stepPersistentlyFailed(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$minimumSpanDays) || (loop_9(i$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays))));
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
-function d$stepPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
   t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d$stepSucceeded$traced(t, v$installation, v$attempts, v$confirmations))) && (t.enter(23), t.exit((d$regimeExhausted$traced(t, v$installation, v$attempts, v$required, v$minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays), [v$attempts])) && d$regimeExhausted$traced(t, v$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays)))))))));
+  return t.exit(((t.enter(22), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))) && (t.enter(23), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(i$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays), [v$attempts])) && d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -499,14 +499,14 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Ins
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:74
  */
-export function d$firmwarePersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepPersistentlyFailed(v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays);
+export function d$firmwarePersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays);
 }
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
-function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(26);
-  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays]);
 }
 
 /**
@@ -514,14 +514,14 @@ function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, v$installation: model
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:77
  */
-export function d$configurationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepPersistentlyFailed(v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays);
+export function d$configurationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
+  return d$stepPersistentlyFailed(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays);
 }
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
-function d$configurationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$configurationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(27);
-  return t.exit(d$stepPersistentlyFailed$traced(t, v$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays), [p$configurationAttemptsRequired, p$configurationMinimumSpanDays, v$d.configurationAttempts, v$d.confirmationAttempts]);
+  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays), [p$configurationAttemptsRequired, p$configurationMinimumSpanDays, v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -530,14 +530,14 @@ function d$configurationPersistentlyFailed$traced(t: rt.Tracer, v$installation: 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
-export function d$preparationPersistentlyFailed(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (d$firmwarePersistentlyFailed(v$installation, v$d) || d$configurationPersistentlyFailed(v$installation, v$d));
+export function d$preparationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (d$firmwarePersistentlyFailed(i$installation, v$d) || d$configurationPersistentlyFailed(i$installation, v$d));
 }
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
-function d$preparationPersistentlyFailed$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$preparationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(28);
-  return t.exit((d$firmwarePersistentlyFailed$traced(t, v$installation, v$d) || d$configurationPersistentlyFailed$traced(t, v$installation, v$d)));
+  return t.exit((d$firmwarePersistentlyFailed$traced(t, i$installation, v$d) || d$configurationPersistentlyFailed$traced(t, i$installation, v$d)));
 }
 
 /**
@@ -546,14 +546,14 @@ function d$preparationPersistentlyFailed$traced(t: rt.Tracer, v$installation: mo
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:88
  */
-export function d$unableToAttemptFirmware(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(v$installation, v$d)));
+export function d$unableToAttemptFirmware(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(i$installation, v$d)));
 }
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
-function d$unableToAttemptFirmware$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$unableToAttemptFirmware$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d$firmwareSucceeded$traced(t, v$installation, v$d)))));
+  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d$firmwareSucceeded$traced(t, i$installation, v$d)))));
 }
 
 /**
@@ -562,24 +562,24 @@ function d$unableToAttemptFirmware$traced(t: rt.Tracer, v$installation: model.In
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:92
  */
-export function d$preparationInProgress(v$installation: model.Installation, v$d: model.Device): boolean {
-  return (!(d$prepared(v$installation, v$d)) && !(d$preparationPersistentlyFailed(v$installation, v$d)) && !(d$unableToAttemptFirmware(v$installation, v$d)));
+export function d$preparationInProgress(i$installation: model.Installation, v$d: model.Device): boolean {
+  return (!(d$prepared(i$installation, v$d)) && !(d$preparationPersistentlyFailed(i$installation, v$d)) && !(d$unableToAttemptFirmware(i$installation, v$d)));
 }
 
 /** Traced variant of {@link d$preparationInProgress}. */
-function d$preparationInProgress$traced(t: rt.Tracer, v$installation: model.Installation, v$d: model.Device): boolean {
+function d$preparationInProgress$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
   t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d$prepared$traced(t, v$installation, v$d))) && (t.enter(35), t.exit(!d$preparationPersistentlyFailed$traced(t, v$installation, v$d))) && (t.enter(36), t.exit(!d$unableToAttemptFirmware$traced(t, v$installation, v$d)))));
+  return t.exit(((t.enter(34), t.exit(!d$prepared$traced(t, i$installation, v$d))) && (t.enter(35), t.exit(!d$preparationPersistentlyFailed$traced(t, i$installation, v$d))) && (t.enter(36), t.exit(!d$unableToAttemptFirmware$traced(t, i$installation, v$d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
  * Source: rules/tmad-19.0/index.md:245
  */
-export function d$hasDormantMeter(v$installation: model.Installation): boolean {
-  if (!memo) return loop_10(v$installation);
+export function d$hasDormantMeter(i$installation: model.Installation): boolean {
+  if (!memo) return loop_10(i$installation);
   if (!m$hasDormantMeter$ok) {
-    m$hasDormantMeter = loop_10(v$installation);
+    m$hasDormantMeter = loop_10(i$installation);
     m$hasDormantMeter$ok = true;
   }
 
@@ -587,19 +587,19 @@ export function d$hasDormantMeter(v$installation: model.Installation): boolean {
 }
 
 /** Traced variant of {@link d$hasDormantMeter}. */
-function d$hasDormantMeter$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(37);
-  return t.exit(loop_10(v$installation));
+  return t.exit(loop_10(i$installation));
 }
 
 /**
  * Definition `solelyDormantMeters`.
  * Source: rules/tmad-19.0/index.md:247
  */
-export function d$solelyDormantMeters(v$installation: model.Installation): boolean {
-  if (!memo) return (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+export function d$solelyDormantMeters(i$installation: model.Installation): boolean {
+  if (!memo) return (d$hasDormantMeter(i$installation) && loop_11(i$installation));
   if (!m$solelyDormantMeters$ok) {
-    m$solelyDormantMeters = (d$hasDormantMeter(v$installation) && loop_11(v$installation));
+    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_11(i$installation));
     m$solelyDormantMeters$ok = true;
   }
 
@@ -607,19 +607,19 @@ export function d$solelyDormantMeters(v$installation: model.Installation): boole
 }
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
-function d$solelyDormantMeters$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$solelyDormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(38);
-  return t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(39), t.exit(loop_11(v$installation), [v$installation.devices]))));
+  return t.exit((d$hasDormantMeter$traced(t, i$installation) && (t.enter(39), t.exit(loop_11(i$installation), [i$installation.devices]))));
 }
 
 /**
  * Definition `esmes`.
  * Source: rules/tmad-19.0/index.md:250
  */
-export function d$esmes(v$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_12(v$installation);
+export function d$esmes(i$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_12(i$installation);
   if (!m$esmes$ok) {
-    m$esmes = loop_12(v$installation);
+    m$esmes = loop_12(i$installation);
     m$esmes$ok = true;
   }
 
@@ -627,19 +627,19 @@ export function d$esmes(v$installation: model.Installation): readonly model.Devi
 }
 
 /** Traced variant of {@link d$esmes}. */
-function d$esmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
+function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
   t.enter(40);
-  return t.exit(loop_12(v$installation), [v$installation.devices]);
+  return t.exit(loop_12(i$installation), [i$installation.devices]);
 }
 
 /**
  * Definition `gsmes`.
  * Source: rules/tmad-19.0/index.md:252
  */
-export function d$gsmes(v$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_13(v$installation);
+export function d$gsmes(i$installation: model.Installation): readonly model.Device[] {
+  if (!memo) return loop_13(i$installation);
   if (!m$gsmes$ok) {
-    m$gsmes = loop_13(v$installation);
+    m$gsmes = loop_13(i$installation);
     m$gsmes$ok = true;
   }
 
@@ -647,19 +647,19 @@ export function d$gsmes(v$installation: model.Installation): readonly model.Devi
 }
 
 /** Traced variant of {@link d$gsmes}. */
-function d$gsmes$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.Device[] {
+function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
   t.enter(41);
-  return t.exit(loop_13(v$installation), [v$installation.devices]);
+  return t.exit(loop_13(i$installation), [i$installation.devices]);
 }
 
 /**
  * Definition `sharesMeterPoint`.
  * Source: rules/tmad-19.0/index.md:260
  */
-export function d$sharesMeterPoint(v$installation: model.Installation): boolean {
-  if (!memo) return loop_14(v$installation);
+export function d$sharesMeterPoint(i$installation: model.Installation): boolean {
+  if (!memo) return loop_14(i$installation);
   if (!m$sharesMeterPoint$ok) {
-    m$sharesMeterPoint = loop_14(v$installation);
+    m$sharesMeterPoint = loop_14(i$installation);
     m$sharesMeterPoint$ok = true;
   }
 
@@ -667,9 +667,9 @@ export function d$sharesMeterPoint(v$installation: model.Installation): boolean 
 }
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
-function d$sharesMeterPoint$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(42);
-  return t.exit(loop_14(v$installation), [v$installation.sharedMeterPoints]);
+  return t.exit(loop_14(i$installation), [i$installation.sharedMeterPoints]);
 }
 
 /**
@@ -677,10 +677,10 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, v$installation: model.Installat
  * Clause 4.1C.
  * Source: rules/tmad-20.v1/04-01-unblocking.md:159
  */
-export function d$lastInstalledOnlyCommunicating(v$installation: model.Installation): boolean {
-  if (!memo) return (v$installation.communicating && loop_15(v$installation));
+export function d$lastInstalledOnlyCommunicating(i$installation: model.Installation): boolean {
+  if (!memo) return (i$installation.communicating && loop_15(i$installation));
   if (!m$lastInstalledOnlyCommunicating$ok) {
-    m$lastInstalledOnlyCommunicating = (v$installation.communicating && loop_15(v$installation));
+    m$lastInstalledOnlyCommunicating = (i$installation.communicating && loop_15(i$installation));
     m$lastInstalledOnlyCommunicating$ok = true;
   }
 
@@ -688,9 +688,9 @@ export function d$lastInstalledOnlyCommunicating(v$installation: model.Installat
 }
 
 /** Traced variant of {@link d$lastInstalledOnlyCommunicating}. */
-function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(43);
-  return t.exit(((t.enter(44), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(45), t.exit(loop_15(v$installation), [v$installation.installedOn, v$installation.sharedMeterPoints]))));
+  return t.exit(((t.enter(44), t.exit(i$installation.communicating, [i$installation.communicating])) && (t.enter(45), t.exit(loop_15(i$installation), [i$installation.installedOn, i$installation.sharedMeterPoints]))));
 }
 
 /**
@@ -699,10 +699,10 @@ function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, v$installation: m
  * Clause 4.1C.
  * Source: rules/tmad-20.v1/04-01-unblocking.md:165
  */
-export function d$meterPointClear(v$installation: model.Installation): boolean {
-  if (!memo) return (!(d$sharesMeterPoint(v$installation)) || d$lastInstalledOnlyCommunicating(v$installation));
+export function d$meterPointClear(i$installation: model.Installation): boolean {
+  if (!memo) return (!(d$sharesMeterPoint(i$installation)) || d$lastInstalledOnlyCommunicating(i$installation));
   if (!m$meterPointClear$ok) {
-    m$meterPointClear = (!(d$sharesMeterPoint(v$installation)) || d$lastInstalledOnlyCommunicating(v$installation));
+    m$meterPointClear = (!(d$sharesMeterPoint(i$installation)) || d$lastInstalledOnlyCommunicating(i$installation));
     m$meterPointClear$ok = true;
   }
 
@@ -710,9 +710,9 @@ export function d$meterPointClear(v$installation: model.Installation): boolean {
 }
 
 /** Traced variant of {@link d$meterPointClear}. */
-function d$meterPointClear$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$meterPointClear$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(46);
-  return t.exit(((t.enter(47), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) || d$lastInstalledOnlyCommunicating$traced(t, v$installation)));
+  return t.exit(((t.enter(47), t.exit(!d$sharesMeterPoint$traced(t, i$installation))) || d$lastInstalledOnlyCommunicating$traced(t, i$installation)));
 }
 
 /**
@@ -721,10 +721,10 @@ function d$meterPointClear$traced(t: rt.Tracer, v$installation: model.Installati
  * Clause 4.26B.
  * Source: rules/tmad-20.v1/04-26-partial-migration.md:138
  */
-export function d$gsmeIds(v$installation: model.Installation): readonly model.DeviceId[] {
-  if (!memo) return loop_16(v$installation);
+export function d$gsmeIds(i$installation: model.Installation): readonly model.DeviceId[] {
+  if (!memo) return loop_16(i$installation);
   if (!m$gsmeIds$ok) {
-    m$gsmeIds = loop_16(v$installation);
+    m$gsmeIds = loop_16(i$installation);
     m$gsmeIds$ok = true;
   }
 
@@ -732,9 +732,9 @@ export function d$gsmeIds(v$installation: model.Installation): readonly model.De
 }
 
 /** Traced variant of {@link d$gsmeIds}. */
-function d$gsmeIds$traced(t: rt.Tracer, v$installation: model.Installation): readonly model.DeviceId[] {
+function d$gsmeIds$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.DeviceId[] {
   t.enter(48);
-  return t.exit(loop_16(v$installation));
+  return t.exit(loop_16(i$installation));
 }
 
 /**
@@ -742,10 +742,10 @@ function d$gsmeIds$traced(t: rt.Tracer, v$installation: model.Installation): rea
  * Clause 4.26C.
  * Source: rules/tmad-20.v1/04-26-partial-migration.md:178
  */
-export function d$notifyResponsibleSupplier(v$installation: model.Installation): boolean {
-  if (!memo) return (d$supplierStatus(v$installation) === "LIVE");
+export function d$notifyResponsibleSupplier(i$installation: model.Installation): boolean {
+  if (!memo) return (d$supplierStatus(i$installation) === "LIVE");
   if (!m$notifyResponsibleSupplier$ok) {
-    m$notifyResponsibleSupplier = (d$supplierStatus(v$installation) === "LIVE");
+    m$notifyResponsibleSupplier = (d$supplierStatus(i$installation) === "LIVE");
     m$notifyResponsibleSupplier$ok = true;
   }
 
@@ -753,9 +753,9 @@ export function d$notifyResponsibleSupplier(v$installation: model.Installation):
 }
 
 /** Traced variant of {@link d$notifyResponsibleSupplier}. */
-function d$notifyResponsibleSupplier$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$notifyResponsibleSupplier$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(49);
-  return t.exit((d$supplierStatus(v$installation) === "LIVE"));
+  return t.exit((d$supplierStatus(i$installation) === "LIVE"));
 }
 
 /**
@@ -764,10 +764,10 @@ function d$notifyResponsibleSupplier$traced(t: rt.Tracer, v$installation: model.
  * Clause 18.5.
  * Source: rules/tmad-20.v1/18-excluded-categories.md:86
  */
-export function d$readyForPartialMigration(v$installation: model.Installation): boolean {
-  if (!memo) return (d$solelyDormantMeters(v$installation) && loop_17(v$installation) && loop_18(v$installation) && loop_19(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && d$meterPointClear(v$installation));
+export function d$readyForPartialMigration(i$installation: model.Installation): boolean {
+  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_17(i$installation) && loop_18(i$installation) && loop_19(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && d$meterPointClear(i$installation));
   if (!m$readyForPartialMigration$ok) {
-    m$readyForPartialMigration = (d$solelyDormantMeters(v$installation) && loop_17(v$installation) && loop_18(v$installation) && loop_19(v$installation) && v$installation.communicating && !(d$hasUnresolvedDataIssue(v$installation)) && d$meterPointClear(v$installation));
+    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_17(i$installation) && loop_18(i$installation) && loop_19(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && d$meterPointClear(i$installation));
     m$readyForPartialMigration$ok = true;
   }
 
@@ -775,9 +775,9 @@ export function d$readyForPartialMigration(v$installation: model.Installation): 
 }
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
-function d$readyForPartialMigration$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(50);
-  return t.exit((d$solelyDormantMeters$traced(t, v$installation) && (t.enter(51), t.exit(loop_17(v$installation))) && (t.enter(52), t.exit(loop_18(v$installation))) && (t.enter(53), t.exit(loop_19(v$installation))) && (t.enter(54), t.exit(v$installation.communicating, [v$installation.communicating])) && (t.enter(55), t.exit(!d$hasUnresolvedDataIssue$traced(t, v$installation))) && d$meterPointClear$traced(t, v$installation)));
+  return t.exit((d$solelyDormantMeters$traced(t, i$installation) && (t.enter(51), t.exit(loop_17(i$installation))) && (t.enter(52), t.exit(loop_18(i$installation))) && (t.enter(53), t.exit(loop_19(i$installation))) && (t.enter(54), t.exit(i$installation.communicating, [i$installation.communicating])) && (t.enter(55), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))) && d$meterPointClear$traced(t, i$installation)));
 }
 
 /**
@@ -785,10 +785,10 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, v$installation: model.I
  * Clause 18.9.
  * Source: rules/tmad-20.v1/18-excluded-categories.md:192
  */
-export function d$iocExclusionGroup(v$installation: model.Installation): boolean {
-  if (!memo) return ((v$installation.cohort === "IOC") && (v$installation.groupId === "AA" || v$installation.groupId === "BA" || v$installation.groupId === "CA"));
+export function d$iocExclusionGroup(i$installation: model.Installation): boolean {
+  if (!memo) return ((i$installation.cohort === "IOC") && (i$installation.groupId === "AA" || i$installation.groupId === "BA" || i$installation.groupId === "CA"));
   if (!m$iocExclusionGroup$ok) {
-    m$iocExclusionGroup = ((v$installation.cohort === "IOC") && (v$installation.groupId === "AA" || v$installation.groupId === "BA" || v$installation.groupId === "CA"));
+    m$iocExclusionGroup = ((i$installation.cohort === "IOC") && (i$installation.groupId === "AA" || i$installation.groupId === "BA" || i$installation.groupId === "CA"));
     m$iocExclusionGroup$ok = true;
   }
 
@@ -796,9 +796,9 @@ export function d$iocExclusionGroup(v$installation: model.Installation): boolean
 }
 
 /** Traced variant of {@link d$iocExclusionGroup}. */
-function d$iocExclusionGroup$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
+function d$iocExclusionGroup$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
   t.enter(56);
-  return t.exit(((t.enter(57), t.exit((v$installation.cohort === "IOC"), [v$installation.cohort])) && (t.enter(58), t.exit((v$installation.groupId === "AA" || v$installation.groupId === "BA" || v$installation.groupId === "CA"), [v$installation.groupId]))));
+  return t.exit(((t.enter(57), t.exit((i$installation.cohort === "IOC"), [i$installation.cohort])) && (t.enter(58), t.exit((i$installation.groupId === "AA" || i$installation.groupId === "BA" || i$installation.groupId === "CA"), [i$installation.groupId]))));
 }
 
 /**
@@ -807,17 +807,17 @@ function d$iocExclusionGroup$traced(t: rt.Tracer, v$installation: model.Installa
  * Source: seed 1, 3.3.1 (clause assumed).
  * Rule: rules/tmad-19.0/04-01-migration.md:37
  */
-export function r$migrate_clean_installation$applies(v$installation: model.Installation): boolean {
-  return (d$readyToMigrate(v$installation) && !(d$sharesMeterPoint(v$installation)) && (d$supplierStatus(v$installation) === "LIVE"));
+export function r$migrate_clean_installation$applies(i$installation: model.Installation): boolean {
+  return (d$readyToMigrate(i$installation) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
 }
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
-function r$migrate_clean_installation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(59), t.exit((d$readyToMigrate$traced(t, v$installation) && (t.enter(60), t.exit(!d$sharesMeterPoint$traced(t, v$installation))) && (t.enter(61), t.exit((d$supplierStatus(v$installation) === "LIVE"))))));
+function r$migrate_clean_installation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(59), t.exit((d$readyToMigrate$traced(t, i$installation) && (t.enter(60), t.exit(!d$sharesMeterPoint$traced(t, i$installation))) && (t.enter(61), t.exit((d$supplierStatus(i$installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
-export function r$migrate_clean_installation$result(v$installation: model.Installation): model.Decision {
+export function r$migrate_clean_installation$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -827,17 +827,17 @@ export function r$migrate_clean_installation$result(v$installation: model.Instal
  * Source: seed 3.2.1, 3.3.1.
  * Rule: rules/tmad-19.0/04-26-preparation.md:95
  */
-export function r$await_dormant_meter_preparation$applies(v$installation: model.Installation): boolean {
-  return loop_20(v$installation);
+export function r$await_dormant_meter_preparation$applies(i$installation: model.Installation): boolean {
+  return loop_20(i$installation);
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
-function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(62), t.exit(loop_20(v$installation)));
+function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(62), t.exit(loop_20(i$installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
-export function r$await_dormant_meter_preparation$result(v$installation: model.Installation): model.Decision {
+export function r$await_dormant_meter_preparation$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "PENDING", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -847,17 +847,17 @@ export function r$await_dormant_meter_preparation$result(v$installation: model.I
  * Source: seed 3.5.
  * Rule: rules/tmad-20.v1/04-01-unblocking.md:41
  */
-export function r$migrate_without_notice_ceased_trading$applies(v$installation: model.Installation): boolean {
-  return (d$hasDormantMeter(v$installation) && (d$supplierStatus(v$installation) === "CEASED_TRADING") && d$readyToMigrate(v$installation) && d$meterPointClear(v$installation));
+export function r$migrate_without_notice_ceased_trading$applies(i$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(i$installation) && (d$supplierStatus(i$installation) === "CEASED_TRADING") && d$readyToMigrate(i$installation) && d$meterPointClear(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_without_notice_ceased_trading$applies}. */
-function r$migrate_without_notice_ceased_trading$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(63), t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(64), t.exit((d$supplierStatus(v$installation) === "CEASED_TRADING"))) && d$readyToMigrate$traced(t, v$installation) && d$meterPointClear$traced(t, v$installation))));
+function r$migrate_without_notice_ceased_trading$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(63), t.exit((d$hasDormantMeter$traced(t, i$installation) && (t.enter(64), t.exit((d$supplierStatus(i$installation) === "CEASED_TRADING"))) && d$readyToMigrate$traced(t, i$installation) && d$meterPointClear$traced(t, i$installation))));
 }
 
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A). */
-export function r$migrate_without_notice_ceased_trading$result(v$installation: model.Installation): model.Decision {
+export function r$migrate_without_notice_ceased_trading$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": false };
 }
 
@@ -867,17 +867,17 @@ export function r$migrate_without_notice_ceased_trading$result(v$installation: m
  * Source: seed 3.5.
  * Rule: rules/tmad-20.v1/04-01-unblocking.md:96
  */
-export function r$migrate_without_notice_not_live_user$applies(v$installation: model.Installation): boolean {
-  return (d$hasDormantMeter(v$installation) && (d$supplierStatus(v$installation) === "NOT_LIVE_USER") && d$readyToMigrate(v$installation) && d$meterPointClear(v$installation));
+export function r$migrate_without_notice_not_live_user$applies(i$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(i$installation) && (d$supplierStatus(i$installation) === "NOT_LIVE_USER") && d$readyToMigrate(i$installation) && d$meterPointClear(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_without_notice_not_live_user$applies}. */
-function r$migrate_without_notice_not_live_user$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(65), t.exit((d$hasDormantMeter$traced(t, v$installation) && (t.enter(66), t.exit((d$supplierStatus(v$installation) === "NOT_LIVE_USER"))) && d$readyToMigrate$traced(t, v$installation) && d$meterPointClear$traced(t, v$installation))));
+function r$migrate_without_notice_not_live_user$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(65), t.exit((d$hasDormantMeter$traced(t, i$installation) && (t.enter(66), t.exit((d$supplierStatus(i$installation) === "NOT_LIVE_USER"))) && d$readyToMigrate$traced(t, i$installation) && d$meterPointClear$traced(t, i$installation))));
 }
 
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B). */
-export function r$migrate_without_notice_not_live_user$result(v$installation: model.Installation): model.Decision {
+export function r$migrate_without_notice_not_live_user$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": false };
 }
 
@@ -887,17 +887,17 @@ export function r$migrate_without_notice_not_live_user$result(v$installation: mo
  * Source: seed 3.3.2, 3.6.
  * Rule: rules/tmad-20.v1/04-01-unblocking.md:167
  */
-export function r$migrate_last_installed_only_communicating$applies(v$installation: model.Installation): boolean {
-  return (d$sharesMeterPoint(v$installation) && d$lastInstalledOnlyCommunicating(v$installation) && (d$supplierStatus(v$installation) === "LIVE") && d$readyToMigrate(v$installation));
+export function r$migrate_last_installed_only_communicating$applies(i$installation: model.Installation): boolean {
+  return (d$sharesMeterPoint(i$installation) && d$lastInstalledOnlyCommunicating(i$installation) && (d$supplierStatus(i$installation) === "LIVE") && d$readyToMigrate(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_last_installed_only_communicating$applies}. */
-function r$migrate_last_installed_only_communicating$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(67), t.exit((d$sharesMeterPoint$traced(t, v$installation) && d$lastInstalledOnlyCommunicating$traced(t, v$installation) && (t.enter(68), t.exit((d$supplierStatus(v$installation) === "LIVE"))) && d$readyToMigrate$traced(t, v$installation))));
+function r$migrate_last_installed_only_communicating$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(67), t.exit((d$sharesMeterPoint$traced(t, i$installation) && d$lastInstalledOnlyCommunicating$traced(t, i$installation) && (t.enter(68), t.exit((d$supplierStatus(i$installation) === "LIVE"))) && d$readyToMigrate$traced(t, i$installation))));
 }
 
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C). */
-export function r$migrate_last_installed_only_communicating$result(v$installation: model.Installation): model.Decision {
+export function r$migrate_last_installed_only_communicating$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
@@ -907,18 +907,18 @@ export function r$migrate_last_installed_only_communicating$result(v$installatio
  * Source: seed 3.4, 4.
  * Rule: rules/tmad-20.v1/04-26-partial-migration.md:46
  */
-export function r$migrate_partial_moc_mds$applies(v$installation: model.Installation): boolean {
-  return ((v$installation.cohort === "MOC_MDS") && d$readyForPartialMigration(v$installation) && loop_21(v$installation));
+export function r$migrate_partial_moc_mds$applies(i$installation: model.Installation): boolean {
+  return ((i$installation.cohort === "MOC_MDS") && d$readyForPartialMigration(i$installation) && loop_21(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_partial_moc_mds$applies}. */
-function r$migrate_partial_moc_mds$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(69), t.exit(((t.enter(70), t.exit((v$installation.cohort === "MOC_MDS"), [v$installation.cohort])) && d$readyForPartialMigration$traced(t, v$installation) && (t.enter(71), t.exit(loop_21(v$installation))))));
+function r$migrate_partial_moc_mds$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(69), t.exit(((t.enter(70), t.exit((i$installation.cohort === "MOC_MDS"), [i$installation.cohort])) && d$readyForPartialMigration$traced(t, i$installation) && (t.enter(71), t.exit(loop_21(i$installation))))));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
-export function r$migrate_partial_moc_mds$result(v$installation: model.Installation): model.Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(v$installation), "notifySupplier": d$notifyResponsibleSupplier(v$installation) };
+export function r$migrate_partial_moc_mds$result(i$installation: model.Installation): model.Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(i$installation), "notifySupplier": d$notifyResponsibleSupplier(i$installation) };
 }
 
 /**
@@ -927,18 +927,18 @@ export function r$migrate_partial_moc_mds$result(v$installation: model.Installat
  * Source: seed 3.2.1, 3.4.1 (Various 1 / 1A), 3.4.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:95
  */
-export function r$migrate_partial_ioc$applies(v$installation: model.Installation): boolean {
-  return ((v$installation.cohort === "IOC") && d$readyForPartialMigration(v$installation) && loop_22(v$installation));
+export function r$migrate_partial_ioc$applies(i$installation: model.Installation): boolean {
+  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_22(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
-function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(72), t.exit(((t.enter(73), t.exit((v$installation.cohort === "IOC"), [v$installation.cohort])) && d$readyForPartialMigration$traced(t, v$installation) && (t.enter(74), t.exit(loop_22(v$installation))))));
+function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(72), t.exit(((t.enter(73), t.exit((i$installation.cohort === "IOC"), [i$installation.cohort])) && d$readyForPartialMigration$traced(t, i$installation) && (t.enter(74), t.exit(loop_22(i$installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
-export function r$migrate_partial_ioc$result(v$installation: model.Installation): model.Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(v$installation), "notifySupplier": d$notifyResponsibleSupplier(v$installation) };
+export function r$migrate_partial_ioc$result(i$installation: model.Installation): model.Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(i$installation), "notifySupplier": d$notifyResponsibleSupplier(i$installation) };
 }
 
 /**
@@ -947,17 +947,17 @@ export function r$migrate_partial_ioc$result(v$installation: model.Installation)
  * Source: seed 3.1.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:195
  */
-export function r$exclude_ioc_unable_to_attempt_firmware$applies(v$installation: model.Installation): boolean {
-  return (d$iocExclusionGroup(v$installation) && loop_23(v$installation));
+export function r$exclude_ioc_unable_to_attempt_firmware$applies(i$installation: model.Installation): boolean {
+  return (d$iocExclusionGroup(i$installation) && loop_23(i$installation));
 }
 
 /** Traced variant of {@link r$exclude_ioc_unable_to_attempt_firmware$applies}. */
-function r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(75), t.exit((d$iocExclusionGroup$traced(t, v$installation) && (t.enter(76), t.exit(loop_23(v$installation))))));
+function r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(75), t.exit((d$iocExclusionGroup$traced(t, i$installation) && (t.enter(76), t.exit(loop_23(i$installation))))));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
-export function r$exclude_ioc_unable_to_attempt_firmware$result(v$installation: model.Installation): model.Decision {
+export function r$exclude_ioc_unable_to_attempt_firmware$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.9", "deregister": [], "notifySupplier": true };
 }
 
@@ -967,17 +967,17 @@ export function r$exclude_ioc_unable_to_attempt_firmware$result(v$installation: 
  * Source: seed 3.2.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:313
  */
-export function r$exclude_moc_mds_persistent_failure$applies(v$installation: model.Installation): boolean {
-  return ((v$installation.cohort === "MOC_MDS") && (v$installation.groupId === "CB") && loop_24(v$installation));
+export function r$exclude_moc_mds_persistent_failure$applies(i$installation: model.Installation): boolean {
+  return ((i$installation.cohort === "MOC_MDS") && (i$installation.groupId === "CB") && loop_24(i$installation));
 }
 
 /** Traced variant of {@link r$exclude_moc_mds_persistent_failure$applies}. */
-function r$exclude_moc_mds_persistent_failure$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(77), t.exit(((t.enter(78), t.exit((v$installation.cohort === "MOC_MDS"), [v$installation.cohort])) && (t.enter(79), t.exit((v$installation.groupId === "CB"), [v$installation.groupId])) && (t.enter(80), t.exit(loop_24(v$installation))))));
+function r$exclude_moc_mds_persistent_failure$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(77), t.exit(((t.enter(78), t.exit((i$installation.cohort === "MOC_MDS"), [i$installation.cohort])) && (t.enter(79), t.exit((i$installation.groupId === "CB"), [i$installation.groupId])) && (t.enter(80), t.exit(loop_24(i$installation))))));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
-export function r$exclude_moc_mds_persistent_failure$result(v$installation: model.Installation): model.Decision {
+export function r$exclude_moc_mds_persistent_failure$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.10", "deregister": [], "notifySupplier": true };
 }
 
@@ -987,17 +987,17 @@ export function r$exclude_moc_mds_persistent_failure$result(v$installation: mode
  * Source: seed 3.2.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:384
  */
-export function r$exclude_ioc_persistent_failure$applies(v$installation: model.Installation): boolean {
-  return (d$iocExclusionGroup(v$installation) && loop_25(v$installation));
+export function r$exclude_ioc_persistent_failure$applies(i$installation: model.Installation): boolean {
+  return (d$iocExclusionGroup(i$installation) && loop_25(i$installation));
 }
 
 /** Traced variant of {@link r$exclude_ioc_persistent_failure$applies}. */
-function r$exclude_ioc_persistent_failure$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(81), t.exit((d$iocExclusionGroup$traced(t, v$installation) && (t.enter(82), t.exit(loop_25(v$installation))))));
+function r$exclude_ioc_persistent_failure$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(81), t.exit((d$iocExclusionGroup$traced(t, i$installation) && (t.enter(82), t.exit(loop_25(i$installation))))));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
-export function r$exclude_ioc_persistent_failure$result(v$installation: model.Installation): model.Decision {
+export function r$exclude_ioc_persistent_failure$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.11", "deregister": [], "notifySupplier": true };
 }
 
@@ -1007,17 +1007,17 @@ export function r$exclude_ioc_persistent_failure$result(v$installation: model.In
  * Source: seed 3.3.1.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:437
  */
-export function r$exclude_unresolved_data_issues$applies(v$installation: model.Installation): boolean {
-  return (d$hasDormantMeter(v$installation) && d$hasUnresolvedDataIssue(v$installation));
+export function r$exclude_unresolved_data_issues$applies(i$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(i$installation) && d$hasUnresolvedDataIssue(i$installation));
 }
 
 /** Traced variant of {@link r$exclude_unresolved_data_issues$applies}. */
-function r$exclude_unresolved_data_issues$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(83), t.exit((d$hasDormantMeter$traced(t, v$installation) && d$hasUnresolvedDataIssue$traced(t, v$installation))));
+function r$exclude_unresolved_data_issues$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(83), t.exit((d$hasDormantMeter$traced(t, i$installation) && d$hasUnresolvedDataIssue$traced(t, i$installation))));
 }
 
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12). */
-export function r$exclude_unresolved_data_issues$result(v$installation: model.Installation): model.Decision {
+export function r$exclude_unresolved_data_issues$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.12", "deregister": [], "notifySupplier": true };
 }
 
@@ -1027,17 +1027,17 @@ export function r$exclude_unresolved_data_issues$result(v$installation: model.In
  * Source: seed 3.3.2, 3.6.2.
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:523
  */
-export function r$exclude_unresolved_duplicate_mpxn$applies(v$installation: model.Installation): boolean {
-  return (d$hasDormantMeter(v$installation) && d$sharesMeterPoint(v$installation) && !(d$lastInstalledOnlyCommunicating(v$installation)));
+export function r$exclude_unresolved_duplicate_mpxn$applies(i$installation: model.Installation): boolean {
+  return (d$hasDormantMeter(i$installation) && d$sharesMeterPoint(i$installation) && !(d$lastInstalledOnlyCommunicating(i$installation)));
 }
 
 /** Traced variant of {@link r$exclude_unresolved_duplicate_mpxn$applies}. */
-function r$exclude_unresolved_duplicate_mpxn$applies$traced(t: rt.Tracer, v$installation: model.Installation): boolean {
-  return (t.enter(84), t.exit((d$hasDormantMeter$traced(t, v$installation) && d$sharesMeterPoint$traced(t, v$installation) && (t.enter(85), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, v$installation))))));
+function r$exclude_unresolved_duplicate_mpxn$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  return (t.enter(84), t.exit((d$hasDormantMeter$traced(t, i$installation) && d$sharesMeterPoint$traced(t, i$installation) && (t.enter(85), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, i$installation))))));
 }
 
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13). */
-export function r$exclude_unresolved_duplicate_mpxn$result(v$installation: model.Installation): model.Decision {
+export function r$exclude_unresolved_duplicate_mpxn$result(i$installation: model.Installation): model.Decision {
   return { "outcome": "EXCLUDED", "excludedCategory": "18.13", "deregister": [], "notifySupplier": true };
 }
 
@@ -1045,85 +1045,33 @@ export function r$exclude_unresolved_duplicate_mpxn$result(v$installation: model
  * The decision when no rule applies (clause 1.4).
  * Source: rules/tmad-19.0/01-blocked-installations.md:24
  */
-export function default_result(v$installation: model.Installation): model.Decision {
+export function default_result(i$installation: model.Installation): model.Decision {
   return { "outcome": "BLOCKED", "excludedCategory": null, "deregister": [], "notifySupplier": true };
 }
 
-/** Picks the decision: the one applicable rule not set aside by another, the default when none, a conflict when several. */
-function settle(v$installation: model.Installation, asOf: string | null, f0: boolean, f1: boolean, f2: boolean, f3: boolean, f4: boolean, f5: boolean, f6: boolean, f7: boolean, f8: boolean, f9: boolean, f10: boolean, f11: boolean): rt.Decision<model.Decision> {
-  const w0 = f0;
-  const w1 = f1 && !f7 && !f6;
-  const w2 = f2;
-  const w3 = f3;
-  const w4 = f4;
-  const w5 = f5;
-  const w6 = f6;
-  const w7 = f7 && !f6;
-  const w8 = f8 && !f1 && !f7 && !f6 && !f5;
-  const w9 = f9 && !f1 && !f7 && !f6;
-  const w10 = f10 && !f1 && !f9 && !f7 && !f8 && !f6 && !f5;
-  const w11 = f11 && !f1 && !f9 && !f7 && !f8 && !f10 && !f6 && !f5;
-  let winners = 0;
-  if (w0) winners++;
-  if (w1) winners++;
-  if (w2) winners++;
-  if (w3) winners++;
-  if (w4) winners++;
-  if (w5) winners++;
-  if (w6) winners++;
-  if (w7) winners++;
-  if (w8) winners++;
-  if (w9) winners++;
-  if (w10) winners++;
-  if (w11) winners++;
+/** Picks the decision from which rules apply (`applies[i]` for `RULES[i]`): the one applicable rule not set aside by another, the default when none, a conflict when several. */
+function settle(i$installation: model.Installation, asOf: string | null, applies: readonly boolean[]): rt.Decision<model.Decision> {
   const fired: string[] = [];
-  if (f0) fired.push("migrate_clean_installation");
-  if (f1) fired.push("await_dormant_meter_preparation");
-  if (f2) fired.push("migrate_without_notice_ceased_trading");
-  if (f3) fired.push("migrate_without_notice_not_live_user");
-  if (f4) fired.push("migrate_last_installed_only_communicating");
-  if (f5) fired.push("migrate_partial_moc_mds");
-  if (f6) fired.push("migrate_partial_ioc");
-  if (f7) fired.push("exclude_ioc_unable_to_attempt_firmware");
-  if (f8) fired.push("exclude_moc_mds_persistent_failure");
-  if (f9) fired.push("exclude_ioc_persistent_failure");
-  if (f10) fired.push("exclude_unresolved_data_issues");
-  if (f11) fired.push("exclude_unresolved_duplicate_mpxn");
-  const id = v$installation.id;
-  if (winners === 1) {
-    if (w0) return rt.decided(manifest, id, asOf, "migrate_clean_installation", "4.1", r$migrate_clean_installation$result(v$installation), fired);
-    if (w1) return rt.decided(manifest, id, asOf, "await_dormant_meter_preparation", "4.26", r$await_dormant_meter_preparation$result(v$installation), fired);
-    if (w2) return rt.decided(manifest, id, asOf, "migrate_without_notice_ceased_trading", "4.1A", r$migrate_without_notice_ceased_trading$result(v$installation), fired);
-    if (w3) return rt.decided(manifest, id, asOf, "migrate_without_notice_not_live_user", "4.1B", r$migrate_without_notice_not_live_user$result(v$installation), fired);
-    if (w4) return rt.decided(manifest, id, asOf, "migrate_last_installed_only_communicating", "4.1C", r$migrate_last_installed_only_communicating$result(v$installation), fired);
-    if (w5) return rt.decided(manifest, id, asOf, "migrate_partial_moc_mds", "4.26A", r$migrate_partial_moc_mds$result(v$installation), fired);
-    if (w6) return rt.decided(manifest, id, asOf, "migrate_partial_ioc", "18.5", r$migrate_partial_ioc$result(v$installation), fired);
-    if (w7) return rt.decided(manifest, id, asOf, "exclude_ioc_unable_to_attempt_firmware", "18.9", r$exclude_ioc_unable_to_attempt_firmware$result(v$installation), fired);
-    if (w8) return rt.decided(manifest, id, asOf, "exclude_moc_mds_persistent_failure", "18.10", r$exclude_moc_mds_persistent_failure$result(v$installation), fired);
-    if (w9) return rt.decided(manifest, id, asOf, "exclude_ioc_persistent_failure", "18.11", r$exclude_ioc_persistent_failure$result(v$installation), fired);
-    if (w10) return rt.decided(manifest, id, asOf, "exclude_unresolved_data_issues", "18.12", r$exclude_unresolved_data_issues$result(v$installation), fired);
-    if (w11) return rt.decided(manifest, id, asOf, "exclude_unresolved_duplicate_mpxn", "18.13", r$exclude_unresolved_duplicate_mpxn$result(v$installation), fired);
+  const winners: Rule[] = [];
+  for (let i = 0; i < RULES.length; i++) {
+    if (!applies[i]) continue;
+    const rule = RULES[i];
+    fired.push(rule.id);
+    let setAside = false;
+    for (const j of rule.setAsideBy) if (applies[j]) setAside = true;
+    if (!setAside) winners.push(rule);
   }
 
-  if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(v$installation), fired);
+  const id = i$installation.id;
+  if (winners.length === 1) return rt.decided(manifest, id, asOf, winners[0].id, winners[0].clause, winners[0].result(i$installation), fired);
+  if (winners.length === 0) return rt.defaulted(manifest, id, asOf, default_result(i$installation), fired);
   const conflict: string[] = [];
-  if (w0) conflict.push("migrate_clean_installation");
-  if (w1) conflict.push("await_dormant_meter_preparation");
-  if (w2) conflict.push("migrate_without_notice_ceased_trading");
-  if (w3) conflict.push("migrate_without_notice_not_live_user");
-  if (w4) conflict.push("migrate_last_installed_only_communicating");
-  if (w5) conflict.push("migrate_partial_moc_mds");
-  if (w6) conflict.push("migrate_partial_ioc");
-  if (w7) conflict.push("exclude_ioc_unable_to_attempt_firmware");
-  if (w8) conflict.push("exclude_moc_mds_persistent_failure");
-  if (w9) conflict.push("exclude_ioc_persistent_failure");
-  if (w10) conflict.push("exclude_unresolved_data_issues");
-  if (w11) conflict.push("exclude_unresolved_duplicate_mpxn");
+  for (const w of winners) conflict.push(w.id);
   return rt.conflicted(manifest, id, asOf, conflict, fired);
 }
 
 /** Evaluates TMAD 20.v1 for one validated Installation. */
-export function evaluate(v$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
+export function evaluate(i$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
   m$supplierStatus$ok = false;
   m$hasUnresolvedDataIssue$ok = false;
   m$dormantMeters$ok = false;
@@ -1141,14 +1089,16 @@ export function evaluate(v$installation: model.Installation, asOf: string | null
   m$iocExclusionGroup$ok = false;
   memo = true;
   try {
-    return settle(v$installation, asOf, r$migrate_clean_installation$applies(v$installation), r$await_dormant_meter_preparation$applies(v$installation), r$migrate_without_notice_ceased_trading$applies(v$installation), r$migrate_without_notice_not_live_user$applies(v$installation), r$migrate_last_installed_only_communicating$applies(v$installation), r$migrate_partial_moc_mds$applies(v$installation), r$migrate_partial_ioc$applies(v$installation), r$exclude_ioc_unable_to_attempt_firmware$applies(v$installation), r$exclude_moc_mds_persistent_failure$applies(v$installation), r$exclude_ioc_persistent_failure$applies(v$installation), r$exclude_unresolved_data_issues$applies(v$installation), r$exclude_unresolved_duplicate_mpxn$applies(v$installation));
+    const applies: boolean[] = [];
+    for (const rule of RULES) applies.push(rule.applies(i$installation));
+    return settle(i$installation, asOf, applies);
   } finally {
     memo = false;
   }
 }
 
 /** Evaluates TMAD 20.v1 and records why: every rule's condition, with the facts it read. */
-export function evaluateTraced(v$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
+export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
   const conditions: rt.TraceNode[] = [];
   m$supplierStatus$ok = false;
@@ -1168,39 +1118,47 @@ export function evaluateTraced(v$installation: model.Installation, asOf: string 
   m$iocExclusionGroup$ok = false;
   memo = true;
   try {
-    const f0 = r$migrate_clean_installation$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f1 = r$await_dormant_meter_preparation$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f2 = r$migrate_without_notice_ceased_trading$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f3 = r$migrate_without_notice_not_live_user$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f4 = r$migrate_last_installed_only_communicating$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f5 = r$migrate_partial_moc_mds$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f6 = r$migrate_partial_ioc$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f7 = r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f8 = r$exclude_moc_mds_persistent_failure$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f9 = r$exclude_ioc_persistent_failure$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f10 = r$exclude_unresolved_data_issues$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const f11 = r$exclude_unresolved_duplicate_mpxn$applies$traced(t, v$installation);
-    conditions.push(t.takeLast());
-    const decision = settle(v$installation, asOf, f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11);
+    const applies: boolean[] = [];
+    for (const rule of RULES) {
+      applies.push(rule.appliesTraced(t, i$installation));
+      conditions.push(t.takeLast());
+    }
+
+    const decision = settle(i$installation, asOf, applies);
     return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
   } finally {
     memo = false;
   }
 }
 
+/** A rule as evaluation uses it. */
+interface Rule {
+  readonly id: string;
+  readonly clause: string;
+  readonly applies: (i$installation: model.Installation) => boolean;
+  readonly appliesTraced: (t: rt.Tracer, i$installation: model.Installation) => boolean;
+  readonly result: (i$installation: model.Installation) => model.Decision;
+  /** Positions in RULES of the rules that set this one aside when they apply (directly or through others). */
+  readonly setAsideBy: readonly number[];
+}
+
+/** The version's rules, in order: what `settle` chooses between. */
+const RULES: readonly Rule[] = [
+  { id: "migrate_clean_installation", clause: "4.1", applies: r$migrate_clean_installation$applies, appliesTraced: r$migrate_clean_installation$applies$traced, result: r$migrate_clean_installation$result, setAsideBy: [] },
+  { id: "await_dormant_meter_preparation", clause: "4.26", applies: r$await_dormant_meter_preparation$applies, appliesTraced: r$await_dormant_meter_preparation$applies$traced, result: r$await_dormant_meter_preparation$result, setAsideBy: [7, 6] },
+  { id: "migrate_without_notice_ceased_trading", clause: "4.1A", applies: r$migrate_without_notice_ceased_trading$applies, appliesTraced: r$migrate_without_notice_ceased_trading$applies$traced, result: r$migrate_without_notice_ceased_trading$result, setAsideBy: [] },
+  { id: "migrate_without_notice_not_live_user", clause: "4.1B", applies: r$migrate_without_notice_not_live_user$applies, appliesTraced: r$migrate_without_notice_not_live_user$applies$traced, result: r$migrate_without_notice_not_live_user$result, setAsideBy: [] },
+  { id: "migrate_last_installed_only_communicating", clause: "4.1C", applies: r$migrate_last_installed_only_communicating$applies, appliesTraced: r$migrate_last_installed_only_communicating$applies$traced, result: r$migrate_last_installed_only_communicating$result, setAsideBy: [] },
+  { id: "migrate_partial_moc_mds", clause: "4.26A", applies: r$migrate_partial_moc_mds$applies, appliesTraced: r$migrate_partial_moc_mds$applies$traced, result: r$migrate_partial_moc_mds$result, setAsideBy: [] },
+  { id: "migrate_partial_ioc", clause: "18.5", applies: r$migrate_partial_ioc$applies, appliesTraced: r$migrate_partial_ioc$applies$traced, result: r$migrate_partial_ioc$result, setAsideBy: [] },
+  { id: "exclude_ioc_unable_to_attempt_firmware", clause: "18.9", applies: r$exclude_ioc_unable_to_attempt_firmware$applies, appliesTraced: r$exclude_ioc_unable_to_attempt_firmware$applies$traced, result: r$exclude_ioc_unable_to_attempt_firmware$result, setAsideBy: [6] },
+  { id: "exclude_moc_mds_persistent_failure", clause: "18.10", applies: r$exclude_moc_mds_persistent_failure$applies, appliesTraced: r$exclude_moc_mds_persistent_failure$applies$traced, result: r$exclude_moc_mds_persistent_failure$result, setAsideBy: [1, 7, 6, 5] },
+  { id: "exclude_ioc_persistent_failure", clause: "18.11", applies: r$exclude_ioc_persistent_failure$applies, appliesTraced: r$exclude_ioc_persistent_failure$applies$traced, result: r$exclude_ioc_persistent_failure$result, setAsideBy: [1, 7, 6] },
+  { id: "exclude_unresolved_data_issues", clause: "18.12", applies: r$exclude_unresolved_data_issues$applies, appliesTraced: r$exclude_unresolved_data_issues$applies$traced, result: r$exclude_unresolved_data_issues$result, setAsideBy: [1, 9, 7, 8, 6, 5] },
+  { id: "exclude_unresolved_duplicate_mpxn", clause: "18.13", applies: r$exclude_unresolved_duplicate_mpxn$applies, appliesTraced: r$exclude_unresolved_duplicate_mpxn$applies$traced, result: r$exclude_unresolved_duplicate_mpxn$result, setAsideBy: [1, 9, 7, 8, 10, 6, 5] }
+];
 /** Each rule's condition, by rule id: whether the rule applies to a validated record (for tools that compare versions rule by rule). */
-export const conditions: Readonly<Record<string, (v$installation: model.Installation) => boolean>> = Object.freeze({
+export const conditions: Readonly<Record<string, (i$installation: model.Installation) => boolean>> = Object.freeze({
   "migrate_clean_installation": r$migrate_clean_installation$applies,
   "await_dormant_meter_preparation": r$await_dormant_meter_preparation$applies,
   "migrate_without_notice_ceased_trading": r$migrate_without_notice_ceased_trading$applies,

@@ -6,7 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { generateCommand } from "../population/cli.js";
+import { generateCommand } from "./generate.js";
 import { UsageError } from "./usage.js";
 
 /** Commands load their modules on use: `eval` must not pay for the compiler (ts-morph) at start-up. */
@@ -145,7 +145,7 @@ const commands: Record<string, Command> = {
   },
   generate: {
     ...generateCommand,
-    run: async (p, v) => (await import("../population/cli.js")).generateCommand.run(p, v),
+    run: async (p, v) => (await import("./generate.js")).generateCommand.run(p, v),
   },
   report: {
     summary: "counts per supplier, outcome, Excluded Category and cohort, and a file per supplier",

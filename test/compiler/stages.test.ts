@@ -17,7 +17,7 @@ import { loadVersionFiles, type LoadedVersion } from "../../src/compiler/load.js
 import type { ParsedVersion } from "../../src/compiler/parse/index.js";
 import { compileVersion, stages } from "../../src/compiler/pipeline.js";
 import { readVersion, type VersionSource } from "../../src/compiler/source/versions.js";
-import { specifiers } from "../architecture.test.js";
+import { specifiers } from "../helpers/imports.js";
 
 describe("each stage takes the previous stage's output alone", () => {
   it("by the types of the stage functions", () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadVersion } from "../../src/index.js";
 import { evaluateRecord, type VersionModule } from "../../src/runtime/index.js";
 import { UsageError } from "../../src/cli/usage.js";
-import { generateCommand, generateOptionsFrom } from "../../src/population/cli.js";
+import { generateCommand, generateOptionsFrom } from "../../src/cli/generate.js";
 import {
   DEFAULT_PROPORTIONS,
   generateInstallations,

@@ -97,6 +97,20 @@ export function isComposite(e: A.Expr): boolean {
   return (e.kind === "Binary" && (e.operator === "and" || e.operator === "or")) || (e.kind === "Unary" && e.operator === "not") || e.kind === "If";
 }
 
+/** Longest run of one operator written flat: TypeScript's binder and V8 recurse on each `&&`. */
+const CHAIN = 32;
+
+/**
+ * `parts` joined by `operator` (`&&`, `||`), parenthesised: flat up to 32 operands, beyond that
+ * in parenthesised groups of 32, so a condition of 900 terms nests two levels, not 900.
+ */
+export function joinChain(parts: readonly string[], operator: "&&" | "||"): string {
+  if (parts.length <= CHAIN) return `(${parts.join(` ${operator} `)})`;
+  const groups: string[] = [];
+  for (let i = 0; i < parts.length; i += CHAIN) groups.push(joinChain(parts.slice(i, i + CHAIN), operator));
+  return joinChain(groups, operator);
+}
+
 /** Code simple enough to stand as an operand without parentheses. */
 function simple(code: string): boolean {
   return /^[\w$.!"]+$/.test(code);
@@ -114,7 +128,7 @@ export class ExpressionEmitter {
     private readonly version: CheckedVersion,
     private readonly source: SourceText,
   ) {
-    this.inputVar = N.variable(version.input.name.text);
+    this.inputVar = N.input(version.input.name.text);
   }
 
   private get inputParam(): string {
@@ -157,7 +171,7 @@ export class ExpressionEmitter {
       if (exists !== undefined) return this.hoistLoop(exists, vars);
       if (e.operator === "and" || e.operator === "or") {
         // `a and b and c` is one chain of operands, however long: no nesting in the output.
-        return `(${chainOperands(e, e.operator).map((o) => this.emit(o, vars)).join(e.operator === "and" ? " && " : " || ")})`;
+        return joinChain(chainOperands(e, e.operator).map((o) => this.emit(o, vars)), e.operator === "and" ? "&&" : "||");
       }
     }
     return undefined;
@@ -385,7 +399,7 @@ export class ExpressionEmitter {
         if (e.operator === "and" || e.operator === "or") {
           // `a and b and c` is one list of conditions to a reader, not a nest of pairs.
           const operands = chainOperands(e, e.operator);
-          return `(${operands.map((o) => this.point(o, vars, clause)).join(e.operator === "and" ? " && " : " || ")})`;
+          return joinChain(operands.map((o) => this.point(o, vars, clause)), e.operator === "and" ? "&&" : "||");
         }
         return this.emit(e, vars);
       case "Unary":

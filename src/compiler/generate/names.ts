@@ -8,7 +8,9 @@
  * unless TypeScript or the generated module reserves them; those get a `$` suffix (`class$`).
  */
 
-/** A variable: the input, a definition's parameter, a quantifier's variable. */
+/** The input record (a definition's parameter may have its name: it then hides the input). */
+export const input = (name: string): string => `i$${name}`;
+/** A variable: a definition's parameter, a quantifier's variable. */
 export const variable = (name: string): string => `v$${name}`;
 /** A parameter's constant. */
 export const parameter = (name: string): string => `p$${name}`;

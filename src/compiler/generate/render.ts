@@ -26,9 +26,16 @@ export function doc(text: string): string {
   return text.replace(/\*\//g, "*\\/").replace(/\r\n?|[\u2028\u2029]/g, "\n");
 }
 
+/**
+ * Files larger than this are not run through TypeScript's formatter: nobody reads a module of
+ * thousands of rules line by line, and formatting it would take longer than everything else.
+ * The printer's own layout is kept; the output is as deterministic either way.
+ */
+const FORMAT_LIMIT = 400_000;
+
 export function render(path: string, header: string, statements: (string | StatementStructures)[]): GeneratedFile {
   const file: SourceFile = project.createSourceFile(`/out/${path}`, { statements }, { overwrite: true });
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  if (file.getEnd() <= FORMAT_LIMIT) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   const content = header + file.getFullText();
   project.removeSourceFile(file);
   return { path, content };

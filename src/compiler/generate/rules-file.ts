@@ -36,7 +36,7 @@ function resultObject(version: CheckedVersion, result: readonly A.Assignment[], 
 export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): GeneratedFile {
   const input = modelType(version.input.type.text);
   const decisionType = modelType(version.decision.name.text);
-  const inputVar = N.variable(version.input.name.text);
+  const inputVar = N.input(version.input.name.text);
   const clauseTitles = new Map(version.clauses.map((c) => [c.number, c.title]));
   const title = `${version.meta.document} ${version.meta.version}`;
   const fns: OptionalKind<FunctionDeclarationStructure>[] = [];
@@ -129,39 +129,34 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): 
     statements: [`return ${resultObject(version, def.decl.result, emitter)};`],
   });
 
-  // Selecting the decision from the conditions: shared by the plain and the traced evaluator.
-  const n = version.rules.length;
-  const flags = version.rules.map((_, i) => `f${i}`);
-  const index = new Map(version.rules.map((r, i) => [r.id, i]));
-  const settle: string[] = [];
-  version.rules.forEach((r, i) => {
-    const beaten = r.overriddenBy.map((w) => `!f${index.get(w)}`);
-    settle.push(`const w${i} = ${[`f${i}`, ...beaten].join(" && ")};`);
-  });
-  // One statement per rule, not one sum of all of them: a version may have thousands of rules.
-  if (n === 0) settle.push("const winners = 0;");
-  else {
-    settle.push("let winners = 0;");
-    version.rules.forEach((_, i) => settle.push(`if (w${i}) winners++;`));
-  }
-  settle.push("const fired: string[] = [];");
-  version.rules.forEach((r, i) => settle.push(`if (f${i}) fired.push(${JSON.stringify(r.id)});`));
-  settle.push(`const id = ${inputVar}.${version.input.key.text};`);
-  if (n > 0) {
-    settle.push("if (winners === 1) {");
-    version.rules.forEach((r, i) => settle.push(`if (w${i}) return rt.decided(manifest, id, asOf, ${JSON.stringify(r.id)}, ${JSON.stringify(r.clause)}, ${N.ruleResult(r.id)}(${inputVar}), fired);`));
-    settle.push("}");
-  }
-  settle.push(`if (winners === 0) return rt.defaulted(manifest, id, asOf, default_result(${inputVar}), fired);`);
-  settle.push("const conflict: string[] = [];");
-  version.rules.forEach((r, i) => settle.push(`if (w${i}) conflict.push(${JSON.stringify(r.id)});`));
-  settle.push("return rt.conflicted(manifest, id, asOf, conflict, fired);");
+  // Selecting the decision from the conditions: shared by the plain and the traced evaluator. The
+  // rules are data (RULES, at the end of the file) and settling is a loop over them, so the code
+  // stays the same size however many rules a version has (a statement per rule would exceed what
+  // TypeScript's control-flow analysis accepts in one function at a few thousand rules).
+  const key = `${inputVar}.${version.input.key.text}`;
   fns.push({
     name: "settle",
-    parameters: [inputParam, { name: "asOf", type: "string | null" }, ...flags.map((f) => ({ name: f, type: "boolean" }))],
+    parameters: [inputParam, { name: "asOf", type: "string | null" }, { name: "applies", type: "readonly boolean[]" }],
     returnType: `rt.Decision<${decisionType}>`,
-    docs: ["Picks the decision: the one applicable rule not set aside by another, the default when none, a conflict when several."],
-    statements: settle,
+    docs: ["Picks the decision from which rules apply (`applies[i]` for `RULES[i]`): the one applicable rule not set aside by another, the default when none, a conflict when several."],
+    statements: [
+      "const fired: string[] = [];",
+      "const winners: Rule[] = [];",
+      "for (let i = 0; i < RULES.length; i++) {",
+      "if (!applies[i]) continue;",
+      "const rule = RULES[i];",
+      "fired.push(rule.id);",
+      "let setAside = false;",
+      "for (const j of rule.setAsideBy) if (applies[j]) setAside = true;",
+      "if (!setAside) winners.push(rule);",
+      "}",
+      `const id = ${key};`,
+      `if (winners.length === 1) return rt.decided(manifest, id, asOf, winners[0].id, winners[0].clause, winners[0].result(${inputVar}), fired);`,
+      `if (winners.length === 0) return rt.defaulted(manifest, id, asOf, default_result(${inputVar}), fired);`,
+      "const conflict: string[] = [];",
+      "for (const w of winners) conflict.push(w.id);",
+      "return rt.conflicted(manifest, id, asOf, conflict, fired);",
+    ],
   });
   fns.push({
     name: "evaluate",
@@ -173,7 +168,9 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): 
       ...memoized.map((m) => `${N.memoSet(m)} = false;`),
       "memo = true;",
       "try {",
-      `return settle(${[inputVar, "asOf", ...version.rules.map((r) => `${N.ruleCondition(r.id)}(${inputVar})`)].join(", ")});`,
+      "const applies: boolean[] = [];",
+      `for (const rule of RULES) applies.push(rule.applies(${inputVar}));`,
+      `return settle(${inputVar}, asOf, applies);`,
       "} finally {",
       "memo = false;",
       "}",
@@ -192,14 +189,50 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): 
       ...memoized.map((m) => `${N.memoSet(m)} = false;`),
       "memo = true;",
       "try {",
-      ...version.rules.map((r, i) => `const f${i} = ${N.tracedRuleCondition(r.id)}(t, ${inputVar});\nconditions.push(t.takeLast());`),
-      `const decision = settle(${[inputVar, "asOf", ...flags].join(", ")});`,
+      "const applies: boolean[] = [];",
+      "for (const rule of RULES) {",
+      `applies.push(rule.appliesTraced(t, ${inputVar}));`,
+      "conditions.push(t.takeLast());",
+      "}",
+      `const decision = settle(${inputVar}, asOf, applies);`,
       "return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };",
       "} finally {",
       "memo = false;",
       "}",
     ],
   });
+
+  const index = new Map(version.rules.map((r, i) => [r.id, i]));
+  const ruleType: StatementStructures = {
+    kind: StructureKind.Interface,
+    name: "Rule",
+    docs: ["A rule as evaluation uses it."],
+    properties: [
+      { name: "id", type: "string", isReadonly: true },
+      { name: "clause", type: "string", isReadonly: true },
+      { name: "applies", type: `(${inputVar}: ${input}) => boolean`, isReadonly: true },
+      { name: "appliesTraced", type: `(t: rt.Tracer, ${inputVar}: ${input}) => boolean`, isReadonly: true },
+      { name: "result", type: `(${inputVar}: ${input}) => ${decisionType}`, isReadonly: true },
+      { name: "setAsideBy", type: "readonly number[]", isReadonly: true, docs: ["Positions in RULES of the rules that set this one aside when they apply (directly or through others)."] },
+    ],
+  };
+  const rulesTable: StatementStructures = {
+    kind: StructureKind.VariableStatement,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: ["The version's rules, in order: what `settle` chooses between."],
+    declarations: [
+      {
+        name: "RULES",
+        type: "readonly Rule[]",
+        initializer: `[\n${version.rules
+          .map(
+            (r) =>
+              `{ id: ${JSON.stringify(r.id)}, clause: ${JSON.stringify(r.clause)}, applies: ${N.ruleCondition(r.id)}, appliesTraced: ${N.tracedRuleCondition(r.id)}, result: ${N.ruleResult(r.id)}, setAsideBy: [${r.overriddenBy.map((w) => index.get(w)).join(", ")}] }`,
+          )
+          .join(",\n")}\n]`,
+      },
+    ],
+  };
 
   const conditions: StatementStructures = {
     kind: StructureKind.VariableStatement,
@@ -215,6 +248,6 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): 
     ],
   };
   const header: (string | StatementStructures)[] = [`import * as rt from ${JSON.stringify(RUNTIME)};`, `import { manifest, traceSites } from "./manifest.js";`, `import type * as model from "./model.js";`];
-  const body: (string | StatementStructures)[] = [...statements, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), conditions];
+  const body: (string | StatementStructures)[] = [...statements, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ruleType, rulesTable, conditions];
   return render(`${version.id}/rules.ts`, banner(version.dir), [...header, ...body]);
 }

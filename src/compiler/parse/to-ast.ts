@@ -77,6 +77,7 @@ function unquote(image: string): string {
 
 export class AstBuilder {
   private readonly comments: IToken[];
+  private readonly lines: string[];
 
   constructor(
     private readonly map: BlockMap,
@@ -84,6 +85,7 @@ export class AstBuilder {
     comments: IToken[],
   ) {
     this.comments = [...comments].sort((a, b) => a.startOffset - b.startOffset);
+    this.lines = block.code.split("\n");
   }
 
   /**
@@ -227,7 +229,7 @@ export class AstBuilder {
     for (let i = this.comments.length - 1; i >= 0; i--) {
       const c = this.comments[i];
       if (c.startOffset >= first.startOffset) continue;
-      if (c.startLine !== expected || this.block.code.split("\n")[expected - 1]?.trimStart() !== c.image) break; // a comment after code documents that code
+      if (c.startLine !== expected || this.lines[expected - 1]?.trimStart() !== c.image) break; // a comment after code documents that code
       lines.unshift(c.image.replace(/^--\s?/, "").trimEnd());
       expected--;
     }

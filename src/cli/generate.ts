@@ -1,14 +1,14 @@
 /**
- * `tmad generate`: the command-line face of ./generate.ts, in the shape of the entries of the
+ * `tmad generate`: the command-line face of src/population/generate.ts, in the shape of the entries of the
  * `commands` record in src/cli/main.ts. Streams NDJSON to standard output, or with --out to
  * `${out}.tmp-${pid}` renamed into place once complete, so an interrupted run never leaves a file
  * that looks whole. Writes wait for 'drain', so a million records stream in flat memory.
  */
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { Sink } from "../cli/sink.js";
-import { UsageError } from "../cli/usage.js";
-import { generateInstallations, MAX_COUNT, type GenerateOptions } from "./generate.js";
+import { Sink } from "./sink.js";
+import { UsageError } from "./usage.js";
+import { generateInstallations, MAX_COUNT, type GenerateOptions } from "../population/generate.js";
 
 /** Lines are joined into chunks of about this many characters: one write per record is slow. */
 const CHUNK_CHARS = 64 * 1024;
