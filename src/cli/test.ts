@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { Replacement } from "../compiler/check/index.js";
+import { transitiveDependencies, type CheckedVersion, type Replacement } from "../compiler/check/index.js";
 import { formatDiagnostic, hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { formatReport, runExamples, type TestReport } from "../compiler/examples/index.js";
 import { compareClauseNumbers, type ExtractedVersion } from "../compiler/extract/index.js";
@@ -43,15 +43,15 @@ export function testVersion(reader: VersionReader, dir: string): { id: string; r
   if (hasErrors(diagnostics) || compiled.files === undefined || compiled.checked === undefined) return { id: compiled.id, diagnostics };
   const checked = compiled.checked;
   const baseLayer = checked.layers[checked.layers.length - 2];
-  let base: ReturnType<typeof loadGenerated> | undefined;
-  const baseModule = (): ReturnType<typeof loadGenerated> | undefined => {
+  let base: { version: ReturnType<typeof loadGenerated>; examples: NonNullable<typeof compiled.checked>["examples"] } | undefined;
+  const baseVersion = (): typeof base => {
     if (base === undefined && baseLayer !== undefined) {
       const b = compileVersion(baseLayer.source);
-      if (b.files !== undefined) base = loadGenerated(b.files);
+      if (b.files !== undefined && b.checked !== undefined) base = { version: loadGenerated(b.files), examples: b.checked.examples };
     }
     return base;
   };
-  return { id: compiled.id, report: runExamples(checked, loadGenerated(compiled.files), { base: baseModule }), diagnostics };
+  return { id: compiled.id, report: runExamples(checked, loadGenerated(compiled.files), { base: baseVersion }), diagnostics };
 }
 
 export async function runTest(args: readonly string[], values: Record<string, unknown>): Promise<number> {
@@ -89,7 +89,8 @@ export async function runTest(args: readonly string[], values: Record<string, un
  * declaration of the base chain that an amendment replaced or extended is marked, in its block,
  * with the version that did so, and each replacement with what it replaces.
  */
-export function renderVersion(v: ExtractedVersion, replacements: readonly Replacement[] = []): string {
+export function renderVersion(v: ExtractedVersion, checked?: CheckedVersion): string {
+  const replacements: readonly Replacement[] = checked?.replacements ?? [];
   const out: string[] = [];
   const m = v.meta;
   if (m !== undefined) {
@@ -106,6 +107,12 @@ export function renderVersion(v: ExtractedVersion, replacements: readonly Replac
   if (replacements.length > 0) {
     out.push("> Declarations replaced or extended by an amendment:", ">");
     for (const r of replacements) out.push(`> - ${r.kind} \`${r.name}\` of ${r.from} (${at(r.replaced)}): ${r.how} by ${r.by} (${at(r.at)})`);
+    // The values that follow from a replaced parameter, recomputed.
+    const replaced = new Set(replacements.filter((r) => r.kind === "parameter").map((r) => `parameter ${r.name}`));
+    const affected = (checked?.parameters ?? []).filter((p) => [...transitiveDependencies(checked!, [`parameter ${p.name.text}`])].some((k) => replaced.has(k)));
+    if (affected.length > 0) {
+      out.push(">", `> Parameter values in this version: ${affected.map((p) => `\`${p.name.text}\` = ${JSON.stringify(checked!.constants.get(p.name.text))}${replaced.has(`parameter ${p.name.text}`) ? " (replaced)" : " (recomputed)"}`).join(", ")}.`);
+    }
     out.push("");
   }
   /** Notes to print above a block's line `line` of the file (comment marker `--` or `#`). */
@@ -139,6 +146,6 @@ export async function runShow(args: readonly string[]): Promise<number> {
   if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).length === 0) throw new UsageError(`"${dir}" is not a directory of rule documents`);
   const compiled = compileVersion(new VersionReader().read(dir), "check");
   for (const d of compiled.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  process.stdout.write(`${renderVersion(compiled.extracted, compiled.checked?.replacements ?? [])}\n`);
+  process.stdout.write(`${renderVersion(compiled.extracted, compiled.checked)}\n`);
   return hasErrors(compiled.diagnostics) ? 1 : 0;
 }

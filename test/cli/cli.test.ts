@@ -636,3 +636,37 @@ describe("interrupted output", { timeout: 60_000 }, () => {
     expect(readdirSync(dir).sort()).toEqual(["pop.ndjson"]);
   });
 });
+
+describe("build stages and amendments from the command line", { timeout: 120_000 }, () => {
+  it("build --timings prints each stage's time; --stop-after stops there and writes nothing; an unknown stage is a usage error", () => {
+    const out = join(tempDir(), "generated");
+    const timed = tmad(["build", "--timings", "--stop-after", "typecheck", "--out", out, "rules/tmad-20.v2"]);
+    expect(timed.status).toBe(0);
+    expect(timed.stdout).toContain("tmad build: stopped after typecheck");
+    expect(timed.stderr).toMatch(/stage\s+extract\s+parse\s+check\s+pins\s+generate\n/);
+    expect(timed.stderr).toMatch(/tmad-20\.v2\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms\n/);
+    expect(timed.stderr).toMatch(/typecheck\s+\d+ ms/);
+    expect(existsSync(out)).toBe(false);
+    const parsed = tmad(["build", "--stop-after", "parse", "--out", out, "rules/tmad-20.v2"]);
+    expect(parsed.status).toBe(0);
+    expect(parsed.stdout).toContain("stopped after parse");
+    expect(existsSync(out)).toBe(false);
+    expect(tmad(["build", "--stop-after", "lex", "rules/tmad-20.v2"]).status).toBe(2);
+  });
+
+  it("test, check and build an amendment that replaces a parameter; show marks the replacement", () => {
+    const fixture = "test/fixtures/versions/tmad-20.v3-firmware";
+    const tested = tmad(["test", fixture]);
+    expect(tested.status).toBe(0);
+    expect(tested.stdout).toContain("tmad-20.v3-firmware: 80 examples, 58 passed, 22 changed by this amendment, 0 failed");
+    expect(tested.stdout).toContain("depends on parameter firmwareAttemptsPerCycle, which this version replaces");
+    // (The analysis of a plain `tmad check` takes half a minute here; it finds nothing either.)
+    expect(tmad(["check", "--skip-analysis", fixture]).stdout).toContain("tmad-20.v3-firmware: 0 errors, 0 warnings");
+    const out = join(tempDir(), "generated");
+    expect(tmad(["build", "--out", out, fixture]).status).toBe(0);
+    expect(existsSync(join(out, "tmad-20.v3-firmware", "rules.ts"))).toBe(true);
+    const shown = tmad(["show", fixture]);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain("-- replaced by tmad-20.v3-firmware: see test/fixtures/versions/tmad-20.v3-firmware/index.md:26");
+  });
+});

@@ -164,11 +164,7 @@ export function consolidateDeclarations(declarations: readonly A.Declaration[], 
         const name = nameOf(d);
         const hint = (name === undefined ? undefined : didYouMean(name.text, earlierNames(namespaceOf(d), layer))) ?? "remove `replace`: a new declaration needs none";
         report("TMAD3018", where, `\`replace ${label}\` replaces nothing: ${why}`, hint);
-        // Kept as a plain declaration, so its uses are checked.
-        if (prior === undefined) {
-          table.set(key, { decl: d, index: out.length });
-          out.push(d);
-        }
+        // Left out: nothing uses the name it gives (usually a misspelling of the base's).
         continue;
       }
       if (prior.decl.kind !== d.kind) {

@@ -344,7 +344,7 @@ export class Inference {
     if (def !== undefined) {
       if (scope.constantOnly) return this.notConstant(e);
       this.used.add(`definition ${n}`);
-      if (def.recovered === true) return Ty.ERROR;
+      if (def.recovered === true || this.declared.refused.has(n)) return Ty.ERROR;
       if (def.params.length > 0) {
         this.report("TMAD4003", e.span, `definition \`${n}\` takes ${def.params.length} argument${def.params.length === 1 ? "" : "s"}`, `call it as \`${n}(${def.params.map((p) => p.name.text).join(", ")})\``);
         return Ty.ERROR;
@@ -423,7 +423,7 @@ export class Inference {
     }
     if (scope.constantOnly) return this.notConstant(e);
     this.used.add(`definition ${n}`);
-    if (def.recovered === true) return Ty.ERROR;
+    if (def.recovered === true || this.declared.refused.has(n)) return Ty.ERROR;
     if (def.params.length !== e.args.length) {
       this.report("TMAD4003", e.span, `definition \`${n}\` takes ${def.params.length} argument${def.params.length === 1 ? "" : "s"}, not ${e.args.length}`, `call it as \`${n}(${def.params.map((p) => p.name.text).join(", ")})\``);
     }

@@ -27,6 +27,11 @@ export interface DeclaredTypes {
   readonly inputRecord?: A.RecordDecl;
   /** Records and enums the parser recovered inside: what they lack is not reported again. */
   readonly recoveredTypes: ReadonlySet<string>;
+  /**
+   * Parameters and definitions whose replacement changed their type (TMAD3017): their uses are
+   * typed as errors, so the base's rules do not report the consequences again.
+   */
+  readonly refused: ReadonlySet<string>;
 }
 
 /** Resolves type expressions against the version's declared types. */
@@ -63,6 +68,7 @@ export class TypeResolver {
 }
 
 export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFields: ReadonlySet<A.Field>, report: Report): DeclaredTypes {
+  const parameterTypes = new Map<string, Type>();
   const resolver = new TypeResolver(s, report);
   const fieldTypes = new Map<string, Map<string, Type>>();
   const fieldDefaults = new Map<string, Map<string, A.Expr>>();
@@ -100,7 +106,6 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
     }
   }
 
-  const parameterTypes = new Map<string, Type>();
   for (const p of s.parameters.values()) parameterTypes.set(p.name.text, p.recovered === true ? Ty.ERROR : resolver.resolve(p.type));
   const definitionParameterTypes = new Map<string, Type[]>();
   const definitionDeclaredTypes = new Map<string, Type>();
@@ -115,6 +120,7 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
     else if (d.type !== undefined) definitionDeclaredTypes.set(d.name.text, resolver.resolve(d.type));
   }
 
+  const refused = new Set<string>();
   for (const { replacement, previous, current } of pairs) {
     if (current.recovered === true || previous.recovered === true) continue;
     const at = current.kind === "DefaultDecl" ? current.span : current.name.span;
@@ -124,6 +130,8 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
       const now = resolver.resolve(current.type, true);
       if (!Ty.isError(was) && !Ty.isError(now) && !Ty.sameType(was, now)) {
         report("TMAD3017", current.type.span, `\`replace parameter ${current.name.text}\` changes its type from ${Ty.typeToString(was)} (in ${from}) to ${Ty.typeToString(now)}`, `keep the type: \`replace parameter ${current.name.text}: ${printType(previous.type)} = …\``);
+        refused.add(current.name.text);
+        parameterTypes.set(current.name.text, Ty.ERROR);
       }
     }
     if (previous.kind === "DefinitionDecl" && current.kind === "DefinitionDecl") {
@@ -132,6 +140,7 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
       const sig = (d: A.DefinitionDecl): string => `${d.name.text}(${d.params.map((p) => `${p.name.text}: ${printType(p.type)}`).join(", ")})`;
       if (was.length !== now.length || was.some((t, i) => !Ty.isError(t) && !Ty.isError(now[i]) && !Ty.sameType(t, now[i]))) {
         report("TMAD3017", at, `\`replace definition ${current.name.text}\` changes its parameters from \`${sig(previous)}\` (in ${from}) to \`${sig(current)}\``, "keep the parameters' number and types: every use of the definition passes them");
+        refused.add(current.name.text);
       }
       // Declared result types are compared here; an inferred one is compared once inferred (declarations.ts).
       if (previous.type !== undefined && current.type !== undefined) {
@@ -139,12 +148,13 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
         const b = resolver.resolve(current.type, true);
         if (!Ty.isError(a) && !Ty.isError(b) && !Ty.sameType(a, b)) {
           report("TMAD3017", current.type.span, `\`replace definition ${current.name.text}\` changes its type from ${Ty.typeToString(a)} (in ${from}) to ${Ty.typeToString(b)}`, `keep the type ${Ty.typeToString(a)}: every use of the definition expects it`);
+          refused.add(current.name.text);
         }
       }
     }
   }
 
-  return { fieldTypes, fieldDefaults, decisionFields, parameterTypes, definitionParameterTypes, definitionDeclaredTypes, ...(inputRecord === undefined ? {} : { inputRecord }), recoveredTypes };
+  return { fieldTypes, fieldDefaults, decisionFields, parameterTypes, definitionParameterTypes, definitionDeclaredTypes, ...(inputRecord === undefined ? {} : { inputRecord }), recoveredTypes, refused };
 }
 
 function recordNameIn(t: Type): string | undefined {

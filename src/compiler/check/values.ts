@@ -24,7 +24,7 @@ export function typeValues(
   report: Report,
 ): void {
   for (const p of order.parameters) {
-    if (p.recovered === true) continue;
+    if (p.recovered === true || declared.refused.has(p.name.text)) continue;
     const want = declared.parameterTypes.get(p.name.text) ?? Ty.ERROR;
     inference.expectAssignable(p.value, inference.typeOf(p.value, CONSTANT, want), want, `value of parameter \`${p.name.text}\``);
   }
@@ -63,7 +63,7 @@ export function typeValues(
     const resolver = new TypeResolver(s, silent);
     const params = previous.params.map((p) => [p.name.text, resolver.resolve(p.type, true)] as const);
     const was = previous.type !== undefined ? resolver.resolve(previous.type, true) : quiet.typeOf(previous.body, { vars: new Map(params), narrowed: new Set(), constantOnly: false });
-    if (!Ty.isError(was) && !Ty.isError(now) && !Ty.sameType(was, now)) {
+    if (!Ty.isError(was) && !Ty.isError(now) && !Ty.sameType(was, now) && !declared.refused.has(current.name.text)) {
       report("TMAD3017", current.name.span, `\`replace definition ${current.name.text}\` changes its type from ${Ty.typeToString(was)} (in ${replacement.from}) to ${Ty.typeToString(now)}`, `make it give ${Ty.typeToString(was)}: every use of the definition expects that`);
     }
   }

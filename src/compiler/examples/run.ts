@@ -39,10 +39,11 @@ export interface ExampleResult {
 
 export interface RunOptions {
   /**
-   * The base version's evaluator (asked for only when an inherited example fails): an inherited
-   * example the base decides as expected is "changed by this amendment", not failed.
+   * The base version (asked for only when an inherited example fails): its evaluator and its
+   * examples as it resolves them (a replaced named installation changes an inherited example's
+   * record). An inherited example the base decides as expected is "changed by this amendment".
    */
-  readonly base?: () => Module | undefined;
+  readonly base?: () => { readonly version: Module; readonly examples: readonly ResolvedExample[] } | undefined;
   /** The examples to run (default: the version's own). */
   readonly examples?: readonly ResolvedExample[];
 }
@@ -149,9 +150,10 @@ export function runExamples(program: CheckedVersion, version: Module, options: R
     const { problems, decision } = problemsOf(ex, version, decisionFields);
     const withDecision = decision === undefined ? {} : { decision };
     if (problems.length === 0) return { ...base, passed: true, problems, ...withDecision };
-    const baseModule = inherited === undefined ? undefined : options.base?.();
-    if (baseModule !== undefined) {
-      const before = problemsOf(ex, baseModule, decisionFields);
+    const previous = inherited === undefined ? undefined : options.base?.();
+    const asBefore = previous?.examples.find((b) => b.name === ex.name && b.span.file === ex.span.file && b.span.start.line === ex.span.start.line);
+    if (previous !== undefined && asBefore !== undefined) {
+      const before = problemsOf(asBefore, previous.version, decisionFields);
       if (before.problems.length === 0) {
         return { ...base, passed: false, changed: { was: summarise(before.decision), replaced: replacedBehind(program, ex, [before.decision, decision]) }, problems, ...withDecision };
       }
