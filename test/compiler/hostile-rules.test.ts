@@ -153,3 +153,15 @@ describe("author patterns", () => {
     }
   });
 });
+
+describe("build type-checks what it writes", () => {
+  it("the type-check finds what does not compile in generated code", () => {
+    const c = compile(`${model()}\nrule r when site.n > 1 then outcome = YES`);
+    expect(typeCheckGenerated(c.files!)).toEqual([]);
+    const broken = c.files!.map((f) => (f.path.endsWith("rules.ts") ? { ...f, content: f.content.replace('"outcome": "YES"', '"outcome": "MAYBE"') } : f));
+    expect(broken).not.toEqual(c.files);
+    expect(typeCheckGenerated(broken).join("\n")).toMatch(/^hostile\/rules\.ts:\d+: Type '"MAYBE"' is not assignable to type 'Outcome'/);
+    // Only the files asked about are reported, the others serve as context.
+    expect(typeCheckGenerated(broken, new Set(["hostile/model.ts"]))).toEqual([]);
+  });
+});
