@@ -108,7 +108,7 @@ export function renderVersion(v: ExtractedVersion, checked?: CheckedVersion): st
     out.push("> Declarations replaced or extended by an amendment:", ">");
     for (const r of replacements) out.push(`> - ${r.kind} \`${r.name}\` of ${r.from} (${at(r.replaced)}): ${r.how} by ${r.by} (${at(r.at)})`);
     // The values that follow from a replaced parameter, recomputed.
-    const replaced = new Set(replacements.filter((r) => r.kind === "parameter").map((r) => `parameter ${r.name}`));
+    const replaced = new Set<string>(replacements.filter((r) => r.kind === "parameter").map((r) => `parameter ${r.name}`));
     const affected = (checked?.parameters ?? []).filter((p) => [...transitiveDependencies(checked!, [`parameter ${p.name.text}`])].some((k) => replaced.has(k)));
     if (affected.length > 0) {
       out.push(">", `> Parameter values in this version: ${affected.map((p) => `\`${p.name.text}\` = ${JSON.stringify(checked!.constants.get(p.name.text))}${replaced.has(`parameter ${p.name.text}`) ? " (replaced)" : " (recomputed)"}`).join(", ")}.`);

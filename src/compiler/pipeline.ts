@@ -16,7 +16,7 @@
  * --stop-after`), and each stage's time is measured (`tmad build --timings`).
  */
 import { checkVersion, type CheckedVersion } from "./check/index.js";
-import { DiagnosticList, hasErrors, reporter, sortDiagnostics, type Accept, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { DiagnosticList, hasErrors, reporter, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { extractVersion, type ExtractedVersion } from "./extract/index.js";
 import { generateVersion, type GeneratedFile } from "./generate/index.js";
 import { parseVersion, type ParsedVersion } from "./parse/index.js";
@@ -35,11 +35,11 @@ export type StageName = (typeof STAGE_NAMES)[number];
  * output alone (and the acceptor), which test/compiler/stages.test.ts asserts.
  */
 export const stages = {
-  extract: extractVersion as (source: VersionSource, accept: Accept) => ExtractedVersion,
-  parse: parseVersion as (extracted: ExtractedVersion, accept: Accept) => ParsedVersion,
-  check: checkVersion as (parsed: ParsedVersion, accept: Accept) => CheckedVersion | undefined,
-  pins: checkPins as (checked: CheckedVersion, accept: Accept) => void,
-  generate: generateVersion as (checked: CheckedVersion) => GeneratedFile[],
+  extract: extractVersion,
+  parse: parseVersion,
+  check: checkVersion,
+  pins: checkPins,
+  generate: generateVersion,
 } as const;
 
 export interface CompiledVersion {

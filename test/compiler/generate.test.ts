@@ -34,6 +34,6 @@ describe("generator golden output", () => {
     const rules = compiled.files!.find((f) => f.path === "mini/rules.ts")!.content;
     const plain = rules.split("function r$migrate$applies$traced")[0];
     expect(plain).not.toMatch(/=>/);
-    expect(rules).toMatch(/for \(const v\$m of v\$site\.meters\)/);
+    expect(rules).toMatch(/for \(const v\$m of i\$site\.meters\)/);
   });
 });

@@ -24,7 +24,7 @@ import { reporter, type Accept } from "../diagnostics/diagnostic.js";
 import { resolveExamples } from "../examples/resolve.js";
 import type { ParsedVersion } from "../parse/index.js";
 import { consolidateDeclarations } from "./amend.js";
-import type { CheckedVersion } from "./checked-version.js";
+import type { CheckedVersion, DeclarationKey } from "./checked-version.js";
 import { collect } from "./collect.js";
 import { dependencies } from "./dependencies.js";
 import { foldParameters } from "./fold.js";
@@ -105,15 +105,15 @@ export function checkVersion(parsed: ParsedVersion, accept: Accept): CheckedVers
   };
 }
 
-/** Every declaration key a rule depends on, directly or through definitions and parameters. */
-export function transitiveDependencies(version: CheckedVersion, start: readonly string[]): Set<string> {
-  const seen = new Set<string>();
+/** The declarations `start` uses, directly or through definitions and parameters (and `start` itself). */
+export function transitiveDependencies(version: CheckedVersion, start: Iterable<DeclarationKey>): Set<DeclarationKey> {
+  const seen = new Set<DeclarationKey>();
   const stack = [...start];
   while (stack.length > 0) {
     const k = stack.pop()!;
     if (seen.has(k)) continue;
     seen.add(k);
-    stack.push(...(version.dependencies.get(k as never) ?? []));
+    stack.push(...(version.dependencies.get(k) ?? []));
   }
   return seen;
 }

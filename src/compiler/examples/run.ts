@@ -12,7 +12,7 @@
  */
 import type { Decision, VersionModule } from "../../runtime/index.js";
 import { citedClauses, evaluateRecord } from "../../runtime/index.js";
-import { transitiveDependencies, type CheckedVersion } from "../check/index.js";
+import { transitiveDependencies, type CheckedVersion, type DeclarationKey } from "../check/index.js";
 import { compareClauseNumbers } from "../extract/index.js";
 import type { Span } from "../source/span.js";
 import type { ResolvedExample } from "./resolve.js";
@@ -127,7 +127,7 @@ function summarise(d: Decision | undefined): string {
  */
 function replacedBehind(version: CheckedVersion, ex: ResolvedExample, decisions: readonly (Decision | undefined)[]): string[] {
   const own = version.replacements.filter((r) => r.by === version.id);
-  const rules = new Set<string>();
+  const rules = new Set<DeclarationKey>();
   let usesDefault = false;
   for (const d of decisions) {
     for (const r of [...(d?.fired ?? []), ...(d?.rule === null || d?.rule === undefined ? [] : [d.rule])]) rules.add(`rule ${r}`);
@@ -135,7 +135,7 @@ function replacedBehind(version: CheckedVersion, ex: ResolvedExample, decisions:
   }
   const deps = transitiveDependencies(version, [...rules]);
   const hits = own.filter((r) =>
-    r.kind === "installation" ? ex.installations.includes(r.name) : r.kind === "default" ? usesDefault : r.kind === "enum" || r.kind === "record" ? false : deps.has(`${r.kind} ${r.name}`),
+    r.kind === "installation" ? ex.installations.includes(r.name) : r.kind === "default" ? usesDefault : r.kind === "enum" || r.kind === "record" ? false : deps.has(`${r.kind} ${r.name}` as DeclarationKey),
   );
   return [...new Set(hits.map((r) => `${r.kind === "default" ? "the default result" : `${r.kind} ${r.name}`}`))];
 }
