@@ -292,27 +292,42 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** The retry regime of seed 3.2.1 as laid out in rules/tmad-19.0/index.md: slot k's offset from the first attempt. */
+/**
+ * The retry regime of seed 3.2.1 as DCC runs it: each cycle makes its attempts at a fixed interval
+ * over its days, and the three cycles follow each other back to back or after a pause of whole
+ * days (rules/tmad-19.0/04-26-preparation.md, clause 4.26).
+ */
 const REGIME = {
-  // 36 attempts four hours apart, a new cycle every 7 days (6 days and a day's gap).
-  firmware: { required: 108, slot: (k: number) => Math.floor(k / 36) * 7 * DAY + (k % 36) * 4 * HOUR },
-  // 23 attempts three hours apart, a new cycle every 4 days.
-  configuration: { required: 69, slot: (k: number) => Math.floor(k / 23) * 4 * DAY + (k % 23) * 3 * HOUR },
-  // One request a day for 10 days, a new cycle every 11 days.
-  confirmation: { required: 30, slot: (k: number) => Math.floor(k / 10) * 11 * DAY + (k % 10) * DAY },
+  // 36 attempts four hours apart: six a day for 6 days.
+  firmware: { required: 108, perCycle: 36, cycleDays: 6, every: 4 * HOUR },
+  // 23 attempts three hours apart, over 3 days.
+  configuration: { required: 69, perCycle: 23, cycleDays: 3, every: 3 * HOUR },
+  // One request a day for 10 days.
+  confirmation: { required: 30, perCycle: 10, cycleDays: 10, every: DAY },
 } as const;
+type Step = keyof typeof REGIME;
 
-function schedule(start: number, step: keyof typeof REGIME, failures: number, last?: AttemptOutcome): Attempt[] {
+/** Attempt k's offset from the first attempt, with `pause` whole days between cycles. */
+function slot(step: Step, k: number, pause: number): number {
+  const r = REGIME[step];
+  return Math.floor(k / r.perCycle) * (r.cycleDays + pause) * DAY + (k % r.perCycle) * r.every;
+}
+
+/** Half the regimes run back to back, the others with one or two days between cycles. */
+function pauseDays(rng: Rng): number {
+  return rng.chance(0.5) ? 0 : rng.int(1, 2);
+}
+
+function schedule(start: number, step: Step, failures: number, last?: AttemptOutcome, pause = 0): Attempt[] {
   const out: Attempt[] = [];
-  const slot = REGIME[step].slot;
-  for (let k = 0; k < failures; k++) out.push({ at: isoDateTime(start + slot(k)), outcome: "FAILED" });
-  if (last !== undefined) out.push({ at: isoDateTime(start + slot(failures)), outcome: last });
+  for (let k = 0; k < failures; k++) out.push({ at: isoDateTime(start + slot(step, k, pause)), outcome: "FAILED" });
+  if (last !== undefined) out.push({ at: isoDateTime(start + slot(step, failures, pause)), outcome: last });
   return out;
 }
 
 /** The time of the last attempt of a schedule of n attempts starting at `start`. */
-function scheduleEnd(start: number, step: keyof typeof REGIME, n: number): number {
-  return start + REGIME[step].slot(Math.max(0, n - 1));
+function scheduleEnd(start: number, step: Step, n: number, pause = 0): number {
+  return start + slot(step, Math.max(0, n - 1), pause);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,19 +543,20 @@ function retrying(ctx: Context, m: Device, rng: Rng): void {
   const lastAt = ctx.asOfMs - rng.int(1, 72) * HOUR;
   const mode = rng.int(0, 3);
   if (mode === 0) return; // nothing attempted yet
+  const pause = pauseDays(rng);
   if (mode === 1) {
     const n = rng.int(1, REGIME.firmware.required - 1);
-    m.firmwareAttempts = schedule(lastAt - REGIME.firmware.slot(n - 1), "firmware", n);
+    m.firmwareAttempts = schedule(lastAt - slot("firmware", n - 1, pause), "firmware", n, undefined, pause);
   } else if (mode === 2) {
     const n = rng.int(1, REGIME.configuration.required - 1);
-    const start = lastAt - REGIME.configuration.slot(n - 1);
+    const start = lastAt - slot("configuration", n - 1, pause);
     m.firmwareAttempts = schedule(start - rng.int(2, 30) * DAY, "firmware", rng.smallCount(0.6, 2, 10), "SUCCEEDED");
-    m.configurationAttempts = schedule(start, "configuration", n);
+    m.configurationAttempts = schedule(start, "configuration", n, undefined, pause);
   } else {
     const n = rng.int(1, REGIME.confirmation.required - 1);
-    const start = lastAt - REGIME.confirmation.slot(n - 1);
+    const start = lastAt - slot("confirmation", n - 1, pause);
     m.firmwareAttempts = [{ at: isoDateTime(start - DAY), outcome: "TIMED_OUT" }];
-    m.confirmationAttempts = schedule(start, "confirmation", n);
+    m.confirmationAttempts = schedule(start, "confirmation", n, undefined, pause);
   }
 }
 
@@ -551,21 +567,22 @@ function compressed(ctx: Context, m: Device, rng: Rng): void {
   m.firmwareAttempts = Array.from({ length: n }, (_, k) => ({ at: isoDateTime(start + k * 25 * 60_000), outcome: "FAILED" as const }));
 }
 
-/** The whole retry regime of one step ran out, in count and in period. */
+/** The whole retry regime of one step ran out, as DCC runs it: its count, on its days, all failed. */
 function persistentlyFailed(ctx: Context, m: Device, rng: Rng, start: number): void {
+  const pause = pauseDays(rng);
   switch (rng.draw(ctx.failureStep)) {
     case "firmware":
-      m.firmwareAttempts = schedule(start, "firmware", REGIME.firmware.required);
+      m.firmwareAttempts = schedule(start, "firmware", REGIME.firmware.required, undefined, pause);
       return;
     case "configuration": {
       const fw = rng.smallCount(0.6, 2, 10);
       m.firmwareAttempts = schedule(start, "firmware", fw, "SUCCEEDED");
-      m.configurationAttempts = schedule(scheduleEnd(start, "firmware", fw + 1) + rng.int(1, 14) * DAY, "configuration", REGIME.configuration.required);
+      m.configurationAttempts = schedule(scheduleEnd(start, "firmware", fw + 1) + rng.int(1, 14) * DAY, "configuration", REGIME.configuration.required, undefined, pause);
       return;
     }
     case "confirmation":
       m.firmwareAttempts = [{ at: isoDateTime(start), outcome: "TIMED_OUT" }];
-      m.confirmationAttempts = schedule(Math.floor(start / DAY) * DAY + DAY + 9 * HOUR, "confirmation", REGIME.confirmation.required);
+      m.confirmationAttempts = schedule(Math.floor(start / DAY) * DAY + DAY + 9 * HOUR, "confirmation", REGIME.confirmation.required, undefined, pause);
       return;
   }
 }

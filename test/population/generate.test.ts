@@ -328,3 +328,33 @@ describe("the command", () => {
     expect(existsSync(join(dir, "missing"))).toBe(false);
   });
 });
+
+describe("attempt histories follow the retry regime as DCC runs it (seed 3.2.1)", () => {
+  const DAY = 86_400_000;
+  const day = (at: string): number => Math.floor(Date.parse(at) / DAY);
+  const regimes = { firmwareAttempts: { required: 108, days: 18 }, configurationAttempts: { required: 69, days: 9 }, confirmationAttempts: { required: 30, days: 30 } } as const;
+  const full: { list: keyof typeof regimes; covered: number; hours: number }[] = [];
+  for (const r of records({ count: 5_000, seed: 3 })) {
+    for (const d of r.devices) {
+      for (const list of Object.keys(regimes) as (keyof typeof regimes)[]) {
+        const failed = d[list].filter((a) => a.outcome !== "SUCCEEDED");
+        if (failed.length < regimes[list].required) continue;
+        const [first, last] = [failed[0].at, failed[failed.length - 1].at];
+        // Compressed histories (108+ firmware failures 25 minutes apart) are the seed's worry, not the regime.
+        if (Date.parse(failed[1].at) - Date.parse(first) < 3_600_000) continue;
+        full.push({ list, covered: day(last) - day(first) + 1, hours: (Date.parse(last) - Date.parse(first)) / 3_600_000 });
+      }
+    }
+  }
+
+  it("runs whole regimes back to back and with pauses, covering at least the regime's days", () => {
+    for (const list of Object.keys(regimes) as (keyof typeof regimes)[]) {
+      const mine = full.filter((f) => f.list === list);
+      expect(mine.length, list).toBeGreaterThan(0);
+      for (const f of mine) expect(f.covered, list).toBeGreaterThanOrEqual(regimes[list].days);
+      // Back to back: the last attempt less than the regime's days × 24 hours after the first.
+      expect(mine.some((f) => f.hours < regimes[list].days * 24), `${list} back to back`).toBe(true);
+      expect(mine.some((f) => f.hours > regimes[list].days * 24), `${list} with pauses`).toBe(true);
+    }
+  });
+});

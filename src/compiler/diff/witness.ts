@@ -98,6 +98,19 @@ export function constantsOf(programs: readonly CheckedProgram[]): Constants {
       const d = name === undefined ? undefined : defs.get(name);
       return d === undefined || depth > 16 ? e : underlying(d.body, depth + 1);
     };
+    // A span may be computed from days between other values (`max dayNumber(a.at) … - min …`):
+    // any `days between` inside the compared expression, through definitions, makes it a span.
+    const measuresDays = (e: A.Expr, depth = 0): boolean => {
+      let found = false;
+      forEachExpr(e, (x) => {
+        if (found) return;
+        if (x.kind === "DaysBetween") found = true;
+        const name = x.kind === "NameRef" ? x.name.text : x.kind === "Call" ? x.callee.text : undefined;
+        const d = name === undefined ? undefined : defs.get(name);
+        if (d !== undefined && depth < 16 && measuresDays(d.body, depth + 1)) found = true;
+      });
+      return found;
+    };
     each((e, owner) => {
       if (e.kind === "NumberLiteral") numbers.add(Number(e.text));
       else if (e.kind === "DateLiteral") dates.add(e.text);
@@ -112,7 +125,7 @@ export function constantsOf(programs: readonly CheckedProgram[]): Constants {
           for (const n of valuesOf(other, owner)) {
             if (!Number.isInteger(n) || n < 0 || n > 1000) continue;
             if (u.kind === "Quantified" && u.quantifier === "count") for (const x of [n - 1, n, n + 1]) if (x >= 1) counts.add(x);
-            if (u.kind === "DaysBetween") for (const x of [n - 1, n]) if (x >= 0) spans.add(x);
+            if (u.kind === "DaysBetween" || measuresDays(u)) for (const x of [n - 1, n]) if (x >= 0) spans.add(x);
           }
         }
       }
