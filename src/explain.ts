@@ -2,6 +2,7 @@
  * Explanations for people: a traced Decision rendered as text — the outcome, the deciding clause
  * with its text, the conditions and facts that made it so, and why each other rule did not apply.
  */
+import { timeLines } from "./explain-time.js";
 import { firstFailure, type Manifest, type RecordOutcome, type TraceNode, type VersionModule } from "./runtime/index.js";
 
 function value(v: unknown): string {
@@ -45,7 +46,7 @@ export function renderExplanation(version: VersionModule<any, any>, outcome: Rec
   }
   const d = outcome.decision;
   out.push(`Installation ${d.installationId}`);
-  out.push(`  ${m.document} ${m.version} (${m.status}${d.asOf === null ? "" : `, in force on ${d.asOf}`}), source sha256 ${d.sourceHash.slice(0, 12)}`);
+  out.push(`  ${m.document} ${m.version} (${m.status}${d.asOf === null ? "" : `, as of ${d.asOf}`}), source sha256 ${d.sourceHash.slice(0, 12)}`);
   if (d.status === "conflict") {
     out.push(`Outcome: CONFLICT — rules ${d.conflict!.join(", ")} all apply and no precedence is declared between them`);
   } else {
@@ -59,6 +60,7 @@ export function renderExplanation(version: VersionModule<any, any>, outcome: Rec
       out.push(indent(clause.text, "  | "));
     }
   }
+  out.push(...timeLines(d, outcome.trace));
   const trace = outcome.trace?.rules ?? [];
   const winners = trace.filter((r) => r.fired && (r.rule === d.rule || (d.conflict ?? []).includes(r.rule)));
   for (const r of winners) {

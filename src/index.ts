@@ -22,16 +22,19 @@ export async function loadVersion(selector: LoadOptions): Promise<VersionModule<
   return entry.load();
 }
 
-/** Validates and evaluates one record. The Decision records the version and, when chosen by date, the date. */
+/**
+ * Validates and evaluates one record: `{ version }` with every fact, `{ asOf }` with the version in
+ * force on that date and the facts known by it, `{ version, asOf }` a named version with the facts
+ * known by the date. The Decision records both; a waiting decision carries `reviewOn`.
+ */
 export async function evaluate(record: unknown, options: EvaluateOptions): Promise<RecordOutcome> {
   const version = await loadVersion(options);
-  const asOf = "asOf" in options ? options.asOf : null;
-  return evaluateRecord(version, record, { asOf, trace: options.trace === true });
+  return evaluateRecord(version, record, { asOf: options.asOf ?? null, trace: options.trace === true });
 }
 
 /** A readable explanation of one record's decision: outcome, deciding clause and text, conditions and facts. */
 export async function explain(record: unknown, options: VersionSelector): Promise<string> {
   const version = await loadVersion(options);
-  const asOf = "asOf" in options ? options.asOf : null;
+  const asOf = options.asOf ?? null;
   return renderExplanation(version, evaluateRecord(version, record, { asOf, trace: true }));
 }

@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "effectiveFrom": "2022-03-24",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it says about the TMAD in force before the Various 2 changes",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "be5b03d32cb499730d27cbfaeb749f5da9c36060829c1fd3784d43d75ea39a30",
+  "sourceHash": "7dd20a9cf637af5045538f170377107d323f4957bdcf19ac5ed99d448a8f633c",
   "clauses": [
     {
       "number": "1.4",
@@ -31,8 +31,8 @@ export const manifest: rt.Manifest = {
     {
       "number": "4.26",
       "title": "Reconfiguration of Dormant Meters before migration",
-      "text": "Source: seed 2.1 and 3.2 (Various 2 Q2). The seed refers to \"the steps in Clause 4.26 (to\nreconfigure Dormant Meters and associated Devices)\", so the clause is already in 19.0. The seed's\nsection 3.2.1 describes the retry regime behind those steps. Before a Dormant Meter can migrate,\nthe MAP or the SMETS1 SMSO upgrades its firmware and reconfigures it, and each step is retried over\na long period before it counts as having failed. The regime is given as parameters in `index.md`:\n108 firmware attempts (36 over 6 days, run three times), 69 configuration attempts (23 over 3\ndays, three times), and, where a device's confirmation of success times out, 30 confirmation\nrequests (10 over 10 days, three times). One respondent feared the attempts might be squeezed into\na few days. DCC assured that respondent that they are spread over an extended period. A step\ntherefore counts as persistently failed only when the attempts reach the full count and also cover\nthe full period.\n\nAssumption, and our reading of \"the full period\": the unsuccessful attempts must cover at least as\nmany calendar days as the regime has (18 for firmware, 9 for configuration, 30 for confirmation),\ncounting from the day of the first to the day of the last, both included, by the date in UTC. The\nseed describes each cycle by the days its attempts are made on (\"36 attempts to upgrade firmware\nover 6 days\"), not by the time between its first and last attempt. Run as described, back to back,\nthe firmware regime makes six attempts a day, every four hours, on 18 consecutive days: its last\nattempt comes 17 days 20 hours after its first, and it covers 18 days. So does the confirmation\nregime made once a day for 30 days, whose last request comes 29 days after its first. Each has run\nits course once its last attempt has failed. A regime run with pauses between its cycles covers\nmore days, and counts too. The full count made on fewer days does not, which answers the\nrespondent's concern: 108 firmware attempts made on two days cover two days. This reading takes\nthe period from its two ends. It would count 107 attempts on one day and one more 17 days later as\ncovering 18 days; the regime the seed describes never produces such a history, and the seed gives\nno figure per day to test against.\n\nFor as long as a Dormant Meter's steps have neither succeeded nor persistently failed, its\ninstallation waits. The outcome is PENDING: DCC neither migrates nor excludes the installation\nuntil the retries have run their course.\n\nAssumption: the seed describes the retry regime in the Various 2 conclusion; we take it to be the\nregime already applied under 19.0, since the consultation presents it as DCC's existing practice.\n\nAssumption: every Dormant Meter needs both steps, a firmware upgrade and then a configuration. A\nmeter is prepared when both have succeeded. A step has succeeded when one of its attempts succeeded,\nor when an attempt timed out and a later confirmation request succeeded. A step has persistently\nfailed when it has not succeeded and either its own attempts exhausted the regime, or it has a\ntimed-out attempt and the confirmation requests exhausted theirs. The record keeps one list of\nconfirmation requests per device, and a successful confirmation counts for any timed-out attempt\nmade before it.\n\nAssumption: PENDING also covers a Dormant Meter on which no attempt has yet been made, provided its\nfirmware upgrade can be attempted. A meter whose firmware upgrade cannot be attempted (and has not\nalready succeeded) is not waiting for anything: unless an Excluded Category covers it, its\ninstallation is blocked (1.4).\n\nPrecedence: the migration rules need every meter prepared, or (partial migration) every meter\nprepared or persistently failed, so they never apply together with this rule. A rule that can\napply together with it (an Excluded Category for meters that failed while another meter of the\nsame installation is still being retried) says in its own clause whether it gives way to it.\n\nA Dormant Meter on which nothing has been attempted yet is waiting too.\n\nThe regime as DCC runs it. An IOC installation (GroupID \"AA\") whose ESME is prepared and whose\nGSME's firmware upgrade failed six times a day, every four hours, on 18 consecutive days: 108\nattempts, the last 17 days 20 hours after the first, covering 18 calendar days. The regime has run\nits course: the GSME's firmware upgrade has persistently failed, and the installation no longer\nwaits (it migrates partly under 18.5 in every version).\n\nNear miss: the same regime one attempt short (107 failures, the last on the eighteenth day). The\ncount is not reached, so the installation still waits.\n\nThe confirmation regime as DCC runs it: the GSME's firmware upgrade timed out, and the 30 requests\nfor confirmation of success were made once a day, on 30 consecutive days, and all failed. The last\ncomes 29 days after the first, and the 30 requests cover 30 calendar days: persistently failed.\n\nThe configuration regime as DCC runs it: 23 attempts three hours apart over 3 days, three cycles\nback to back, 69 failures on 9 consecutive days. In the FOC cohort no clause migrates or excludes an\ninstallation whose meter failed its preparation, so it is blocked rather than waiting.\n\nEdge: the full count of 108 firmware failures compressed into two days (one every 25 minutes) is\nnot a persistent failure: the attempts cover 2 calendar days, not 18. The installation keeps\nwaiting.\n\nNear miss: a Dormant Meter whose firmware upgrade cannot be attempted is not waiting; in the MOC\n(Secure) cohort no Excluded Category covers it, so it is blocked in every version.\n\nNear miss: all meters prepared, nothing to wait for.",
-      "sha256": "077e94d446ad15fa111d20fb817a141a968b82b8e65630e832bbad9b4d83f2aa",
+      "text": "Source: seed 2.1 and 3.2 (Various 2 Q2). The seed refers to \"the steps in Clause 4.26 (to\nreconfigure Dormant Meters and associated Devices)\", so the clause is already in 19.0. The seed's\nsection 3.2.1 describes the retry regime behind those steps. Before a Dormant Meter can migrate,\nthe MAP or the SMETS1 SMSO upgrades its firmware and reconfigures it, and each step is retried over\na long period before it counts as having failed. The regime is given as parameters in `index.md`:\n108 firmware attempts (36 over 6 days, run three times), 69 configuration attempts (23 over 3\ndays, three times), and, where a device's confirmation of success times out, 30 confirmation\nrequests (10 over 10 days, three times). One respondent feared the attempts might be squeezed into\na few days. DCC assured that respondent that they are spread over an extended period. A step\ntherefore counts as persistently failed only when the attempts reach the full count and also cover\nthe full period.\n\nAssumption, and our reading of \"the full period\": the unsuccessful attempts must cover at least as\nmany calendar days as the regime has (18 for firmware, 9 for configuration, 30 for confirmation),\ncounting from the day of the first to the day of the last, both included, by the date in UTC. The\nseed describes each cycle by the days its attempts are made on (\"36 attempts to upgrade firmware\nover 6 days\"), not by the time between its first and last attempt. Run as described, back to back,\nthe firmware regime makes six attempts a day, every four hours, on 18 consecutive days: its last\nattempt comes 17 days 20 hours after its first, and it covers 18 days. So does the confirmation\nregime made once a day for 30 days, whose last request comes 29 days after its first. Each has run\nits course once its last attempt has failed. A regime run with pauses between its cycles covers\nmore days, and counts too. The full count made on fewer days does not, which answers the\nrespondent's concern: 108 firmware attempts made on two days cover two days. This reading takes\nthe period from its two ends. It would count 107 attempts on one day and one more 17 days later as\ncovering 18 days; the regime the seed describes never produces such a history, and the seed gives\nno figure per day to test against.\n\nFor as long as a Dormant Meter's steps have neither succeeded nor persistently failed, its\ninstallation waits. The outcome is PENDING: DCC neither migrates nor excludes the installation\nuntil the retries have run their course.\n\nAssumption: the seed describes the retry regime in the Various 2 conclusion; we take it to be the\nregime already applied under 19.0, since the consultation presents it as DCC's existing practice.\n\nAssumption: every Dormant Meter needs both steps, a firmware upgrade and then a configuration. The\nconfiguration is made on the upgraded firmware, so its attempts count towards a persistent failure\nonly once the firmware upgrade has succeeded. A meter is prepared when both have succeeded. A step has succeeded when one of its attempts succeeded,\nor when an attempt timed out and a later confirmation request succeeded. A step has persistently\nfailed when it has not succeeded and either its own attempts exhausted the regime, or it has a\ntimed-out attempt and the confirmation requests exhausted theirs. The record keeps one list of\nconfirmation requests per device, and a successful confirmation counts for any timed-out attempt\nmade before it.\n\nAssumption: PENDING also covers a Dormant Meter on which no attempt has yet been made, provided its\nfirmware upgrade can be attempted. A meter whose firmware upgrade cannot be attempted (and has not\nalready succeeded) is not waiting for anything: unless an Excluded Category covers it, its\ninstallation is blocked (1.4).\n\nPrecedence: the migration rules need every meter prepared, or (partial migration) every meter\nprepared or persistently failed, so they never apply together with this rule. A rule that can\napply together with it (an Excluded Category for meters that failed while another meter of the\nsame installation is still being retried) says in its own clause whether it gives way to it.\n\nA Dormant Meter on which nothing has been attempted yet is waiting too.\n\nThe regime as DCC runs it. An IOC installation (GroupID \"AA\") whose ESME is prepared and whose\nGSME's firmware upgrade failed six times a day, every four hours, on 18 consecutive days: 108\nattempts, the last 17 days 20 hours after the first, covering 18 calendar days. The regime has run\nits course: the GSME's firmware upgrade has persistently failed, and the installation no longer\nwaits (it migrates partly under 18.5 in every version).\n\nNear miss: the same regime one attempt short (107 failures, the last on the eighteenth day). The\ncount is not reached, so the installation still waits.\n\nThe confirmation regime as DCC runs it: the GSME's firmware upgrade timed out, and the 30 requests\nfor confirmation of success were made once a day, on 30 consecutive days, and all failed. The last\ncomes 29 days after the first, and the 30 requests cover 30 calendar days: persistently failed.\n\nThe configuration regime as DCC runs it: 23 attempts three hours apart over 3 days, three cycles\nback to back, 69 failures on 9 consecutive days. In the FOC cohort no clause migrates or excludes an\ninstallation whose meter failed its preparation, so it is blocked rather than waiting.\n\nEdge: the full count of 108 firmware failures compressed into two days (one every 25 minutes) is\nnot a persistent failure: the attempts cover 2 calendar days, not 18. The installation keeps\nwaiting.\n\nNear miss: a Dormant Meter whose firmware upgrade cannot be attempted is not waiting; in the MOC\n(Secure) cohort no Excluded Category covers it, so it is blocked in every version.\n\nNear miss: all meters prepared, nothing to wait for.",
+      "sha256": "8d069d56319342168ab8a2539390c165ba4555404e97bc9504e6c12924ae2836",
       "at": "rules/tmad-19.0/04-26-preparation.md:3"
     },
     {
@@ -54,7 +54,7 @@ export const manifest: rt.Manifest = {
     {
       "id": "await_dormant_meter_preparation",
       "clause": "4.26",
-      "at": "rules/tmad-19.0/04-26-preparation.md:116",
+      "at": "rules/tmad-19.0/04-26-preparation.md:119",
       "source": "seed 3.2.1, 3.3.1",
       "overriddenBy": []
     },
@@ -130,6 +130,178 @@ export const manifest: rt.Manifest = {
       "BLOCKED": "not migrated for now; no clause lets DCC proceed",
       "PENDING": "preparation retries still in progress"
     }
+  },
+  "timeline": {
+    "records": {
+      "Attempt": {
+        "field": "at",
+        "type": "datetime"
+      },
+      "DataIssue": {
+        "field": "raisedOn",
+        "type": "date"
+      },
+      "SharedMeterPoint": {
+        "field": "installedOn",
+        "type": "date"
+      }
+    },
+    "fields": {
+      "ResponsibleSupplier": [
+        {
+          "field": "status",
+          "by": {
+            "field": "statusChangedOn",
+            "type": "date"
+          },
+          "before": {
+            "field": "previousStatus"
+          }
+        }
+      ],
+      "DataIssue": [
+        {
+          "field": "resolved",
+          "by": {
+            "field": "resolvedOn",
+            "type": "date"
+          },
+          "before": {
+            "value": false
+          }
+        }
+      ]
+    },
+    "waits": {
+      "await_dormant_meter_preparation": [
+        {
+          "list": [
+            "devices",
+            "*",
+            "firmwareAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 108,
+          "days": 18,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        },
+        {
+          "list": [
+            "devices",
+            "*",
+            "confirmationAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 30,
+          "days": 30,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        },
+        {
+          "list": [
+            "devices",
+            "*",
+            "configurationAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 69,
+          "days": 9,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        }
+      ]
+    }
   }
 };
 /** Where each traced condition sits in the rule documents; traces refer to these by index. */
@@ -138,7 +310,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:258:12",
+    "at": "rules/tmad-19.0/index.md:290:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ]
@@ -147,19 +319,19 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:260:12",
+    "at": "rules/tmad-19.0/index.md:292:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:261:3",
+    "at": "rules/tmad-19.0/index.md:293:3",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:262:6",
+    "at": "rules/tmad-19.0/index.md:294:6",
     "facts": [
       "installation.dataIssues"
     ]
@@ -168,7 +340,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:244:12",
+    "at": "rules/tmad-19.0/index.md:276:12",
     "facts": [
       "device.type"
     ]
@@ -177,7 +349,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:246:12",
+    "at": "rules/tmad-19.0/index.md:278:12",
     "facts": [
       "installation.devices"
     ]
@@ -186,14 +358,14 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "stepSucceeded",
     "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:61:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:62:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
     "facts": [
       "attempts"
     ],
@@ -202,7 +374,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:63:6",
+    "at": "rules/tmad-19.0/04-26-preparation.md:64:6",
     "facts": [
       "attempts",
       "confirmations"
@@ -213,7 +385,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "firmwareSucceeded",
     "text": "firmwareSucceeded(d) = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:89:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:90:12",
     "facts": [
       "d.confirmationAttempts",
       "d.firmwareAttempts"
@@ -224,7 +396,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "configurationSucceeded",
     "text": "configurationSucceeded(d) = stepSucceeded(d.configurationAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:92:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:93:12",
     "facts": [
       "d.configurationAttempts",
       "d.confirmationAttempts"
@@ -235,7 +407,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "prepared",
     "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:102:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
     "facts": [],
     "clause": "4.26"
   },
@@ -274,7 +446,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "unsuccessful",
     "text": "unsuccessful(attempt) = attempt.outcome in {FAILED, TIMED_OUT}",
-    "at": "rules/tmad-19.0/04-26-preparation.md:58:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:59:12",
     "facts": [
       "attempt.outcome"
     ],
@@ -284,7 +456,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dayNumber",
     "text": "dayNumber(t) = days between 1900-01-01T00:00:00Z and t",
-    "at": "rules/tmad-19.0/04-26-preparation.md:68:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:69:12",
     "facts": [
       "t"
     ],
@@ -293,15 +465,15 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "definition",
     "name": "failureDays",
-    "text": "failureDays(attempts) = if (some a in attempts satisfies unsuccessful(a)) then ((max dayNumber(a.at) for a in attempts where unsuccessful(a)) otherwise 0) - ((min dayNumber(a.at) for a in attempts where unsuccessful(a)) otherwise 0) + 1 else 0",
-    "at": "rules/tmad-19.0/04-26-preparation.md:72:12",
+    "text": "failureDays(attempts) = if (some a in attempts satisfies unsuccessful(a)) then dayNumber((max a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) - dayNumber((min a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) + 1 else 0",
+    "at": "rules/tmad-19.0/04-26-preparation.md:73:12",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts satisfies unsuccessful(a))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:73:6",
+    "at": "rules/tmad-19.0/04-26-preparation.md:74:6",
     "facts": [
       "attempts"
     ],
@@ -311,14 +483,14 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "regimeExhausted",
     "text": "regimeExhausted(attempts, required, regimeDays) = (count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:79:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:80:12",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "(count a in attempts where unsuccessful(a)) >= required",
-    "at": "rules/tmad-19.0/04-26-preparation.md:80:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:81:3",
     "facts": [
       "attempts",
       "required"
@@ -328,7 +500,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "failureDays(attempts) >= regimeDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:81:7",
+    "at": "rules/tmad-19.0/04-26-preparation.md:82:7",
     "facts": [
       "attempts",
       "regimeDays"
@@ -339,35 +511,35 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "stepPersistentlyFailed",
     "text": "stepPersistentlyFailed(attempts, confirmations, required, regimeDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:83:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "not stepSucceeded(attempts, confirmations)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:84:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:85:3",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "(regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:85:7",
+    "at": "rules/tmad-19.0/04-26-preparation.md:86:7",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:86:11",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:11",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:86:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:12",
     "facts": [
       "attempts"
     ],
@@ -377,7 +549,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "firmwarePersistentlyFailed",
     "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareRegimeDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:95:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:96:12",
     "facts": [
       "d.confirmationAttempts",
       "d.firmwareAttempts",
@@ -389,21 +561,16 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "definition",
     "name": "configurationPersistentlyFailed",
-    "text": "configurationPersistentlyFailed(d) = stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:98:12",
-    "facts": [
-      "configurationAttemptsRequired",
-      "configurationRegimeDays",
-      "d.configurationAttempts",
-      "d.confirmationAttempts"
-    ],
+    "text": "configurationPersistentlyFailed(d) = firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:100:12",
+    "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "preparationPersistentlyFailed",
     "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:108:12",
     "facts": [],
     "clause": "4.26"
   },
@@ -411,21 +578,21 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "unableToAttemptFirmware",
     "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:109:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:112:12",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "not d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:110:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:3",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:110:7",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:7",
     "facts": [
       "d.firmwareUpgradePossible"
     ],
@@ -434,7 +601,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:110:37",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:37",
     "facts": [],
     "clause": "4.26"
   },
@@ -442,28 +609,28 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "preparationInProgress",
     "text": "preparationInProgress(d) = not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:113:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:116:12",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "not prepared(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:114:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:3",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "not preparationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:114:23",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:23",
     "facts": [],
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:114:64",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:64",
     "facts": [],
     "clause": "4.26"
   },
@@ -471,20 +638,20 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:249:12",
+    "at": "rules/tmad-19.0/index.md:281:12",
     "facts": []
   },
   {
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:251:12",
+    "at": "rules/tmad-19.0/index.md:283:12",
     "facts": []
   },
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:252:23",
+    "at": "rules/tmad-19.0/index.md:284:23",
     "facts": [
       "installation.devices"
     ]
@@ -493,7 +660,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:254:12",
+    "at": "rules/tmad-19.0/index.md:286:12",
     "facts": [
       "installation.devices"
     ]
@@ -502,7 +669,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:256:12",
+    "at": "rules/tmad-19.0/index.md:288:12",
     "facts": [
       "installation.devices"
     ]
@@ -511,7 +678,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:264:12",
+    "at": "rules/tmad-19.0/index.md:296:12",
     "facts": [
       "installation.sharedMeterPoints"
     ]
@@ -607,7 +774,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "some m in dormantMeters satisfies preparationInProgress(m)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:118:8",
+    "at": "rules/tmad-19.0/04-26-preparation.md:121:8",
     "facts": [],
     "clause": "4.26"
   },

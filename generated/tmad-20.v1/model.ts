@@ -57,7 +57,7 @@ export type MPRN = string;
 export type DeviceId = string;
 
 /**
- * One attempt, stamped with the time it was made.
+ * One attempt, stamped with the time it was made: a fact known from that time.
  * Source: rules/tmad-19.0/index.md:134
  */
 export interface Attempt {
@@ -80,17 +80,25 @@ export interface Device {
 export interface ResponsibleSupplier {
   readonly "name": string;
   readonly "status": SupplierStatus;
-}
-
-/** Source: rules/tmad-19.0/index.md:154 */
-export interface DataIssue {
-  readonly "kind": DataIssueKind;
-  readonly "resolved": boolean;
+  readonly "statusChangedOn"?: string | null;
+  readonly "previousStatus"?: SupplierStatus | null;
 }
 
 /**
- * Another installation, or SMETS2+ devices, carrying this installation's MPAN or MPRN.
- * Source: rules/tmad-19.0/index.md:159
+ * A data issue is known from the day it was raised, and resolved from the day it was resolved.
+ * Source: rules/tmad-19.0/index.md:158
+ */
+export interface DataIssue {
+  readonly "kind": DataIssueKind;
+  readonly "resolved": boolean;
+  readonly "raisedOn"?: string | null;
+  readonly "resolvedOn"?: string | null;
+}
+
+/**
+ * Another installation, or SMETS2+ devices, carrying this installation's MPAN or MPRN; not there
+ * before it was installed.
+ * Source: rules/tmad-19.0/index.md:166
  */
 export interface SharedMeterPoint {
   readonly "generation": Generation;
@@ -98,7 +106,7 @@ export interface SharedMeterPoint {
   readonly "communicating": boolean;
 }
 
-/** Source: rules/tmad-19.0/index.md:164 */
+/** Source: rules/tmad-19.0/index.md:171 */
 export interface Installation {
   readonly "id": string;
   readonly "cohort": Cohort;
@@ -116,7 +124,7 @@ export interface Installation {
 /**
  * What DCC does. `excludedCategory` names the Excluded Category: of the whole installation when
  * the outcome is EXCLUDED, of the deregistered devices when it is MIGRATE_PARTIAL (18.5).
- * Source: rules/tmad-19.0/index.md:182
+ * Source: rules/tmad-19.0/index.md:189
  */
 export interface Decision {
   readonly "outcome": Outcome;
@@ -132,8 +140,8 @@ export const schema: rt.Schema = {
   records: {
     "Attempt": [["at", { kind: "datetime" }], ["outcome", { kind: "enum", name: "AttemptOutcome" }]],
     "Device": [["id", { kind: "identifier", name: "DeviceId" }], ["type", { kind: "enum", name: "DeviceType" }], ["dormant", { kind: "boolean" }], ["firmwareUpgradePossible", { kind: "boolean" }], ["firmwareAttempts", { kind: "list", element: { kind: "record", name: "Attempt" } }], ["configurationAttempts", { kind: "list", element: { kind: "record", name: "Attempt" } }], ["confirmationAttempts", { kind: "list", element: { kind: "record", name: "Attempt" } }]],
-    "ResponsibleSupplier": [["name", { kind: "text" }], ["status", { kind: "enum", name: "SupplierStatus" }]],
-    "DataIssue": [["kind", { kind: "enum", name: "DataIssueKind" }], ["resolved", { kind: "boolean" }]],
+    "ResponsibleSupplier": [["name", { kind: "text" }], ["status", { kind: "enum", name: "SupplierStatus" }], ["statusChangedOn", { kind: "optional", inner: { kind: "date" } }], ["previousStatus", { kind: "optional", inner: { kind: "enum", name: "SupplierStatus" } }]],
+    "DataIssue": [["kind", { kind: "enum", name: "DataIssueKind" }], ["resolved", { kind: "boolean" }], ["raisedOn", { kind: "optional", inner: { kind: "date" } }], ["resolvedOn", { kind: "optional", inner: { kind: "date" } }]],
     "SharedMeterPoint": [["generation", { kind: "enum", name: "Generation" }], ["installedOn", { kind: "date" }], ["communicating", { kind: "boolean" }]],
     "Installation": [["id", { kind: "text" }], ["cohort", { kind: "enum", name: "Cohort" }], ["groupId", { kind: "text" }], ["mpan", { kind: "optional", inner: { kind: "identifier", name: "MPAN" } }], ["mprn", { kind: "optional", inner: { kind: "identifier", name: "MPRN" } }], ["installedOn", { kind: "date" }], ["communicating", { kind: "boolean" }], ["responsibleSupplier", { kind: "record", name: "ResponsibleSupplier" }], ["devices", { kind: "list", element: { kind: "record", name: "Device" } }], ["dataIssues", { kind: "list", element: { kind: "record", name: "DataIssue" } }], ["sharedMeterPoints", { kind: "list", element: { kind: "record", name: "SharedMeterPoint" } }]]
   },

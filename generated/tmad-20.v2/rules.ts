@@ -5,77 +5,77 @@ import { manifest, traceSites } from "./manifest.js";
 import type { Attempt, AttemptOutcome, Cohort, DataIssue, DataIssueKind, Decision, Device, DeviceId, DeviceType, Generation, Installation, MPAN, MPRN, Outcome, ResponsibleSupplier, SharedMeterPoint, SupplierStatus } from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:208
+ * Source: rules/tmad-19.0/index.md:240
  */
 export const p_firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:209
+ * Source: rules/tmad-19.0/index.md:241
  */
 export const p_firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
- * Source: rules/tmad-19.0/index.md:210
+ * Source: rules/tmad-19.0/index.md:242
  */
 export const p_firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:211
+ * Source: rules/tmad-19.0/index.md:243
  */
 export const p_firmwareAttemptsRequired: number = (p_firmwareAttemptsPerCycle * p_firmwareCycles);
 /**
  * Parameter `firmwareRegimeDays`.
- * Source: rules/tmad-19.0/index.md:212
+ * Source: rules/tmad-19.0/index.md:244
  */
 export const p_firmwareRegimeDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:214
+ * Source: rules/tmad-19.0/index.md:246
  */
 export const p_configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:215
+ * Source: rules/tmad-19.0/index.md:247
  */
 export const p_configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
- * Source: rules/tmad-19.0/index.md:216
+ * Source: rules/tmad-19.0/index.md:248
  */
 export const p_configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:217
+ * Source: rules/tmad-19.0/index.md:249
  */
 export const p_configurationAttemptsRequired: number = (p_configurationAttemptsPerCycle * p_configurationCycles);
 /**
  * Parameter `configurationRegimeDays`.
- * Source: rules/tmad-19.0/index.md:218
+ * Source: rules/tmad-19.0/index.md:250
  */
 export const p_configurationRegimeDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:220
+ * Source: rules/tmad-19.0/index.md:252
  */
 export const p_confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:221
+ * Source: rules/tmad-19.0/index.md:253
  */
 export const p_confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
- * Source: rules/tmad-19.0/index.md:222
+ * Source: rules/tmad-19.0/index.md:254
  */
 export const p_confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:223
+ * Source: rules/tmad-19.0/index.md:255
  */
 export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPerCycle * p_confirmationCycles);
 /**
  * Parameter `confirmationRegimeDays`.
- * Source: rules/tmad-19.0/index.md:224
+ * Source: rules/tmad-19.0/index.md:256
  */
 export const p_confirmationRegimeDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
 /** Whether an evaluation is under way: installation-wide definitions are then computed once. */
@@ -110,32 +110,32 @@ let m_readyForPartialMigration: boolean;
 let m_readyForPartialMigration_ok = false;
 let m_iocExclusionGroup: boolean;
 let m_iocExclusionGroup_ok = false;
-/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:262:6) */
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:294:6) */
 function loop_0(v_installation: Installation): boolean {
   for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
   return false;
 }
 
-/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:247:3) */
+/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:279:3) */
 function loop_1(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
   return out;
 }
 
-/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:62:3) */
+/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
 function loop_2(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
-/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:64:19) */
+/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:65:19) */
 function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
   for (const v_c of v_confirmations) { if (((v_c.outcome === "SUCCEEDED") && (rt.compareInstants(v_c.at, v_a.at) > 0))) return true; }
   return false;
 }
 
-/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:63:6) */
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6) */
 function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_4(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
   return false;
@@ -147,66 +147,66 @@ function loop_5(v_installation: Installation): boolean {
   return true;
 }
 
-/** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:73:6) */
+/** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
 function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) return true; }
   return false;
 }
 
-/** `(max dayNumber(a.at) for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:9) */
-function loop_7(v_installation: Installation, v_attempts: readonly Attempt[]): number | null {
-  let best: number | null = null;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = d_dayNumber(v_installation, v_a.at); if (best === null || x > best) best = x; } }
+/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
+function loop_7(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+  let best: string | null = null;
+  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
-/** `(min dayNumber(a.at) for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:11) */
-function loop_8(v_installation: Installation, v_attempts: readonly Attempt[]): number | null {
-  let best: number | null = null;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = d_dayNumber(v_installation, v_a.at); if (best === null || x < best) best = x; } }
+/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
+function loop_8(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+  let best: string | null = null;
+  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
-/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:80:3) */
+/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
 function loop_9(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_regimeDays: number): number {
   let n = 0;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { if (true) n++; } }
   return n;
 }
 
-/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:86:12) */
+/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
 function loop_10(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
-/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:249:39) */
+/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:281:39) */
 function loop_11(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (true) return true; }
   return false;
 }
 
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:252:23) */
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:284:23) */
 function loop_12(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
 }
 
-/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:254:36) */
+/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:286:36) */
 function loop_13(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
   return out;
 }
 
-/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:256:36) */
+/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:288:36) */
 function loop_14(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
   return out;
 }
 
-/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:264:40) */
+/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:296:40) */
 function loop_15(v_installation: Installation): boolean {
   for (const v_s of v_installation.sharedMeterPoints) { if (true) return true; }
   return false;
@@ -243,7 +243,7 @@ function loop_20(v_installation: Installation): boolean {
   return false;
 }
 
-/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:118:8) */
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
 function loop_21(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationInProgress(v_installation, v_m)) return true; }
   return false;
@@ -281,7 +281,7 @@ function loop_26(v_installation: Installation): boolean {
 
 /**
  * Definition `supplierStatus`.
- * Source: rules/tmad-19.0/index.md:258
+ * Source: rules/tmad-19.0/index.md:290
  */
 export function d_supplierStatus(v_installation: Installation): SupplierStatus {
   if (!memo) return v_installation.responsibleSupplier.status;
@@ -301,7 +301,7 @@ function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): Su
 
 /**
  * Definition `hasUnresolvedDataIssue`.
- * Source: rules/tmad-19.0/index.md:260
+ * Source: rules/tmad-19.0/index.md:292
  */
 export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
   if (!memo) return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
@@ -321,7 +321,7 @@ function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installat
 
 /**
  * Definition `isMeter`.
- * Source: rules/tmad-19.0/index.md:244
+ * Source: rules/tmad-19.0/index.md:276
  */
 export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
   return (v_device.type === "ESME" || v_device.type === "GSME");
@@ -335,7 +335,7 @@ function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: 
 
 /**
  * Definition `dormantMeters`.
- * Source: rules/tmad-19.0/index.md:246
+ * Source: rules/tmad-19.0/index.md:278
  */
 export function d_dormantMeters(v_installation: Installation): readonly Device[] {
   if (!memo) return loop_1(v_installation);
@@ -357,7 +357,7 @@ function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): rea
  * The step succeeded, or it timed out and a later confirmation request succeeded.
  * Definition `stepSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:61
+ * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
 export function d_stepSucceeded(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   return (loop_2(v_installation, v_attempts, v_confirmations) || loop_3(v_installation, v_attempts, v_confirmations));
@@ -372,7 +372,7 @@ function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_at
 /**
  * Definition `firmwareSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:89
+ * Source: rules/tmad-19.0/04-26-preparation.md:90
  */
 export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): boolean {
   return d_stepSucceeded(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts);
@@ -387,7 +387,7 @@ function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, 
 /**
  * Definition `configurationSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:92
+ * Source: rules/tmad-19.0/04-26-preparation.md:93
  */
 export function d_configurationSucceeded(v_installation: Installation, v_d: Device): boolean {
   return d_stepSucceeded(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts);
@@ -403,7 +403,7 @@ function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installat
  * Both 4.26 steps have succeeded: the meter can migrate.
  * Definition `prepared` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:102
+ * Source: rules/tmad-19.0/04-26-preparation.md:105
  */
 export function d_prepared(v_installation: Installation, v_d: Device): boolean {
   return (d_firmwareSucceeded(v_installation, v_d) && d_configurationSucceeded(v_installation, v_d));
@@ -440,7 +440,7 @@ function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): bo
 /**
  * Definition `unsuccessful` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:58
+ * Source: rules/tmad-19.0/04-26-preparation.md:59
  */
 export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt): boolean {
   return (v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT");
@@ -457,7 +457,7 @@ function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_att
  * same day get the same number, and consecutive days consecutive numbers.
  * Definition `dayNumber` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:68
+ * Source: rules/tmad-19.0/04-26-preparation.md:69
  */
 export function d_dayNumber(v_installation: Installation, v_t: string): number {
   return rt.daysBetween("1900-01-01T00:00:00Z", v_t);
@@ -474,23 +474,23 @@ function d_dayNumber_traced(t: rt.Tracer, v_installation: Installation, v_t: str
  * counted; 0 when there is none.
  * Definition `failureDays` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:72
+ * Source: rules/tmad-19.0/04-26-preparation.md:73
  */
 export function d_failureDays(v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  return (loop_6(v_installation, v_attempts) ? (((loop_7(v_installation, v_attempts) ?? 0) - (loop_8(v_installation, v_attempts) ?? 0)) + 1) : 0);
+  return (loop_6(v_installation, v_attempts) ? ((d_dayNumber(v_installation, (loop_7(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z")) - d_dayNumber(v_installation, (loop_8(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
 }
 
 /** Traced variant of {@link d_failureDays}. */
 function d_failureDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit(loop_6(v_installation, v_attempts), [v_attempts])) ? (((loop_7(v_installation, v_attempts) ?? 0) - (loop_8(v_installation, v_attempts) ?? 0)) + 1) : 0));
+  return t.exit(((t.enter(19), t.exit(loop_6(v_installation, v_attempts), [v_attempts])) ? ((d_dayNumber(v_installation, (loop_7(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z")) - d_dayNumber(v_installation, (loop_8(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
 }
 
 /**
  * Seed 3.2.1: both the number of attempts and the days they cover must reach the regime.
  * Definition `regimeExhausted` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:79
+ * Source: rules/tmad-19.0/04-26-preparation.md:80
  */
 export function d_regimeExhausted(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
   return ((loop_9(v_installation, v_attempts, v_required, v_regimeDays) >= v_required) && (d_failureDays(v_installation, v_attempts) >= v_regimeDays));
@@ -505,7 +505,7 @@ function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_
 /**
  * Definition `stepPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:83
+ * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
 export function d_stepPersistentlyFailed(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
   return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_regimeDays) || (loop_10(v_installation, v_attempts, v_confirmations, v_required, v_regimeDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationRegimeDays))));
@@ -520,7 +520,7 @@ function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installat
 /**
  * Definition `firmwarePersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:95
+ * Source: rules/tmad-19.0/04-26-preparation.md:96
  */
 export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
   return d_stepPersistentlyFailed(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareRegimeDays);
@@ -533,25 +533,26 @@ function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Insta
 }
 
 /**
+ * The configuration follows a successful firmware upgrade: only then can it fail persistently.
  * Definition `configurationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:98
+ * Source: rules/tmad-19.0/04-26-preparation.md:100
  */
 export function d_configurationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return d_stepPersistentlyFailed(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationRegimeDays);
+  return (d_firmwareSucceeded(v_installation, v_d) && d_stepPersistentlyFailed(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationRegimeDays));
 }
 
 /** Traced variant of {@link d_configurationPersistentlyFailed}. */
 function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
   t.enter(29);
-  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationRegimeDays), [p_configurationAttemptsRequired, p_configurationRegimeDays, v_d.configurationAttempts, v_d.confirmationAttempts]);
+  return t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationRegimeDays)));
 }
 
 /**
  * The firmware upgrade or the configuration has persistently failed.
  * Definition `preparationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:105
+ * Source: rules/tmad-19.0/04-26-preparation.md:108
  */
 export function d_preparationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
   return (d_firmwarePersistentlyFailed(v_installation, v_d) || d_configurationPersistentlyFailed(v_installation, v_d));
@@ -567,7 +568,7 @@ function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: In
  * The firmware upgrade cannot be attempted on the device, and has not already succeeded.
  * Definition `unableToAttemptFirmware` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:109
+ * Source: rules/tmad-19.0/04-26-preparation.md:112
  */
 export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Device): boolean {
   return (!v_d.firmwareUpgradePossible && !(d_firmwareSucceeded(v_installation, v_d)));
@@ -583,7 +584,7 @@ function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installa
  * Neither prepared nor persistently failed, and not stopped by an upgrade that cannot be attempted.
  * Definition `preparationInProgress` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:113
+ * Source: rules/tmad-19.0/04-26-preparation.md:116
  */
 export function d_preparationInProgress(v_installation: Installation, v_d: Device): boolean {
   return ((!(d_prepared(v_installation, v_d)) && !(d_preparationPersistentlyFailed(v_installation, v_d))) && !(d_unableToAttemptFirmware(v_installation, v_d)));
@@ -597,7 +598,7 @@ function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installati
 
 /**
  * Definition `hasDormantMeter`.
- * Source: rules/tmad-19.0/index.md:249
+ * Source: rules/tmad-19.0/index.md:281
  */
 export function d_hasDormantMeter(v_installation: Installation): boolean {
   if (!memo) return loop_11(v_installation);
@@ -617,7 +618,7 @@ function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): b
 
 /**
  * Definition `solelyDormantMeters`.
- * Source: rules/tmad-19.0/index.md:251
+ * Source: rules/tmad-19.0/index.md:283
  */
 export function d_solelyDormantMeters(v_installation: Installation): boolean {
   if (!memo) return (d_hasDormantMeter(v_installation) && loop_12(v_installation));
@@ -637,7 +638,7 @@ function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation
 
 /**
  * Definition `esmes`.
- * Source: rules/tmad-19.0/index.md:254
+ * Source: rules/tmad-19.0/index.md:286
  */
 export function d_esmes(v_installation: Installation): readonly Device[] {
   if (!memo) return loop_13(v_installation);
@@ -657,7 +658,7 @@ function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
 
 /**
  * Definition `gsmes`.
- * Source: rules/tmad-19.0/index.md:256
+ * Source: rules/tmad-19.0/index.md:288
  */
 export function d_gsmes(v_installation: Installation): readonly Device[] {
   if (!memo) return loop_14(v_installation);
@@ -677,7 +678,7 @@ function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
 
 /**
  * Definition `sharesMeterPoint`.
- * Source: rules/tmad-19.0/index.md:264
+ * Source: rules/tmad-19.0/index.md:296
  */
 export function d_sharesMeterPoint(v_installation: Installation): boolean {
   if (!memo) return loop_15(v_installation);
@@ -848,7 +849,7 @@ export function r_migrate_clean_installation_result(v_installation: Installation
  * Rule `await_dormant_meter_preparation`: whether it applies.
  * Clause 4.26 (Reconfiguration of Dormant Meters before migration).
  * Source: seed 3.2.1, 3.3.1.
- * Rule: rules/tmad-19.0/04-26-preparation.md:116
+ * Rule: rules/tmad-19.0/04-26-preparation.md:119
  */
 export function r_await_dormant_meter_preparation_applies(v_installation: Installation): boolean {
   return loop_21(v_installation);

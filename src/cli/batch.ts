@@ -43,7 +43,7 @@ function csvCell(v: unknown): string {
 }
 
 export function csvHeader(version: VersionModule<any, any>): string {
-  return ["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "errors"].join(",");
+  return ["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "factsIgnored", "reviewOn", "errors"].join(",");
 }
 
 export function tableHeader(): string {
@@ -71,9 +71,9 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
       if (o.ok) {
         const d: Decision = o.decision;
         const result = (d.result ?? {}) as Record<string, unknown>;
-        return [record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, ""].map(csvCell).join(",");
+        return [record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, d.factsIgnored, d.reviewOn, ""].map(csvCell).join(",");
       }
-      return [record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")].map(csvCell).join(",");
+      return [record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", "", "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")].map(csvCell).join(",");
     }
   }
 }

@@ -61,13 +61,15 @@ const commands: Record<string, Command> = {
   },
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
-    usage: `tmad eval <file|-> (--version V | --as-of DATE) [--trace] [--format ndjson|json|csv|table] [--out FILE]
-          [--workers N] [--max-record-bytes B] [--max-depth D] [--quiet]
+    usage: `tmad eval <file|-> (--version V | --as-of DATE | --version V --as-of DATE) [--trace]
+          [--format ndjson|json|csv|table] [--out FILE] [--workers N] [--max-record-bytes B] [--max-depth D] [--quiet]
   Streams NDJSON (or reads one JSON array) and writes one output per input record, in input order:
   a Decision, or an error record naming each invalid field by its JSON path. Memory stays flat.
   A summary (records = decisions + invalid, counts by outcome, records/s) goes to stderr.
-  --version           a version id (tmad-20.v2) or number (20.v2)
-  --as-of             pick the designated version in force on DATE (YYYY-MM-DD)
+  A PENDING decision carries reviewOn: the earliest date it can change if every remaining attempt fails.
+  --version           a version id (tmad-20.v2) or number (20.v2); alone, every fact counts
+  --as-of             evaluate as on DATE (YYYY-MM-DD): facts dated after it are ignored (the decision
+                      says how many), and without --version the designated version in force on DATE
   --trace             include each rule's evaluated conditions and the facts they read
   --out FILE          write to FILE.tmp-PID, renamed to FILE only when the run completes
   --workers N         worker threads (default: the machine's cores; 0: this thread only)
@@ -138,7 +140,7 @@ const commands: Record<string, Command> = {
   },
   report: {
     summary: "counts per supplier, outcome, Excluded Category and cohort, and a file per supplier",
-    usage: `tmad report <population|-> (--version V | --as-of DATE) [--by supplier,cohort,clause] [--split supplier]
+    usage: `tmad report <population|-> (--version V | --as-of DATE | both) [--by supplier,cohort,clause] [--split supplier]
             [--format csv|markdown|json] [--out DIR] [--workers N]
   Evaluates the population and counts decisions per dimension × outcome × Excluded Category. The
   dimensions are the version's reportBy (front matter; for the TMAD: supplier, cohort), plus clause
@@ -151,9 +153,11 @@ const commands: Record<string, Command> = {
   },
   explain: {
     summary: "explain decisions for people",
-    usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE)
+    usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE | --version V --as-of DATE)
   For each record (or only the one with --id): the outcome, the deciding clause and its text, the
-  conditions and facts that made it so, and the rules that did not apply and why.`,
+  conditions and facts that made it so, and the rules that did not apply and why; with --as-of, the
+  facts dated after the date that were ignored; for a PENDING decision, when it can change (reviewOn)
+  and the retries it waits on.`,
     options: { ...versionOptions, ...limitOptions, id: { type: "string" } },
     run: async (p, v) => (await import("./eval.js")).runExplain(p, v),
   },

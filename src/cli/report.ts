@@ -8,7 +8,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { VersionModule } from "../runtime/index.js";
-import { limitsFrom, selector, workersFrom } from "./eval.js";
+import { asOfOf, limitsFrom, selector, workersFrom } from "./eval.js";
 import { evaluateStream } from "./stream.js";
 import { UsageError } from "./usage.js";
 
@@ -56,7 +56,7 @@ export async function runReport(args: readonly string[], values: Record<string, 
   const format = ((values.format as string | undefined) ?? "markdown") as ReportFormat;
   if (!["csv", "markdown", "json"].includes(format)) throw new UsageError("--format must be csv, markdown or json");
   const sel = selector(values);
-  const asOf = "asOf" in sel ? sel.asOf : null;
+  const asOf = asOfOf(sel);
   const outDir = values.out as string | undefined;
 
   let version: VersionModule<any, any> | undefined;
@@ -123,7 +123,7 @@ export async function runReport(args: readonly string[], values: Record<string, 
   const total = rows.reduce((n, r) => n + (r[r.length - 1] as number), 0);
   if (total !== decisions || decisions + invalid.length !== summary.total) throw new Error("internal: report totals do not reconcile");
   const id = version?.manifest.id ?? "";
-  const title = `${version?.manifest.document ?? ""} ${version?.manifest.version ?? ""}${asOf === null ? "" : ` (in force on ${asOf})`}`.trim();
+  const title = `${version?.manifest.document ?? ""} ${version?.manifest.version ?? ""}${asOf === null ? "" : "version" in sel ? ` (facts as of ${asOf})` : ` (in force on ${asOf})`}`.trim();
 
   const summaryText = (): string => {
     if (format === "json") return `${JSON.stringify({ version: id, asOf, records: summary.total, decisions, invalid: invalid.length, by, rows: rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]]))), invalidRecords: invalid }, null, 2)}\n`;

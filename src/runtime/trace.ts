@@ -4,6 +4,7 @@
  * condition sites (source text, location, rule, clause, fact paths), so a trace stores only ids and
  * values while it is built and is expanded into readable nodes at the end.
  */
+import type { Review } from "./review.js";
 
 /** A place in the rule documents where a condition is evaluated (generated, one per site). */
 export interface TraceSite {
@@ -51,6 +52,10 @@ export interface RuleTrace {
 
 export interface Trace {
   readonly rules: readonly RuleTrace[];
+  /** With an as-of date: the facts dated after it, left out or set back (the first 50 paths). */
+  readonly asOf?: { readonly date: string; readonly factsIgnored: number; readonly ignored: readonly string[] };
+  /** For a decision that waits on retries: how `reviewOn` was found, and what it waits on. */
+  readonly review?: Review;
 }
 
 interface Frame {

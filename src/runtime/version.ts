@@ -2,6 +2,7 @@
  * What every generated version module provides, and the Decision it returns. The runtime knows
  * versions only through this interface, so it never depends on the compiler or on one version.
  */
+import type { Timeline } from "./timeline.js";
 import type { Trace, TraceSite } from "./trace.js";
 import type { InputError, Validator } from "./validate.js";
 
@@ -59,6 +60,8 @@ export interface Manifest {
   readonly clauseFields: readonly string[];
   /** Display labels of enum members, by enum then member. */
   readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Dated facts (`dated by`) and waiting rules with their thresholds, when the data model dates facts. */
+  readonly timeline?: Timeline;
 }
 
 export type DecisionStatus = "decided" | "default" | "conflict";
@@ -68,7 +71,7 @@ export interface Decision<R = Readonly<Record<string, unknown>>> {
   readonly document: string;
   readonly version: string;
   readonly versionId: string;
-  /** The date the version was selected for, when selected by date. */
+  /** The as-of date: facts dated after it are ignored (and, unless a version was named, the version in force on it). */
   readonly asOf: string | null;
   readonly sourceHash: string;
   /** `decided`: one rule applied; `default`: none did; `conflict`: several with no precedence. */
@@ -81,6 +84,13 @@ export interface Decision<R = Readonly<Record<string, unknown>>> {
   readonly fired: readonly string[];
   /** For a conflict: the rules that applied with no precedence between them. */
   readonly conflict?: readonly string[];
+  /** With an as-of date: how many facts dated after it were left out or set back (see the trace). */
+  readonly factsIgnored?: number;
+  /**
+   * For a decision that waits on retries (PENDING under 4.26): the earliest date on which it can
+   * change if every remaining attempt fails; null when none could be found (the trace says why).
+   */
+  readonly reviewOn?: string | null;
 }
 
 export interface TracedDecision<R = Readonly<Record<string, unknown>>> {

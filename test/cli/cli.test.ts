@@ -311,8 +311,37 @@ describe("eval", { timeout: 60_000 }, () => {
     for (const c of ["4.1A", "4.1B", "4.1C", "4.26A", "4.26B", "4.26C", "18.9", "18.10", "18.11", "18.12", "18.13"]) expect(cited.has(c), c).toBe(false);
   });
 
-  it("--version and --as-of together exit 2", () => {
-    expect(tmad(["eval", EXAMPLES, "--version", "20.v2", "--as-of", "2023-01-01"]).status).toBe(2);
+  it("--version and --as-of together: the named version, with the facts known by the date", () => {
+    // The GSME's firmware upgrade failed six times a day from 1 April 2022 for 18 days; as of 9 April, 54 had.
+    const record = JSON.parse(exampleLines.find((l) => l.includes('"INS-4.26A-mds-gsme-firmware-failed"'))!);
+    record.devices[1].firmwareAttempts = Array.from({ length: 108 }, (_, k) => ({
+      at: `${new Date(Date.parse("2022-04-01T00:00:00Z") + (Math.floor(k / 36) * 6 * 24 + (k % 36) * 4) * 3_600_000).toISOString().slice(0, 19)}Z`,
+      outcome: "FAILED",
+    }));
+    const all = JSON.parse(tmad(["eval", "-", "--version", "20.v1"], JSON.stringify(record)).stdout);
+    expect([all.result.outcome, all.asOf, all.factsIgnored]).toEqual(["MIGRATE_PARTIAL", null, undefined]);
+    const r = tmad(["eval", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record));
+    expect(r.status).toBe(0);
+    const then = JSON.parse(r.stdout);
+    expect([then.versionId, then.asOf, then.result.outcome, then.factsIgnored, then.reviewOn]).toEqual(["tmad-20.v1", "2022-04-09", "PENDING", 54, "2022-04-18"]);
+    expect(r.stderr).toContain("tmad-20.v1 (facts as of 2022-04-09)");
+    const explained = tmad(["explain", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record)).stdout;
+    expect(explained).toContain("Facts as known on 2022-04-09: 54 dated after it ignored");
+    expect(explained).toContain("Review on 2022-04-18");
+  });
+
+  it("an --as-of that is not a calendar date exits 2 and says why", () => {
+    for (const [date, why] of [
+      ["2022-06-31", "June 2022 has 30 days"],
+      ["2023-02-31", "February 2023 has 28 days"],
+    ]) {
+      for (const args of [["--as-of", date], ["--version", "20.v2", "--as-of", date]]) {
+        const r = tmad(["eval", EXAMPLES, ...args]);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(`--as-of: as-of date "${date}" is not a calendar date: ${why}`);
+        expect(r.stdout).toBe("");
+      }
+    }
   });
 
   it("an unknown version exits 2", () => {
@@ -548,7 +577,7 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     const r = tmad(["eval", p.file, "--version", "20.v2", "--format", "csv", "--out", target]);
     expect(r.stdout).toBe("");
     const lines = readFileSync(target, "utf8").trimEnd().split("\n");
-    expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,errors");
+    expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,factsIgnored,reviewOn,errors");
     expect(lines.length).toBe(501);
     expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });

@@ -83,8 +83,8 @@ export function printDeclaration(d: A.Declaration): string {
       return `enum ${d.name.text} ${d.members.map((m) => (m.label === undefined ? m.name.text : `${m.name.text} ${JSON.stringify(m.label)}`)).join(" ")}`;
     case "RecordDecl":
     case "DecisionDecl":
-      return `${d.kind === "RecordDecl" ? "record" : "decision"} ${d.name.text} ${d.fields
-        .map((f) => `${f.name.text}: ${printType(f.type)}${f.defaultValue === undefined ? "" : ` = ${printExpr(f.defaultValue)}`}`)
+      return `${d.kind === "RecordDecl" ? "record" : "decision"} ${d.name.text}${d.kind === "RecordDecl" && d.datedBy !== undefined ? ` dated by ${d.datedBy.text}` : ""} ${d.fields
+        .map((f) => `${f.name.text}: ${printType(f.type)}${f.defaultValue === undefined ? "" : ` = ${printExpr(f.defaultValue)}`}${printDating(f.dated)}`)
         .join("; ")}`;
     case "IdentifierDecl":
       return `identifier ${d.name.text} pattern ${JSON.stringify(d.pattern.value)}${d.checkDigit === undefined ? "" : ` checkdigit weights ${d.checkDigit.weights.join(", ")} ${d.checkDigit.moduli.map((m) => `mod ${m}`).join(" ")}`}`;
@@ -99,4 +99,9 @@ export function printDeclaration(d: A.Declaration): string {
     case "DefaultDecl":
       return `default then ${printAssignments(d.result)}`;
   }
+}
+
+function printDating(d: A.FieldDating | undefined): string {
+  if (d === undefined) return "";
+  return ` dated by ${d.by.text}${d.otherwise === undefined ? "" : ` otherwise ${printExpr(d.otherwise)}`}`;
 }

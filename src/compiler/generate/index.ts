@@ -13,6 +13,7 @@ import type { CheckedProgram } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { compareClauseNumbers, sha256, type ExtractedVersion } from "../extract/index.js";
 import { ExpressionEmitter, isComposite, SourceText, tsType } from "./expressions.js";
+import { timelineOf } from "../timeline/index.js";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -181,6 +182,7 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
         return t.kind === "clause" || (t.kind === "optional" && t.inner.kind === "clause");
       }),
     labels,
+    ...timelineEntry(program),
   };
   const statements: (string | StatementStructures)[] = [
     `import type * as rt from ${JSON.stringify(RUNTIME)};`,
@@ -200,6 +202,12 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     },
   ];
   return render(`${version.id}/manifest.ts`, banner(version), statements);
+}
+
+/** Dated facts and waiting rules (src/compiler/timeline), when the data model dates any fact. */
+function timelineEntry(program: CheckedProgram): { timeline?: ReturnType<typeof timelineOf> } {
+  const timeline = timelineOf(program);
+  return timeline === undefined ? {} : { timeline };
 }
 
 // ---------------------------------------------------------------------------------------------
