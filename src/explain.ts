@@ -49,18 +49,19 @@ export function renderExplanation(version: VersionModule<any, any>, outcome: Rec
   out.push(`  ${m.document} ${m.version} (${m.status}${d.asOf === null ? "" : `, as of ${d.asOf}`}), source sha256 ${d.sourceHash.slice(0, 12)}`);
   if (d.status === "conflict") {
     out.push(`Outcome: CONFLICT — rules ${d.conflict!.join(", ")} all apply and no precedence is declared between them`);
+    out.push(...timeLines(d, outcome.trace));
   } else {
     const fields = Object.entries(d.result ?? {}).map(([k, v]) => `${k} = ${value(v)}`);
     out.push(`Outcome: ${fields.join(", ")}`);
     const clause = clauseOf(m, d.clause);
     const by = d.status === "decided" ? `rule ${d.rule}` : "the default (no rule applied)";
     out.push(`Decided by ${by}${d.clause === null ? "" : `, clause ${d.clause}${clause === undefined ? "" : ` "${clause.title}" [${clause.at}]`}`}`);
+    out.push(...timeLines(d, outcome.trace));
     if (clause !== undefined) {
       out.push(`Clause ${d.clause} text (${m.paraphrase}):`);
       out.push(indent(clause.text, "  | "));
     }
   }
-  out.push(...timeLines(d, outcome.trace));
   const trace = outcome.trace?.rules ?? [];
   const winners = trace.filter((r) => r.fired && (r.rule === d.rule || (d.conflict ?? []).includes(r.rule)));
   for (const r of winners) {
