@@ -187,8 +187,9 @@ function analyse(d: Device): MeterState {
       fwFailed = confirmationExhausted === 1;
     }
   }
+  // The configuration can fail persistently only once the firmware upgrade succeeded (4.26).
   let cfFailed = false;
-  if (!fwFailed && !configurationOk) {
+  if (firmwareOk && !configurationOk) {
     cfFailed = regimeExhausted(d.configurationAttempts, cf.unsuccessful, CONFIGURATION_REQUIRED, CONFIGURATION_SPAN_DAYS);
     if (!cfFailed && cf.timedOut) {
       if (confirmationExhausted < 0) confirmationExhausted = confirmationRegime(confirmations) ? 1 : 0;

@@ -80,7 +80,8 @@ function deviceState(d: Device): DeviceState {
   const firmwareSucceeded = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts);
   const prepared = firmwareSucceeded && stepSucceeded(d.configurationAttempts, d.confirmationAttempts);
   const firmwarePersistentlyFailed = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, 108, 18);
-  const preparationPersistentlyFailed = firmwarePersistentlyFailed || stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, 69, 9);
+  // The configuration can fail persistently only once the firmware upgrade succeeded (4.26).
+  const preparationPersistentlyFailed = firmwarePersistentlyFailed || (firmwareSucceeded && stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, 69, 9));
   const unableToAttemptFirmware = !d.firmwareUpgradePossible && !firmwareSucceeded;
   return {
     type: d.type,

@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "effectiveFrom": "2022-03-24",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it says about the TMAD in force before the Various 2 changes",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "4ae660be95eb2d799bee27d7aa73102b436ca0c1de2c3d3a8083173f70311705",
+  "sourceHash": "28caf9b1a62b735300ce09a25ffe86693f5af117a16e2bfafd4cac90098df711",
   "clauses": [
     {
       "number": "1.4",

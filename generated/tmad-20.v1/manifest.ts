@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "amends": "19.0",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it reports of the consultation draft of 23 March 2022",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "726808d93939bc79eee19f1de11e65963cd9f79660f70579f141685bd9f9ec7e",
+  "sourceHash": "9cb6ecb661313572630eca796086908be71569309d8065673706ea5796ecaec3",
   "clauses": [
     {
       "number": "1.4",

@@ -13,7 +13,7 @@ export const manifest: rt.Manifest = {
   "amends": "19.0",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "5c219ed15b897a8d4bd50a561bdc7ff9f6affd856aa20914573facc4b4d54b5c",
+  "sourceHash": "ecf6036c8f1a2620467ed0d8971f4fef4e3d9302a38cf5d3acc9ce745af04091",
   "clauses": [
     {
       "number": "1.4",
