@@ -16,13 +16,14 @@ import { parse as parseYaml } from "yaml";
 import { analyze } from "../compiler/analyze/index.js";
 import type * as A from "../compiler/ast/nodes.js";
 import { checkProgram, type Ref, type Type } from "../compiler/check/index.js";
+import { foldParameters } from "../compiler/diff/document.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { resolveExamples } from "../compiler/examples/index.js";
 import { runExamples } from "../compiler/examples/run.js";
-import { foldParameters } from "../compiler/diff/document.js";
-import type { Clause, RuleBlock, SourceFile } from "../compiler/extract/index.js";
+import { consolidate, extractVersion, type Clause, type ExtractedVersion, type RuleBlock, type SourceFile } from "../compiler/extract/index.js";
 import { loadGeneratedWithRules, type LoadedVersion } from "../compiler/load.js";
-import { compileVersion, type VersionSource } from "../compiler/pipeline.js";
+import { parseBlock } from "../compiler/parse/index.js";
+import { compileVersion, extractWithBase, stages, type VersionSource } from "../compiler/pipeline.js";
 import { PIN_FILE } from "../compiler/pins/index.js";
 import type { Position as SourcePosition, Span } from "../compiler/source/span.js";
 import { renderExplanation } from "../explain.js";
@@ -140,6 +141,68 @@ export interface CheckedModel {
   readonly parameterValues: ReadonlyMap<string, string>;
 }
 
+/** A small memo that forgets its oldest entries past `limit`. */
+class Memo<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string, make: () => V): V {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) return hit;
+    const value = make();
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
+
+// Extraction and parsing are pure functions of their text: a keystroke re-extracts only the
+// directory it is in and re-parses only the blocks whose text changed.
+const extracted = new Memo<ReturnType<typeof extractVersion>>(64);
+const parsed = new Memo<ReturnType<typeof parseBlock>>(4096);
+
+/** The pipeline's extract stage (extractWithBase), with each directory's extraction remembered. */
+function extractChain(source: VersionSource): { version: ExtractedVersion; diagnostics: Diagnostic[] } {
+  const own = extracted.get(JSON.stringify([source.id, source.dir, source.files]), () => extractVersion(source.id, source.dir, source.files));
+  const base = source.base;
+  if (base === undefined || own.version.meta?.base === undefined) return own;
+  if ("missing" in base) return extractWithBase(source); // the pipeline says what is missing
+  const inner = extractChain(base);
+  const merged = consolidate(own.version, inner.version);
+  return { version: merged.version, diagnostics: [...inner.diagnostics, ...own.diagnostics, ...merged.diagnostics] };
+}
+
+/** The pipeline's parse stage (parseBlocks), with each block's parse remembered. */
+function parseChain(blocks: readonly RuleBlock[]): { program: A.Program; diagnostics: Diagnostic[] } {
+  const declarations: A.Declaration[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const b of blocks) {
+    if (b.kind !== "rules") continue;
+    const r = parsed.get(JSON.stringify([b.file, b.clause ?? null, b.firstLine, b.columnOffsets, b.span, b.code]), () => parseBlock(b));
+    declarations.push(...r.declarations);
+    diagnostics.push(...r.diagnostics);
+  }
+  return { program: { declarations }, diagnostics };
+}
+
+type PipelineState = Parameters<(typeof stages)[number]["run"]>[0];
+
+/**
+ * The pipeline up to the review pins, as `tmad check --skip-analysis` runs it: extract and parse
+ * from the memos above, then the pipeline's own later stages, in its order.
+ */
+function compileFast(source: VersionSource): PipelineState {
+  const state: PipelineState = { source, diagnostics: [] };
+  const x = extractChain(source);
+  state.extracted = x.version;
+  state.diagnostics.push(...x.diagnostics);
+  const p = parseChain(x.version.blocks);
+  state.program = p.program;
+  state.diagnostics.push(...p.diagnostics);
+  const later = stages.slice(stages.findIndex((s) => s.name === "parse") + 1, stages.findIndex((s) => s.name === "pins") + 1);
+  for (const stage of later) stage.run(state);
+  return state;
+}
+
 /** The fast check: parse, names, types, pins. Same stages, same order as `tmad check --skip-analysis`. */
 export function checkSource(source: VersionSource): CheckedModel {
   if (source.files.length === 0) {
@@ -147,19 +210,20 @@ export function checkSource(source: VersionSource): CheckedModel {
     const diagnostic: Diagnostic = { code: "TMAD1005", severity: "error", message: `no .md rule documents in ${source.dir}`, span, hint: "a version directory holds index.md and its clause files" };
     return { id: source.id, source, diagnostics: [diagnostic], declarations: [], clauses: [], blocks: [], files: [], types: new Map(), refs: new Map(), parameterValues: new Map() };
   }
-  const compiled = compileVersion(source, "pins");
+  const compiled = compileFast(source);
+  const x = compiled.extracted!;
   const declarations = compiled.program?.declarations ?? [];
   // The pipeline keeps the checker's resolution only for rules without errors; an editor needs it
   // while they are being written. Checking again costs about a millisecond.
-  const resolution = compiled.program === undefined ? undefined : checkProgram(compiled.program, compiled.extracted.clauses, compiled.extracted.files[0]?.path ?? source.dir).resolution;
+  const resolution = compiled.program === undefined ? undefined : checkProgram(compiled.program, x.clauses, x.files[0]?.path ?? source.dir).resolution;
   return {
     id: source.id,
     source,
     diagnostics: sortDiagnostics(compiled.diagnostics),
     declarations,
-    clauses: compiled.extracted.clauses,
-    blocks: compiled.extracted.blocks,
-    files: compiled.extracted.files,
+    clauses: x.clauses,
+    blocks: x.blocks,
+    files: x.files,
     types: resolution?.types ?? new Map(),
     refs: resolution?.refs ?? new Map(),
     parameterValues: compiled.checked === undefined ? new Map() : foldParameters(compiled.checked),

@@ -7,7 +7,7 @@
  */
 import type { Hover, Location, MarkupContent, Position } from "vscode-languageserver";
 import { printExpr, printType, type Span } from "./compiler-adapter.js";
-import { toLspRange, toSourcePosition } from "./positions.js";
+import { offsetOf, toLspRange, toSourcePosition } from "./positions.js";
 import { occurrenceAt, type Occurrence, type TmadSymbol } from "./symbols.js";
 import type { VersionState, Workspace } from "./workspace.js";
 
@@ -49,6 +49,13 @@ function docOf(doc: string | undefined): string[] {
   return doc === undefined ? [] : ["", doc];
 }
 
+/** The source text of a span, as written (the model holds every file of the version's chain). */
+function written(version: VersionState, span: Span): string | undefined {
+  const text = version.model?.files.find((f) => f.path === span.file)?.text;
+  if (text === undefined) return undefined;
+  return text.slice(offsetOf(text, span.start), offsetOf(text, span.end));
+}
+
 /** What a hover says about a symbol, as Markdown. */
 export function describe(symbol: TmadSymbol, version: VersionState): string {
   const out: string[] = [];
@@ -67,10 +74,10 @@ export function describe(symbol: TmadSymbol, version: VersionState): string {
       out.push(code(`input ${symbol.name}: ${symbol.decl.type.text} identified by ${symbol.decl.key.text}`), ...docOf(symbol.decl.doc));
       break;
     case "parameter": {
-      const written = printExpr(symbol.decl.value);
+      const text = written(version, symbol.decl.value.span) ?? printExpr(symbol.decl.value);
       const value = version.model?.parameterValues.get(symbol.name);
-      out.push(code(`parameter ${symbol.name}: ${printType(symbol.decl.type)} = ${written}`));
-      if (value !== undefined && value !== written) out.push("", `Value: \`${value}\``);
+      out.push(code(`parameter ${symbol.name}: ${printType(symbol.decl.type)} = ${text}`));
+      if (value !== undefined && value !== text) out.push("", `Value: \`${value}\``);
       out.push("", `Set by ${where(symbol.declaration)}`, ...docOf(symbol.decl.doc));
       break;
     }

@@ -35,6 +35,14 @@ export interface FileDiagnostic {
   readonly users: readonly string[];
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function sourceKey(source: VersionSource): string {
   const parts: string[] = [];
   const walk = (s: VersionSource): void => {
@@ -171,7 +179,7 @@ export class Workspace {
   /**
    * Every version's diagnostics (and current analysis), by absolute file, merged: a file shared by
    * several versions shows each finding once, with the versions that report it. A finding placed on
-   * a directory (a version with no documents) is shown on its index.md.
+   * a directory (a version with no documents) is shown on its index.md; one on pins.json, there.
    */
   diagnostics(): Map<string, FileDiagnostic[]> {
     const byFile = new Map<string, Map<string, { diagnostic: Diagnostic; versions: string[] }>>();
@@ -181,7 +189,7 @@ export class Workspace {
       const analysis = v.analysis?.generation === v.generation ? v.analysis.diagnostics : [];
       for (const d of [...(v.model?.diagnostics ?? []), ...analysis]) {
         let path = this.absolute(d.span.file);
-        if (!path.endsWith(".md")) path = join(path, "index.md");
+        if (isDirectory(path)) path = join(path, "index.md");
         const key = `${d.span.start.line}:${d.span.start.column}:${d.span.end.line}:${d.span.end.column}|${d.code}|${d.message}`;
         const file = byFile.get(path) ?? new Map<string, { diagnostic: Diagnostic; versions: string[] }>();
         const entry = file.get(key) ?? { diagnostic: d, versions: [] };
