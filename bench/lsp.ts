@@ -114,6 +114,8 @@ export async function lspRows(): Promise<Measurement[]> {
 // `npm run bench:lsp`: these rows alone, printed and kept in bench/RESULTS.md under their own heading.
 if (process.argv[1]?.endsWith("lsp.ts")) {
   const { machine, table } = await import("./table.js");
+  const { loadavg } = await import("node:os");
+  const loadBefore = loadavg()[0]!;
   const measurements = await lspRows();
   const md = table(measurements);
   console.log(md);
@@ -122,7 +124,8 @@ if (process.argv[1]?.endsWith("lsp.ts")) {
   const before = readFileSync(results, "utf8");
   const kept = before.includes(heading) ? before.slice(0, before.indexOf(heading)).trimEnd() : before.trimEnd();
   const m = machine();
-  const section = [heading, "", `Run on ${new Date().toISOString()} with \`npm run bench:lsp\` (tsx bench/lsp.ts), on ${m.nproc} × ${m.CPU}, node ${m.node}.`, "", md, ""].join("\n");
+  const load = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
+  const section = [heading, "", `Run on ${new Date().toISOString()} with \`npm run bench:lsp\` (tsx bench/lsp.ts), on ${m.nproc} × ${m.CPU}, node ${m.node}; ${load}.`, "", md, ""].join("\n");
   writeFileSync(results, `${kept}\n\n${section}`);
   process.stderr.write("wrote bench/RESULTS.md\n");
 }

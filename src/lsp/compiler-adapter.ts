@@ -33,7 +33,6 @@ export type { A as Ast, Clause, Diagnostic, Ref, RuleBlock, SourceFile, SourcePo
 export { typeToString } from "../compiler/check/index.js";
 export { hasErrors };
 export { printExpr, printType } from "../compiler/ast/print.js";
-export { DIAGNOSTIC_CODES } from "../compiler/diagnostics/codes.js";
 
 /** Where the server reads rule documents from: open buffers first, then the disk. */
 export interface SourceReader {
@@ -103,6 +102,20 @@ export function readVersionSource(root: string, absDir: string, reader: SourceRe
   if (seen.includes(base) || base === own.id) return { ...own, base: { missing: `base chain is circular: ${[...seen, own.id, base].join(" → ")}` } };
   if (!existsSync(baseDir) || !statSync(baseDir).isDirectory()) return { ...own, base: { missing: `base version ${base} not found (looked in ${projectPath(root, baseDir)})` } };
   return { ...own, base: readVersionSource(root, baseDir, reader, [...seen, own.id]) };
+}
+
+/** All a version's source is (every file of its chain, its pins, what is missing), as one string: equal keys, equal results. */
+export function sourceKey(source: VersionSource): string {
+  const parts: string[] = [];
+  const walk = (s: VersionSource): void => {
+    parts.push(s.id, s.dir, s.pins?.text ?? "\u0000", ...s.files.flatMap((f) => [f.path, f.text]));
+    if (s.base !== undefined) {
+      if ("missing" in s.base) parts.push(s.base.missing);
+      else walk(s.base);
+    }
+  };
+  walk(source);
+  return JSON.stringify(parts);
 }
 
 /** Absolute directories a version is made of: its own, then its base chain's. */
@@ -287,16 +300,6 @@ export type Explanation =
 /** The last version compiled for an explanation: asking again without an edit reuses it. */
 let explainCache: { key: string; loaded: LoadedVersion; compiled: ReturnType<typeof compileVersion> } | undefined;
 
-function sourceKey(source: VersionSource): string {
-  const parts: string[] = [];
-  const walk = (s: VersionSource): void => {
-    parts.push(s.id, s.pins?.text ?? "", ...s.files.flatMap((f) => [f.path, f.text]));
-    if (s.base !== undefined && !("missing" in s.base)) walk(s.base);
-  };
-  walk(source);
-  return JSON.stringify(parts);
-}
-
 /**
  * Runs the example block of `file` (project path) that contains `line` (1-based) through the
  * version's evaluator, built in memory from the rules as they are (unsaved edits included), and
@@ -314,9 +317,9 @@ export function explainExampleAt(source: VersionSource, file: string, line: numb
   const loaded = explainCache?.key === key ? explainCache.loaded : loadGeneratedWithRules(compiled.files);
   explainCache = { key, loaded, compiled };
   const { examples, installations, diagnostics } = resolveExamples(compiled.extracted.blocks);
-  const here = (s: { file: string; start: { line: number } }): boolean => s.file === file && s.start.line === block.span.start.line;
-  const own = diagnostics.filter((d) => here(d.span) || (d.span.file === file && d.span.start.line >= block.span.start.line && d.span.start.line <= block.span.end.line));
-  const example = examples.find((e) => here(e.span));
+  const inBlock = (s: Span): boolean => s.file === file && s.start.line >= block.span.start.line && s.start.line <= block.span.end.line;
+  const own = diagnostics.filter((d) => inBlock(d.span));
+  const example = examples.find((e) => inBlock(e.span));
   const described = exampleBlocks([block], file)[0]!;
   let record: unknown;
   let passed: boolean | undefined;

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { chainOf, checkSource, projectPath, readVersionSource, versionDirectories, type CheckedModel, type Diagnostic, type SourceReader, type VersionSource } from "./compiler-adapter.js";
+import { chainOf, checkSource, projectPath, readVersionSource, sourceKey, versionDirectories, type CheckedModel, type Diagnostic, type SourceReader } from "./compiler-adapter.js";
 import { buildIndex, type SymbolIndex } from "./symbols.js";
 
 export interface VersionState {
@@ -41,19 +41,6 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function sourceKey(source: VersionSource): string {
-  const parts: string[] = [];
-  const walk = (s: VersionSource): void => {
-    parts.push(s.id, s.dir, s.pins?.text ?? "\u0000", ...s.files.flatMap((f) => [f.path, f.text]));
-    if (s.base !== undefined) {
-      if ("missing" in s.base) parts.push(s.base.missing);
-      else walk(s.base);
-    }
-  };
-  walk(source);
-  return JSON.stringify(parts);
 }
 
 export class Workspace {
