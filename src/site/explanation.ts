@@ -67,7 +67,7 @@ function resultFields(d: Decision, m: Manifest, links: Links): string {
   const rows = m.decisionFields.map((f) => {
     const v = result[f];
     const label = labelOf(m, v);
-    const value = m.clauseFields.includes(f) && typeof v === "string" ? links.clause(v, v) : esc(show(v));
+    const value = m.clauseFields.includes(f) && typeof v === "string" ? links.clause(v, v) : esc(typeof v === "string" ? v : show(v));
     return `<div><dt>${esc(f)}</dt><dd>${value}${label === undefined ? "" : ` <span class="label">(${esc(label)})</span>`}</dd></div>`;
   });
   return `<dl class="result">${rows.join("")}</dl>`;

@@ -79,11 +79,11 @@ export function symbolsOf(blocks: readonly string[]): Symbols {
   return { rules, definitions, parameters, types, members };
 }
 
-const KEYWORD_CLASS = "kw";
+const PUNCTUATION = new Set(["LParen", "RParen", "LBrace", "RBrace", "LBracket", "RBracket", "Comma", "Colon", "Dot", "NotEquals", "LessEquals", "GreaterEquals", "Less", "Greater", "Equals", "Plus", "Minus", "Star", "Slash"]);
 
+/** The highlighting class of a token that is not a name; punctuation and operators stay plain. */
 function classOf(t: IToken): string | undefined {
-  const name = t.tokenType.name;
-  switch (name) {
+  switch (t.tokenType.name) {
     case "Comment":
       return "com";
     case "TextLiteral":
@@ -97,7 +97,7 @@ function classOf(t: IToken): string | undefined {
     case "Identifier":
       return undefined;
     default:
-      return /^[A-Z][a-z]/.test(name) && !/^(LParen|RParen|LBrace|RBrace|LBracket|RBracket|Comma|Colon|Dot|NotEquals|LessEquals|GreaterEquals|Less|Greater|Equals|Plus|Minus|Star|Slash)$/.test(name) ? KEYWORD_CLASS : "op";
+      return PUNCTUATION.has(t.tokenType.name) ? undefined : "kw";
   }
 }
 

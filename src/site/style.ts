@@ -61,7 +61,6 @@ pre .kw { color: var(--kw); font-weight: 600; }
 pre .str { color: var(--str); }
 pre .num { color: var(--num); }
 pre .com { color: var(--com); font-style: italic; }
-pre .op { color: var(--ink); }
 pre dfn { font-style: normal; font-weight: 700; }
 pre a { text-decoration-thickness: 1px; text-underline-offset: 2px; }
 pre dfn:target { background: #ddf4ff; outline: 2px solid var(--link); }
@@ -123,6 +122,7 @@ details.as-text pre { font-size: 0.8rem; }
   .toc ol { columns: 1; }
   pre { padding: 0.5rem; font-size: 0.8rem; }
   article.decision, aside.examples { padding-left: 0.6rem; padding-right: 0.6rem; }
+  ul.trace ul { padding-left: 0.6rem; }
 }
 @media print {
   @page { margin: 18mm 15mm; }
