@@ -35,15 +35,15 @@ async function writeSite(dirs: string[], comparisons: boolean): Promise<string> 
 
 /** Horizontal overflow of the page: how far the document is wider than the window. */
 async function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  // A string, evaluated in the page: the tests are type-checked without the DOM library.
+  return page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
 }
 
 /** Whether the element's top is within the window (it was scrolled to). */
 async function inView(page: Page, selector: string): Promise<boolean> {
-  return page.locator(selector).first().evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return r.top >= -1 && r.top < window.innerHeight;
-  });
+  const top = await page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().top);
+  const height = await page.evaluate<number>("window.innerHeight");
+  return top >= -1 && top < height;
 }
 
 describe.skipIf(!opened.ok)("the site in chromium", () => {
