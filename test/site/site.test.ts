@@ -146,6 +146,7 @@ describe("the comparison page", () => {
     expect(p).toMatch(/amended<\/span> <a href="demo-1.1.html#clause-2.1">2.1<\/a>/);
     expect(p).toMatch(/added<\/span> rule <a href="demo-1.1.html#rule-exclude_no_mpan">exclude_no_mpan<\/a>/);
     expect(p).toContain("condition widened");
+    expect(p).toContain('<summary>Text of the new clause</summary><div class="prose"><p>New: sites without an MPAN are excluded.</p>');
     const witness = p.slice(p.indexOf("Rule <a href=\"demo-1.1.html#rule-exclude_no_mpan\""));
     expect(witness).toContain("<li><code>mpan absent</code></li>");
     expect(witness).toMatch(/<dt>1.0<\/dt><dd><strong>MIGRATE<\/strong>/);

@@ -7,6 +7,7 @@
  */
 import type { BehaviourView, ClauseChangeView, DecisionView, RuleChangeView, SiteComparison, WordRun } from "../comparison.js";
 import { clauseId, esc, link, page, ruleId, versionPage } from "../html.js";
+import { proseHtml } from "../markdown.js";
 import type { SiteVersion } from "../versions.js";
 
 /**
@@ -62,7 +63,14 @@ class ComparisonPage {
     const head = `<h3><span class="mark ${esc(x.kind)}">${esc(x.kind)}</span> ${this.clause(x.number, side)} ${esc(x.title)}</h3>`;
     const renumbered = x.from === undefined ? "" : `<p>Was clause ${this.clause(x.from, "from")}.</p>`;
     const retitled = x.oldTitle === undefined ? "" : `<p>Title was: ${esc(x.oldTitle)}</p>`;
-    const body = x.words === undefined ? "" : `<p class="word-diff">${words(x.words)}</p><p class="muted">Removed words are struck through, inserted words underlined.</p>`;
+    let body = x.words === undefined ? "" : `<p class="word-diff">${words(x.words)}</p><p class="muted">Removed words are struck through, inserted words underlined.</p>`;
+    // An added or repealed clause: its whole text, from the version that has it.
+    const whole = x.kind === "added" ? this.to : x.kind === "repealed" ? this.from : undefined;
+    const text = whole?.clauses.find((c) => c.number === x.number)?.text;
+    if (text !== undefined) {
+      const inWhole = new Set(whole!.clauses.map((c) => c.number));
+      body += `<details class="clause-text"><summary>${x.kind === "added" ? "Text of the new clause" : "Text of the repealed clause"}</summary><div class="prose">${proseHtml(text, (n) => (inWhole.has(n) ? `${versionPage(whole!.id)}#${clauseId(n)}` : undefined))}</div></details>`;
+    }
     return `<section class="change">${head}${renumbered}${retitled}${body}</section>`;
   }
 
