@@ -46,7 +46,6 @@ ul.more { display: flex; flex-wrap: wrap; gap: 0 1.5rem; list-style: none; paddi
 section.clause { border-top: 2px solid var(--line); padding-top: 0.5rem; margin-top: 2rem; scroll-margin-top: 0.5rem; }
 section.clause:target { border-top-color: var(--link); }
 section.clause:target > h2 { background: #ddf4ff; }
-h2 a.num { text-decoration: none; }
 .provenance { margin-top: 0; }
 .mark { display: inline-block; font-size: 0.8rem; font-weight: 600; padding: 0 0.4rem; border-radius: 4px; background: var(--mark-bg); color: var(--mark); }
 .mark.repealed, .mark.removed { background: var(--del); color: var(--gap); }

@@ -6,6 +6,7 @@
  * to test-artifacts/site/. Where no browser can be had, the reason is printed and the tests skipped.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,6 +17,7 @@ import { loadVersion } from "../../src/index.js";
 import { buildSite } from "../../src/site/index.js";
 import { artifactPath, openBrowser } from "../helpers/browser.js";
 
+const require = createRequire(import.meta.url);
 const opened = await openBrowser();
 if (!opened.ok) console.warn(`\n[site browser tests] SKIPPED: ${opened.reason}\n`);
 
@@ -192,6 +194,39 @@ describe.skipIf(!opened.ok)("the site in chromium", () => {
     await page.pdf({ path: artifactPath("site", "annex-20.v2.pdf"), format: "A4" });
     await page.emulateMedia({ media: "screen" });
     expect(await page.locator("#clause-4\\.26A li.example details pre").first().isVisible()).toBe(false);
+  });
+
+  it("passes axe's WCAG 2.1 AA and best-practice checks (a clause, the explorer with results, a comparison, the home page)", async () => {
+    // axe is injected as a script, which the pages' Content-Security-Policy forbids: a separate
+    // context that bypasses it, for this audit only.
+    const audit = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    try {
+      const p = await audit.newPage();
+      const check = async (target: string, include?: string[]): Promise<string[]> => {
+        await p.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+        const context = include === undefined ? "document" : JSON.stringify({ include: include.map((s) => [s]) });
+        const violations = await p.evaluate<{ id: string; nodes: { target: string[] }[] }[]>(
+          `axe.run(${context}, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }).then((r) => r.violations)`,
+        );
+        return violations.map((v) => `${target}: ${v.id} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      };
+      const found: string[] = [];
+      await p.goto(url(corpus, "index.html"));
+      found.push(...(await check("index.html")));
+      // Every clause is written by the same code: one, with the page's header and contents, stands for all.
+      await p.goto(url(corpus, "tmad-20.v2.html"));
+      found.push(...(await check("tmad-20.v2.html", ["header.page", "nav.toc", "#clause-4\\.26A", "#precedence"])));
+      await p.goto(url(demo, "compare-demo-1.0--demo-1.1.html"));
+      found.push(...(await check("compare-demo-1.0--demo-1.1.html")));
+      await p.goto(url(corpus, "explorer.html"));
+      await p.fill("#records", EXAMPLES);
+      await p.click("button[type=submit]");
+      await p.waitForSelector("#results:not([hidden])");
+      found.push(...(await check("explorer.html", ["header.page", "form", "#summary", `article[data-installation="${ID}"]`, 'article[data-installation="INS-invalid-malformed-device-id"]'])));
+      expect(found).toEqual([]);
+    } finally {
+      await audit.close();
+    }
   });
 
   it("loaded nothing but the site's own files and raised no error", () => {

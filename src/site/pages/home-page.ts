@@ -80,8 +80,8 @@ export function explorerPageHtml(versions: readonly SiteVersion[], entries: read
 <input type="file" id="file" name="file" accept=".ndjson,.jsonl,.json,application/json,application/x-ndjson,text/plain">
 </fieldset>
 <fieldset><legend>Version</legend>
-<p><input type="radio" name="by" value="version" id="by-version" checked> <label for="by-version">This version:</label> <select id="version" name="version">${options}</select></p>
-<p><input type="radio" name="by" value="date" id="by-date"> <label for="by-date">The version in force on:</label> <input type="date" id="as-of" name="asOf"></p>
+<p><input type="radio" name="by" value="version" id="by-version" checked> <label for="by-version" id="by-version-label">This version:</label> <select id="version" name="version" aria-labelledby="by-version-label">${options}</select></p>
+<p><input type="radio" name="by" value="date" id="by-date"> <label for="by-date" id="by-date-label">The version in force on:</label> <input type="date" id="as-of" name="asOf" aria-labelledby="by-date-label"></p>
 </fieldset>
 <p><button type="submit">Evaluate</button></p>
 </form>
