@@ -271,4 +271,13 @@ describe("tmad site (CLI)", () => {
     expect(foreign.stderr).toContain("notes.txt");
     expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
   });
+
+  it("reports a version's errors with file:line:col and writes nothing", () => {
+    const out = join(tempDir(), "site");
+    const r = spawnSync(process.execPath, [CLI, "site", "test/fixtures/check/names", "--out", out, "--quiet"], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("test/fixtures/check/names/index.md:61:42 - error TMAD3002");
+    expect(r.stderr).toMatch(/tmad site: \d+ errors.*; nothing written/);
+    expect(listFiles(out)).toEqual([]);
+  });
 });
