@@ -116,12 +116,13 @@ export function highlightBlock(code: string, symbols: Symbols, targets: Targets)
   let at = 0;
   let lastKeyword: string | undefined; // the last declaration or precedence keyword seen
   let locals = new Set<string>(); // a definition's parameters, not links to anything
-  let inParams = false;
+  let inParams = false; // inside a definition's parameter list, where `name: Type` declares a local
   let previous: IToken | undefined; // the previous token that is not a comment
   const anchor = (id: string, text: string, cls: string): string => `<dfn id="${esc(id)}" class="${cls}">${esc(text)}</dfn>`;
   const ref = (fragment: string, text: string, cls: string): string => `<a href="#${esc(fragment)}" class="${cls}">${esc(text)}</a>`;
 
-  for (const t of ts) {
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
     if (t.startOffset > at) out.push(esc(code.slice(at, t.startOffset)));
     at = t.endOffset! + 1;
     const type = t.tokenType.name;
@@ -146,7 +147,7 @@ export function highlightBlock(code: string, symbols: Symbols, targets: Targets)
       const kind = previous === undefined ? undefined : DECLARES[previous.tokenType.name];
       if (kind !== undefined && kind !== "input" && kind !== "default") {
         out.push(anchor(kind === "rule" ? ruleId(text) : declarationId(kind, text), text, kind === "rule" ? "rule" : kind));
-      } else if (inParams) {
+      } else if (inParams && ts.slice(i + 1).find((n) => n.tokenType.name !== "Comment")?.tokenType.name === "Colon") {
         locals.add(text);
         out.push(`<span class="var">${esc(text)}</span>`);
       } else if (afterDot || locals.has(text)) {

@@ -115,6 +115,8 @@ export interface SiteVersion {
   readonly rules: readonly SiteRule[];
   readonly precedence: readonly SitePrecedence[];
   readonly defaultClause?: string;
+  /** The decision's fields whose values are clause numbers (e.g. the Excluded Category). */
+  readonly clauseFields: readonly string[];
   readonly amendment?: SiteAmendment;
   readonly examples: { readonly passed: number; readonly failed: number };
   /** The clauses with no example, and rules never seen firing or missing (the `tmad test` failures). */
@@ -281,6 +283,7 @@ export function loadSiteVersion(dir: string): LoadResult {
     rules,
     precedence: report.precedence.map((p) => ({ winner: p.winner, loser: p.loser, exercisedBy: p.exercisedBy })),
     ...(checked.defaultResult?.clause === undefined ? {} : { defaultClause: checked.defaultResult.clause }),
+    clauseFields: loaded.version.manifest.clauseFields,
     ...(amendment === undefined
       ? {}
       : { amendment: { base: amendment.base, inserted: amendment.inserted, substituted: amendment.substituted, repealed: amendment.repealed, replacedDeclarations: [] } }),

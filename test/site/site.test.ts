@@ -110,7 +110,8 @@ describe("a version page", () => {
     expect(p).toContain('<a href="#definition-persistentlyFailed" class="definition">persistentlyFailed</a>');
     expect(p).toContain('<dfn id="definition-persistentlyFailed" class="definition">persistentlyFailed</dfn>');
     expect(p).toContain('<a href="#parameter-attemptsPerCycle" class="parameter">attemptsPerCycle</a>');
-    expect(p).toContain('<a href="#type-Meter" class="type">Meter</a>');
+    // A definition's parameter is a local name; its type is a link.
+    expect(p).toContain('<dfn id="definition-failedAttempts" class="definition">failedAttempts</dfn>(<span class="var">m</span>: <a href="#type-Meter" class="type">Meter</a>)');
     expect(p).toContain('<a href="#type-Outcome" class="member">EXCLUDED</a>');
     // Every fragment linked on the page exists on it.
     const ids = new Set([...p.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));

@@ -92,7 +92,7 @@ class VersionPage {
   }
 
   private example(e: SiteExample): string {
-    const expects = Object.entries(e.expect).map(([k, val]) => `<li><code>${esc(k)}</code> = ${this.clauses.has(String(val)) && /clause|category/i.test(k) ? this.clauseLink(String(val)) : esc(value(val))}</li>`);
+    const expects = Object.entries(e.expect).map(([k, val]) => `<li><code>${esc(k)}</code> = ${(this.v.clauseFields.includes(k) || k === "clause") && typeof val === "string" ? this.clauseLink(val) : esc(value(val))}</li>`);
     if (e.cites.length > 0) expects.push(`<li>cites ${e.cites.map((c) => this.clauseLink(c)).join(", ")}</li>`);
     if (e.notCites.length > 0) expects.push(`<li>does not cite ${e.notCites.map((c) => this.clauseLink(c)).join(", ")}</li>`);
     const result = e.passed
