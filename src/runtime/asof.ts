@@ -6,7 +6,6 @@
  * The input is never changed; only the objects on the way to a change are copied.
  */
 import type { Timeline } from "./timeline.js";
-import { dayStartMs } from "./timeline.js";
 import type { FieldType, InputError, Schema } from "./validate.js";
 import { epochMs } from "./values.js";
 
@@ -26,7 +25,7 @@ const DAY_MS = 86_400_000;
 
 /** The record as known at the end of `asOf` (a calendar date, already checked). */
 export function cutFacts(schema: Schema, timeline: Timeline, record: unknown, asOf: string): CutOutcome {
-  const endMs = dayStartMs(asOf) + DAY_MS;
+  const endMs = epochMs(asOf) + DAY_MS;
   // A dating value is after the date when its day is: dates compare as text, date-times as instants.
   const after = (v: unknown): v is string => typeof v === "string" && (v.length === 10 ? v > asOf : epochMs(v) >= endMs);
   const paths: string[] = [];
@@ -73,8 +72,9 @@ export function cutFacts(schema: Schema, timeline: Timeline, record: unknown, as
       if (v === undefined) delete out[field];
       else out[field] = v;
     };
-    const types = new Map(schema.records[name]);
     for (const [field, type] of schema.records[name]) {
+      // Only lists and records can hold dated facts below this one.
+      if (!holdsFacts(type)) continue;
       const v = obj[field];
       if (v === null || v === undefined) continue;
       const cut = value(v, type, `${path}.${field}`);
@@ -84,7 +84,7 @@ export function cutFacts(schema: Schema, timeline: Timeline, record: unknown, as
       const since = obj[d.by.field];
       if (!after(since)) continue;
       const before = "value" in d.before ? d.before.value : "field" in d.before ? obj[d.before.field] ?? undefined : undefined;
-      const type = types.get(d.field);
+      const type = schema.records[name].find(([f]) => f === d.field)?.[1];
       if (before === undefined && type !== undefined && type.kind !== "optional") {
         const from = "field" in d.before ? `, and ${path}.${d.before.field} is absent` : "";
         errors.push({
@@ -107,28 +107,6 @@ export function cutFacts(schema: Schema, timeline: Timeline, record: unknown, as
   return { ok: true, value: cut, ignored, paths };
 }
 
-/** The latest day (UTC) of any dated fact of the record, or undefined when it has none. */
-export function latestFactDay(schema: Schema, timeline: Timeline, record: unknown): string | undefined {
-  let best = Number.NEGATIVE_INFINITY;
-  const seen = (v: unknown): void => {
-    if (typeof v === "string") best = Math.max(best, epochMs(v));
-  };
-  const value = (v: unknown, type: FieldType): void => {
-    if (v === null || v === undefined) return;
-    if (type.kind === "optional") return value(v, type.inner);
-    if (type.kind === "list") {
-      const dating = type.element.kind === "record" ? timeline.records[type.element.name] : undefined;
-      for (const item of v as readonly unknown[]) {
-        if (dating !== undefined) seen((item as Record<string, unknown>)[dating.field]);
-        value(item, type.element);
-      }
-    }
-    if (type.kind === "record") {
-      const obj = v as Record<string, unknown>;
-      for (const [field, t] of schema.records[type.name]) value(obj[field], t);
-      for (const d of timeline.fields[type.name] ?? []) seen(obj[d.by.field]);
-    }
-  };
-  value(record, { kind: "record", name: schema.root });
-  return Number.isFinite(best) ? new Date(Math.floor(best / DAY_MS) * DAY_MS).toISOString().slice(0, 10) : undefined;
+function holdsFacts(type: FieldType): boolean {
+  return type.kind === "list" || type.kind === "record" || (type.kind === "optional" && holdsFacts(type.inner));
 }

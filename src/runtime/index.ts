@@ -10,6 +10,6 @@ export type { ClauseInfo, Decision, DecisionStatus, Manifest, ReportDimension, R
 export { asOfProblem, selectVersion, VersionSelectionError, type VersionEntry, type VersionSelector } from "./registry.js";
 export { citedClauses, clauseFieldValues, decisionOutcome, factAt } from "./facts.js";
 export { evaluateRecord, type EvaluateOptions, type RecordOutcome } from "./evaluate.js";
-export { cutFacts, latestFactDay, type CutOutcome, type FactsCut } from "./asof.js";
+export { cutFacts, type CutOutcome, type FactsCut } from "./asof.js";
 export { reviewDecision, type Review, type Waiting } from "./review.js";
 export type { DatedField, DatingField, Regime, Timeline } from "./timeline.js";

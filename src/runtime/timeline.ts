@@ -51,25 +51,3 @@ export interface Timeline {
   /** Per rule that stops applying once thresholds over dated lists are reached: those thresholds. */
   readonly waits: Readonly<Record<string, readonly Regime[]>>;
 }
-
-const DAY_MS = 86_400_000;
-
-/** Milliseconds since the epoch of midnight UTC starting a `YYYY-MM-DD` day. */
-export function dayStartMs(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-}
-
-/** The `YYYY-MM-DD` day (UTC) of an instant in milliseconds. */
-export function dayOfMs(ms: number): string {
-  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** `date` moved by `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  return dayOfMs(dayStartMs(date) + days * DAY_MS);
-}
-
-/** Calendar days from `a` to `b` (both `YYYY-MM-DD`). */
-export function daysFrom(a: string, b: string): number {
-  return Math.round((dayStartMs(b) - dayStartMs(a)) / DAY_MS);
-}
