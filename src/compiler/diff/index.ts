@@ -334,7 +334,7 @@ export class VersionDiff {
     return (
       `Searched ${b.evaluated.toLocaleString("en-GB")} installations: ${this.named.length} named installations and ${this.examples.length} examples as they are` +
       (populationRecords > 0 ? `, ${populationRecords.toLocaleString("en-GB")} population records` : "") +
-      `, ${b.singleChanges.toLocaleString("en-GB")} single-fact changes and ${b.pairs.toLocaleString("en-GB")} pairs of changes of them; facts changed: ${b.facts.join(", ") || "none"}. ` +
+      `, ${b.singleChanges.toLocaleString("en-GB")} single-fact changes, ${b.pairs.toLocaleString("en-GB")} pairs and ${b.triples.toLocaleString("en-GB")} triples of changes of them; facts changed: ${b.facts.join(", ") || "none"}. ` +
       "The search is bounded: a difference may still exist outside it."
     );
   }
@@ -358,6 +358,14 @@ export class VersionDiff {
     }
     return { baseline: c.baseline, changes: c.mutations.map((m) => m.label), facts, factsFrom, record: c.record, a: answer.a, b: answer.b };
   }
+}
+
+/**
+ * Whether two versions can decide some installation differently, from their structure alone: the
+ * negation of the `unchanged` verdict, without evaluating anything.
+ */
+export function mayDecideDifferently(a: Pick<DiffSide, "extracted" | "checked">, b: Pick<DiffSide, "extracted" | "checked">): boolean {
+  return documentChanges(a.extracted, b.extracted, a.checked, b.checked).declarations.length > 0 || ruleChanges(a.checked, b.checked).some(isBehaviourChange);
 }
 
 /** The diff of two versions, with a population given as an iterable of records. */

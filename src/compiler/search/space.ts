@@ -9,8 +9,13 @@
  * 2. pairs: each change that made the rules do something different (the probe's key moved),
  *    combined with the later such changes, with changes of a sibling fact of the same record, and
  *    (when the change made a short list) with changes inside the list's new elements. Changes of
- *    the facts the probe focuses on (those the open questions read) come first; at most
- *    `maxPairsFrom` changes per baseline are combined.
+ *    the facts the probe focuses on (those the open questions read) come first, and changes of
+ *    focused scalar facts (enums, booleans, numbers, dates) are partners too, even when they did
+ *    nothing alone (a cohort that no rule of the baseline's decision reads yet); at most
+ *    `maxPairsFrom` changes per baseline are combined;
+ * 3. triples, only while the probe focuses on some facts: each of the first `maxTriplesFrom`
+ *    effective changes with two changes of focused scalar facts (the way to an installation that
+ *    needs, say, another cohort, a flag and an empty history at once).
  * Each candidate is built, handed to the probe once (which evaluates it once under each version
  * and answers every open question from that), and dropped. The search stops as soon as the probe
  * says every question is answered.
@@ -55,6 +60,7 @@ export interface SearchBounds {
   readonly mutated: number;
   readonly singleChanges: number;
   readonly pairs: number;
+  readonly triples: number;
   readonly evaluated: number;
   /** The facts the search changed (`Record.field`), sorted. */
   readonly facts: readonly string[];
@@ -65,11 +71,14 @@ export interface SearchBounds {
 export interface SearchOptions {
   /** How many effective changes per baseline are combined in pairs. */
   readonly maxPairsFrom?: number;
+  /** How many effective changes per baseline are combined with two focused changes (level 3). */
+  readonly maxTriplesFrom?: number;
   /** Called now and then with the number of candidates evaluated so far. */
   readonly progress?: (evaluated: number) => void;
 }
 
 const MAX_PAIRS_FROM = 300;
+const MAX_TRIPLES_FROM = 40;
 const PROGRESS_EVERY = 5000;
 
 /** The record with `path` set to `value`, copying only the objects and lists along the path. */
@@ -152,9 +161,10 @@ export class SearchSpace {
     let evaluated = 0;
     let singles = 0;
     let pairs = 0;
+    let triples = 0;
     const facts = new Set<string>();
     const mutate = this.baselines.filter((b) => b.mutate);
-    const bounds = (stoppedEarly: boolean): SearchBounds => ({ baselines: this.baselines.length, mutated: mutate.length, singleChanges: singles, pairs, evaluated, facts: [...facts].sort(), stoppedEarly });
+    const bounds = (stoppedEarly: boolean): SearchBounds => ({ baselines: this.baselines.length, mutated: mutate.length, singleChanges: singles, pairs, triples, evaluated, facts: [...facts].sort(), stoppedEarly });
     const look = (c: Candidate): string | undefined => {
       evaluated++;
       if (this.options.progress !== undefined && evaluated % PROGRESS_EVERY === 0) this.options.progress(evaluated);
@@ -185,23 +195,62 @@ export class SearchSpace {
       }
     }
 
-    // Level 2: pairs.
+    // Level 2: pairs. First the cheapest and likeliest, across every baseline: an effective change
+    // of a focused scalar fact with another focused scalar; then any effective focused change with
+    // focused partners; then everything.
     const maxFrom = this.options.maxPairsFrom ?? MAX_PAIRS_FROM;
+    const tried = new Map<Baseline, Set<string>>();
+    for (const pass of [0, 1, 2]) {
+      for (const b of mutate) {
+        if (b.pairs === false) continue;
+        const focus = probe.focus?.() ?? new Set<string>();
+        if (pass < 2 && focus.size === 0) break;
+        const inFocus = (m: Mutation): boolean => pass === 2 || focus.has(m.fact);
+        const chosen = this.choose((effective.get(b) ?? []).filter((m) => inFocus(m) && (pass > 0 || !m.reshapesList)), focus, maxFrom);
+        const scalars = this.mutationsFor(b).filter((m) => !m.reshapesList && inFocus(m));
+        const focused = scalars.filter((m) => focus.has(m.fact));
+        const refinements = new Map<Mutation, Mutation[]>();
+        let done = tried.get(b);
+        if (done === undefined) tried.set(b, (done = new Set()));
+        for (let i = 0; i < chosen.length; i++) {
+          const first = chosen[i];
+          const partners = pass === 0 ? focused : this.partners(b, first, chosen.slice(i + 1), scalars, focused, refinements);
+          for (const second of partners) {
+            if (!compatible(first, second)) continue;
+            const key = first.label < second.label ? `${first.label}\u0000${second.label}` : `${second.label}\u0000${first.label}`;
+            if (done.has(key)) continue;
+            done.add(key);
+            const record = applyMutations(b.record, [first, second]);
+            if (record === undefined) continue;
+            pairs++;
+            look({ baseline: b.name, base: b.record, mutations: [first, second], record });
+            if (probe.done()) return bounds(true);
+          }
+        }
+      }
+    }
+
+    // Level 3: an effective change with two changes of focused scalar facts.
+    const maxTriples = this.options.maxTriplesFrom ?? MAX_TRIPLES_FROM;
     for (const b of mutate) {
       if (b.pairs === false) continue;
       const focus = probe.focus?.() ?? new Set<string>();
-      const chosen = this.choose(effective.get(b) ?? [], focus, maxFrom);
-      const scalars = this.mutationsFor(b).filter((m) => !m.reshapesList);
-      const refinements = new Map<Mutation, Mutation[]>();
-      for (let i = 0; i < chosen.length; i++) {
-        const first = chosen[i];
-        for (const second of this.partners(b, first, chosen.slice(i + 1), scalars, refinements)) {
+      if (focus.size === 0) break;
+      const chosen = this.choose(effective.get(b) ?? [], focus, maxTriples);
+      const focused = this.mutationsFor(b).filter((m) => !m.reshapesList && focus.has(m.fact));
+      for (const first of chosen) {
+        for (let j = 0; j < focused.length; j++) {
+          const second = focused[j];
           if (!compatible(first, second)) continue;
-          const record = applyMutations(b.record, [first, second]);
-          if (record === undefined) continue;
-          pairs++;
-          look({ baseline: b.name, base: b.record, mutations: [first, second], record });
-          if (probe.done()) return bounds(true);
+          for (let k = j + 1; k < focused.length; k++) {
+            const third = focused[k];
+            if (!compatible(first, third) || !compatible(second, third)) continue;
+            const record = applyMutations(b.record, [first, second, third]);
+            if (record === undefined) continue;
+            triples++;
+            look({ baseline: b.name, base: b.record, mutations: [first, second, third], record });
+            if (probe.done()) return bounds(true);
+          }
         }
       }
     }
@@ -238,12 +287,25 @@ export class SearchSpace {
   /**
    * What to combine an effective change with: the later effective changes; changes of a sibling
    * fact of the same record (`devices[0].firmwareUpgradePossible` with `devices[0].firmwareAttempts`);
-   * and, when the change made a short list, changes inside its new elements.
+   * changes of the focused scalar facts; and, when the change made a short list, changes inside
+   * its new elements.
    */
-  private partners(b: Baseline, first: Mutation, laterEffective: readonly Mutation[], scalars: readonly Mutation[], refinements: Map<Mutation, Mutation[]>): Mutation[] {
+  private partners(b: Baseline, first: Mutation, laterEffective: readonly Mutation[], scalars: readonly Mutation[], focused: readonly Mutation[], refinements: Map<Mutation, Mutation[]>): Mutation[] {
     const out = [...laterEffective];
+    const taken = new Set(out);
     const fp = parentPath(first.path);
-    for (const s of scalars) if (parentPath(s.path) === fp && s.path !== first.path && !laterEffective.includes(s)) out.push(s);
+    for (const s of scalars) {
+      if (taken.has(s) || s.path === first.path) continue;
+      if (parentPath(s.path) === fp) {
+        out.push(s);
+        taken.add(s);
+      }
+    }
+    for (const s of focused) {
+      if (taken.has(s) || s.path === first.path) continue;
+      out.push(s);
+      taken.add(s);
+    }
     const v = first.value;
     if (first.reshapesList && Array.isArray(v) && v.length > 0 && v.length <= 2) {
       let refined = refinements.get(first);
