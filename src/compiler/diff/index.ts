@@ -138,6 +138,8 @@ export class VersionDiff {
   private readonly named: Baseline[] = [];
   private readonly examples: Baseline[] = [];
   private tally: PopulationTally | undefined;
+  /** What the first look (baselines as they are) evaluated, added to the final bounds. */
+  private looked = 0;
   private readonly declarationsChanged: boolean;
 
   constructor(
@@ -252,7 +254,7 @@ export class VersionDiff {
 
   /** Looks at the named installations and examples as they are: the witnesses nearest to hand. */
   start(): void {
-    if (this.changed) this.search([...this.named, ...this.examples].map((b) => ({ ...b, mutate: false })));
+    if (this.changed) this.looked = this.search([...this.named, ...this.examples].map((b) => ({ ...b, mutate: false }))).evaluated;
   }
 
   /** Starts counting a population (even an empty one is reported). */
@@ -276,7 +278,9 @@ export class VersionDiff {
 
   /** Searches for what is still unanswered, and builds the report. */
   finish(): DiffReport {
-    const bounds = this.changed ? this.search([...this.named, ...this.examples]) : undefined;
+    const searched = this.changed ? this.search([...this.named, ...this.examples]) : undefined;
+    // The final search looks at the baselines again only when a question is still open.
+    const bounds = searched === undefined ? undefined : { ...searched, evaluated: searched.evaluated + this.looked };
     const population = this.tally?.result();
     const witnessOf = (q: Question | undefined): Witness | undefined => (q?.answer === undefined ? undefined : this.witness(q.answer));
     for (const c of this.rules) {
@@ -285,7 +289,7 @@ export class VersionDiff {
       const narrowed = this.narrows.get(c.rule)?.answer !== undefined;
       c.condition = widened && narrowed ? "changed" : widened ? "widened" : narrowed ? "narrowed" : "no-witness";
     }
-    const searched = bounds === undefined ? "" : this.boundsText(bounds, population?.records ?? 0);
+    const searchedText = bounds === undefined ? "" : this.boundsText(bounds, population?.records ?? 0);
     const behaviour: BehaviourChange[] = [];
     for (const c of this.rules) {
       if (!isBehaviourChange(c)) {
@@ -294,7 +298,7 @@ export class VersionDiff {
       }
       const w = witnessOf(this.differs.get(c.rule));
       if (w !== undefined) behaviour.push({ rule: c.rule, clause: c.clause, verdict: "witness", witness: w });
-      else behaviour.push({ rule: c.rule, clause: c.clause, verdict: "no-witness", statement: `changed; no witness found: no installation was found whose decision differs because of ${c.rule === DEFAULT_RULE ? "the default result" : `rule ${c.rule}`}. ${searched}` });
+      else behaviour.push({ rule: c.rule, clause: c.clause, verdict: "no-witness", statement: `changed; no witness found: no installation was found whose decision differs because of ${c.rule === DEFAULT_RULE ? "the default result" : `rule ${c.rule}`}. ${searchedText}` });
     }
     if (this.anyDifference !== undefined) {
       const w = witnessOf(this.anyDifference);
@@ -302,7 +306,7 @@ export class VersionDiff {
       behaviour.push(
         w !== undefined
           ? { rule: "", clause: "", verdict: "witness", witness: w }
-          : { rule: "", clause: "", verdict: "no-witness", statement: `the data model or the decision changed (${names}); no installation valid under both versions was found whose decision differs. ${searched}` },
+          : { rule: "", clause: "", verdict: "no-witness", statement: `the data model or the decision changed (${names}); no installation valid under both versions was found whose decision differs. ${searchedText}` },
       );
     }
     const witnessed = behaviour.some((x) => x.witness !== undefined) || (population?.changed ?? 0) > 0;
