@@ -5,6 +5,7 @@
 import { checkDiffRows } from "./check-diff.js";
 import { endToEndRows } from "./end-to-end.js";
 import { evaluatorRows } from "./evaluators.js";
+import { lspRows } from "./lsp.js";
 
 /** One line of the printed table. */
 export interface Measurement {
@@ -22,5 +23,6 @@ export interface Row {
 export const rows: Row[] = [
   { name: "evaluators (in process, pre-parsed, pre-validated records)", run: evaluatorRows },
   { name: "end to end (the built CLI: generate, eval with 1 and 2 workers, build)", run: endToEndRows },
+  { name: "language server (re-check per keystroke on the corpus)", run: lspRows },
   { name: "check and diff (the built CLI; corpus, population, synthetic versions of 120 and 1,200 rules)", run: checkDiffRows },
 ];

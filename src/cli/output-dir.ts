@@ -1,0 +1,132 @@
+/**
+ * Output folders that can never cost a user their files. A command that writes a folder (`tmad
+ * report --out DIR`, `tmad site --out DIR`, …) takes it through `OutputDir.open`, which accepts:
+ * - a path that does not exist (created, with its parents);
+ * - an empty folder;
+ * - with `--force`, a folder that a previous run of the SAME command created: it carries a marker
+ *   file, `.tmad-output.json`, naming the command and listing the files that run wrote.
+ * Anything else (a file, a device, a folder holding files we did not write, a folder another command
+ * made) is refused with a message saying why and what to do. Writing never deletes or replaces a
+ * file the marker does not list: each file is written to a temporary name beside it and renamed
+ * into place, and `commit()` then removes only the files of the previous run that this run did not
+ * write again, and records the new list. An interrupted run leaves the previous files and the marker
+ * as they were, plus temporary files named `.tmad-tmp-*` that the next run removes.
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, normalize, sep } from "node:path";
+import { UsageError } from "./usage.js";
+
+export const OUTPUT_MARKER = ".tmad-output.json";
+const TMP_PREFIX = ".tmad-tmp-";
+
+interface Marker {
+  readonly tool: "tmad";
+  readonly command: string;
+  readonly files: readonly string[];
+}
+
+function readMarker(dir: string): Marker | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, OUTPUT_MARKER), "utf8")) as Partial<Marker>;
+    if (m.tool !== "tmad" || typeof m.command !== "string" || !Array.isArray(m.files) || !m.files.every((f) => typeof f === "string")) return undefined;
+    return m as Marker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every file under `dir`, as `/`-separated paths relative to it. */
+function filesUnder(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    return e.isDirectory() ? filesUnder(join(dir, e.name), rel) : [rel];
+  });
+}
+
+/** A relative path that stays inside the folder: no absolute path, no `..`, no empty segment. */
+function checkRelative(rel: string): string {
+  const parts = rel.split("/");
+  if (rel === "" || rel.startsWith("/") || parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0"))) {
+    throw new Error(`internal: output path ${JSON.stringify(rel)} is not a plain relative path`);
+  }
+  return rel;
+}
+
+export class OutputDir {
+  private readonly written = new Set<string>();
+
+  private constructor(
+    readonly dir: string,
+    private readonly command: string,
+    private readonly previous: readonly string[],
+  ) {}
+
+  /**
+   * Opens `dir` for `command` (e.g. "report"), or throws a UsageError saying why it may not be used.
+   * `force` allows reusing a folder that a previous run of the same command wrote.
+   */
+  static open(dir: string, command: string, force: boolean): OutputDir {
+    if (dir === "") throw new UsageError("--out needs a folder name");
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true });
+      return new OutputDir(dir, command, []);
+    }
+    const st = lstatSync(dir);
+    if (st.isSymbolicLink()) throw new UsageError(`--out ${dir} is a symbolic link; name a real folder (tmad does not write through links)`);
+    if (!st.isDirectory()) throw new UsageError(`--out ${dir} exists and is not a folder; name a new or empty folder`);
+    for (const name of readdirSync(dir)) if (name.startsWith(TMP_PREFIX)) rmSync(join(dir, name), { force: true });
+    const present = filesUnder(dir);
+    if (present.length === 0) return new OutputDir(dir, command, []);
+    const marker = readMarker(dir);
+    if (marker === undefined) {
+      throw new UsageError(`--out ${dir} is not empty and was not written by tmad (no ${OUTPUT_MARKER}); tmad never writes into a folder of yours: name a new or empty folder`);
+    }
+    if (marker.command !== command) {
+      throw new UsageError(`--out ${dir} was written by \`tmad ${marker.command}\`, not \`tmad ${command}\`; name another folder`);
+    }
+    const ours = new Set([OUTPUT_MARKER, ...marker.files]);
+    const foreign = present.filter((f) => !ours.has(f));
+    if (foreign.length > 0) {
+      const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? `, … (${foreign.length} in all)` : "");
+      throw new UsageError(`--out ${dir} holds files tmad did not write (${shown}); move them away or name another folder`);
+    }
+    if (!force) throw new UsageError(`--out ${dir} holds the output of an earlier \`tmad ${command}\`; add --force to replace it, or name a new folder`);
+    return new OutputDir(dir, command, marker.files);
+  }
+
+  /** Writes one file (a `/`-separated path inside the folder), atomically. */
+  write(rel: string, content: string | Uint8Array): void {
+    const path = checkRelative(rel);
+    if (path === OUTPUT_MARKER) throw new Error(`internal: ${OUTPUT_MARKER} is reserved`);
+    const target = join(this.dir, ...path.split("/"));
+    mkdirSync(dirname(target), { recursive: true });
+    if (existsSync(target) && !this.previous.includes(path) && !this.written.has(path)) {
+      throw new UsageError(`--out ${this.dir}: ${path} appeared while writing and tmad did not write it; stopping`);
+    }
+    const tmp = join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`);
+    writeFileSync(tmp, content);
+    renameSync(tmp, target);
+    this.written.add(path);
+  }
+
+  /** The files written so far, sorted. */
+  files(): string[] {
+    return [...this.written].sort();
+  }
+
+  /** Ends the run: removes the previous run's files not written again (and folders left empty), records the new list. */
+  commit(): void {
+    for (const old of this.previous) {
+      if (this.written.has(old)) continue;
+      const target = join(this.dir, ...checkRelative(old).split("/"));
+      rmSync(target, { force: true });
+      // Remove the folders it leaves empty, up to (not including) the output folder itself.
+      for (let d = dirname(target); normalize(d) !== normalize(this.dir) && normalize(d).startsWith(normalize(this.dir) + sep); d = dirname(d)) {
+        if (readdirSync(d).length > 0) break;
+        rmdirSync(d);
+      }
+    }
+    const marker: Marker = { tool: "tmad", command: this.command, files: this.files() };
+    writeFileSync(join(this.dir, OUTPUT_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  }
+}
