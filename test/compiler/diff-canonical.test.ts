@@ -11,8 +11,8 @@ import { describe, expect, it } from "vitest";
 import type * as A from "../../src/compiler/ast/nodes.js";
 import { formatExpr, printExpr } from "../../src/compiler/ast/print.js";
 import { checkProgram } from "../../src/compiler/check/index.js";
-import { canonical } from "../../src/compiler/diff/canonical.js";
-import { implies } from "../../src/compiler/diff/implies.js";
+import { canonical } from "../../src/compiler/search/canonical.js";
+import { implies } from "../../src/compiler/search/implies.js";
 import { parseBlock } from "../../src/compiler/parse/index.js";
 import { diffSide } from "../helpers/diff.js";
 

@@ -1,8 +1,8 @@
 /**
  * Rule changes between two versions, structurally: (CheckedProgram A, CheckedProgram B) →
- * RuleChange[]. Each rule's condition is compared in canonical form (canonical.ts: definitions and
+ * RuleChange[]. Each rule's condition is compared in canonical form (search/canonical.ts: definitions and
  * parameters inlined, normalized), its result with parameters folded, its precedence relations and
- * its clause. A changed condition is also compared by implication (implies.ts): when the old one
+ * its clause. A changed condition is also compared by implication (search/implies.ts): when the old one
  * implies the new one it cannot have narrowed, and the reverse; when both, it is equivalent and the
  * rule is not a behaviour change. The default result counts as a rule named `default`.
  * Also drift: a clause whose text changed while its rules did not, and a rule that changed while
@@ -12,10 +12,8 @@ import type * as A from "../ast/nodes.js";
 import { printAssignments, printExpr } from "../ast/print.js";
 import { forEachExpr } from "../ast/walk.js";
 import type { CheckedProgram, CheckedRule } from "../check/index.js";
-import { parameterValues } from "../search/index.js";
-import { canonical, inline } from "./canonical.js";
+import { canonical, implies, inline, parameterValues } from "../search/index.js";
 import type { ClauseChange } from "./document.js";
-import { implies } from "./implies.js";
 
 /**
  * How the set of installations a changed rule applies to moved. `equivalent`: shown equal from

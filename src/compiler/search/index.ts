@@ -9,3 +9,5 @@ export { Mutation, type SearchModel } from "./mutations.js";
 export { parameterValues } from "./parameters.js";
 export { searchModel } from "./model.js";
 export { applyMutations, SearchSpace, type Baseline, type Candidate, type Probe, type SearchBounds, type SearchOptions } from "./space.js";
+export { canonical, inline, normalize } from "./canonical.js";
+export { implies } from "./implies.js";

@@ -12,7 +12,7 @@
 import type * as A from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 import type { CheckedProgram } from "../check/index.js";
-import { parameterValues } from "../search/index.js";
+import { parameterValues } from "./parameters.js";
 
 /** A literal node for a folded parameter value, or undefined when it did not fold to one. */
 function literal(value: string, span: A.Expr["span"]): A.Expr | undefined {

@@ -81,3 +81,4 @@ export function implies(a: A.Expr, b: A.Expr, depth = 0): boolean {
   }
   return false;
 }
+
