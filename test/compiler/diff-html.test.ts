@@ -5,21 +5,27 @@
  * written to test-artifacts/diff-report.png (and -population.png). Without a browser the test is
  * skipped, and says why.
  */
-import { mkdirSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffVersions } from "../../src/compiler/diff/index.js";
 import { renderDiff } from "../../src/compiler/diff/render.js";
 import { evaluateRecord } from "../../src/runtime/index.js";
 import { renderExplanation } from "../../src/explain.js";
 import { generateInstallations } from "../../src/population/generate.js";
-import { browserUnavailable, withBrowser } from "../helpers/browser.js";
+import { artifactPath, openBrowser, type BrowserOrReason } from "../helpers/browser.js";
 import { diffSide } from "../helpers/diff.js";
 
-const missing = browserUnavailable();
-if (missing !== undefined) console.warn(`SKIPPED the HTML report browser test: ${missing}`);
+let opened: BrowserOrReason;
+beforeAll(async () => {
+  opened = await openBrowser();
+  if (!opened.ok) console.warn(`SKIPPED the HTML diff report browser test: ${opened.reason}`);
+}, 90_000);
+afterAll(async () => {
+  if (opened?.ok) await opened.browser.close();
+});
 
-describe.skipIf(missing !== undefined)("the HTML diff report in a browser", { timeout: 120_000 }, () => {
-  it("fits a 1280 px page, has every section, folds records away; screenshot in test-artifacts/", async () => {
+describe("the HTML diff report in a browser", { timeout: 120_000 }, () => {
+  it("fits a 1280 px page, has every section, folds records away; screenshot in test-artifacts/", async (ctx) => {
+    if (!opened.ok) return ctx.skip();
     const a = diffSide("rules/tmad-19.0");
     const b = diffSide("test/fixtures/versions/tmad-20.v3");
     const population = [...generateInstallations({ count: 10_000, seed: 5 })].map((line, i) => ({ record: i + 1, value: JSON.parse(line) as unknown }));
@@ -29,9 +35,8 @@ describe.skipIf(missing !== undefined)("the HTML diff report in a browser", { ti
       return renderExplanation(m, evaluateRecord(m, record, { trace: true }));
     };
     const html = renderDiff(report, "html", { ids: false, explain });
-    mkdirSync("test-artifacts", { recursive: true });
-    const result = await withBrowser(async (context) => {
-      const page = await context.newPage();
+    const result = await (async () => {
+      const page = await opened.browser!.newPage();
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.setContent(html, { waitUntil: "load" });
       // Runs in the page (a string, as the tests are type-checked without the DOM library).
@@ -47,11 +52,12 @@ describe.skipIf(missing !== undefined)("the HTML diff report in a browser", { ti
       })`)) as { scrollWidth: number; clientWidth: number; sections: string[]; details: number; openDetails: number; supplierRows: number; overflowing: string[] };
       // The top of the report (verdict, document changes) and its population section, each a
       // screen high: a full-page capture of a long report takes half a minute in software rendering.
-      await page.screenshot({ path: "test-artifacts/diff-report.png" });
+      await page.screenshot({ path: artifactPath("diff-report.png") });
       await page.locator("#section-4").scrollIntoViewIfNeeded();
-      await page.screenshot({ path: "test-artifacts/diff-report-population.png" });
+      await page.screenshot({ path: artifactPath("diff-report-population.png") });
+      await page.close();
       return measured;
-    });
+    })();
     expect(result.scrollWidth).toBeLessThanOrEqual(result.clientWidth);
     expect(result.overflowing).toEqual([]);
     expect(result.sections).toEqual(["1. Document changes", "2. Rule changes", "3. Behavioural changes", "4. Population impact"]);

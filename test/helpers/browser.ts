@@ -1,29 +1,33 @@
 /**
- * A real headless browser for tests: Debian's chromium at /usr/bin/chromium, driven by
- * playwright-core (which downloads nothing), with a fresh profile. `browserUnavailable()` says why
- * there is none, so a test can skip with that reason printed rather than pass silently.
+ * A real browser for tests: Debian's chromium (/usr/bin/chromium, installed by
+ * scripts/ci-install-browser.sh) driven by playwright-core, which downloads nothing. Where no browser
+ * can be had, `openBrowser` says why, and the tests using it are skipped with that reason printed.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 
-export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM = process.env.TMAD_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Screenshots and other files a person may want to look at after a run (gitignored). */
+export const ARTIFACTS = join(process.cwd(), "test-artifacts");
+
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-/** Why no browser can be used here, or undefined when one can. */
-export function browserUnavailable(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run does it as root)`;
+export type BrowserOrReason = { readonly ok: true; readonly browser: Browser } | { readonly ok: false; readonly reason: string };
+
+/** Launches chromium with a fresh profile (playwright gives each launch its own --user-data-dir). */
+export async function openBrowser(): Promise<BrowserOrReason> {
+  if (!existsSync(CHROMIUM)) return { ok: false, reason: `no browser at ${CHROMIUM} (install Debian's chromium: scripts/ci-install-browser.sh)` };
+  try {
+    return { ok: true, browser: await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 }) };
+  } catch (e) {
+    return { ok: false, reason: `chromium at ${CHROMIUM} did not start: ${(e as Error).message.split("\n")[0]}` };
+  }
 }
 
-/** Runs `use` with a browser context on a fresh profile, closed and removed afterwards. */
-export async function withBrowser<T>(use: (context: BrowserContext) => Promise<T>): Promise<T> {
-  const profile = mkdtempSync(join(tmpdir(), "tmad-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
-  try {
-    return await use(context);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+export function artifactPath(...parts: string[]): string {
+  const path = join(ARTIFACTS, ...parts);
+  mkdirSync(join(path, ".."), { recursive: true });
+  return path;
 }
