@@ -79,8 +79,8 @@ export async function checkVersion(dir: string, analysis: boolean): Promise<{ id
   const diagnostics = [...compiled.diagnostics];
   if (analysis && compiled.files !== undefined && compiled.checked !== undefined) {
     const [{ analyze }, { loadGeneratedWithRules }, { resolveExamples }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js"), import("../compiler/examples/index.js")]);
-    const { installations } = resolveExamples(compiled.extracted.blocks);
-    diagnostics.push(...analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics);
+    const { installations, examples } = resolveExamples(compiled.extracted.blocks);
+    diagnostics.push(...analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir, examples).diagnostics);
   }
   return { id: compiled.id, diagnostics: sortDiagnostics(diagnostics) };
 }

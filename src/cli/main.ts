@@ -125,12 +125,15 @@ const commands: Record<string, Command> = {
      parameters and declarations changed;
   2. rule changes: condition widened / narrowed / changed, result or precedence changed, rules
      added or removed; drift between a clause's text and its rules;
-  3. behavioural changes: per changed rule, a witness installation (found by searching from the
-     versions' named example installations) whose decision differs, or what was established;
-  4. with --population: every record under both versions, the transition matrix with counts, by
-     the version's reportBy facts (e.g. cohort, Responsible Supplier), each flip attributed to the
-     changed clauses; --ids lists the installations per transition. Invalid records are listed.
-  Exit 0: no behaviour changed; 1: some did; 2: error. JSON schema: docs/diff.md.`,
+  3. behavioural changes: per changed rule, a witness installation whose decision differs (found
+     from the versions' named installations, examples and population records, as they are and
+     with facts changed), or what was established and the search's bounds;
+  4. with --population (read as it streams): every record under both versions, the transition
+     matrix with counts, by the version's reportBy facts (e.g. cohort, Responsible Supplier), each
+     flip attributed to the changed clauses; --ids lists the installations per transition.
+  Exit 0 only when no behaviour changed, shown from the rules' structure; 1 when it changed (with
+  a witness, or "changed; no witness found" within the search's bounds); 2: error. On a terminal,
+  progress goes to stderr. JSON schema: docs/diff.md.`,
     options: { ...limitOptions, population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
     run: async (p, v) => (await import("./diff.js")).runDiff(p, v),
   },

@@ -466,7 +466,8 @@ describe("tmad diff", { timeout: 60_000 }, () => {
     const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "json"]);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(report.schema).toBe("tmad-diff/1");
+    expect(report.schema).toBe("tmad-diff/2");
+    expect(report.verdict).toBe("changed");
     expect(report.document.clauses.map((c: { number: string }) => c.number)).toEqual(["2.1", "2.2"]);
   });
 
@@ -474,7 +475,7 @@ describe("tmad diff", { timeout: 60_000 }, () => {
     const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.0-reworded`]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("clause 2.1: the text changed but its rules (exclude_failed) did not");
-    expect(r.stdout).toContain("No behavioural change found.");
+    expect(r.stdout).toContain("Verdict: no behaviour changed.");
   });
 
   it("exits 2 for an unknown version or bad options", () => {
@@ -501,7 +502,7 @@ describe("tmad diff on the corpus", { timeout: 120_000 }, () => {
     expect(report.document.clauses[0].words.some((w: any) => w.op === "+" && w.text.includes("configuration"))).toBe(true);
     expect(report.rules.map((c: any) => [c.rule, c.kind, c.condition])).toEqual([["migrate_partial_moc_mds", "changed", "widened"]]);
     const w = report.behaviour[0].witness;
-    expect(w.changes.length).toBeGreaterThanOrEqual(1);
+    expect(w.facts.length).toBeGreaterThanOrEqual(1);
     expect([w.a.result.outcome, w.a.clause]).toEqual(["EXCLUDED", "18.10"]);
     expect([w.b.result.outcome, w.b.clause]).toEqual(["MIGRATE_PARTIAL", "4.26A"]);
   });
