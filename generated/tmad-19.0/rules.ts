@@ -139,6 +139,16 @@ function loop_5(v_installation: Installation): boolean {
   return true;
 }
 
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
+function traced_loop_0(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_m); t.endMember(d_prepared_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (!t.endMember(d_prepared_traced(t, v_installation, v_m))) value = false; }
+  }
+  return value;
+}
+
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
 function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
@@ -176,6 +186,16 @@ function loop_10(v_installation: Installation): boolean {
 function loop_11(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
+}
+
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23), traced member by member */
+function traced_loop_1(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_m of v_installation.devices) {
+    if (!value) t.explore(() => { if (d_isMeter(v_installation, v_m)) { t.member(v_m); t.endMember((t.enter(40), t.exit(v_m.dormant, [v_m.dormant]))); } });
+    else if (d_isMeter(v_installation, v_m)) { t.member(v_m); if (!t.endMember((t.enter(40), t.exit(v_m.dormant, [v_m.dormant])))) value = false; }
+  }
+  return value;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
@@ -216,6 +236,16 @@ function loop_17(v_installation: Installation): boolean {
   return false;
 }
 
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
+function traced_loop_2(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_e of d_esmes(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_e); t.endMember(d_prepared_traced(t, v_installation, v_e)); });
+    else { t.member(v_e); if (!t.endMember(d_prepared_traced(t, v_installation, v_e))) value = false; }
+  }
+  return value;
+}
+
 /** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
 function loop_18(v_installation: Installation): DeviceId[] {
   const out: DeviceId[] = [];
@@ -229,10 +259,30 @@ function loop_19(v_installation: Installation): boolean {
   return false;
 }
 
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8), traced member by member */
+function traced_loop_3(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = false;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (value) t.explore(() => { t.member(v_m); t.endMember(d_preparationInProgress_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (t.endMember(d_preparationInProgress_traced(t, v_installation, v_m))) value = true; }
+  }
+  return value;
+}
+
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8) */
 function loop_20(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
   return true;
+}
+
+/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8), traced member by member */
+function traced_loop_4(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_g of d_gsmes(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_g); t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g)); });
+    else { t.member(v_g); if (!t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g))) value = false; }
+  }
+  return value;
 }
 
 /**
@@ -368,7 +418,7 @@ export function d_prepared(v_installation: Installation, v_d: Device): boolean {
 /** Traced variant of {@link d_prepared}. */
 function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
   t.enter(11);
-  return t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_configurationSucceeded_traced(t, v_installation, v_d)));
+  return t.exit(t.and(() => d_firmwareSucceeded_traced(t, v_installation, v_d), () => d_configurationSucceeded_traced(t, v_installation, v_d)));
 }
 
 /**
@@ -390,7 +440,7 @@ export function d_readyToMigrate(v_installation: Installation): boolean {
 /** Traced variant of {@link d_readyToMigrate}. */
 function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_5(v_installation)))));
+  return t.exit(t.and(() => (t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => (t.enter(15), t.exit(traced_loop_0(t, v_installation)))));
 }
 
 /**
@@ -438,7 +488,7 @@ export function d_regimeExhausted(v_installation: Installation, v_attempts: read
 /** Traced variant of {@link d_regimeExhausted}. */
 function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
+  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(19), t.exit((l >= r), [v_attempts, v_required], [l, r])))(loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays), v_required), () => ((l: number, r: number) => (t.enter(20), t.exit((l >= r), [v_attempts, v_minimumSpanDays], [l, r])))(d_failureSpanDays(v_installation, v_attempts), v_minimumSpanDays)));
 }
 
 /**
@@ -453,7 +503,7 @@ export function d_stepPersistentlyFailed(v_installation: Installation, v_attempt
 /** Traced variant of {@link d_stepPersistentlyFailed}. */
 function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
+  return t.exit(t.and(() => (t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))), () => (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(t.and(() => (t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])), () => d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -515,7 +565,7 @@ export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Dev
 /** Traced variant of {@link d_unableToAttemptFirmware}. */
 function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
   t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
+  return t.exit(t.and(() => (t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))), () => (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
 }
 
 /**
@@ -531,7 +581,7 @@ export function d_preparationInProgress(v_installation: Installation, v_d: Devic
 /** Traced variant of {@link d_preparationInProgress}. */
 function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
   t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
+  return t.exit(t.and(() => (t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))), () => (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))), () => (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
 }
 
 /**
@@ -571,7 +621,7 @@ export function d_solelyDormantMeters(v_installation: Installation): boolean {
 /** Traced variant of {@link d_solelyDormantMeters}. */
 function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(38);
-  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_11(v_installation), [v_installation.devices]))));
+  return t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => (t.enter(39), t.exit(traced_loop_1(t, v_installation), [v_installation.devices]))));
 }
 
 /**
@@ -590,7 +640,7 @@ export function d_esmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_esmes}. */
 function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(40);
+  t.enter(41);
   return t.exit(loop_12(v_installation), [v_installation.devices]);
 }
 
@@ -610,7 +660,7 @@ export function d_gsmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_gsmes}. */
 function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(41);
+  t.enter(42);
   return t.exit(loop_13(v_installation), [v_installation.devices]);
 }
 
@@ -630,7 +680,7 @@ export function d_sharesMeterPoint(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_sharesMeterPoint}. */
 function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(42);
+  t.enter(43);
   return t.exit(loop_14(v_installation), [v_installation.sharedMeterPoints]);
 }
 
@@ -652,8 +702,8 @@ export function d_readyForPartialMigration(v_installation: Installation): boolea
 
 /** Traced variant of {@link d_readyForPartialMigration}. */
 function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(43);
-  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(44), t.exit(loop_15(v_installation))) && (t.enter(45), t.exit(loop_16(v_installation))) && (t.enter(46), t.exit(loop_17(v_installation))) && (t.enter(47), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(48), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(49), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(50), t.exit((d_supplierStatus(v_installation) === "LIVE")))));
+  t.enter(44);
+  return t.exit(t.and(() => d_solelyDormantMeters_traced(t, v_installation), () => (t.enter(45), t.exit(loop_15(v_installation))), () => (t.enter(46), t.exit(traced_loop_2(t, v_installation))), () => (t.enter(47), t.exit(loop_17(v_installation))), () => (t.enter(48), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(49), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => (t.enter(50), t.exit(!d_sharesMeterPoint_traced(t, v_installation))), () => (t.enter(51), t.exit((d_supplierStatus(v_installation) === "LIVE")))));
 }
 
 /**
@@ -674,7 +724,7 @@ export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
 
 /** Traced variant of {@link d_gsmeIds}. */
 function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
-  t.enter(51);
+  t.enter(52);
   return t.exit(loop_18(v_installation));
 }
 
@@ -690,7 +740,7 @@ export function r_migrate_clean_installation_applies(v_installation: Installatio
 
 /** Traced variant of {@link r_migrate_clean_installation_applies}. */
 function r_migrate_clean_installation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(52), t.exit((d_readyToMigrate_traced(t, v_installation) && (t.enter(53), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(54), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
+  return (t.enter(53), t.exit(t.and(() => d_readyToMigrate_traced(t, v_installation), () => (t.enter(54), t.exit(!d_sharesMeterPoint_traced(t, v_installation))), () => (t.enter(55), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -710,7 +760,7 @@ export function r_await_dormant_meter_preparation_applies(v_installation: Instal
 
 /** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
 function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(55), t.exit(loop_19(v_installation)));
+  return (t.enter(56), t.exit(traced_loop_3(t, v_installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
@@ -730,7 +780,7 @@ export function r_migrate_partial_ioc_applies(v_installation: Installation): boo
 
 /** Traced variant of {@link r_migrate_partial_ioc_applies}. */
 function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(56), t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(58), t.exit(loop_20(v_installation))))));
+  return (t.enter(57), t.exit(t.and(() => (t.enter(58), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])), () => d_readyForPartialMigration_traced(t, v_installation), () => (t.enter(59), t.exit(traced_loop_4(t, v_installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */

@@ -147,6 +147,16 @@ function loop_5(v_installation: Installation): boolean {
   return true;
 }
 
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
+function traced_loop_0(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_m); t.endMember(d_prepared_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (!t.endMember(d_prepared_traced(t, v_installation, v_m))) value = false; }
+  }
+  return value;
+}
+
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
 function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
@@ -184,6 +194,16 @@ function loop_10(v_installation: Installation): boolean {
 function loop_11(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
+}
+
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23), traced member by member */
+function traced_loop_1(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_m of v_installation.devices) {
+    if (!value) t.explore(() => { if (d_isMeter(v_installation, v_m)) { t.member(v_m); t.endMember((t.enter(40), t.exit(v_m.dormant, [v_m.dormant]))); } });
+    else if (d_isMeter(v_installation, v_m)) { t.member(v_m); if (!t.endMember((t.enter(40), t.exit(v_m.dormant, [v_m.dormant])))) value = false; }
+  }
+  return value;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
@@ -237,10 +257,30 @@ function loop_19(v_installation: Installation): boolean {
   return false;
 }
 
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7), traced member by member */
+function traced_loop_2(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_e of d_esmes(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_e); t.endMember(d_prepared_traced(t, v_installation, v_e)); });
+    else { t.member(v_e); if (!t.endMember(d_prepared_traced(t, v_installation, v_e))) value = false; }
+  }
+  return value;
+}
+
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
 function loop_20(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationInProgress(v_installation, v_m)) return true; }
   return false;
+}
+
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8), traced member by member */
+function traced_loop_3(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = false;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (value) t.explore(() => { t.member(v_m); t.endMember(d_preparationInProgress_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (t.endMember(d_preparationInProgress_traced(t, v_installation, v_m))) value = true; }
+  }
+  return value;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/04-26-partial-migration.md:50:8) */
@@ -249,10 +289,30 @@ function loop_21(v_installation: Installation): boolean {
   return true;
 }
 
+/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/04-26-partial-migration.md:50:8), traced member by member */
+function traced_loop_4(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_g of d_gsmes(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_g); t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g)); });
+    else { t.member(v_g); if (!t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g))) value = false; }
+  }
+  return value;
+}
+
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8) */
 function loop_22(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
   return true;
+}
+
+/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8), traced member by member */
+function traced_loop_5(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_g of d_gsmes(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_g); t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g)); });
+    else { t.member(v_g); if (!t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g))) value = false; }
+  }
+  return value;
 }
 
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8) */
@@ -261,16 +321,46 @@ function loop_23(v_installation: Installation): boolean {
   return false;
 }
 
+/** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8), traced member by member */
+function traced_loop_6(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = false;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (value) t.explore(() => { t.member(v_m); t.endMember(d_unableToAttemptFirmware_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (t.endMember(d_unableToAttemptFirmware_traced(t, v_installation, v_m))) value = true; }
+  }
+  return value;
+}
+
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8) */
 function loop_24(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
   return false;
 }
 
+/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8), traced member by member */
+function traced_loop_7(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = false;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (value) t.explore(() => { t.member(v_m); t.endMember(d_preparationPersistentlyFailed_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (t.endMember(d_preparationPersistentlyFailed_traced(t, v_installation, v_m))) value = true; }
+  }
+  return value;
+}
+
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8) */
 function loop_25(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationPersistentlyFailed(v_installation, v_m)) return true; }
   return false;
+}
+
+/** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8), traced member by member */
+function traced_loop_8(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = false;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (value) t.explore(() => { t.member(v_m); t.endMember(d_preparationPersistentlyFailed_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (t.endMember(d_preparationPersistentlyFailed_traced(t, v_installation, v_m))) value = true; }
+  }
+  return value;
 }
 
 /**
@@ -406,7 +496,7 @@ export function d_prepared(v_installation: Installation, v_d: Device): boolean {
 /** Traced variant of {@link d_prepared}. */
 function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
   t.enter(11);
-  return t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_configurationSucceeded_traced(t, v_installation, v_d)));
+  return t.exit(t.and(() => d_firmwareSucceeded_traced(t, v_installation, v_d), () => d_configurationSucceeded_traced(t, v_installation, v_d)));
 }
 
 /**
@@ -428,7 +518,7 @@ export function d_readyToMigrate(v_installation: Installation): boolean {
 /** Traced variant of {@link d_readyToMigrate}. */
 function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_5(v_installation)))));
+  return t.exit(t.and(() => (t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => (t.enter(15), t.exit(traced_loop_0(t, v_installation)))));
 }
 
 /**
@@ -476,7 +566,7 @@ export function d_regimeExhausted(v_installation: Installation, v_attempts: read
 /** Traced variant of {@link d_regimeExhausted}. */
 function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
+  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(19), t.exit((l >= r), [v_attempts, v_required], [l, r])))(loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays), v_required), () => ((l: number, r: number) => (t.enter(20), t.exit((l >= r), [v_attempts, v_minimumSpanDays], [l, r])))(d_failureSpanDays(v_installation, v_attempts), v_minimumSpanDays)));
 }
 
 /**
@@ -491,7 +581,7 @@ export function d_stepPersistentlyFailed(v_installation: Installation, v_attempt
 /** Traced variant of {@link d_stepPersistentlyFailed}. */
 function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
   t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
+  return t.exit(t.and(() => (t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))), () => (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(t.and(() => (t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])), () => d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
 }
 
 /**
@@ -553,7 +643,7 @@ export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Dev
 /** Traced variant of {@link d_unableToAttemptFirmware}. */
 function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
   t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
+  return t.exit(t.and(() => (t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))), () => (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
 }
 
 /**
@@ -569,7 +659,7 @@ export function d_preparationInProgress(v_installation: Installation, v_d: Devic
 /** Traced variant of {@link d_preparationInProgress}. */
 function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
   t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
+  return t.exit(t.and(() => (t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))), () => (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))), () => (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
 }
 
 /**
@@ -609,7 +699,7 @@ export function d_solelyDormantMeters(v_installation: Installation): boolean {
 /** Traced variant of {@link d_solelyDormantMeters}. */
 function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
   t.enter(38);
-  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_11(v_installation), [v_installation.devices]))));
+  return t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => (t.enter(39), t.exit(traced_loop_1(t, v_installation), [v_installation.devices]))));
 }
 
 /**
@@ -628,7 +718,7 @@ export function d_esmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_esmes}. */
 function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(40);
+  t.enter(41);
   return t.exit(loop_12(v_installation), [v_installation.devices]);
 }
 
@@ -648,7 +738,7 @@ export function d_gsmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_gsmes}. */
 function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(41);
+  t.enter(42);
   return t.exit(loop_13(v_installation), [v_installation.devices]);
 }
 
@@ -668,7 +758,7 @@ export function d_sharesMeterPoint(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_sharesMeterPoint}. */
 function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(42);
+  t.enter(43);
   return t.exit(loop_14(v_installation), [v_installation.sharedMeterPoints]);
 }
 
@@ -689,8 +779,8 @@ export function d_lastInstalledOnlyCommunicating(v_installation: Installation): 
 
 /** Traced variant of {@link d_lastInstalledOnlyCommunicating}. */
 function d_lastInstalledOnlyCommunicating_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(43);
-  return t.exit(((t.enter(44), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(45), t.exit(loop_15(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
+  t.enter(44);
+  return t.exit(t.and(() => (t.enter(45), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(46), t.exit(loop_15(v_installation), [v_installation.installedOn, v_installation.sharedMeterPoints]))));
 }
 
 /**
@@ -711,8 +801,8 @@ export function d_meterPointClear(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_meterPointClear}. */
 function d_meterPointClear_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(46);
-  return t.exit(((t.enter(47), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) || d_lastInstalledOnlyCommunicating_traced(t, v_installation)));
+  t.enter(47);
+  return t.exit(((t.enter(48), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) || d_lastInstalledOnlyCommunicating_traced(t, v_installation)));
 }
 
 /**
@@ -733,7 +823,7 @@ export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
 
 /** Traced variant of {@link d_gsmeIds}. */
 function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
-  t.enter(48);
+  t.enter(49);
   return t.exit(loop_16(v_installation));
 }
 
@@ -754,7 +844,7 @@ export function d_notifyResponsibleSupplier(v_installation: Installation): boole
 
 /** Traced variant of {@link d_notifyResponsibleSupplier}. */
 function d_notifyResponsibleSupplier_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(49);
+  t.enter(50);
   return t.exit((d_supplierStatus(v_installation) === "LIVE"));
 }
 
@@ -776,8 +866,8 @@ export function d_readyForPartialMigration(v_installation: Installation): boolea
 
 /** Traced variant of {@link d_readyForPartialMigration}. */
 function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(50);
-  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(51), t.exit(loop_17(v_installation))) && (t.enter(52), t.exit(loop_18(v_installation))) && (t.enter(53), t.exit(loop_19(v_installation))) && (t.enter(54), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(55), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && d_meterPointClear_traced(t, v_installation)));
+  t.enter(51);
+  return t.exit(t.and(() => d_solelyDormantMeters_traced(t, v_installation), () => (t.enter(52), t.exit(loop_17(v_installation))), () => (t.enter(53), t.exit(traced_loop_2(t, v_installation))), () => (t.enter(54), t.exit(loop_19(v_installation))), () => (t.enter(55), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(56), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => d_meterPointClear_traced(t, v_installation)));
 }
 
 /**
@@ -797,8 +887,8 @@ export function d_iocExclusionGroup(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_iocExclusionGroup}. */
 function d_iocExclusionGroup_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(56);
-  return t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && (t.enter(58), t.exit((v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"), [v_installation.groupId]))));
+  t.enter(57);
+  return t.exit(t.and(() => (t.enter(58), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])), () => (t.enter(59), t.exit((v_installation.groupId === "AA" || v_installation.groupId === "BA" || v_installation.groupId === "CA"), [v_installation.groupId]))));
 }
 
 /**
@@ -813,7 +903,7 @@ export function r_migrate_clean_installation_applies(v_installation: Installatio
 
 /** Traced variant of {@link r_migrate_clean_installation_applies}. */
 function r_migrate_clean_installation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(59), t.exit((d_readyToMigrate_traced(t, v_installation) && (t.enter(60), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(61), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
+  return (t.enter(60), t.exit(t.and(() => d_readyToMigrate_traced(t, v_installation), () => (t.enter(61), t.exit(!d_sharesMeterPoint_traced(t, v_installation))), () => (t.enter(62), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -833,7 +923,7 @@ export function r_await_dormant_meter_preparation_applies(v_installation: Instal
 
 /** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
 function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(62), t.exit(loop_20(v_installation)));
+  return (t.enter(63), t.exit(traced_loop_3(t, v_installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
@@ -853,7 +943,7 @@ export function r_migrate_without_notice_ceased_trading_applies(v_installation: 
 
 /** Traced variant of {@link r_migrate_without_notice_ceased_trading_applies}. */
 function r_migrate_without_notice_ceased_trading_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(63), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(64), t.exit((d_supplierStatus(v_installation) === "CEASED_TRADING"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
+  return (t.enter(64), t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => (t.enter(65), t.exit((d_supplierStatus(v_installation) === "CEASED_TRADING"))), () => d_readyToMigrate_traced(t, v_installation), () => d_meterPointClear_traced(t, v_installation))));
 }
 
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A). */
@@ -873,7 +963,7 @@ export function r_migrate_without_notice_not_live_user_applies(v_installation: I
 
 /** Traced variant of {@link r_migrate_without_notice_not_live_user_applies}. */
 function r_migrate_without_notice_not_live_user_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(65), t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(66), t.exit((d_supplierStatus(v_installation) === "NOT_LIVE_USER"))) && d_readyToMigrate_traced(t, v_installation) && d_meterPointClear_traced(t, v_installation))));
+  return (t.enter(66), t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => (t.enter(67), t.exit((d_supplierStatus(v_installation) === "NOT_LIVE_USER"))), () => d_readyToMigrate_traced(t, v_installation), () => d_meterPointClear_traced(t, v_installation))));
 }
 
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B). */
@@ -893,7 +983,7 @@ export function r_migrate_last_installed_only_communicating_applies(v_installati
 
 /** Traced variant of {@link r_migrate_last_installed_only_communicating_applies}. */
 function r_migrate_last_installed_only_communicating_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(67), t.exit((d_sharesMeterPoint_traced(t, v_installation) && d_lastInstalledOnlyCommunicating_traced(t, v_installation) && (t.enter(68), t.exit((d_supplierStatus(v_installation) === "LIVE"))) && d_readyToMigrate_traced(t, v_installation))));
+  return (t.enter(68), t.exit(t.and(() => d_sharesMeterPoint_traced(t, v_installation), () => d_lastInstalledOnlyCommunicating_traced(t, v_installation), () => (t.enter(69), t.exit((d_supplierStatus(v_installation) === "LIVE"))), () => d_readyToMigrate_traced(t, v_installation))));
 }
 
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C). */
@@ -913,7 +1003,7 @@ export function r_migrate_partial_moc_mds_applies(v_installation: Installation):
 
 /** Traced variant of {@link r_migrate_partial_moc_mds_applies}. */
 function r_migrate_partial_moc_mds_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(69), t.exit(((t.enter(70), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(71), t.exit(loop_21(v_installation))))));
+  return (t.enter(70), t.exit(t.and(() => (t.enter(71), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])), () => d_readyForPartialMigration_traced(t, v_installation), () => (t.enter(72), t.exit(traced_loop_4(t, v_installation))))));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
@@ -933,7 +1023,7 @@ export function r_migrate_partial_ioc_applies(v_installation: Installation): boo
 
 /** Traced variant of {@link r_migrate_partial_ioc_applies}. */
 function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(72), t.exit(((t.enter(73), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(74), t.exit(loop_22(v_installation))))));
+  return (t.enter(73), t.exit(t.and(() => (t.enter(74), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])), () => d_readyForPartialMigration_traced(t, v_installation), () => (t.enter(75), t.exit(traced_loop_5(t, v_installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -953,7 +1043,7 @@ export function r_exclude_ioc_unable_to_attempt_firmware_applies(v_installation:
 
 /** Traced variant of {@link r_exclude_ioc_unable_to_attempt_firmware_applies}. */
 function r_exclude_ioc_unable_to_attempt_firmware_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(75), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(76), t.exit(loop_23(v_installation))))));
+  return (t.enter(76), t.exit(t.and(() => d_iocExclusionGroup_traced(t, v_installation), () => (t.enter(77), t.exit(traced_loop_6(t, v_installation))))));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
@@ -973,7 +1063,7 @@ export function r_exclude_moc_mds_persistent_failure_applies(v_installation: Ins
 
 /** Traced variant of {@link r_exclude_moc_mds_persistent_failure_applies}. */
 function r_exclude_moc_mds_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(77), t.exit(((t.enter(78), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])) && (t.enter(79), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])) && (t.enter(80), t.exit(loop_24(v_installation))))));
+  return (t.enter(78), t.exit(t.and(() => (t.enter(79), t.exit((v_installation.cohort === "MOC_MDS"), [v_installation.cohort])), () => (t.enter(80), t.exit((v_installation.groupId === "CB"), [v_installation.groupId])), () => (t.enter(81), t.exit(traced_loop_7(t, v_installation))))));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
@@ -993,7 +1083,7 @@ export function r_exclude_ioc_persistent_failure_applies(v_installation: Install
 
 /** Traced variant of {@link r_exclude_ioc_persistent_failure_applies}. */
 function r_exclude_ioc_persistent_failure_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(81), t.exit((d_iocExclusionGroup_traced(t, v_installation) && (t.enter(82), t.exit(loop_25(v_installation))))));
+  return (t.enter(82), t.exit(t.and(() => d_iocExclusionGroup_traced(t, v_installation), () => (t.enter(83), t.exit(traced_loop_8(t, v_installation))))));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
@@ -1013,7 +1103,7 @@ export function r_exclude_unresolved_data_issues_applies(v_installation: Install
 
 /** Traced variant of {@link r_exclude_unresolved_data_issues_applies}. */
 function r_exclude_unresolved_data_issues_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(83), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_hasUnresolvedDataIssue_traced(t, v_installation))));
+  return (t.enter(84), t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => d_hasUnresolvedDataIssue_traced(t, v_installation))));
 }
 
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12). */
@@ -1033,7 +1123,7 @@ export function r_exclude_unresolved_duplicate_mpxn_applies(v_installation: Inst
 
 /** Traced variant of {@link r_exclude_unresolved_duplicate_mpxn_applies}. */
 function r_exclude_unresolved_duplicate_mpxn_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(84), t.exit((d_hasDormantMeter_traced(t, v_installation) && d_sharesMeterPoint_traced(t, v_installation) && (t.enter(85), t.exit(!d_lastInstalledOnlyCommunicating_traced(t, v_installation))))));
+  return (t.enter(85), t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => d_sharesMeterPoint_traced(t, v_installation), () => (t.enter(86), t.exit(!d_lastInstalledOnlyCommunicating_traced(t, v_installation))))));
 }
 
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13). */

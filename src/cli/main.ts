@@ -151,11 +151,15 @@ const commands: Record<string, Command> = {
   },
   explain: {
     summary: "explain decisions for people",
-    usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE)
-  For each record (or only the one with --id): the outcome, the deciding clause and its text, the
-  conditions and facts that made it so, and the rules that did not apply and why.`,
-    options: { ...versionOptions, ...limitOptions, id: { type: "string" } },
-    run: async (p, v) => (await import("./eval.js")).runExplain(p, v),
+    usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE) [--format text|json] [--notes]
+  For each record (or only the one with --id, where reading stops): a plain-English summary, the
+  outcome with its labels, the deciding clause's text, the conditions and facts that made it so
+  (each member of a quantified condition, e.g. each meter with its attempt counts and dates), the
+  meters still being retried, and every part that failed in each rule that did not apply.
+  --format json  the same as one Explanation object per line (schemas/explanation.schema.json)
+  --notes        include the authors' notes (assumptions, precedence, near misses) with the clause`,
+    options: { ...versionOptions, ...limitOptions, id: { type: "string" }, format: { type: "string" }, notes: { type: "boolean" } },
+    run: async (p, v) => (await import("./explain.js")).runExplain(p, v),
   },
 };
 

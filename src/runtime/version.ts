@@ -18,6 +18,11 @@ export interface ClauseInfo {
   readonly sha256: string;
   /** `file:line` of the clause heading. */
   readonly at: string;
+  /**
+   * Authors' notes within `text` (assumptions, precedence, near misses, example captions), by
+   * character range (`end` exclusive); the rest of `text` is the clause text proper.
+   */
+  readonly notes?: readonly { readonly kind: string; readonly start: number; readonly end: number }[];
 }
 
 export interface RuleInfo {

@@ -336,11 +336,11 @@ describe("explain", { timeout: 60_000 }, () => {
   it("--id X shows that record only", () => {
     const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-4.26A-mds-gsme-firmware-failed"]);
     expect(r.status).toBe(0);
-    expect(r.stdout.match(/\[record \d+\]/g)).toEqual(["[record 12]"]);
+    expect(r.stdout.match(/\(record \d+\)/g)).toEqual(["(record 12)"]);
     expect(r.stdout).toContain("Installation INS-4.26A-mds-gsme-firmware-failed");
     expect(r.stdout).toContain("clause 4.26A");
     expect(r.stdout).toContain("our own paraphrase");
-    expect(r.stdout).toMatch(/facts: /);
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("GSME 90-B3-D5-1F-30-1B-00-02: firmware attempts: 108 failed over 19 days (10 Jan 2022 08:00 – 30 Jan 2022 04:00)");
   });
 
   it("--id of an invalid record names the field path and exits 1", () => {
@@ -358,7 +358,32 @@ describe("explain", { timeout: 60_000 }, () => {
   it("without --id explains every record", () => {
     const r = tmad(["explain", EXAMPLES, "--version", "20.v2"]);
     expect(r.status).toBe(1);
-    expect(r.stdout.match(/^\[record \d+\]/gm)!.length).toBe(exampleLines.length);
+    expect(r.stdout.match(/^Installation .* \(record \d+\)$/gm)!.length).toBe(exampleLines.length);
+  });
+
+  it("--format json gives one Explanation per record; --id stops reading at the record it finds", async () => {
+    // Standard input stays open after the record sought: the command must end without reading on.
+    const child = spawn(process.execPath, [CLI, "explain", "-", "--version", "20.v2", "--id", JSON.parse(exampleLines[1]).id, "--format", "json"], { cwd: root });
+    let stdout = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
+    child.stdin.write(`${exampleLines[0]}\n${exampleLines[1]}\n`);
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve(-1);
+      }, 20_000);
+      child.on("exit", (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    child.stdin.destroy();
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const e = JSON.parse(lines[0]);
+    expect(e).toMatchObject({ record: 2, installationId: JSON.parse(exampleLines[1]).id, status: "decided" });
+    expect(typeof e.summary).toBe("string");
   });
 });
 
@@ -371,13 +396,13 @@ describe("library API", { timeout: 60_000 }, () => {
       const record = JSON.parse(readFileSync("${EXAMPLES}", "utf8").split("\\n")[10]);
       const outcome = await evaluate(record, { version: "20.v2", trace: true });
       const version = await loadVersion({ version: "tmad-20.v2" });
-      const text = await explain(record, { version: "20.v2" });
-      console.log(JSON.stringify({ ok: outcome.ok, clause: outcome.decision.clause, traced: outcome.trace.rules.length, id: version.manifest.id, same: manifest.id, explains: text.includes("Outcome:") }));
+      const explanation = await explain(record, { version: "20.v2" });
+      console.log(JSON.stringify({ ok: outcome.ok, clause: outcome.decision.clause, traced: outcome.trace.rules.length, id: version.manifest.id, same: manifest.id, explains: explanation.decidedBy.clause.number }));
     `;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ ok: true, clause: "18.13", id: "tmad-20.v2", same: "tmad-20.v2", explains: true });
+    expect(out).toMatchObject({ ok: true, clause: "18.13", id: "tmad-20.v2", same: "tmad-20.v2", explains: "18.13" });
     expect(out.traced).toBeGreaterThan(5);
   });
 });

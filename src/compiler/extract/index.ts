@@ -15,6 +15,7 @@ import { unified } from "unified";
 import { parse as parseYaml } from "yaml";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { fileSpan, type Span } from "../source/span.js";
+import { clauseText, type ClauseNote } from "./notes.js";
 
 export interface SourceFile {
   /** Path as it should appear in diagnostics and generated JSDoc (relative, `/`-separated). */
@@ -68,6 +69,8 @@ export interface Clause {
   readonly text: string;
   /** SHA-256 (hex) of `text`. */
   readonly textHash: string;
+  /** Authors' notes within `text` (assumptions, precedence, near misses, example captions): see notes.ts. */
+  readonly notes: readonly ClauseNote[];
   /** Span of the heading line. */
   readonly span: Span;
 }
@@ -151,13 +154,15 @@ export function extractVersion(id: string, dir: string, files: readonly SourceFi
     const lines = text.split("\n");
     const tree = markdown.parse(text) as Root;
     const children = tree.children;
-    let current: { number: string; title: string; span: Span; parts: string[] } | undefined;
+    let current: { number: string; title: string; span: Span; parts: { text: string; caption: boolean }[] } | undefined;
     let currentClause: string | undefined;
+    // Whether the node just seen was prose of the clause: a `tmad-example` block right after it makes it a caption.
+    let afterProse = false;
 
     const closeClause = (): void => {
       if (current !== undefined) {
-        const body = current.parts.join("\n\n").trim();
-        clauses.push({ number: current.number, title: current.title, text: body, textHash: sha256(body), span: current.span });
+        const { text: body, notes } = clauseText(current.parts);
+        clauses.push({ number: current.number, title: current.title, text: body, textHash: sha256(body), notes, span: current.span });
       }
       current = undefined;
     };
@@ -178,6 +183,7 @@ export function extractVersion(id: string, dir: string, files: readonly SourceFi
         continue;
       }
       if (node.type === "heading") {
+        afterProse = false;
         closeClause();
         const title = headingText(node).trim();
         const m = CLAUSE_HEADING.exec(title);
@@ -189,12 +195,18 @@ export function extractVersion(id: string, dir: string, files: readonly SourceFi
         continue;
       }
       if (node.type === "code" && node.lang !== null && node.lang !== undefined && (node.lang === "tmad" || node.lang === "tmad-example")) {
+        if (node.lang === "tmad-example" && afterProse && current !== undefined) current.parts[current.parts.length - 1].caption = true;
+        afterProse = false;
         blocks.push(toBlock(node, file.path, lines, currentClause));
         continue;
       }
+      afterProse = false;
       if (current !== undefined) {
         const slice = sourceSlice(node, text);
-        if (slice.trim() !== "") current.parts.push(slice.trim());
+        if (slice.trim() !== "") {
+          current.parts.push({ text: slice.trim(), caption: false });
+          afterProse = true;
+        }
       }
     }
     closeClause();

@@ -146,7 +146,7 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
   const meta = version.meta!;
   const clauses = [...version.clauses]
     .sort((a, b) => compareClauseNumbers(a.number, b.number))
-    .map((c) => ({ number: c.number, title: c.title, text: c.text, sha256: c.textHash, at: `${c.span.file}:${c.span.start.line}` }));
+    .map((c) => ({ number: c.number, title: c.title, text: c.text, sha256: c.textHash, at: `${c.span.file}:${c.span.start.line}`, ...(c.notes.length === 0 ? {} : { notes: c.notes }) }));
   const rules = program.rules.map((r) => ({
     id: r.id,
     clause: r.clause,
