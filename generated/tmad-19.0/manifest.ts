@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "effectiveFrom": "2022-03-24",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it says about the TMAD in force before the Various 2 changes",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "f14a39fde15277cbd754ed8dbb4b7b8cdb4a165dd04a302bfba21162ca931952",
+  "sourceHash": "601a23c00c46096e86fa6cf56411c939b3875e23d5b2cfd23f41c6b2e7fcfeea",
   "clauses": [
     {
       "number": "1.4",
@@ -218,6 +218,24 @@ export const manifest: rt.Manifest = {
   "reportOmit": [
     "MIGRATE"
   ],
+  "reportColumns": [
+    {
+      "name": "MPAN",
+      "path": "mpan"
+    },
+    {
+      "name": "MPRN",
+      "path": "mprn"
+    },
+    {
+      "name": "cohort",
+      "path": "cohort"
+    },
+    {
+      "name": "GroupID",
+      "path": "groupId"
+    }
+  ],
   "decisionFields": [
     "outcome",
     "excludedCategory",
@@ -276,7 +294,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:254:12",
+    "at": "rules/tmad-19.0/index.md:260:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ],
@@ -286,7 +304,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:256:12",
+    "at": "rules/tmad-19.0/index.md:262:12",
     "facts": [],
     "phrase": "has unresolved data issue",
     "operator": "or"
@@ -294,14 +312,14 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:257:3",
+    "at": "rules/tmad-19.0/index.md:263:3",
     "facts": [],
     "phrase": "the supplier status is \"cannot be identified\""
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:258:6",
+    "at": "rules/tmad-19.0/index.md:264:6",
     "facts": [
       "installation.dataIssues"
     ],
@@ -311,7 +329,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:246:12",
     "facts": [
       "device.type"
     ],
@@ -321,7 +339,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:242:12",
+    "at": "rules/tmad-19.0/index.md:248:12",
     "facts": [
       "installation.devices"
     ],
@@ -658,7 +676,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:245:12",
+    "at": "rules/tmad-19.0/index.md:251:12",
     "facts": [],
     "phrase": "has dormant meter"
   },
@@ -666,7 +684,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:247:12",
+    "at": "rules/tmad-19.0/index.md:253:12",
     "facts": [],
     "phrase": "solely dormant meters",
     "operator": "and"
@@ -674,7 +692,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:248:23",
+    "at": "rules/tmad-19.0/index.md:254:23",
     "facts": [
       "installation.devices"
     ],
@@ -692,7 +710,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "m.dormant",
-    "at": "rules/tmad-19.0/index.md:248:83",
+    "at": "rules/tmad-19.0/index.md:254:83",
     "facts": [
       "m.dormant"
     ],
@@ -702,7 +720,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:250:12",
+    "at": "rules/tmad-19.0/index.md:256:12",
     "facts": [
       "installation.devices"
     ],
@@ -712,7 +730,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:252:12",
+    "at": "rules/tmad-19.0/index.md:258:12",
     "facts": [
       "installation.devices"
     ],
@@ -722,7 +740,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:260:12",
+    "at": "rules/tmad-19.0/index.md:266:12",
     "facts": [
       "installation.sharedMeterPoints"
     ],

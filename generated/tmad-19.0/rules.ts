@@ -5,77 +5,77 @@ import { manifest, traceSites } from "./manifest.js";
 import type { Attempt, AttemptOutcome, Cohort, DataIssue, DataIssueKind, Decision, Device, DeviceId, DeviceType, Generation, Installation, MPAN, MPRN, Outcome, ResponsibleSupplier, SharedMeterPoint, SupplierStatus } from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:204
+ * Source: rules/tmad-19.0/index.md:210
  */
 export const p_firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:205
+ * Source: rules/tmad-19.0/index.md:211
  */
 export const p_firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
- * Source: rules/tmad-19.0/index.md:206
+ * Source: rules/tmad-19.0/index.md:212
  */
 export const p_firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:207
+ * Source: rules/tmad-19.0/index.md:213
  */
 export const p_firmwareAttemptsRequired: number = (p_firmwareAttemptsPerCycle * p_firmwareCycles);
 /**
  * Parameter `firmwareMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:208
+ * Source: rules/tmad-19.0/index.md:214
  */
 export const p_firmwareMinimumSpanDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:210
+ * Source: rules/tmad-19.0/index.md:216
  */
 export const p_configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:211
+ * Source: rules/tmad-19.0/index.md:217
  */
 export const p_configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
- * Source: rules/tmad-19.0/index.md:212
+ * Source: rules/tmad-19.0/index.md:218
  */
 export const p_configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:213
+ * Source: rules/tmad-19.0/index.md:219
  */
 export const p_configurationAttemptsRequired: number = (p_configurationAttemptsPerCycle * p_configurationCycles);
 /**
  * Parameter `configurationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:214
+ * Source: rules/tmad-19.0/index.md:220
  */
 export const p_configurationMinimumSpanDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:216
+ * Source: rules/tmad-19.0/index.md:222
  */
 export const p_confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:217
+ * Source: rules/tmad-19.0/index.md:223
  */
 export const p_confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
- * Source: rules/tmad-19.0/index.md:218
+ * Source: rules/tmad-19.0/index.md:224
  */
 export const p_confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:219
+ * Source: rules/tmad-19.0/index.md:225
  */
 export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPerCycle * p_confirmationCycles);
 /**
  * Parameter `confirmationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:220
+ * Source: rules/tmad-19.0/index.md:226
  */
 export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
 /** Whether an evaluation is under way: installation-wide definitions are then computed once. */
@@ -102,13 +102,13 @@ let m_readyForPartialMigration: boolean;
 let m_readyForPartialMigration_ok = false;
 let m_gsmeIds: readonly DeviceId[];
 let m_gsmeIds_ok = false;
-/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:258:6) */
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:264:6) */
 function loop_0(v_installation: Installation): boolean {
   for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
   return false;
 }
 
-/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:243:3) */
+/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:249:3) */
 function loop_1(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
@@ -176,19 +176,19 @@ function loop_9(v_installation: Installation, v_attempts: readonly Attempt[], v_
   return false;
 }
 
-/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:245:39) */
+/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:251:39) */
 function loop_10(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (true) return true; }
   return false;
 }
 
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23) */
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:254:23) */
 function loop_11(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
 }
 
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23), traced member by member */
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:254:23), traced member by member */
 function traced_loop_1(t: rt.Tracer, v_installation: Installation): boolean {
   let value: boolean = true;
   for (const v_m of v_installation.devices) {
@@ -198,21 +198,21 @@ function traced_loop_1(t: rt.Tracer, v_installation: Installation): boolean {
   return value;
 }
 
-/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
+/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:256:36) */
 function loop_12(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
   return out;
 }
 
-/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:252:36) */
+/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:258:36) */
 function loop_13(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
   return out;
 }
 
-/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:260:40) */
+/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:266:40) */
 function loop_14(v_installation: Installation): boolean {
   for (const v_s of v_installation.sharedMeterPoints) { if (true) return true; }
   return false;
@@ -287,7 +287,7 @@ function traced_loop_4(t: rt.Tracer, v_installation: Installation): boolean {
 
 /**
  * Definition `supplierStatus`.
- * Source: rules/tmad-19.0/index.md:254
+ * Source: rules/tmad-19.0/index.md:260
  */
 export function d_supplierStatus(v_installation: Installation): SupplierStatus {
   if (!memo) return v_installation.responsibleSupplier.status;
@@ -307,7 +307,7 @@ function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): Su
 
 /**
  * Definition `hasUnresolvedDataIssue`.
- * Source: rules/tmad-19.0/index.md:256
+ * Source: rules/tmad-19.0/index.md:262
  */
 export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
   if (!memo) return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
@@ -327,7 +327,7 @@ function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installat
 
 /**
  * Definition `isMeter`.
- * Source: rules/tmad-19.0/index.md:240
+ * Source: rules/tmad-19.0/index.md:246
  */
 export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
   return (v_device.type === "ESME" || v_device.type === "GSME");
@@ -341,7 +341,7 @@ function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: 
 
 /**
  * Definition `dormantMeters`.
- * Source: rules/tmad-19.0/index.md:242
+ * Source: rules/tmad-19.0/index.md:248
  */
 export function d_dormantMeters(v_installation: Installation): readonly Device[] {
   if (!memo) return loop_1(v_installation);
@@ -586,7 +586,7 @@ function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installati
 
 /**
  * Definition `hasDormantMeter`.
- * Source: rules/tmad-19.0/index.md:245
+ * Source: rules/tmad-19.0/index.md:251
  */
 export function d_hasDormantMeter(v_installation: Installation): boolean {
   if (!memo) return loop_10(v_installation);
@@ -606,7 +606,7 @@ function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): b
 
 /**
  * Definition `solelyDormantMeters`.
- * Source: rules/tmad-19.0/index.md:247
+ * Source: rules/tmad-19.0/index.md:253
  */
 export function d_solelyDormantMeters(v_installation: Installation): boolean {
   if (!memo) return (d_hasDormantMeter(v_installation) && loop_11(v_installation));
@@ -626,7 +626,7 @@ function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation
 
 /**
  * Definition `esmes`.
- * Source: rules/tmad-19.0/index.md:250
+ * Source: rules/tmad-19.0/index.md:256
  */
 export function d_esmes(v_installation: Installation): readonly Device[] {
   if (!memo) return loop_12(v_installation);
@@ -646,7 +646,7 @@ function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
 
 /**
  * Definition `gsmes`.
- * Source: rules/tmad-19.0/index.md:252
+ * Source: rules/tmad-19.0/index.md:258
  */
 export function d_gsmes(v_installation: Installation): readonly Device[] {
   if (!memo) return loop_13(v_installation);
@@ -666,7 +666,7 @@ function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly De
 
 /**
  * Definition `sharesMeterPoint`.
- * Source: rules/tmad-19.0/index.md:260
+ * Source: rules/tmad-19.0/index.md:266
  */
 export function d_sharesMeterPoint(v_installation: Installation): boolean {
   if (!memo) return loop_14(v_installation);

@@ -12,7 +12,7 @@ export const manifest: rt.Manifest = {
   "amends": "19.0",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it reports of the consultation draft of 23 March 2022",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "60aabdeda1550170ad45052f7fd2a9d1d0353d734b21c7d26ea41bf8324c8a99",
+  "sourceHash": "000e4052d6b29e30e1fdbcefdf45b43162c7e2e54a691bc221545c6b2e644756",
   "clauses": [
     {
       "number": "1.4",
@@ -579,6 +579,24 @@ export const manifest: rt.Manifest = {
   "reportOmit": [
     "MIGRATE"
   ],
+  "reportColumns": [
+    {
+      "name": "MPAN",
+      "path": "mpan"
+    },
+    {
+      "name": "MPRN",
+      "path": "mprn"
+    },
+    {
+      "name": "cohort",
+      "path": "cohort"
+    },
+    {
+      "name": "GroupID",
+      "path": "groupId"
+    }
+  ],
   "decisionFields": [
     "outcome",
     "excludedCategory",
@@ -637,7 +655,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:254:12",
+    "at": "rules/tmad-19.0/index.md:260:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ],
@@ -647,7 +665,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:256:12",
+    "at": "rules/tmad-19.0/index.md:262:12",
     "facts": [],
     "phrase": "has unresolved data issue",
     "operator": "or"
@@ -655,14 +673,14 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:257:3",
+    "at": "rules/tmad-19.0/index.md:263:3",
     "facts": [],
     "phrase": "the supplier status is \"cannot be identified\""
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:258:6",
+    "at": "rules/tmad-19.0/index.md:264:6",
     "facts": [
       "installation.dataIssues"
     ],
@@ -672,7 +690,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:246:12",
     "facts": [
       "device.type"
     ],
@@ -682,7 +700,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:242:12",
+    "at": "rules/tmad-19.0/index.md:248:12",
     "facts": [
       "installation.devices"
     ],
@@ -1019,7 +1037,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:245:12",
+    "at": "rules/tmad-19.0/index.md:251:12",
     "facts": [],
     "phrase": "has dormant meter"
   },
@@ -1027,7 +1045,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:247:12",
+    "at": "rules/tmad-19.0/index.md:253:12",
     "facts": [],
     "phrase": "solely dormant meters",
     "operator": "and"
@@ -1035,7 +1053,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:248:23",
+    "at": "rules/tmad-19.0/index.md:254:23",
     "facts": [
       "installation.devices"
     ],
@@ -1053,7 +1071,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "m.dormant",
-    "at": "rules/tmad-19.0/index.md:248:83",
+    "at": "rules/tmad-19.0/index.md:254:83",
     "facts": [
       "m.dormant"
     ],
@@ -1063,7 +1081,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:250:12",
+    "at": "rules/tmad-19.0/index.md:256:12",
     "facts": [
       "installation.devices"
     ],
@@ -1073,7 +1091,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:252:12",
+    "at": "rules/tmad-19.0/index.md:258:12",
     "facts": [
       "installation.devices"
     ],
@@ -1083,7 +1101,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:260:12",
+    "at": "rules/tmad-19.0/index.md:266:12",
     "facts": [
       "installation.sharedMeterPoints"
     ],

@@ -13,7 +13,7 @@ export const manifest: rt.Manifest = {
   "amends": "19.0",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "a05d209ecab9bdd262e6e8ddbb7ea738725703d864953e30b8e4f4e17369b867",
+  "sourceHash": "550cbee6997c8442a2ec04195bde5eaeced28410d83c063a92b2cf16ba30ac94",
   "clauses": [
     {
       "number": "1.4",
@@ -580,6 +580,24 @@ export const manifest: rt.Manifest = {
   "reportOmit": [
     "MIGRATE"
   ],
+  "reportColumns": [
+    {
+      "name": "MPAN",
+      "path": "mpan"
+    },
+    {
+      "name": "MPRN",
+      "path": "mprn"
+    },
+    {
+      "name": "cohort",
+      "path": "cohort"
+    },
+    {
+      "name": "GroupID",
+      "path": "groupId"
+    }
+  ],
   "decisionFields": [
     "outcome",
     "excludedCategory",
@@ -638,7 +656,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:254:12",
+    "at": "rules/tmad-19.0/index.md:260:12",
     "facts": [
       "installation.responsibleSupplier.status"
     ],
@@ -648,7 +666,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:256:12",
+    "at": "rules/tmad-19.0/index.md:262:12",
     "facts": [],
     "phrase": "has unresolved data issue",
     "operator": "or"
@@ -656,14 +674,14 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:257:3",
+    "at": "rules/tmad-19.0/index.md:263:3",
     "facts": [],
     "phrase": "the supplier status is \"cannot be identified\""
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:258:6",
+    "at": "rules/tmad-19.0/index.md:264:6",
     "facts": [
       "installation.dataIssues"
     ],
@@ -673,7 +691,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:246:12",
     "facts": [
       "device.type"
     ],
@@ -683,7 +701,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:242:12",
+    "at": "rules/tmad-19.0/index.md:248:12",
     "facts": [
       "installation.devices"
     ],
@@ -1020,7 +1038,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:245:12",
+    "at": "rules/tmad-19.0/index.md:251:12",
     "facts": [],
     "phrase": "has dormant meter"
   },
@@ -1028,7 +1046,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:247:12",
+    "at": "rules/tmad-19.0/index.md:253:12",
     "facts": [],
     "phrase": "solely dormant meters",
     "operator": "and"
@@ -1036,7 +1054,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:248:23",
+    "at": "rules/tmad-19.0/index.md:254:23",
     "facts": [
       "installation.devices"
     ],
@@ -1054,7 +1072,7 @@ export const traceSites: readonly rt.TraceSite[] = [
   {
     "kind": "condition",
     "text": "m.dormant",
-    "at": "rules/tmad-19.0/index.md:248:83",
+    "at": "rules/tmad-19.0/index.md:254:83",
     "facts": [
       "m.dormant"
     ],
@@ -1064,7 +1082,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:250:12",
+    "at": "rules/tmad-19.0/index.md:256:12",
     "facts": [
       "installation.devices"
     ],
@@ -1074,7 +1092,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:252:12",
+    "at": "rules/tmad-19.0/index.md:258:12",
     "facts": [
       "installation.devices"
     ],
@@ -1084,7 +1102,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:260:12",
+    "at": "rules/tmad-19.0/index.md:266:12",
     "facts": [
       "installation.sharedMeterPoints"
     ],

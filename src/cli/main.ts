@@ -137,16 +137,23 @@ const commands: Record<string, Command> = {
     run: async (p, v) => (await import("../population/cli.js")).generateCommand.run(p, v),
   },
   report: {
-    summary: "counts per supplier, outcome, Excluded Category and cohort, and a file per supplier",
-    usage: `tmad report <population|-> (--version V | --as-of DATE) [--by supplier,cohort,clause] [--split supplier]
-            [--format csv|markdown|json] [--out DIR] [--workers N]
-  Evaluates the population and counts decisions per dimension × outcome × Excluded Category. The
-  dimensions are the version's reportBy (front matter; for the TMAD: supplier, cohort), plus clause
-  (the deciding clause). With --out DIR: DIR/summary, DIR/suppliers (an index) and one file per
-  value of --split (default: supplier) listing its installations with the deciding clause, except
-  those with an outcome in the version's reportOmit. DIR is built aside and renamed into place.
+    summary: "what DCC sends each supplier: counts by outcome, Excluded Category and cohort, and the installations affected",
+    usage: `tmad report <population|-> (--version V | --as-of DATE) [--out DIR [--force]] [--format markdown|csv|json]
+            [--split supplier] [--workers N] [--quiet]
+  Evaluates the population and counts, per Responsible Supplier, the decisions by outcome × Excluded
+  Category × cohort (categories in clause order, with their titles). Without --out, prints the
+  population summary (--format). With --out DIR, writes:
+    summary.md, summary.csv   the population: all together, and per supplier
+    suppliers.csv             one line per supplier: its folder, installations, installations listed
+    invalid.csv               the records that could not be evaluated, with what is wrong
+    suppliers/<name>/         per supplier: summary.md, summary.csv, installations.csv (id, MPAN,
+                              MPRN, cohort, GroupID, outcome, category and title, devices to
+                              deregister, deciding clause, reason) and report.xlsx (both as sheets)
+  The installations listed are those with an outcome not in the version's reportOmit (MIGRATE).
+  DIR must be new or empty; --force reuses a folder an earlier \`tmad report\` wrote (nothing else
+  is ever removed or replaced). Folder names are made from supplier names (letters, digits, -).
   Totals reconcile: records = decisions + invalid. Exit 1 when some records are invalid.`,
-    options: { ...versionOptions, ...limitOptions, by: { type: "string" }, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    options: { ...versionOptions, ...limitOptions, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./report.js")).runReport(p, v),
   },
   explain: {

@@ -58,6 +58,8 @@ export interface Manifest {
   readonly reportBy?: readonly ReportDimension[];
   /** Outcomes that per-supplier reports count but do not list one by one. */
   readonly reportOmit?: readonly string[];
+  /** Input facts each installation listed in a supplier report shows besides its key (column name and path). */
+  readonly reportColumns?: readonly ReportDimension[];
   /** The decision's fields, in declaration order (e.g. outcome, excludedCategory, …). */
   readonly decisionFields: readonly string[];
   /** The decision's fields whose values are clause numbers (e.g. the Excluded Category). */

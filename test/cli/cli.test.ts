@@ -578,22 +578,67 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
-  it("tmad report writes per-supplier files whose totals equal the population", () => {
+  it("tmad report --out writes a folder per supplier whose totals equal the population (worker threads)", () => {
     const p = population(1000);
     const dir = join(tempDir(), "report");
-    const r = tmad(["report", p.file, "--as-of", "2022-07-01", "--format", "json", "--out", dir]);
+    const r = tmad(["report", p.file, "--as-of", "2022-07-01", "--out", dir, "--workers", "2"]);
     expect(r.status).toBe(1); // broken records are reported, and counted
-    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
-    expect(summary.records).toBe(1000);
-    expect(summary.decisions + summary.invalid).toBe(1000);
-    expect(summary.rows.reduce((n: number, row: { count: number }) => n + row.count, 0)).toBe(summary.decisions);
-    const index = JSON.parse(readFileSync(join(dir, "suppliers.json"), "utf8"));
-    expect(index.reduce((n: number, s: { installations: number }) => n + s.installations, 0)).toBe(summary.decisions);
-    for (const s of index) {
-      const file = JSON.parse(readFileSync(join(dir, s.file), "utf8"));
-      expect(file.counts.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(s.installations);
-      expect(file.affected.every((a: { outcome: string; clause: string }) => a.outcome !== "MIGRATE" && a.clause !== "")).toBe(true);
+    expect(r.stderr).toContain(`1000 records = ${p.valid} decisions + ${p.broken} invalid`);
+    const index = readFileSync(join(dir, "suppliers.csv"), "utf8").trimEnd().split("\r\n").slice(1);
+    expect(index.reduce((n, line) => n + Number(line.split(",").at(-2)), 0)).toBe(p.valid);
+    for (const line of index) {
+      const folder = line.split(",").at(-3)!;
+      expect(listFiles(join(dir, folder))).toEqual(["installations.csv", "report.xlsx", "summary.csv", "summary.md"]);
     }
+    expect(readFileSync(join(dir, "invalid.csv"), "utf8").trimEnd().split("\r\n")).toHaveLength(p.broken + 1);
+  });
+});
+
+describe("tmad report --out never destroys what it did not write (issue 9)", { timeout: 60_000 }, () => {
+  const small = (): string => {
+    const file = join(tempDir(), "small.ndjson");
+    writeFileSync(file, `${exampleLines.slice(0, 12).join("\n")}\n`);
+    return file;
+  };
+
+  it("refuses a folder holding the user's files, and leaves them as they were", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "mine.txt"), "keep me");
+    const r = tmad(["report", small(), "--version", "20.v2", "--out", dir, "--force"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("not empty and was not written by tmad");
+    expect(readdirSync(dir)).toEqual(["mine.txt"]);
+    expect(readFileSync(join(dir, "mine.txt"), "utf8")).toBe("keep me");
+  });
+
+  it("`--out ..` refuses the parent folder instead of emptying it", () => {
+    const parent = tempDir();
+    writeFileSync(join(parent, "thesis.md"), "years of work");
+    const cwd = join(parent, "work");
+    cpSync(small(), join(parent, "work", "small.ndjson"));
+    const r = spawnSync(process.execPath, [CLI, "report", "small.ndjson", "--version", "20.v2", "--out", "..", "--force"], { cwd, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(readFileSync(join(parent, "thesis.md"), "utf8")).toBe("years of work");
+    expect(readdirSync(cwd)).toEqual(["small.ndjson"]);
+  });
+
+  it("reuses an earlier report's folder only with --force, replacing just its own files", () => {
+    const dir = join(tempDir(), "out");
+    const input = small();
+    expect(tmad(["report", input, "--version", "20.v2", "--out", dir]).status).toBe(0);
+    const before = listFiles(dir);
+    expect(before).toContain(".tmad-output.json");
+    const again = tmad(["report", input, "--version", "20.v2", "--out", dir]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain("add --force");
+    const forced = tmad(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
+    expect(forced.status).toBe(0);
+    expect(listFiles(dir)).toEqual(before);
+    writeFileSync(join(dir, "suppliers", "notes.txt"), "mine");
+    const foreign = tmad(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
+    expect(foreign.status).toBe(2);
+    expect(foreign.stderr).toContain("suppliers/notes.txt");
+    expect(readFileSync(join(dir, "suppliers", "notes.txt"), "utf8")).toBe("mine");
   });
 });
 

@@ -50,6 +50,11 @@ export interface VersionMeta {
   readonly reportBy?: readonly ReportDimension[];
   /** Outcomes that per-supplier reports count but do not list one by one (e.g. a plain MIGRATE). */
   readonly reportOmit?: readonly string[];
+  /**
+   * The input facts each listed installation shows in a supplier report besides its key, e.g.
+   * `MPAN` → `mpan`, `GroupID` → `groupId` (a list of paths, or a column name → path map).
+   */
+  readonly reportColumns?: readonly ReportDimension[];
   /** The document the clauses are drawn from. */
   readonly source: string;
   /** The statement that the clause texts are our paraphrase, not the official wording. */
@@ -326,18 +331,20 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
       ok = false;
     } else repeals = rawRepeals.map(String);
   }
-  let reportBy: ReportDimension[] | undefined;
-  const rawReportBy = record["reportBy"];
-  if (rawReportBy !== undefined && rawReportBy !== null) {
+  const dimensions = (key: string, example: string): ReportDimension[] | undefined => {
+    const raw = record[key];
+    if (raw === undefined || raw === null) return undefined;
     const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
-    if (Array.isArray(rawReportBy) && rawReportBy.every((r) => typeof r === "string" && PATH.test(r))) reportBy = rawReportBy.map((path: string) => ({ name: path, path }));
-    else if (typeof rawReportBy === "object" && !Array.isArray(rawReportBy) && Object.values(rawReportBy).every((r) => typeof r === "string" && PATH.test(r))) {
-      reportBy = Object.entries(rawReportBy as Record<string, string>).map(([name, path]) => ({ name, path }));
-    } else {
-      diagnostics.push(diagnostic("TMAD1002", span, "front matter `reportBy` must list fact paths, or map names to fact paths", "write reportBy: { cohort: cohort, supplier: responsibleSupplier.name }"));
-      ok = false;
+    if (Array.isArray(raw) && raw.every((r) => typeof r === "string" && PATH.test(r))) return raw.map((path: string) => ({ name: path, path }));
+    if (typeof raw === "object" && !Array.isArray(raw) && Object.values(raw).every((r) => typeof r === "string" && PATH.test(r))) {
+      return Object.entries(raw as Record<string, string>).map(([name, path]) => ({ name, path }));
     }
-  }
+    diagnostics.push(diagnostic("TMAD1002", span, `front matter \`${key}\` must list fact paths, or map names to fact paths`, `write ${key}: ${example}`));
+    ok = false;
+    return undefined;
+  };
+  const reportBy = dimensions("reportBy", "{ cohort: cohort, supplier: responsibleSupplier.name }");
+  const reportColumns = dimensions("reportColumns", "{ MPAN: mpan, GroupID: groupId }");
   let reportOmit: string[] | undefined;
   const rawOmit = record["reportOmit"];
   if (rawOmit !== undefined && rawOmit !== null) {
@@ -369,6 +376,7 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
     ...(repeals === undefined ? {} : { repeals }),
     ...(reportBy === undefined ? {} : { reportBy }),
     ...(reportOmit === undefined ? {} : { reportOmit }),
+    ...(reportColumns === undefined ? {} : { reportColumns }),
   };
 }
 
@@ -389,6 +397,7 @@ export function consolidate(amending: ExtractedVersion, base: ExtractedVersion):
           ...own,
           ...(own.reportBy === undefined && base.meta?.reportBy !== undefined ? { reportBy: base.meta.reportBy } : {}),
           ...(own.reportOmit === undefined && base.meta?.reportOmit !== undefined ? { reportOmit: base.meta.reportOmit } : {}),
+          ...(own.reportColumns === undefined && base.meta?.reportColumns !== undefined ? { reportColumns: base.meta.reportColumns } : {}),
         };
   const span = amending.clauses[0]?.span ?? fileSpan(amending.files[0]?.path ?? amending.dir);
   const baseNumbers = new Set(base.clauses.map((c) => c.number));

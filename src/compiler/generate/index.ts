@@ -173,6 +173,7 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     ...(program.defaultResult?.clause === undefined ? {} : { defaultClause: program.defaultResult.clause }),
     ...(meta.reportBy === undefined ? {} : { reportBy: meta.reportBy }),
     ...(meta.reportOmit === undefined ? {} : { reportOmit: meta.reportOmit }),
+    ...(meta.reportColumns === undefined ? {} : { reportColumns: meta.reportColumns }),
     decisionFields: program.decision.fields.map((f) => f.name.text),
     clauseFields: program.decision.fields
       .map((f) => f.name.text)
