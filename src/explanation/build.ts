@@ -13,6 +13,11 @@ export interface ExplainOptions {
   readonly record?: number | null;
   /** Include the authors' notes with the deciding clause's text. */
   readonly notes?: boolean;
+  /**
+   * Only what the one-line reason needs (supplier reports ask for it per installation): the rules
+   * that did not apply are worked out only for a default decision (the nearest of them is named).
+   */
+  readonly reasonOnly?: boolean;
 }
 
 export function buildExplanation(version: VersionModule<any, any>, outcome: RecordOutcome<any>, options: ExplainOptions = {}): Explanation {
@@ -85,7 +90,8 @@ class Builder {
     const winner = rules.find((r) => r.rule === d.rule);
     const because = winner === undefined ? [] : this.collapse(winner.condition);
     const setAside = rules.filter((r) => r.fired && r.setAsideBy.length > 0).map((r) => ({ rule: r.rule, clause: r.clause, title: r.clauseTitle, by: r.setAsideBy }));
-    const notApplied: NotApplied[] = rules.filter((r) => !r.fired).map((r) => ({ rule: r.rule, clause: r.clause, title: r.clauseTitle, at: r.at, because: this.collapse(r.condition) }));
+    const needNotApplied = this.options.reasonOnly !== true || d.status === "default";
+    const notApplied: NotApplied[] = rules.filter((r) => !r.fired && needNotApplied).map((r) => ({ rule: r.rule, clause: r.clause, title: r.clauseTitle, at: r.at, because: this.collapse(r.condition) }));
     const pending = winner === undefined ? [] : this.pending(winner);
     const fields = this.outcomeFields(d);
     const explanation: Explanation = {

@@ -3,7 +3,7 @@
  * with its label, a list of records summarised (counts by enum member, the span of its date-times),
  * an entity named by its identifying fields. Takes a VersionModule; gives text.
  */
-import { daysBetween, type FieldType, type VersionModule } from "../runtime/index.js";
+import { compareInstants, daysBetween, type FieldType, type VersionModule } from "../runtime/index.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -16,9 +16,20 @@ export function formatDate(v: string): string {
   return `${day} ${m[4]}:${m[5]}${m[6] === "Z" ? "" : ` ${m[6]}`}`;
 }
 
+const wordsOf = new Map<string, string>();
+
 /** `firmwareAttempts` → "firmware attempts"; `installation.cohort` → "cohort". */
 export function pathWords(path: string): string {
   const last = path.split(".").pop() ?? path;
+  let words = wordsOf.get(last);
+  if (words === undefined) {
+    words = splitWords(last);
+    if (wordsOf.size < 10_000) wordsOf.set(last, words);
+  }
+  return words;
+}
+
+function splitWords(last: string): string {
   return last
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
@@ -94,7 +105,17 @@ export class FactWords {
    * of the first date or date-time field; for a time series (one with such a field) the members
    * with no entry are named too ("0 succeeded"). Undefined for a list that is not of records.
    */
-  summary(path: string, list: readonly unknown[]): string | undefined {
+  summary(_path: string, list: readonly unknown[]): string | undefined {
+    // The same list is read by many conditions: summarise it once.
+    if (this.summaries.has(list)) return this.summaries.get(list);
+    const text = this.summarise(list);
+    this.summaries.set(list, text);
+    return text;
+  }
+
+  private readonly summaries = new WeakMap<readonly unknown[], string | undefined>();
+
+  private summarise(list: readonly unknown[]): string | undefined {
     if (list.length === 0) return "none";
     const first = list[0];
     if (typeof first !== "object" || first === null || Array.isArray(first)) return undefined;
@@ -118,11 +139,18 @@ export class FactWords {
       const group = groups.get(m)!;
       let text = `${group.length} ${this.labels[enumName]?.[m] ?? m}`;
       if (timeField !== undefined) {
-        const times = group.map((g) => g[timeField[0]]).filter((t): t is string => typeof t === "string").sort(compareTimes);
-        if (times.length === 1) text += ` (${formatDate(times[0])})`;
-        else if (times.length > 1) {
-          const days = safeDays(times[0], times[times.length - 1]);
-          text += `${days === undefined || days === 0 ? "" : ` over ${days} day${days === 1 ? "" : "s"}`} (${formatDate(times[0])} – ${formatDate(times[times.length - 1])})`;
+        let first: string | undefined;
+        let last: string | undefined;
+        for (const g of group) {
+          const t = g[timeField[0]];
+          if (typeof t !== "string") continue;
+          if (first === undefined || compareTimes(t, first) < 0) first = t;
+          if (last === undefined || compareTimes(t, last) > 0) last = t;
+        }
+        if (first !== undefined && last !== undefined && first === last) text += ` (${formatDate(first)})`;
+        else if (first !== undefined && last !== undefined) {
+          const days = safeDays(first, last);
+          text += `${days === undefined || days === 0 ? "" : ` over ${days} day${days === 1 ? "" : "s"}`} (${formatDate(first)} – ${formatDate(last)})`;
         }
       }
       for (const f of flags) {
@@ -140,10 +168,13 @@ function plain(t: FieldType): FieldType {
   return t.kind === "optional" ? t.inner : t;
 }
 
-/** Orders validated dates and date-times as instants (text order when one cannot be read). */
+/** Orders validated dates and date-times as instants. */
 function compareTimes(a: string, b: string): number {
-  const d = Date.parse(a) - Date.parse(b);
-  return Number.isNaN(d) || d === 0 ? (a < b ? -1 : a > b ? 1 : 0) : d;
+  try {
+    return compareInstants(a, b);
+  } catch {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
 }
 
 function safeDays(from: string, to: string): number | undefined {

@@ -51,7 +51,7 @@ export function reportLine(version: VersionModule<any, any>, record: number, o: 
   if ((m.reportOmit ?? []).includes(outcome)) return JSON.stringify(base);
   // Listed: the reason needs the trace; only listed installations pay for it.
   const traced = o.trace === undefined ? evaluateRecord(version, input, { asOf: d.asOf, trace: true }) : o;
-  const reason = buildExplanation(version, traced).reason;
+  const reason = buildExplanation(version, traced, { reasonOnly: true }).reason;
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((d.result ?? {}) as Record<string, unknown>)) if (k !== m.decisionFields[0] && !m.clauseFields.includes(k)) fields[k] = v;
   const line: ReportLine = { ...base, columns: (m.reportColumns ?? []).map((c) => readPath(input, c.path)), fields, reason };
