@@ -156,6 +156,21 @@ const commands: Record<string, Command> = {
     options: { ...versionOptions, ...limitOptions, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./report.js")).runReport(p, v),
   },
+  schema: {
+    summary: "print a published JSON Schema: the input record of a version, the decision, trace, explanation or diff report",
+    usage: `tmad schema <installation|decision|trace|explanation|diff-report> [--version V | --as-of DATE]
+  Prints a JSON Schema (draft 2020-12), as shipped in the package:
+    installation  the input record of a version, generated from its declarations (needs --version
+                  or --as-of); check digits and calendar dates are checked by tmad, not by the schema
+    decision      an output record of \`tmad eval\`: a Decision (with its trace, with --trace) or an
+                  invalid record listing what is wrong
+    trace         the trace of a decision
+    explanation   what \`tmad explain --format json\` prints, one per record
+    diff-report   what \`tmad diff --format json\` prints (tmad-diff/1; "diff" is accepted too)
+  Each has a $id (urn:tmad:schema:<kind>:<version>) and an x-tmad annotation with its schema version.`,
+    options: { ...versionOptions },
+    run: async (p, v) => (await import("./schema.js")).runSchema(p, v),
+  },
   explain: {
     summary: "explain decisions for people",
     usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE) [--format text|json] [--notes]

@@ -642,6 +642,37 @@ describe("tmad report --out never destroys what it did not write (issue 9)", { t
   });
 });
 
+describe("tmad schema and the package's published schemas", { timeout: 60_000 }, () => {
+  it("prints each schema as shipped; the installation schema needs a version", () => {
+    const inst = tmad(["schema", "installation", "--version", "20.v2"]);
+    expect(inst.status).toBe(0);
+    expect(inst.stdout).toBe(readFileSync(join(root, "generated/tmad-20.v2/installation.schema.json"), "utf8"));
+    expect(tmad(["schema", "installation", "--as-of", "2022-07-01"]).stdout).toBe(inst.stdout);
+    for (const kind of ["decision", "trace", "explanation", "diff-report"]) {
+      const r = tmad(["schema", kind]);
+      expect(r.status, kind).toBe(0);
+      expect(r.stdout).toBe(readFileSync(join(root, "schemas", `${kind}.schema.json`), "utf8"));
+    }
+    expect(tmad(["schema", "diff"]).stdout).toBe(tmad(["schema", "diff-report"]).stdout);
+    expect(tmad(["schema", "installation"]).status).toBe(2);
+    expect(tmad(["schema", "nonsense"]).status).toBe(2);
+  });
+
+  it("the package ships them (npm pack) and exports them by path", () => {
+    const pack = spawnSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], { cwd: root, encoding: "utf8" });
+    const packed = new Set((JSON.parse(pack.stdout)[0].files as { path: string }[]).map((f) => f.path));
+    for (const f of ["schemas/decision.schema.json", "schemas/trace.schema.json", "schemas/explanation.schema.json", "schemas/diff-report.schema.json", "generated/tmad-20.v2/installation.schema.json", "dist/src/index.js", "dist/src/cli/main.js", "dist/src/cli/eval-worker.js", "dist/generated/tmad-20.v2/index.js"]) {
+      expect(packed.has(f), f).toBe(true);
+    }
+    const script = `console.log(JSON.stringify([import.meta.resolve("tmad/schemas/decision.schema.json"), import.meta.resolve("tmad/generated/tmad-20.v2/installation.schema.json"), import.meta.resolve("tmad/generated/tmad-20.v2")]))`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    const [decision, installation, module] = JSON.parse(r.stdout) as string[];
+    expect(decision.endsWith("/schemas/decision.schema.json")).toBe(true);
+    expect(installation.endsWith("/generated/tmad-20.v2/installation.schema.json")).toBe(true);
+    expect(module.endsWith("/dist/generated/tmad-20.v2/index.js")).toBe(true);
+  });
+});
+
 describe("review pins", { timeout: 120_000 }, () => {
   it("editing the text of 4.26A without tmad pin warns in check and fails build --strict; tmad pin clears it", () => {
     const dir = tempDir();

@@ -13,7 +13,7 @@ describe("generator golden output", () => {
 
   it("emits the expected files", () => {
     const files = compiled.files ?? [];
-    expect(files.map((f) => f.path)).toEqual(["mini/model.ts", "mini/manifest.ts", "mini/rules.ts", "mini/index.ts"]);
+    expect(files.map((f) => f.path)).toEqual(["mini/model.ts", "mini/manifest.ts", "mini/rules.ts", "mini/index.ts", "mini/installation.schema.json"]);
     for (const f of files) expectGolden(`test/fixtures/generate/expected/${f.path}.txt`, f.content);
   });
 

@@ -12,6 +12,7 @@ import type * as A from "../ast/nodes.js";
 import type { CheckedProgram } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { compareClauseNumbers, sha256, type ExtractedVersion } from "../extract/index.js";
+import { installationSchemaFile } from "../schema/installation.js";
 import { ExpressionEmitter, isComposite, SourceText, tsType } from "./expressions.js";
 
 export interface GeneratedFile {
@@ -53,7 +54,7 @@ export function generateVersion(version: ExtractedVersion, program: CheckedProgr
   const source = new SourceText(version.files);
   const emitter = new ExpressionEmitter(program, source);
   const rules = rulesFile(version, program, emitter);
-  return [modelFile(version, program), manifestFile(version, program, emitter), rules, indexFile(version, program)];
+  return [modelFile(version, program), manifestFile(version, program, emitter), rules, indexFile(version, program), installationSchemaFile(version, program)];
 }
 
 // ---------------------------------------------------------------------------------------------
