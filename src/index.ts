@@ -62,3 +62,4 @@ export async function explain(record: unknown, options: VersionSelector & { read
 }
 
 export { evaluateStream, type StreamOptions, type StreamItem } from "./stream.js";
+export { SCHEMA_KINDS, schemaPath, schemaText, type SchemaKind } from "./schemas.js";

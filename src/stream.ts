@@ -11,6 +11,7 @@ import { availableParallelism } from "node:os";
 import type { BatchResult } from "./cli/batch.js";
 import { DEFAULT_LIMITS, type Limits, type RecordSource } from "./cli/records.js";
 import { evaluateStream as pipeline } from "./cli/stream.js";
+import type { AnyResult, KnownVersion, ResultOf } from "./index.js";
 import type { Decision, RecordOutcome, VersionSelector } from "./runtime/index.js";
 
 export type StreamOptions = VersionSelector & {
@@ -20,19 +21,25 @@ export type StreamOptions = VersionSelector & {
   readonly limits?: Partial<Limits>;
 };
 
-export interface StreamItem<R = Readonly<Record<string, unknown>>> {
+export interface StreamItem<R = AnyResult> {
   /** The record's number in the input (its line, for NDJSON). */
   readonly record: number;
   readonly outcome: RecordOutcome<R>;
 }
 
+const STOPPED = new Error("evaluateStream: the consumer stopped");
+
 /** How many batches of outcomes may wait for the consumer before the pipeline pauses. */
 const WAITING_BATCHES = 4;
 
-export async function* evaluateStream(input: string | AsyncIterable<Uint8Array | string>, options: StreamOptions): AsyncGenerator<StreamItem> {
+/** Outcomes of a file (path, or `-` for standard input) or a byte stream, typed with the version's result when it is named. */
+export function evaluateStream<V extends KnownVersion>(input: string | AsyncIterable<Uint8Array | string>, options: StreamOptions & { readonly version: V }): AsyncGenerator<StreamItem<ResultOf<V>>>;
+export function evaluateStream(input: string | AsyncIterable<Uint8Array | string>, options: StreamOptions): AsyncGenerator<StreamItem>;
+export async function* evaluateStream(input: string | AsyncIterable<Uint8Array | string>, options: StreamOptions): AsyncGenerator<StreamItem<any>> {
   const source: RecordSource = typeof input === "string" ? input : bytes(input);
   const waiting: StreamItem[][] = [];
   let finished = false;
+  let stopped = false;
   let failure: unknown;
   let wakeConsumer: (() => void) | undefined;
   let wakeProducer: (() => void) | undefined;
@@ -51,10 +58,12 @@ export async function* evaluateStream(input: string | AsyncIterable<Uint8Array |
       progress: false,
     },
     async (batch: BatchResult) => {
+      // The consumer has stopped: end the pipeline (it stops reading and ends its workers).
+      if (stopped) throw STOPPED;
       if (batch.count === 0) return;
       waiting.push(batch.body.split("\n").map(toItem));
       wakeConsumer?.();
-      while (waiting.length >= WAITING_BATCHES) await new Promise<void>((resolve) => (wakeProducer = resolve));
+      while (waiting.length >= WAITING_BATCHES && !stopped) await new Promise<void>((resolve) => (wakeProducer = resolve));
     },
   ).then(
     () => {
@@ -81,11 +90,11 @@ export async function* evaluateStream(input: string | AsyncIterable<Uint8Array |
     }
     if (failure !== undefined) throw failure;
   } finally {
-    // A consumer that stops early: let the pipeline run out without waiting for it.
+    // Done, or the consumer stopped early (break, return, an error of its own): end the pipeline.
+    stopped = true;
     waiting.length = 0;
-    const drain = setInterval(() => wakeProducer?.(), 10);
+    wakeProducer?.();
     await run;
-    clearInterval(drain);
   }
 }
 

@@ -104,7 +104,9 @@ export async function evaluateStream(
     const workers = await Promise.all(
       Array.from({ length: options.workers }, async () => {
         // A modest heap keeps memory flat: collected early rather than grown, whatever the input size.
-        const w = new Worker(new URL("./eval-worker.js", import.meta.url), { workerData: { selector, options: batchOptions }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
+        // A worker runs a file: it must not inherit `--input-type` (a library caller run with `node --input-type=module -e`).
+        const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+        const w = new Worker(new URL("./eval-worker.js", import.meta.url), { execArgv, workerData: { selector, options: batchOptions }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
         await new Promise<void>((resolve, reject) => {
           w.once("message", () => resolve());
           w.once("error", reject);

@@ -70,7 +70,7 @@ export interface Manifest {
 
 export type DecisionStatus = "decided" | "default" | "conflict";
 
-export interface Decision<R = Readonly<Record<string, unknown>>> {
+export interface Decision<R = any> {
   readonly installationId: string;
   readonly document: string;
   readonly version: string;
@@ -90,13 +90,13 @@ export interface Decision<R = Readonly<Record<string, unknown>>> {
   readonly conflict?: readonly string[];
 }
 
-export interface TracedDecision<R = Readonly<Record<string, unknown>>> {
+export interface TracedDecision<R = any> {
   readonly decision: Decision<R>;
   readonly trace: Trace;
 }
 
 /** A generated version: its manifest, input validator and evaluators. */
-export interface VersionModule<I = unknown, R = Readonly<Record<string, unknown>>> {
+export interface VersionModule<I = unknown, R = any> {
   readonly manifest: Manifest;
   readonly validator: Validator<I>;
   readonly traceSites: readonly TraceSite[];
