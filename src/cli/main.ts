@@ -183,6 +183,17 @@ const commands: Record<string, Command> = {
     options: { ...versionOptions, ...limitOptions, id: { type: "string" }, format: { type: "string" }, notes: { type: "boolean" } },
     run: async (p, v) => (await import("./explain.js")).runExplain(p, v),
   },
+  lsp: {
+    summary: "language server for editors (LSP over stdin/stdout)",
+    usage: `tmad lsp [--stdio]
+  Speaks the Language Server Protocol on stdin/stdout, for the rule documents under rules/ of the
+  workspace folder: the diagnostics of \`tmad check\` as you type, hover, go to definition and
+  references across the amendment chain, completion, the outline, quick fixes, and the request
+  tmad/explainExample. Editors start it; see editors/vscode/ for the VS Code extension.
+  --stdio  accepted for clients that pass it (stdin/stdout is the only transport)`,
+    options: { stdio: { type: "boolean" }, clientProcessId: { type: "string" } },
+    run: async () => (await import("../lsp/server.js")).runServer(),
+  },
 };
 
 function help(): string {
