@@ -155,7 +155,7 @@ describe("tmad lsp over stdio, on a copy of the corpus", () => {
     const h = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: uri(prep) }, position: rangeOf(text, "firmwareAttemptsRequired,", "firmwareAttemptsRequired").start });
     expect(h.contents.value).toContain("parameter firmwareAttemptsRequired: integer = firmwareAttemptsPerCycle * firmwareCycles");
     expect(h.contents.value).toContain("Value: `108`");
-    expect(h.contents.value).toContain("Set by tmad-19.0 (rules/tmad-19.0/index.md:207)");
+    expect(h.contents.value).toContain("Set by tmad-19.0 (rules/tmad-19.0/index.md:213)");
   });
 
   it("hover: a rule's clause and its text; an enum member's label", async () => {
@@ -225,7 +225,7 @@ describe("tmad lsp over stdio, on a copy of the corpus", () => {
     expect(r.ok).toBe(true);
     expect(r.name).toBe("concluded - MOC (MDS) GSME firmware failure migrates partly");
     expect(r.passed).toBe(true);
-    expect(r.text).toContain('Outcome: outcome = "MIGRATE_PARTIAL"');
+    expect(r.text).toContain("outcome: MIGRATE_PARTIAL (migrate after deregistering the named devices)");
     expect(r.text).toContain('Decided by rule migrate_partial_moc_mds, clause 4.26A "Partial migration for MOC (MDS)"');
     // An example whose expectation no longer holds says so, against the unsaved text.
     client.change(file, original.replace("expect: { outcome: MIGRATE_PARTIAL, excludedCategory: \"18.5\" }", "expect: { outcome: EXCLUDED }"));
