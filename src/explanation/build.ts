@@ -147,14 +147,20 @@ class Builder {
   }
 
   /** A node as the reasons a reader sees: `and`/`or` conditions open into their parts, `not` into its operand. */
-  private collapse(n: TraceNode): Reason[] {
-    if (n.kind === "condition" && (n.operator === "and" || n.operator === "or")) return this.matters(n).flatMap((c) => this.collapse(c));
-    if (n.operator === "not" && n.children.length === 1) return this.collapse(n.children[0]);
-    return [this.reason(n)];
+  private collapse(n: TraceNode, depth = 0): Reason[] {
+    if (n.kind === "condition" && (n.operator === "and" || n.operator === "or")) return this.matters(n).flatMap((c) => this.collapse(c, depth));
+    if (n.operator === "not" && n.children.length === 1) return this.collapse(n.children[0], depth);
+    return [this.reason(n, depth)];
   }
 
-  private reason(n: TraceNode): Reason {
-    const members = n.quantifier === undefined ? undefined : this.mattersMembers(n).map((x) => this.memberView(x));
+  /** How deep reasons go: all the way for an explanation; for the one-line reason, as deep as it reads. */
+  private get maxDepth(): number {
+    return this.options.reasonOnly === true ? 3 : Number.POSITIVE_INFINITY;
+  }
+
+  private reason(n: TraceNode, depth = 0): Reason {
+    const deeper = depth + 1 < this.maxDepth;
+    const members = n.quantifier === undefined ? undefined : this.mattersMembers(n).map((x) => this.memberView(x, depth + 1));
     return {
       statement: this.statement(n),
       holds: typeof n.value === "boolean" ? n.value : null,
@@ -163,7 +169,7 @@ class Builder {
       facts: members === undefined ? n.facts.map((f) => this.fact(f.path, f.value)) : [],
       ...(n.operands === undefined || n.operator === undefined ? {} : { comparison: { operator: n.operator, left: n.operands[0], right: n.operands[1] } }),
       ...(members === undefined ? {} : { members }),
-      because: this.matters(n).flatMap((c) => this.collapse(c)),
+      because: deeper ? this.matters(n).flatMap((c) => this.collapse(c, depth + 1)) : [],
     };
   }
 
@@ -176,14 +182,14 @@ class Builder {
     return { path, value: value ?? null, ...(label === undefined ? {} : { label }) };
   }
 
-  private memberView(n: TraceNode): MemberView {
+  private memberView(n: TraceNode, depth = 0): MemberView {
     const key = n.member ?? {};
     return {
       member: key,
       name: this.words.entityName(key) ?? n.text,
       holds: typeof n.value === "boolean" ? n.value : null,
       facts: this.memberFacts(n),
-      because: n.children.flatMap((c) => this.collapse(c)),
+      because: depth + 1 < this.maxDepth ? n.children.flatMap((c) => this.collapse(c, depth + 1)) : [],
     };
   }
 
