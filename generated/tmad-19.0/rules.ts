@@ -301,6 +301,8 @@ export function d_supplierStatus(v_installation: Installation): SupplierStatus {
 
 /** Traced variant of {@link d_supplierStatus}. */
 function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): SupplierStatus {
+  const again = t.again(0);
+  if (again !== undefined) return again.value as SupplierStatus;
   t.enter(0);
   return t.exit(v_installation.responsibleSupplier.status, [v_installation.responsibleSupplier?.status]);
 }
@@ -321,6 +323,8 @@ export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean 
 
 /** Traced variant of {@link d_hasUnresolvedDataIssue}. */
 function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(1);
+  if (again !== undefined) return again.value as boolean;
   t.enter(1);
   return t.exit(((t.enter(2), t.exit((d_supplierStatus(v_installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v_installation), [v_installation.dataIssues]))));
 }
@@ -335,7 +339,10 @@ export function d_isMeter(v_installation: Installation, v_device: Device): boole
 
 /** Traced variant of {@link d_isMeter}. */
 function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: Device): boolean {
-  t.enter(4);
+  const args = [v_device];
+  const again = t.again(4, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(4, args);
   return t.exit((v_device.type === "ESME" || v_device.type === "GSME"), [v_device.type]);
 }
 
@@ -355,6 +362,8 @@ export function d_dormantMeters(v_installation: Installation): readonly Device[]
 
 /** Traced variant of {@link d_dormantMeters}. */
 function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+  const again = t.again(5);
+  if (again !== undefined) return again.value as readonly Device[];
   t.enter(5);
   return t.exit(loop_1(v_installation), [v_installation.devices]);
 }
@@ -371,7 +380,10 @@ export function d_stepSucceeded(v_installation: Installation, v_attempts: readon
 
 /** Traced variant of {@link d_stepSucceeded}. */
 function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  t.enter(6);
+  const args = [v_attempts, v_confirmations];
+  const again = t.again(6, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(6, args);
   return t.exit(((t.enter(7), t.exit(loop_2(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(8), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))));
 }
 
@@ -386,7 +398,10 @@ export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): 
 
 /** Traced variant of {@link d_firmwareSucceeded}. */
 function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(9);
+  const args = [v_d];
+  const again = t.again(9, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(9, args);
   return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts), [v_d.confirmationAttempts, v_d.firmwareAttempts]);
 }
 
@@ -401,7 +416,10 @@ export function d_configurationSucceeded(v_installation: Installation, v_d: Devi
 
 /** Traced variant of {@link d_configurationSucceeded}. */
 function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(10);
+  const args = [v_d];
+  const again = t.again(10, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(10, args);
   return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts), [v_d.configurationAttempts, v_d.confirmationAttempts]);
 }
 
@@ -417,7 +435,10 @@ export function d_prepared(v_installation: Installation, v_d: Device): boolean {
 
 /** Traced variant of {@link d_prepared}. */
 function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(11);
+  const args = [v_d];
+  const again = t.again(11, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(11, args);
   return t.exit(t.and(() => d_firmwareSucceeded_traced(t, v_installation, v_d), () => d_configurationSucceeded_traced(t, v_installation, v_d)));
 }
 
@@ -439,6 +460,8 @@ export function d_readyToMigrate(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_readyToMigrate}. */
 function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(12);
+  if (again !== undefined) return again.value as boolean;
   t.enter(12);
   return t.exit(t.and(() => (t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => (t.enter(15), t.exit(traced_loop_0(t, v_installation)))));
 }
@@ -454,7 +477,10 @@ export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt)
 
 /** Traced variant of {@link d_unsuccessful}. */
 function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_attempt: Attempt): boolean {
-  t.enter(16);
+  const args = [v_attempt];
+  const again = t.again(16, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(16, args);
   return t.exit((v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT"), [v_attempt.outcome]);
 }
 
@@ -471,7 +497,10 @@ export function d_failureSpanDays(v_installation: Installation, v_attempts: read
 
 /** Traced variant of {@link d_failureSpanDays}. */
 function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  t.enter(17);
+  const args = [v_attempts];
+  const again = t.again(17, args);
+  if (again !== undefined) return again.value as number;
+  t.enter(17, args);
   return t.exit(rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
 }
 
@@ -487,7 +516,10 @@ export function d_regimeExhausted(v_installation: Installation, v_attempts: read
 
 /** Traced variant of {@link d_regimeExhausted}. */
 function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(18);
+  const args = [v_attempts, v_required, v_minimumSpanDays];
+  const again = t.again(18, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(18, args);
   return t.exit(t.and(() => ((l: number, r: number) => (t.enter(19), t.exit((l >= r), [v_attempts, v_required], [l, r])))(loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays), v_required), () => ((l: number, r: number) => (t.enter(20), t.exit((l >= r), [v_attempts, v_minimumSpanDays], [l, r])))(d_failureSpanDays(v_installation, v_attempts), v_minimumSpanDays)));
 }
 
@@ -502,7 +534,10 @@ export function d_stepPersistentlyFailed(v_installation: Installation, v_attempt
 
 /** Traced variant of {@link d_stepPersistentlyFailed}. */
 function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(21);
+  const args = [v_attempts, v_confirmations, v_required, v_minimumSpanDays];
+  const again = t.again(21, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(21, args);
   return t.exit(t.and(() => (t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))), () => (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(t.and(() => (t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])), () => d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
 }
 
@@ -517,7 +552,10 @@ export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: 
 
 /** Traced variant of {@link d_firmwarePersistentlyFailed}. */
 function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(26);
+  const args = [v_d];
+  const again = t.again(26, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(26, args);
   return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays), [v_d.confirmationAttempts, v_d.firmwareAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays]);
 }
 
@@ -532,7 +570,10 @@ export function d_configurationPersistentlyFailed(v_installation: Installation, 
 
 /** Traced variant of {@link d_configurationPersistentlyFailed}. */
 function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(27);
+  const args = [v_d];
+  const again = t.again(27, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(27, args);
   return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays), [p_configurationAttemptsRequired, p_configurationMinimumSpanDays, v_d.configurationAttempts, v_d.confirmationAttempts]);
 }
 
@@ -548,7 +589,10 @@ export function d_preparationPersistentlyFailed(v_installation: Installation, v_
 
 /** Traced variant of {@link d_preparationPersistentlyFailed}. */
 function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(28);
+  const args = [v_d];
+  const again = t.again(28, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(28, args);
   return t.exit((d_firmwarePersistentlyFailed_traced(t, v_installation, v_d) || d_configurationPersistentlyFailed_traced(t, v_installation, v_d)));
 }
 
@@ -564,7 +608,10 @@ export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Dev
 
 /** Traced variant of {@link d_unableToAttemptFirmware}. */
 function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(29);
+  const args = [v_d];
+  const again = t.again(29, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(29, args);
   return t.exit(t.and(() => (t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))), () => (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
 }
 
@@ -580,7 +627,10 @@ export function d_preparationInProgress(v_installation: Installation, v_d: Devic
 
 /** Traced variant of {@link d_preparationInProgress}. */
 function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(33);
+  const args = [v_d];
+  const again = t.again(33, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(33, args);
   return t.exit(t.and(() => (t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))), () => (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))), () => (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
 }
 
@@ -600,6 +650,8 @@ export function d_hasDormantMeter(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_hasDormantMeter}. */
 function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(37);
+  if (again !== undefined) return again.value as boolean;
   t.enter(37);
   return t.exit(loop_10(v_installation));
 }
@@ -620,6 +672,8 @@ export function d_solelyDormantMeters(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_solelyDormantMeters}. */
 function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(38);
+  if (again !== undefined) return again.value as boolean;
   t.enter(38);
   return t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => (t.enter(39), t.exit(traced_loop_1(t, v_installation), [v_installation.devices]))));
 }
@@ -640,6 +694,8 @@ export function d_esmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_esmes}. */
 function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+  const again = t.again(41);
+  if (again !== undefined) return again.value as readonly Device[];
   t.enter(41);
   return t.exit(loop_12(v_installation), [v_installation.devices]);
 }
@@ -660,6 +716,8 @@ export function d_gsmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_gsmes}. */
 function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+  const again = t.again(42);
+  if (again !== undefined) return again.value as readonly Device[];
   t.enter(42);
   return t.exit(loop_13(v_installation), [v_installation.devices]);
 }
@@ -680,6 +738,8 @@ export function d_sharesMeterPoint(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_sharesMeterPoint}. */
 function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(43);
+  if (again !== undefined) return again.value as boolean;
   t.enter(43);
   return t.exit(loop_14(v_installation), [v_installation.sharedMeterPoints]);
 }
@@ -702,6 +762,8 @@ export function d_readyForPartialMigration(v_installation: Installation): boolea
 
 /** Traced variant of {@link d_readyForPartialMigration}. */
 function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(44);
+  if (again !== undefined) return again.value as boolean;
   t.enter(44);
   return t.exit(t.and(() => d_solelyDormantMeters_traced(t, v_installation), () => (t.enter(45), t.exit(loop_15(v_installation))), () => (t.enter(46), t.exit(traced_loop_2(t, v_installation))), () => (t.enter(47), t.exit(loop_17(v_installation))), () => (t.enter(48), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(49), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => (t.enter(50), t.exit(!d_sharesMeterPoint_traced(t, v_installation))), () => (t.enter(51), t.exit((d_supplierStatus(v_installation) === "LIVE")))));
 }
@@ -724,6 +786,8 @@ export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
 
 /** Traced variant of {@link d_gsmeIds}. */
 function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
+  const again = t.again(52);
+  if (again !== undefined) return again.value as readonly DeviceId[];
   t.enter(52);
   return t.exit(loop_18(v_installation));
 }

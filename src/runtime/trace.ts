@@ -84,6 +84,8 @@ export interface Trace {
 interface Frame {
   readonly site: number;
   readonly children: TraceNode[];
+  /** For a definition: the arguments it was called with (its node is reused for the same ones). */
+  readonly args?: readonly unknown[];
   /** For a member frame: the element's key fields. */
   readonly member?: Readonly<Record<string, unknown>>;
 }
@@ -94,30 +96,62 @@ export class Tracer {
 
   constructor(private readonly sites: readonly TraceSite[]) {}
 
-  enter(site: number): void {
-    this.stack.push({ site, children: [] });
+  enter(site: number, args?: readonly unknown[]): void {
+    this.stack.push(args === undefined ? { site, children: [] } : { site, children: [], args });
   }
 
   exit<T>(value: T, facts?: readonly unknown[], operands?: readonly [unknown, unknown]): T {
     const frame = this.stack.pop()!;
     const site = this.sites[frame.site];
+    const paths = site.facts;
+    const read: Fact[] = new Array(paths.length);
+    for (let i = 0; i < paths.length; i++) read[i] = { path: paths[i], value: facts?.[i] ?? null };
+    // One shape for every node (absent fields undefined, which JSON leaves out): traced evaluation makes many.
     const node: TraceNode = {
       kind: site.kind,
       site: frame.site,
       text: site.text,
       at: site.at,
       value,
-      facts: site.facts.map((path, i) => ({ path, value: facts?.[i] ?? null })),
+      facts: read,
       children: frame.children,
-      ...(site.name === undefined ? {} : { name: site.name }),
-      ...(site.clause === undefined ? {} : { clause: site.clause }),
-      ...(site.operator === undefined ? {} : { operator: site.operator }),
-      ...(operands === undefined ? {} : { operands }),
-      ...(site.quantifier === undefined ? {} : { quantifier: site.quantifier }),
+      name: site.name,
+      clause: site.clause,
+      operator: site.operator,
+      operands,
+      quantifier: site.quantifier,
+      member: undefined,
     };
+    if (site.kind === "definition") {
+      let done = this.done.get(frame.site);
+      if (done === undefined) {
+        done = [];
+        this.done.set(frame.site, done);
+      }
+      done.push({ args: frame.args ?? [], node });
+    }
     this.stack[this.stack.length - 1].children.push(node);
     return value;
   }
+
+  /**
+   * A definition already traced in this evaluation with the same arguments (the same values, or the
+   * same records and lists): its node, added again where it is read (its facts and parts are the
+   * same), or undefined the first time. Definitions are pure, so each is traced once per argument.
+   */
+  again(site: number, args: readonly unknown[] = []): TraceNode | undefined {
+    const done = this.done.get(site);
+    if (done === undefined) return undefined;
+    for (const d of done) {
+      if (d.args.length === args.length && d.args.every((a, i) => a === args[i])) {
+        this.stack[this.stack.length - 1].children.push(d.node);
+        return d.node;
+      }
+    }
+    return undefined;
+  }
+
+  private readonly done = new Map<number, { readonly args: readonly unknown[]; readonly node: TraceNode }[]>();
 
   /** Starts one element of the quantifier being traced (the site on top of the stack). */
   member(element: unknown): void {
@@ -132,7 +166,21 @@ export class Tracer {
     const frame = this.stack.pop()!;
     const site = this.sites[frame.site];
     const variable = site.quantifier?.variable ?? "member";
-    this.stack[this.stack.length - 1].children.push({ kind: "member", site: frame.site, text: variable, at: site.at, value, facts: [], member: frame.member ?? {}, children: frame.children });
+    this.stack[this.stack.length - 1].children.push({
+      kind: "member",
+      site: frame.site,
+      text: variable,
+      at: site.at,
+      value,
+      facts: [],
+      children: frame.children,
+      name: undefined,
+      clause: undefined,
+      operator: undefined,
+      operands: undefined,
+      quantifier: undefined,
+      member: frame.member ?? {},
+    });
     return value;
   }
 

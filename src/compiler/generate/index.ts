@@ -264,7 +264,13 @@ function rulesFile(version: ExtractedVersion, program: CheckedProgram, emitter: 
       parameters: [{ name: "t", type: "rt.Tracer" }, ...params],
       returnType: tsType(result),
       docs: [`Traced variant of {@link d_${d.name.text}}.`],
-      statements: [`t.enter(${site});`, `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`],
+      // Traced once per evaluation and arguments: later reads reuse the node.
+      statements: [
+        ...(d.params.length === 0 ? [`const again = t.again(${site});`] : [`const args = [${d.params.map((p) => `v_${p.name.text}`).join(", ")}];`, `const again = t.again(${site}, args);`]),
+        `if (again !== undefined) return again.value as ${tsType(result)};`,
+        `t.enter(${site}${d.params.length === 0 ? "" : ", args"});`,
+        `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`,
+      ],
     });
   }
 
