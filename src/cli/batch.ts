@@ -3,7 +3,8 @@
  * worker threads: parse within limits, validate, evaluate, format. Each record gives exactly one
  * output line (a Decision or an error record) and is counted once, by outcome or as invalid.
  */
-import { clauseFieldValues, decisionOutcome, evaluateRecord, factAt, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
+import { decisionOutcome, evaluateRecord, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
+import { reportLine } from "../report/row.js";
 import type { RawRecord } from "./records.js";
 import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
 
@@ -60,12 +61,8 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
         ? [record, o.decision.installationId, o.decision.status, summaryKey(o), o.decision.clause ?? "", o.decision.rule ?? ""]
         : [record, o.installationId ?? "", "invalid", o.errors.map((e) => `${e.path}: ${e.message}`).join("; "), "", ""]
       ).join("\t");
-    case "report": {
-      if (!o.ok) return JSON.stringify({ record, invalid: true, id: o.installationId, error: o.errors.map((e) => `${e.path}: ${e.message}`).join("; ") });
-      const d = o.decision;
-      const dims = (version.manifest.reportBy ?? []).map((dim) => factAt(input, dim.path));
-      return JSON.stringify({ record, id: d.installationId, outcome: summaryKey(o), clause: d.clause, rule: d.rule, category: clauseFieldValues(d, version.manifest).join(";"), dims });
-    }
+    case "report":
+      return reportLine(version, record, o, input);
     case "csv": {
       const fields = version.manifest.decisionFields;
       if (o.ok) {

@@ -1,15 +1,13 @@
 /**
- * `tmad eval` and `tmad explain`: read installation records (NDJSON, or one JSON array), evaluate
+ * `tmad eval`: read installation records (NDJSON, or one JSON array), evaluate
  * each with the chosen version, and write one output per input record in input order. A line that
  * is not JSON, or a record that fails validation, yields an error record, never a gap; counts
  * reconcile: records in = decisions + invalid records.
  */
 import { availableParallelism } from "node:os";
-import { loadVersion } from "../index.js";
-import { renderExplanation } from "../explain.js";
 import { asOfProblem, type VersionSelector } from "../runtime/index.js";
-import { csvHeader, evaluateRaw, tableHeader, type OutputFormat } from "./batch.js";
-import { DEFAULT_LIMITS, readRawRecords, type Limits } from "./records.js";
+import { csvHeader, tableHeader, type OutputFormat } from "./batch.js";
+import { DEFAULT_LIMITS, type Limits } from "./records.js";
 import { Sink } from "./sink.js";
 import { evaluateStream } from "./stream.js";
 import { UsageError } from "./usage.js";
@@ -103,29 +101,4 @@ export async function runEval(args: readonly string[], values: Record<string, un
   process.stderr.write(`tmad eval: ${id}: ${summary.total} records = ${decisions} decisions + ${summary.invalid} invalid; ${byOutcome.join(", ")} (${summary.seconds.toFixed(1)} s, ${rate} records/s)\n`);
   if (decisions + summary.invalid !== summary.total) throw new Error("internal: counts do not reconcile");
   return summary.invalid > 0 ? 1 : 0;
-}
-
-export async function runExplain(args: readonly string[], values: Record<string, unknown>): Promise<number> {
-  const [file, ...extra] = args;
-  if (file === undefined || extra.length > 0) throw new UsageError("name one input file, or - for standard input");
-  const sel = selector(values);
-  const version = await loadVersion(sel);
-  const asOf = asOfOf(sel);
-  const wanted = values.id as string | undefined;
-  let shown = 0;
-  let invalid = 0;
-  const limits = limitsFrom(values);
-  for await (const input of readRawRecords(file, limits)) {
-    const o = evaluateRaw(version, input, { asOf, trace: true, limits });
-    const id = o.ok ? o.decision.installationId : o.installationId;
-    if (wanted !== undefined && id !== wanted) continue;
-    if (!o.ok) invalid++;
-    process.stdout.write(`${shown > 0 ? "\n" : ""}[record ${input.record}] ${renderExplanation(version, o)}\n`);
-    shown++;
-  }
-  if (shown === 0) {
-    process.stderr.write(wanted === undefined ? "tmad explain: no records in the input\n" : `tmad explain: no record with id "${wanted}"\n`);
-    return 1;
-  }
-  return invalid > 0 ? 1 : 0;
 }

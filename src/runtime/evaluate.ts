@@ -11,7 +11,12 @@ import type { InputError } from "./validate.js";
 import { EvaluationError } from "./values.js";
 import type { Decision, VersionModule } from "./version.js";
 
-export type RecordOutcome<R = Readonly<Record<string, unknown>>> =
+/**
+ * One record's outcome: a Decision (with its trace, when traced) or what is wrong with the record.
+ * `R` is the version's result type; it defaults to `any` so that an outcome typed with a version's
+ * result (the library's evaluate) is accepted wherever an untyped one is.
+ */
+export type RecordOutcome<R = any> =
   | { readonly ok: true; readonly decision: Decision<R>; readonly trace?: Trace }
   | { readonly ok: false; readonly installationId: string | null; readonly versionId: string; readonly errors: readonly InputError[] };
 

@@ -19,6 +19,11 @@ export interface ClauseInfo {
   readonly sha256: string;
   /** `file:line` of the clause heading. */
   readonly at: string;
+  /**
+   * Authors' notes within `text` (assumptions, precedence, near misses, example captions), by
+   * character range (`end` exclusive); the rest of `text` is the clause text proper.
+   */
+  readonly notes?: readonly { readonly kind: string; readonly start: number; readonly end: number }[];
 }
 
 export interface RuleInfo {
@@ -54,6 +59,8 @@ export interface Manifest {
   readonly reportBy?: readonly ReportDimension[];
   /** Outcomes that per-supplier reports count but do not list one by one. */
   readonly reportOmit?: readonly string[];
+  /** Input facts each installation listed in a supplier report shows besides its key (column name and path). */
+  readonly reportColumns?: readonly ReportDimension[];
   /** The decision's fields, in declaration order (e.g. outcome, excludedCategory, …). */
   readonly decisionFields: readonly string[];
   /** The decision's fields whose values are clause numbers (e.g. the Excluded Category). */
@@ -66,7 +73,7 @@ export interface Manifest {
 
 export type DecisionStatus = "decided" | "default" | "conflict";
 
-export interface Decision<R = Readonly<Record<string, unknown>>> {
+export interface Decision<R = any> {
   readonly installationId: string;
   readonly document: string;
   readonly version: string;
@@ -93,13 +100,13 @@ export interface Decision<R = Readonly<Record<string, unknown>>> {
   readonly reviewOn?: string | null;
 }
 
-export interface TracedDecision<R = Readonly<Record<string, unknown>>> {
+export interface TracedDecision<R = any> {
   readonly decision: Decision<R>;
   readonly trace: Trace;
 }
 
 /** A generated version: its manifest, input validator and evaluators. */
-export interface VersionModule<I = unknown, R = Readonly<Record<string, unknown>>> {
+export interface VersionModule<I = unknown, R = any> {
   readonly manifest: Manifest;
   readonly validator: Validator<I>;
   readonly traceSites: readonly TraceSite[];

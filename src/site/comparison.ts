@@ -1,6 +1,6 @@
 /**
  * The site's one view of the version diff (the adapter to change when the diff report changes):
- * two SiteVersions → SiteComparison, read from the diff's JSON form (schema `tmad-diff/1`,
+ * two SiteVersions → SiteComparison, read from the diff's JSON form (schema `tmad-diff/2`,
  * docs/diff.md) rather than its TypeScript types, so the page shows what the published report
  * says. Fields the page does not know are ignored; fields it expects and does not find are shown
  * as absent, never invented.

@@ -52,7 +52,7 @@ function canon(condition: string): A.Expr {
   const parsed = parseBlock({ kind: "rules", file: "t.md", code, firstLine: 1, columnOffsets: lines.map(() => 0), span: { file: "t.md", start: { line: 1, column: 1 }, end: { line: lines.length, column: 1 } } });
   expect(parsed.diagnostics).toEqual([]);
   const span = { file: "t.md", start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-  const checked = checkProgram({ declarations: parsed.declarations }, [{ number: "1.1", title: "T", text: "", textHash: "", span }], "t.md");
+  const checked = checkProgram({ declarations: parsed.declarations }, [{ number: "1.1", title: "T", text: "", textHash: "", notes: [], span }], "t.md");
   expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const p = checked.program!;
   return canonical(p, p.rules[0].decl.condition);

@@ -4,7 +4,7 @@
  * (`reviewOn`) and the regimes it waits on. Kept apart from explain.ts so the explanation's layout
  * can change without touching this.
  */
-import type { Decision, Trace, Waiting } from "./runtime/index.js";
+import type { Decision, Trace, Waiting } from "../runtime/index.js";
 
 /** `firmwareAttempts` → `firmware attempts`. */
 function words(name: string): string {
