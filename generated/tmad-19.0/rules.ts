@@ -5,79 +5,79 @@ import { manifest, traceSites } from "./manifest.js";
 import type * as model from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:204
+ * Source: rules/tmad-19.0/index.md:246
  */
 export const p$firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:205
+ * Source: rules/tmad-19.0/index.md:247
  */
 export const p$firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
- * Source: rules/tmad-19.0/index.md:206
+ * Source: rules/tmad-19.0/index.md:248
  */
 export const p$firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:207
+ * Source: rules/tmad-19.0/index.md:249
  */
 export const p$firmwareAttemptsRequired: number = (p$firmwareAttemptsPerCycle * p$firmwareCycles);
 /**
- * Parameter `firmwareMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:208
+ * Parameter `firmwareRegimeDays`.
+ * Source: rules/tmad-19.0/index.md:250
  */
-export const p$firmwareMinimumSpanDays: number = (p$firmwareDaysPerCycle * p$firmwareCycles);
+export const p$firmwareRegimeDays: number = (p$firmwareDaysPerCycle * p$firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:210
+ * Source: rules/tmad-19.0/index.md:252
  */
 export const p$configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:211
+ * Source: rules/tmad-19.0/index.md:253
  */
 export const p$configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
- * Source: rules/tmad-19.0/index.md:212
+ * Source: rules/tmad-19.0/index.md:254
  */
 export const p$configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:213
+ * Source: rules/tmad-19.0/index.md:255
  */
 export const p$configurationAttemptsRequired: number = (p$configurationAttemptsPerCycle * p$configurationCycles);
 /**
- * Parameter `configurationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:214
+ * Parameter `configurationRegimeDays`.
+ * Source: rules/tmad-19.0/index.md:256
  */
-export const p$configurationMinimumSpanDays: number = (p$configurationDaysPerCycle * p$configurationCycles);
+export const p$configurationRegimeDays: number = (p$configurationDaysPerCycle * p$configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:216
+ * Source: rules/tmad-19.0/index.md:258
  */
 export const p$confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:217
+ * Source: rules/tmad-19.0/index.md:259
  */
 export const p$confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
- * Source: rules/tmad-19.0/index.md:218
+ * Source: rules/tmad-19.0/index.md:260
  */
 export const p$confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:219
+ * Source: rules/tmad-19.0/index.md:261
  */
 export const p$confirmationAttemptsRequired: number = (p$confirmationAttemptsPerCycle * p$confirmationCycles);
 /**
- * Parameter `confirmationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:220
+ * Parameter `confirmationRegimeDays`.
+ * Source: rules/tmad-19.0/index.md:262
  */
-export const p$confirmationMinimumSpanDays: number = (p$confirmationDaysPerCycle * p$confirmationCycles);
+export const p$confirmationRegimeDays: number = (p$confirmationDaysPerCycle * p$confirmationCycles);
 /** Whether an evaluation is under way: installation-wide definitions are then computed once. */
 let memo = false;
 let m$supplierStatus: model.SupplierStatus;
@@ -102,32 +102,32 @@ let m$readyForPartialMigration: boolean;
 let m$readyForPartialMigration$ok = false;
 let m$gsmeIds: readonly model.DeviceId[];
 let m$gsmeIds$ok = false;
-/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:258:6) */
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:300:6) */
 function loop_0(i$installation: model.Installation): boolean {
   for (const v$i of i$installation.dataIssues) { if (!v$i.resolved) return true; }
   return false;
 }
 
-/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:243:3) */
+/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:285:3) */
 function loop_1(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
   for (const v$m of i$installation.devices) { if ((d$isMeter(i$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
   return out;
 }
 
-/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
+/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
 function loop_2(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
-/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
+/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:65:19) */
 function loop_4(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
   for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
   return false;
 }
 
-/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6) */
 function loop_3(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(i$installation, v$attempts, v$confirmations, v$a)) return true; } }
   return false;
@@ -139,105 +139,161 @@ function loop_5(i$installation: model.Installation): boolean {
   return true;
 }
 
-/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
-function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
-  let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
-  return best;
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
+function traced_loop_0(t: rt.Tracer, i$installation: model.Installation): boolean {
+  let value: boolean = true;
+  for (const v$m of d$dormantMeters(i$installation)) {
+    if (!value) t.explore(() => { t.member(v$m); t.endMember(d$prepared$traced(t, i$installation, v$m)); });
+    else { t.member(v$m); if (!t.endMember(d$prepared$traced(t, i$installation, v$m))) value = false; }
+  }
+  return value;
 }
 
-/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
+/** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
+function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) return true; }
+  return false;
+}
+
+/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
 function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
-/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
-function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): number {
+/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
+function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+  let best: string | null = null;
+  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  return best;
+}
+
+/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
+function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
   let n = 0;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { if (true) n++; } }
   return n;
 }
 
-/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
-function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
+/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
+function loop_10(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
-/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:245:39) */
-function loop_10(i$installation: model.Installation): boolean {
+/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:287:39) */
+function loop_11(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (true) return true; }
   return false;
 }
 
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23) */
-function loop_11(i$installation: model.Installation): boolean {
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
+function loop_12(i$installation: model.Installation): boolean {
   for (const v$m of i$installation.devices) { if (d$isMeter(i$installation, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
 
-/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
-function loop_12(i$installation: model.Installation): model.Device[] {
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
+function traced_loop_1(t: rt.Tracer, i$installation: model.Installation): boolean {
+  let value: boolean = true;
+  for (const v$m of i$installation.devices) {
+    if (!value) t.explore(() => { if (d$isMeter(i$installation, v$m)) { t.member(v$m); t.endMember((t.enter(42), t.exit(v$m.dormant, [v$m.dormant]))); } });
+    else if (d$isMeter(i$installation, v$m)) { t.member(v$m); if (!t.endMember((t.enter(42), t.exit(v$m.dormant, [v$m.dormant])))) value = false; }
+  }
+  return value;
+}
+
+/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
+function loop_13(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
   for (const v$e of i$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
   return out;
 }
 
-/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:252:36) */
-function loop_13(i$installation: model.Installation): model.Device[] {
+/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
+function loop_14(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
   for (const v$g of i$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
   return out;
 }
 
-/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:260:40) */
-function loop_14(i$installation: model.Installation): boolean {
+/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:302:40) */
+function loop_15(i$installation: model.Installation): boolean {
   for (const v$s of i$installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(count e in esmes)` (rules/tmad-19.0/18-excluded-categories.md:52:7) */
-function loop_15(i$installation: model.Installation): boolean {
+function loop_16(i$installation: model.Installation): boolean {
   for (const v$e of d$esmes(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7) */
-function loop_16(i$installation: model.Installation): boolean {
+function loop_17(i$installation: model.Installation): boolean {
   for (const v$e of d$esmes(i$installation)) { if (!(d$prepared(i$installation, v$e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-19.0/18-excluded-categories.md:54:7) */
-function loop_17(i$installation: model.Installation): boolean {
+function loop_18(i$installation: model.Installation): boolean {
   for (const v$g of d$gsmes(i$installation)) { if (true) return true; }
   return false;
 }
 
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
+function traced_loop_2(t: rt.Tracer, i$installation: model.Installation): boolean {
+  let value: boolean = true;
+  for (const v$e of d$esmes(i$installation)) {
+    if (!value) t.explore(() => { t.member(v$e); t.endMember(d$prepared$traced(t, i$installation, v$e)); });
+    else { t.member(v$e); if (!t.endMember(d$prepared$traced(t, i$installation, v$e))) value = false; }
+  }
+  return value;
+}
+
 /** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
-function loop_18(i$installation: model.Installation): model.DeviceId[] {
+function loop_19(i$installation: model.Installation): model.DeviceId[] {
   const out: model.DeviceId[] = [];
   for (const v$g of d$gsmes(i$installation)) { out.push(v$g.id); }
   return out;
 }
 
-/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
-function loop_19(i$installation: model.Installation): boolean {
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
+function loop_20(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationInProgress(i$installation, v$m)) return true; }
   return false;
 }
 
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8), traced member by member */
+function traced_loop_3(t: rt.Tracer, i$installation: model.Installation): boolean {
+  let value: boolean = false;
+  for (const v$m of d$dormantMeters(i$installation)) {
+    if (value) t.explore(() => { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, i$installation, v$m)); });
+    else { t.member(v$m); if (t.endMember(d$preparationInProgress$traced(t, i$installation, v$m))) value = true; }
+  }
+  return value;
+}
+
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8) */
-function loop_20(i$installation: model.Installation): boolean {
+function loop_21(i$installation: model.Installation): boolean {
   for (const v$g of d$gsmes(i$installation)) { if (!(d$firmwarePersistentlyFailed(i$installation, v$g))) return false; }
   return true;
 }
 
+/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8), traced member by member */
+function traced_loop_4(t: rt.Tracer, i$installation: model.Installation): boolean {
+  let value: boolean = true;
+  for (const v$g of d$gsmes(i$installation)) {
+    if (!value) t.explore(() => { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, i$installation, v$g)); });
+    else { t.member(v$g); if (!t.endMember(d$firmwarePersistentlyFailed$traced(t, i$installation, v$g))) value = false; }
+  }
+  return value;
+}
+
 /**
  * Definition `supplierStatus`.
- * Source: rules/tmad-19.0/index.md:254
+ * Source: rules/tmad-19.0/index.md:296
  */
 export function d$supplierStatus(i$installation: model.Installation): model.SupplierStatus {
   if (!memo) return i$installation.responsibleSupplier.status;
@@ -251,13 +307,15 @@ export function d$supplierStatus(i$installation: model.Installation): model.Supp
 
 /** Traced variant of {@link d$supplierStatus}. */
 function d$supplierStatus$traced(t: rt.Tracer, i$installation: model.Installation): model.SupplierStatus {
+  const again = t.again(0);
+  if (again !== undefined) return again.value as model.SupplierStatus;
   t.enter(0);
   return t.exit(i$installation.responsibleSupplier.status, [i$installation.responsibleSupplier?.status]);
 }
 
 /**
  * Definition `hasUnresolvedDataIssue`.
- * Source: rules/tmad-19.0/index.md:256
+ * Source: rules/tmad-19.0/index.md:298
  */
 export function d$hasUnresolvedDataIssue(i$installation: model.Installation): boolean {
   if (!memo) return ((d$supplierStatus(i$installation) === "UNIDENTIFIABLE") || loop_0(i$installation));
@@ -271,13 +329,15 @@ export function d$hasUnresolvedDataIssue(i$installation: model.Installation): bo
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  const again = t.again(1);
+  if (again !== undefined) return again.value as boolean;
   t.enter(1);
   return t.exit(((t.enter(2), t.exit((d$supplierStatus(i$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(i$installation), [i$installation.dataIssues]))));
 }
 
 /**
  * Definition `isMeter`.
- * Source: rules/tmad-19.0/index.md:240
+ * Source: rules/tmad-19.0/index.md:282
  */
 export function d$isMeter(i$installation: model.Installation, v$device: model.Device): boolean {
   return (v$device.type === "ESME" || v$device.type === "GSME");
@@ -285,13 +345,16 @@ export function d$isMeter(i$installation: model.Installation, v$device: model.De
 
 /** Traced variant of {@link d$isMeter}. */
 function d$isMeter$traced(t: rt.Tracer, i$installation: model.Installation, v$device: model.Device): boolean {
-  t.enter(4);
+  const args = [v$device];
+  const again = t.again(4, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(4, args);
   return t.exit((v$device.type === "ESME" || v$device.type === "GSME"), [v$device.type]);
 }
 
 /**
  * Definition `dormantMeters`.
- * Source: rules/tmad-19.0/index.md:242
+ * Source: rules/tmad-19.0/index.md:284
  */
 export function d$dormantMeters(i$installation: model.Installation): readonly model.Device[] {
   if (!memo) return loop_1(i$installation);
@@ -305,6 +368,8 @@ export function d$dormantMeters(i$installation: model.Installation): readonly mo
 
 /** Traced variant of {@link d$dormantMeters}. */
 function d$dormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
+  const again = t.again(5);
+  if (again !== undefined) return again.value as readonly model.Device[];
   t.enter(5);
   return t.exit(loop_1(i$installation), [i$installation.devices]);
 }
@@ -313,7 +378,7 @@ function d$dormantMeters$traced(t: rt.Tracer, i$installation: model.Installation
  * The step succeeded, or it timed out and a later confirmation request succeeded.
  * Definition `stepSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:46
+ * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
 export function d$stepSucceeded(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   return (loop_2(i$installation, v$attempts, v$confirmations) || loop_3(i$installation, v$attempts, v$confirmations));
@@ -321,14 +386,17 @@ export function d$stepSucceeded(i$installation: model.Installation, v$attempts: 
 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  t.enter(6);
+  const args = [v$attempts, v$confirmations];
+  const again = t.again(6, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(6, args);
   return t.exit(((t.enter(7), t.exit(loop_2(i$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(i$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
 }
 
 /**
  * Definition `firmwareSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:68
+ * Source: rules/tmad-19.0/04-26-preparation.md:90
  */
 export function d$firmwareSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
   return d$stepSucceeded(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
@@ -336,14 +404,17 @@ export function d$firmwareSucceeded(i$installation: model.Installation, v$d: mod
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(9);
+  const args = [v$d];
+  const again = t.again(9, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(9, args);
   return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
 }
 
 /**
  * Definition `configurationSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:71
+ * Source: rules/tmad-19.0/04-26-preparation.md:93
  */
 export function d$configurationSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
   return d$stepSucceeded(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
@@ -351,7 +422,10 @@ export function d$configurationSucceeded(i$installation: model.Installation, v$d
 
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(10);
+  const args = [v$d];
+  const again = t.again(10, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(10, args);
   return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
@@ -359,7 +433,7 @@ function d$configurationSucceeded$traced(t: rt.Tracer, i$installation: model.Ins
  * Both 4.26 steps have succeeded: the meter can migrate.
  * Definition `prepared` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:81
+ * Source: rules/tmad-19.0/04-26-preparation.md:105
  */
 export function d$prepared(i$installation: model.Installation, v$d: model.Device): boolean {
   return (d$firmwareSucceeded(i$installation, v$d) && d$configurationSucceeded(i$installation, v$d));
@@ -367,8 +441,11 @@ export function d$prepared(i$installation: model.Installation, v$d: model.Device
 
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(11);
-  return t.exit((d$firmwareSucceeded$traced(t, i$installation, v$d) && d$configurationSucceeded$traced(t, i$installation, v$d)));
+  const args = [v$d];
+  const again = t.again(11, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(11, args);
+  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, i$installation, v$d), () => d$configurationSucceeded$traced(t, i$installation, v$d)));
 }
 
 /**
@@ -389,14 +466,16 @@ export function d$readyToMigrate(i$installation: model.Installation): boolean {
 
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
+  const again = t.again(12);
+  if (again !== undefined) return again.value as boolean;
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(i$installation.communicating, [i$installation.communicating])) && (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))) && (t.enter(15), t.exit(loop_5(i$installation)))));
+  return t.exit(t.and(() => (t.enter(13), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => (t.enter(15), t.exit(traced_loop_0(t, i$installation)))));
 }
 
 /**
  * Definition `unsuccessful` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:43
+ * Source: rules/tmad-19.0/04-26-preparation.md:59
  */
 export function d$unsuccessful(i$installation: model.Installation, v$attempt: model.Attempt): boolean {
   return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
@@ -404,93 +483,132 @@ export function d$unsuccessful(i$installation: model.Installation, v$attempt: mo
 
 /** Traced variant of {@link d$unsuccessful}. */
 function d$unsuccessful$traced(t: rt.Tracer, i$installation: model.Installation, v$attempt: model.Attempt): boolean {
-  t.enter(16);
+  const args = [v$attempt];
+  const again = t.again(16, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(16, args);
   return t.exit((v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT"), [v$attempt.outcome]);
 }
 
 /**
- * Whole days from the first to the last unsuccessful attempt; 0 when there is none
- * (both ends then fall back to the same instant).
- * Definition `failureSpanDays` (clause 4.26, Reconfiguration of Dormant Meters before migration).
+ * The calendar day (UTC) an instant falls on, numbered from 1 January 1900: two instants on the
+ * same day get the same number, and consecutive days consecutive numbers.
+ * Definition `dayNumber` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:53
+ * Source: rules/tmad-19.0/04-26-preparation.md:69
  */
-export function d$failureSpanDays(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  return rt.daysBetween((loop_6(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"));
+export function d$dayNumber(i$installation: model.Installation, v$t: string): number {
+  return rt.daysBetween("1900-01-01T00:00:00Z", v$t);
 }
 
-/** Traced variant of {@link d$failureSpanDays}. */
-function d$failureSpanDays$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  t.enter(17);
-  return t.exit(rt.daysBetween((loop_6(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(i$installation, v$attempts) ?? "2000-01-01T00:00:00Z")), [v$attempts]);
+/** Traced variant of {@link d$dayNumber}. */
+function d$dayNumber$traced(t: rt.Tracer, i$installation: model.Installation, v$t: string): number {
+  const args = [v$t];
+  const again = t.again(17, args);
+  if (again !== undefined) return again.value as number;
+  t.enter(17, args);
+  return t.exit(rt.daysBetween("1900-01-01T00:00:00Z", v$t), [v$t]);
 }
 
 /**
- * Seed 3.2.1: both the number of attempts and the period they cover must reach the regime.
+ * The calendar days from the day of the first unsuccessful attempt to the day of the last, both
+ * counted; 0 when there is none.
+ * Definition `failureDays` (clause 4.26, Reconfiguration of Dormant Meters before migration).
+ * Clause 4.26.
+ * Source: rules/tmad-19.0/04-26-preparation.md:73
+ */
+export function d$failureDays(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+  return (loop_6(i$installation, v$attempts) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+}
+
+/** Traced variant of {@link d$failureDays}. */
+function d$failureDays$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
+  const args = [v$attempts];
+  const again = t.again(18, args);
+  if (again !== undefined) return again.value as number;
+  t.enter(18, args);
+  return t.exit(((t.enter(19), t.exit(loop_6(i$installation, v$attempts), [v$attempts])) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
+}
+
+/**
+ * Seed 3.2.1: both the number of attempts and the days they cover must reach the regime.
  * Definition `regimeExhausted` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:58
+ * Source: rules/tmad-19.0/04-26-preparation.md:80
  */
-export function d$regimeExhausted(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  return ((loop_8(i$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required) && (d$failureSpanDays(i$installation, v$attempts) >= v$minimumSpanDays));
+export function d$regimeExhausted(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  return ((loop_9(i$installation, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(i$installation, v$attempts) >= v$regimeDays));
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
-function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(i$installation, v$attempts, v$required, v$minimumSpanDays) >= v$required), [v$attempts, v$required])) && (t.enter(20), t.exit((d$failureSpanDays(i$installation, v$attempts) >= v$minimumSpanDays), [v$attempts, v$minimumSpanDays]))));
+function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  const args = [v$attempts, v$required, v$regimeDays];
+  const again = t.again(20, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(20, args);
+  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(21), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_9(i$installation, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(22), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(i$installation, v$attempts), v$regimeDays)));
 }
 
 /**
  * Definition `stepPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:62
+ * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
-export function d$stepPersistentlyFailed(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$minimumSpanDays) || (loop_9(i$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays))));
+export function d$stepPersistentlyFailed(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$regimeDays) || (loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
-function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$minimumSpanDays: number): boolean {
-  t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))) && (t.enter(23), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(i$installation, v$attempts, v$confirmations, v$required, v$minimumSpanDays), [v$attempts])) && d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationMinimumSpanDays)))))))));
+function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  const args = [v$attempts, v$confirmations, v$required, v$regimeDays];
+  const again = t.again(23, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(23, args);
+  return t.exit(t.and(() => (t.enter(24), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))), () => (t.enter(25), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$regimeDays) || (t.enter(26), t.exit(t.and(() => (t.enter(27), t.exit(loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
 }
 
 /**
  * Definition `firmwarePersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:74
+ * Source: rules/tmad-19.0/04-26-preparation.md:96
  */
 export function d$firmwarePersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepPersistentlyFailed(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays);
+  return d$stepPersistentlyFailed(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays);
 }
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(26);
-  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareMinimumSpanDays]);
+  const args = [v$d];
+  const again = t.again(28, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(28, args);
+  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]);
 }
 
 /**
+ * The configuration follows a successful firmware upgrade: only then can it fail persistently.
  * Definition `configurationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:77
+ * Source: rules/tmad-19.0/04-26-preparation.md:100
  */
 export function d$configurationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepPersistentlyFailed(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays);
+  return (d$firmwareSucceeded(i$installation, v$d) && d$stepPersistentlyFailed(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays));
 }
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(27);
-  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationMinimumSpanDays), [p$configurationAttemptsRequired, p$configurationMinimumSpanDays, v$d.configurationAttempts, v$d.confirmationAttempts]);
+  const args = [v$d];
+  const again = t.again(29, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(29, args);
+  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, i$installation, v$d), () => d$stepPersistentlyFailed$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays)));
 }
 
 /**
  * The firmware upgrade or the configuration has persistently failed.
  * Definition `preparationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:84
+ * Source: rules/tmad-19.0/04-26-preparation.md:108
  */
 export function d$preparationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
   return (d$firmwarePersistentlyFailed(i$installation, v$d) || d$configurationPersistentlyFailed(i$installation, v$d));
@@ -498,7 +616,10 @@ export function d$preparationPersistentlyFailed(i$installation: model.Installati
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(28);
+  const args = [v$d];
+  const again = t.again(30, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(30, args);
   return t.exit((d$firmwarePersistentlyFailed$traced(t, i$installation, v$d) || d$configurationPersistentlyFailed$traced(t, i$installation, v$d)));
 }
 
@@ -506,7 +627,7 @@ function d$preparationPersistentlyFailed$traced(t: rt.Tracer, i$installation: mo
  * The firmware upgrade cannot be attempted on the device, and has not already succeeded.
  * Definition `unableToAttemptFirmware` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:88
+ * Source: rules/tmad-19.0/04-26-preparation.md:112
  */
 export function d$unableToAttemptFirmware(i$installation: model.Installation, v$d: model.Device): boolean {
   return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(i$installation, v$d)));
@@ -514,15 +635,18 @@ export function d$unableToAttemptFirmware(i$installation: model.Installation, v$
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d$firmwareSucceeded$traced(t, i$installation, v$d)))));
+  const args = [v$d];
+  const again = t.again(31, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(31, args);
+  return t.exit(t.and(() => (t.enter(32), t.exit(!(t.enter(33), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))), () => (t.enter(34), t.exit(!d$firmwareSucceeded$traced(t, i$installation, v$d)))));
 }
 
 /**
  * Neither prepared nor persistently failed, and not stopped by an upgrade that cannot be attempted.
  * Definition `preparationInProgress` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:92
+ * Source: rules/tmad-19.0/04-26-preparation.md:116
  */
 export function d$preparationInProgress(i$installation: model.Installation, v$d: model.Device): boolean {
   return (!(d$prepared(i$installation, v$d)) && !(d$preparationPersistentlyFailed(i$installation, v$d)) && !(d$unableToAttemptFirmware(i$installation, v$d)));
@@ -530,18 +654,21 @@ export function d$preparationInProgress(i$installation: model.Installation, v$d:
 
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
-  t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d$prepared$traced(t, i$installation, v$d))) && (t.enter(35), t.exit(!d$preparationPersistentlyFailed$traced(t, i$installation, v$d))) && (t.enter(36), t.exit(!d$unableToAttemptFirmware$traced(t, i$installation, v$d)))));
+  const args = [v$d];
+  const again = t.again(35, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(35, args);
+  return t.exit(t.and(() => (t.enter(36), t.exit(!d$prepared$traced(t, i$installation, v$d))), () => (t.enter(37), t.exit(!d$preparationPersistentlyFailed$traced(t, i$installation, v$d))), () => (t.enter(38), t.exit(!d$unableToAttemptFirmware$traced(t, i$installation, v$d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
- * Source: rules/tmad-19.0/index.md:245
+ * Source: rules/tmad-19.0/index.md:287
  */
 export function d$hasDormantMeter(i$installation: model.Installation): boolean {
-  if (!memo) return loop_10(i$installation);
+  if (!memo) return loop_11(i$installation);
   if (!m$hasDormantMeter$ok) {
-    m$hasDormantMeter = loop_10(i$installation);
+    m$hasDormantMeter = loop_11(i$installation);
     m$hasDormantMeter$ok = true;
   }
 
@@ -550,18 +677,20 @@ export function d$hasDormantMeter(i$installation: model.Installation): boolean {
 
 /** Traced variant of {@link d$hasDormantMeter}. */
 function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  t.enter(37);
-  return t.exit(loop_10(i$installation));
+  const again = t.again(39);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(39);
+  return t.exit(loop_11(i$installation));
 }
 
 /**
  * Definition `solelyDormantMeters`.
- * Source: rules/tmad-19.0/index.md:247
+ * Source: rules/tmad-19.0/index.md:289
  */
 export function d$solelyDormantMeters(i$installation: model.Installation): boolean {
-  if (!memo) return (d$hasDormantMeter(i$installation) && loop_11(i$installation));
+  if (!memo) return (d$hasDormantMeter(i$installation) && loop_12(i$installation));
   if (!m$solelyDormantMeters$ok) {
-    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_11(i$installation));
+    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_12(i$installation));
     m$solelyDormantMeters$ok = true;
   }
 
@@ -570,18 +699,20 @@ export function d$solelyDormantMeters(i$installation: model.Installation): boole
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  t.enter(38);
-  return t.exit((d$hasDormantMeter$traced(t, i$installation) && (t.enter(39), t.exit(loop_11(i$installation), [i$installation.devices]))));
+  const again = t.again(40);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(40);
+  return t.exit(t.and(() => d$hasDormantMeter$traced(t, i$installation), () => (t.enter(41), t.exit(traced_loop_1(t, i$installation), [i$installation.devices]))));
 }
 
 /**
  * Definition `esmes`.
- * Source: rules/tmad-19.0/index.md:250
+ * Source: rules/tmad-19.0/index.md:292
  */
 export function d$esmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_12(i$installation);
+  if (!memo) return loop_13(i$installation);
   if (!m$esmes$ok) {
-    m$esmes = loop_12(i$installation);
+    m$esmes = loop_13(i$installation);
     m$esmes$ok = true;
   }
 
@@ -590,18 +721,20 @@ export function d$esmes(i$installation: model.Installation): readonly model.Devi
 
 /** Traced variant of {@link d$esmes}. */
 function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
-  t.enter(40);
-  return t.exit(loop_12(i$installation), [i$installation.devices]);
+  const again = t.again(43);
+  if (again !== undefined) return again.value as readonly model.Device[];
+  t.enter(43);
+  return t.exit(loop_13(i$installation), [i$installation.devices]);
 }
 
 /**
  * Definition `gsmes`.
- * Source: rules/tmad-19.0/index.md:252
+ * Source: rules/tmad-19.0/index.md:294
  */
 export function d$gsmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_13(i$installation);
+  if (!memo) return loop_14(i$installation);
   if (!m$gsmes$ok) {
-    m$gsmes = loop_13(i$installation);
+    m$gsmes = loop_14(i$installation);
     m$gsmes$ok = true;
   }
 
@@ -610,18 +743,20 @@ export function d$gsmes(i$installation: model.Installation): readonly model.Devi
 
 /** Traced variant of {@link d$gsmes}. */
 function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
-  t.enter(41);
-  return t.exit(loop_13(i$installation), [i$installation.devices]);
+  const again = t.again(44);
+  if (again !== undefined) return again.value as readonly model.Device[];
+  t.enter(44);
+  return t.exit(loop_14(i$installation), [i$installation.devices]);
 }
 
 /**
  * Definition `sharesMeterPoint`.
- * Source: rules/tmad-19.0/index.md:260
+ * Source: rules/tmad-19.0/index.md:302
  */
 export function d$sharesMeterPoint(i$installation: model.Installation): boolean {
-  if (!memo) return loop_14(i$installation);
+  if (!memo) return loop_15(i$installation);
   if (!m$sharesMeterPoint$ok) {
-    m$sharesMeterPoint = loop_14(i$installation);
+    m$sharesMeterPoint = loop_15(i$installation);
     m$sharesMeterPoint$ok = true;
   }
 
@@ -630,8 +765,10 @@ export function d$sharesMeterPoint(i$installation: model.Installation): boolean 
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
 function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  t.enter(42);
-  return t.exit(loop_14(i$installation), [i$installation.sharedMeterPoints]);
+  const again = t.again(45);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(45);
+  return t.exit(loop_15(i$installation), [i$installation.sharedMeterPoints]);
 }
 
 /**
@@ -641,9 +778,9 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installat
  * Source: rules/tmad-19.0/18-excluded-categories.md:50
  */
 export function d$readyForPartialMigration(i$installation: model.Installation): boolean {
-  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_15(i$installation) && loop_16(i$installation) && loop_17(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
+  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_16(i$installation) && loop_17(i$installation) && loop_18(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
   if (!m$readyForPartialMigration$ok) {
-    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_15(i$installation) && loop_16(i$installation) && loop_17(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
+    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_16(i$installation) && loop_17(i$installation) && loop_18(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
     m$readyForPartialMigration$ok = true;
   }
 
@@ -652,8 +789,10 @@ export function d$readyForPartialMigration(i$installation: model.Installation): 
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  t.enter(43);
-  return t.exit((d$solelyDormantMeters$traced(t, i$installation) && (t.enter(44), t.exit(loop_15(i$installation))) && (t.enter(45), t.exit(loop_16(i$installation))) && (t.enter(46), t.exit(loop_17(i$installation))) && (t.enter(47), t.exit(i$installation.communicating, [i$installation.communicating])) && (t.enter(48), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))) && (t.enter(49), t.exit(!d$sharesMeterPoint$traced(t, i$installation))) && (t.enter(50), t.exit((d$supplierStatus(i$installation) === "LIVE")))));
+  const again = t.again(46);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(46);
+  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, i$installation), () => (t.enter(47), t.exit(loop_16(i$installation))), () => (t.enter(48), t.exit(traced_loop_2(t, i$installation))), () => (t.enter(49), t.exit(loop_18(i$installation))), () => (t.enter(50), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(51), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => (t.enter(52), t.exit(!d$sharesMeterPoint$traced(t, i$installation))), () => (t.enter(53), t.exit((d$supplierStatus(i$installation) === "LIVE")))));
 }
 
 /**
@@ -663,9 +802,9 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.I
  * Source: rules/tmad-19.0/18-excluded-categories.md:61
  */
 export function d$gsmeIds(i$installation: model.Installation): readonly model.DeviceId[] {
-  if (!memo) return loop_18(i$installation);
+  if (!memo) return loop_19(i$installation);
   if (!m$gsmeIds$ok) {
-    m$gsmeIds = loop_18(i$installation);
+    m$gsmeIds = loop_19(i$installation);
     m$gsmeIds$ok = true;
   }
 
@@ -674,8 +813,10 @@ export function d$gsmeIds(i$installation: model.Installation): readonly model.De
 
 /** Traced variant of {@link d$gsmeIds}. */
 function d$gsmeIds$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.DeviceId[] {
-  t.enter(51);
-  return t.exit(loop_18(i$installation));
+  const again = t.again(54);
+  if (again !== undefined) return again.value as readonly model.DeviceId[];
+  t.enter(54);
+  return t.exit(loop_19(i$installation));
 }
 
 /**
@@ -690,7 +831,7 @@ export function r$migrate_clean_installation$applies(i$installation: model.Insta
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
 function r$migrate_clean_installation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  return (t.enter(52), t.exit((d$readyToMigrate$traced(t, i$installation) && (t.enter(53), t.exit(!d$sharesMeterPoint$traced(t, i$installation))) && (t.enter(54), t.exit((d$supplierStatus(i$installation) === "LIVE"))))));
+  return (t.enter(55), t.exit(t.and(() => d$readyToMigrate$traced(t, i$installation), () => (t.enter(56), t.exit(!d$sharesMeterPoint$traced(t, i$installation))), () => (t.enter(57), t.exit((d$supplierStatus(i$installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -702,15 +843,15 @@ export function r$migrate_clean_installation$result(i$installation: model.Instal
  * Rule `await_dormant_meter_preparation`: whether it applies.
  * Clause 4.26 (Reconfiguration of Dormant Meters before migration).
  * Source: seed 3.2.1, 3.3.1.
- * Rule: rules/tmad-19.0/04-26-preparation.md:95
+ * Rule: rules/tmad-19.0/04-26-preparation.md:119
  */
 export function r$await_dormant_meter_preparation$applies(i$installation: model.Installation): boolean {
-  return loop_19(i$installation);
+  return loop_20(i$installation);
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
 function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  return (t.enter(55), t.exit(loop_19(i$installation)));
+  return (t.enter(58), t.exit(traced_loop_3(t, i$installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
@@ -725,12 +866,12 @@ export function r$await_dormant_meter_preparation$result(i$installation: model.I
  * Rule: rules/tmad-19.0/18-excluded-categories.md:63
  */
 export function r$migrate_partial_ioc$applies(i$installation: model.Installation): boolean {
-  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_20(i$installation));
+  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_21(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
 function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  return (t.enter(56), t.exit(((t.enter(57), t.exit((i$installation.cohort === "IOC"), [i$installation.cohort])) && d$readyForPartialMigration$traced(t, i$installation) && (t.enter(58), t.exit(loop_20(i$installation))))));
+  return (t.enter(59), t.exit(t.and(() => (t.enter(60), t.exit((i$installation.cohort === "IOC"), [i$installation.cohort])), () => d$readyForPartialMigration$traced(t, i$installation), () => (t.enter(61), t.exit(traced_loop_4(t, i$installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */

@@ -3,7 +3,8 @@
  * worker threads: parse within limits, validate, evaluate, format. Each record gives exactly one
  * output line (a Decision or an error record) and is counted once, by outcome or as invalid.
  */
-import { clauseFieldValues, decisionOutcome, evaluateRecord, factAt, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
+import { decisionOutcome, evaluateRecord, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
+import { reportLine } from "../report/row.js";
 import type { RawRecord } from "./records.js";
 import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
 
@@ -43,7 +44,7 @@ function csvCell(v: unknown): string {
 }
 
 export function csvHeader(version: VersionModule<any, any>): string {
-  return ["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "errors"].join(",");
+  return ["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "factsIgnored", "reviewOn", "errors"].join(",");
 }
 
 export function tableHeader(): string {
@@ -60,20 +61,16 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
         ? [record, o.decision.installationId, o.decision.status, summaryKey(o), o.decision.clause ?? "", o.decision.rule ?? ""]
         : [record, o.installationId ?? "", "invalid", o.errors.map((e) => `${e.path}: ${e.message}`).join("; "), "", ""]
       ).join("\t");
-    case "report": {
-      if (!o.ok) return JSON.stringify({ record, invalid: true, id: o.installationId, error: o.errors.map((e) => `${e.path}: ${e.message}`).join("; ") });
-      const d = o.decision;
-      const dims = (version.manifest.reportBy ?? []).map((dim) => factAt(input, dim.path));
-      return JSON.stringify({ record, id: d.installationId, outcome: summaryKey(o), clause: d.clause, rule: d.rule, category: clauseFieldValues(d, version.manifest).join(";"), dims });
-    }
+    case "report":
+      return reportLine(version, record, o, input);
     case "csv": {
       const fields = version.manifest.decisionFields;
       if (o.ok) {
         const d: Decision = o.decision;
         const result = (d.result ?? {}) as Record<string, unknown>;
-        return [record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, ""].map(csvCell).join(",");
+        return [record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, d.factsIgnored, d.reviewOn, ""].map(csvCell).join(",");
       }
-      return [record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")].map(csvCell).join(",");
+      return [record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", "", "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")].map(csvCell).join(",");
     }
   }
 }

@@ -174,7 +174,7 @@ function transpileToDist(out: string, files: readonly GeneratedFile[]): void {
   const here = dirname(fileURLToPath(import.meta.url));
   const dist = resolve(here, "../..");
   if (basename(dist) !== "dist" || resolve(out) !== resolve(dist, "..", "generated")) return;
-  for (const f of files) {
+  for (const f of files.filter((x) => x.path.endsWith(".ts"))) {
     const js = ts.transpileModule(f.content, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
     const target = join(dist, "generated", f.path.replace(/\.ts$/, ".js"));
     mkdirSync(dirname(target), { recursive: true });

@@ -155,6 +155,9 @@ export function parseRaw(raw: RawRecord, limits: Limits): { value: unknown } | {
 }
 
 /** A unit of work for an evaluating thread: whole NDJSON lines as bytes, or records already split. */
+/** Where records come from: a file path, `-` for standard input, or a stream of bytes (the library's evaluateStream). */
+export type RecordSource = string | AsyncIterable<Uint8Array>;
+
 export type BatchInput = { readonly kind: "chunk"; readonly firstLine: number; readonly bytes: Uint8Array } | { readonly kind: "raws"; readonly raws: RawRecord[] };
 
 /**
@@ -163,8 +166,8 @@ export type BatchInput = { readonly kind: "chunk"; readonly firstLine: number; r
  * line ends: it does no decoding or parsing. A line over the size limit is skipped as it streams
  * and sent on as a `too-large` record. A JSON array file is read whole and sent as records.
  */
-export async function* readBatches(file: string, limits: Limits, targetBytes = 1 << 18): AsyncGenerator<BatchInput> {
-  if (file !== "-" && readHead(file) === "[") {
+export async function* readBatches(file: RecordSource, limits: Limits, targetBytes = 1 << 18): AsyncGenerator<BatchInput> {
+  if (typeof file === "string" && file !== "-" && readHead(file) === "[") {
     let raws: RawRecord[] = [];
     for await (const raw of readRawRecords(file, limits)) {
       raws.push(raw);
@@ -176,7 +179,7 @@ export async function* readBatches(file: string, limits: Limits, targetBytes = 1
     if (raws.length > 0) yield { kind: "raws", raws };
     return;
   }
-  const stream = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 18 });
+  const stream = typeof file !== "string" ? file : file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 18 });
   let line = 1; // number of the first line not yet sent
   let pending: Buffer[] = []; // whole lines waiting to be sent, and then a partial last line
   let pendingBytes = 0;
@@ -188,7 +191,8 @@ export async function* readBatches(file: string, limits: Limits, targetBytes = 1
     for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
     return n;
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const bytes of stream as AsyncIterable<Uint8Array>) {
+    const chunk = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);

@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { loadVersion } from "../index.js";
 import type { VersionModule, VersionSelector } from "../runtime/index.js";
 import { processBatch, type BatchOptions, type BatchResult } from "./batch.js";
-import { readBatches, type BatchInput } from "./records.js";
+import { readBatches, type BatchInput, type RecordSource } from "./records.js";
 
 export interface StreamOptions extends BatchOptions {
   /** Worker threads; 0 evaluates in this thread. */
@@ -35,10 +35,10 @@ class Progress {
   private readonly totalBytes: number | undefined;
 
   constructor(
-    file: string,
+    file: RecordSource,
     private readonly enabled: boolean,
   ) {
-    this.totalBytes = file === "-" ? undefined : statSync(file).size;
+    this.totalBytes = typeof file !== "string" || file === "-" ? undefined : statSync(file).size;
   }
 
   update(records: number, bytes: number, force = false): void {
@@ -65,7 +65,7 @@ class Progress {
 }
 
 export async function evaluateStream(
-  file: string,
+  file: RecordSource,
   selector: VersionSelector,
   options: StreamOptions,
   deliver: (result: BatchResult) => Promise<void>,
@@ -104,7 +104,9 @@ export async function evaluateStream(
     const workers = await Promise.all(
       Array.from({ length: options.workers }, async () => {
         // A modest heap keeps memory flat: collected early rather than grown, whatever the input size.
-        const w = new Worker(new URL("./eval-worker.js", import.meta.url), { workerData: { selector, options: batchOptions }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
+        // A worker runs a file: it must not inherit `--input-type` (a library caller run with `node --input-type=module -e`).
+        const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+        const w = new Worker(new URL("./eval-worker.js", import.meta.url), { execArgv, workerData: { selector, options: batchOptions }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
         await new Promise<void>((resolve, reject) => {
           w.once("message", () => resolve());
           w.once("error", reject);

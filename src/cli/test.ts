@@ -10,6 +10,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from "../compiler/diagno
 import { formatReport, runExamples, type TestReport } from "../compiler/examples/index.js";
 import { compareClauseNumbers, type ExtractedVersion } from "../compiler/extract/index.js";
 import { loadGenerated } from "../compiler/load.js";
+import { parameterValues } from "../compiler/search/index.js";
 import { compileVersion, stages } from "../compiler/pipeline.js";
 import { VersionReader } from "../compiler/source/versions.js";
 import { selectVersion, type VersionEntry } from "../runtime/index.js";
@@ -111,7 +112,8 @@ export function renderVersion(v: ExtractedVersion, checked?: CheckedVersion): st
     const replaced = new Set<string>(replacements.filter((r) => r.kind === "parameter").map((r) => `parameter ${r.name}`));
     const affected = (checked?.parameters ?? []).filter((p) => [...transitiveDependencies(checked!, [`parameter ${p.name.text}`])].some((k) => replaced.has(k)));
     if (affected.length > 0) {
-      out.push(">", `> Parameter values in this version: ${affected.map((p) => `\`${p.name.text}\` = ${JSON.stringify(checked!.constants.get(p.name.text))}${replaced.has(`parameter ${p.name.text}`) ? " (replaced)" : " (recomputed)"}`).join(", ")}.`);
+      const values = parameterValues(checked!);
+      out.push(">", `> Parameter values in this version: ${affected.map((p) => `\`${p.name.text}\` = ${values.get(p.name.text)}${replaced.has(`parameter ${p.name.text}`) ? " (replaced)" : " (recomputed)"}`).join(", ")}.`);
     }
     out.push("");
   }

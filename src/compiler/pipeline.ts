@@ -15,7 +15,7 @@
  * only when no stage reported an error. `stopAfter` stops after the named stage (`tmad build
  * --stop-after`), and each stage's time is measured (`tmad build --timings`).
  */
-import { checkVersion, type CheckedVersion } from "./check/index.js";
+import { checkVersion, checkWithResolution, type CheckedVersion, type Resolution } from "./check/index.js";
 import { DiagnosticList, hasErrors, reporter, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { extractVersion, type ExtractedVersion } from "./extract/index.js";
 import { generateVersion, type GeneratedFile } from "./generate/index.js";
@@ -48,6 +48,11 @@ export interface CompiledVersion {
   readonly parsed?: ParsedVersion;
   /** Present when the version checked without errors. */
   readonly checked?: CheckedVersion;
+  /**
+   * Each expression's type and what its names refer to, as far as the checker got: present when
+   * check ran, also with errors (for tools on rules being edited, such as the language server).
+   */
+  readonly resolution?: Resolution;
   /** Present only when no stage reported an error. */
   readonly files?: readonly GeneratedFile[];
   /** Every stage's diagnostics, sorted by place. */
@@ -79,8 +84,9 @@ export function compileVersion(source: VersionSource, stopAfter: StageName = "ge
   if (stopAfter === "extract") return done({ extracted });
   const parsed = timed(timings, "parse", () => stages.parse(extracted, list.accept));
   if (stopAfter === "parse") return done({ extracted, parsed });
-  const checked = timed(timings, "check", () => stages.check(parsed, list.accept));
-  const withChecked = { extracted, parsed, ...(checked === undefined ? {} : { checked }) };
+  // The check stage (stages.check), keeping the checker's resolution for tools that want it.
+  const { checked, resolution } = timed(timings, "check", () => checkWithResolution(parsed, list.accept));
+  const withChecked = { extracted, parsed, resolution, ...(checked === undefined ? {} : { checked }) };
   if (stopAfter === "check" || checked === undefined) return done(withChecked);
   // Only where the caller gives a pin file location (the CLI always does): a fixture compiled in
   // memory is not expected to carry review pins.

@@ -39,7 +39,8 @@ export type InputErrorCode =
   | "too-large"
   | "too-deep"
   | "duplicate-key"
-  | "evaluation-error";
+  | "evaluation-error"
+  | "unknown-as-of";
 
 export interface InputError {
   readonly code: InputErrorCode;

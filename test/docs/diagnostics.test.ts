@@ -68,7 +68,7 @@ function source(id: string, body: string, root: { id: string; body: string } = {
 
 /**
  * Every code a document gives: the compiler's stages, the examples beside the clauses, and (when it
- * compiles) the analysis `tmad check` runs over the named installations.
+ * compiles) the analysis `tmad check` runs over the named installations and examples.
  */
 function codesOf(body: string, pins?: { path: string; text?: string }): string[] {
   const compiled = compileVersion({ ...source("example", body), ...(pins === undefined ? {} : { pins }) }, "generate");

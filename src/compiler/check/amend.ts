@@ -2,9 +2,9 @@
  * Check pass "amend": the declarations of a base chain (oldest version first) → one consolidated
  * list, in which each `replace …` declaration stands where the base's declaration of the same name
  * stood and each `extend enum` / `extend record` adds its members or fields to the base's type.
- * Reports a replacement or extension of something no earlier version declares (TMAD3018), a
- * replacement of another kind of declaration (TMAD3017), a field added that older records would
- * lack (TMAD3019), and a plain redeclaration of a base's name (TMAD3005, with the `replace` hint).
+ * Reports a replacement or extension of something no earlier version declares (TMAD3019), a
+ * replacement of another kind of declaration (TMAD3018), a field added that older records would
+ * lack (TMAD3020), and a plain redeclaration of a base's name (TMAD3005, with the `replace` hint).
  * Whether a replacement keeps its declaration's type is checked once types are resolved (types.ts).
  */
 import type * as A from "../ast/nodes.js";
@@ -132,14 +132,14 @@ export function consolidateDeclarations(declarations: readonly A.Declaration[], 
               ? "this version amends no base"
               : `no earlier version declares ${what} \`${d.name.text}\``
             : `\`${d.name.text}\` is ${describeDeclaration(prior.decl)}, not ${what === "enum" ? "an enum" : "a record"}`;
-        report("TMAD3018", d.name.span, `\`extend ${what} ${d.name.text}\` extends nothing: ${why}`, didYouMean(d.name.text, earlierNames("type", layer)) ?? `declare it with \`${what}\` instead`);
+        report("TMAD3019", d.name.span, `\`extend ${what} ${d.name.text}\` extends nothing: ${why}`, didYouMean(d.name.text, earlierNames("type", layer)) ?? `declare it with \`${what}\` instead`);
         continue;
       }
       if (d.kind === "RecordExtension") {
         for (const f of d.fields) {
           addedFields.add(f);
           if (f.type.kind !== "OptionalType" && f.defaultValue === undefined) {
-            report("TMAD3019", f.name.span, `field \`${f.name.text}\` added to record ${d.name.text} is required, so every record written before this amendment would now be invalid`, `declare it \`${f.name.text}: optional …\`, or give it a default: \`${f.name.text}: … = value\``);
+            report("TMAD3020", f.name.span, `field \`${f.name.text}\` added to record ${d.name.text} is required, so every record written before this amendment would now be invalid`, `declare it \`${f.name.text}: optional …\`, or give it a default: \`${f.name.text}: … = value\``);
           }
         }
       }
@@ -163,12 +163,12 @@ export function consolidateDeclarations(declarations: readonly A.Declaration[], 
               : `no earlier version declares ${label}`;
         const name = nameOf(d);
         const hint = (name === undefined ? undefined : didYouMean(name.text, earlierNames(namespaceOf(d), layer))) ?? "remove `replace`: a new declaration needs none";
-        report("TMAD3018", where, `\`replace ${label}\` replaces nothing: ${why}`, hint);
+        report("TMAD3019", where, `\`replace ${label}\` replaces nothing: ${why}`, hint);
         // Left out: nothing uses the name it gives (usually a misspelling of the base's).
         continue;
       }
       if (prior.decl.kind !== d.kind) {
-        report("TMAD3017", where, `\`replace ${label}\` would change what \`${(nameOf(d) ?? { text: "default" }).text}\` is: ${versionOf(prior.decl)} declares it as ${describeDeclaration(prior.decl)}`, `replace it with the same kind of declaration, or choose another name for a new ${d.kind === "ParameterDecl" ? "parameter" : "definition"}`);
+        report("TMAD3018", where, `\`replace ${label}\` would change what \`${(nameOf(d) ?? { text: "default" }).text}\` is: ${versionOf(prior.decl)} declares it as ${describeDeclaration(prior.decl)}`, `replace it with the same kind of declaration, or choose another name for a new ${d.kind === "ParameterDecl" ? "parameter" : "definition"}`);
         continue;
       }
       out[prior.index] = d;

@@ -8,6 +8,7 @@
  *   dependencies what each declaration uses → dependency order (cycles)
  *   values       parameters, field defaults, definitions typed in that order (infer, narrow)
  *   rules        conditions and results of rules and the default
+ *   dating       `dated by` declarations of records and fields
  *   node checks  per-node checks of every expression (dates, clause literals, `every`)
  *   precedence   `unless` / `overrides` → edges (unknown rules, cycles)
  *   unused       declarations nothing uses
@@ -24,7 +25,9 @@ import { reporter, type Accept } from "../diagnostics/diagnostic.js";
 import { resolveExamples } from "../examples/resolve.js";
 import type { ParsedVersion } from "../parse/index.js";
 import { consolidateDeclarations } from "./amend.js";
-import type { CheckedVersion, DeclarationKey } from "./checked-version.js";
+import type * as A from "../ast/nodes.js";
+import type { CheckedVersion, DeclarationKey, Ref } from "./checked-version.js";
+import { checkDating } from "./dating.js";
 import { collect } from "./collect.js";
 import { dependencies } from "./dependencies.js";
 import { foldParameters } from "./fold.js";
@@ -34,9 +37,24 @@ import { checkPrecedence } from "./precedence.js";
 import { resolveTypes } from "./resolve-types.js";
 import { checkRules } from "./rules.js";
 import { reportUnused } from "./unused.js";
+import type { Type } from "./types.js";
 import { typeValues } from "./values.js";
 
+/** Each expression's type and what each name refers to, as far as checking got. */
+export interface Resolution {
+  readonly types: ReadonlyMap<A.Expr, Type>;
+  readonly refs: ReadonlyMap<A.Expr, Ref>;
+}
+
 export function checkVersion(parsed: ParsedVersion, accept: Accept): CheckedVersion | undefined {
+  return checkWithResolution(parsed, accept).checked;
+}
+
+/**
+ * The check stage, with the checker's resolution also when the version has errors: for tools that
+ * work on rules being edited (the language server).
+ */
+export function checkWithResolution(parsed: ParsedVersion, accept: Accept): { checked?: CheckedVersion; resolution: Resolution } {
   const { extracted } = parsed;
   let failed = false;
   const acceptAll: Accept = (d) => {
@@ -54,6 +72,7 @@ export function checkVersion(parsed: ParsedVersion, accept: Accept): CheckedVers
   typeValues(s, declared, { parameters: deps.parameterOrder, definitions: deps.definitionOrder }, consolidated.pairs, inference, report);
   const clauseNumbers = new Set(extracted.clauses.map((c) => c.number));
   const ruleClauses = checkRules(s, declared, clauseNumbers, inference, report);
+  checkDating(s, declared, inference, report);
   checkNodes(
     declarations.filter((d) => d.recovered !== true).flatMap(expressionsOf),
     clauseNumbers,
@@ -66,8 +85,9 @@ export function checkVersion(parsed: ParsedVersion, accept: Accept): CheckedVers
 
   const recovered = declarations.some((d) => d.recovered === true);
   const { meta } = extracted;
-  if (failed || recovered || meta === undefined || s.input === undefined || s.decision === undefined || declared.inputRecord === undefined || precedence === undefined) return undefined;
-  return {
+  const resolution: Resolution = { types: inference.types, refs: inference.refs };
+  if (failed || recovered || meta === undefined || s.input === undefined || s.decision === undefined || declared.inputRecord === undefined || precedence === undefined) return { resolution };
+  const checked: CheckedVersion = {
     id: extracted.id,
     dir: extracted.dir,
     meta,
@@ -103,6 +123,7 @@ export function checkVersion(parsed: ParsedVersion, accept: Accept): CheckedVers
     constants,
     dependencies: deps.direct,
   };
+  return { checked, resolution };
 }
 
 /** The declarations `start` uses, directly or through definitions and parameters (and `start` itself). */

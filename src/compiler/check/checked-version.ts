@@ -113,7 +113,7 @@ export interface CheckedVersion {
   readonly definitionParameterTypes: ReadonlyMap<string, readonly Type[]>;
   /** Each definition's result type (declared, else inferred). */
   readonly definitionTypes: ReadonlyMap<string, Type>;
-  /** Each parameter's value, folded. */
+  /** Each parameter's value, where it folds (arithmetic on literals and other parameters). */
   readonly constants: ReadonlyMap<string, ConstantValue>;
   /** The parameters and definitions each parameter, definition and rule uses directly. */
   readonly dependencies: ReadonlyMap<DeclarationKey, readonly DeclarationKey[]>;

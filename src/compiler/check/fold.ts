@@ -2,22 +2,24 @@
  * Check pass "fold": each parameter's value, computed where it is arithmetic on literals and other
  * parameters (`firmwareAttemptsPerCycle * firmwareCycles` → 108). Done once, here, for every tool
  * that shows or compares values (show, diff, the witness search). A value that is not such
- * arithmetic, or divides by zero, folds to its canonical text.
+ * arithmetic, or divides by zero, does not fold: it has no entry.
  */
 import type * as A from "../ast/nodes.js";
-import { printExpr } from "../ast/print.js";
 import { foldExpr } from "../ast/walk.js";
 import type { ConstantValue } from "./checked-version.js";
 
 /** Folds `parameters`, which must be in dependency order. */
 export function foldParameters(parameters: readonly A.ParameterDecl[]): Map<string, ConstantValue> {
   const values = new Map<string, ConstantValue>();
-  for (const p of parameters) values.set(p.name.text, foldValue(p.value, values));
+  for (const p of parameters) {
+    const v = foldValue(p.value, values);
+    if (v !== undefined) values.set(p.name.text, v);
+  }
   return values;
 }
 
-/** The value of a constant expression, given the values of the parameters it may use. */
-export function foldValue(root: A.Expr, values: ReadonlyMap<string, ConstantValue>): ConstantValue {
+/** The value of a constant expression, given the values of the parameters it may use; undefined when it does not fold. */
+export function foldValue(root: A.Expr, values: ReadonlyMap<string, ConstantValue>): ConstantValue | undefined {
   const folded = foldExpr<undefined, ConstantValue | undefined>(root, undefined, {
     up(e, _c, r) {
       switch (e.kind) {
@@ -60,5 +62,5 @@ export function foldValue(root: A.Expr, values: ReadonlyMap<string, ConstantValu
       }
     },
   });
-  return folded === undefined ? printExpr(root) : folded;
+  return folded;
 }

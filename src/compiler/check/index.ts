@@ -1,5 +1,5 @@
 /** The check stage: ParsedVersion → CheckedVersion (see check.ts for its passes). */
-export { checkVersion, transitiveDependencies } from "./check.js";
+export { checkVersion, checkWithResolution, transitiveDependencies, type Resolution } from "./check.js";
 export type { AmendedKind, CheckedRule, CheckedVersion, ConstantValue, DeclarationKey, Ref, Replacement } from "./checked-version.js";
 export { describeDeclaration } from "./amend.js";
 export { pathKey } from "./narrow.js";

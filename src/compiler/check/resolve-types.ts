@@ -4,7 +4,7 @@
  * and results, and the input record. Reports unknown types (TMAD3004), duplicate fields (TMAD3008),
  * records that contain themselves (TMAD3012), defaults on input fields (TMAD3015), an input that is
  * not a record or has no text key, identifier patterns that are invalid (TMAD4008) or could take
- * exponential time (TMAD4014), and replacements that change a declaration's type (TMAD3017).
+ * exponential time (TMAD4014), and replacements that change a declaration's type (TMAD3018).
  */
 import type * as A from "../ast/nodes.js";
 import { printType } from "../ast/print.js";
@@ -28,7 +28,7 @@ export interface DeclaredTypes {
   /** Records and enums the parser recovered inside: what they lack is not reported again. */
   readonly recoveredTypes: ReadonlySet<string>;
   /**
-   * Parameters and definitions whose replacement changed their type (TMAD3017): their uses are
+   * Parameters and definitions whose replacement changed their type (TMAD3018): their uses are
    * typed as errors, so the base's rules do not report the consequences again.
    */
   readonly refused: ReadonlySet<string>;
@@ -82,6 +82,9 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
         continue;
       }
       types.set(f.name.text, resolver.resolve(f.type));
+      if (f.dated !== undefined && allowDefaults) {
+        report("TMAD3015", f.dated.span, `decision field \`${owner}.${f.name.text}\` cannot be dated`, "`dated by` says when an input fact became known; decisions are not facts");
+      }
       if (f.defaultValue === undefined) continue;
       if (allowDefaults || addedFields.has(f)) {
         if (!allowDefaults) fieldDefaults.set(owner, (fieldDefaults.get(owner) ?? new Map()).set(f.name.text, f.defaultValue));
@@ -129,7 +132,7 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
       const was = resolver.resolve(previous.type, true);
       const now = resolver.resolve(current.type, true);
       if (!Ty.isError(was) && !Ty.isError(now) && !Ty.sameType(was, now)) {
-        report("TMAD3017", current.type.span, `\`replace parameter ${current.name.text}\` changes its type from ${Ty.typeToString(was)} (in ${from}) to ${Ty.typeToString(now)}`, `keep the type: \`replace parameter ${current.name.text}: ${printType(previous.type)} = …\``);
+        report("TMAD3018", current.type.span, `\`replace parameter ${current.name.text}\` changes its type from ${Ty.typeToString(was)} (in ${from}) to ${Ty.typeToString(now)}`, `keep the type: \`replace parameter ${current.name.text}: ${printType(previous.type)} = …\``);
         refused.add(current.name.text);
         parameterTypes.set(current.name.text, Ty.ERROR);
       }
@@ -139,7 +142,7 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
       const now = definitionParameterTypes.get(current.name.text) ?? [];
       const sig = (d: A.DefinitionDecl): string => `${d.name.text}(${d.params.map((p) => `${p.name.text}: ${printType(p.type)}`).join(", ")})`;
       if (was.length !== now.length || was.some((t, i) => !Ty.isError(t) && !Ty.isError(now[i]) && !Ty.sameType(t, now[i]))) {
-        report("TMAD3017", at, `\`replace definition ${current.name.text}\` changes its parameters from \`${sig(previous)}\` (in ${from}) to \`${sig(current)}\``, "keep the parameters' number and types: every use of the definition passes them");
+        report("TMAD3018", at, `\`replace definition ${current.name.text}\` changes its parameters from \`${sig(previous)}\` (in ${from}) to \`${sig(current)}\``, "keep the parameters' number and types: every use of the definition passes them");
         refused.add(current.name.text);
       }
       // Declared result types are compared here; an inferred one is compared once inferred (declarations.ts).
@@ -147,7 +150,7 @@ export function resolveTypes(s: Symbols, pairs: readonly ReplacedPair[], addedFi
         const a = resolver.resolve(previous.type, true);
         const b = resolver.resolve(current.type, true);
         if (!Ty.isError(a) && !Ty.isError(b) && !Ty.sameType(a, b)) {
-          report("TMAD3017", current.type.span, `\`replace definition ${current.name.text}\` changes its type from ${Ty.typeToString(a)} (in ${from}) to ${Ty.typeToString(b)}`, `keep the type ${Ty.typeToString(a)}: every use of the definition expects it`);
+          report("TMAD3018", current.type.span, `\`replace definition ${current.name.text}\` changes its type from ${Ty.typeToString(a)} (in ${from}) to ${Ty.typeToString(b)}`, `keep the type ${Ty.typeToString(a)}: every use of the definition expects it`);
           refused.add(current.name.text);
         }
       }

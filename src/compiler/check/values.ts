@@ -2,7 +2,7 @@
  * Check pass "values": types the version's values in dependency order: each parameter's value
  * (constant: literals and other parameters only), the default of each decision field and of each
  * field an amendment added, then each definition's body. A definition replaced by an amendment
- * must keep its result type (TMAD3017).
+ * must keep its result type (TMAD3018).
  */
 import type * as A from "../ast/nodes.js";
 import { type Report } from "../diagnostics/diagnostic.js";
@@ -64,7 +64,7 @@ export function typeValues(
     const params = previous.params.map((p) => [p.name.text, resolver.resolve(p.type, true)] as const);
     const was = previous.type !== undefined ? resolver.resolve(previous.type, true) : quiet.typeOf(previous.body, { vars: new Map(params), narrowed: new Set(), constantOnly: false });
     if (!Ty.isError(was) && !Ty.isError(now) && !Ty.sameType(was, now) && !declared.refused.has(current.name.text)) {
-      report("TMAD3017", current.name.span, `\`replace definition ${current.name.text}\` changes its type from ${Ty.typeToString(was)} (in ${replacement.from}) to ${Ty.typeToString(now)}`, `make it give ${Ty.typeToString(was)}: every use of the definition expects that`);
+      report("TMAD3018", current.name.span, `\`replace definition ${current.name.text}\` changes its type from ${Ty.typeToString(was)} (in ${replacement.from}) to ${Ty.typeToString(now)}`, `make it give ${Ty.typeToString(was)}: every use of the definition expects that`);
     }
   }
 }

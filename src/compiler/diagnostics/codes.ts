@@ -43,9 +43,10 @@ export const DIAGNOSTIC_CODES = {
   TMAD3014: { severity: "error", title: "name already bound" },
   TMAD3015: { severity: "error", title: "misplaced declaration" },
   TMAD3016: { severity: "error", title: "reserved name" },
-  TMAD3017: { severity: "error", title: "replacement changes the declaration's kind or type" },
-  TMAD3018: { severity: "error", title: "replaces or extends nothing in the base" },
-  TMAD3019: { severity: "error", title: "added field would invalidate older records" },
+  TMAD3017: { severity: "error", title: "invalid `dated by`" },
+  TMAD3018: { severity: "error", title: "replacement changes the declaration's kind or type" },
+  TMAD3019: { severity: "error", title: "replaces or extends nothing in the base" },
+  TMAD3020: { severity: "error", title: "added field would invalidate older records" },
   // Types
   TMAD4001: { severity: "error", title: "type mismatch" },
   TMAD4002: { severity: "error", title: "optional value used without a presence check" },

@@ -1,12 +1,14 @@
 /**
  * Document changes between two versions: clauses added, repealed, amended (with a word-level diff
- * of the text) and renumbered (same text, new number); parameters whose value changed; declarations
+ * of the text) and renumbered (same text, new number), added ones with their text; parameters whose
+ * value changed (folded, via search/parameters.ts); declarations
  * of the data model that changed. Takes two checked versions.
  */
 import type * as A from "../ast/nodes.js";
 import { printDeclaration } from "../ast/print.js";
 import type { CheckedVersion } from "../check/index.js";
 import { compareClauseNumbers, type Clause } from "../extract/index.js";
+import { parameterValues } from "../search/index.js";
 
 export type WordOp = "=" | "-" | "+";
 export interface WordChange {
@@ -23,6 +25,8 @@ export interface ClauseChange {
   readonly oldTitle?: string;
   /** For `amended`: the text, word by word. */
   readonly words?: readonly WordChange[];
+  /** For `added`: the clause's text. */
+  readonly text?: string;
 }
 
 export interface ValueChange {
@@ -105,11 +109,6 @@ export function inlineWordDiff(words: readonly WordChange[], context?: number): 
     .trim();
 }
 
-/** Each parameter's folded value (the checker folds them once), as text for people. */
-export function foldParameters(program: CheckedVersion): Map<string, string> {
-  return new Map([...program.constants].map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
 function compareMaps(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): ValueChange[] {
   const out: ValueChange[] = [];
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
@@ -151,13 +150,13 @@ export function documentChanges(pa: CheckedVersion, pb: CheckedVersion): Documen
     if (moved !== undefined) {
       repealed.splice(repealed.indexOf(moved), 1);
       clauses.push({ kind: "renumbered", number: c.number, from: moved.number, title: c.title });
-    } else clauses.push({ kind: "added", number: c.number, title: c.title });
+    } else clauses.push({ kind: "added", number: c.number, title: c.title, text: c.text });
   }
   for (const c of repealed) clauses.push({ kind: "repealed", number: c.number, title: c.title });
   clauses.sort((x, y) => compareClauseNumbers(x.number, y.number));
   return {
     clauses,
-    parameters: compareMaps(foldParameters(pa), foldParameters(pb)),
+    parameters: compareMaps(parameterValues(pa), parameterValues(pb)),
     declarations: compareMaps(modelDeclarations(pa), modelDeclarations(pb)),
     unchangedClauses: unchanged,
   };

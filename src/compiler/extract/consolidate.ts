@@ -20,6 +20,7 @@ export function consolidate(amending: ExtractedLayer, layer: VersionLayer, base:
           ...own,
           ...(own.reportBy === undefined && base.meta?.reportBy !== undefined ? { reportBy: base.meta.reportBy } : {}),
           ...(own.reportOmit === undefined && base.meta?.reportOmit !== undefined ? { reportOmit: base.meta.reportOmit } : {}),
+          ...(own.reportColumns === undefined && base.meta?.reportColumns !== undefined ? { reportColumns: base.meta.reportColumns } : {}),
         };
   const span = amending.clauses[0]?.span ?? fileSpan(amending.files[0]?.path ?? amending.dir);
   const baseNumbers = new Set(base.clauses.map((c) => c.number));

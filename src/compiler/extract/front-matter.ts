@@ -67,18 +67,20 @@ export function readFrontMatter(node: Yaml, span: Span, report: Report): Version
       ok = false;
     } else repeals = rawRepeals.map(String);
   }
-  let reportBy: ReportDimension[] | undefined;
-  const rawReportBy = record["reportBy"];
-  if (rawReportBy !== undefined && rawReportBy !== null) {
+  const dimensions = (key: string, example: string): ReportDimension[] | undefined => {
+    const raw = record[key];
+    if (raw === undefined || raw === null) return undefined;
     const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
-    if (Array.isArray(rawReportBy) && rawReportBy.every((r) => typeof r === "string" && PATH.test(r))) reportBy = rawReportBy.map((path: string) => ({ name: path, path }));
-    else if (typeof rawReportBy === "object" && !Array.isArray(rawReportBy) && Object.values(rawReportBy).every((r) => typeof r === "string" && PATH.test(r))) {
-      reportBy = Object.entries(rawReportBy as Record<string, string>).map(([name, path]) => ({ name, path }));
-    } else {
-      report("TMAD1002", span, "front matter `reportBy` must list fact paths, or map names to fact paths", "write reportBy: { cohort: cohort, supplier: responsibleSupplier.name }");
-      ok = false;
+    if (Array.isArray(raw) && raw.every((r) => typeof r === "string" && PATH.test(r))) return raw.map((path: string) => ({ name: path, path }));
+    if (typeof raw === "object" && !Array.isArray(raw) && Object.values(raw).every((r) => typeof r === "string" && PATH.test(r))) {
+      return Object.entries(raw as Record<string, string>).map(([name, path]) => ({ name, path }));
     }
-  }
+    report("TMAD1002", span, `front matter \`${key}\` must list fact paths, or map names to fact paths`, `write ${key}: ${example}`);
+    ok = false;
+    return undefined;
+  };
+  const reportBy = dimensions("reportBy", "{ cohort: cohort, supplier: responsibleSupplier.name }");
+  const reportColumns = dimensions("reportColumns", "{ MPAN: mpan, GroupID: groupId }");
   let reportOmit: string[] | undefined;
   const rawOmit = record["reportOmit"];
   if (rawOmit !== undefined && rawOmit !== null) {
@@ -115,6 +117,7 @@ export function readFrontMatter(node: Yaml, span: Span, report: Report): Version
     ...(repeals === undefined ? {} : { repeals }),
     ...(reportBy === undefined ? {} : { reportBy }),
     ...(reportOmit === undefined ? {} : { reportOmit }),
+    ...(reportColumns === undefined ? {} : { reportColumns }),
   };
 }
 

@@ -15,6 +15,7 @@ import { fileSpan, type Span } from "../source/span.js";
 import type { SourceFile, VersionSource } from "../source/versions.js";
 import { sha256 } from "./clauses.js";
 import { readFrontMatter } from "./front-matter.js";
+import { clauseText } from "./notes.js";
 import type { BlockKind, Clause, RuleBlock, VersionMeta } from "./version.js";
 
 /** One directory's own clauses and blocks (its base chain not applied). */
@@ -65,13 +66,15 @@ export function extractDocument(id: string, dir: string, files: readonly SourceF
     const lines = text.split("\n");
     const tree = markdown.parse(text) as Root;
     const children = tree.children;
-    let current: { number: string; title: string; span: Span; parts: string[] } | undefined;
+    let current: { number: string; title: string; span: Span; parts: { text: string; caption: boolean }[] } | undefined;
     let currentClause: string | undefined;
+    // Whether the node just seen was prose of the clause: a `tmad-example` block right after it makes it a caption.
+    let afterProse = false;
 
     const closeClause = (): void => {
       if (current !== undefined) {
-        const body = current.parts.join("\n\n").trim();
-        clauses.push({ number: current.number, title: current.title, text: body, textHash: sha256(body), span: current.span });
+        const { text: body, notes } = clauseText(current.parts);
+        clauses.push({ number: current.number, title: current.title, text: body, textHash: sha256(body), notes, span: current.span });
       }
       current = undefined;
     };
@@ -90,6 +93,7 @@ export function extractDocument(id: string, dir: string, files: readonly SourceF
         continue;
       }
       if (node.type === "heading") {
+        afterProse = false;
         closeClause();
         const title = headingText(node).trim();
         const m = CLAUSE_HEADING.exec(title);
@@ -101,12 +105,18 @@ export function extractDocument(id: string, dir: string, files: readonly SourceF
         continue;
       }
       if (node.type === "code" && node.lang !== null && node.lang !== undefined && (node.lang === "tmad" || node.lang === "tmad-example")) {
+        if (node.lang === "tmad-example" && afterProse && current !== undefined) current.parts[current.parts.length - 1].caption = true;
+        afterProse = false;
         blocks.push(toBlock(node, file.path, lines, currentClause, id));
         continue;
       }
+      afterProse = false;
       if (current !== undefined) {
         const slice = sourceSlice(node, text);
-        if (slice.trim() !== "") current.parts.push(slice.trim());
+        if (slice.trim() !== "") {
+          current.parts.push({ text: slice.trim(), caption: false });
+          afterProse = true;
+        }
       }
     }
     closeClause();

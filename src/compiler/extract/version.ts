@@ -4,6 +4,7 @@
  */
 import type { Span } from "../source/span.js";
 import type { SourceFile, VersionSource } from "../source/versions.js";
+import type { ClauseNote } from "./notes.js";
 
 export type { SourceFile } from "../source/versions.js";
 
@@ -35,6 +36,11 @@ export interface VersionMeta {
   readonly reportBy?: readonly ReportDimension[];
   /** Outcomes that per-supplier reports count but do not list one by one (e.g. a plain MIGRATE). */
   readonly reportOmit?: readonly string[];
+  /**
+   * The input facts each listed installation shows in a supplier report besides its key, e.g.
+   * `MPAN` → `mpan`, `GroupID` → `groupId` (a list of paths, or a column name → path map).
+   */
+  readonly reportColumns?: readonly ReportDimension[];
   /** The document the clauses are drawn from. */
   readonly source: string;
   /** The statement that the clause texts are our paraphrase, not the official wording. */
@@ -54,6 +60,8 @@ export interface Clause {
   readonly text: string;
   /** SHA-256 (hex) of `text`. */
   readonly textHash: string;
+  /** Authors' notes within `text` (assumptions, precedence, near misses, example captions): see notes.ts. */
+  readonly notes: readonly ClauseNote[];
   /** Span of the heading line. */
   readonly span: Span;
 }

@@ -3,12 +3,14 @@
  *
  * Emits, with ts-morph, one folder per version under generated/: `model.ts` (the declared types and
  * the input schema), `manifest.ts` (version metadata, each clause's text and SHA-256, rules, trace
- * sites), `rules.ts` (parameters, definitions and rules as plain typed functions, the conditions by
- * rule id, the evaluator and its traced variant) and `index.ts` (the VersionModule). The
+ * sites, the timeline of dated facts), `rules.ts` (parameters, definitions and rules as plain typed
+ * functions, the conditions by rule id, the evaluator and its traced variant), `index.ts` (the
+ * VersionModule) and `installation.schema.json` (the input record as a JSON Schema). The
  * CheckedVersion is the only input: every type, reference and value comes from the checker.
  * Output is a pure function of it: sorted where order is free, no timestamps, byte-identical.
  */
 import type { CheckedVersion } from "../check/index.js";
+import { installationSchemaFile } from "../schema/installation.js";
 import { ExpressionEmitter, SourceText } from "./expressions.js";
 import { indexFile } from "./index-file.js";
 import { manifestFile } from "./manifest-file.js";
@@ -19,5 +21,5 @@ import { rulesFile } from "./rules-file.js";
 export function generateVersion(version: CheckedVersion): GeneratedFile[] {
   const emitter = new ExpressionEmitter(version, new SourceText(version.files));
   const rules = rulesFile(version, emitter);
-  return [modelFile(version), manifestFile(version, emitter.sites), rules, indexFile(version)];
+  return [modelFile(version), manifestFile(version, emitter.sites), rules, indexFile(version), installationSchemaFile(version)];
 }

@@ -6,7 +6,14 @@ import { StructureKind, VariableDeclarationKind, type StatementStructures } from
 import type { TraceSite } from "../../runtime/trace.js";
 import type { CheckedVersion } from "../check/index.js";
 import { compareClauseNumbers, sha256 } from "../extract/index.js";
+import { timelineOf } from "../timeline/index.js";
 import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
+
+/** Dated facts and waiting rules (src/compiler/timeline), when the data model dates any fact. */
+function timelineEntry(version: CheckedVersion): { timeline?: ReturnType<typeof timelineOf> } {
+  const timeline = timelineOf(version);
+  return timeline === undefined ? {} : { timeline };
+}
 
 /** Hash of the whole source: every file's path and text, in path order. */
 export function sourceHash(version: { readonly files: readonly { readonly path: string; readonly text: string }[] }): string {
@@ -18,7 +25,7 @@ export function manifestFile(version: CheckedVersion, sites: readonly TraceSite[
   const meta = version.meta;
   const clauses = [...version.clauses]
     .sort((a, b) => compareClauseNumbers(a.number, b.number))
-    .map((c) => ({ number: c.number, title: c.title, text: c.text, sha256: c.textHash, at: `${c.span.file}:${c.span.start.line}` }));
+    .map((c) => ({ number: c.number, title: c.title, text: c.text, sha256: c.textHash, at: `${c.span.file}:${c.span.start.line}`, ...(c.notes.length === 0 ? {} : { notes: c.notes }) }));
   const rules = program.rules.map((r) => ({
     id: r.id,
     clause: r.clause,
@@ -45,6 +52,7 @@ export function manifestFile(version: CheckedVersion, sites: readonly TraceSite[
     ...(program.defaultResult?.clause === undefined ? {} : { defaultClause: program.defaultResult.clause }),
     ...(meta.reportBy === undefined ? {} : { reportBy: meta.reportBy }),
     ...(meta.reportOmit === undefined ? {} : { reportOmit: meta.reportOmit }),
+    ...(meta.reportColumns === undefined ? {} : { reportColumns: meta.reportColumns }),
     decisionFields: program.decision.fields.map((f) => f.name.text),
     clauseFields: program.decision.fields
       .map((f) => f.name.text)
@@ -53,6 +61,7 @@ export function manifestFile(version: CheckedVersion, sites: readonly TraceSite[
         return t.kind === "clause" || (t.kind === "optional" && t.inner.kind === "clause");
       }),
     labels,
+    ...timelineEntry(version),
   };
   const statements: (string | StatementStructures)[] = [
     `import type * as rt from ${JSON.stringify(RUNTIME)};`,

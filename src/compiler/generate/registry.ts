@@ -1,5 +1,6 @@
 /** The registry `generated/index.ts`: every built version's metadata and a lazy loader. */
 import type { VersionMeta } from "../extract/index.js";
+import { versionTypes } from "../typing/registry.js";
 import type { GeneratedFile } from "./render.js";
 
 export function generateRegistry(versions: readonly { readonly id: string; readonly meta?: VersionMeta }[]): GeneratedFile {
@@ -26,6 +27,7 @@ export function generateRegistry(versions: readonly { readonly id: string; reado
     "/** Every built version, by id; load one with `entry.load()`. */",
     `export const versions: readonly VersionEntry[] = [\n${entries.join(",\n")}${entries.length > 0 ? "," : ""}\n];`,
     "",
+    versionTypes(versions),
   ].join("\n");
   return { path: "index.ts", content };
 }

@@ -87,7 +87,13 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): 
       parameters: [{ name: "t", type: "rt.Tracer" }, ...params],
       returnType: result,
       docs: [`Traced variant of {@link ${fn}}.`],
-      statements: [`t.enter(${site});`, `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`],
+      // Traced once per evaluation and arguments: later reads reuse the node.
+      statements: [
+        ...(d.params.length === 0 ? [`const again = t.again(${site});`] : [`const args = [${d.params.map((p) => N.variable(p.name.text)).join(", ")}];`, `const again = t.again(${site}, args);`]),
+        `if (again !== undefined) return again.value as ${result};`,
+        `t.enter(${site}${d.params.length === 0 ? "" : ", args"});`,
+        `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`,
+      ],
     });
   }
 

@@ -42,8 +42,25 @@ export function parseVersion(extracted: ExtractedVersion, accept: Accept): Parse
   return { extracted, program: { declarations }, suppressions: suppressionsOf(extracted.blocks) };
 }
 
-/** The declarations of one `tmad` block; its syntax errors go to `accept`. */
+const parsedBlocks = new WeakMap<RuleBlock, { declarations: A.Declaration[]; diagnostics: Diagnostic[] }>();
+
+/**
+ * The declarations of one `tmad` block; its syntax errors go to `accept`. Parsed once per block
+ * object: the blocks of a base chain, extracted once per command (or per edit of their directory,
+ * in the language server), are parsed once however many versions build on them.
+ */
 export function parseRuleBlock(block: RuleBlock, accept: Accept): A.Declaration[] {
+  let r = parsedBlocks.get(block);
+  if (r === undefined) {
+    const diagnostics: Diagnostic[] = [];
+    r = { declarations: parseBlockNow(block, (d) => diagnostics.push(d)), diagnostics };
+    parsedBlocks.set(block, r);
+  }
+  for (const d of r.diagnostics) accept(d);
+  return r.declarations;
+}
+
+function parseBlockNow(block: RuleBlock, accept: Accept): A.Declaration[] {
   const report = reporter(accept);
   const map = new BlockMap(block);
   const lexed = RuleLexer.tokenize(block.code);

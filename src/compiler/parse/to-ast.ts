@@ -7,7 +7,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "../ast/nodes.js";
 import type { RuleBlock } from "../extract/index.js";
-import type { Span } from "../source/span.js";
+import { joinSpans, type Span } from "../source/span.js";
 import type { BlockMap } from "./block-map.js";
 
 // CST access helpers: the CST's children are keyed by rule or token name.
@@ -128,7 +128,9 @@ export class AstBuilder {
         return extension ? { ...e, kind: "EnumExtension" } : e;
       }
       case "recordDecl": {
-        const r = { kind: "RecordDecl" as const, ...this.declBase(inner), fields: children(inner, "field").map((f) => this.field(f)) };
+        const dated = child(inner, "datedBy");
+        const fields = children(inner, "field").map((f) => this.field(f));
+        const r = { kind: "RecordDecl" as const, ...this.declBase(inner), ...(dated === undefined ? {} : { datedBy: this.name(need(token(dated, "FieldName"))) }), fields };
         return extension ? { ...r, kind: "RecordExtension" } : r;
       }
       case "identifierDecl":
@@ -334,7 +336,16 @@ export class AstBuilder {
   private field(node: CstNode): A.Field {
     const def = child(node, "expression");
     const field = { name: this.name(need(token(node, "FieldName"))), type: this.typeExpr(need(child(node, "typeExpr"))), span: this.span(node) };
-    return def === undefined ? field : { ...field, defaultValue: this.expression(def) };
+    const withDefault = def === undefined ? field : { ...field, defaultValue: this.expression(def) };
+    const dated = child(node, "datedBy");
+    if (dated === undefined) return withDefault;
+    const otherwise = child(node, "additive");
+    const dating: A.FieldDating = {
+      by: this.name(need(token(dated, "FieldName"))),
+      ...(otherwise === undefined ? {} : { otherwise: this.additive(otherwise) }),
+      span: otherwise === undefined ? this.span(dated) : joinSpans(this.span(dated), this.span(otherwise)),
+    };
+    return { ...withDefault, dated: dating };
   }
 
   private typeExpr(node: CstNode): A.TypeExpr {

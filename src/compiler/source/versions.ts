@@ -88,23 +88,28 @@ export class VersionReader {
     return source;
   }
 
-  /** The roots a version in `dir` may take its base from, nearest first. */
-  roots(dir: string): string[] {
-    const own = dirname(resolve(dir));
-    const project = resolve(this.rulesRoot);
-    return own === project || !isDirectory(project) ? [own] : [own, project];
-  }
-
   private lookup(dir: string, id: string): VersionSource | { missing: string } {
-    const roots = this.roots(dir);
-    const where = roots.map((r) => toPosix(relative(process.cwd(), r) || ".")).join(", ");
-    if (!VERSION_ID.test(id)) return { missing: `base "${id}" is not a version id (looked in ${where})` };
-    for (const root of roots) {
-      const candidate = join(root, id);
-      if (isDirectory(candidate)) return this.read(candidate);
-    }
-    return { missing: `base version ${id} not found (looked in ${where})` };
+    const found = findBase(dir, id, this.rulesRoot, process.cwd(), isDirectory);
+    return typeof found === "string" ? this.read(found) : found;
   }
+}
+
+/**
+ * Where the version `id` that the version in `dir` names as its base is: the directory of that id
+ * beside `dir`, else under `rulesRoot`; or why there is none. `relativeTo` is the directory the
+ * message's paths are relative to; `exists` says which directories exist (on disk, or as an editor sees them).
+ */
+export function findBase(dir: string, id: string, rulesRoot: string, relativeTo: string, exists: (path: string) => boolean): string | { missing: string } {
+  const own = dirname(resolve(dir));
+  const project = resolve(rulesRoot);
+  const roots = own === project || !exists(project) ? [own] : [own, project];
+  const where = roots.map((r) => toPosix(relative(relativeTo, r) || ".")).join(", ");
+  if (!VERSION_ID.test(id)) return { missing: `base "${id}" is not a version id (looked in ${where})` };
+  for (const root of roots) {
+    const candidate = join(root, id);
+    if (exists(candidate)) return candidate;
+  }
+  return { missing: `base version ${id} not found (looked in ${where})` };
 }
 
 /** Reads one version directory with a fresh reader (bases resolved within the default roots). */
