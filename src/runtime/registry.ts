@@ -2,6 +2,7 @@
  * Choosing a version: by its id (`tmad-20.v2`) or number (`20.v2`), or by date, which picks the
  * designated version in force on that date. Drafts are used only when named.
  */
+import { isCalendarDate } from "./values.js";
 import type { VersionModule } from "./version.js";
 
 export interface VersionEntry {
@@ -30,7 +31,7 @@ export function selectVersion(entries: readonly VersionEntry[], selector: Versio
     return found;
   }
   const asOf = selector.asOf;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new VersionSelectionError(`--as-of "${asOf}" is not a date (YYYY-MM-DD)`);
+  if (!isCalendarDate(asOf)) throw new VersionSelectionError(`--as-of "${asOf}" is not a calendar date (YYYY-MM-DD)`);
   const inForce = entries
     .filter((e) => e.status === "designated" && e.effectiveFrom !== undefined && e.effectiveFrom <= asOf)
     .sort((a, b) => (a.effectiveFrom! < b.effectiveFrom! ? 1 : a.effectiveFrom! > b.effectiveFrom! ? -1 : 0));
