@@ -7,6 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { generateCommand } from "../population/cli.js";
+import { IoError, isSystemError, reasonOf } from "./io-error.js";
 import { UsageError } from "./usage.js";
 
 /** Commands load their modules on use: `eval` must not pay for the compiler (ts-morph) at start-up. */
@@ -194,9 +195,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`tmad ${name}: ${e.message}\n\n${command.usage}\n`);
       return 2;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === "string" && (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR")) {
-      process.stderr.write(`tmad ${name}: ${err.message}\n`);
+    if (e instanceof IoError) {
+      process.stderr.write(`tmad ${name}: ${e.message}\n`);
+      return 2;
+    }
+    // Any other failure of the file system (a missing input, a full disk): what failed, not "internal error".
+    if (isSystemError(e)) {
+      process.stderr.write(`tmad ${name}: ${e.path === undefined ? "" : `${e.path}: `}${reasonOf(e)}${e.path === undefined ? ` (${e.syscall})` : ""}\n`);
       return 2;
     }
     if ((e as Error).name === "VersionSelectionError") {
@@ -205,6 +210,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+// A reader that goes away (`tmad eval … | head -1`) ends the run quietly: the output it wanted is written.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -550,7 +550,7 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     const lines = readFileSync(target, "utf8").trimEnd().split("\n");
     expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,errors");
     expect(lines.length).toBe(501);
-    expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmad-tmp-"))).toEqual([]);
   });
 
   it("tmad report writes per-supplier files whose totals equal the population", () => {
@@ -629,7 +629,7 @@ describe("interrupted output", { timeout: 60_000 }, () => {
     const target = join(dir, "decisions.ndjson");
     const child = spawn(process.execPath, [CLI, "eval", input, "--version", "20.v2", "--workers", "1", "--out", target], { cwd: root });
     // Wait until the temporary file exists, i.e. the run is writing, then interrupt it.
-    for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.includes(".tmp-")); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.includes(".tmad-tmp-")); i++) await new Promise((r) => setTimeout(r, 25));
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     expect(code).toBe(130);
