@@ -5,7 +5,7 @@
  */
 import { clauseFieldValues, decisionOutcome, evaluateRecord, factAt, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
 import type { RawRecord } from "./records.js";
-import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
+import { parseRaw, recordsOf, withinSize, type BatchInput, type Limits } from "./records.js";
 
 /** `report` is internal: one compact line per record for `tmad report` to aggregate. */
 export type OutputFormat = "ndjson" | "json" | "table" | "csv" | "report";
@@ -88,13 +88,8 @@ function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typ
 }
 
 export function processBatch(version: VersionModule<any, any>, input: BatchInput, options: BatchOptions): BatchResult {
-  const max = options.limits.maxRecordBytes;
   // Lines split here were not measured by the reader when they fell inside one chunk.
-  const raws = recordsOf(input).map((r): RawRecord => {
-    if (r.text === undefined || r.text.length * 3 <= max) return r;
-    const size = Buffer.byteLength(r.text, "utf8");
-    return size > max ? { record: r.record, tooLarge: size } : r;
-  });
+  const raws = recordsOf(input).map((r) => withinSize(r, options.limits.maxRecordBytes));
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   let invalid = 0;
