@@ -9,7 +9,7 @@ import { loadVersion } from "../index.js";
 import { renderExplanation } from "../explain.js";
 import type { VersionSelector } from "../runtime/index.js";
 import { csvHeader, evaluateRaw, tableHeader, type OutputFormat } from "./batch.js";
-import { DEFAULT_LIMITS, readRawRecords, type Limits } from "./records.js";
+import { DEFAULT_LIMITS, DEFAULT_MAX_RECORD_MS, readRawRecords, type Limits } from "./records.js";
 import { Sink } from "./sink.js";
 import { evaluateStream } from "./stream.js";
 import { UsageError } from "./usage.js";
@@ -32,7 +32,7 @@ export function limitsFrom(values: Record<string, unknown>): Limits {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number`);
     return n;
   };
-  return { maxRecordBytes: int("max-record-bytes", DEFAULT_LIMITS.maxRecordBytes), maxDepth: int("max-depth", DEFAULT_LIMITS.maxDepth) };
+  return { maxRecordBytes: int("max-record-bytes", DEFAULT_LIMITS.maxRecordBytes), maxDepth: int("max-depth", DEFAULT_LIMITS.maxDepth), maxRecordMs: int("max-record-ms", DEFAULT_MAX_RECORD_MS) };
 }
 
 export function workersFrom(values: Record<string, unknown>): number {

@@ -24,6 +24,11 @@ const limitOptions = {
   "max-depth": { type: "string" },
 } as const;
 
+/** The per-record time budget, for the commands that evaluate through the worker pool. */
+const budgetOptions = {
+  "max-record-ms": { type: "string" },
+} as const;
+
 const versionOptions = {
   version: { type: "string" },
   "as-of": { type: "string" },
@@ -63,19 +68,25 @@ const commands: Record<string, Command> = {
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
     usage: `tmad eval <file|-> (--version V | --as-of DATE) [--trace] [--format ndjson|json|csv|table] [--out FILE]
-          [--workers N] [--max-record-bytes B] [--max-depth D] [--quiet]
-  Streams NDJSON (or reads one JSON array) and writes one output per input record, in input order:
-  a Decision, or an error record naming each invalid field by its JSON path. Memory stays flat.
-  A summary (records = decisions + invalid, counts by outcome, records/s) goes to stderr.
+          [--workers N] [--max-record-bytes B] [--max-depth D] [--max-record-ms MS] [--quiet]
+  Streams NDJSON, or one JSON array (when the whole first value is an array), and writes one output
+  per input record, in input order: a Decision, or an error record naming each invalid field by its
+  JSON path. Memory stays flat. A record that runs a worker out of memory or over the time budget
+  costs only itself (an error record); the run goes on. A summary (records = decisions + invalid,
+  counts by outcome, records/s) goes to stderr. \`… | head\` ends the run quietly.
   --version           a version id (tmad-20.v2) or number (20.v2)
   --as-of             pick the designated version in force on DATE (YYYY-MM-DD)
   --trace             include each rule's evaluated conditions and the facts they read
-  --out FILE          write to FILE.tmp-PID, renamed to FILE only when the run completes
-  --workers N         worker threads (default: the machine's cores; 0: this thread only)
+  --out FILE          write to .FILE.tmad-tmp-PID beside FILE, renamed to FILE only when the run
+                      completes; a device or pipe (e.g. /dev/null) is written in place
+  --workers N         worker threads (default: the machine's cores; 0: this thread only, where a
+                      record over the time budget is reported when it ends but cannot be stopped)
   --max-record-bytes  largest record accepted (default 1048576); larger ones are reported, not read
   --max-depth         deepest nesting accepted (default 32)
+  --max-record-ms     longest one record's evaluation may take (default 5000); a record over it is
+                      stopped and reported as too-slow
   --quiet             no progress line (it is shown only when stderr is a terminal anyway)`,
-    options: { ...versionOptions, ...limitOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    options: { ...versionOptions, ...limitOptions, ...budgetOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./eval.js")).runEval(p, v),
   },
   pin: {
@@ -147,7 +158,7 @@ const commands: Record<string, Command> = {
   value of --split (default: supplier) listing its installations with the deciding clause, except
   those with an outcome in the version's reportOmit. DIR is built aside and renamed into place.
   Totals reconcile: records = decisions + invalid. Exit 1 when some records are invalid.`,
-    options: { ...versionOptions, ...limitOptions, by: { type: "string" }, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    options: { ...versionOptions, ...limitOptions, ...budgetOptions, by: { type: "string" }, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./report.js")).runReport(p, v),
   },
   explain: {

@@ -16,9 +16,14 @@ export interface Limits {
   readonly maxRecordBytes: number;
   /** Deepest nesting of objects and lists accepted. */
   readonly maxDepth: number;
+  /** Longest one record's evaluation may take, in milliseconds, before it is stopped (default DEFAULT_MAX_RECORD_MS). */
+  readonly maxRecordMs?: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxRecordBytes: 1 << 20, maxDepth: 32 };
+/** A record is never this slow unless something is wrong: the budget only stops runaways. */
+export const DEFAULT_MAX_RECORD_MS = 5_000;
+
+export const DEFAULT_LIMITS: Limits = { maxRecordBytes: 1 << 20, maxDepth: 32, maxRecordMs: DEFAULT_MAX_RECORD_MS };
 
 /** One input record before parsing: its 1-based number (the line for NDJSON, the element for an array). */
 export interface RawRecord {
