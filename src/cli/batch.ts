@@ -5,6 +5,7 @@
  */
 import { loadVersion } from "../index.js";
 import { clauseFieldValues, decisionOutcome, evaluateRecord, factAt, type Decision, type InputErrorCode, type RecordOutcome, type VersionModule, type VersionSelector } from "../runtime/index.js";
+import { csvRow } from "./csv.js";
 import type { RawRecord } from "./records.js";
 import { DEFAULT_MAX_RECORD_MS, parseRaw, recordsOf, withinSize, type BatchInput, type Limits } from "./records.js";
 
@@ -19,7 +20,7 @@ export interface BatchOptions {
 }
 
 export interface BatchResult {
-  /** One line per record, joined by "\n" (",\n" for JSON output), with no separator at the end. */
+  /** One line per record, joined by "\n" (",\n" for JSON output, "\r\n" for CSV), with no separator at the end. */
   readonly body: string;
   /** How many records (and so lines) the batch held. */
   readonly count: number;
@@ -38,13 +39,13 @@ export function summaryKey(o: RecordOutcome): string {
   return o.ok ? decisionOutcome(o.decision) : "invalid";
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : Array.isArray(v) ? v.join(";") : typeof v === "object" ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export function csvHeader(version: VersionModule<any, any>): string {
+  return csvRow(["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "errors"]);
 }
 
-export function csvHeader(version: VersionModule<any, any>): string {
-  return ["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "errors"].join(",");
+/** What ends each output line: CRLF for CSV (RFC 4180), a newline otherwise; JSON elements also get a comma. */
+export function lineEnd(format: OutputFormat): string {
+  return format === "csv" ? "\r\n" : "\n";
 }
 
 export function tableHeader(): string {
@@ -72,9 +73,9 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
       if (o.ok) {
         const d: Decision = o.decision;
         const result = (d.result ?? {}) as Record<string, unknown>;
-        return [record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, ""].map(csvCell).join(",");
+        return csvRow([record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, ""]);
       }
-      return [record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")].map(csvCell).join(",");
+      return csvRow([record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")]);
     }
   }
 }
@@ -170,5 +171,5 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     counts[key] = (counts[key] ?? 0) + 1;
     lines.push(format(version, raw.record, o, options.format, value));
   }
-  return { body: lines.join(options.format === "json" ? ",\n" : "\n"), count: lines.length, counts, invalid };
+  return { body: lines.join(options.format === "json" ? ",\n" : lineEnd(options.format)), count: lines.length, counts, invalid };
 }

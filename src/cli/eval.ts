@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { loadVersion } from "../index.js";
 import { renderExplanation } from "../explain.js";
 import type { VersionSelector } from "../runtime/index.js";
-import { csvHeader, evaluateRaw, tableHeader, type OutputFormat } from "./batch.js";
+import { csvHeader, evaluateRaw, lineEnd, tableHeader, type OutputFormat } from "./batch.js";
 import { DEFAULT_LIMITS, DEFAULT_MAX_RECORD_MS, readRawRecords, type Limits } from "./records.js";
 import { Sink } from "./sink.js";
 import { evaluateStream } from "./stream.js";
@@ -61,7 +61,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
       { asOf, trace: values.trace === true, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: process.stderr.isTTY === true && values.quiet !== true },
       async (batch) => {
         if (batch.count === 0) return;
-        const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}\n`;
+        const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}${lineEnd(format as OutputFormat)}`;
         first = false;
         await sink.write(body);
       },
@@ -69,7 +69,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
         versionId = version.manifest.id;
         if (format === "json") await sink.write("[\n");
         if (format === "table") await sink.write(`${tableHeader()}\n`);
-        if (format === "csv") await sink.write(`${csvHeader(version)}\n`);
+        if (format === "csv") await sink.write(`${csvHeader(version)}\r\n`);
       },
     );
     if (format === "json") await sink.write(`${first ? "" : "\n"}]\n`);

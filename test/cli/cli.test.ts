@@ -547,7 +547,9 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     const target = join(tempDir(), "decisions.csv");
     const r = tmad(["eval", p.file, "--version", "20.v2", "--format", "csv", "--out", target]);
     expect(r.stdout).toBe("");
-    const lines = readFileSync(target, "utf8").trimEnd().split("\n");
+    const text = readFileSync(target, "utf8");
+    expect(text.endsWith("\r\n")).toBe(true); // RFC 4180 line ends
+    const lines = text.trimEnd().split("\r\n");
     expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,errors");
     expect(lines.length).toBe(501);
     expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmad-tmp-"))).toEqual([]);
