@@ -11,7 +11,8 @@ import { extractVersion, type ExtractedVersion, type SourceFile } from "../compi
 import type { GeneratedFile } from "../compiler/generate/index.js";
 import { compileVersion, extractWithBase, generateRegistry, type CompiledVersion, type StageName, type VersionSource } from "../compiler/pipeline.js";
 import { PIN_FILE, pinsFor } from "../compiler/pins/index.js";
-import { diffOutput, writeOutput } from "../compiler/write.js";
+import { diffOutput } from "../compiler/write.js";
+import { openGenerated, writeGenerated } from "./build-output.js";
 import { UsageError } from "./usage.js";
 
 const DEFAULT_RULES = "rules";
@@ -112,7 +113,9 @@ function registryVersions(compiled: readonly CompiledVersion[]): ExtractedVersio
   return [...byId.values()];
 }
 
-export async function runBuild(args: readonly string[], options: { check: boolean; out: string; strict: boolean }): Promise<number> {
+export async function runBuild(args: readonly string[], options: { check: boolean; out: string; strict: boolean; force: boolean }): Promise<number> {
+  // An existing folder that is not the build's own is refused before compiling (a new one is made only on success).
+  const folder = options.check || !existsSync(options.out) ? undefined : openGenerated(options.out, options.force);
   const compiled = compileDirs(versionDirs(args), "generate");
   const all = compiled.flatMap((c) => c.diagnostics);
   print(all);
@@ -134,7 +137,7 @@ export async function runBuild(args: readonly string[], options: { check: boolea
     process.stdout.write(`tmad build --check: ${files.length} generated files up to date\n`);
     return 0;
   }
-  const written = writeOutput(options.out, files, owned);
+  const written = writeGenerated(folder ?? openGenerated(options.out, options.force), files, owned);
   transpileToDist(options.out, written.filter((d) => d.kind !== "extra").map((d) => files.find((f) => f.path === d.path)!));
   process.stdout.write(`tmad build: ${compiled.length} version(s), ${files.length} files, ${written.length} written\n`);
   return 0;

@@ -37,14 +37,18 @@ const versionOptions = {
 const commands: Record<string, Command> = {
   build: {
     summary: "compile rule documents into generated/ evaluators",
-    usage: `tmad build [rules-dir…] [--check] [--out DIR] [--strict]
+    usage: `tmad build [rules-dir…] [--check] [--out DIR [--force]] [--strict]
   Compiles each version directory (default: every directory under rules/) and writes
   generated/<version>/ plus generated/index.ts, touching only files whose content changed.
   --check   write nothing; exit 1 when generated/ differs from what the rules produce
-  --out     output directory (default: generated)
+  --out     output folder (default: generated); it must be new, empty, or written by an earlier
+            build (marked by .tmad-output.json): a build never deletes or replaces files it did
+            not write
+  --force   reuse an --out folder that an earlier build wrote (not needed for generated/)
   --strict  treat warnings as errors`,
-    options: { check: { type: "boolean" }, out: { type: "string" }, strict: { type: "boolean" } },
-    run: async (p, v) => (await import("./build.js")).runBuild(p, { check: v.check === true, out: (v.out as string | undefined) ?? "generated", strict: v.strict === true }),
+    options: { check: { type: "boolean" }, out: { type: "string" }, force: { type: "boolean" }, strict: { type: "boolean" } },
+    run: async (p, v) =>
+      (await import("./build.js")).runBuild(p, { check: v.check === true, out: (v.out as string | undefined) ?? "generated", strict: v.strict === true, force: v.force === true || v.out === undefined }),
   },
   check: {
     summary: "report diagnostics for rule documents",
