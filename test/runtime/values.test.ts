@@ -80,3 +80,14 @@ describe("did-you-mean", () => {
     expect(process.memoryUsage().heapUsed - started).toBeLessThan(20 * 1024 * 1024);
   });
 });
+
+describe("date and date-time literals in rule documents", () => {
+  it("accept what input records accept: years below 100 and leap seconds; reject impossible dates", async () => {
+    const { compileVersion } = await import("../../src/compiler/pipeline.js");
+    const { FRONT_MATTER } = await import("../../scripts/fuzz.js");
+    const block = (body: string): string => `${FRONT_MATTER}\n## 1.1 Dates\n\nSome text.\n\n\`\`\`tmad\n${body}\n\`\`\`\n`;
+    const codes = (body: string): string[] => compileVersion({ id: "d", dir: "d", files: [{ path: "d/index.md", text: block(body) }] }, "check").diagnostics.filter((d) => d.code === "TMAD2004").map((d) => d.message);
+    expect(codes("parameter a: date = 0099-12-31\nparameter b: datetime = 2016-12-31T23:59:60Z\nparameter c: datetime = 0050-01-01T00:00:00+00:00")).toEqual([]);
+    expect(codes("parameter a: date = 2023-02-29\nparameter b: datetime = 2016-12-31T12:00:60Z")).toEqual(["2023-02-29 is not a calendar date", "2016-12-31T12:00:60Z is not a valid date-time"]);
+  });
+});

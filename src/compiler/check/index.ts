@@ -14,6 +14,7 @@ import type { DiagnosticCode } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Clause } from "../extract/index.js";
 import { fileSpan, type Span } from "../source/span.js";
+import { isCalendarDate, isDateTime } from "../../runtime/values.js";
 import * as Ty from "./types.js";
 import type { Type } from "./types.js";
 
@@ -552,10 +553,10 @@ class Checker {
       case "TextLiteral":
         return Ty.TEXT;
       case "DateLiteral":
-        if (!validDate(e.text)) this.report("TMAD2004", e.span, `${e.text} is not a calendar date`, "write a real date as YYYY-MM-DD");
+        if (!isCalendarDate(e.text)) this.report("TMAD2004", e.span, `${e.text} is not a calendar date`, "write a real date as YYYY-MM-DD");
         return Ty.DATE;
       case "DateTimeLiteral":
-        if (!validDate(e.text.slice(0, 10)) || Number.isNaN(Date.parse(e.text))) this.report("TMAD2004", e.span, `${e.text} is not a valid date-time`, "write YYYY-MM-DDThh:mm[:ss]Z or with an offset such as +01:00");
+        if (!isDateTime(e.text)) this.report("TMAD2004", e.span, `${e.text} is not a valid date-time`, "write YYYY-MM-DDThh:mm[:ss]Z or with an offset such as +01:00");
         return Ty.DATETIME;
       case "ClauseLiteral":
         if (!this.clauseNumbers.has(e.number)) {
@@ -912,12 +913,6 @@ function comparableForEquality(a: Type, b: Type): boolean {
 function orderable(a: Type, b: Type): boolean {
   if (Ty.isNumeric(a) && Ty.isNumeric(b)) return true;
   return a.kind === b.kind && (a.kind === "date" || a.kind === "datetime" || a.kind === "text");
-}
-
-function validDate(text: string): boolean {
-  const [y, m, d] = text.split("-").map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 /** A stable key for a path (`installation.supplier.name`, `d.lastSeen`, `definitionName`). */
