@@ -155,7 +155,7 @@ const commands: Record<string, Command> = {
   report: {
     summary: "counts per supplier, outcome, Excluded Category and cohort, and a file per supplier",
     usage: `tmad report <population|-> (--version V | --as-of DATE) [--by supplier,cohort,clause] [--split supplier]
-            [--format csv|markdown|json] [--out DIR] [--workers N]
+            [--format csv|markdown|json] [--out DIR] [--workers N] [--max-record-ms MS]
   Evaluates the population and counts decisions per dimension × outcome × Excluded Category. The
   dimensions are the version's reportBy (front matter; for the TMAD: supplier, cohort), plus clause
   (the deciding clause). With --out DIR: DIR/summary, DIR/suppliers (an index) and one file per
