@@ -277,8 +277,10 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
           line++;
           skipping = false;
         }
-      } else if (nl === -1 && partial + piece.length > limits.maxRecordBytes) {
-        // The line in progress is too long: send what came before it, then drop it as it streams.
+      } else if (nl === -1 && partial + piece.length > limits.maxRecordBytes + 1) {
+        // The line in progress is too long (beyond the limit and a carriage return, which is not
+        // part of the record; the exact size is checked where lines are split): send what came
+        // before it, then drop it as it streams.
         const whole = Buffer.concat(pending).subarray(0, pendingBytes - partial);
         if (whole.length > 0) {
           // Count before yielding: the consumer may transfer (detach) the bytes.

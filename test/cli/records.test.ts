@@ -135,3 +135,20 @@ describe("framing: NDJSON or one JSON array, decided by the whole first value", 
     expect(trailing[2].message).toBe("text after the end of the JSON array, at line 5; a file holds one JSON array or one record per line (NDJSON)");
   });
 });
+
+describe("the size limit at its edge", () => {
+  it("a record of exactly the limit is read, one byte over is too-large, with LF or CRLF, however the input is cut", async () => {
+    const limits = { maxRecordBytes: 40, maxDepth: 32 };
+    const line = (n: number): string => `{"a":"${"x".repeat(n - 8)}"}`;
+    for (const eol of ["\n", "\r\n"]) {
+      const content = Buffer.from(`${line(40)}${eol}${line(41)}${eol}${line(39)}${eol}`);
+      for (const cut of [1, 2, 3, 7, 41, 42, 43, 4096]) {
+        const stream = async function* (): AsyncGenerator<Buffer> {
+          for (let i = 0; i < content.length; i += cut) yield content.subarray(i, i + cut);
+        };
+        const got = (await collect(readRawRecords(stream(), limits))).map((r) => (r.tooLarge !== undefined ? "too-large" : r.text?.length));
+        expect(got, `${JSON.stringify(eol)} cut every ${cut}`).toEqual([40, "too-large", 39]);
+      }
+    }
+  });
+});
