@@ -4,6 +4,7 @@
  */
 import { endToEndRows } from "./end-to-end.js";
 import { evaluatorRows } from "./evaluators.js";
+import { lspRows } from "./lsp.js";
 
 /** One line of the printed table. */
 export interface Measurement {
@@ -21,4 +22,5 @@ export interface Row {
 export const rows: Row[] = [
   { name: "evaluators (in process, pre-parsed, pre-validated records)", run: evaluatorRows },
   { name: "end to end (the built CLI: generate, eval with 1 and 2 workers, build)", run: endToEndRows },
+  { name: "language server (re-check per keystroke on the corpus)", run: lspRows },
 ];

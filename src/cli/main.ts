@@ -165,6 +165,21 @@ const commands: Record<string, Command> = {
     options: { ...versionOptions, ...limitOptions, ...budgetOptions, by: { type: "string" }, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./report.js")).runReport(p, v),
   },
+  site: {
+    summary: "write the TMAD as a static web site: version pages, comparisons, a decision explorer",
+    usage: `tmad site [rules-dir…] [--out DIR] [--force] [--no-comparisons] [--quiet]
+  Writes a static site (no server needed: open DIR/index.html, or put DIR on any static host) for
+  each version directory (default: every directory under rules/): one page per version (every
+  clause with its rules, examples, coverage and precedence; clause numbers are anchors such as
+  #clause-4.26A), one comparison page per consecutive pair of versions (from tmad diff), and a
+  decision explorer that evaluates records in the browser. Same rules, same bytes.
+  --out DIR          the site's folder (default: site); must be new or empty
+  --force            reuse a folder an earlier \`tmad site\` wrote (only its files are replaced)
+  --no-comparisons   skip the comparison pages (the diff's witness search is the slow part)
+  --quiet            no progress lines`,
+    options: { out: { type: "string" }, force: { type: "boolean" }, "no-comparisons": { type: "boolean" }, quiet: { type: "boolean" } },
+    run: async (p, v) => (await import("./site.js")).runSite(p, v),
+  },
   explain: {
     summary: "explain decisions for people",
     usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE)
@@ -172,6 +187,17 @@ const commands: Record<string, Command> = {
   conditions and facts that made it so, and the rules that did not apply and why.`,
     options: { ...versionOptions, ...limitOptions, id: { type: "string" } },
     run: async (p, v) => (await import("./eval.js")).runExplain(p, v),
+  },
+  lsp: {
+    summary: "language server for editors (LSP over stdin/stdout)",
+    usage: `tmad lsp [--stdio]
+  Speaks the Language Server Protocol on stdin/stdout, for the rule documents under rules/ of the
+  workspace folder: the diagnostics of \`tmad check\` as you type, hover, go to definition and
+  references across the amendment chain, completion, the outline, quick fixes, and the request
+  tmad/explainExample. Editors start it; see editors/vscode/ for the VS Code extension.
+  --stdio  accepted for clients that pass it (stdin/stdout is the only transport)`,
+    options: { stdio: { type: "boolean" }, clientProcessId: { type: "string" } },
+    run: async () => (await import("../lsp/server.js")).runServer(),
   },
 };
 

@@ -67,6 +67,11 @@ export interface CheckResult {
   /** Absent when errors make generation meaningless. */
   readonly program?: CheckedProgram;
   readonly diagnostics: Diagnostic[];
+  /**
+   * Each expression's type and what each name refers to, as far as checking got: present even when
+   * there are errors, for tools that work on rules being edited (the language server).
+   */
+  readonly resolution: { readonly types: ReadonlyMap<A.Expr, Type>; readonly refs: ReadonlyMap<A.Expr, Ref> };
 }
 
 interface Scope {
@@ -139,11 +144,12 @@ class Checker {
 
     const failed = this.diagnostics.some((d) => d.severity === "error");
     if (failed || this.input === undefined || this.decision === undefined || inputRecord === undefined || precedence === undefined) {
-      return { diagnostics: this.diagnostics };
+      return { diagnostics: this.diagnostics, resolution: { types: this.types, refs: this.refs } };
     }
     const overriddenBy = transitiveWinners(precedence, [...this.rules.keys()]);
     return {
       diagnostics: this.diagnostics,
+      resolution: { types: this.types, refs: this.refs },
       program: {
         enums: [...this.enums.values()],
         records: [...this.records.values()],

@@ -1,0 +1,339 @@
+/**
+ * The language server's one door into the compiler: every use of src/compiler by src/lsp goes
+ * through this module, so a change of the compiler's API touches this file only.
+ *
+ * Takes a project root, a version directory and a reader that prefers an editor's unsaved buffers
+ * to the files on disk. Gives:
+ * - the version's source, read the way `tmad check` reads it (its base chain included);
+ * - a fast check: the diagnostics of `tmad check --skip-analysis`, with the AST and, for every
+ *   expression the checker reached, its type and what its names refer to (also when there are errors);
+ * - the analysis warnings that `tmad check` adds (slow: the server runs it in a worker);
+ * - an example block run through the generated evaluator, explained as `tmad explain` does.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { analyze } from "../compiler/analyze/index.js";
+import type * as A from "../compiler/ast/nodes.js";
+import { checkProgram, type Ref, type Type } from "../compiler/check/index.js";
+import { foldParameters } from "../compiler/diff/document.js";
+import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import { resolveExamples } from "../compiler/examples/index.js";
+import { runExamples } from "../compiler/examples/run.js";
+import { consolidate, extractVersion, type Clause, type ExtractedVersion, type RuleBlock, type SourceFile } from "../compiler/extract/index.js";
+import { loadGeneratedWithRules, type LoadedVersion } from "../compiler/load.js";
+import { parseBlock } from "../compiler/parse/index.js";
+import { compileVersion, extractWithBase, stages, type VersionSource } from "../compiler/pipeline.js";
+import { PIN_FILE } from "../compiler/pins/index.js";
+import type { Position as SourcePosition, Span } from "../compiler/source/span.js";
+import { renderExplanation } from "../explain.js";
+import { evaluateRecord } from "../runtime/index.js";
+
+export type { A as Ast, Clause, Diagnostic, Ref, RuleBlock, SourceFile, SourcePosition, Span, Type, VersionSource };
+export { typeToString } from "../compiler/check/index.js";
+export { hasErrors };
+export { printExpr, printType } from "../compiler/ast/print.js";
+
+/** Where the server reads rule documents from: open buffers first, then the disk. */
+export interface SourceReader {
+  /** A file's text, or undefined when it neither is open nor exists. */
+  read(absPath: string): string | undefined;
+  /** Absolute paths of the `.md` files of a directory (on disk, and open buffers not yet saved). */
+  markdownFiles(absDir: string): string[];
+}
+
+function toPosix(p: string): string {
+  return p.split(sep).join("/");
+}
+
+/** A path as the compiler's spans give it: relative to the project root, `/`-separated. */
+export function projectPath(root: string, absPath: string): string {
+  return toPosix(relative(root, absPath)) || ".";
+}
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+
+/**
+ * `base:` of a version's front matter, read without extracting the whole version: a keystroke must
+ * not pay for a second Markdown parse. The compiler ignores `base` when the front matter is invalid,
+ * so reading it here from a front matter the compiler rejects changes nothing.
+ */
+function baseOf(files: readonly SourceFile[]): string | undefined {
+  for (const f of files) {
+    const m = FRONT_MATTER.exec(f.text);
+    if (m === null) continue;
+    try {
+      const data: unknown = parseYaml(m[1]);
+      if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+        const base = (data as Record<string, unknown>)["base"];
+        return typeof base === "string" || typeof base === "number" ? String(base) : undefined;
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A version directory and its base chain as `tmad check` run in `root` reads them (readVersion in
+ * src/cli/build.ts), but through `reader`, so unsaved edits count.
+ */
+export function readVersionSource(root: string, absDir: string, reader: SourceReader, seen: readonly string[] = []): VersionSource {
+  const files = reader
+    .markdownFiles(absDir)
+    .sort()
+    .flatMap((full) => {
+      const text = reader.read(full);
+      return text === undefined ? [] : [{ path: projectPath(root, full), text }];
+    });
+  const pinPath = join(absDir, PIN_FILE);
+  const pinText = reader.read(pinPath);
+  const own: VersionSource = {
+    id: basename(absDir),
+    dir: projectPath(root, absDir),
+    files,
+    pins: { path: projectPath(root, pinPath), ...(pinText === undefined ? {} : { text: pinText }) },
+  };
+  const base = baseOf(files);
+  if (base === undefined) return own;
+  const baseDir = join(dirname(absDir), base);
+  if (seen.includes(base) || base === own.id) return { ...own, base: { missing: `base chain is circular: ${[...seen, own.id, base].join(" → ")}` } };
+  if (!existsSync(baseDir) || !statSync(baseDir).isDirectory()) return { ...own, base: { missing: `base version ${base} not found (looked in ${projectPath(root, baseDir)})` } };
+  return { ...own, base: readVersionSource(root, baseDir, reader, [...seen, own.id]) };
+}
+
+/** All a version's source is (every file of its chain, its pins, what is missing), as one string: equal keys, equal results. */
+export function sourceKey(source: VersionSource): string {
+  const parts: string[] = [];
+  const walk = (s: VersionSource): void => {
+    parts.push(s.id, s.dir, s.pins?.text ?? "\u0000", ...s.files.flatMap((f) => [f.path, f.text]));
+    if (s.base !== undefined) {
+      if ("missing" in s.base) parts.push(s.base.missing);
+      else walk(s.base);
+    }
+  };
+  walk(source);
+  return JSON.stringify(parts);
+}
+
+/** Absolute directories a version is made of: its own, then its base chain's. */
+export function chainOf(root: string, source: VersionSource): string[] {
+  const out = [resolve(root, source.dir)];
+  if (source.base !== undefined && !("missing" in source.base)) out.push(...chainOf(root, source.base));
+  return out;
+}
+
+/** Version directories under a rules root, as `tmad check` with no arguments lists them. */
+export function versionDirectories(rulesRoot: string): string[] {
+  if (!existsSync(rulesRoot) || !statSync(rulesRoot).isDirectory()) return [];
+  return readdirSync(rulesRoot)
+    .filter((d) => statSync(join(rulesRoot, d)).isDirectory())
+    .sort()
+    .map((d) => join(rulesRoot, d));
+}
+
+/** One version, checked: what every editor feature reads. */
+export interface CheckedModel {
+  readonly id: string;
+  readonly source: VersionSource;
+  /** Exactly `tmad check --skip-analysis` for this version. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every declaration that parsed, the base chain's included, in document order. */
+  readonly declarations: readonly A.Declaration[];
+  /** The version's clauses, whole (inherited ones included). */
+  readonly clauses: readonly Clause[];
+  readonly blocks: readonly RuleBlock[];
+  /** Every file the version is made of (its base chain's included). */
+  readonly files: readonly SourceFile[];
+  /** Types and references of the expressions the checker reached. */
+  readonly types: ReadonlyMap<A.Expr, Type>;
+  readonly refs: ReadonlyMap<A.Expr, Ref>;
+  /** Each parameter's value, folded where it is arithmetic on literals; only when the version has no errors. */
+  readonly parameterValues: ReadonlyMap<string, string>;
+}
+
+/** A small memo that forgets its oldest entries past `limit`. */
+class Memo<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string, make: () => V): V {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) return hit;
+    const value = make();
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
+
+// Extraction and parsing are pure functions of their text: a keystroke re-extracts only the
+// directory it is in and re-parses only the blocks whose text changed.
+const extracted = new Memo<ReturnType<typeof extractVersion>>(64);
+const parsed = new Memo<ReturnType<typeof parseBlock>>(4096);
+
+/** The pipeline's extract stage (extractWithBase), with each directory's extraction remembered. */
+function extractChain(source: VersionSource): { version: ExtractedVersion; diagnostics: Diagnostic[] } {
+  const own = extracted.get(JSON.stringify([source.id, source.dir, source.files]), () => extractVersion(source.id, source.dir, source.files));
+  const base = source.base;
+  if (base === undefined || own.version.meta?.base === undefined) return own;
+  if ("missing" in base) return extractWithBase(source); // the pipeline says what is missing
+  const inner = extractChain(base);
+  const merged = consolidate(own.version, inner.version);
+  return { version: merged.version, diagnostics: [...inner.diagnostics, ...own.diagnostics, ...merged.diagnostics] };
+}
+
+/** The pipeline's parse stage (parseBlocks), with each block's parse remembered. */
+function parseChain(blocks: readonly RuleBlock[]): { program: A.Program; diagnostics: Diagnostic[] } {
+  const declarations: A.Declaration[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const b of blocks) {
+    if (b.kind !== "rules") continue;
+    const r = parsed.get(JSON.stringify([b.file, b.clause ?? null, b.firstLine, b.columnOffsets, b.span, b.code]), () => parseBlock(b));
+    declarations.push(...r.declarations);
+    diagnostics.push(...r.diagnostics);
+  }
+  return { program: { declarations }, diagnostics };
+}
+
+type PipelineState = Parameters<(typeof stages)[number]["run"]>[0];
+
+/**
+ * The pipeline up to the review pins, as `tmad check --skip-analysis` runs it: extract and parse
+ * from the memos above, then the pipeline's own later stages, in its order.
+ */
+function compileFast(source: VersionSource): PipelineState {
+  const state: PipelineState = { source, diagnostics: [] };
+  const x = extractChain(source);
+  state.extracted = x.version;
+  state.diagnostics.push(...x.diagnostics);
+  const p = parseChain(x.version.blocks);
+  state.program = p.program;
+  state.diagnostics.push(...p.diagnostics);
+  const later = stages.slice(stages.findIndex((s) => s.name === "parse") + 1, stages.findIndex((s) => s.name === "pins") + 1);
+  for (const stage of later) stage.run(state);
+  return state;
+}
+
+/** The fast check: parse, names, types, pins. Same stages, same order as `tmad check --skip-analysis`. */
+export function checkSource(source: VersionSource): CheckedModel {
+  if (source.files.length === 0) {
+    const span = { file: source.dir, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    const diagnostic: Diagnostic = { code: "TMAD1005", severity: "error", message: `no .md rule documents in ${source.dir}`, span, hint: "a version directory holds index.md and its clause files" };
+    return { id: source.id, source, diagnostics: [diagnostic], declarations: [], clauses: [], blocks: [], files: [], types: new Map(), refs: new Map(), parameterValues: new Map() };
+  }
+  const compiled = compileFast(source);
+  const x = compiled.extracted!;
+  const declarations = compiled.program?.declarations ?? [];
+  // The pipeline keeps the checker's resolution only for rules without errors; an editor needs it
+  // while they are being written. Checking again costs about a millisecond.
+  const resolution = compiled.program === undefined ? undefined : checkProgram(compiled.program, x.clauses, x.files[0]?.path ?? source.dir).resolution;
+  return {
+    id: source.id,
+    source,
+    diagnostics: sortDiagnostics(compiled.diagnostics),
+    declarations,
+    clauses: x.clauses,
+    blocks: x.blocks,
+    files: x.files,
+    types: resolution?.types ?? new Map(),
+    refs: resolution?.refs ?? new Map(),
+    parameterValues: compiled.checked === undefined ? new Map() : foldParameters(compiled.checked),
+  };
+}
+
+/**
+ * The warnings `tmad check` adds to the fast check when a version compiles: the witness search for
+ * conflicts, rules that never apply or are always set aside, undistinguished enum members.
+ * Empty when the version has errors (as in `tmad check`).
+ */
+export function analyzeSource(source: VersionSource): Diagnostic[] {
+  if (source.files.length === 0) return [];
+  const compiled = compileVersion(source, "generate");
+  if (compiled.files === undefined || compiled.checked === undefined) return [];
+  const { installations } = resolveExamples(compiled.extracted.blocks);
+  return sortDiagnostics(analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics);
+}
+
+/** An example or named installation block of a version, for outlines and code lenses. */
+export interface ExampleBlock {
+  readonly kind: "example" | "define";
+  readonly name: string;
+  readonly span: Span;
+}
+
+/** The `tmad-example` blocks of `file`, with the name each gives (`example:` or `define:`). */
+export function exampleBlocks(blocks: readonly RuleBlock[], file: string): ExampleBlock[] {
+  const out: ExampleBlock[] = [];
+  for (const b of blocks) {
+    if (b.kind !== "example" || b.file !== file) continue;
+    let data: unknown;
+    try {
+      data = parseYaml(b.code);
+    } catch {
+      data = undefined;
+    }
+    const o = typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+    const define = o["define"];
+    const example = o["example"];
+    if (typeof define === "string") out.push({ kind: "define", name: define, span: b.span });
+    else out.push({ kind: "example", name: typeof example === "string" ? example : "(unnamed example)", span: b.span });
+  }
+  return out;
+}
+
+export type Explanation =
+  | {
+      readonly ok: true;
+      readonly version: string;
+      readonly kind: "example" | "define";
+      readonly name: string;
+      /** For an example: whether the decision is what it expects, and what differs. */
+      readonly passed?: boolean;
+      readonly problems: readonly string[];
+      /** `tmad explain`'s text for the decision. */
+      readonly text: string;
+    }
+  | { readonly ok: false; readonly message: string };
+
+/** The last version compiled for an explanation: asking again without an edit reuses it. */
+let explainCache: { key: string; loaded: LoadedVersion; compiled: ReturnType<typeof compileVersion> } | undefined;
+
+/**
+ * Runs the example block of `file` (project path) that contains `line` (1-based) through the
+ * version's evaluator, built in memory from the rules as they are (unsaved edits included), and
+ * explains the decision. A `define:` block is explained as the installation it names.
+ */
+export function explainExampleAt(source: VersionSource, file: string, line: number): Explanation {
+  const key = sourceKey(source);
+  const compiled = explainCache?.key === key ? explainCache.compiled : compileVersion(source, "generate");
+  const block = compiled.extracted.blocks.find((b) => b.kind === "example" && b.file === file && b.span.start.line <= line && line <= b.span.end.line);
+  if (block === undefined) return { ok: false, message: "the cursor is not in a `tmad-example` block of this version" };
+  if (hasErrors(compiled.diagnostics) || compiled.files === undefined || compiled.checked === undefined) {
+    const first = compiled.diagnostics.find((d) => d.severity === "error");
+    return { ok: false, message: `${source.id} does not compile, so its examples cannot run${first === undefined ? "" : `: ${formatDiagnostic(first)}`}` };
+  }
+  const loaded = explainCache?.key === key ? explainCache.loaded : loadGeneratedWithRules(compiled.files);
+  explainCache = { key, loaded, compiled };
+  const { examples, installations, diagnostics } = resolveExamples(compiled.extracted.blocks);
+  const inBlock = (s: Span): boolean => s.file === file && s.start.line >= block.span.start.line && s.start.line <= block.span.end.line;
+  const own = diagnostics.filter((d) => inBlock(d.span));
+  const example = examples.find((e) => inBlock(e.span));
+  const described = exampleBlocks([block], file)[0]!;
+  let record: unknown;
+  let passed: boolean | undefined;
+  let problems: readonly string[] = [];
+  if (example !== undefined) {
+    record = example.record;
+    const result = runExamples(loaded.version, compiled.checked, compiled.extracted.clauses, [example]).examples[0]!;
+    passed = result.passed;
+    problems = result.problems;
+  } else if (described.kind === "define" && installations.has(described.name)) {
+    record = installations.get(described.name);
+  } else {
+    return { ok: false, message: own.length > 0 ? own.map(formatDiagnostic).join("\n") : `\`${described.name}\` cannot be run` };
+  }
+  const text = renderExplanation(loaded.version, evaluateRecord(loaded.version, record, { trace: true }));
+  return { ok: true, version: source.id, kind: described.kind, name: described.name, ...(passed === undefined ? {} : { passed }), problems, text };
+}
