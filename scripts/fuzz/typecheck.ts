@@ -94,9 +94,12 @@ export class BatchTypeChecker {
         errors.get(key)!.push(`${path}: not in the program`);
         continue;
       }
+      const seen = new Set<string>();
       for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
         const at = d.start === undefined ? "" : (({ line, character }) => `:${line + 1}:${character + 1}`)(sf.getLineAndCharacterOfPosition(d.start));
-        errors.get(key)!.push(`${path.slice(ROOT.length + "/generated/".length)}${at}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+        const text = `${path.slice(ROOT.length + "/generated/".length)}${at}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+        if (!seen.has(text)) errors.get(key)!.push(text);
+        seen.add(text);
       }
     }
     const out = new Map<string, { errors: string[]; js?: Map<string, string> }>();
