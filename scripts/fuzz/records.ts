@@ -126,13 +126,12 @@ function recordCase(base: Record<string, unknown>, rng: Rng, limits: Limits, fra
     return { text: JSON.stringify(r).replace('"\\u0001DEEP\\u0001"', deep), kind: `nested ${depth} (${asList ? "lists" : "objects"})` };
   }
   if (u < 0.69 && (limits.maxRecordBytes <= 65_536 || rng.chance(0.1))) {
-    // Exactly at the size limit, one byte under or over it.
+    // Exactly at the size limit, one byte under or over it: a top-level text field grows (a broken record may lack any).
     const want = limits.maxRecordBytes + rng.int(-1, 1);
-    const supplier = r.responsibleSupplier as Record<string, unknown>;
     const before = Buffer.byteLength(JSON.stringify(r));
-    const name = String(supplier.name ?? "");
-    if (before <= want) {
-      supplier.name = name + "x".repeat(want - before);
+    const field = ["groupId", "id", "cohort"].find((k) => typeof r[k] === "string");
+    if (field !== undefined && before <= want) {
+      r[field] = `${r[field] as string}${"x".repeat(want - before)}`;
       const text = JSON.stringify(r);
       return { text, kind: `size ${Buffer.byteLength(text)} at limit ${limits.maxRecordBytes}` };
     }

@@ -324,8 +324,16 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
       if (Number.isNaN(index)) failures.add({ kind: why, signature: detail.replace(/\d+/g, "N").slice(0, 160), detail, save: () => undefined });
       else if (index < 0) failures.add({ kind: why, signature: `a property run ${why === "hang" ? "hung" : "crashed"}`, detail, save: () => undefined });
       else {
-        const f = recordFile(seed, index, caseMs);
-        failures.add(recordFailure({ kind: why, signature: why === "hang" ? "a file of records took longer than its limit" : `a record worker died: ${detail.replace(/\d+/g, "N").slice(0, 120)}`, detail: `file ${index} of seed ${seed} (${f.framed.framing}, ${f.cases.length} records, ${f.mode}): ${detail}`, content: f.framed.content, extension: f.extension, command: commandFor(f, `records-${index}.${f.extension}`) }));
+        const signature = why === "hang" ? "a file of records took longer than its limit" : `a record worker died: ${detail.replace(/\d+/g, "N").slice(0, 120)}`;
+        let f;
+        try {
+          f = recordFile(seed, index, caseMs);
+        } catch (e) {
+          // The fuzzer's own fault in making the file: reported as such, with how to make it again.
+          failures.add({ kind: why, signature, detail: `file ${index} of seed ${seed}: ${detail}\n(making it again fails too: ${(e as Error).stack ?? String(e)})`, save: () => undefined });
+          return;
+        }
+        failures.add(recordFailure({ kind: why, signature, detail: `file ${index} of seed ${seed} (${f.framed.framing}, ${f.cases.length} records, ${f.mode}): ${detail}`, content: f.framed.content, extension: f.extension, command: commandFor(f, `records-${index}.${f.extension}`) }));
       }
     },
   );
