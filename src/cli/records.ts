@@ -41,6 +41,8 @@ export type ParseProblem = { readonly code: "invalid-json" | "too-large" | "too-
 export type RecordSource = string | AsyncIterable<Uint8Array | string>;
 
 const BOM = [0xef, 0xbb, 0xbf];
+/** A line holding only what JSON counts as whitespace (String.prototype.trim would also drop U+FEFF, U+00A0, U+2028…). */
+const JSON_BLANK = /^[ \t\r\n]*$/;
 const OPEN_BRACKET = 91;
 
 /** The bytes of a source, with a UTF-8 byte order mark at its start removed. */
@@ -326,7 +328,8 @@ export function recordsOf(input: BatchInput): RawRecord[] {
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const slice = text.slice(start, stop);
-    if (slice.trim() !== "") out.push({ record: line, text: slice });
+    // Blank means JSON whitespace only: a line of U+FEFF or U+00A0 is a (broken) record, never dropped.
+    if (!JSON_BLANK.test(slice)) out.push({ record: line, text: slice });
     line++;
     start = end + 1;
   }

@@ -152,3 +152,16 @@ describe("the size limit at its edge", () => {
     }
   });
 });
+
+describe("blank lines", () => {
+  it("only JSON whitespace makes a line blank: a line of U+FEFF, U+00A0 or U+2028 is a record (invalid JSON), not skipped", async () => {
+    const got = await read('{"a":1}\n\ufeff\n \t \n\u00a0\n\u2028\n{"a":2}\n');
+    expect(got.map((r) => [r.record, r.problem ?? "ok"])).toEqual([
+      [1, "ok"],
+      [2, "invalid-json"],
+      [4, "invalid-json"],
+      [5, "invalid-json"],
+      [6, "ok"],
+    ]);
+  });
+});
