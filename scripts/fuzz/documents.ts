@@ -752,7 +752,7 @@ export function generateDocument(seed: number, index: number): GeneratedDocument
   if (stress !== "none") features.push(`stress: ${stress}`);
   if (shape.hostileNames) features.push("hostile names");
   if (shape.hostileText) features.push("hostile text");
-  const wellFormed = rng.chance(0.22);
+  const wellFormed = rng.chance(0.15);
   if (!wellFormed) {
     const names = Object.keys(MODEL_FAULTS);
     // Zero to two faults that apply (a fault that finds nothing to break is drawn again).
