@@ -149,7 +149,9 @@ function recordCase(base: Record<string, unknown>, rng: Rng, limits: Limits, fra
       const at = rng.int(0, text.length);
       text = rng.chance(0.5) ? text.slice(0, at) + text.slice(at + rng.int(1, 30)) : text.slice(0, at) + rng.pick(["{", "}", "[", "]", '"', ",", ":", "\\", "\u0000", "nul", "1e999", "-", "\ufeff"]) + text.slice(at);
     }
-    return { text: text.replace(/[\r\n]/g, " "), kind: "text corrupted" };
+    text = text.replace(/[\r\n]/g, " ");
+    // Corrupted down to nothing, it would be a blank line (no record at all): keep something.
+    return { text: /^[ \t]*$/.test(text) ? `${text}~` : text, kind: "text corrupted" };
   }
   if (u < 0.88) return { text: JSON.stringify(rng.pick<unknown>([[1, 2], [r], "a record", 42, null, true, []])), kind: "root not an object" };
   if (u < 0.93) {
