@@ -10,7 +10,7 @@
  *    no string concatenation); "some TIMED_OUT a with a later SUCCEEDED confirmation c" is
  *    min(a.at) < max(c.at), O(n + m) instead of O(n × m);
  *  - the confirmation analysis is shared by the firmware and configuration steps of a device;
- *  - the failure span is only computed when the attempt count already reaches the regime;
+ *  - the calendar days a regime covers are only computed when the attempt count already reaches it;
  *  - decisions of rules that never vary are preallocated constants.
  * It still evaluates every rule's condition, because the Decision lists every rule that fired and
  * a conflict must be detected exactly as the generated settle() does.
@@ -125,8 +125,8 @@ function earliestTimeout(attempts: readonly Attempt[]): number {
   return best;
 }
 
-/** regimeExhausted (4.26): enough unsuccessful attempts, spread over at least the minimum span. */
-function regimeExhausted(attempts: readonly Attempt[], unsuccessful: number, required: number, minimumSpanDays: number): boolean {
+/** regimeExhausted (4.26): enough unsuccessful attempts, on at least the regime's calendar days (UTC, first to last, both counted). */
+function regimeExhausted(attempts: readonly Attempt[], unsuccessful: number, required: number, regimeDays: number): boolean {
   if (unsuccessful < required) return false;
   let lo = Infinity;
   let hi = -Infinity;
@@ -138,7 +138,7 @@ function regimeExhausted(attempts: readonly Attempt[], unsuccessful: number, req
       if (t > hi) hi = t;
     }
   }
-  return Math.trunc((hi - lo) / DAY_MS) >= minimumSpanDays;
+  return Math.floor(hi / DAY_MS) - Math.floor(lo / DAY_MS) + 1 >= regimeDays;
 }
 
 function confirmationRegime(confirmations: readonly Attempt[]): boolean {
@@ -187,8 +187,9 @@ function analyse(d: Device): MeterState {
       fwFailed = confirmationExhausted === 1;
     }
   }
+  // The configuration can fail persistently only once the firmware upgrade succeeded (4.26).
   let cfFailed = false;
-  if (!fwFailed && !configurationOk) {
+  if (firmwareOk && !configurationOk) {
     cfFailed = regimeExhausted(d.configurationAttempts, cf.unsuccessful, CONFIGURATION_REQUIRED, CONFIGURATION_SPAN_DAYS);
     if (!cfFailed && cf.timedOut) {
       if (confirmationExhausted < 0) confirmationExhausted = confirmationRegime(confirmations) ? 1 : 0;

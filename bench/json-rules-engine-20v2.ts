@@ -9,7 +9,7 @@
  * of a list (some/every/count-where/min/max) nor do arithmetic on dates:
  *   - per device (deviceStates): stepSucceeded (some SUCCEEDED attempt, or some TIMED_OUT attempt
  *     with a later SUCCEEDED confirmation: a nested quantifier comparing two date-times),
- *     regimeExhausted (count of unsuccessful attempts, and the day span between the earliest and
+ *     regimeExhausted (count of unsuccessful attempts, and the calendar days from the earliest to the
  *     latest of them), and from them prepared, firmware/preparation persistently failed,
  *     unable to attempt firmware, preparation in progress;
  *   - per installation: the quantifiers over those (count of dormant meters, every meter dormant,
@@ -50,16 +50,17 @@ function stepSucceeded(attempts: readonly Attempt[], confirmations: readonly Att
   );
 }
 
-function regimeExhausted(attempts: readonly Attempt[], required: number, minimumSpanDays: number): boolean {
+/** Enough unsuccessful attempts, on at least the regime's calendar days (UTC, first to last, both counted). */
+function regimeExhausted(attempts: readonly Attempt[], required: number, regimeDays: number): boolean {
   const failed = attempts.filter((a) => a.outcome !== "SUCCEEDED").map((a) => ms(a.at));
   if (failed.length < required) return false;
-  return Math.trunc((Math.max(...failed) - Math.min(...failed)) / DAY_MS) >= minimumSpanDays;
+  return Math.floor(Math.max(...failed) / DAY_MS) - Math.floor(Math.min(...failed) / DAY_MS) + 1 >= regimeDays;
 }
 
-function stepPersistentlyFailed(attempts: readonly Attempt[], confirmations: readonly Attempt[], required: number, minimumSpanDays: number): boolean {
+function stepPersistentlyFailed(attempts: readonly Attempt[], confirmations: readonly Attempt[], required: number, regimeDays: number): boolean {
   return (
     !stepSucceeded(attempts, confirmations) &&
-    (regimeExhausted(attempts, required, minimumSpanDays) || (attempts.some((a) => a.outcome === "TIMED_OUT") && regimeExhausted(confirmations, 30, 30)))
+    (regimeExhausted(attempts, required, regimeDays) || (attempts.some((a) => a.outcome === "TIMED_OUT") && regimeExhausted(confirmations, 30, 30)))
   );
 }
 
@@ -79,7 +80,8 @@ function deviceState(d: Device): DeviceState {
   const firmwareSucceeded = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts);
   const prepared = firmwareSucceeded && stepSucceeded(d.configurationAttempts, d.confirmationAttempts);
   const firmwarePersistentlyFailed = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, 108, 18);
-  const preparationPersistentlyFailed = firmwarePersistentlyFailed || stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, 69, 9);
+  // The configuration can fail persistently only once the firmware upgrade succeeded (4.26).
+  const preparationPersistentlyFailed = firmwarePersistentlyFailed || (firmwareSucceeded && stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, 69, 9));
   const unableToAttemptFirmware = !d.firmwareUpgradePossible && !firmwareSucceeded;
   return {
     type: d.type,

@@ -2,6 +2,7 @@
  * The rows of the benchmark table. `bench/run.ts` runs every row in order and prints what each
  * returns. Add a row by appending to `rows` (see END-TO-END ROWS below).
  */
+import { checkDiffRows } from "./check-diff.js";
 import { endToEndRows } from "./end-to-end.js";
 import { evaluatorRows } from "./evaluators.js";
 import { lspRows } from "./lsp.js";
@@ -23,4 +24,5 @@ export const rows: Row[] = [
   { name: "evaluators (in process, pre-parsed, pre-validated records)", run: evaluatorRows },
   { name: "end to end (the built CLI: generate, eval with 1 and 2 workers, build)", run: endToEndRows },
   { name: "language server (re-check per keystroke on the corpus)", run: lspRows },
+  { name: "check and diff (the built CLI; corpus, population, synthetic versions of 120 and 1,200 rules)", run: checkDiffRows },
 ];

@@ -28,3 +28,13 @@ export const versions: readonly VersionEntry[] = [
     load: () => import("./tmad-20.v2/index.js").then((m) => m.version),
   },
 ];
+
+/** Each built version's module type, by id and by number (e.g. `tmad-20.v2` and `20.v2`). */
+export interface VersionModules {
+  "tmad-19.0": typeof import("./tmad-19.0/index.js").version;
+  "19.0": typeof import("./tmad-19.0/index.js").version;
+  "tmad-20.v1": typeof import("./tmad-20.v1/index.js").version;
+  "20.v1": typeof import("./tmad-20.v1/index.js").version;
+  "tmad-20.v2": typeof import("./tmad-20.v2/index.js").version;
+  "20.v2": typeof import("./tmad-20.v2/index.js").version;
+}

@@ -56,6 +56,7 @@ export interface RecordDeclCstNode extends CstNode {
 export type RecordDeclCstChildren = {
   Record: IToken[];
   Identifier: IToken[];
+  datedBy?: DatedByCstNode[];
   field: FieldCstNode[];
 };
 
@@ -70,6 +71,20 @@ export type FieldCstChildren = {
   typeExpr: TypeExprCstNode[];
   Equals?: IToken[];
   expression?: ExpressionCstNode[];
+  datedBy?: DatedByCstNode[];
+  Otherwise?: IToken[];
+  additive?: AdditiveCstNode[];
+};
+
+export interface DatedByCstNode extends CstNode {
+  name: "datedBy";
+  children: DatedByCstChildren;
+}
+
+export type DatedByCstChildren = {
+  Dated: IToken[];
+  By: IToken[];
+  FieldName: IToken[];
 };
 
 export interface TypeExprCstNode extends CstNode {
@@ -540,6 +555,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   enumMember(children: EnumMemberCstChildren, param?: IN): OUT;
   recordDecl(children: RecordDeclCstChildren, param?: IN): OUT;
   field(children: FieldCstChildren, param?: IN): OUT;
+  datedBy(children: DatedByCstChildren, param?: IN): OUT;
   typeExpr(children: TypeExprCstChildren, param?: IN): OUT;
   identifierDecl(children: IdentifierDeclCstChildren, param?: IN): OUT;
   inputDecl(children: InputDeclCstChildren, param?: IN): OUT;

@@ -92,14 +92,18 @@ export class RuleParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.TextLiteral));
   });
 
-  /** README "Records": `record Device  id: DeviceId  dormant: boolean`. */
+  /** README "Records": `record Device  id: DeviceId  dormant: boolean`; `record Attempt dated by at …`. */
   public recordDecl = this.RULE("recordDecl", () => {
     this.CONSUME(T.Record);
     this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.datedBy));
     this.AT_LEAST_ONE(() => this.SUBRULE(this.field));
   });
 
-  /** A field, with a default value only where a decision field allows one. */
+  /**
+   * A field, with a default value only where a decision field allows one, and (records only) the
+   * field that dates its value: `status: SupplierStatus dated by statusChangedOn otherwise previousStatus`.
+   */
   public field = this.RULE("field", () => {
     this.CONSUME(T.FieldName);
     this.CONSUME(T.Colon);
@@ -108,6 +112,20 @@ export class RuleParser extends CstParser {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.expression);
     });
+    this.OPTION2(() => {
+      this.SUBRULE(this.datedBy);
+      this.OPTION3(() => {
+        this.CONSUME(T.Otherwise);
+        this.SUBRULE(this.additive);
+      });
+    });
+  });
+
+  /** README "Dated facts": `dated by at`, the field whose date says when a fact became known. */
+  public datedBy = this.RULE("datedBy", () => {
+    this.CONSUME(T.Dated);
+    this.CONSUME(T.By);
+    this.CONSUME(T.FieldName);
   });
 
   /** README "Types": scalars and declared names, `optional T`, `list of T`. */

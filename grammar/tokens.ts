@@ -55,6 +55,7 @@ export const Overrides = keyword("overrides");
 export const Optional = keyword("optional");
 export const List = keyword("list");
 export const Of = keyword("of");
+export const Dated = keyword("dated");
 
 // Expressions (README: "Expressions").
 export const And = keyword("and");

@@ -8,6 +8,8 @@
  *   properties with many more runs, split across them by weight, and prints per property the
  *   cases run, the failures (with fast-check's shrunk counterexample), the slowest case and the time.
  *   Exit status 1 when any property failed.
+ * - `npx tsx scripts/fuzz.ts --diff-amendments N [--seed N]` instead checks the diff's soundness on
+ *   N random amendments of the corpus (scripts/diff-amendments.ts).
  *
  * Properties of the compiler (stop after `check`, and the whole pipeline now and then):
  *   never throws, never takes more than SLOW_MS on one case, and every diagnostic has a valid span
@@ -665,6 +667,9 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   const cases = Number(arg("cases") ?? "10000");
   const seed = Number(arg("seed") ?? Date.now() % 2 ** 31);
+  // The diff's soundness over random amendments of the corpus (scripts/diff-amendments.ts).
+  const amendments = arg("diff-amendments");
+  if (amendments !== undefined) return (await import("./diff-amendments.js")).fuzzDiff(Number(amendments), seed);
   const only = arg("only");
   const chunk = Number(arg("chunk") ?? "5000");
   const props = [...compilerProperties, ...recordProperties].filter((p) => only === undefined || p.name.includes(only));

@@ -12,35 +12,203 @@ export const manifest: rt.Manifest = {
   "effectiveFrom": "2022-03-24",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022: what it says about the TMAD in force before the Various 2 changes",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "f14a39fde15277cbd754ed8dbb4b7b8cdb4a165dd04a302bfba21162ca931952",
+  "sourceHash": "76d3b12d396c0fbfd24fe1521c9a008b4cee5d1517cbbd75d4f7d27fc879dea0",
   "clauses": [
     {
       "number": "1.4",
       "title": "Installations blocked for migration",
       "text": "Source: seed section 1 (Introduction and Context). The seed recalls that the February 2021 BEIS\nconclusion added clauses 1.4 to 1.9 to the TMAD, which set out an open process for assessing,\nwithout delay, SMETS1 Installations that DCC considers blocked from migrating, and that later\nconsultations have added unblocking measures and Excluded Categories as a result.\n\nIn our model, an installation that no rule of the version lets DCC migrate, partly migrate, hold\nfor retries or exclude is blocked: it stays with its SMETS1 SMSO and remains within the clause 1.4\nassessment process until a later change unblocks or excludes it. In every version this covers, for\nexample, an installation that is not communicating and falls in no Excluded Category, and an\ninstallation of Active meters whose Responsible Supplier is not a live DCC User. Which other\ninstallations end here depends on the version: each unblocking clause and each Excluded Category\nadded by an amendment takes some of them out.\n\nAssumption: the seed does not say which clause governs an installation that no clause lets DCC\nmigrate or exclude; we attach that outcome to 1.4 because it is the clause the seed names for\nblocked installations.\n\nAn Active installation that is not communicating cannot migrate under any clause.\n\nRelief for a supplier that has ceased trading is for Dormant Meters only (4.1A in the later\nversions), so an Active installation with such a supplier stays blocked in every version.\n\nNear miss: the same installation with a live supplier and communicating is not blocked.",
       "sha256": "f2fbd54cc416679d9ad76e5d80808abd6b47aa03aff818d0f62f1a088fd0430c",
-      "at": "rules/tmad-19.0/01-blocked-installations.md:3"
+      "at": "rules/tmad-19.0/01-blocked-installations.md:3",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 992,
+          "end": 1203
+        },
+        {
+          "kind": "example",
+          "start": 1205,
+          "end": 1286
+        },
+        {
+          "kind": "example",
+          "start": 1288,
+          "end": 1469
+        },
+        {
+          "kind": "near-miss",
+          "start": 1471,
+          "end": 1558
+        }
+      ]
     },
     {
       "number": "4.1",
       "title": "Migration of an installation with nothing blocking it",
       "text": "Source: seed section 1 (DCC migrates SMETS1 Installations into its systems under the TMAD) and\n3.3.1 (unblocking comes before exclusion). The seed does not quote the TMAD clause that lets DCC\nmigrate an installation in the ordinary case. We state it here so that the unblocking clauses of\nthe later versions have something to unblock.\n\nDCC migrates a SMETS1 Installation whole when all of these hold:\n\n- the installation is communicating;\n- its Responsible Supplier is a live DCC User, whom DCC notifies in the usual way;\n- no other SMETS1 SMSO's data and no SMETS2+ devices carry its MPAN or MPRN;\n- no data issue about it is unresolved;\n- each of its Dormant Meters has come through the firmware upgrade and reconfiguration of clause\n  4.26. An installation made only of Active meters needs neither step.\n\nAssumption: the clause number 4.1 and its wording are ours. The Various 2 consultation adds 4.1A\nto 4.1C, which suggests a 4.1 before them that governs migration in general.\n\nAssumption: an installation that is not communicating cannot be migrated under any clause. It is\nblocked (clause 1.4) unless an Excluded Category applies to it.\n\nPrecedence: this rule needs every Dormant Meter prepared, a live supplier, no unresolved data issue\nand a meter point of its own, so it never applies together with the other rules of this version\n(4.26 needs a meter still being retried, 18.5 a GSME that persistently failed). Rules that later\nversions add state their own precedence against it.\n\nA timed-out firmware upgrade whose success is confirmed by a later confirmation request counts as\nsucceeded.\n\nNear misses: not communicating; a data issue on an Active installation (the Excluded Category for\ndata issues of the later versions covers Dormant Meters only); a meter point shared with another\ninstallation that is still communicating (no version lets DCC migrate that).",
       "sha256": "d4d6876161a4e34163a6c0cacbdab8090c97ff661ab58b7e6852edd477b1e575",
-      "at": "rules/tmad-19.0/04-01-migration.md:3"
+      "at": "rules/tmad-19.0/04-01-migration.md:3",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 808,
+          "end": 981
+        },
+        {
+          "kind": "assumption",
+          "start": 983,
+          "end": 1143
+        },
+        {
+          "kind": "precedence",
+          "start": 1145,
+          "end": 1489
+        },
+        {
+          "kind": "example",
+          "start": 1491,
+          "end": 1599
+        },
+        {
+          "kind": "near-miss",
+          "start": 1601,
+          "end": 1872
+        }
+      ]
     },
     {
       "number": "4.26",
       "title": "Reconfiguration of Dormant Meters before migration",
-      "text": "Source: seed 2.1 and 3.2 (Various 2 Q2). The seed refers to \"the steps in Clause 4.26 (to\nreconfigure Dormant Meters and associated Devices)\", so the clause is already in 19.0. The seed's\nsection 3.2.1 describes the retry regime behind those steps. Before a Dormant Meter can migrate,\nthe MAP or the SMETS1 SMSO upgrades its firmware and reconfigures it, and each step is retried over\na long period before it counts as having failed. The regime is given as parameters in `index.md`:\n108 firmware attempts (36 over 6 days, run three times), 69 configuration attempts (23 over 3\ndays, three times), and, where a device's confirmation of success times out, 30 confirmation\nrequests (10 over 10 days, three times). One respondent feared the attempts might be squeezed into\na few days. DCC assured that respondent that they are spread over an extended period. A step\ntherefore counts as persistently failed only when the attempts reach the full count and also span\nthe full period.\n\nFor as long as a Dormant Meter's steps have neither succeeded nor persistently failed, its\ninstallation waits. The outcome is PENDING: DCC neither migrates nor excludes the installation\nuntil the retries have run their course.\n\nAssumption: the seed describes the retry regime in the Various 2 conclusion; we take it to be the\nregime already applied under 19.0, since the consultation presents it as DCC's existing practice.\n\nAssumption: every Dormant Meter needs both steps, a firmware upgrade and then a configuration. A\nmeter is prepared when both have succeeded. A step has succeeded when one of its attempts succeeded,\nor when an attempt timed out and a later confirmation request succeeded. A step has persistently\nfailed when it has not succeeded and either its own attempts exhausted the regime, or it has a\ntimed-out attempt and the confirmation requests exhausted theirs. The record keeps one list of\nconfirmation requests per device, and a successful confirmation counts for any timed-out attempt\nmade before it.\n\nAssumption: PENDING also covers a Dormant Meter on which no attempt has yet been made, provided its\nfirmware upgrade can be attempted. A meter whose firmware upgrade cannot be attempted (and has not\nalready succeeded) is not waiting for anything: unless an Excluded Category covers it, its\ninstallation is blocked (1.4).\n\nPrecedence: the migration rules need every meter prepared, or (partial migration) every meter\nprepared or persistently failed, so they never apply together with this rule. A rule that can\napply together with it (an Excluded Category for meters that failed while another meter of the\nsame installation is still being retried) says in its own clause whether it gives way to it.\n\nA Dormant Meter on which nothing has been attempted yet is waiting too.\n\nEdge: the full count of 108 firmware failures, but compressed into less than two days, is not a\npersistent failure; the installation keeps waiting.\n\nNear miss: a Dormant Meter whose firmware upgrade cannot be attempted is not waiting; in the MOC\n(Secure) cohort no Excluded Category covers it, so it is blocked in every version.\n\nNear miss: all meters prepared, nothing to wait for.",
-      "sha256": "08cb70affa91f7cae85dd68233dbbabe8b9ab491b73308c0ef4c30496047e2bb",
-      "at": "rules/tmad-19.0/04-26-preparation.md:3"
+      "text": "Source: seed 2.1 and 3.2 (Various 2 Q2). The seed refers to \"the steps in Clause 4.26 (to\nreconfigure Dormant Meters and associated Devices)\", so the clause is already in 19.0. The seed's\nsection 3.2.1 describes the retry regime behind those steps. Before a Dormant Meter can migrate,\nthe MAP or the SMETS1 SMSO upgrades its firmware and reconfigures it, and each step is retried over\na long period before it counts as having failed. The regime is given as parameters in `index.md`:\n108 firmware attempts (36 over 6 days, run three times), 69 configuration attempts (23 over 3\ndays, three times), and, where a device's confirmation of success times out, 30 confirmation\nrequests (10 over 10 days, three times). One respondent feared the attempts might be squeezed into\na few days. DCC assured that respondent that they are spread over an extended period. A step\ntherefore counts as persistently failed only when the attempts reach the full count and also cover\nthe full period.\n\nAssumption, and our reading of \"the full period\": the unsuccessful attempts must cover at least as\nmany calendar days as the regime has (18 for firmware, 9 for configuration, 30 for confirmation),\ncounting from the day of the first to the day of the last, both included, by the date in UTC. The\nseed describes each cycle by the days its attempts are made on (\"36 attempts to upgrade firmware\nover 6 days\"), not by the time between its first and last attempt. Run as described, back to back,\nthe firmware regime makes six attempts a day, every four hours, on 18 consecutive days: its last\nattempt comes 17 days 20 hours after its first, and it covers 18 days. So does the confirmation\nregime made once a day for 30 days, whose last request comes 29 days after its first. Each has run\nits course once its last attempt has failed. A regime run with pauses between its cycles covers\nmore days, and counts too. The full count made on fewer days does not, which answers the\nrespondent's concern: 108 firmware attempts made on two days cover two days. This reading takes\nthe period from its two ends. It would count 107 attempts on one day and one more 17 days later as\ncovering 18 days; the regime the seed describes never produces such a history, and the seed gives\nno figure per day to test against.\n\nFor as long as a Dormant Meter's steps have neither succeeded nor persistently failed, its\ninstallation waits. The outcome is PENDING: DCC neither migrates nor excludes the installation\nuntil the retries have run their course.\n\nAssumption: the seed describes the retry regime in the Various 2 conclusion; we take it to be the\nregime already applied under 19.0, since the consultation presents it as DCC's existing practice.\n\nAssumption: every Dormant Meter needs both steps, a firmware upgrade and then a configuration. The\nconfiguration is made on the upgraded firmware, so its attempts count towards a persistent failure\nonly once the firmware upgrade has succeeded. A meter is prepared when both have succeeded. A step has succeeded when one of its attempts succeeded,\nor when an attempt timed out and a later confirmation request succeeded. A step has persistently\nfailed when it has not succeeded and either its own attempts exhausted the regime, or it has a\ntimed-out attempt and the confirmation requests exhausted theirs. The record keeps one list of\nconfirmation requests per device, and a successful confirmation counts for any timed-out attempt\nmade before it.\n\nAssumption: PENDING also covers a Dormant Meter on which no attempt has yet been made, provided its\nfirmware upgrade can be attempted. A meter whose firmware upgrade cannot be attempted (and has not\nalready succeeded) is not waiting for anything: unless an Excluded Category covers it, its\ninstallation is blocked (1.4).\n\nPrecedence: the migration rules need every meter prepared, or (partial migration) every meter\nprepared or persistently failed, so they never apply together with this rule. A rule that can\napply together with it (an Excluded Category for meters that failed while another meter of the\nsame installation is still being retried) says in its own clause whether it gives way to it.\n\nA Dormant Meter on which nothing has been attempted yet is waiting too.\n\nThe regime as DCC runs it. An IOC installation (GroupID \"AA\") whose ESME is prepared and whose\nGSME's firmware upgrade failed six times a day, every four hours, on 18 consecutive days: 108\nattempts, the last 17 days 20 hours after the first, covering 18 calendar days. The regime has run\nits course: the GSME's firmware upgrade has persistently failed, and the installation no longer\nwaits (it migrates partly under 18.5 in every version).\n\nNear miss: the same regime one attempt short (107 failures, the last on the eighteenth day). The\ncount is not reached, so the installation still waits.\n\nThe confirmation regime as DCC runs it: the GSME's firmware upgrade timed out, and the 30 requests\nfor confirmation of success were made once a day, on 30 consecutive days, and all failed. The last\ncomes 29 days after the first, and the 30 requests cover 30 calendar days: persistently failed.\n\nThe configuration regime as DCC runs it: 23 attempts three hours apart over 3 days, three cycles\nback to back, 69 failures on 9 consecutive days. In the FOC cohort no clause migrates or excludes an\ninstallation whose meter failed its preparation, so it is blocked rather than waiting.\n\nNear miss: the same 69 configuration failures on a meter whose firmware upgrade has not succeeded\n(one failure so far) do not count, since the configuration is made on the upgraded firmware. The\ninstallation keeps waiting on the firmware upgrade.\n\nEdge: the full count of 108 firmware failures compressed into two days (one every 25 minutes) is\nnot a persistent failure: the attempts cover 2 calendar days, not 18. The installation keeps\nwaiting.\n\nNear miss: a Dormant Meter whose firmware upgrade cannot be attempted is not waiting; in the MOC\n(Secure) cohort no Excluded Category covers it, so it is blocked in every version.\n\nNear miss: all meters prepared, nothing to wait for.",
+      "sha256": "116a5d7c8e36bcd9cc8e4e4b9ee22d5b36a2e847b2c9937b9ba633f34aa1c926",
+      "at": "rules/tmad-19.0/04-26-preparation.md:3",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 979,
+          "end": 2274
+        },
+        {
+          "kind": "assumption",
+          "start": 2504,
+          "end": 2699
+        },
+        {
+          "kind": "assumption",
+          "start": 2701,
+          "end": 3447
+        },
+        {
+          "kind": "assumption",
+          "start": 3449,
+          "end": 3769
+        },
+        {
+          "kind": "precedence",
+          "start": 3771,
+          "end": 4146
+        },
+        {
+          "kind": "example",
+          "start": 4148,
+          "end": 4219
+        },
+        {
+          "kind": "example",
+          "start": 4221,
+          "end": 4660
+        },
+        {
+          "kind": "near-miss",
+          "start": 4662,
+          "end": 4813
+        },
+        {
+          "kind": "example",
+          "start": 4815,
+          "end": 5108
+        },
+        {
+          "kind": "example",
+          "start": 5110,
+          "end": 5394
+        },
+        {
+          "kind": "near-miss",
+          "start": 5396,
+          "end": 5642
+        },
+        {
+          "kind": "edge",
+          "start": 5644,
+          "end": 5842
+        },
+        {
+          "kind": "near-miss",
+          "start": 5844,
+          "end": 6023
+        },
+        {
+          "kind": "near-miss",
+          "start": 6025,
+          "end": 6077
+        }
+      ]
     },
     {
       "number": "18.5",
       "title": "Dormant GSMEs deregistered by partial migration of IOC installations",
       "text": "Source: seed 3.4.1 (\"partial Migration has already been introduced for the IOC cohort by the\nVarious 1 / Various 1A conclusions\"), 3.2.1 (DCC reports to suppliers on \"partial Migrations due to\nGSME firmware upgrade failures\") and 3.4 (Various 2 proposes \"changes to Clause 18.5\", so 18.5 is\nthe clause that holds partial migration before the change). Partial migration is \"based on\nderegistering the Dormant GSME\" (seed 3.4.1). Take an IOC installation made only of Dormant Meters\nwhose ESME has come through the 4.26 preparation but whose GSME's firmware upgrade has\npersistently failed: DCC deregisters the Dormant GSME, which falls in this Excluded Category, and\nmigrates the rest of the installation.\n\nIn our model, the rule applies when all of these hold:\n\n- the cohort is IOC;\n- every meter of the installation is dormant;\n- there is at least one ESME and at least one GSME;\n- every ESME is prepared (both 4.26 steps succeeded);\n- every GSME's firmware upgrade has persistently failed;\n- nothing else would stop the ESME migrating under 4.1: the installation is communicating, no data\n  issue is unresolved, no other installation shares its meter point, and the Responsible Supplier\n  is a live DCC User (this version has no clause that lets DCC migrate without notifying the\n  supplier).\n\nThe decision names 18.5 as the category of the deregistered GSMEs and lists them in `deregister`.\n\nAssumption: the seed speaks of IOC partial migration only for firmware upgrade failures (seed\n3.2.1). A GSME whose configuration persistently failed is not covered; its installation is blocked\n(1.4) in this version.\n\nAssumption: DCC deregisters every GSME of the installation. The ESME and the other devices\n(Communications Hub, PPMID, IHD) migrate as usual.\n\nAssumption: partial migration is not limited to a GroupID within IOC.\n\nPrecedence: the rule needs every meter prepared or persistently failed, so it never applies together\nwith 4.26 (a meter still being retried), and a GSME that failed, so never together with 4.1.\n\nNear miss: the same failure in a MOC (MDS) installation. Partial migration for that cohort (4.26A)\nand the Excluded Category for its persistent failures (18.10) come only with Various 2; here the\ninstallation is blocked.\n\nThe record on which the three versions differ: a MOC (MDS) installation, GroupID \"CB\", whose GSME's\nconfiguration (not its firmware upgrade) persistently failed and whose ESME is prepared. In 19.0 no\nclause lets DCC migrate it, partly or whole, or exclude it.\n\nNear miss: an IOC GSME whose configuration, not firmware upgrade, persistently failed.\n\nNear miss: a Responsible Supplier that has ceased trading. Without 4.1A (Various 2) DCC cannot\nproceed without notifying the supplier.\n\nNear miss: the ESME is Active, so the installation is not made solely of Dormant Meters.",
       "sha256": "91e89c437b77b96109da5ef5a125438978fca62c71d78a83b5d5816093b4bbd7",
-      "at": "rules/tmad-19.0/18-excluded-categories.md:11"
+      "at": "rules/tmad-19.0/18-excluded-categories.md:11",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 1395,
+          "end": 1610
+        },
+        {
+          "kind": "assumption",
+          "start": 1612,
+          "end": 1753
+        },
+        {
+          "kind": "assumption",
+          "start": 1755,
+          "end": 1824
+        },
+        {
+          "kind": "precedence",
+          "start": 1826,
+          "end": 2019
+        },
+        {
+          "kind": "near-miss",
+          "start": 2021,
+          "end": 2241
+        },
+        {
+          "kind": "example",
+          "start": 2243,
+          "end": 2502
+        },
+        {
+          "kind": "near-miss",
+          "start": 2504,
+          "end": 2590
+        },
+        {
+          "kind": "near-miss",
+          "start": 2592,
+          "end": 2726
+        },
+        {
+          "kind": "near-miss",
+          "start": 2728,
+          "end": 2816
+        }
+      ]
     }
   ],
   "rules": [
@@ -54,7 +222,7 @@ export const manifest: rt.Manifest = {
     {
       "id": "await_dormant_meter_preparation",
       "clause": "4.26",
-      "at": "rules/tmad-19.0/04-26-preparation.md:95",
+      "at": "rules/tmad-19.0/04-26-preparation.md:119",
       "source": "seed 3.2.1, 3.3.1",
       "overriddenBy": []
     },
@@ -79,6 +247,24 @@ export const manifest: rt.Manifest = {
   ],
   "reportOmit": [
     "MIGRATE"
+  ],
+  "reportColumns": [
+    {
+      "name": "MPAN",
+      "path": "mpan"
+    },
+    {
+      "name": "MPRN",
+      "path": "mprn"
+    },
+    {
+      "name": "cohort",
+      "path": "cohort"
+    },
+    {
+      "name": "GroupID",
+      "path": "groupId"
+    }
   ],
   "decisionFields": [
     "outcome",
@@ -130,6 +316,178 @@ export const manifest: rt.Manifest = {
       "BLOCKED": "not migrated for now; no clause lets DCC proceed",
       "PENDING": "preparation retries still in progress"
     }
+  },
+  "timeline": {
+    "records": {
+      "Attempt": {
+        "field": "at",
+        "type": "datetime"
+      },
+      "DataIssue": {
+        "field": "raisedOn",
+        "type": "date"
+      },
+      "SharedMeterPoint": {
+        "field": "installedOn",
+        "type": "date"
+      }
+    },
+    "fields": {
+      "ResponsibleSupplier": [
+        {
+          "field": "status",
+          "by": {
+            "field": "statusChangedOn",
+            "type": "date"
+          },
+          "before": {
+            "field": "previousStatus"
+          }
+        }
+      ],
+      "DataIssue": [
+        {
+          "field": "resolved",
+          "by": {
+            "field": "resolvedOn",
+            "type": "date"
+          },
+          "before": {
+            "value": false
+          }
+        }
+      ]
+    },
+    "waits": {
+      "await_dormant_meter_preparation": [
+        {
+          "list": [
+            "devices",
+            "*",
+            "firmwareAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 108,
+          "days": 18,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        },
+        {
+          "list": [
+            "devices",
+            "*",
+            "confirmationAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 30,
+          "days": 30,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        },
+        {
+          "list": [
+            "devices",
+            "*",
+            "configurationAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 69,
+          "days": 9,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        }
+      ]
+    }
   }
 };
 /** Where each traced condition sits in the rule documents; traces refer to these by index. */
@@ -138,106 +496,121 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:254:12",
+    "at": "rules/tmad-19.0/index.md:296:12",
     "facts": [
       "installation.responsibleSupplier.status"
-    ]
+    ],
+    "phrase": "supplier status"
   },
   {
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:256:12",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:298:12",
+    "facts": [],
+    "phrase": "has unresolved data issue",
+    "operator": "or"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:257:3",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:299:3",
+    "facts": [],
+    "phrase": "the supplier status is \"cannot be identified\""
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:258:6",
+    "at": "rules/tmad-19.0/index.md:300:6",
     "facts": [
       "installation.dataIssues"
-    ]
+    ],
+    "phrase": "for at least one of the data issues, not resolved"
   },
   {
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:282:12",
     "facts": [
       "device.type"
-    ]
+    ],
+    "phrase": "is meter"
   },
   {
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:242:12",
+    "at": "rules/tmad-19.0/index.md:284:12",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "dormant meters"
   },
   {
     "kind": "definition",
     "name": "stepSucceeded",
     "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:46:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "step succeeded",
+    "clause": "4.26",
+    "operator": "or"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:47:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
     "facts": [
       "attempts"
     ],
+    "phrase": "for at least one of attempts, its outcome is \"succeeded\"",
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:48:6",
+    "at": "rules/tmad-19.0/04-26-preparation.md:64:6",
     "facts": [
       "attempts",
       "confirmations"
     ],
+    "phrase": "for at least one of attempts that outcome is \"confirmation timed out\", for at least one of confirmations, its outcome is \"succeeded\" and its at is after its at",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "firmwareSucceeded",
     "text": "firmwareSucceeded(d) = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:68:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:90:12",
     "facts": [
       "d.confirmationAttempts",
       "d.firmwareAttempts"
     ],
+    "phrase": "firmware succeeded",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "configurationSucceeded",
     "text": "configurationSucceeded(d) = stepSucceeded(d.configurationAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:71:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:93:12",
     "facts": [
       "d.configurationAttempts",
       "d.confirmationAttempts"
     ],
+    "phrase": "configuration succeeded",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "prepared",
     "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:81:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "prepared",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "definition",
@@ -245,7 +618,9 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "readyToMigrate = installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))",
     "at": "rules/tmad-19.0/04-01-migration.md:32:12",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "ready to migrate",
+    "clause": "4.1",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -254,6 +629,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.communicating"
     ],
+    "phrase": "communicating",
     "clause": "4.1"
   },
   {
@@ -261,243 +637,332 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "not hasUnresolvedDataIssue",
     "at": "rules/tmad-19.0/04-01-migration.md:34:7",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "has no unresolved data issue",
+    "clause": "4.1",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "(every m in dormantMeters satisfies prepared(m))",
     "at": "rules/tmad-19.0/04-01-migration.md:35:7",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "for each of the dormant meters, prepared",
+    "clause": "4.1",
+    "quantifier": {
+      "kind": "every",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "definition",
     "name": "unsuccessful",
     "text": "unsuccessful(attempt) = attempt.outcome in {FAILED, TIMED_OUT}",
-    "at": "rules/tmad-19.0/04-26-preparation.md:43:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:59:12",
     "facts": [
       "attempt.outcome"
     ],
+    "phrase": "unsuccessful",
     "clause": "4.26"
   },
   {
     "kind": "definition",
-    "name": "failureSpanDays",
-    "text": "failureSpanDays(attempts) = days between ((min a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z) and ((max a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:53:12",
+    "name": "dayNumber",
+    "text": "dayNumber(t) = days between 1900-01-01T00:00:00Z and t",
+    "at": "rules/tmad-19.0/04-26-preparation.md:69:12",
+    "facts": [
+      "t"
+    ],
+    "phrase": "day number",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "failureDays",
+    "text": "failureDays(attempts) = if (some a in attempts satisfies unsuccessful(a)) then dayNumber((max a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) - dayNumber((min a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) + 1 else 0",
+    "at": "rules/tmad-19.0/04-26-preparation.md:73:12",
+    "facts": [],
+    "phrase": "failure days",
+    "clause": "4.26",
+    "operator": "if"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts satisfies unsuccessful(a))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:74:6",
     "facts": [
       "attempts"
     ],
+    "phrase": "for at least one of attempts, unsuccessful",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "regimeExhausted",
-    "text": "regimeExhausted(attempts, required, minimumSpanDays) = (count a in attempts where unsuccessful(a)) >= required and failureSpanDays(attempts) >= minimumSpanDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:58:12",
+    "text": "regimeExhausted(attempts, required, regimeDays) = (count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:80:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "regime exhausted",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(count a in attempts where unsuccessful(a)) >= required",
-    "at": "rules/tmad-19.0/04-26-preparation.md:59:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:81:3",
     "facts": [
       "attempts",
       "required"
     ],
-    "clause": "4.26"
+    "phrase": "the number of attempts that are unsuccessful is at least required",
+    "clause": "4.26",
+    "operator": ">="
   },
   {
     "kind": "condition",
-    "text": "failureSpanDays(attempts) >= minimumSpanDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:60:7",
+    "text": "failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:82:7",
     "facts": [
       "attempts",
-      "minimumSpanDays"
+      "regimeDays"
     ],
-    "clause": "4.26"
+    "phrase": "failure days is at least regime days",
+    "clause": "4.26",
+    "operator": ">="
   },
   {
     "kind": "definition",
     "name": "stepPersistentlyFailed",
-    "text": "stepPersistentlyFailed(attempts, confirmations, required, minimumSpanDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
+    "text": "stepPersistentlyFailed(attempts, confirmations, required, regimeDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "step persistently failed",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not stepSucceeded(attempts, confirmations)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:85:3",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not step succeeded",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
-    "text": "(regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:64:7",
+    "text": "(regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:86:7",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "regime exhausted or for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
+    "clause": "4.26",
+    "operator": "or"
   },
   {
     "kind": "condition",
-    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:65:11",
+    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:11",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:65:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:12",
     "facts": [
       "attempts"
     ],
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\"",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "firmwarePersistentlyFailed",
-    "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareMinimumSpanDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:74:12",
+    "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:96:12",
     "facts": [
       "d.confirmationAttempts",
       "d.firmwareAttempts",
       "firmwareAttemptsRequired",
-      "firmwareMinimumSpanDays"
+      "firmwareRegimeDays"
     ],
+    "phrase": "firmware persistently failed",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "configurationPersistentlyFailed",
-    "text": "configurationPersistentlyFailed(d) = stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationMinimumSpanDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:77:12",
-    "facts": [
-      "configurationAttemptsRequired",
-      "configurationMinimumSpanDays",
-      "d.configurationAttempts",
-      "d.confirmationAttempts"
-    ],
-    "clause": "4.26"
+    "text": "configurationPersistentlyFailed(d) = firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:100:12",
+    "facts": [],
+    "phrase": "configuration persistently failed",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "definition",
     "name": "preparationPersistentlyFailed",
     "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:108:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "preparation persistently failed",
+    "clause": "4.26",
+    "operator": "or"
   },
   {
     "kind": "definition",
     "name": "unableToAttemptFirmware",
     "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:88:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:112:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "unable to attempt firmware",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:89:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:3",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not firmware upgrade possible",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:89:7",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:7",
     "facts": [
       "d.firmwareUpgradePossible"
     ],
+    "phrase": "firmware upgrade possible",
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:89:37",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:37",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not firmware succeeded",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "definition",
     "name": "preparationInProgress",
     "text": "preparationInProgress(d) = not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:92:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:116:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "preparation in progress",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not prepared(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:3",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not prepared",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "not preparationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:23",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:23",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not preparation persistently failed",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:64",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:64",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not unable to attempt firmware",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:245:12",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:287:12",
+    "facts": [],
+    "phrase": "has dormant meter"
   },
   {
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:247:12",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:289:12",
+    "facts": [],
+    "phrase": "solely dormant meters",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:248:23",
+    "at": "rules/tmad-19.0/index.md:290:23",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "for each of the devices that is meter, dormant",
+    "quantifier": {
+      "kind": "every",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
+  },
+  {
+    "kind": "condition",
+    "text": "m.dormant",
+    "at": "rules/tmad-19.0/index.md:290:83",
+    "facts": [
+      "m.dormant"
+    ],
+    "phrase": "dormant"
   },
   {
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:250:12",
+    "at": "rules/tmad-19.0/index.md:292:12",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "ESMEs"
   },
   {
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:252:12",
+    "at": "rules/tmad-19.0/index.md:294:12",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "GSMEs"
   },
   {
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:260:12",
+    "at": "rules/tmad-19.0/index.md:302:12",
     "facts": [
       "installation.sharedMeterPoints"
-    ]
+    ],
+    "phrase": "shares meter point"
   },
   {
     "kind": "definition",
@@ -505,13 +970,16 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "readyForPartialMigration = solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE",
     "at": "rules/tmad-19.0/18-excluded-categories.md:50:12",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "ready for partial migration",
+    "clause": "18.5",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(count e in esmes) > 0",
     "at": "rules/tmad-19.0/18-excluded-categories.md:52:7",
     "facts": [],
+    "phrase": "the number of the ESMEs is more than 0",
     "clause": "18.5"
   },
   {
@@ -519,13 +987,24 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "(every e in esmes satisfies prepared(e))",
     "at": "rules/tmad-19.0/18-excluded-categories.md:53:7",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "for each of the ESMEs, prepared",
+    "clause": "18.5",
+    "quantifier": {
+      "kind": "every",
+      "variable": "e",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "(count g in gsmes) > 0",
     "at": "rules/tmad-19.0/18-excluded-categories.md:54:7",
     "facts": [],
+    "phrase": "the number of the GSMEs is more than 0",
     "clause": "18.5"
   },
   {
@@ -535,6 +1014,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.communicating"
     ],
+    "phrase": "communicating",
     "clause": "18.5"
   },
   {
@@ -542,20 +1022,25 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "not hasUnresolvedDataIssue",
     "at": "rules/tmad-19.0/18-excluded-categories.md:56:7",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "has no unresolved data issue",
+    "clause": "18.5",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "not sharesMeterPoint",
     "at": "rules/tmad-19.0/18-excluded-categories.md:57:7",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "not shares meter point",
+    "clause": "18.5",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = LIVE",
     "at": "rules/tmad-19.0/18-excluded-categories.md:58:7",
     "facts": [],
+    "phrase": "the supplier status is \"live DCC User\"",
     "clause": "18.5"
   },
   {
@@ -564,6 +1049,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "gsmeIds = collect g.id for g in gsmes",
     "at": "rules/tmad-19.0/18-excluded-categories.md:61:12",
     "facts": [],
+    "phrase": "GSME ids",
     "clause": "18.5"
   },
   {
@@ -571,35 +1057,52 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE",
     "at": "rules/tmad-19.0/04-01-migration.md:39:8",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "ready to migrate, not shares meter point, and the supplier status is \"live DCC User\"",
+    "clause": "4.1",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not sharesMeterPoint",
     "at": "rules/tmad-19.0/04-01-migration.md:40:8",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "not shares meter point",
+    "clause": "4.1",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = LIVE",
     "at": "rules/tmad-19.0/04-01-migration.md:41:8",
     "facts": [],
+    "phrase": "the supplier status is \"live DCC User\"",
     "clause": "4.1"
   },
   {
     "kind": "condition",
     "text": "some m in dormantMeters satisfies preparationInProgress(m)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:97:8",
+    "at": "rules/tmad-19.0/04-26-preparation.md:121:8",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "for at least one of the dormant meters, preparation in progress",
+    "clause": "4.26",
+    "quantifier": {
+      "kind": "some",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))",
     "at": "rules/tmad-19.0/18-excluded-categories.md:65:8",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "the cohort is IOC, ready for partial migration, and for each of the GSMEs, firmware persistently failed",
+    "clause": "18.5",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -608,6 +1111,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.cohort"
     ],
+    "phrase": "the cohort is IOC",
     "clause": "18.5"
   },
   {
@@ -615,6 +1119,16 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "(every g in gsmes satisfies firmwarePersistentlyFailed(g))",
     "at": "rules/tmad-19.0/18-excluded-categories.md:67:8",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "for each of the GSMEs, firmware persistently failed",
+    "clause": "18.5",
+    "quantifier": {
+      "kind": "every",
+      "variable": "g",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   }
 ];

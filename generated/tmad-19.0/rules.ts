@@ -5,79 +5,79 @@ import { manifest, traceSites } from "./manifest.js";
 import type { Attempt, AttemptOutcome, Cohort, DataIssue, DataIssueKind, Decision, Device, DeviceId, DeviceType, Generation, Installation, MPAN, MPRN, Outcome, ResponsibleSupplier, SharedMeterPoint, SupplierStatus } from "./model.js";
 /**
  * Parameter `firmwareAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:204
+ * Source: rules/tmad-19.0/index.md:246
  */
 export const p_firmwareAttemptsPerCycle: number = 36;
 /**
  * Parameter `firmwareDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:205
+ * Source: rules/tmad-19.0/index.md:247
  */
 export const p_firmwareDaysPerCycle: number = 6;
 /**
  * Parameter `firmwareCycles`.
- * Source: rules/tmad-19.0/index.md:206
+ * Source: rules/tmad-19.0/index.md:248
  */
 export const p_firmwareCycles: number = 3;
 /**
  * Parameter `firmwareAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:207
+ * Source: rules/tmad-19.0/index.md:249
  */
 export const p_firmwareAttemptsRequired: number = (p_firmwareAttemptsPerCycle * p_firmwareCycles);
 /**
- * Parameter `firmwareMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:208
+ * Parameter `firmwareRegimeDays`.
+ * Source: rules/tmad-19.0/index.md:250
  */
-export const p_firmwareMinimumSpanDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
+export const p_firmwareRegimeDays: number = (p_firmwareDaysPerCycle * p_firmwareCycles);
 /**
  * Parameter `configurationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:210
+ * Source: rules/tmad-19.0/index.md:252
  */
 export const p_configurationAttemptsPerCycle: number = 23;
 /**
  * Parameter `configurationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:211
+ * Source: rules/tmad-19.0/index.md:253
  */
 export const p_configurationDaysPerCycle: number = 3;
 /**
  * Parameter `configurationCycles`.
- * Source: rules/tmad-19.0/index.md:212
+ * Source: rules/tmad-19.0/index.md:254
  */
 export const p_configurationCycles: number = 3;
 /**
  * Parameter `configurationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:213
+ * Source: rules/tmad-19.0/index.md:255
  */
 export const p_configurationAttemptsRequired: number = (p_configurationAttemptsPerCycle * p_configurationCycles);
 /**
- * Parameter `configurationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:214
+ * Parameter `configurationRegimeDays`.
+ * Source: rules/tmad-19.0/index.md:256
  */
-export const p_configurationMinimumSpanDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
+export const p_configurationRegimeDays: number = (p_configurationDaysPerCycle * p_configurationCycles);
 /**
  * Parameter `confirmationAttemptsPerCycle`.
- * Source: rules/tmad-19.0/index.md:216
+ * Source: rules/tmad-19.0/index.md:258
  */
 export const p_confirmationAttemptsPerCycle: number = 10;
 /**
  * Parameter `confirmationDaysPerCycle`.
- * Source: rules/tmad-19.0/index.md:217
+ * Source: rules/tmad-19.0/index.md:259
  */
 export const p_confirmationDaysPerCycle: number = 10;
 /**
  * Parameter `confirmationCycles`.
- * Source: rules/tmad-19.0/index.md:218
+ * Source: rules/tmad-19.0/index.md:260
  */
 export const p_confirmationCycles: number = 3;
 /**
  * Parameter `confirmationAttemptsRequired`.
- * Source: rules/tmad-19.0/index.md:219
+ * Source: rules/tmad-19.0/index.md:261
  */
 export const p_confirmationAttemptsRequired: number = (p_confirmationAttemptsPerCycle * p_confirmationCycles);
 /**
- * Parameter `confirmationMinimumSpanDays`.
- * Source: rules/tmad-19.0/index.md:220
+ * Parameter `confirmationRegimeDays`.
+ * Source: rules/tmad-19.0/index.md:262
  */
-export const p_confirmationMinimumSpanDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
+export const p_confirmationRegimeDays: number = (p_confirmationDaysPerCycle * p_confirmationCycles);
 /** Whether an evaluation is under way: installation-wide definitions are then computed once. */
 let memo = false;
 let m_supplierStatus: SupplierStatus;
@@ -102,32 +102,32 @@ let m_readyForPartialMigration: boolean;
 let m_readyForPartialMigration_ok = false;
 let m_gsmeIds: readonly DeviceId[];
 let m_gsmeIds_ok = false;
-/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:258:6) */
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:300:6) */
 function loop_0(v_installation: Installation): boolean {
   for (const v_i of v_installation.dataIssues) { if (!v_i.resolved) return true; }
   return false;
 }
 
-/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:243:3) */
+/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:285:3) */
 function loop_1(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_m of v_installation.devices) { if ((d_isMeter(v_installation, v_m) && v_m.dormant)) { out.push(v_m); } }
   return out;
 }
 
-/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:47:3) */
+/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
 function loop_2(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "SUCCEEDED")) return true; }
   return false;
 }
 
-/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:49:19) */
+/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:65:19) */
 function loop_4(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_a: Attempt): boolean {
   for (const v_c of v_confirmations) { if (((v_c.outcome === "SUCCEEDED") && (rt.compareInstants(v_c.at, v_a.at) > 0))) return true; }
   return false;
 }
 
-/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:48:6) */
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6) */
 function loop_3(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) { if (loop_4(v_installation, v_attempts, v_confirmations, v_a)) return true; } }
   return false;
@@ -139,105 +139,161 @@ function loop_5(v_installation: Installation): boolean {
   return true;
 }
 
-/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:54:17) */
-function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
-  let best: string | null = null;
-  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
-  return best;
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
+function traced_loop_0(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_m); t.endMember(d_prepared_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (!t.endMember(d_prepared_traced(t, v_installation, v_m))) value = false; }
+  }
+  return value;
 }
 
-/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:55:17) */
+/** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
+function loop_6(v_installation: Installation, v_attempts: readonly Attempt[]): boolean {
+  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) return true; }
+  return false;
+}
+
+/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
 function loop_7(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
   let best: string | null = null;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
-/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:59:3) */
-function loop_8(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): number {
+/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
+function loop_8(v_installation: Installation, v_attempts: readonly Attempt[]): string | null {
+  let best: string | null = null;
+  for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { const x = v_a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  return best;
+}
+
+/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
+function loop_9(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_regimeDays: number): number {
   let n = 0;
   for (const v_a of v_attempts) { if (d_unsuccessful(v_installation, v_a)) { if (true) n++; } }
   return n;
 }
 
-/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:65:12) */
-function loop_9(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
+/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
+function loop_10(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
   for (const v_a of v_attempts) { if ((v_a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
-/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:245:39) */
-function loop_10(v_installation: Installation): boolean {
+/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:287:39) */
+function loop_11(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (true) return true; }
   return false;
 }
 
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:248:23) */
-function loop_11(v_installation: Installation): boolean {
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
+function loop_12(v_installation: Installation): boolean {
   for (const v_m of v_installation.devices) { if (d_isMeter(v_installation, v_m)) { if (!(v_m.dormant)) return false; } }
   return true;
 }
 
-/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:250:36) */
-function loop_12(v_installation: Installation): Device[] {
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
+function traced_loop_1(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_m of v_installation.devices) {
+    if (!value) t.explore(() => { if (d_isMeter(v_installation, v_m)) { t.member(v_m); t.endMember((t.enter(42), t.exit(v_m.dormant, [v_m.dormant]))); } });
+    else if (d_isMeter(v_installation, v_m)) { t.member(v_m); if (!t.endMember((t.enter(42), t.exit(v_m.dormant, [v_m.dormant])))) value = false; }
+  }
+  return value;
+}
+
+/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
+function loop_13(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_e of v_installation.devices) { if ((v_e.type === "ESME")) { out.push(v_e); } }
   return out;
 }
 
-/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:252:36) */
-function loop_13(v_installation: Installation): Device[] {
+/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
+function loop_14(v_installation: Installation): Device[] {
   const out: Device[] = [];
   for (const v_g of v_installation.devices) { if ((v_g.type === "GSME")) { out.push(v_g); } }
   return out;
 }
 
-/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:260:40) */
-function loop_14(v_installation: Installation): boolean {
+/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:302:40) */
+function loop_15(v_installation: Installation): boolean {
   for (const v_s of v_installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(count e in esmes)` (rules/tmad-19.0/18-excluded-categories.md:52:7) */
-function loop_15(v_installation: Installation): boolean {
+function loop_16(v_installation: Installation): boolean {
   for (const v_e of d_esmes(v_installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7) */
-function loop_16(v_installation: Installation): boolean {
+function loop_17(v_installation: Installation): boolean {
   for (const v_e of d_esmes(v_installation)) { if (!(d_prepared(v_installation, v_e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-19.0/18-excluded-categories.md:54:7) */
-function loop_17(v_installation: Installation): boolean {
+function loop_18(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (true) return true; }
   return false;
 }
 
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
+function traced_loop_2(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_e of d_esmes(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_e); t.endMember(d_prepared_traced(t, v_installation, v_e)); });
+    else { t.member(v_e); if (!t.endMember(d_prepared_traced(t, v_installation, v_e))) value = false; }
+  }
+  return value;
+}
+
 /** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
-function loop_18(v_installation: Installation): DeviceId[] {
+function loop_19(v_installation: Installation): DeviceId[] {
   const out: DeviceId[] = [];
   for (const v_g of d_gsmes(v_installation)) { out.push(v_g.id); }
   return out;
 }
 
-/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:97:8) */
-function loop_19(v_installation: Installation): boolean {
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
+function loop_20(v_installation: Installation): boolean {
   for (const v_m of d_dormantMeters(v_installation)) { if (d_preparationInProgress(v_installation, v_m)) return true; }
   return false;
 }
 
+/** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8), traced member by member */
+function traced_loop_3(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = false;
+  for (const v_m of d_dormantMeters(v_installation)) {
+    if (value) t.explore(() => { t.member(v_m); t.endMember(d_preparationInProgress_traced(t, v_installation, v_m)); });
+    else { t.member(v_m); if (t.endMember(d_preparationInProgress_traced(t, v_installation, v_m))) value = true; }
+  }
+  return value;
+}
+
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8) */
-function loop_20(v_installation: Installation): boolean {
+function loop_21(v_installation: Installation): boolean {
   for (const v_g of d_gsmes(v_installation)) { if (!(d_firmwarePersistentlyFailed(v_installation, v_g))) return false; }
   return true;
 }
 
+/** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8), traced member by member */
+function traced_loop_4(t: rt.Tracer, v_installation: Installation): boolean {
+  let value: boolean = true;
+  for (const v_g of d_gsmes(v_installation)) {
+    if (!value) t.explore(() => { t.member(v_g); t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g)); });
+    else { t.member(v_g); if (!t.endMember(d_firmwarePersistentlyFailed_traced(t, v_installation, v_g))) value = false; }
+  }
+  return value;
+}
+
 /**
  * Definition `supplierStatus`.
- * Source: rules/tmad-19.0/index.md:254
+ * Source: rules/tmad-19.0/index.md:296
  */
 export function d_supplierStatus(v_installation: Installation): SupplierStatus {
   if (!memo) return v_installation.responsibleSupplier.status;
@@ -251,13 +307,15 @@ export function d_supplierStatus(v_installation: Installation): SupplierStatus {
 
 /** Traced variant of {@link d_supplierStatus}. */
 function d_supplierStatus_traced(t: rt.Tracer, v_installation: Installation): SupplierStatus {
+  const again = t.again(0);
+  if (again !== undefined) return again.value as SupplierStatus;
   t.enter(0);
   return t.exit(v_installation.responsibleSupplier.status, [v_installation.responsibleSupplier?.status]);
 }
 
 /**
  * Definition `hasUnresolvedDataIssue`.
- * Source: rules/tmad-19.0/index.md:256
+ * Source: rules/tmad-19.0/index.md:298
  */
 export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean {
   if (!memo) return ((d_supplierStatus(v_installation) === "UNIDENTIFIABLE") || loop_0(v_installation));
@@ -271,13 +329,15 @@ export function d_hasUnresolvedDataIssue(v_installation: Installation): boolean 
 
 /** Traced variant of {@link d_hasUnresolvedDataIssue}. */
 function d_hasUnresolvedDataIssue_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(1);
+  if (again !== undefined) return again.value as boolean;
   t.enter(1);
   return t.exit(((t.enter(2), t.exit((d_supplierStatus(v_installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(v_installation), [v_installation.dataIssues]))));
 }
 
 /**
  * Definition `isMeter`.
- * Source: rules/tmad-19.0/index.md:240
+ * Source: rules/tmad-19.0/index.md:282
  */
 export function d_isMeter(v_installation: Installation, v_device: Device): boolean {
   return (v_device.type === "ESME" || v_device.type === "GSME");
@@ -285,13 +345,16 @@ export function d_isMeter(v_installation: Installation, v_device: Device): boole
 
 /** Traced variant of {@link d_isMeter}. */
 function d_isMeter_traced(t: rt.Tracer, v_installation: Installation, v_device: Device): boolean {
-  t.enter(4);
+  const args = [v_device];
+  const again = t.again(4, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(4, args);
   return t.exit((v_device.type === "ESME" || v_device.type === "GSME"), [v_device.type]);
 }
 
 /**
  * Definition `dormantMeters`.
- * Source: rules/tmad-19.0/index.md:242
+ * Source: rules/tmad-19.0/index.md:284
  */
 export function d_dormantMeters(v_installation: Installation): readonly Device[] {
   if (!memo) return loop_1(v_installation);
@@ -305,6 +368,8 @@ export function d_dormantMeters(v_installation: Installation): readonly Device[]
 
 /** Traced variant of {@link d_dormantMeters}. */
 function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
+  const again = t.again(5);
+  if (again !== undefined) return again.value as readonly Device[];
   t.enter(5);
   return t.exit(loop_1(v_installation), [v_installation.devices]);
 }
@@ -313,7 +378,7 @@ function d_dormantMeters_traced(t: rt.Tracer, v_installation: Installation): rea
  * The step succeeded, or it timed out and a later confirmation request succeeded.
  * Definition `stepSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:46
+ * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
 export function d_stepSucceeded(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
   return (loop_2(v_installation, v_attempts, v_confirmations) || loop_3(v_installation, v_attempts, v_confirmations));
@@ -321,14 +386,17 @@ export function d_stepSucceeded(v_installation: Installation, v_attempts: readon
 
 /** Traced variant of {@link d_stepSucceeded}. */
 function d_stepSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[]): boolean {
-  t.enter(6);
+  const args = [v_attempts, v_confirmations];
+  const again = t.again(6, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(6, args);
   return t.exit(((t.enter(7), t.exit(loop_2(v_installation, v_attempts, v_confirmations), [v_attempts])) || (t.enter(8), t.exit(loop_3(v_installation, v_attempts, v_confirmations), [v_attempts, v_confirmations]))));
 }
 
 /**
  * Definition `firmwareSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:68
+ * Source: rules/tmad-19.0/04-26-preparation.md:90
  */
 export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): boolean {
   return d_stepSucceeded(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts);
@@ -336,14 +404,17 @@ export function d_firmwareSucceeded(v_installation: Installation, v_d: Device): 
 
 /** Traced variant of {@link d_firmwareSucceeded}. */
 function d_firmwareSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(9);
+  const args = [v_d];
+  const again = t.again(9, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(9, args);
   return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts), [v_d.confirmationAttempts, v_d.firmwareAttempts]);
 }
 
 /**
  * Definition `configurationSucceeded` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:71
+ * Source: rules/tmad-19.0/04-26-preparation.md:93
  */
 export function d_configurationSucceeded(v_installation: Installation, v_d: Device): boolean {
   return d_stepSucceeded(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts);
@@ -351,7 +422,10 @@ export function d_configurationSucceeded(v_installation: Installation, v_d: Devi
 
 /** Traced variant of {@link d_configurationSucceeded}. */
 function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(10);
+  const args = [v_d];
+  const again = t.again(10, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(10, args);
   return t.exit(d_stepSucceeded_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts), [v_d.configurationAttempts, v_d.confirmationAttempts]);
 }
 
@@ -359,7 +433,7 @@ function d_configurationSucceeded_traced(t: rt.Tracer, v_installation: Installat
  * Both 4.26 steps have succeeded: the meter can migrate.
  * Definition `prepared` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:81
+ * Source: rules/tmad-19.0/04-26-preparation.md:105
  */
 export function d_prepared(v_installation: Installation, v_d: Device): boolean {
   return (d_firmwareSucceeded(v_installation, v_d) && d_configurationSucceeded(v_installation, v_d));
@@ -367,8 +441,11 @@ export function d_prepared(v_installation: Installation, v_d: Device): boolean {
 
 /** Traced variant of {@link d_prepared}. */
 function d_prepared_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(11);
-  return t.exit((d_firmwareSucceeded_traced(t, v_installation, v_d) && d_configurationSucceeded_traced(t, v_installation, v_d)));
+  const args = [v_d];
+  const again = t.again(11, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(11, args);
+  return t.exit(t.and(() => d_firmwareSucceeded_traced(t, v_installation, v_d), () => d_configurationSucceeded_traced(t, v_installation, v_d)));
 }
 
 /**
@@ -389,14 +466,16 @@ export function d_readyToMigrate(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_readyToMigrate}. */
 function d_readyToMigrate_traced(t: rt.Tracer, v_installation: Installation): boolean {
+  const again = t.again(12);
+  if (again !== undefined) return again.value as boolean;
   t.enter(12);
-  return t.exit(((t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(15), t.exit(loop_5(v_installation)))));
+  return t.exit(t.and(() => (t.enter(13), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(14), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => (t.enter(15), t.exit(traced_loop_0(t, v_installation)))));
 }
 
 /**
  * Definition `unsuccessful` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:43
+ * Source: rules/tmad-19.0/04-26-preparation.md:59
  */
 export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt): boolean {
   return (v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT");
@@ -404,93 +483,132 @@ export function d_unsuccessful(v_installation: Installation, v_attempt: Attempt)
 
 /** Traced variant of {@link d_unsuccessful}. */
 function d_unsuccessful_traced(t: rt.Tracer, v_installation: Installation, v_attempt: Attempt): boolean {
-  t.enter(16);
+  const args = [v_attempt];
+  const again = t.again(16, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(16, args);
   return t.exit((v_attempt.outcome === "FAILED" || v_attempt.outcome === "TIMED_OUT"), [v_attempt.outcome]);
 }
 
 /**
- * Whole days from the first to the last unsuccessful attempt; 0 when there is none
- * (both ends then fall back to the same instant).
- * Definition `failureSpanDays` (clause 4.26, Reconfiguration of Dormant Meters before migration).
+ * The calendar day (UTC) an instant falls on, numbered from 1 January 1900: two instants on the
+ * same day get the same number, and consecutive days consecutive numbers.
+ * Definition `dayNumber` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:53
+ * Source: rules/tmad-19.0/04-26-preparation.md:69
  */
-export function d_failureSpanDays(v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  return rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"));
+export function d_dayNumber(v_installation: Installation, v_t: string): number {
+  return rt.daysBetween("1900-01-01T00:00:00Z", v_t);
 }
 
-/** Traced variant of {@link d_failureSpanDays}. */
-function d_failureSpanDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
-  t.enter(17);
-  return t.exit(rt.daysBetween((loop_6(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z"), (loop_7(v_installation, v_attempts) ?? "2000-01-01T00:00:00Z")), [v_attempts]);
+/** Traced variant of {@link d_dayNumber}. */
+function d_dayNumber_traced(t: rt.Tracer, v_installation: Installation, v_t: string): number {
+  const args = [v_t];
+  const again = t.again(17, args);
+  if (again !== undefined) return again.value as number;
+  t.enter(17, args);
+  return t.exit(rt.daysBetween("1900-01-01T00:00:00Z", v_t), [v_t]);
 }
 
 /**
- * Seed 3.2.1: both the number of attempts and the period they cover must reach the regime.
+ * The calendar days from the day of the first unsuccessful attempt to the day of the last, both
+ * counted; 0 when there is none.
+ * Definition `failureDays` (clause 4.26, Reconfiguration of Dormant Meters before migration).
+ * Clause 4.26.
+ * Source: rules/tmad-19.0/04-26-preparation.md:73
+ */
+export function d_failureDays(v_installation: Installation, v_attempts: readonly Attempt[]): number {
+  return (loop_6(v_installation, v_attempts) ? ((d_dayNumber(v_installation, (loop_7(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z")) - d_dayNumber(v_installation, (loop_8(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+}
+
+/** Traced variant of {@link d_failureDays}. */
+function d_failureDays_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[]): number {
+  const args = [v_attempts];
+  const again = t.again(18, args);
+  if (again !== undefined) return again.value as number;
+  t.enter(18, args);
+  return t.exit(((t.enter(19), t.exit(loop_6(v_installation, v_attempts), [v_attempts])) ? ((d_dayNumber(v_installation, (loop_7(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z")) - d_dayNumber(v_installation, (loop_8(v_installation, v_attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
+}
+
+/**
+ * Seed 3.2.1: both the number of attempts and the days they cover must reach the regime.
  * Definition `regimeExhausted` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:58
+ * Source: rules/tmad-19.0/04-26-preparation.md:80
  */
-export function d_regimeExhausted(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return ((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required) && (d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays));
+export function d_regimeExhausted(v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
+  return ((loop_9(v_installation, v_attempts, v_required, v_regimeDays) >= v_required) && (d_failureDays(v_installation, v_attempts) >= v_regimeDays));
 }
 
 /** Traced variant of {@link d_regimeExhausted}. */
-function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(18);
-  return t.exit(((t.enter(19), t.exit((loop_8(v_installation, v_attempts, v_required, v_minimumSpanDays) >= v_required), [v_attempts, v_required])) && (t.enter(20), t.exit((d_failureSpanDays(v_installation, v_attempts) >= v_minimumSpanDays), [v_attempts, v_minimumSpanDays]))));
+function d_regimeExhausted_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
+  const args = [v_attempts, v_required, v_regimeDays];
+  const again = t.again(20, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(20, args);
+  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(21), t.exit((l >= r), [v_attempts, v_required], [l, r])))(loop_9(v_installation, v_attempts, v_required, v_regimeDays), v_required), () => ((l: number, r: number) => (t.enter(22), t.exit((l >= r), [v_attempts, v_regimeDays], [l, r])))(d_failureDays(v_installation, v_attempts), v_regimeDays)));
 }
 
 /**
  * Definition `stepPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:62
+ * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
-export function d_stepPersistentlyFailed(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_minimumSpanDays) || (loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays))));
+export function d_stepPersistentlyFailed(v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
+  return (!(d_stepSucceeded(v_installation, v_attempts, v_confirmations)) && (d_regimeExhausted(v_installation, v_attempts, v_required, v_regimeDays) || (loop_10(v_installation, v_attempts, v_confirmations, v_required, v_regimeDays) && d_regimeExhausted(v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationRegimeDays))));
 }
 
 /** Traced variant of {@link d_stepPersistentlyFailed}. */
-function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_minimumSpanDays: number): boolean {
-  t.enter(21);
-  return t.exit(((t.enter(22), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))) && (t.enter(23), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_minimumSpanDays) || (t.enter(24), t.exit(((t.enter(25), t.exit(loop_9(v_installation, v_attempts, v_confirmations, v_required, v_minimumSpanDays), [v_attempts])) && d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationMinimumSpanDays)))))))));
+function d_stepPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_attempts: readonly Attempt[], v_confirmations: readonly Attempt[], v_required: number, v_regimeDays: number): boolean {
+  const args = [v_attempts, v_confirmations, v_required, v_regimeDays];
+  const again = t.again(23, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(23, args);
+  return t.exit(t.and(() => (t.enter(24), t.exit(!d_stepSucceeded_traced(t, v_installation, v_attempts, v_confirmations))), () => (t.enter(25), t.exit((d_regimeExhausted_traced(t, v_installation, v_attempts, v_required, v_regimeDays) || (t.enter(26), t.exit(t.and(() => (t.enter(27), t.exit(loop_10(v_installation, v_attempts, v_confirmations, v_required, v_regimeDays), [v_attempts])), () => d_regimeExhausted_traced(t, v_installation, v_confirmations, p_confirmationAttemptsRequired, p_confirmationRegimeDays)))))))));
 }
 
 /**
  * Definition `firmwarePersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:74
+ * Source: rules/tmad-19.0/04-26-preparation.md:96
  */
 export function d_firmwarePersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return d_stepPersistentlyFailed(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays);
+  return d_stepPersistentlyFailed(v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareRegimeDays);
 }
 
 /** Traced variant of {@link d_firmwarePersistentlyFailed}. */
 function d_firmwarePersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(26);
-  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays), [v_d.confirmationAttempts, v_d.firmwareAttempts, p_firmwareAttemptsRequired, p_firmwareMinimumSpanDays]);
+  const args = [v_d];
+  const again = t.again(28, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(28, args);
+  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.firmwareAttempts, v_d.confirmationAttempts, p_firmwareAttemptsRequired, p_firmwareRegimeDays), [v_d.confirmationAttempts, v_d.firmwareAttempts, p_firmwareAttemptsRequired, p_firmwareRegimeDays]);
 }
 
 /**
+ * The configuration follows a successful firmware upgrade: only then can it fail persistently.
  * Definition `configurationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:77
+ * Source: rules/tmad-19.0/04-26-preparation.md:100
  */
 export function d_configurationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
-  return d_stepPersistentlyFailed(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays);
+  return (d_firmwareSucceeded(v_installation, v_d) && d_stepPersistentlyFailed(v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationRegimeDays));
 }
 
 /** Traced variant of {@link d_configurationPersistentlyFailed}. */
 function d_configurationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(27);
-  return t.exit(d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationMinimumSpanDays), [p_configurationAttemptsRequired, p_configurationMinimumSpanDays, v_d.configurationAttempts, v_d.confirmationAttempts]);
+  const args = [v_d];
+  const again = t.again(29, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(29, args);
+  return t.exit(t.and(() => d_firmwareSucceeded_traced(t, v_installation, v_d), () => d_stepPersistentlyFailed_traced(t, v_installation, v_d.configurationAttempts, v_d.confirmationAttempts, p_configurationAttemptsRequired, p_configurationRegimeDays)));
 }
 
 /**
  * The firmware upgrade or the configuration has persistently failed.
  * Definition `preparationPersistentlyFailed` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:84
+ * Source: rules/tmad-19.0/04-26-preparation.md:108
  */
 export function d_preparationPersistentlyFailed(v_installation: Installation, v_d: Device): boolean {
   return (d_firmwarePersistentlyFailed(v_installation, v_d) || d_configurationPersistentlyFailed(v_installation, v_d));
@@ -498,7 +616,10 @@ export function d_preparationPersistentlyFailed(v_installation: Installation, v_
 
 /** Traced variant of {@link d_preparationPersistentlyFailed}. */
 function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(28);
+  const args = [v_d];
+  const again = t.again(30, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(30, args);
   return t.exit((d_firmwarePersistentlyFailed_traced(t, v_installation, v_d) || d_configurationPersistentlyFailed_traced(t, v_installation, v_d)));
 }
 
@@ -506,7 +627,7 @@ function d_preparationPersistentlyFailed_traced(t: rt.Tracer, v_installation: In
  * The firmware upgrade cannot be attempted on the device, and has not already succeeded.
  * Definition `unableToAttemptFirmware` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:88
+ * Source: rules/tmad-19.0/04-26-preparation.md:112
  */
 export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Device): boolean {
   return (!v_d.firmwareUpgradePossible && !(d_firmwareSucceeded(v_installation, v_d)));
@@ -514,15 +635,18 @@ export function d_unableToAttemptFirmware(v_installation: Installation, v_d: Dev
 
 /** Traced variant of {@link d_unableToAttemptFirmware}. */
 function d_unableToAttemptFirmware_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(29);
-  return t.exit(((t.enter(30), t.exit(!(t.enter(31), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))) && (t.enter(32), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
+  const args = [v_d];
+  const again = t.again(31, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(31, args);
+  return t.exit(t.and(() => (t.enter(32), t.exit(!(t.enter(33), t.exit(v_d.firmwareUpgradePossible, [v_d.firmwareUpgradePossible])))), () => (t.enter(34), t.exit(!d_firmwareSucceeded_traced(t, v_installation, v_d)))));
 }
 
 /**
  * Neither prepared nor persistently failed, and not stopped by an upgrade that cannot be attempted.
  * Definition `preparationInProgress` (clause 4.26, Reconfiguration of Dormant Meters before migration).
  * Clause 4.26.
- * Source: rules/tmad-19.0/04-26-preparation.md:92
+ * Source: rules/tmad-19.0/04-26-preparation.md:116
  */
 export function d_preparationInProgress(v_installation: Installation, v_d: Device): boolean {
   return ((!(d_prepared(v_installation, v_d)) && !(d_preparationPersistentlyFailed(v_installation, v_d))) && !(d_unableToAttemptFirmware(v_installation, v_d)));
@@ -530,18 +654,21 @@ export function d_preparationInProgress(v_installation: Installation, v_d: Devic
 
 /** Traced variant of {@link d_preparationInProgress}. */
 function d_preparationInProgress_traced(t: rt.Tracer, v_installation: Installation, v_d: Device): boolean {
-  t.enter(33);
-  return t.exit(((t.enter(34), t.exit(!d_prepared_traced(t, v_installation, v_d))) && (t.enter(35), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))) && (t.enter(36), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
+  const args = [v_d];
+  const again = t.again(35, args);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(35, args);
+  return t.exit(t.and(() => (t.enter(36), t.exit(!d_prepared_traced(t, v_installation, v_d))), () => (t.enter(37), t.exit(!d_preparationPersistentlyFailed_traced(t, v_installation, v_d))), () => (t.enter(38), t.exit(!d_unableToAttemptFirmware_traced(t, v_installation, v_d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
- * Source: rules/tmad-19.0/index.md:245
+ * Source: rules/tmad-19.0/index.md:287
  */
 export function d_hasDormantMeter(v_installation: Installation): boolean {
-  if (!memo) return loop_10(v_installation);
+  if (!memo) return loop_11(v_installation);
   if (!m_hasDormantMeter_ok) {
-    m_hasDormantMeter = loop_10(v_installation);
+    m_hasDormantMeter = loop_11(v_installation);
     m_hasDormantMeter_ok = true;
   }
 
@@ -550,18 +677,20 @@ export function d_hasDormantMeter(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_hasDormantMeter}. */
 function d_hasDormantMeter_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(37);
-  return t.exit(loop_10(v_installation));
+  const again = t.again(39);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(39);
+  return t.exit(loop_11(v_installation));
 }
 
 /**
  * Definition `solelyDormantMeters`.
- * Source: rules/tmad-19.0/index.md:247
+ * Source: rules/tmad-19.0/index.md:289
  */
 export function d_solelyDormantMeters(v_installation: Installation): boolean {
-  if (!memo) return (d_hasDormantMeter(v_installation) && loop_11(v_installation));
+  if (!memo) return (d_hasDormantMeter(v_installation) && loop_12(v_installation));
   if (!m_solelyDormantMeters_ok) {
-    m_solelyDormantMeters = (d_hasDormantMeter(v_installation) && loop_11(v_installation));
+    m_solelyDormantMeters = (d_hasDormantMeter(v_installation) && loop_12(v_installation));
     m_solelyDormantMeters_ok = true;
   }
 
@@ -570,18 +699,20 @@ export function d_solelyDormantMeters(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_solelyDormantMeters}. */
 function d_solelyDormantMeters_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(38);
-  return t.exit((d_hasDormantMeter_traced(t, v_installation) && (t.enter(39), t.exit(loop_11(v_installation), [v_installation.devices]))));
+  const again = t.again(40);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(40);
+  return t.exit(t.and(() => d_hasDormantMeter_traced(t, v_installation), () => (t.enter(41), t.exit(traced_loop_1(t, v_installation), [v_installation.devices]))));
 }
 
 /**
  * Definition `esmes`.
- * Source: rules/tmad-19.0/index.md:250
+ * Source: rules/tmad-19.0/index.md:292
  */
 export function d_esmes(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_12(v_installation);
+  if (!memo) return loop_13(v_installation);
   if (!m_esmes_ok) {
-    m_esmes = loop_12(v_installation);
+    m_esmes = loop_13(v_installation);
     m_esmes_ok = true;
   }
 
@@ -590,18 +721,20 @@ export function d_esmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_esmes}. */
 function d_esmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(40);
-  return t.exit(loop_12(v_installation), [v_installation.devices]);
+  const again = t.again(43);
+  if (again !== undefined) return again.value as readonly Device[];
+  t.enter(43);
+  return t.exit(loop_13(v_installation), [v_installation.devices]);
 }
 
 /**
  * Definition `gsmes`.
- * Source: rules/tmad-19.0/index.md:252
+ * Source: rules/tmad-19.0/index.md:294
  */
 export function d_gsmes(v_installation: Installation): readonly Device[] {
-  if (!memo) return loop_13(v_installation);
+  if (!memo) return loop_14(v_installation);
   if (!m_gsmes_ok) {
-    m_gsmes = loop_13(v_installation);
+    m_gsmes = loop_14(v_installation);
     m_gsmes_ok = true;
   }
 
@@ -610,18 +743,20 @@ export function d_gsmes(v_installation: Installation): readonly Device[] {
 
 /** Traced variant of {@link d_gsmes}. */
 function d_gsmes_traced(t: rt.Tracer, v_installation: Installation): readonly Device[] {
-  t.enter(41);
-  return t.exit(loop_13(v_installation), [v_installation.devices]);
+  const again = t.again(44);
+  if (again !== undefined) return again.value as readonly Device[];
+  t.enter(44);
+  return t.exit(loop_14(v_installation), [v_installation.devices]);
 }
 
 /**
  * Definition `sharesMeterPoint`.
- * Source: rules/tmad-19.0/index.md:260
+ * Source: rules/tmad-19.0/index.md:302
  */
 export function d_sharesMeterPoint(v_installation: Installation): boolean {
-  if (!memo) return loop_14(v_installation);
+  if (!memo) return loop_15(v_installation);
   if (!m_sharesMeterPoint_ok) {
-    m_sharesMeterPoint = loop_14(v_installation);
+    m_sharesMeterPoint = loop_15(v_installation);
     m_sharesMeterPoint_ok = true;
   }
 
@@ -630,8 +765,10 @@ export function d_sharesMeterPoint(v_installation: Installation): boolean {
 
 /** Traced variant of {@link d_sharesMeterPoint}. */
 function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(42);
-  return t.exit(loop_14(v_installation), [v_installation.sharedMeterPoints]);
+  const again = t.again(45);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(45);
+  return t.exit(loop_15(v_installation), [v_installation.sharedMeterPoints]);
 }
 
 /**
@@ -641,9 +778,9 @@ function d_sharesMeterPoint_traced(t: rt.Tracer, v_installation: Installation): 
  * Source: rules/tmad-19.0/18-excluded-categories.md:50
  */
 export function d_readyForPartialMigration(v_installation: Installation): boolean {
-  if (!memo) return (((((((d_solelyDormantMeters(v_installation) && loop_15(v_installation)) && loop_16(v_installation)) && loop_17(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
+  if (!memo) return (((((((d_solelyDormantMeters(v_installation) && loop_16(v_installation)) && loop_17(v_installation)) && loop_18(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
   if (!m_readyForPartialMigration_ok) {
-    m_readyForPartialMigration = (((((((d_solelyDormantMeters(v_installation) && loop_15(v_installation)) && loop_16(v_installation)) && loop_17(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
+    m_readyForPartialMigration = (((((((d_solelyDormantMeters(v_installation) && loop_16(v_installation)) && loop_17(v_installation)) && loop_18(v_installation)) && v_installation.communicating) && !(d_hasUnresolvedDataIssue(v_installation))) && !(d_sharesMeterPoint(v_installation))) && (d_supplierStatus(v_installation) === "LIVE"));
     m_readyForPartialMigration_ok = true;
   }
 
@@ -652,8 +789,10 @@ export function d_readyForPartialMigration(v_installation: Installation): boolea
 
 /** Traced variant of {@link d_readyForPartialMigration}. */
 function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  t.enter(43);
-  return t.exit((d_solelyDormantMeters_traced(t, v_installation) && (t.enter(44), t.exit(loop_15(v_installation))) && (t.enter(45), t.exit(loop_16(v_installation))) && (t.enter(46), t.exit(loop_17(v_installation))) && (t.enter(47), t.exit(v_installation.communicating, [v_installation.communicating])) && (t.enter(48), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))) && (t.enter(49), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(50), t.exit((d_supplierStatus(v_installation) === "LIVE")))));
+  const again = t.again(46);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(46);
+  return t.exit(t.and(() => d_solelyDormantMeters_traced(t, v_installation), () => (t.enter(47), t.exit(loop_16(v_installation))), () => (t.enter(48), t.exit(traced_loop_2(t, v_installation))), () => (t.enter(49), t.exit(loop_18(v_installation))), () => (t.enter(50), t.exit(v_installation.communicating, [v_installation.communicating])), () => (t.enter(51), t.exit(!d_hasUnresolvedDataIssue_traced(t, v_installation))), () => (t.enter(52), t.exit(!d_sharesMeterPoint_traced(t, v_installation))), () => (t.enter(53), t.exit((d_supplierStatus(v_installation) === "LIVE")))));
 }
 
 /**
@@ -663,9 +802,9 @@ function d_readyForPartialMigration_traced(t: rt.Tracer, v_installation: Install
  * Source: rules/tmad-19.0/18-excluded-categories.md:61
  */
 export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
-  if (!memo) return loop_18(v_installation);
+  if (!memo) return loop_19(v_installation);
   if (!m_gsmeIds_ok) {
-    m_gsmeIds = loop_18(v_installation);
+    m_gsmeIds = loop_19(v_installation);
     m_gsmeIds_ok = true;
   }
 
@@ -674,8 +813,10 @@ export function d_gsmeIds(v_installation: Installation): readonly DeviceId[] {
 
 /** Traced variant of {@link d_gsmeIds}. */
 function d_gsmeIds_traced(t: rt.Tracer, v_installation: Installation): readonly DeviceId[] {
-  t.enter(51);
-  return t.exit(loop_18(v_installation));
+  const again = t.again(54);
+  if (again !== undefined) return again.value as readonly DeviceId[];
+  t.enter(54);
+  return t.exit(loop_19(v_installation));
 }
 
 /**
@@ -690,7 +831,7 @@ export function r_migrate_clean_installation_applies(v_installation: Installatio
 
 /** Traced variant of {@link r_migrate_clean_installation_applies}. */
 function r_migrate_clean_installation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(52), t.exit((d_readyToMigrate_traced(t, v_installation) && (t.enter(53), t.exit(!d_sharesMeterPoint_traced(t, v_installation))) && (t.enter(54), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
+  return (t.enter(55), t.exit(t.and(() => d_readyToMigrate_traced(t, v_installation), () => (t.enter(56), t.exit(!d_sharesMeterPoint_traced(t, v_installation))), () => (t.enter(57), t.exit((d_supplierStatus(v_installation) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -702,15 +843,15 @@ export function r_migrate_clean_installation_result(v_installation: Installation
  * Rule `await_dormant_meter_preparation`: whether it applies.
  * Clause 4.26 (Reconfiguration of Dormant Meters before migration).
  * Source: seed 3.2.1, 3.3.1.
- * Rule: rules/tmad-19.0/04-26-preparation.md:95
+ * Rule: rules/tmad-19.0/04-26-preparation.md:119
  */
 export function r_await_dormant_meter_preparation_applies(v_installation: Installation): boolean {
-  return loop_19(v_installation);
+  return loop_20(v_installation);
 }
 
 /** Traced variant of {@link r_await_dormant_meter_preparation_applies}. */
 function r_await_dormant_meter_preparation_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(55), t.exit(loop_19(v_installation)));
+  return (t.enter(58), t.exit(traced_loop_3(t, v_installation)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
@@ -725,12 +866,12 @@ export function r_await_dormant_meter_preparation_result(v_installation: Install
  * Rule: rules/tmad-19.0/18-excluded-categories.md:63
  */
 export function r_migrate_partial_ioc_applies(v_installation: Installation): boolean {
-  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_20(v_installation));
+  return (((v_installation.cohort === "IOC") && d_readyForPartialMigration(v_installation)) && loop_21(v_installation));
 }
 
 /** Traced variant of {@link r_migrate_partial_ioc_applies}. */
 function r_migrate_partial_ioc_applies_traced(t: rt.Tracer, v_installation: Installation): boolean {
-  return (t.enter(56), t.exit(((t.enter(57), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])) && d_readyForPartialMigration_traced(t, v_installation) && (t.enter(58), t.exit(loop_20(v_installation))))));
+  return (t.enter(59), t.exit(t.and(() => (t.enter(60), t.exit((v_installation.cohort === "IOC"), [v_installation.cohort])), () => d_readyForPartialMigration_traced(t, v_installation), () => (t.enter(61), t.exit(traced_loop_4(t, v_installation))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */

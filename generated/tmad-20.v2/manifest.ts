@@ -13,112 +13,472 @@ export const manifest: rt.Manifest = {
   "amends": "19.0",
   "source": "DCC, SMETS1 Conclusions Various 2 (CON_SMETS1_Conclusion_Various2_ISSUED), 25 May 2022",
   "paraphrase": "Clause texts are our own paraphrase of the source document, not the official TMAD wording.",
-  "sourceHash": "a05d209ecab9bdd262e6e8ddbb7ea738725703d864953e30b8e4f4e17369b867",
+  "sourceHash": "df8dffde58c70553c7cecd9b00719c63787b82a2667693aed040cd3286ed98ae",
   "clauses": [
     {
       "number": "1.4",
       "title": "Installations blocked for migration",
       "text": "Source: seed section 1 (Introduction and Context). The seed recalls that the February 2021 BEIS\nconclusion added clauses 1.4 to 1.9 to the TMAD, which set out an open process for assessing,\nwithout delay, SMETS1 Installations that DCC considers blocked from migrating, and that later\nconsultations have added unblocking measures and Excluded Categories as a result.\n\nIn our model, an installation that no rule of the version lets DCC migrate, partly migrate, hold\nfor retries or exclude is blocked: it stays with its SMETS1 SMSO and remains within the clause 1.4\nassessment process until a later change unblocks or excludes it. In every version this covers, for\nexample, an installation that is not communicating and falls in no Excluded Category, and an\ninstallation of Active meters whose Responsible Supplier is not a live DCC User. Which other\ninstallations end here depends on the version: each unblocking clause and each Excluded Category\nadded by an amendment takes some of them out.\n\nAssumption: the seed does not say which clause governs an installation that no clause lets DCC\nmigrate or exclude; we attach that outcome to 1.4 because it is the clause the seed names for\nblocked installations.\n\nAn Active installation that is not communicating cannot migrate under any clause.\n\nRelief for a supplier that has ceased trading is for Dormant Meters only (4.1A in the later\nversions), so an Active installation with such a supplier stays blocked in every version.\n\nNear miss: the same installation with a live supplier and communicating is not blocked.",
       "sha256": "f2fbd54cc416679d9ad76e5d80808abd6b47aa03aff818d0f62f1a088fd0430c",
-      "at": "rules/tmad-19.0/01-blocked-installations.md:3"
+      "at": "rules/tmad-19.0/01-blocked-installations.md:3",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 992,
+          "end": 1203
+        },
+        {
+          "kind": "example",
+          "start": 1205,
+          "end": 1286
+        },
+        {
+          "kind": "example",
+          "start": 1288,
+          "end": 1469
+        },
+        {
+          "kind": "near-miss",
+          "start": 1471,
+          "end": 1558
+        }
+      ]
     },
     {
       "number": "4.1",
       "title": "Migration of an installation with nothing blocking it",
       "text": "Source: seed section 1 (DCC migrates SMETS1 Installations into its systems under the TMAD) and\n3.3.1 (unblocking comes before exclusion). The seed does not quote the TMAD clause that lets DCC\nmigrate an installation in the ordinary case. We state it here so that the unblocking clauses of\nthe later versions have something to unblock.\n\nDCC migrates a SMETS1 Installation whole when all of these hold:\n\n- the installation is communicating;\n- its Responsible Supplier is a live DCC User, whom DCC notifies in the usual way;\n- no other SMETS1 SMSO's data and no SMETS2+ devices carry its MPAN or MPRN;\n- no data issue about it is unresolved;\n- each of its Dormant Meters has come through the firmware upgrade and reconfiguration of clause\n  4.26. An installation made only of Active meters needs neither step.\n\nAssumption: the clause number 4.1 and its wording are ours. The Various 2 consultation adds 4.1A\nto 4.1C, which suggests a 4.1 before them that governs migration in general.\n\nAssumption: an installation that is not communicating cannot be migrated under any clause. It is\nblocked (clause 1.4) unless an Excluded Category applies to it.\n\nPrecedence: this rule needs every Dormant Meter prepared, a live supplier, no unresolved data issue\nand a meter point of its own, so it never applies together with the other rules of this version\n(4.26 needs a meter still being retried, 18.5 a GSME that persistently failed). Rules that later\nversions add state their own precedence against it.\n\nA timed-out firmware upgrade whose success is confirmed by a later confirmation request counts as\nsucceeded.\n\nNear misses: not communicating; a data issue on an Active installation (the Excluded Category for\ndata issues of the later versions covers Dormant Meters only); a meter point shared with another\ninstallation that is still communicating (no version lets DCC migrate that).",
       "sha256": "d4d6876161a4e34163a6c0cacbdab8090c97ff661ab58b7e6852edd477b1e575",
-      "at": "rules/tmad-19.0/04-01-migration.md:3"
+      "at": "rules/tmad-19.0/04-01-migration.md:3",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 808,
+          "end": 981
+        },
+        {
+          "kind": "assumption",
+          "start": 983,
+          "end": 1143
+        },
+        {
+          "kind": "precedence",
+          "start": 1145,
+          "end": 1489
+        },
+        {
+          "kind": "example",
+          "start": 1491,
+          "end": 1599
+        },
+        {
+          "kind": "near-miss",
+          "start": 1601,
+          "end": 1872
+        }
+      ]
     },
     {
       "number": "4.1A",
       "title": "Dormant Meters whose Responsible Supplier has ceased trading",
       "text": "Source: seed 3.5 (Various 2 Q5), new clause 4.1A. An installation may have Dormant Meters whose\nResponsible Supplier is reported as having ceased trading, so DCC cannot reach that supplier. DCC\nmay still migrate the installation, but without sending the supplier the notification that would\notherwise go with the migration. Seven of the eight respondents supported this. One of them noted\nthat a supplier may use that notification as its cue to start smart services, but accepted the\napproach on balance. The only alternative is to leave such meters unmigrated and replace them with\nSMETS2+ devices.\n\nEvery other condition of 4.1 still applies. A shared MPAN or MPRN is no obstacle if clause 4.1C\nresolves it.\n\nAssumption: the seed does not say how the new text divides the two supplier situations between\n4.1A and 4.1B. We give \"ceased trading\" to 4.1A and \"not a live user\" to 4.1B, the order in which\nthe seed lists them.\n\nAssumption: the relief is for installations with at least one Dormant Meter (\"without\nnotification related to a Dormant Meter\", seed 2.1 Q5). An installation of Active meters whose\nsupplier has ceased trading stays blocked (1.4).\n\nNear misses: Active meters only; a Dormant Meter still being retried.",
       "sha256": "76d485e1f6ac70fdc002ae44df387a2e81a1150afab24e94031af09e4c59a3b7",
-      "at": "rules/tmad-20.v1/04-01-unblocking.md:19"
+      "at": "rules/tmad-20.v1/04-01-unblocking.md:19",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 711,
+          "end": 924
+        },
+        {
+          "kind": "assumption",
+          "start": 926,
+          "end": 1155
+        },
+        {
+          "kind": "near-miss",
+          "start": 1157,
+          "end": 1226
+        }
+      ]
     },
     {
       "number": "4.1B",
       "title": "Dormant Meters whose Responsible Supplier is not a live user",
       "text": "Source: seed 3.5 (Various 2 Q5), new clause 4.1B. This is the same relief as 4.1A, for an\ninstallation with Dormant Meters whose Responsible Supplier is reported as not a live user. DCC\nmigrates it without notifying that supplier, provided everything else 4.1 requires is in place.\n\nNear misses: a supplier that cannot be identified is a data issue (18.12), not 4.1B; an\ninstallation that is not communicating cannot migrate at all.",
       "sha256": "e860d9a12d28d1340f41aefabea8955ecb6d2c6e2ed2e34d1e32a348b6d87465",
-      "at": "rules/tmad-20.v1/04-01-unblocking.md:89"
+      "at": "rules/tmad-20.v1/04-01-unblocking.md:89",
+      "notes": [
+        {
+          "kind": "near-miss",
+          "start": 283,
+          "end": 432
+        }
+      ]
     },
     {
       "number": "4.1C",
       "title": "Duplicate MPAN or MPRN: the last installed installation is the only one communicating",
       "text": "Source: seed 3.6 (Various 2 Q6), with 3.3.1 and 3.3.2. An installation's MPAN or MPRN may also\nappear in another SMETS1 SMSO's data, or on SMETS2+ devices. DCC may begin migrating the\ninstallation if it can confirm two things: that this installation is the most recently installed\nof those carrying the meter point, and that it is the only one of them still communicating.\n\nDCC refused the broader reading that respondents put forward, namely that the one installation\nstill communicating should be migrated even when it is not the last installed (seed 3.3.2 and\n3.6.2). The check on the last installed installation keeps meters from being migrated against the\nwrong MPAN or MPRN, which could let the wrong Energy Supplier see a consumer's data. So\ncommunicating alone is not enough: a communicating installation that is not the last installed\nstays unmigrated. If it has Dormant Meters it falls under Excluded Category 18.13.\n\nAssumption: \"last installed\" means installed strictly later than every other installation or\nSMETS2+ device on the same meter point, by installation date. If two share the latest date, DCC\ncannot show that this one is the last installed, and 4.1C does not apply. The generation of the\nother installations (another SMETS1 SMSO, or SMETS2+) makes no difference.\n\nAssumption: 4.1C resolves only the duplicate. The installation must still meet the other\nconditions of 4.1, and notification follows 4.1A and 4.1B. This rule covers a Responsible Supplier\nthat is a live user. The rules of 4.1A and 4.1B cover a shared meter point that 4.1C resolves, and\nso do the partial migrations (4.26A, 18.5).\n\nNear miss, and the reading DCC rejected: this installation is communicating and the other is not,\nbut the other was installed later. It is not the last installed, so 4.1C does not apply and the\ninstallation falls under 18.13.\n\nEdge: a tie on installation date. DCC cannot show which was installed last.\n\nNear miss: the older installation is communicating too, so this one is not the only one.",
       "sha256": "f2e05ad2d85d6e88e1f1bac878db67686d582f52a253593553cc0bee40e1b854",
-      "at": "rules/tmad-20.v1/04-01-unblocking.md:134"
+      "at": "rules/tmad-20.v1/04-01-unblocking.md:134",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 928,
+          "end": 1287
+        },
+        {
+          "kind": "assumption",
+          "start": 1289,
+          "end": 1619
+        },
+        {
+          "kind": "near-miss",
+          "start": 1621,
+          "end": 1846
+        },
+        {
+          "kind": "edge",
+          "start": 1848,
+          "end": 1923
+        },
+        {
+          "kind": "near-miss",
+          "start": 1925,
+          "end": 2013
+        }
+      ]
     },
     {
       "number": "4.26",
       "title": "Reconfiguration of Dormant Meters before migration",
-      "text": "Source: seed 2.1 and 3.2 (Various 2 Q2). The seed refers to \"the steps in Clause 4.26 (to\nreconfigure Dormant Meters and associated Devices)\", so the clause is already in 19.0. The seed's\nsection 3.2.1 describes the retry regime behind those steps. Before a Dormant Meter can migrate,\nthe MAP or the SMETS1 SMSO upgrades its firmware and reconfigures it, and each step is retried over\na long period before it counts as having failed. The regime is given as parameters in `index.md`:\n108 firmware attempts (36 over 6 days, run three times), 69 configuration attempts (23 over 3\ndays, three times), and, where a device's confirmation of success times out, 30 confirmation\nrequests (10 over 10 days, three times). One respondent feared the attempts might be squeezed into\na few days. DCC assured that respondent that they are spread over an extended period. A step\ntherefore counts as persistently failed only when the attempts reach the full count and also span\nthe full period.\n\nFor as long as a Dormant Meter's steps have neither succeeded nor persistently failed, its\ninstallation waits. The outcome is PENDING: DCC neither migrates nor excludes the installation\nuntil the retries have run their course.\n\nAssumption: the seed describes the retry regime in the Various 2 conclusion; we take it to be the\nregime already applied under 19.0, since the consultation presents it as DCC's existing practice.\n\nAssumption: every Dormant Meter needs both steps, a firmware upgrade and then a configuration. A\nmeter is prepared when both have succeeded. A step has succeeded when one of its attempts succeeded,\nor when an attempt timed out and a later confirmation request succeeded. A step has persistently\nfailed when it has not succeeded and either its own attempts exhausted the regime, or it has a\ntimed-out attempt and the confirmation requests exhausted theirs. The record keeps one list of\nconfirmation requests per device, and a successful confirmation counts for any timed-out attempt\nmade before it.\n\nAssumption: PENDING also covers a Dormant Meter on which no attempt has yet been made, provided its\nfirmware upgrade can be attempted. A meter whose firmware upgrade cannot be attempted (and has not\nalready succeeded) is not waiting for anything: unless an Excluded Category covers it, its\ninstallation is blocked (1.4).\n\nPrecedence: the migration rules need every meter prepared, or (partial migration) every meter\nprepared or persistently failed, so they never apply together with this rule. A rule that can\napply together with it (an Excluded Category for meters that failed while another meter of the\nsame installation is still being retried) says in its own clause whether it gives way to it.\n\nA Dormant Meter on which nothing has been attempted yet is waiting too.\n\nEdge: the full count of 108 firmware failures, but compressed into less than two days, is not a\npersistent failure; the installation keeps waiting.\n\nNear miss: a Dormant Meter whose firmware upgrade cannot be attempted is not waiting; in the MOC\n(Secure) cohort no Excluded Category covers it, so it is blocked in every version.\n\nNear miss: all meters prepared, nothing to wait for.",
-      "sha256": "08cb70affa91f7cae85dd68233dbbabe8b9ab491b73308c0ef4c30496047e2bb",
-      "at": "rules/tmad-19.0/04-26-preparation.md:3"
+      "text": "Source: seed 2.1 and 3.2 (Various 2 Q2). The seed refers to \"the steps in Clause 4.26 (to\nreconfigure Dormant Meters and associated Devices)\", so the clause is already in 19.0. The seed's\nsection 3.2.1 describes the retry regime behind those steps. Before a Dormant Meter can migrate,\nthe MAP or the SMETS1 SMSO upgrades its firmware and reconfigures it, and each step is retried over\na long period before it counts as having failed. The regime is given as parameters in `index.md`:\n108 firmware attempts (36 over 6 days, run three times), 69 configuration attempts (23 over 3\ndays, three times), and, where a device's confirmation of success times out, 30 confirmation\nrequests (10 over 10 days, three times). One respondent feared the attempts might be squeezed into\na few days. DCC assured that respondent that they are spread over an extended period. A step\ntherefore counts as persistently failed only when the attempts reach the full count and also cover\nthe full period.\n\nAssumption, and our reading of \"the full period\": the unsuccessful attempts must cover at least as\nmany calendar days as the regime has (18 for firmware, 9 for configuration, 30 for confirmation),\ncounting from the day of the first to the day of the last, both included, by the date in UTC. The\nseed describes each cycle by the days its attempts are made on (\"36 attempts to upgrade firmware\nover 6 days\"), not by the time between its first and last attempt. Run as described, back to back,\nthe firmware regime makes six attempts a day, every four hours, on 18 consecutive days: its last\nattempt comes 17 days 20 hours after its first, and it covers 18 days. So does the confirmation\nregime made once a day for 30 days, whose last request comes 29 days after its first. Each has run\nits course once its last attempt has failed. A regime run with pauses between its cycles covers\nmore days, and counts too. The full count made on fewer days does not, which answers the\nrespondent's concern: 108 firmware attempts made on two days cover two days. This reading takes\nthe period from its two ends. It would count 107 attempts on one day and one more 17 days later as\ncovering 18 days; the regime the seed describes never produces such a history, and the seed gives\nno figure per day to test against.\n\nFor as long as a Dormant Meter's steps have neither succeeded nor persistently failed, its\ninstallation waits. The outcome is PENDING: DCC neither migrates nor excludes the installation\nuntil the retries have run their course.\n\nAssumption: the seed describes the retry regime in the Various 2 conclusion; we take it to be the\nregime already applied under 19.0, since the consultation presents it as DCC's existing practice.\n\nAssumption: every Dormant Meter needs both steps, a firmware upgrade and then a configuration. The\nconfiguration is made on the upgraded firmware, so its attempts count towards a persistent failure\nonly once the firmware upgrade has succeeded. A meter is prepared when both have succeeded. A step has succeeded when one of its attempts succeeded,\nor when an attempt timed out and a later confirmation request succeeded. A step has persistently\nfailed when it has not succeeded and either its own attempts exhausted the regime, or it has a\ntimed-out attempt and the confirmation requests exhausted theirs. The record keeps one list of\nconfirmation requests per device, and a successful confirmation counts for any timed-out attempt\nmade before it.\n\nAssumption: PENDING also covers a Dormant Meter on which no attempt has yet been made, provided its\nfirmware upgrade can be attempted. A meter whose firmware upgrade cannot be attempted (and has not\nalready succeeded) is not waiting for anything: unless an Excluded Category covers it, its\ninstallation is blocked (1.4).\n\nPrecedence: the migration rules need every meter prepared, or (partial migration) every meter\nprepared or persistently failed, so they never apply together with this rule. A rule that can\napply together with it (an Excluded Category for meters that failed while another meter of the\nsame installation is still being retried) says in its own clause whether it gives way to it.\n\nA Dormant Meter on which nothing has been attempted yet is waiting too.\n\nThe regime as DCC runs it. An IOC installation (GroupID \"AA\") whose ESME is prepared and whose\nGSME's firmware upgrade failed six times a day, every four hours, on 18 consecutive days: 108\nattempts, the last 17 days 20 hours after the first, covering 18 calendar days. The regime has run\nits course: the GSME's firmware upgrade has persistently failed, and the installation no longer\nwaits (it migrates partly under 18.5 in every version).\n\nNear miss: the same regime one attempt short (107 failures, the last on the eighteenth day). The\ncount is not reached, so the installation still waits.\n\nThe confirmation regime as DCC runs it: the GSME's firmware upgrade timed out, and the 30 requests\nfor confirmation of success were made once a day, on 30 consecutive days, and all failed. The last\ncomes 29 days after the first, and the 30 requests cover 30 calendar days: persistently failed.\n\nThe configuration regime as DCC runs it: 23 attempts three hours apart over 3 days, three cycles\nback to back, 69 failures on 9 consecutive days. In the FOC cohort no clause migrates or excludes an\ninstallation whose meter failed its preparation, so it is blocked rather than waiting.\n\nNear miss: the same 69 configuration failures on a meter whose firmware upgrade has not succeeded\n(one failure so far) do not count, since the configuration is made on the upgraded firmware. The\ninstallation keeps waiting on the firmware upgrade.\n\nEdge: the full count of 108 firmware failures compressed into two days (one every 25 minutes) is\nnot a persistent failure: the attempts cover 2 calendar days, not 18. The installation keeps\nwaiting.\n\nNear miss: a Dormant Meter whose firmware upgrade cannot be attempted is not waiting; in the MOC\n(Secure) cohort no Excluded Category covers it, so it is blocked in every version.\n\nNear miss: all meters prepared, nothing to wait for.",
+      "sha256": "116a5d7c8e36bcd9cc8e4e4b9ee22d5b36a2e847b2c9937b9ba633f34aa1c926",
+      "at": "rules/tmad-19.0/04-26-preparation.md:3",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 979,
+          "end": 2274
+        },
+        {
+          "kind": "assumption",
+          "start": 2504,
+          "end": 2699
+        },
+        {
+          "kind": "assumption",
+          "start": 2701,
+          "end": 3447
+        },
+        {
+          "kind": "assumption",
+          "start": 3449,
+          "end": 3769
+        },
+        {
+          "kind": "precedence",
+          "start": 3771,
+          "end": 4146
+        },
+        {
+          "kind": "example",
+          "start": 4148,
+          "end": 4219
+        },
+        {
+          "kind": "example",
+          "start": 4221,
+          "end": 4660
+        },
+        {
+          "kind": "near-miss",
+          "start": 4662,
+          "end": 4813
+        },
+        {
+          "kind": "example",
+          "start": 4815,
+          "end": 5108
+        },
+        {
+          "kind": "example",
+          "start": 5110,
+          "end": 5394
+        },
+        {
+          "kind": "near-miss",
+          "start": 5396,
+          "end": 5642
+        },
+        {
+          "kind": "edge",
+          "start": 5644,
+          "end": 5842
+        },
+        {
+          "kind": "near-miss",
+          "start": 5844,
+          "end": 6023
+        },
+        {
+          "kind": "near-miss",
+          "start": 6025,
+          "end": 6077
+        }
+      ]
     },
     {
       "number": "4.26A",
       "title": "Partial migration for MOC (MDS)",
       "text": "Source: seed 3.4 (Various 2 Q4) and section 4 (Summary of Drafting Changes). Take a MOC (MDS)\ninstallation made up only of Dormant Meters. If the preparation of clause 4.26 succeeds for its\nESME but fails for its GSME, DCC deregisters the Dormant GSME and migrates the rest of the\ninstallation, so that at least the ESME gets interoperable smart service back. Six respondents\nsupported the change. One objected to partial migration in principle, because the consumer would\nnot get a full smart service \"first time\". DCC kept the change, judging that restoring the ESME\nsooner outweighs that concern (seed 3.4.1, 3.4.2).\n\nWording: this is the concluded text of 25 May 2022, which refers to the firmware upgrade or\nconfiguration: the GSME's failure that counts is a persistent failure of either step. The\nconsultation draft referred to the firmware upgrade only, which did not capture the policy intent,\nand DCC amended it for the conclusion (seed 4).\n\nIn our model, 4.26A applies when all of these hold:\n\n- the cohort is MOC (MDS);\n- every meter of the installation is dormant;\n- there is at least one ESME and at least one GSME;\n- every ESME is prepared (both 4.26 steps succeeded);\n- every GSME's firmware upgrade or configuration has persistently failed;\n- nothing else would stop the ESME migrating. The installation is communicating, no data issue is\n  unresolved (so the Responsible Supplier can be identified), and the meter point is not shared,\n  or 4.1C resolves the sharing.\n\nThe deregistered GSME then falls in Excluded Category 18.5 (as amended). That category is recorded\nin the decision's `excludedCategory`. Partial migration comes before excluding the whole\ninstallation under 18.10; 18.10 says so.\n\nAssumption: for the ESME, succeeding means the whole 4.26 preparation succeeded: an ESME whose\nconfiguration has not succeeded cannot be migrated, and one still being retried keeps the\ninstallation PENDING.\n\nAssumption: the seed does not limit 4.26A to a GroupID. It applies to the whole MOC (MDS) cohort,\nalthough the Excluded Category for the same failure (18.10) covers only GroupID \"CB\".\n\nPartial migration rather than exclusion under 18.10: both apply, partial migration wins.\n\nThe record on which the three versions differ. The GSME's configuration, not its firmware upgrade,\npersistently failed. The concluded 4.26A covers it: the GSME is deregistered and the ESME migrates,\nrather than the whole installation being excluded under 18.10 as in the draft.\n\nNear misses: the ESME is Active (not solely Dormant Meters), or it is the ESME that failed.",
       "sha256": "54c0c8e1bbffd39f75194babd95c9c2a56d782d8c8f92c3f0123a8707f11f27c",
-      "at": "rules/tmad-20.v2/04-26-partial-migration.md:3"
+      "at": "rules/tmad-20.v2/04-26-partial-migration.md:3",
+      "notes": [
+        {
+          "kind": "wording",
+          "start": 621,
+          "end": 949
+        },
+        {
+          "kind": "assumption",
+          "start": 1715,
+          "end": 1921
+        },
+        {
+          "kind": "assumption",
+          "start": 1923,
+          "end": 2106
+        },
+        {
+          "kind": "example",
+          "start": 2108,
+          "end": 2196
+        },
+        {
+          "kind": "example",
+          "start": 2198,
+          "end": 2475
+        },
+        {
+          "kind": "near-miss",
+          "start": 2477,
+          "end": 2568
+        }
+      ]
     },
     {
       "number": "4.26B",
       "title": "Deregistering the Dormant GSME",
       "text": "Source: seed 2.1 and 3.4 (Various 2 Q4 names new clauses 4.26A, 4.26B and 4.26C). The seed gives\nthe content of the partial migration only as a whole: \"based on deregistering the Dormant GSME\"\n(seed 3.4.1).\n\nAssumption: 4.26B says what a partial migration does. DCC deregisters every GSME of the\ninstallation from it. The ESME and the other devices (Communications Hub, PPMID, IHD) then migrate\nas usual. The decision lists the deregistered GSMEs by device id. The same applies to the partial\nmigration of IOC installations under 18.5. This clause has no rule of its own: its definition gives\nthe devices that 4.26A and 18.5 deregister.\n\nNear miss: a whole migration deregisters nothing.",
       "sha256": "2f82582cbfad53c078d8a5190afb4136dfbb4cee1a6f5e381ab76a9f364e0199",
-      "at": "rules/tmad-20.v1/04-26-partial-migration.md:124"
+      "at": "rules/tmad-20.v1/04-26-partial-migration.md:124",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 208,
+          "end": 636
+        },
+        {
+          "kind": "near-miss",
+          "start": 638,
+          "end": 687
+        }
+      ]
     },
     {
       "number": "4.26C",
       "title": "Informing the Responsible Supplier of a partial migration",
       "text": "Source: seed 3.2.1 and 2.3. DCC has a regime for telling each Energy Supplier how each Excluded\nCategory affects its portfolio. A deregistered GSME falls in Excluded Category 18.5 and has to be\nreplaced with a SMETS2+ meter, so its supplier needs to know.\n\nAssumption: the seed does not give the content of 4.26C. We take it to say that DCC notifies the\nResponsible Supplier of a partial migration, including the deregistered GSME, except where 4.1A or\n4.1B lets DCC proceed without notification (a supplier that has ceased trading or is not a live\nuser). A partial migration can happen in either case, because its installation consists only of\nDormant Meters. The same holds for the IOC partial migration of 18.5 as amended.",
       "sha256": "36f91c09e27aa5607ee02a39c7d40803142084e13fcf1740613bda6b51e2ae91",
-      "at": "rules/tmad-20.v1/04-26-partial-migration.md:165"
+      "at": "rules/tmad-20.v1/04-26-partial-migration.md:165",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 257,
+          "end": 725
+        }
+      ]
     },
     {
       "number": "18.5",
       "title": "Dormant GSMEs deregistered by partial migration (as amended)",
       "text": "Source: seed 3.4 (Various 2 Q4: \"changes to Clause 18.5\"), 3.4.1 and 3.2.1. In 19.0, 18.5 covers\nthe Dormant GSME deregistered by the partial migration of an IOC installation (introduced by the\nVarious 1 and Various 1A conclusions, seed 3.4.1): a Dormant GSME whose firmware upgrade has\npersistently failed is an Excluded Category and is deregistered, while the rest of the\ninstallation migrates. Various 2 amends 18.5 so that it also covers a Dormant GSME deregistered\nunder 4.26A in the MOC (MDS) cohort. The MOC (MDS) rule sits under 4.26A, and the decisions of both\nrules name 18.5 as the category of the deregistered GSME.\n\nThe IOC partial migration is kept under 18.5, not 4.26A, because the seed places the existing IOC\npartial migration outside the new 4.26A to 4.26C. Those clauses extend partial migration to MOC\n(MDS) (seed 3.4), and 18.5 is the existing clause that the amendment widens to take them in.\n\nThe conditions of the IOC partial migration are those of 19.0, with two changes that follow from\nthe new unblocking clauses: a shared MPAN or MPRN is no obstacle when 4.1C resolves it, and a\nResponsible Supplier that has ceased trading (4.1A) or is not a live user (4.1B) no longer blocks\nit; such a supplier is not notified (4.26C). The GSME side is unchanged: the rule covers only a\nGSME whose firmware upgrade has persistently failed. Seed 3.2.1 speaks of partial migration \"due\nto GSME firmware upgrade failures\" for IOC, and the concluded widening to configuration failure\n(seed 4) concerns 4.26A only. An IOC GSME whose configuration has persistently failed is therefore\nnot rescued, and the installation falls to 18.11 when its GroupID is \"AA\", \"BA\" or \"CA\".\n\nAssumption: the amendment to 18.5 changes which GSMEs the category covers; the relaxations of the\nIOC conditions are our reading of how 4.1A to 4.1C apply to a partial migration, which the seed\ndoes not spell out.\n\nPrecedence: the IOC partial migration can apply together with 18.11 (the same firmware failure,\nGroupID \"AA\", \"BA\" or \"CA\") and with 18.9 (a GSME whose upgrade has persistently failed and can no\nlonger be attempted); both give way to it, and say so.\n\nPartial migration rather than exclusion under 18.11: both apply, partial migration wins.\n\nPartial migration rather than exclusion under 18.9: the GSME's upgrade persistently failed and can\nno longer be attempted; it is deregistered anyway.\n\nNew with Various 2: a supplier that has ceased trading, and a duplicate that 4.1C resolves.\n\nNear misses: an IOC GSME whose configuration failed is not rescued (18.11 in the GroupIDs it\ncovers, blocked elsewhere).",
       "sha256": "6076d0fa9f82feedaddc988c88faa9d0e930459d8e9621f6cc85c8d1368132cf",
-      "at": "rules/tmad-20.v1/18-excluded-categories.md:53"
+      "at": "rules/tmad-20.v1/18-excluded-categories.md:53",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 1684,
+          "end": 1897
+        },
+        {
+          "kind": "precedence",
+          "start": 1899,
+          "end": 2148
+        },
+        {
+          "kind": "example",
+          "start": 2150,
+          "end": 2238
+        },
+        {
+          "kind": "example",
+          "start": 2240,
+          "end": 2389
+        },
+        {
+          "kind": "example",
+          "start": 2391,
+          "end": 2482
+        },
+        {
+          "kind": "near-miss",
+          "start": 2484,
+          "end": 2604
+        }
+      ]
     },
     {
       "number": "18.9",
       "title": "IOC: firmware upgrade cannot be attempted",
       "text": "Source: seed 3.1 (Various 2 Q1). This Excluded Category is new. It covers Dormant Meters in the IOC\ncohort, GroupID \"AA\", \"BA\" or \"CA\", on which DCC cannot attempt the firmware upgrade. DCC's\napproach applies a firmware image to a meter whose state is unknown. DCC sees little risk in this\nbut cannot guarantee it will work. Without it the meter could not become eligible for migration and\nwould need a SMETS2+ replacement. Seven respondents supported the category. None objected.\n\nAssumption: a meter whose firmware upgrade has already succeeded is not within 18.9, even if a\nfurther upgrade could no longer be attempted (`unableToAttemptFirmware`, clause 4.26).\n\nPrecedence: 18.9 overrides waiting under 4.26 (see the order of consideration above) and gives way\nto the IOC partial migration of 18.5.\n\n18.9 rather than waiting: the ESME is still being configured, but the GSME's upgrade cannot be\nattempted at all.\n\n18.9 before 18.11, 18.12 and 18.13.\n\nNear misses: a GroupID outside \"AA\", \"BA\" and \"CA\"; a meter whose upgrade already succeeded.",
       "sha256": "5d8234c240f6145e61c128287b29101468241e9ad9e9bfca15b573a28a338819",
-      "at": "rules/tmad-20.v1/18-excluded-categories.md:177"
+      "at": "rules/tmad-20.v1/18-excluded-categories.md:177",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 482,
+          "end": 663
+        },
+        {
+          "kind": "precedence",
+          "start": 665,
+          "end": 801
+        },
+        {
+          "kind": "example",
+          "start": 803,
+          "end": 915
+        },
+        {
+          "kind": "example",
+          "start": 917,
+          "end": 952
+        },
+        {
+          "kind": "near-miss",
+          "start": 954,
+          "end": 1046
+        }
+      ]
     },
     {
       "number": "18.10",
       "title": "MOC (MDS): persistent failure of firmware upgrade or configuration",
       "text": "Source: seed 3.2 (Various 2 Q2). This Excluded Category is new. It covers SMETS1 Installations in\nthe MOC (MDS) cohort, GroupID \"CB\", where the firmware upgrade by the MAP or the SMETS1 SMSO, or the\nreconfiguration steps of clause 4.26, have persistently failed. \"Persistently\" means after the full\nretry regime of seed 3.2.1, in both number of attempts and period covered. Seven respondents\nsupported the category. The eighth withheld support until DCC showed that the attempts are not\ncompressed into a few days, and accepted DCC's explanation.\n\nPrecedence: 18.10 gives way to partial migration under 4.26A (the ESME migrates and only the GSME\nis deregistered) and to an installation still waiting on retries (4.26), and comes before 18.12\nand 18.13 (which say so).\n\nWaiting rather than 18.10: the ESME failed, the GSME is still being configured.\n\nPartial migration rather than 18.10.\n\nNear misses: GroupID other than \"CB\"; the count reached in too few days.",
       "sha256": "f52dd002b6a62d63dca7649e8b9086c9fe77a514cdcb69f6aa53578be3762e6f",
-      "at": "rules/tmad-20.v1/18-excluded-categories.md:299"
+      "at": "rules/tmad-20.v1/18-excluded-categories.md:299",
+      "notes": [
+        {
+          "kind": "precedence",
+          "start": 548,
+          "end": 767
+        },
+        {
+          "kind": "example",
+          "start": 769,
+          "end": 848
+        },
+        {
+          "kind": "example",
+          "start": 850,
+          "end": 886
+        },
+        {
+          "kind": "near-miss",
+          "start": 888,
+          "end": 960
+        }
+      ]
     },
     {
       "number": "18.11",
       "title": "IOC: persistent failure of firmware upgrade or configuration",
       "text": "Source: seed 3.2 (Various 2 Q2). This Excluded Category is new. It is the same category as 18.10\nfor the IOC cohort, GroupIDs \"AA\", \"BA\" and \"CA\". It gives way to the IOC partial migration of 18.5,\nto an installation still waiting on retries (4.26), and to 18.9.\n\nWaiting rather than 18.11.\n\nNear miss: a GroupID outside \"AA\", \"BA\" and \"CA\".",
       "sha256": "8acba93102bcd2c748ebb168f47308a1c672c50bb080bc0e701c2a9521e45a9e",
-      "at": "rules/tmad-20.v1/18-excluded-categories.md:377"
+      "at": "rules/tmad-20.v1/18-excluded-categories.md:377",
+      "notes": [
+        {
+          "kind": "example",
+          "start": 264,
+          "end": 290
+        },
+        {
+          "kind": "near-miss",
+          "start": 292,
+          "end": 341
+        }
+      ]
     },
     {
       "number": "18.12",
       "title": "Dormant Meters with unresolved data issues",
       "text": "Source: seed 3.3 (Various 2 Q3). This Excluded Category is new and applies in every cohort. It\ncovers Dormant Meters held back by a data issue that has not been resolved. The seed names three\nissues: duplicated devices (two devices sharing one GUID, which the manufacturers confirmed can\nreally happen), a missing prepayment key, and a Responsible Supplier that cannot be identified\n(`hasUnresolvedDataIssue`, shared definitions of 19.0). DCC keeps working with suppliers, SMSOs\nand MAPs to resolve such issues. An issue once resolved no longer counts.\n\nAssumption: the installation must contain at least one Dormant Meter. An installation of Active\nmeters with the same issue is not excluded here and stays blocked (1.4).\n\nPrecedence: 18.12 gives way to waiting (4.26) and to 18.9, 18.10 and 18.11.\n\nWaiting, 18.10 and 18.11 rather than 18.12.\n\nNear misses: the issue is resolved; the meters are Active.",
       "sha256": "9b086d555a123682d0a728bb2063945fe9d918eec04467fa69ca235de1f4d279",
-      "at": "rules/tmad-20.v1/18-excluded-categories.md:422"
+      "at": "rules/tmad-20.v1/18-excluded-categories.md:422",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 554,
+          "end": 722
+        },
+        {
+          "kind": "precedence",
+          "start": 724,
+          "end": 799
+        },
+        {
+          "kind": "example",
+          "start": 801,
+          "end": 844
+        },
+        {
+          "kind": "near-miss",
+          "start": 846,
+          "end": 904
+        }
+      ]
     },
     {
       "number": "18.13",
       "title": "Duplicate MPANs or MPRNs that clause 4.1C cannot resolve",
       "text": "Source: seed 3.3 (Various 2 Q3), 3.3.2 and 3.6.2. This Excluded Category is new. It covers Dormant\nMeters whose MPAN or MPRN also appears in another SMETS1 SMSO's data or on SMETS2+ devices, where\n4.1C cannot resolve the duplicate because this installation is not both the last installed and the\nonly one communicating. One respondent objected, and others argued that a communicating\ninstallation should be migrated even when it is not the last installed. DCC rejected that argument\nbecause migrating against the wrong MPAN or MPRN could let the wrong supplier see a consumer's data\n(seed 3.3.2). DCC also said it would exclude such installations only after engaging the Energy\nSupplier concerned, which it is doing for all affected suppliers that are DCC Users.\n\nAssumption: DCC's engagement with the supplier is taken as done. It is not a fact of the record.\n\nPrecedence: 18.13 comes last: it gives way to waiting (4.26) and to every other Excluded Category.\n\nWaiting and every other category rather than 18.13.\n\nNear misses: 4.1C resolves the duplicate; the meters are Active.",
       "sha256": "9af29eb9dd10272b5e285e2caa71eef83769fbd66a09516a1f271b10901d588e",
-      "at": "rules/tmad-20.v1/18-excluded-categories.md:507"
+      "at": "rules/tmad-20.v1/18-excluded-categories.md:507",
+      "notes": [
+        {
+          "kind": "assumption",
+          "start": 764,
+          "end": 860
+        },
+        {
+          "kind": "precedence",
+          "start": 862,
+          "end": 960
+        },
+        {
+          "kind": "example",
+          "start": 962,
+          "end": 1013
+        },
+        {
+          "kind": "near-miss",
+          "start": 1015,
+          "end": 1079
+        }
+      ]
     }
   ],
   "rules": [
@@ -132,7 +492,7 @@ export const manifest: rt.Manifest = {
     {
       "id": "await_dormant_meter_preparation",
       "clause": "4.26",
-      "at": "rules/tmad-19.0/04-26-preparation.md:95",
+      "at": "rules/tmad-19.0/04-26-preparation.md:119",
       "source": "seed 3.2.1, 3.3.1",
       "overriddenBy": [
         "exclude_ioc_unable_to_attempt_firmware",
@@ -250,6 +610,24 @@ export const manifest: rt.Manifest = {
   "reportOmit": [
     "MIGRATE"
   ],
+  "reportColumns": [
+    {
+      "name": "MPAN",
+      "path": "mpan"
+    },
+    {
+      "name": "MPRN",
+      "path": "mprn"
+    },
+    {
+      "name": "cohort",
+      "path": "cohort"
+    },
+    {
+      "name": "GroupID",
+      "path": "groupId"
+    }
+  ],
   "decisionFields": [
     "outcome",
     "excludedCategory",
@@ -300,6 +678,178 @@ export const manifest: rt.Manifest = {
       "BLOCKED": "not migrated for now; no clause lets DCC proceed",
       "PENDING": "preparation retries still in progress"
     }
+  },
+  "timeline": {
+    "records": {
+      "Attempt": {
+        "field": "at",
+        "type": "datetime"
+      },
+      "DataIssue": {
+        "field": "raisedOn",
+        "type": "date"
+      },
+      "SharedMeterPoint": {
+        "field": "installedOn",
+        "type": "date"
+      }
+    },
+    "fields": {
+      "ResponsibleSupplier": [
+        {
+          "field": "status",
+          "by": {
+            "field": "statusChangedOn",
+            "type": "date"
+          },
+          "before": {
+            "field": "previousStatus"
+          }
+        }
+      ],
+      "DataIssue": [
+        {
+          "field": "resolved",
+          "by": {
+            "field": "resolvedOn",
+            "type": "date"
+          },
+          "before": {
+            "value": false
+          }
+        }
+      ]
+    },
+    "waits": {
+      "await_dormant_meter_preparation": [
+        {
+          "list": [
+            "devices",
+            "*",
+            "firmwareAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 108,
+          "days": 18,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        },
+        {
+          "list": [
+            "devices",
+            "*",
+            "confirmationAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 30,
+          "days": 30,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        },
+        {
+          "list": [
+            "devices",
+            "*",
+            "configurationAttempts"
+          ],
+          "where": [
+            {
+              "step": 1,
+              "match": [
+                {
+                  "dormant": true,
+                  "type": "ESME"
+                },
+                {
+                  "dormant": true,
+                  "type": "GSME"
+                }
+              ]
+            }
+          ],
+          "record": "Attempt",
+          "dating": {
+            "field": "at",
+            "type": "datetime"
+          },
+          "counted": [
+            {
+              "outcome": "FAILED"
+            },
+            {
+              "outcome": "TIMED_OUT"
+            }
+          ],
+          "count": 69,
+          "days": 9,
+          "next": {
+            "outcome": "FAILED"
+          },
+          "name": "regimeExhausted",
+          "at": "rules/tmad-19.0/04-26-preparation.md:81:3"
+        }
+      ]
+    }
   }
 };
 /** Where each traced condition sits in the rule documents; traces refer to these by index. */
@@ -308,106 +858,121 @@ export const traceSites: readonly rt.TraceSite[] = [
     "kind": "definition",
     "name": "supplierStatus",
     "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:254:12",
+    "at": "rules/tmad-19.0/index.md:296:12",
     "facts": [
       "installation.responsibleSupplier.status"
-    ]
+    ],
+    "phrase": "supplier status"
   },
   {
     "kind": "definition",
     "name": "hasUnresolvedDataIssue",
     "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:256:12",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:298:12",
+    "facts": [],
+    "phrase": "has unresolved data issue",
+    "operator": "or"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:257:3",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:299:3",
+    "facts": [],
+    "phrase": "the supplier status is \"cannot be identified\""
   },
   {
     "kind": "condition",
     "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:258:6",
+    "at": "rules/tmad-19.0/index.md:300:6",
     "facts": [
       "installation.dataIssues"
-    ]
+    ],
+    "phrase": "for at least one of the data issues, not resolved"
   },
   {
     "kind": "definition",
     "name": "isMeter",
     "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:240:12",
+    "at": "rules/tmad-19.0/index.md:282:12",
     "facts": [
       "device.type"
-    ]
+    ],
+    "phrase": "is meter"
   },
   {
     "kind": "definition",
     "name": "dormantMeters",
     "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:242:12",
+    "at": "rules/tmad-19.0/index.md:284:12",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "dormant meters"
   },
   {
     "kind": "definition",
     "name": "stepSucceeded",
     "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:46:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "step succeeded",
+    "clause": "4.26",
+    "operator": "or"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:47:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
     "facts": [
       "attempts"
     ],
+    "phrase": "for at least one of attempts, its outcome is \"succeeded\"",
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:48:6",
+    "at": "rules/tmad-19.0/04-26-preparation.md:64:6",
     "facts": [
       "attempts",
       "confirmations"
     ],
+    "phrase": "for at least one of attempts that outcome is \"confirmation timed out\", for at least one of confirmations, its outcome is \"succeeded\" and its at is after its at",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "firmwareSucceeded",
     "text": "firmwareSucceeded(d) = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:68:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:90:12",
     "facts": [
       "d.confirmationAttempts",
       "d.firmwareAttempts"
     ],
+    "phrase": "firmware succeeded",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "configurationSucceeded",
     "text": "configurationSucceeded(d) = stepSucceeded(d.configurationAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:71:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:93:12",
     "facts": [
       "d.configurationAttempts",
       "d.confirmationAttempts"
     ],
+    "phrase": "configuration succeeded",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "prepared",
     "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:81:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "prepared",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "definition",
@@ -415,7 +980,9 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "readyToMigrate = installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))",
     "at": "rules/tmad-19.0/04-01-migration.md:32:12",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "ready to migrate",
+    "clause": "4.1",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -424,6 +991,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.communicating"
     ],
+    "phrase": "communicating",
     "clause": "4.1"
   },
   {
@@ -431,243 +999,332 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "not hasUnresolvedDataIssue",
     "at": "rules/tmad-19.0/04-01-migration.md:34:7",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "has no unresolved data issue",
+    "clause": "4.1",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "(every m in dormantMeters satisfies prepared(m))",
     "at": "rules/tmad-19.0/04-01-migration.md:35:7",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "for each of the dormant meters, prepared",
+    "clause": "4.1",
+    "quantifier": {
+      "kind": "every",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "definition",
     "name": "unsuccessful",
     "text": "unsuccessful(attempt) = attempt.outcome in {FAILED, TIMED_OUT}",
-    "at": "rules/tmad-19.0/04-26-preparation.md:43:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:59:12",
     "facts": [
       "attempt.outcome"
     ],
+    "phrase": "unsuccessful",
     "clause": "4.26"
   },
   {
     "kind": "definition",
-    "name": "failureSpanDays",
-    "text": "failureSpanDays(attempts) = days between ((min a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z) and ((max a.at for a in attempts where unsuccessful(a)) otherwise 2000-01-01T00:00:00Z)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:53:12",
+    "name": "dayNumber",
+    "text": "dayNumber(t) = days between 1900-01-01T00:00:00Z and t",
+    "at": "rules/tmad-19.0/04-26-preparation.md:69:12",
+    "facts": [
+      "t"
+    ],
+    "phrase": "day number",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "failureDays",
+    "text": "failureDays(attempts) = if (some a in attempts satisfies unsuccessful(a)) then dayNumber((max a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) - dayNumber((min a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) + 1 else 0",
+    "at": "rules/tmad-19.0/04-26-preparation.md:73:12",
+    "facts": [],
+    "phrase": "failure days",
+    "clause": "4.26",
+    "operator": "if"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts satisfies unsuccessful(a))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:74:6",
     "facts": [
       "attempts"
     ],
+    "phrase": "for at least one of attempts, unsuccessful",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "regimeExhausted",
-    "text": "regimeExhausted(attempts, required, minimumSpanDays) = (count a in attempts where unsuccessful(a)) >= required and failureSpanDays(attempts) >= minimumSpanDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:58:12",
+    "text": "regimeExhausted(attempts, required, regimeDays) = (count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:80:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "regime exhausted",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(count a in attempts where unsuccessful(a)) >= required",
-    "at": "rules/tmad-19.0/04-26-preparation.md:59:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:81:3",
     "facts": [
       "attempts",
       "required"
     ],
-    "clause": "4.26"
+    "phrase": "the number of attempts that are unsuccessful is at least required",
+    "clause": "4.26",
+    "operator": ">="
   },
   {
     "kind": "condition",
-    "text": "failureSpanDays(attempts) >= minimumSpanDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:60:7",
+    "text": "failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:82:7",
     "facts": [
       "attempts",
-      "minimumSpanDays"
+      "regimeDays"
     ],
-    "clause": "4.26"
+    "phrase": "failure days is at least regime days",
+    "clause": "4.26",
+    "operator": ">="
   },
   {
     "kind": "definition",
     "name": "stepPersistentlyFailed",
-    "text": "stepPersistentlyFailed(attempts, confirmations, required, minimumSpanDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
+    "text": "stepPersistentlyFailed(attempts, confirmations, required, regimeDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "step persistently failed",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not stepSucceeded(attempts, confirmations)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:85:3",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not step succeeded",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
-    "text": "(regimeExhausted(attempts, required, minimumSpanDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:64:7",
+    "text": "(regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:86:7",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "regime exhausted or for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
+    "clause": "4.26",
+    "operator": "or"
   },
   {
     "kind": "condition",
-    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationMinimumSpanDays))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:65:11",
+    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:11",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:65:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:12",
     "facts": [
       "attempts"
     ],
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\"",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "firmwarePersistentlyFailed",
-    "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareMinimumSpanDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:74:12",
+    "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:96:12",
     "facts": [
       "d.confirmationAttempts",
       "d.firmwareAttempts",
       "firmwareAttemptsRequired",
-      "firmwareMinimumSpanDays"
+      "firmwareRegimeDays"
     ],
+    "phrase": "firmware persistently failed",
     "clause": "4.26"
   },
   {
     "kind": "definition",
     "name": "configurationPersistentlyFailed",
-    "text": "configurationPersistentlyFailed(d) = stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationMinimumSpanDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:77:12",
-    "facts": [
-      "configurationAttemptsRequired",
-      "configurationMinimumSpanDays",
-      "d.configurationAttempts",
-      "d.confirmationAttempts"
-    ],
-    "clause": "4.26"
+    "text": "configurationPersistentlyFailed(d) = firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:100:12",
+    "facts": [],
+    "phrase": "configuration persistently failed",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "definition",
     "name": "preparationPersistentlyFailed",
     "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:108:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "preparation persistently failed",
+    "clause": "4.26",
+    "operator": "or"
   },
   {
     "kind": "definition",
     "name": "unableToAttemptFirmware",
     "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:88:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:112:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "unable to attempt firmware",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:89:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:3",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not firmware upgrade possible",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:89:7",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:7",
     "facts": [
       "d.firmwareUpgradePossible"
     ],
+    "phrase": "firmware upgrade possible",
     "clause": "4.26"
   },
   {
     "kind": "condition",
     "text": "not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:89:37",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:37",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not firmware succeeded",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "definition",
     "name": "preparationInProgress",
     "text": "preparationInProgress(d) = not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:92:12",
+    "at": "rules/tmad-19.0/04-26-preparation.md:116:12",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "preparation in progress",
+    "clause": "4.26",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not prepared(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:3",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:3",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not prepared",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "not preparationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:23",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:23",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not preparation persistently failed",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:64",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:64",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "not unable to attempt firmware",
+    "clause": "4.26",
+    "operator": "not"
   },
   {
     "kind": "definition",
     "name": "hasDormantMeter",
     "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:245:12",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:287:12",
+    "facts": [],
+    "phrase": "has dormant meter"
   },
   {
     "kind": "definition",
     "name": "solelyDormantMeters",
     "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:247:12",
-    "facts": []
+    "at": "rules/tmad-19.0/index.md:289:12",
+    "facts": [],
+    "phrase": "solely dormant meters",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:248:23",
+    "at": "rules/tmad-19.0/index.md:290:23",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "for each of the devices that is meter, dormant",
+    "quantifier": {
+      "kind": "every",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
+  },
+  {
+    "kind": "condition",
+    "text": "m.dormant",
+    "at": "rules/tmad-19.0/index.md:290:83",
+    "facts": [
+      "m.dormant"
+    ],
+    "phrase": "dormant"
   },
   {
     "kind": "definition",
     "name": "esmes",
     "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:250:12",
+    "at": "rules/tmad-19.0/index.md:292:12",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "ESMEs"
   },
   {
     "kind": "definition",
     "name": "gsmes",
     "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:252:12",
+    "at": "rules/tmad-19.0/index.md:294:12",
     "facts": [
       "installation.devices"
-    ]
+    ],
+    "phrase": "GSMEs"
   },
   {
     "kind": "definition",
     "name": "sharesMeterPoint",
     "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:260:12",
+    "at": "rules/tmad-19.0/index.md:302:12",
     "facts": [
       "installation.sharedMeterPoints"
-    ]
+    ],
+    "phrase": "shares meter point"
   },
   {
     "kind": "definition",
@@ -675,7 +1332,9 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "lastInstalledOnlyCommunicating = installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:159:12",
     "facts": [],
-    "clause": "4.1C"
+    "phrase": "last installed only communicating",
+    "clause": "4.1C",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -684,6 +1343,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.communicating"
     ],
+    "phrase": "communicating",
     "clause": "4.1C"
   },
   {
@@ -694,6 +1354,7 @@ export const traceSites: readonly rt.TraceSite[] = [
       "installation.installedOn",
       "installation.sharedMeterPoints"
     ],
+    "phrase": "for each of the shared meter points, its installed on is before installed on and not communicating",
     "clause": "4.1C"
   },
   {
@@ -702,14 +1363,18 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "meterPointClear = not sharesMeterPoint or lastInstalledOnlyCommunicating",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:165:12",
     "facts": [],
-    "clause": "4.1C"
+    "phrase": "meter point clear",
+    "clause": "4.1C",
+    "operator": "or"
   },
   {
     "kind": "condition",
     "text": "not sharesMeterPoint",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:165:39",
     "facts": [],
-    "clause": "4.1C"
+    "phrase": "not shares meter point",
+    "clause": "4.1C",
+    "operator": "not"
   },
   {
     "kind": "definition",
@@ -717,6 +1382,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "gsmeIds = collect g.id for g in gsmes",
     "at": "rules/tmad-20.v1/04-26-partial-migration.md:138:12",
     "facts": [],
+    "phrase": "GSME ids",
     "clause": "4.26B"
   },
   {
@@ -725,6 +1391,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "notifyResponsibleSupplier = supplierStatus = LIVE",
     "at": "rules/tmad-20.v1/04-26-partial-migration.md:178:12",
     "facts": [],
+    "phrase": "notify responsible supplier",
     "clause": "4.26C"
   },
   {
@@ -733,13 +1400,16 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "readyForPartialMigration = solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:86:12",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "ready for partial migration",
+    "clause": "18.5",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(count e in esmes) > 0",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:88:7",
     "facts": [],
+    "phrase": "the number of the ESMEs is more than 0",
     "clause": "18.5"
   },
   {
@@ -747,13 +1417,24 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "(every e in esmes satisfies prepared(e))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:89:7",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "for each of the ESMEs, prepared",
+    "clause": "18.5",
+    "quantifier": {
+      "kind": "every",
+      "variable": "e",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "(count g in gsmes) > 0",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:90:7",
     "facts": [],
+    "phrase": "the number of the GSMEs is more than 0",
     "clause": "18.5"
   },
   {
@@ -763,6 +1444,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.communicating"
     ],
+    "phrase": "communicating",
     "clause": "18.5"
   },
   {
@@ -770,7 +1452,9 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "not hasUnresolvedDataIssue",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:92:7",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "has no unresolved data issue",
+    "clause": "18.5",
+    "operator": "not"
   },
   {
     "kind": "definition",
@@ -778,7 +1462,9 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "iocExclusionGroup = installation.cohort = IOC and installation.groupId in {\"AA\", \"BA\", \"CA\"}",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:192:12",
     "facts": [],
-    "clause": "18.9"
+    "phrase": "IOC exclusion group",
+    "clause": "18.9",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -787,6 +1473,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.cohort"
     ],
+    "phrase": "the cohort is IOC",
     "clause": "18.9"
   },
   {
@@ -796,6 +1483,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.groupId"
     ],
+    "phrase": "the group id is one of AA, BA, CA",
     "clause": "18.9"
   },
   {
@@ -803,41 +1491,59 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE",
     "at": "rules/tmad-19.0/04-01-migration.md:39:8",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "ready to migrate, not shares meter point, and the supplier status is \"live DCC User\"",
+    "clause": "4.1",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not sharesMeterPoint",
     "at": "rules/tmad-19.0/04-01-migration.md:40:8",
     "facts": [],
-    "clause": "4.1"
+    "phrase": "not shares meter point",
+    "clause": "4.1",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = LIVE",
     "at": "rules/tmad-19.0/04-01-migration.md:41:8",
     "facts": [],
+    "phrase": "the supplier status is \"live DCC User\"",
     "clause": "4.1"
   },
   {
     "kind": "condition",
     "text": "some m in dormantMeters satisfies preparationInProgress(m)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:97:8",
+    "at": "rules/tmad-19.0/04-26-preparation.md:121:8",
     "facts": [],
-    "clause": "4.26"
+    "phrase": "for at least one of the dormant meters, preparation in progress",
+    "clause": "4.26",
+    "quantifier": {
+      "kind": "some",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:43:8",
     "facts": [],
-    "clause": "4.1A"
+    "phrase": "has dormant meter, the supplier status is \"ceased trading\", ready to migrate, and meter point clear",
+    "clause": "4.1A",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = CEASED_TRADING",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:44:8",
     "facts": [],
+    "phrase": "the supplier status is \"ceased trading\"",
     "clause": "4.1A"
   },
   {
@@ -845,13 +1551,16 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:98:8",
     "facts": [],
-    "clause": "4.1B"
+    "phrase": "has dormant meter, the supplier status is \"not a live user\", ready to migrate, and meter point clear",
+    "clause": "4.1B",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = NOT_LIVE_USER",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:99:8",
     "facts": [],
+    "phrase": "the supplier status is \"not a live user\"",
     "clause": "4.1B"
   },
   {
@@ -859,13 +1568,16 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "sharesMeterPoint and lastInstalledOnlyCommunicating and supplierStatus = LIVE and readyToMigrate",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:169:8",
     "facts": [],
-    "clause": "4.1C"
+    "phrase": "shares meter point, last installed only communicating, the supplier status is \"live DCC User\", and ready to migrate",
+    "clause": "4.1C",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "supplierStatus = LIVE",
     "at": "rules/tmad-20.v1/04-01-unblocking.md:171:8",
     "facts": [],
+    "phrase": "the supplier status is \"live DCC User\"",
     "clause": "4.1C"
   },
   {
@@ -873,7 +1585,9 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:97:8",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "the cohort is IOC, ready for partial migration, and for each of the GSMEs, firmware persistently failed",
+    "clause": "18.5",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -882,6 +1596,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.cohort"
     ],
+    "phrase": "the cohort is IOC",
     "clause": "18.5"
   },
   {
@@ -889,28 +1604,52 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "(every g in gsmes satisfies firmwarePersistentlyFailed(g))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:99:8",
     "facts": [],
-    "clause": "18.5"
+    "phrase": "for each of the GSMEs, firmware persistently failed",
+    "clause": "18.5",
+    "quantifier": {
+      "kind": "every",
+      "variable": "g",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:197:8",
     "facts": [],
-    "clause": "18.9"
+    "phrase": "IOC exclusion group and for at least one of the dormant meters, unable to attempt firmware",
+    "clause": "18.9",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(some m in dormantMeters satisfies unableToAttemptFirmware(m))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:198:8",
     "facts": [],
-    "clause": "18.9"
+    "phrase": "for at least one of the dormant meters, unable to attempt firmware",
+    "clause": "18.9",
+    "quantifier": {
+      "kind": "some",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "installation.cohort = MOC_MDS and installation.groupId = \"CB\" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:315:8",
     "facts": [],
-    "clause": "18.10"
+    "phrase": "the cohort is \"MOC (MDS)\", the group id is CB, and for at least one of the dormant meters, preparation persistently failed",
+    "clause": "18.10",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -919,6 +1658,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.cohort"
     ],
+    "phrase": "the cohort is \"MOC (MDS)\"",
     "clause": "18.10"
   },
   {
@@ -928,6 +1668,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.groupId"
     ],
+    "phrase": "the group id is CB",
     "clause": "18.10"
   },
   {
@@ -935,49 +1676,79 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "(some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:317:8",
     "facts": [],
-    "clause": "18.10"
+    "phrase": "for at least one of the dormant meters, preparation persistently failed",
+    "clause": "18.10",
+    "quantifier": {
+      "kind": "some",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:386:8",
     "facts": [],
-    "clause": "18.11"
+    "phrase": "IOC exclusion group and for at least one of the dormant meters, preparation persistently failed",
+    "clause": "18.11",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "(some m in dormantMeters satisfies preparationPersistentlyFailed(m))",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:387:8",
     "facts": [],
-    "clause": "18.11"
+    "phrase": "for at least one of the dormant meters, preparation persistently failed",
+    "clause": "18.11",
+    "quantifier": {
+      "kind": "some",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "condition",
     "text": "hasDormantMeter and hasUnresolvedDataIssue",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:439:8",
     "facts": [],
-    "clause": "18.12"
+    "phrase": "has dormant meter and has unresolved data issue",
+    "clause": "18.12",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "hasDormantMeter and sharesMeterPoint and not lastInstalledOnlyCommunicating",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:525:8",
     "facts": [],
-    "clause": "18.13"
+    "phrase": "has dormant meter, shares meter point, and not last installed only communicating",
+    "clause": "18.13",
+    "operator": "and"
   },
   {
     "kind": "condition",
     "text": "not lastInstalledOnlyCommunicating",
     "at": "rules/tmad-20.v1/18-excluded-categories.md:527:8",
     "facts": [],
-    "clause": "18.13"
+    "phrase": "not last installed only communicating",
+    "clause": "18.13",
+    "operator": "not"
   },
   {
     "kind": "condition",
     "text": "installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g))",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:43:8",
     "facts": [],
-    "clause": "4.26A"
+    "phrase": "the cohort is \"MOC (MDS)\", ready for partial migration, and for each of the GSMEs, preparation persistently failed",
+    "clause": "4.26A",
+    "operator": "and"
   },
   {
     "kind": "condition",
@@ -986,6 +1757,7 @@ export const traceSites: readonly rt.TraceSite[] = [
     "facts": [
       "installation.cohort"
     ],
+    "phrase": "the cohort is \"MOC (MDS)\"",
     "clause": "4.26A"
   },
   {
@@ -993,6 +1765,16 @@ export const traceSites: readonly rt.TraceSite[] = [
     "text": "(every g in gsmes satisfies preparationPersistentlyFailed(g))",
     "at": "rules/tmad-20.v2/04-26-partial-migration.md:45:8",
     "facts": [],
-    "clause": "4.26A"
+    "phrase": "for each of the GSMEs, preparation persistently failed",
+    "clause": "4.26A",
+    "quantifier": {
+      "kind": "every",
+      "variable": "g",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   }
 ];

@@ -3,69 +3,69 @@
 import * as rt from "../../src/runtime/index.js";
 /**
  * The SMETS1 SMSO cohort the installation migrates with (primer: "Migration runs in cohorts").
- * Source: rules/tmad-19.0/index.md:77
+ * Source: rules/tmad-19.0/index.md:83
  */
 export type Cohort = "FOC" | "IOC" | "MOC_SECURE" | "MOC_MDS";
 /**
  * Kinds of device in a SMETS1 Installation.
- * Source: rules/tmad-19.0/index.md:84
+ * Source: rules/tmad-19.0/index.md:90
  */
 export type DeviceType = "ESME" | "GSME" | "CH" | "PPMID" | "IHD";
 /**
  * What the migration data reports about the Responsible Supplier of the meter point.
- * Source: rules/tmad-19.0/index.md:92
+ * Source: rules/tmad-19.0/index.md:98
  */
 export type SupplierStatus = "LIVE" | "CEASED_TRADING" | "NOT_LIVE_USER" | "UNIDENTIFIABLE";
 /**
  * Result of one attempt at a firmware upgrade, a configuration step, or a confirmation request.
  * TIMED_OUT: the instruction was sent but the device's confirmation of success never arrived.
- * Source: rules/tmad-19.0/index.md:100
+ * Source: rules/tmad-19.0/index.md:106
  */
 export type AttemptOutcome = "SUCCEEDED" | "FAILED" | "TIMED_OUT";
 /**
  * Data issues of seed 3.3.1 that keep a Dormant Meter from migrating.
- * Source: rules/tmad-19.0/index.md:106
+ * Source: rules/tmad-19.0/index.md:112
  */
 export type DataIssueKind = "DUPLICATE_DEVICE_ID" | "NO_PREPAYMENT_KEY" | "SUPPLIER_UNIDENTIFIABLE";
 /**
  * What else carries this installation's MPAN or MPRN (seed 3.6).
- * Source: rules/tmad-19.0/index.md:112
+ * Source: rules/tmad-19.0/index.md:118
  */
 export type Generation = "SMETS1_OTHER_SMSO" | "SMETS2_PLUS";
 /**
  * What DCC does with the installation.
- * Source: rules/tmad-19.0/index.md:117
+ * Source: rules/tmad-19.0/index.md:123
  */
 export type Outcome = "MIGRATE" | "MIGRATE_PARTIAL" | "EXCLUDED" | "BLOCKED" | "PENDING";
 /**
  * MPAN core: 13 digits, the last a check digit (primer, "Meter points").
  * Identifier matching ^[0-9]{13}$ with a check digit.
- * Source: rules/tmad-19.0/index.md:125
+ * Source: rules/tmad-19.0/index.md:131
  */
 export type MPAN = string;
 /**
  * MPRN: 6 to 10 digits.
  * Identifier matching ^[0-9]{6,10}$.
- * Source: rules/tmad-19.0/index.md:128
+ * Source: rules/tmad-19.0/index.md:134
  */
 export type MPRN = string;
 /**
  * EUI-64 device identifier (the seed's "GUID"): eight upper-case hex octets joined by hyphens.
  * Identifier matching ^[0-9A-F]{2}(-[0-9A-F]{2}){7}$.
- * Source: rules/tmad-19.0/index.md:131
+ * Source: rules/tmad-19.0/index.md:137
  */
 export type DeviceId = string;
 
 /**
- * One attempt, stamped with the time it was made.
- * Source: rules/tmad-19.0/index.md:134
+ * One attempt, stamped with the time it was made: a fact known from that time.
+ * Source: rules/tmad-19.0/index.md:140
  */
 export interface Attempt {
   readonly "at": string;
   readonly "outcome": AttemptOutcome;
 }
 
-/** Source: rules/tmad-19.0/index.md:138 */
+/** Source: rules/tmad-19.0/index.md:144 */
 export interface Device {
   readonly "id": DeviceId;
   readonly "type": DeviceType;
@@ -76,21 +76,29 @@ export interface Device {
   readonly "confirmationAttempts": readonly Attempt[];
 }
 
-/** Source: rules/tmad-19.0/index.md:150 */
+/** Source: rules/tmad-19.0/index.md:156 */
 export interface ResponsibleSupplier {
   readonly "name": string;
   readonly "status": SupplierStatus;
-}
-
-/** Source: rules/tmad-19.0/index.md:154 */
-export interface DataIssue {
-  readonly "kind": DataIssueKind;
-  readonly "resolved": boolean;
+  readonly "statusChangedOn"?: string | null;
+  readonly "previousStatus"?: SupplierStatus | null;
 }
 
 /**
- * Another installation, or SMETS2+ devices, carrying this installation's MPAN or MPRN.
- * Source: rules/tmad-19.0/index.md:159
+ * A data issue is known from the day it was raised, and resolved from the day it was resolved.
+ * Source: rules/tmad-19.0/index.md:164
+ */
+export interface DataIssue {
+  readonly "kind": DataIssueKind;
+  readonly "resolved": boolean;
+  readonly "raisedOn"?: string | null;
+  readonly "resolvedOn"?: string | null;
+}
+
+/**
+ * Another installation, or SMETS2+ devices, carrying this installation's MPAN or MPRN; not there
+ * before it was installed.
+ * Source: rules/tmad-19.0/index.md:172
  */
 export interface SharedMeterPoint {
   readonly "generation": Generation;
@@ -98,7 +106,7 @@ export interface SharedMeterPoint {
   readonly "communicating": boolean;
 }
 
-/** Source: rules/tmad-19.0/index.md:164 */
+/** Source: rules/tmad-19.0/index.md:177 */
 export interface Installation {
   readonly "id": string;
   readonly "cohort": Cohort;
@@ -116,7 +124,7 @@ export interface Installation {
 /**
  * What DCC does. `excludedCategory` names the Excluded Category: of the whole installation when
  * the outcome is EXCLUDED, of the deregistered devices when it is MIGRATE_PARTIAL (18.5).
- * Source: rules/tmad-19.0/index.md:182
+ * Source: rules/tmad-19.0/index.md:195
  */
 export interface Decision {
   readonly "outcome": Outcome;
@@ -132,8 +140,8 @@ export const schema: rt.Schema = {
   records: {
     "Attempt": [["at", { kind: "datetime" }], ["outcome", { kind: "enum", name: "AttemptOutcome" }]],
     "Device": [["id", { kind: "identifier", name: "DeviceId" }], ["type", { kind: "enum", name: "DeviceType" }], ["dormant", { kind: "boolean" }], ["firmwareUpgradePossible", { kind: "boolean" }], ["firmwareAttempts", { kind: "list", element: { kind: "record", name: "Attempt" } }], ["configurationAttempts", { kind: "list", element: { kind: "record", name: "Attempt" } }], ["confirmationAttempts", { kind: "list", element: { kind: "record", name: "Attempt" } }]],
-    "ResponsibleSupplier": [["name", { kind: "text" }], ["status", { kind: "enum", name: "SupplierStatus" }]],
-    "DataIssue": [["kind", { kind: "enum", name: "DataIssueKind" }], ["resolved", { kind: "boolean" }]],
+    "ResponsibleSupplier": [["name", { kind: "text" }], ["status", { kind: "enum", name: "SupplierStatus" }], ["statusChangedOn", { kind: "optional", inner: { kind: "date" } }], ["previousStatus", { kind: "optional", inner: { kind: "enum", name: "SupplierStatus" } }]],
+    "DataIssue": [["kind", { kind: "enum", name: "DataIssueKind" }], ["resolved", { kind: "boolean" }], ["raisedOn", { kind: "optional", inner: { kind: "date" } }], ["resolvedOn", { kind: "optional", inner: { kind: "date" } }]],
     "SharedMeterPoint": [["generation", { kind: "enum", name: "Generation" }], ["installedOn", { kind: "date" }], ["communicating", { kind: "boolean" }]],
     "Installation": [["id", { kind: "text" }], ["cohort", { kind: "enum", name: "Cohort" }], ["groupId", { kind: "text" }], ["mpan", { kind: "optional", inner: { kind: "identifier", name: "MPAN" } }], ["mprn", { kind: "optional", inner: { kind: "identifier", name: "MPRN" } }], ["installedOn", { kind: "date" }], ["communicating", { kind: "boolean" }], ["responsibleSupplier", { kind: "record", name: "ResponsibleSupplier" }], ["devices", { kind: "list", element: { kind: "record", name: "Device" } }], ["dataIssues", { kind: "list", element: { kind: "record", name: "DataIssue" } }], ["sharedMeterPoints", { kind: "list", element: { kind: "record", name: "SharedMeterPoint" } }]]
   },

@@ -4,7 +4,8 @@
  * output line (a Decision or an error record) and is counted once, by outcome or as invalid.
  */
 import { loadVersion } from "../index.js";
-import { clauseFieldValues, decisionOutcome, evaluateRecord, factAt, type Decision, type InputErrorCode, type RecordOutcome, type VersionModule, type VersionSelector } from "../runtime/index.js";
+import { reportLine } from "../report/row.js";
+import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, type RecordOutcome, type VersionModule, type VersionSelector } from "../runtime/index.js";
 import { csvRow } from "./csv.js";
 import type { RawRecord } from "./records.js";
 import { DEFAULT_MAX_RECORD_MS, parseRaw, recordsOf, withinSize, type BatchInput, type Limits } from "./records.js";
@@ -40,7 +41,7 @@ export function summaryKey(o: RecordOutcome): string {
 }
 
 export function csvHeader(version: VersionModule<any, any>): string {
-  return csvRow(["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "errors"]);
+  return csvRow(["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "factsIgnored", "reviewOn", "errors"]);
 }
 
 /** What ends each output line: CRLF for CSV (RFC 4180), a newline otherwise; JSON elements also get a comma. */
@@ -62,20 +63,16 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
         ? [record, o.decision.installationId, o.decision.status, summaryKey(o), o.decision.clause ?? "", o.decision.rule ?? ""]
         : [record, o.installationId ?? "", "invalid", o.errors.map((e) => `${e.path}: ${e.message}`).join("; "), "", ""]
       ).join("\t");
-    case "report": {
-      if (!o.ok) return JSON.stringify({ record, invalid: true, id: o.installationId, error: o.errors.map((e) => `${e.path}: ${e.message}`).join("; ") });
-      const d = o.decision;
-      const dims = (version.manifest.reportBy ?? []).map((dim) => factAt(input, dim.path));
-      return JSON.stringify({ record, id: d.installationId, outcome: summaryKey(o), clause: d.clause, rule: d.rule, category: clauseFieldValues(d, version.manifest).join(";"), dims });
-    }
+    case "report":
+      return reportLine(version, record, o, input);
     case "csv": {
       const fields = version.manifest.decisionFields;
       if (o.ok) {
         const d: Decision = o.decision;
         const result = (d.result ?? {}) as Record<string, unknown>;
-        return csvRow([record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, ""]);
+        return csvRow([record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, d.factsIgnored, d.reviewOn, ""]);
       }
-      return csvRow([record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")]);
+      return csvRow([record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", "", "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")]);
     }
   }
 }

@@ -80,8 +80,8 @@ export async function checkVersion(dir: string, analysis: boolean): Promise<{ id
   const diagnostics = [...compiled.diagnostics];
   if (analysis && compiled.files !== undefined && compiled.checked !== undefined) {
     const [{ analyze }, { loadGeneratedWithRules }, { resolveExamples }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js"), import("../compiler/examples/index.js")]);
-    const { installations } = resolveExamples(compiled.extracted.blocks);
-    diagnostics.push(...analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics);
+    const { installations, examples } = resolveExamples(compiled.extracted.blocks);
+    diagnostics.push(...analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir, examples).diagnostics);
   }
   return { id: compiled.id, diagnostics: sortDiagnostics(diagnostics) };
 }
@@ -151,7 +151,7 @@ function transpileToDist(out: string, files: readonly GeneratedFile[]): void {
   const here = dirname(fileURLToPath(import.meta.url));
   const dist = resolve(here, "../..");
   if (basename(dist) !== "dist" || resolve(out) !== resolve(dist, "..", "generated")) return;
-  for (const f of files) {
+  for (const f of files.filter((x) => x.path.endsWith(".ts"))) {
     const js = ts.transpileModule(f.content, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
     const target = join(dist, "generated", f.path.replace(/\.ts$/, ".js"));
     mkdirSync(dirname(target), { recursive: true });

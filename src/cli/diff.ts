@@ -1,12 +1,15 @@
 /**
  * `tmad diff <A> <B>`: what changed between two TMAD versions, in the text, in the rules, and for
  * installations (witnesses found from the rules; a population's transition matrix with
- * --population). Exit 0 when no behaviour changed, 1 when some did, 2 on error.
+ * --population, read as it streams). Exit 0 only when no behaviour changed (shown from the rules'
+ * structure), 1 when it changed (with or without a witness), 2 on error. On a terminal, long
+ * searches and populations print progress on stderr.
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic, hasErrors } from "../compiler/diagnostics/diagnostic.js";
-import { diffVersions, type DiffSide } from "../compiler/diff/index.js";
+import { diffVersions, diffVersionsStreaming, type DiffSide } from "../compiler/diff/index.js";
+import type { PopulationInput } from "../compiler/diff/population.js";
 import { renderDiff, type DiffFormat } from "../compiler/diff/render.js";
 import { resolveExamples } from "../compiler/examples/index.js";
 import { loadGeneratedWithRules } from "../compiler/load.js";
@@ -28,14 +31,14 @@ export function versionDir(name: string): string {
 
 function side(dir: string): DiffSide | undefined {
   const compiled = compileVersion(readVersion(dir));
-  const { installations, diagnostics } = resolveExamples(compiled.extracted.blocks);
+  const { installations, examples, diagnostics } = resolveExamples(compiled.extracted.blocks);
   const all = [...compiled.diagnostics, ...diagnostics];
   for (const d of all) if (d.severity === "error") process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(all) || compiled.files === undefined || compiled.checked === undefined) {
     process.stderr.write(`tmad diff: ${compiled.id} has errors (above); fix them first\n`);
     return undefined;
   }
-  return { extracted: compiled.extracted, checked: compiled.checked, loaded: loadGeneratedWithRules(compiled.files), installations };
+  return { extracted: compiled.extracted, checked: compiled.checked, loaded: loadGeneratedWithRules(compiled.files), installations, examples };
 }
 
 export async function runDiff(args: readonly string[], values: Record<string, unknown>): Promise<number> {
@@ -45,17 +48,15 @@ export async function runDiff(args: readonly string[], values: Record<string, un
   const a = side(versionDir(args[0]));
   const b = side(versionDir(args[1]));
   if (a === undefined || b === undefined) return 2;
-  let population: { record: number; value?: unknown; parseError?: string }[] | undefined;
   const file = values.population as string | undefined;
-  if (file !== undefined) {
-    population = [];
-    const limits = limitsFrom(values);
-    for await (const raw of readRawRecords(file, limits)) {
-      const parsed = parseRaw(raw, limits);
-      population.push("value" in parsed ? { record: raw.record, value: parsed.value } : { record: raw.record, parseError: parsed.problem.message });
-    }
+  const progress = process.stderr.isTTY === true ? progressLine() : undefined;
+  const options = { ids: values.ids === true, ...(progress === undefined ? {} : { progress: progress.update }) };
+  let report;
+  try {
+    report = file === undefined ? diffVersions(a, b, options) : await diffVersionsStreaming(a, b, populationOf(file, limitsFrom(values)), options);
+  } finally {
+    progress?.done();
   }
-  const report = diffVersions(a, b, population === undefined ? {} : { population });
   const explain = (which: "a" | "b", record: unknown): string => {
     const m = (which === "a" ? a : b).loaded.version;
     return renderExplanation(m, evaluateRecord(m, record, { trace: true }));
@@ -69,5 +70,31 @@ export async function runDiff(args: readonly string[], values: Record<string, un
     sink.abort();
     throw e;
   }
-  return report.behaviourChanged ? 1 : 0;
+  return report.verdict === "unchanged" ? 0 : 1;
+}
+
+/** The population file as records, parsed one at a time as they are read. */
+async function* populationOf(file: string, limits: ReturnType<typeof limitsFrom>): AsyncGenerator<PopulationInput> {
+  for await (const raw of readRawRecords(file, limits)) {
+    const parsed = parseRaw(raw, limits);
+    yield "value" in parsed ? { record: raw.record, value: parsed.value } : { record: raw.record, parseError: parsed.problem.message };
+  }
+}
+
+/** One line on stderr, rewritten in place, at most a few times a second. */
+function progressLine(): { update: (message: string) => void; done: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(message) {
+      const now = Date.now();
+      if (now - last < 250) return;
+      last = now;
+      shown = true;
+      process.stderr.write(`\r\u001b[2K${message}`);
+    },
+    done() {
+      if (shown) process.stderr.write("\r\u001b[2K");
+    },
+  };
 }

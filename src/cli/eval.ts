@@ -1,26 +1,40 @@
 /**
- * `tmad eval` and `tmad explain`: read installation records (NDJSON, or one JSON array), evaluate
+ * `tmad eval`: read installation records (NDJSON, or one JSON array), evaluate
  * each with the chosen version, and write one output per input record in input order. A line that
  * is not JSON, or a record that fails validation, yields an error record, never a gap; counts
  * reconcile: records in = decisions + invalid records.
  */
 import { availableParallelism } from "node:os";
-import { loadVersion } from "../index.js";
-import { renderExplanation } from "../explain.js";
-import type { VersionSelector } from "../runtime/index.js";
-import { csvHeader, evaluateRaw, lineEnd, tableHeader, type OutputFormat } from "./batch.js";
-import { DEFAULT_LIMITS, DEFAULT_MAX_RECORD_MS, readRawRecords, type Limits } from "./records.js";
+import { asOfProblem, type VersionSelector } from "../runtime/index.js";
+import { csvHeader, lineEnd, tableHeader, type OutputFormat } from "./batch.js";
+import { DEFAULT_LIMITS, DEFAULT_MAX_RECORD_MS, type Limits } from "./records.js";
 import { Sink } from "./sink.js";
 import { evaluateStream } from "./stream.js";
 import { UsageError } from "./usage.js";
 
+/**
+ * The version and date to evaluate with: `--version V` (every fact), `--as-of D` (the designated
+ * version in force on D, facts known by D) or both (version V, facts known by D).
+ */
 export function selector(values: Record<string, unknown>): VersionSelector {
   const version = values.version as string | undefined;
   const asOf = values["as-of"] as string | undefined;
-  if (version !== undefined && asOf !== undefined) throw new UsageError("give either --version or --as-of, not both");
-  if (version !== undefined) return { version };
+  const problem = asOf === undefined ? undefined : asOfProblem(asOf);
+  if (problem !== undefined) throw new UsageError(`--as-of: ${problem}`);
+  if (version !== undefined) return asOf === undefined ? { version } : { version, asOf };
   if (asOf !== undefined) return { asOf };
-  throw new UsageError("say which TMAD version: --version V (e.g. 20.v2) or --as-of DATE");
+  throw new UsageError("say which TMAD version: --version V (e.g. 20.v2) or --as-of DATE, or both");
+}
+
+/** The as-of date a selector cuts facts at, or null. */
+export function asOfOf(sel: VersionSelector): string | null {
+  return sel.asOf ?? null;
+}
+
+/** How a run names its version in summaries: the id, with the date and whether it chose the version. */
+export function versionLabel(sel: VersionSelector, versionId: string): string {
+  if (sel.asOf === undefined || sel.asOf === null) return versionId;
+  return "version" in sel ? `${versionId} (facts as of ${sel.asOf})` : `${versionId} (in force on ${sel.asOf})`;
 }
 
 /** The options every evaluating command shares: limits and parallelism. */
@@ -49,7 +63,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
   const format = (values.format as string | undefined) ?? "ndjson";
   if (!["ndjson", "json", "table", "csv"].includes(format)) throw new UsageError("--format must be ndjson, json, csv or table");
   const sel = selector(values);
-  const asOf = "asOf" in sel ? sel.asOf : null;
+  const asOf = asOfOf(sel);
   const sink = new Sink(values.out as string | undefined);
   let first = true;
   let versionId = "";
@@ -82,34 +96,9 @@ export async function runEval(args: readonly string[], values: Record<string, un
   const byOutcome = Object.entries(summary.counts)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`);
-  const id = "version" in sel ? versionId : `${versionId} (in force on ${sel.asOf})`;
+  const id = versionLabel(sel, versionId);
   const rate = summary.seconds > 0 ? Math.round(summary.total / summary.seconds) : 0;
   process.stderr.write(`tmad eval: ${id}: ${summary.total} records = ${decisions} decisions + ${summary.invalid} invalid; ${byOutcome.join(", ")} (${summary.seconds.toFixed(1)} s, ${rate} records/s)\n`);
   if (decisions + summary.invalid !== summary.total) throw new Error("internal: counts do not reconcile");
   return summary.invalid > 0 ? 1 : 0;
-}
-
-export async function runExplain(args: readonly string[], values: Record<string, unknown>): Promise<number> {
-  const [file, ...extra] = args;
-  if (file === undefined || extra.length > 0) throw new UsageError("name one input file, or - for standard input");
-  const sel = selector(values);
-  const version = await loadVersion(sel);
-  const asOf = "asOf" in sel ? sel.asOf : null;
-  const wanted = values.id as string | undefined;
-  let shown = 0;
-  let invalid = 0;
-  const limits = limitsFrom(values);
-  for await (const input of readRawRecords(file, limits)) {
-    const o = evaluateRaw(version, input, { asOf, trace: true, limits });
-    const id = o.ok ? o.decision.installationId : o.installationId;
-    if (wanted !== undefined && id !== wanted) continue;
-    if (!o.ok) invalid++;
-    process.stdout.write(`${shown > 0 ? "\n" : ""}[record ${input.record}] ${renderExplanation(version, o)}\n`);
-    shown++;
-  }
-  if (shown === 0) {
-    process.stderr.write(wanted === undefined ? "tmad explain: no records in the input\n" : `tmad explain: no record with id "${wanted}"\n`);
-    return 1;
-  }
-  return invalid > 0 ? 1 : 0;
 }

@@ -71,15 +71,18 @@ const commands: Record<string, Command> = {
   },
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
-    usage: `tmad eval <file|-> (--version V | --as-of DATE) [--trace] [--format ndjson|json|csv|table] [--out FILE]
-          [--workers N] [--max-record-bytes B] [--max-depth D] [--max-record-ms MS] [--quiet]
+    usage: `tmad eval <file|-> (--version V | --as-of DATE | --version V --as-of DATE) [--trace]
+          [--format ndjson|json|csv|table] [--out FILE] [--workers N] [--max-record-bytes B] [--max-depth D]
+          [--max-record-ms MS] [--quiet]
   Streams NDJSON, or one JSON array (when the whole first value is an array), and writes one output
   per input record, in input order: a Decision, or an error record naming each invalid field by its
   JSON path. Memory stays flat. A record that runs a worker out of memory or over the time budget
   costs only itself (an error record); the run goes on. A summary (records = decisions + invalid,
   counts by outcome, records/s) goes to stderr. \`… | head\` ends the run quietly.
-  --version           a version id (tmad-20.v2) or number (20.v2)
-  --as-of             pick the designated version in force on DATE (YYYY-MM-DD)
+  A PENDING decision carries reviewOn: the earliest date it can change if every remaining attempt fails.
+  --version           a version id (tmad-20.v2) or number (20.v2); alone, every fact counts
+  --as-of             evaluate as on DATE (YYYY-MM-DD): facts dated after it are ignored (the decision
+                      says how many), and without --version the designated version in force on DATE
   --trace             include each rule's evaluated conditions and the facts they read
   --out FILE          write to .FILE.tmad-tmp-PID beside FILE, renamed to FILE only when the run
                       completes; a device or pipe (e.g. /dev/null) is written in place
@@ -139,12 +142,15 @@ const commands: Record<string, Command> = {
      parameters and declarations changed;
   2. rule changes: condition widened / narrowed / changed, result or precedence changed, rules
      added or removed; drift between a clause's text and its rules;
-  3. behavioural changes: per changed rule, a witness installation (found by searching from the
-     versions' named example installations) whose decision differs, or what was established;
-  4. with --population: every record under both versions, the transition matrix with counts, by
-     the version's reportBy facts (e.g. cohort, Responsible Supplier), each flip attributed to the
-     changed clauses; --ids lists the installations per transition. Invalid records are listed.
-  Exit 0: no behaviour changed; 1: some did; 2: error. JSON schema: docs/diff.md.`,
+  3. behavioural changes: per changed rule, a witness installation whose decision differs (found
+     from the versions' named installations, examples and population records, as they are and
+     with facts changed), or what was established and the search's bounds;
+  4. with --population (read as it streams): every record under both versions, the transition
+     matrix with counts, by the version's reportBy facts (e.g. cohort, Responsible Supplier), each
+     flip attributed to the changed clauses; --ids lists the installations per transition.
+  Exit 0 only when no behaviour changed, shown from the rules' structure; 1 when it changed (with
+  a witness, or "changed; no witness found" within the search's bounds); 2: error. On a terminal,
+  progress goes to stderr. JSON schema: docs/diff.md.`,
     options: { ...limitOptions, population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
     run: async (p, v) => (await import("./diff.js")).runDiff(p, v),
   },
@@ -153,17 +159,39 @@ const commands: Record<string, Command> = {
     run: async (p, v) => (await import("../population/cli.js")).generateCommand.run(p, v),
   },
   report: {
-    summary: "counts per supplier, outcome, Excluded Category and cohort, and a file per supplier",
-    usage: `tmad report <population|-> (--version V | --as-of DATE) [--by supplier,cohort,clause] [--split supplier]
-            [--format csv|markdown|json] [--out DIR] [--workers N] [--max-record-ms MS]
-  Evaluates the population and counts decisions per dimension × outcome × Excluded Category. The
-  dimensions are the version's reportBy (front matter; for the TMAD: supplier, cohort), plus clause
-  (the deciding clause). With --out DIR: DIR/summary, DIR/suppliers (an index) and one file per
-  value of --split (default: supplier) listing its installations with the deciding clause, except
-  those with an outcome in the version's reportOmit. DIR is built aside and renamed into place.
+    summary: "what DCC sends each supplier: counts by outcome, Excluded Category and cohort, and the installations affected",
+    usage: `tmad report <population|-> (--version V | --as-of DATE | both) [--out DIR [--force]] [--format markdown|csv|json]
+            [--split supplier] [--workers N] [--max-record-ms MS] [--quiet]
+  Evaluates the population and counts, per Responsible Supplier, the decisions by outcome × Excluded
+  Category × cohort (categories in clause order, with their titles). Without --out, prints the
+  population summary (--format). With --out DIR, writes:
+    summary.md, summary.csv   the population: all together, and per supplier
+    suppliers.csv             one line per supplier: its folder, installations, installations listed
+    invalid.csv               the records that could not be evaluated, with what is wrong
+    suppliers/<name>/         per supplier: summary.md, summary.csv, installations.csv (id, MPAN,
+                              MPRN, cohort, GroupID, outcome, category and title, devices to
+                              deregister, deciding clause, reason) and report.xlsx (both as sheets)
+  The installations listed are those with an outcome not in the version's reportOmit (MIGRATE).
+  DIR must be new or empty; --force reuses a folder an earlier \`tmad report\` wrote (nothing else
+  is ever removed or replaced). Folder names are made from supplier names (letters, digits, -).
   Totals reconcile: records = decisions + invalid. Exit 1 when some records are invalid.`,
-    options: { ...versionOptions, ...limitOptions, ...budgetOptions, by: { type: "string" }, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    options: { ...versionOptions, ...limitOptions, ...budgetOptions, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./report.js")).runReport(p, v),
+  },
+  schema: {
+    summary: "print a published JSON Schema: the input record of a version, the decision, trace, explanation or diff report",
+    usage: `tmad schema <installation|decision|trace|explanation|diff-report> [--version V | --as-of DATE]
+  Prints a JSON Schema (draft 2020-12), as shipped in the package:
+    installation  the input record of a version, generated from its declarations (needs --version
+                  or --as-of); check digits and calendar dates are checked by tmad, not by the schema
+    decision      an output record of \`tmad eval\`: a Decision (with its trace, with --trace) or an
+                  invalid record listing what is wrong
+    trace         the trace of a decision
+    explanation   what \`tmad explain --format json\` prints, one per record
+    diff-report   what \`tmad diff --format json\` prints (tmad-diff/2; "diff" is accepted too)
+  Each has a $id (urn:tmad:schema:<kind>:<version>) and an x-tmad annotation with its schema version.`,
+    options: { ...versionOptions },
+    run: async (p, v) => (await import("./schema.js")).runSchema(p, v),
   },
   site: {
     summary: "write the TMAD as a static web site: version pages, comparisons, a decision explorer",
@@ -182,11 +210,16 @@ const commands: Record<string, Command> = {
   },
   explain: {
     summary: "explain decisions for people",
-    usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE)
-  For each record (or only the one with --id): the outcome, the deciding clause and its text, the
-  conditions and facts that made it so, and the rules that did not apply and why.`,
-    options: { ...versionOptions, ...limitOptions, id: { type: "string" } },
-    run: async (p, v) => (await import("./eval.js")).runExplain(p, v),
+    usage: `tmad explain <file|-> [--id ID] (--version V | --as-of DATE | both) [--format text|json] [--notes]
+  For each record (or only the one with --id, where reading stops): a plain-English summary, the
+  outcome with its labels, the deciding clause's text, the conditions and facts that made it so
+  (each member of a quantified condition, e.g. each meter with its attempt counts and dates), the
+  meters still being retried and when the decision can change (reviewOn), the facts left out by
+  --as-of, and every part that failed in each rule that did not apply.
+  --format json  the same as one Explanation object per line (schemas/explanation.schema.json)
+  --notes        include the authors' notes (assumptions, precedence, near misses) with the clause`,
+    options: { ...versionOptions, ...limitOptions, id: { type: "string" }, format: { type: "string" }, notes: { type: "boolean" } },
+    run: async (p, v) => (await import("./explain.js")).runExplain(p, v),
   },
   lsp: {
     summary: "language server for editors (LSP over stdin/stdout)",

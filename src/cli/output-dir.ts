@@ -10,7 +10,9 @@
  * file the marker does not list: each file is written to a temporary name beside it and renamed
  * into place, and `commit()` then removes only the files of the previous run that this run did not
  * write again, and records the new list. An interrupted run leaves the previous files and the marker
- * as they were, plus temporary files named `.tmad-tmp-*` that the next run removes.
+ * as they were, plus temporary files named `.tmad-tmp-*` that the next run removes. A command may
+ * also keep scratch files there while it runs (`scratch()`, e.g. rows spilled to disk): they carry the
+ * same prefix and are removed by `commit()` or `discard()`.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize, sep } from "node:path";
@@ -54,6 +56,7 @@ function checkRelative(rel: string): string {
 
 export class OutputDir {
   private readonly written = new Set<string>();
+  private readonly scratchFiles: string[] = [];
 
   private constructor(
     readonly dir: string,
@@ -126,6 +129,42 @@ export class OutputDir {
     this.written.add(path);
   }
 
+  /**
+   * Writes one file that is too large to hold in memory: `make` writes it to the temporary path it
+   * is given (as a stream), and the file is then renamed into place like `write`'s.
+   */
+  async produce(rel: string, make: (tmpPath: string) => Promise<void>): Promise<void> {
+    const path = checkRelative(rel);
+    if (path === OUTPUT_MARKER) throw new Error(`internal: ${OUTPUT_MARKER} is reserved`);
+    const target = join(this.dir, ...path.split("/"));
+    mkdirSync(dirname(target), { recursive: true });
+    if (existsSync(target) && !this.previous.includes(path) && !this.written.has(path)) {
+      throw new UsageError(`--out ${this.dir}: ${path} appeared while writing and tmad did not write it; stopping`);
+    }
+    const tmp = join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`);
+    try {
+      await make(tmp);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    renameSync(tmp, target);
+    this.written.add(path);
+  }
+
+  /** A path for a scratch file of this run, at the top of the folder; removed by `commit()` or `discard()`. */
+  scratch(): string {
+    const path = join(this.dir, `${TMP_PREFIX}${process.pid}-scratch-${this.scratchFiles.length}`);
+    this.scratchFiles.push(path);
+    return path;
+  }
+
+  /** Removes this run's scratch files (a failed run: the previous output stays as it was). */
+  discard(): void {
+    for (const f of this.scratchFiles) rmSync(f, { force: true });
+    this.scratchFiles.length = 0;
+  }
+
   /** The files written so far, sorted. */
   files(): string[] {
     return [...this.written].sort();
@@ -133,6 +172,7 @@ export class OutputDir {
 
   /** Ends the run: removes the previous run's files not written again (and folders left empty), records the new list. */
   commit(): void {
+    this.discard();
     for (const old of this.previous) {
       if (this.written.has(old)) continue;
       const target = join(this.dir, ...checkRelative(old).split("/"));

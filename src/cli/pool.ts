@@ -50,7 +50,9 @@ interface Slot {
 
 function startWorker(setup: Omit<WorkerSetup, "progress">, resourceLimits: ResourceLimits): Promise<Slot> {
   const shared = new SharedArrayBuffer(PROGRESS.SLOTS * Int32Array.BYTES_PER_ELEMENT);
-  const worker = new Worker(new URL("./eval-worker.js", import.meta.url), { workerData: { ...setup, progress: shared } satisfies WorkerSetup, resourceLimits });
+  // A worker runs a file: it must not inherit `--input-type` (a library caller run with `node --input-type=module -e`).
+  const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+  const worker = new Worker(new URL("./eval-worker.js", import.meta.url), { execArgv, workerData: { ...setup, progress: shared } satisfies WorkerSetup, resourceLimits });
   return new Promise((resolve, reject) => {
     const fail = (e: unknown): void => {
       worker.off("message", ready);

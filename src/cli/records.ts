@@ -37,7 +37,7 @@ export interface RawRecord {
 
 export type ParseProblem = { readonly code: "invalid-json" | "too-large" | "too-deep" | "duplicate-key"; readonly message: string };
 
-/** Where records come from: a file name, `-` for standard input, or a stream of bytes. */
+/** Where records come from: a file name, `-` for standard input, or a stream of bytes (the library's evaluateStream). */
 export type RecordSource = string | AsyncIterable<Uint8Array | string>;
 
 const BOM = [0xef, 0xbb, 0xbf];

@@ -20,7 +20,7 @@ export function loadGenerated(files: readonly GeneratedFile[]): VersionModule<un
 
 export function loadGeneratedWithRules(files: readonly GeneratedFile[]): LoadedVersion {
   const sources = new Map<string, string>();
-  for (const f of files) {
+  for (const f of files.filter((x) => x.path.endsWith(".ts"))) {
     const name = f.path.split("/").pop()!.replace(/\.ts$/, ".js");
     const js = ts.transpileModule(f.content, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: false } }).outputText;
     sources.set(name, js);

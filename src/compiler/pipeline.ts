@@ -12,6 +12,7 @@ import { consolidate, extractVersion, type ExtractedVersion, type SourceFile } f
 import { generateVersion, type GeneratedFile } from "./generate/index.js";
 import { parseBlocks } from "./parse/index.js";
 import { checkPins } from "./pins/index.js";
+import { versionTypes } from "./typing/registry.js";
 
 export interface VersionSource {
   /** Directory name, used as the version id. */
@@ -157,6 +158,7 @@ export function generateRegistry(versions: readonly ExtractedVersion[]): Generat
     "/** Every built version, by id; load one with `entry.load()`. */",
     `export const versions: readonly VersionEntry[] = [\n${entries.join(",\n")}${entries.length > 0 ? "," : ""}\n];`,
     "",
+    versionTypes(versions),
   ].join("\n");
   return { path: "index.ts", content };
 }

@@ -16,7 +16,7 @@ import { parse as parseYaml } from "yaml";
 import { analyze } from "../compiler/analyze/index.js";
 import type * as A from "../compiler/ast/nodes.js";
 import { checkProgram, type Ref, type Type } from "../compiler/check/index.js";
-import { foldParameters } from "../compiler/diff/document.js";
+import { parameterValues } from "../compiler/search/index.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { resolveExamples } from "../compiler/examples/index.js";
 import { runExamples } from "../compiler/examples/run.js";
@@ -239,7 +239,7 @@ export function checkSource(source: VersionSource): CheckedModel {
     files: x.files,
     types: resolution?.types ?? new Map(),
     refs: resolution?.refs ?? new Map(),
-    parameterValues: compiled.checked === undefined ? new Map() : foldParameters(compiled.checked),
+    parameterValues: compiled.checked === undefined ? new Map() : parameterValues(compiled.checked),
   };
 }
 
@@ -252,8 +252,8 @@ export function analyzeSource(source: VersionSource): Diagnostic[] {
   if (source.files.length === 0) return [];
   const compiled = compileVersion(source, "generate");
   if (compiled.files === undefined || compiled.checked === undefined) return [];
-  const { installations } = resolveExamples(compiled.extracted.blocks);
-  return sortDiagnostics(analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics);
+  const { installations, examples } = resolveExamples(compiled.extracted.blocks);
+  return sortDiagnostics(analyze(compiled.checked, loadGeneratedWithRules(compiled.files), installations, compiled.extracted.blocks, compiled.extracted.dir, examples).diagnostics);
 }
 
 /** An example or named installation block of a version, for outlines and code lenses. */

@@ -91,7 +91,7 @@ export interface Proportions {
   readonly mixedDormancy: number;
   /** Installations whose communications hub is communicating (outside duplicate groups). */
   readonly communicating: number;
-  /** Preparation of the Dormant Meters. `unableToAttempt` applies to IOC only (seed 3.1); elsewhere it counts as `prepared`. */
+  /** Preparation of the Dormant Meters, in every cohort. */
   readonly preparation: Readonly<Record<Preparation, number>>;
   /** The step that persistently failed, for `gsmeFailed` and `esmeFailed`. */
   readonly failureStep: Readonly<Record<FailureStep, number>>;
@@ -109,6 +109,13 @@ export interface Proportions {
   /** Probability that a record (not already in a group) starts a group sharing an MPAN/MPRN. */
   readonly duplicateGroup: number;
   readonly duplicateScenario: Readonly<Record<DuplicateScenario, number>>;
+  /**
+   * Share of records (outside duplicate groups) drawn for coverage rather than realism: every
+   * categorical choice uniform, most meters dormant, data issues common, so that every combination
+   * of cohort, preparation, failed step, supplier status and data issue appears in a modest
+   * population (docs/population.md, "Coverage").
+   */
+  readonly coverage: number;
 }
 
 export const DEFAULT_PROPORTIONS: Proportions = {
@@ -130,7 +137,13 @@ export const DEFAULT_PROPORTIONS: Proportions = {
   dataIssueResolved: 0.5,
   duplicateGroup: 0.02,
   duplicateScenario: { resolvable: 0.45, notLastInstalled: 0.15, bothCommunicating: 0.1, sameDay: 0.05, replacedBySmets2: 0.25 },
+  coverage: 0.06,
 };
+
+/** How a coverage record departs from the mix: see `Proportions.coverage`. */
+const COVERAGE_MIX: Partial<Proportions> = { outsideExclusionGroups: 0.3, dormant: 0.85, mixedDormancy: 0.3, communicating: 0.85, dataIssueActive: 0.4, dataIssueDormant: 0.4, dataIssueResolved: 0.3 };
+/** Share of coverage records whose meter point is also carried by SMETS2+ devices (outside duplicate groups). */
+const COVERAGE_SMETS2 = 0.2;
 
 // ---------------------------------------------------------------------------------------------
 // Options and broken records.
@@ -191,7 +204,7 @@ export function mpanCheckDigit(first12: string): number {
 }
 
 // Salts name the purpose of each keyed stream or one-off draw.
-const SALT = { record: 1, group: 2, groupStart: 3, mpan: 4, mprn: 5, oui: 6, deviceMask: 7 } as const;
+const SALT = { record: 1, group: 2, groupStart: 3, mpan: 4, mprn: 5, oui: 6, deviceMask: 7, coverage: 8 } as const;
 
 /** (i × a + b) mod 10^digits: a bijection on indices when a is coprime to 10 (i × a stays below 2^53). */
 function scramble(index: number, a: number, b: number, modulus: number): number {
@@ -292,27 +305,42 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** The retry regime of seed 3.2.1 as laid out in rules/tmad-19.0/index.md: slot k's offset from the first attempt. */
+/**
+ * The retry regime of seed 3.2.1 as DCC runs it: each cycle makes its attempts at a fixed interval
+ * over its days, and the three cycles follow each other back to back or after a pause of whole
+ * days (rules/tmad-19.0/04-26-preparation.md, clause 4.26).
+ */
 const REGIME = {
-  // 36 attempts four hours apart, a new cycle every 7 days (6 days and a day's gap).
-  firmware: { required: 108, slot: (k: number) => Math.floor(k / 36) * 7 * DAY + (k % 36) * 4 * HOUR },
-  // 23 attempts three hours apart, a new cycle every 4 days.
-  configuration: { required: 69, slot: (k: number) => Math.floor(k / 23) * 4 * DAY + (k % 23) * 3 * HOUR },
-  // One request a day for 10 days, a new cycle every 11 days.
-  confirmation: { required: 30, slot: (k: number) => Math.floor(k / 10) * 11 * DAY + (k % 10) * DAY },
+  // 36 attempts four hours apart: six a day for 6 days.
+  firmware: { required: 108, perCycle: 36, cycleDays: 6, every: 4 * HOUR },
+  // 23 attempts three hours apart, over 3 days.
+  configuration: { required: 69, perCycle: 23, cycleDays: 3, every: 3 * HOUR },
+  // One request a day for 10 days.
+  confirmation: { required: 30, perCycle: 10, cycleDays: 10, every: DAY },
 } as const;
+type Step = keyof typeof REGIME;
 
-function schedule(start: number, step: keyof typeof REGIME, failures: number, last?: AttemptOutcome): Attempt[] {
+/** Attempt k's offset from the first attempt, with `pause` whole days between cycles. */
+function slot(step: Step, k: number, pause: number): number {
+  const r = REGIME[step];
+  return Math.floor(k / r.perCycle) * (r.cycleDays + pause) * DAY + (k % r.perCycle) * r.every;
+}
+
+/** Half the regimes run back to back, the others with one or two days between cycles. */
+function pauseDays(rng: Rng): number {
+  return rng.chance(0.5) ? 0 : rng.int(1, 2);
+}
+
+function schedule(start: number, step: Step, failures: number, last?: AttemptOutcome, pause = 0): Attempt[] {
   const out: Attempt[] = [];
-  const slot = REGIME[step].slot;
-  for (let k = 0; k < failures; k++) out.push({ at: isoDateTime(start + slot(k)), outcome: "FAILED" });
-  if (last !== undefined) out.push({ at: isoDateTime(start + slot(failures)), outcome: last });
+  for (let k = 0; k < failures; k++) out.push({ at: isoDateTime(start + slot(step, k, pause)), outcome: "FAILED" });
+  if (last !== undefined) out.push({ at: isoDateTime(start + slot(step, failures, pause)), outcome: last });
   return out;
 }
 
 /** The time of the last attempt of a schedule of n attempts starting at `start`. */
-function scheduleEnd(start: number, step: keyof typeof REGIME, n: number): number {
-  return start + REGIME[step].slot(Math.max(0, n - 1));
+function scheduleEnd(start: number, step: Step, n: number, pause = 0): number {
+  return start + slot(step, Math.max(0, n - 1), pause);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,6 +360,8 @@ interface Context {
   readonly statusDormant: Weighted<SupplierStatus>;
   readonly issueKind: Weighted<DataIssueKind>;
   readonly duplicateScenario: Weighted<DuplicateScenario>;
+  /** The same, for coverage records: uniform weights (see `Proportions.coverage`). */
+  readonly covered?: Context;
 }
 
 function probability(v: unknown, what: string): number {
@@ -371,10 +401,10 @@ function contextFor(options: GenerateOptions): Context {
   // Installations go back 11 years before asOf; keep every date a four-digit year.
   if (asOf < "2012-01-01" || asOf > "9000-12-31") throw new RangeError("asOf must be between 2012-01-01 and 9000-12-31");
   const p = proportionsFor(options.mix);
-  for (const k of ["outsideExclusionGroups", "prepayment", "inHomeDisplay", "dormant", "mixedDormancy", "communicating", "dataIssueActive", "dataIssueDormant", "dataIssueResolved", "duplicateGroup"] as const) {
+  for (const k of ["outsideExclusionGroups", "prepayment", "inHomeDisplay", "dormant", "mixedDormancy", "communicating", "dataIssueActive", "dataIssueDormant", "dataIssueResolved", "duplicateGroup", "coverage"] as const) {
     probability(p[k], `mix.${k}`);
   }
-  return {
+  const context: Context = {
     count,
     ids: idsFor(seed),
     asOfMs,
@@ -389,6 +419,23 @@ function contextFor(options: GenerateOptions): Context {
     issueKind: weightsOf(p, "dataIssueKind"),
     duplicateScenario: weightsOf(p, "duplicateScenario"),
   };
+  // Coverage records: every member the mix allows equally likely, and COVERAGE_MIX's rates for the
+  // mix's probabilities, except that what the mix rules out (0) or makes certain (1) stays so.
+  const even = <K extends WeightField>(field: K): Weighted<keyof Proportions[K] & string> =>
+    weighted(Object.fromEntries(Object.entries(p[field] as Record<string, number>).map(([k, w]) => [k, w > 0 ? 1 : 0])) as Record<keyof Proportions[K] & string, number>, `coverage ${field}`);
+  const coverageRates = Object.fromEntries(Object.entries(COVERAGE_MIX).map(([k, v]) => [k, p[k as keyof Proportions] === 0 || p[k as keyof Proportions] === 1 ? p[k as keyof Proportions] : v]));
+  const covered: Context = {
+    ...context,
+    p: { ...p, ...coverageRates },
+    cohort: even("cohort"),
+    fuel: even("fuel"),
+    preparation: even("preparation"),
+    failureStep: even("failureStep"),
+    statusActive: even("supplierStatusActive"),
+    statusDormant: even("supplierStatusDormant"),
+    issueKind: even("dataIssueKind"),
+  };
+  return { ...context, covered };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,19 +575,20 @@ function retrying(ctx: Context, m: Device, rng: Rng): void {
   const lastAt = ctx.asOfMs - rng.int(1, 72) * HOUR;
   const mode = rng.int(0, 3);
   if (mode === 0) return; // nothing attempted yet
+  const pause = pauseDays(rng);
   if (mode === 1) {
     const n = rng.int(1, REGIME.firmware.required - 1);
-    m.firmwareAttempts = schedule(lastAt - REGIME.firmware.slot(n - 1), "firmware", n);
+    m.firmwareAttempts = schedule(lastAt - slot("firmware", n - 1, pause), "firmware", n, undefined, pause);
   } else if (mode === 2) {
     const n = rng.int(1, REGIME.configuration.required - 1);
-    const start = lastAt - REGIME.configuration.slot(n - 1);
+    const start = lastAt - slot("configuration", n - 1, pause);
     m.firmwareAttempts = schedule(start - rng.int(2, 30) * DAY, "firmware", rng.smallCount(0.6, 2, 10), "SUCCEEDED");
-    m.configurationAttempts = schedule(start, "configuration", n);
+    m.configurationAttempts = schedule(start, "configuration", n, undefined, pause);
   } else {
     const n = rng.int(1, REGIME.confirmation.required - 1);
-    const start = lastAt - REGIME.confirmation.slot(n - 1);
+    const start = lastAt - slot("confirmation", n - 1, pause);
     m.firmwareAttempts = [{ at: isoDateTime(start - DAY), outcome: "TIMED_OUT" }];
-    m.confirmationAttempts = schedule(start, "confirmation", n);
+    m.confirmationAttempts = schedule(start, "confirmation", n, undefined, pause);
   }
 }
 
@@ -551,26 +599,39 @@ function compressed(ctx: Context, m: Device, rng: Rng): void {
   m.firmwareAttempts = Array.from({ length: n }, (_, k) => ({ at: isoDateTime(start + k * 25 * 60_000), outcome: "FAILED" as const }));
 }
 
-/** The whole retry regime of one step ran out, in count and in period. */
+/** The whole retry regime of one step ran out, as DCC runs it: its count, on its days, all failed. */
 function persistentlyFailed(ctx: Context, m: Device, rng: Rng, start: number): void {
+  const pause = pauseDays(rng);
   switch (rng.draw(ctx.failureStep)) {
     case "firmware":
-      m.firmwareAttempts = schedule(start, "firmware", REGIME.firmware.required);
+      m.firmwareAttempts = schedule(start, "firmware", REGIME.firmware.required, undefined, pause);
       return;
     case "configuration": {
       const fw = rng.smallCount(0.6, 2, 10);
       m.firmwareAttempts = schedule(start, "firmware", fw, "SUCCEEDED");
-      m.configurationAttempts = schedule(scheduleEnd(start, "firmware", fw + 1) + rng.int(1, 14) * DAY, "configuration", REGIME.configuration.required);
+      m.configurationAttempts = schedule(scheduleEnd(start, "firmware", fw + 1) + rng.int(1, 14) * DAY, "configuration", REGIME.configuration.required, undefined, pause);
       return;
     }
     case "confirmation":
       m.firmwareAttempts = [{ at: isoDateTime(start), outcome: "TIMED_OUT" }];
-      m.confirmationAttempts = schedule(Math.floor(start / DAY) * DAY + DAY + 9 * HOUR, "confirmation", REGIME.confirmation.required);
+      m.confirmationAttempts = schedule(Math.floor(start / DAY) * DAY + DAY + 9 * HOUR, "confirmation", REGIME.confirmation.required, undefined, pause);
       return;
   }
 }
 
-function installation(ctx: Context, index: number, group: Group | undefined): Installation {
+/** For a coverage record: sometimes SMETS2+ devices on the same meter point, installed before or after it, communicating or not. */
+function coverageSharing(ctx: Context, rng: Rng, installedOn: string): SharedMeterPoint[] {
+  if (ctx.p.duplicateGroup === 0 || !rng.chance(COVERAGE_SMETS2)) return [];
+  const own = Date.parse(`${installedOn}T00:00:00Z`);
+  const day = rng.chance(0.8) ? own + rng.int(60, Math.max(61, Math.floor((ctx.asOfMs - own) / DAY) - 30)) * DAY : own - rng.int(30, 400) * DAY;
+  return [{ generation: "SMETS2_PLUS", installedOn: isoDate(day), communicating: rng.chance(0.7) }];
+}
+
+function installation(outer: Context, index: number, group: Group | undefined): Installation {
+  // A record outside duplicate groups is drawn for coverage with probability `coverage`, from its own
+  // keyed stream, so the other records are the same whatever the coverage share.
+  const cover = group === undefined && outer.covered !== undefined && uniformOf(outer.ids.s[0], outer.ids.s[1], index, SALT.coverage) < outer.p.coverage;
+  const ctx = cover ? outer.covered! : outer;
   const { p, ids } = ctx;
   const rng = new Rng(ids.s[0], ids.s[1], index, SALT.record);
   const j = group === undefined ? -1 : index - group.start;
@@ -596,9 +657,12 @@ function installation(ctx: Context, index: number, group: Group | undefined): In
     if (kind === "DUPLICATE_DEVICE_ID" && index === 0) kind = "NO_PREPAYMENT_KEY"; // no earlier device to duplicate
     const resolved = rng.chance(p.dataIssueResolved);
     if (kind === "NO_PREPAYMENT_KEY") prepayment = true; // only a prepayment installation has a key to lack
-    if (kind === "DUPLICATE_DEVICE_ID" && !resolved) duplicateCh = true;
     if (kind === "SUPPLIER_UNIDENTIFIABLE" && !resolved) status = "UNIDENTIFIABLE";
-    if (status !== "UNIDENTIFIABLE" || kind === "SUPPLIER_UNIDENTIFIABLE") dataIssues.push({ kind, resolved });
+    if (status !== "UNIDENTIFIABLE" || kind === "SUPPLIER_UNIDENTIFIABLE") {
+      dataIssues.push({ kind, resolved });
+      // Only a logged issue may explain two devices with one id.
+      if (kind === "DUPLICATE_DEVICE_ID" && !resolved) duplicateCh = true;
+    }
   }
   if (status === "UNIDENTIFIABLE") {
     supplier = UNIDENTIFIED_SUPPLIER;
@@ -613,8 +677,8 @@ function installation(ctx: Context, index: number, group: Group | undefined): In
     for (const m of meters) m.dormant = true;
     if (meters.length === 2 && rng.chance(p.mixedDormancy)) meters[rng.int(0, 1)].dormant = false;
     const dormantMeters = meters.filter((m) => m.dormant);
-    let scenario = rng.draw(ctx.preparation);
-    if (scenario === "unableToAttempt" && cohort !== "IOC") scenario = "prepared";
+    // A firmware upgrade that cannot be attempted occurs in every cohort (only IOC has a category for it).
+    const scenario = rng.draw(ctx.preparation);
     // Attempts for one installation are instructed together, some weeks to months before asOf.
     const campaign = before(ctx, rng, 60, 330);
     const target = (type: DeviceType): Device => dormantMeters.find((m) => m.type === type) ?? rng.pick(dormantMeters);
@@ -646,7 +710,7 @@ function installation(ctx: Context, index: number, group: Group | undefined): In
     responsibleSupplier: { name: supplier, status },
     devices,
     dataIssues,
-    sharedMeterPoints: group === undefined ? [] : sharedFor(group, j),
+    sharedMeterPoints: group === undefined ? (cover ? coverageSharing(ctx, rng, installedOn) : []) : sharedFor(group, j),
   };
   return record;
 }

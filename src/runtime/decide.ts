@@ -30,9 +30,16 @@ export function conflicted<R>(m: Manifest, installationId: string, asOf: string 
 }
 
 /** One RuleTrace per rule, in document order, from the conditions' trace nodes. */
+const titlesOf = new WeakMap<Manifest, ReadonlyMap<string, string>>();
+
 export function ruleTraces(m: Manifest, conditions: readonly TraceNode[], fired: readonly string[]): RuleTrace[] {
   const firedSet = new Set(fired);
-  const titles = new Map(m.clauses.map((c) => [c.number, c.title]));
+  // Built once per version, not per traced evaluation.
+  let titles = titlesOf.get(m);
+  if (titles === undefined) {
+    titles = new Map(m.clauses.map((c) => [c.number, c.title]));
+    titlesOf.set(m, titles);
+  }
   return m.rules.map((r, i) => ({
     rule: r.id,
     clause: r.clause,

@@ -40,6 +40,7 @@ export type InputErrorCode =
   | "too-deep"
   | "duplicate-key"
   | "evaluation-error"
+  | "unknown-as-of"
   /** Evaluating the record took longer than the per-record budget (`--max-record-ms`). */
   | "too-slow"
   /** Evaluating the record ran its worker thread out of memory. */

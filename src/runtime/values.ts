@@ -62,6 +62,11 @@ function instant(v: string): number {
   return base + ms;
 }
 
+/** Milliseconds since the epoch of a validated date (midnight UTC) or date-time. */
+export function epochMs(v: string): number {
+  return instant(v);
+}
+
 /** Whole days from `from` to `to` (negative when `to` is earlier), truncated toward zero. */
 export function daysBetween(from: string, to: string): number {
   return Math.trunc((instant(to) - instant(from)) / DAY_MS);

@@ -1,11 +1,12 @@
 /**
  * The site's one view of the version diff (the adapter to change when the diff report changes):
- * two SiteVersions → SiteComparison, read from the diff's JSON form (schema `tmad-diff/1`,
+ * two SiteVersions → SiteComparison, read from the diff's JSON form (schema `tmad-diff/2`,
  * docs/diff.md) rather than its TypeScript types, so the page shows what the published report
  * says. Fields the page does not know are ignored; fields it expects and does not find are shown
  * as absent, never invented.
  */
 import { diffVersions } from "../compiler/diff/index.js";
+import { renderDiff } from "../compiler/diff/render.js";
 import { decisionOutcome, type Decision } from "../runtime/index.js";
 import { internalsOf, type SiteVersion } from "./versions.js";
 
@@ -95,7 +96,7 @@ function decisionView(v: unknown): DecisionView {
   return { outcome, clause: str(d["clause"]) ?? null, rule: str(d["rule"]) ?? null, result: obj(d["result"]) };
 }
 
-/** Reads a diff report's JSON (schema `tmad-diff/1`) into what the comparison page shows. */
+/** Reads a diff report's JSON (schema `tmad-diff/2`) into what the comparison page shows. */
 export function comparisonFromJson(json: unknown): SiteComparison {
   const r = obj(json);
   const doc = obj(r["document"]);
@@ -140,7 +141,7 @@ export function comparisonFromJson(json: unknown): SiteComparison {
       return {
         rule: str(b["rule"]) ?? "",
         clause: str(b["clause"]) ?? "",
-        ...(w === undefined ? {} : { witness: { baseline: str(w["baseline"]) ?? "?", facts: strs(w["changes"]) ?? [], from: decisionView(w["a"]), to: decisionView(w["b"]) } }),
+        ...(w === undefined ? {} : { witness: { baseline: str(w["baseline"]) ?? "?", facts: arr(w["facts"]).length > 0 ? arr(w["facts"]).map((f) => `${str(obj(f)["path"]) ?? "?"}: ${str(obj(f)["old"]) ?? "?"} → ${str(obj(f)["new"]) ?? "?"}`) : (strs(w["changes"]) ?? []), from: decisionView(w["a"]), to: decisionView(w["b"]) } }),
         ...opt("statement", str(b["statement"])),
       };
     }),
@@ -152,8 +153,9 @@ export function comparisonFromJson(json: unknown): SiteComparison {
 export function compareSiteVersions(a: SiteVersion, b: SiteVersion): SiteComparison {
   const side = (v: SiteVersion) => {
     const i = internalsOf(v);
-    return { extracted: i.compiled.extracted, checked: i.compiled.checked!, loaded: i.loaded, installations: i.installations };
+    return { extracted: i.compiled.extracted, checked: i.compiled.checked!, loaded: i.loaded, installations: i.installations, examples: i.examples };
   };
   const report = diffVersions(side(a), side(b));
-  return comparisonFromJson(JSON.parse(JSON.stringify(report)));
+  // The report's JSON form, as `tmad diff --format json` writes it (conditions printed, not trees).
+  return comparisonFromJson(JSON.parse(renderDiff(report, "json", { ids: false })));
 }

@@ -130,6 +130,7 @@ export interface VersionInternals {
   readonly compiled: CompiledVersion;
   readonly loaded: LoadedVersion;
   readonly installations: ReadonlyMap<string, unknown>;
+  readonly examples: readonly { readonly name: string; readonly record: unknown }[];
 }
 
 const internals = new WeakMap<SiteVersion, VersionInternals>();
@@ -291,7 +292,7 @@ export function loadSiteVersion(dir: string): LoadResult {
     coverageGaps: report.failures.filter((f) => !f.startsWith("example ")),
     evaluator: compiled.files.map((f) => ({ path: f.path, content: f.content })),
   };
-  internals.set(version, { compiled, loaded, installations: resolved.installations });
+  internals.set(version, { compiled, loaded, installations: resolved.installations, examples: resolved.examples });
   return { version, diagnostics };
 }
 

@@ -311,8 +311,37 @@ describe("eval", { timeout: 60_000 }, () => {
     for (const c of ["4.1A", "4.1B", "4.1C", "4.26A", "4.26B", "4.26C", "18.9", "18.10", "18.11", "18.12", "18.13"]) expect(cited.has(c), c).toBe(false);
   });
 
-  it("--version and --as-of together exit 2", () => {
-    expect(tmad(["eval", EXAMPLES, "--version", "20.v2", "--as-of", "2023-01-01"]).status).toBe(2);
+  it("--version and --as-of together: the named version, with the facts known by the date", () => {
+    // The GSME's firmware upgrade failed six times a day from 1 April 2022 for 18 days; as of 9 April, 54 had.
+    const record = JSON.parse(exampleLines.find((l) => l.includes('"INS-4.26A-mds-gsme-firmware-failed"'))!);
+    record.devices[1].firmwareAttempts = Array.from({ length: 108 }, (_, k) => ({
+      at: `${new Date(Date.parse("2022-04-01T00:00:00Z") + (Math.floor(k / 36) * 6 * 24 + (k % 36) * 4) * 3_600_000).toISOString().slice(0, 19)}Z`,
+      outcome: "FAILED",
+    }));
+    const all = JSON.parse(tmad(["eval", "-", "--version", "20.v1"], JSON.stringify(record)).stdout);
+    expect([all.result.outcome, all.asOf, all.factsIgnored]).toEqual(["MIGRATE_PARTIAL", null, undefined]);
+    const r = tmad(["eval", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record));
+    expect(r.status).toBe(0);
+    const then = JSON.parse(r.stdout);
+    expect([then.versionId, then.asOf, then.result.outcome, then.factsIgnored, then.reviewOn]).toEqual(["tmad-20.v1", "2022-04-09", "PENDING", 54, "2022-04-18"]);
+    expect(r.stderr).toContain("tmad-20.v1 (facts as of 2022-04-09)");
+    const explained = tmad(["explain", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record)).stdout;
+    expect(explained).toContain("Facts as known on 2022-04-09: 54 dated after it ignored");
+    expect(explained).toContain("Review on 2022-04-18");
+  });
+
+  it("an --as-of that is not a calendar date exits 2 and says why", () => {
+    for (const [date, why] of [
+      ["2022-06-31", "June 2022 has 30 days"],
+      ["2023-02-31", "February 2023 has 28 days"],
+    ]) {
+      for (const args of [["--as-of", date], ["--version", "20.v2", "--as-of", date]]) {
+        const r = tmad(["eval", EXAMPLES, ...args]);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(`--as-of: as-of date "${date}" is not a calendar date: ${why}`);
+        expect(r.stdout).toBe("");
+      }
+    }
   });
 
   it("an unknown version exits 2", () => {
@@ -336,11 +365,11 @@ describe("explain", { timeout: 60_000 }, () => {
   it("--id X shows that record only", () => {
     const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-4.26A-mds-gsme-firmware-failed"]);
     expect(r.status).toBe(0);
-    expect(r.stdout.match(/\[record \d+\]/g)).toEqual(["[record 12]"]);
+    expect(r.stdout.match(/\(record \d+\)/g)).toEqual(["(record 12)"]);
     expect(r.stdout).toContain("Installation INS-4.26A-mds-gsme-firmware-failed");
     expect(r.stdout).toContain("clause 4.26A");
     expect(r.stdout).toContain("our own paraphrase");
-    expect(r.stdout).toMatch(/facts: /);
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("GSME 90-B3-D5-1F-30-1B-00-02: firmware attempts: 108 failed on 21 calendar days (10 Jan 2022 08:00 – 30 Jan 2022 04:00)");
   });
 
   it("--id of an invalid record names the field path and exits 1", () => {
@@ -358,7 +387,32 @@ describe("explain", { timeout: 60_000 }, () => {
   it("without --id explains every record", () => {
     const r = tmad(["explain", EXAMPLES, "--version", "20.v2"]);
     expect(r.status).toBe(1);
-    expect(r.stdout.match(/^\[record \d+\]/gm)!.length).toBe(exampleLines.length);
+    expect(r.stdout.match(/^Installation .* \(record \d+\)$/gm)!.length).toBe(exampleLines.length);
+  });
+
+  it("--format json gives one Explanation per record; --id stops reading at the record it finds", async () => {
+    // Standard input stays open after the record sought: the command must end without reading on.
+    const child = spawn(process.execPath, [CLI, "explain", "-", "--version", "20.v2", "--id", JSON.parse(exampleLines[1]).id, "--format", "json"], { cwd: root });
+    let stdout = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
+    child.stdin.write(`${exampleLines[0]}\n${exampleLines[1]}\n`);
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve(-1);
+      }, 20_000);
+      child.on("exit", (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    child.stdin.destroy();
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const e = JSON.parse(lines[0]);
+    expect(e).toMatchObject({ record: 2, installationId: JSON.parse(exampleLines[1]).id, status: "decided" });
+    expect(typeof e.summary).toBe("string");
   });
 });
 
@@ -371,13 +425,13 @@ describe("library API", { timeout: 60_000 }, () => {
       const record = JSON.parse(readFileSync("${EXAMPLES}", "utf8").split("\\n")[10]);
       const outcome = await evaluate(record, { version: "20.v2", trace: true });
       const version = await loadVersion({ version: "tmad-20.v2" });
-      const text = await explain(record, { version: "20.v2" });
-      console.log(JSON.stringify({ ok: outcome.ok, clause: outcome.decision.clause, traced: outcome.trace.rules.length, id: version.manifest.id, same: manifest.id, explains: text.includes("Outcome:") }));
+      const explanation = await explain(record, { version: "20.v2" });
+      console.log(JSON.stringify({ ok: outcome.ok, clause: outcome.decision.clause, traced: outcome.trace.rules.length, id: version.manifest.id, same: manifest.id, explains: explanation.decidedBy.clause.number }));
     `;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ ok: true, clause: "18.13", id: "tmad-20.v2", same: "tmad-20.v2", explains: true });
+    expect(out).toMatchObject({ ok: true, clause: "18.13", id: "tmad-20.v2", same: "tmad-20.v2", explains: "18.13" });
     expect(out.traced).toBeGreaterThan(5);
   });
 });
@@ -437,7 +491,8 @@ describe("tmad diff", { timeout: 60_000 }, () => {
     const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "json"]);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(report.schema).toBe("tmad-diff/1");
+    expect(report.schema).toBe("tmad-diff/2");
+    expect(report.verdict).toBe("changed");
     expect(report.document.clauses.map((c: { number: string }) => c.number)).toEqual(["2.1", "2.2"]);
   });
 
@@ -445,7 +500,7 @@ describe("tmad diff", { timeout: 60_000 }, () => {
     const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.0-reworded`]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("clause 2.1: the text changed but its rules (exclude_failed) did not");
-    expect(r.stdout).toContain("No behavioural change found.");
+    expect(r.stdout).toContain("Verdict: no behaviour changed.");
   });
 
   it("exits 2 for an unknown version or bad options", () => {
@@ -472,7 +527,7 @@ describe("tmad diff on the corpus", { timeout: 120_000 }, () => {
     expect(report.document.clauses[0].words.some((w: any) => w.op === "+" && w.text.includes("configuration"))).toBe(true);
     expect(report.rules.map((c: any) => [c.rule, c.kind, c.condition])).toEqual([["migrate_partial_moc_mds", "changed", "widened"]]);
     const w = report.behaviour[0].witness;
-    expect(w.changes.length).toBeGreaterThanOrEqual(1);
+    expect(w.facts.length).toBeGreaterThanOrEqual(1);
     expect([w.a.result.outcome, w.a.clause]).toEqual(["EXCLUDED", "18.10"]);
     expect([w.b.result.outcome, w.b.clause]).toEqual(["MIGRATE_PARTIAL", "4.26A"]);
   });
@@ -550,27 +605,103 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     const text = readFileSync(target, "utf8");
     expect(text.endsWith("\r\n")).toBe(true); // RFC 4180 line ends
     const lines = text.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,errors");
+    expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,factsIgnored,reviewOn,errors");
     expect(lines.length).toBe(501);
     expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmad-tmp-"))).toEqual([]);
   });
 
-  it("tmad report writes per-supplier files whose totals equal the population", () => {
+  it("tmad report --out writes a folder per supplier whose totals equal the population (worker threads)", () => {
     const p = population(1000);
     const dir = join(tempDir(), "report");
-    const r = tmad(["report", p.file, "--as-of", "2022-07-01", "--format", "json", "--out", dir]);
+    const r = tmad(["report", p.file, "--as-of", "2022-07-01", "--out", dir, "--workers", "2"]);
     expect(r.status).toBe(1); // broken records are reported, and counted
-    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
-    expect(summary.records).toBe(1000);
-    expect(summary.decisions + summary.invalid).toBe(1000);
-    expect(summary.rows.reduce((n: number, row: { count: number }) => n + row.count, 0)).toBe(summary.decisions);
-    const index = JSON.parse(readFileSync(join(dir, "suppliers.json"), "utf8"));
-    expect(index.reduce((n: number, s: { installations: number }) => n + s.installations, 0)).toBe(summary.decisions);
-    for (const s of index) {
-      const file = JSON.parse(readFileSync(join(dir, s.file), "utf8"));
-      expect(file.counts.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(s.installations);
-      expect(file.affected.every((a: { outcome: string; clause: string }) => a.outcome !== "MIGRATE" && a.clause !== "")).toBe(true);
+    expect(r.stderr).toContain(`1000 records = ${p.valid} decisions + ${p.broken} invalid`);
+    const index = readFileSync(join(dir, "suppliers.csv"), "utf8").trimEnd().split("\r\n").slice(1);
+    expect(index.reduce((n, line) => n + Number(line.split(",").at(-2)), 0)).toBe(p.valid);
+    for (const line of index) {
+      const folder = line.split(",").at(-3)!;
+      expect(listFiles(join(dir, folder))).toEqual(["installations.csv", "report.xlsx", "summary.csv", "summary.md"]);
     }
+    expect(readFileSync(join(dir, "invalid.csv"), "utf8").trimEnd().split("\r\n")).toHaveLength(p.broken + 1);
+  });
+});
+
+describe("tmad report --out never destroys what it did not write (issue 9)", { timeout: 60_000 }, () => {
+  const small = (): string => {
+    const file = join(tempDir(), "small.ndjson");
+    writeFileSync(file, `${exampleLines.slice(0, 12).join("\n")}\n`);
+    return file;
+  };
+
+  it("refuses a folder holding the user's files, and leaves them as they were", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "mine.txt"), "keep me");
+    const r = tmad(["report", small(), "--version", "20.v2", "--out", dir, "--force"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("not empty and was not written by tmad");
+    expect(readdirSync(dir)).toEqual(["mine.txt"]);
+    expect(readFileSync(join(dir, "mine.txt"), "utf8")).toBe("keep me");
+  });
+
+  it("`--out ..` refuses the parent folder instead of emptying it", () => {
+    const parent = tempDir();
+    writeFileSync(join(parent, "thesis.md"), "years of work");
+    const cwd = join(parent, "work");
+    cpSync(small(), join(parent, "work", "small.ndjson"));
+    const r = spawnSync(process.execPath, [CLI, "report", "small.ndjson", "--version", "20.v2", "--out", "..", "--force"], { cwd, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(readFileSync(join(parent, "thesis.md"), "utf8")).toBe("years of work");
+    expect(readdirSync(cwd)).toEqual(["small.ndjson"]);
+  });
+
+  it("reuses an earlier report's folder only with --force, replacing just its own files", () => {
+    const dir = join(tempDir(), "out");
+    const input = small();
+    expect(tmad(["report", input, "--version", "20.v2", "--out", dir]).status).toBe(0);
+    const before = listFiles(dir);
+    expect(before).toContain(".tmad-output.json");
+    const again = tmad(["report", input, "--version", "20.v2", "--out", dir]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain("add --force");
+    const forced = tmad(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
+    expect(forced.status).toBe(0);
+    expect(listFiles(dir)).toEqual(before);
+    writeFileSync(join(dir, "suppliers", "notes.txt"), "mine");
+    const foreign = tmad(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
+    expect(foreign.status).toBe(2);
+    expect(foreign.stderr).toContain("suppliers/notes.txt");
+    expect(readFileSync(join(dir, "suppliers", "notes.txt"), "utf8")).toBe("mine");
+  });
+});
+
+describe("tmad schema and the package's published schemas", { timeout: 60_000 }, () => {
+  it("prints each schema as shipped; the installation schema needs a version", () => {
+    const inst = tmad(["schema", "installation", "--version", "20.v2"]);
+    expect(inst.status).toBe(0);
+    expect(inst.stdout).toBe(readFileSync(join(root, "generated/tmad-20.v2/installation.schema.json"), "utf8"));
+    expect(tmad(["schema", "installation", "--as-of", "2022-07-01"]).stdout).toBe(inst.stdout);
+    for (const kind of ["decision", "trace", "explanation", "diff-report"]) {
+      const r = tmad(["schema", kind]);
+      expect(r.status, kind).toBe(0);
+      expect(r.stdout).toBe(readFileSync(join(root, "schemas", `${kind}.schema.json`), "utf8"));
+    }
+    expect(tmad(["schema", "diff"]).stdout).toBe(tmad(["schema", "diff-report"]).stdout);
+    expect(tmad(["schema", "installation"]).status).toBe(2);
+    expect(tmad(["schema", "nonsense"]).status).toBe(2);
+  });
+
+  it("the package ships them (npm pack) and exports them by path", () => {
+    const pack = spawnSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], { cwd: root, encoding: "utf8" });
+    const packed = new Set((JSON.parse(pack.stdout)[0].files as { path: string }[]).map((f) => f.path));
+    for (const f of ["schemas/decision.schema.json", "schemas/trace.schema.json", "schemas/explanation.schema.json", "schemas/diff-report.schema.json", "generated/tmad-20.v2/installation.schema.json", "dist/src/index.js", "dist/src/cli/main.js", "dist/src/cli/eval-worker.js", "dist/generated/tmad-20.v2/index.js"]) {
+      expect(packed.has(f), f).toBe(true);
+    }
+    const script = `console.log(JSON.stringify([import.meta.resolve("tmad/schemas/decision.schema.json"), import.meta.resolve("tmad/generated/tmad-20.v2/installation.schema.json"), import.meta.resolve("tmad/generated/tmad-20.v2")]))`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    const [decision, installation, module] = JSON.parse(r.stdout) as string[];
+    expect(decision.endsWith("/schemas/decision.schema.json")).toBe(true);
+    expect(installation.endsWith("/generated/tmad-20.v2/installation.schema.json")).toBe(true);
+    expect(module.endsWith("/dist/generated/tmad-20.v2/index.js")).toBe(true);
   });
 });
 

@@ -1,21 +1,20 @@
+/**
+ * The version diff on the small demo fixtures: document changes, rule changes and their
+ * classification, witnesses, the three verdicts (a wording-only edit is `unchanged`, a
+ * parameter-only change is `changed` with a witness and the parameter as `old → new`), population
+ * counts that reconcile, and the rendered formats.
+ */
 import { describe, expect, it } from "vitest";
-import { readVersion } from "../../src/cli/build.js";
 import { wordDiff } from "../../src/compiler/diff/document.js";
-import { diffVersions, type DiffSide } from "../../src/compiler/diff/index.js";
+import { diffVersions } from "../../src/compiler/diff/index.js";
 import { renderDiff } from "../../src/compiler/diff/render.js";
 import { resolveExamples } from "../../src/compiler/examples/index.js";
-import { loadGeneratedWithRules } from "../../src/compiler/load.js";
-import { compileVersion } from "../../src/compiler/pipeline.js";
+import { diffSide } from "../helpers/diff.js";
 
-function side(dir: string): DiffSide {
-  const compiled = compileVersion(readVersion(dir));
-  if (compiled.files === undefined || compiled.checked === undefined) throw new Error(`${dir} does not compile`);
-  return { extracted: compiled.extracted, checked: compiled.checked, loaded: loadGeneratedWithRules(compiled.files), installations: resolveExamples(compiled.extracted.blocks).installations };
-}
-
-const V10 = side("test/fixtures/versions/demo-1.0");
-const V11 = side("test/fixtures/versions/demo-1.1");
-const REWORDED = side("test/fixtures/versions/demo-1.0-reworded");
+const V10 = diffSide("test/fixtures/versions/demo-1.0");
+const V11 = diffSide("test/fixtures/versions/demo-1.1");
+const REWORDED = diffSide("test/fixtures/versions/demo-1.0-reworded");
+const PARAMETER = diffSide("test/fixtures/versions/demo-1.0-parameter");
 
 describe("word diff", () => {
   it("keeps common words and marks removed and inserted runs", () => {
@@ -47,15 +46,22 @@ describe("diff of an amending version", () => {
     const byRule = new Map(report.rules.map((r) => [r.rule, r]));
     expect(byRule.get("exclude_failed")).toMatchObject({ kind: "changed", condition: "widened", resultChanged: true, precedenceChanged: false });
     expect(byRule.get("exclude_no_mpan")).toMatchObject({ kind: "added" });
-    expect(byRule.get("migrate")).toMatchObject({ kind: "changed", condition: "same", precedenceChanged: true });
-    expect(report.drift).toEqual([{ clause: "1.1", kind: "rules-changed-text-unchanged", rules: ["migrate"] }]);
+    // `exclude_no_mpan overrides migrate` is the new rule's precedence, not a change of `migrate`.
+    expect(byRule.has("migrate")).toBe(false);
+    expect(report.drift).toEqual([]);
+    expect(report.verdict).toBe("changed");
   });
 
-  it("finds a minimal, valid witness whose decision differs", () => {
+  it("takes a baseline that already disagrees as the witness, valid under both versions", () => {
     const b = report.behaviour.find((x) => x.rule === "exclude_no_mpan")!;
     expect(b.witness).toBeDefined();
     const w = b.witness!;
-    expect(w.changes).toEqual(["mpan absent"]);
+    // The version's own example disagrees as it is: it is the witness, shown as the one fact that
+    // sets it apart from the nearest named installation.
+    expect(w.baseline).toBe('demo-1.1 example "no MPAN excludes even an active site"');
+    expect(w.changes).toEqual([]);
+    expect(w.factsFrom).toBe("demo-1.0:active-site");
+    expect(w.facts).toEqual([{ path: "mpan", old: "1200023305967", new: "absent" }]);
     expect(V10.loaded.version.validator.validate(w.record).ok).toBe(true);
     expect(V11.loaded.version.validator.validate(w.record).ok).toBe(true);
     expect([w.a.result?.outcome, w.a.clause]).toEqual(["MIGRATE", "1.1"]);
@@ -65,6 +71,7 @@ describe("diff of an amending version", () => {
 
   it("is deterministic", () => {
     expect(renderDiff(diffVersions(V10, V11), "json", { ids: true })).toBe(renderDiff(report, "json", { ids: true }));
+    expect(JSON.parse(renderDiff(report, "json", { ids: false })).schema).toBe("tmad-diff/2");
   });
 });
 
@@ -76,7 +83,34 @@ describe("a wording-only edit", () => {
     expect(report.rules).toEqual([]);
     expect(report.drift).toEqual([{ clause: "2.1", kind: "text-changed-rules-unchanged", rules: ["exclude_failed"] }]);
     expect(report.behaviourChanged).toBe(false);
-    expect(report.behaviour[0].statement).toMatch(/structural equality, not a bounded search/);
+    expect(report.verdict).toBe("unchanged");
+    expect(report.search).toBeUndefined();
+    expect(report.behaviour[0].statement).toMatch(/shown from the rules' structure, not a bounded search/);
+    expect(renderDiff(report, "text", { ids: false })).toContain("Verdict: no behaviour changed.");
+  });
+});
+
+describe("a parameter-only change", () => {
+  const report = diffVersions(V10, PARAMETER);
+
+  it("is a behaviour change with a witness, the parameter shown old → new", () => {
+    expect(report.document.clauses).toEqual([]);
+    expect(report.document.parameters).toEqual([
+      { name: "attemptsPerCycle", kind: "changed", old: "3", new: "4" },
+      { name: "attemptsRequired", kind: "changed", old: "6", new: "8" },
+    ]);
+    const rule = report.rules.find((r) => r.rule === "exclude_failed")!;
+    expect(rule).toMatchObject({ kind: "changed", condition: "narrowed", implication: { oldImpliesNew: false, newImpliesOld: true } });
+    expect(rule.changedParameters).toEqual([{ name: "attemptsRequired", old: "6", new: "8" }]);
+    expect(report.verdict).toBe("changed");
+    const w = report.behaviour.find((b) => b.rule === "exclude_failed")!.witness!;
+    expect([w.a.result?.outcome, w.b.result?.outcome]).toEqual(["EXCLUDED", "BLOCKED"]);
+    // Re-evaluated here, not taken from the report: the two versions disagree on the witness.
+    expect(V10.loaded.version.evaluate(w.record, null).clause).toBe("2.1");
+    expect(PARAMETER.loaded.version.evaluate(w.record, null).status).toBe("default");
+    const text = renderDiff(report, "text", { ids: false });
+    expect(text).toContain("attemptsPerCycle: 3 → 4");
+    expect(text).toContain("parameter attemptsRequired: 6 → 8");
   });
 });
 
@@ -88,8 +122,9 @@ describe("population impact", () => {
     const p = report.population!;
     expect(p.records).toBe(records.length);
     expect(p.invalid.map((i) => i.record)).toEqual([99, 100]);
+    expect(p.invalidCount).toBe(2);
     expect(p.transitions.reduce((n, t) => n + t.count, 0)).toBe(p.evaluated);
-    expect(p.evaluated + p.invalid.length).toBe(p.records);
+    expect(p.evaluated + p.invalidCount).toBe(p.records);
     expect(p.changed + p.unchanged).toBe(p.evaluated);
   });
 

@@ -60,7 +60,7 @@ function source(id: string, body: string): VersionSource {
 
 /**
  * Every code a document gives: the compiler's stages, the examples beside the clauses, and (when it
- * compiles) the analysis `tmad check` runs over the named installations.
+ * compiles) the analysis `tmad check` runs over the named installations and examples.
  */
 function codesOf(body: string, pins?: { path: string; text?: string }): string[] {
   const compiled = compileVersion({ ...source("example", body), ...(pins === undefined ? {} : { pins }) }, "generate");
@@ -68,7 +68,7 @@ function codesOf(body: string, pins?: { path: string; text?: string }): string[]
   const analysis =
     compiled.files === undefined || compiled.checked === undefined
       ? []
-      : analyze(compiled.checked, loadGeneratedWithRules(compiled.files), resolved.installations, compiled.extracted.blocks, compiled.extracted.dir).diagnostics;
+      : analyze(compiled.checked, loadGeneratedWithRules(compiled.files), resolved.installations, compiled.extracted.blocks, compiled.extracted.dir, resolved.examples).diagnostics;
   return [...compiled.diagnostics, ...resolved.diagnostics, ...analysis].map((d) => d.code);
 }
 

@@ -92,6 +92,10 @@ function features(declarations: readonly Declaration[]): Set<string> {
       case "IdentifierDecl":
         seen.add(n.checkDigit === undefined ? "identifier without check digit" : "identifier with check digit");
         break;
+      case "RecordDecl":
+        if (n.datedBy !== undefined) seen.add("record dated by");
+        if ((n.fields as { dated?: { otherwise?: unknown } }[]).some((f) => f.dated?.otherwise !== undefined)) seen.add("field dated by, otherwise");
+        break;
       case "DecisionDecl":
         if ((n.fields as { defaultValue?: unknown }[]).some((f) => f.defaultValue !== undefined)) seen.add("decision default");
         break;
@@ -123,6 +127,7 @@ describe("grammar/README.md covers the language", () => {
     // Declarations
     ...["EnumDecl", "RecordDecl", "IdentifierDecl", "InputDecl", "DecisionDecl", "ParameterDecl", "DefinitionDecl", "RuleDecl", "DefaultDecl"],
     ...["enum label", "identifier with check digit", "identifier without check digit", "decision default", "doc comment"],
+    ...["record dated by", "field dated by, otherwise"],
     ...["definition with parameters", "definition without parameters", "definition with type", "definition without type"],
     ...["rule with clause", "rule without clause", "rule source", "unless", "overrides", "default with clause", "default without clause"],
     // Types

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluate, explain, loadVersion } from "../../src/index.js";
+import { evaluate, explain, loadVersion, renderExplanationText } from "../../src/index.js";
 import { evaluateRecord, VersionSelectionError, type RecordOutcome, type TraceNode, type VersionModule } from "../../src/runtime/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -72,7 +72,7 @@ beforeAll(async () => {
   version = await loadVersion({ version: "20.v2" });
 });
 
-function ok(o: RecordOutcome): Extract<RecordOutcome, { ok: true }> {
+function ok<R = Readonly<Record<string, unknown>>>(o: RecordOutcome<R>): Extract<RecordOutcome<R>, { ok: true }> {
   if (!o.ok) throw new Error(`expected a decision, got ${JSON.stringify(o.errors)}`);
   return o;
 }
@@ -424,29 +424,33 @@ describe("4.1C near miss: communicating but not last installed", () => {
 });
 
 describe("explain", () => {
-  it("shows the outcome, the clause, the paraphrase notice and facts", async () => {
-    const text = await explain(byId("INS-4.26A-mds-gsme-firmware-failed"), { version: "20.v2" });
-    expect(text).toContain("Installation INS-4.26A-mds-gsme-firmware-failed");
-    expect(text).toContain('outcome = "MIGRATE_PARTIAL"');
-    expect(text).toContain("clause 4.26A");
-    expect(text).toContain("our own paraphrase");
-    expect(text).toMatch(/^\s*facts: .*installation\.cohort = "MOC_MDS"/m);
-    expect(text).toContain("Rules that did not apply:");
-    expect(text).toContain("set aside by migrate_partial_moc_mds");
+  it("gives the outcome with labels, the clause, the paraphrase notice and facts", async () => {
+    const e = await explain(byId("INS-4.26A-mds-gsme-firmware-failed"), { version: "20.v2" });
+    expect(e.installationId).toBe("INS-4.26A-mds-gsme-firmware-failed");
+    expect(e.outcome[0]).toEqual({ field: "outcome", value: "MIGRATE_PARTIAL", label: "migrate after deregistering the named devices" });
+    expect(e.decidedBy?.clause?.number).toBe("4.26A");
+    expect(e.version.paraphrase).toContain("our own paraphrase");
+    expect(e.setAside).toEqual([expect.objectContaining({ rule: "exclude_moc_mds_persistent_failure", by: ["migrate_partial_moc_mds"] })]);
+    const text = renderExplanationText(e);
+    expect(text).toContain("outcome: MIGRATE_PARTIAL (migrate after deregistering the named devices)");
+    expect(text).toMatch(/^\s*cohort = MOC_MDS \(MOC \(MDS\)\)$/m);
+    expect(text).toContain("Rules that did not apply");
   });
 
-  it("explains a default (blocked) decision by clause 1.4", async () => {
-    const text = await explain(byId("INS-4.1-near-miss-not-communicating"), { version: "20.v2" });
-    expect(text).toContain('outcome = "BLOCKED"');
-    expect(text).toContain("clause 1.4");
-    expect(text).toContain("the default (no rule applied)");
+  it("explains a default (blocked) decision by clause 1.4 and the nearest rule", async () => {
+    const e = await explain(byId("INS-4.1-near-miss-not-communicating"), { version: "20.v2" });
+    expect(e.status).toBe("default");
+    expect(e.decidedBy).toEqual(expect.objectContaining({ rule: null }));
+    expect(e.decidedBy?.clause?.number).toBe("1.4");
+    expect(e.summary).toContain("No rule applies, so clause 1.4");
+    expect(e.reason).toContain("not communicating");
   });
 
   it("for an invalid record names the field path", async () => {
-    const text = await explain(byId("INS-invalid-mpan-check-digit"), { version: "20.v2" });
-    expect(text).toContain("invalid input");
-    expect(text).toContain("$.mpan");
-    expect(text).toContain("bad-check-digit");
+    const e = await explain(byId("INS-invalid-mpan-check-digit"), { version: "20.v2" });
+    expect(e.status).toBe("invalid");
+    expect(e.errors).toEqual([expect.objectContaining({ path: "$.mpan", code: "bad-check-digit" })]);
+    expect(renderExplanationText(e)).toContain("$.mpan");
   });
 });
 

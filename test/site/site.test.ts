@@ -149,7 +149,8 @@ describe("the comparison page", () => {
     expect(p).toContain("condition widened");
     expect(p).toContain('<summary>Text of the new clause</summary><div class="prose"><p>New: sites without an MPAN are excluded.</p>');
     const witness = p.slice(p.indexOf("Rule <a href=\"demo-1.1.html#rule-exclude_no_mpan\""));
-    expect(witness).toContain("<li><code>mpan absent</code></li>");
+    // The version's own example is the witness: the one fact that sets it apart from the named installation.
+    expect(witness).toContain("<li><code>mpan: 1200023305967 → absent</code></li>");
     expect(witness).toMatch(/<dt>1.0<\/dt><dd><strong>MIGRATE<\/strong>/);
     expect(witness).toMatch(/<dt>1.1<\/dt><dd><strong>EXCLUDED<\/strong> under <a href="demo-1.1.html#clause-2.2">clause 2.2<\/a>/);
   });

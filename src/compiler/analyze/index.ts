@@ -7,8 +7,11 @@
  * - TMAD6004: a rule that applies, but always alongside a rule that sets it aside;
  * - TMAD6003: an enum member that no rule or definition mentions while a sibling member is
  *   (a likely omission).
- * The search is the diff's witness search (docs/diff.md), over one version: every candidate built
- * from the named installations is evaluated once. Its bounds are stated in each message.
+ * The search is the one `tmad diff` uses (src/compiler/search, docs/diff.md), over one version:
+ * the named installations and the examples as they are, then changes of the named installations'
+ * facts; each candidate is built when needed and evaluated once, and every question (which rules
+ * apply, which decide, which apply together) is answered from that one evaluation. Its bounds are
+ * stated in each message.
  * A finding is suppressed, with a reason, by a comment in a rule block:
  *   -- allow TMAD6003 Cohort.FOC: FOC installations follow clause 4.1 like any other.
  * (subjects: a rule id; `rule_a,rule_b` for a pair; `Enum.MEMBER`). TMAD6005: a suppression
@@ -17,10 +20,10 @@
 import type * as A from "../ast/nodes.js";
 import { forEachExpr } from "../ast/walk.js";
 import type { CheckedProgram } from "../check/index.js";
-import { constantsOf, SearchSpace, type Candidate } from "../diff/witness.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { RuleBlock } from "../extract/index.js";
 import type { LoadedVersion } from "../load.js";
+import { SearchSpace, searchModel, type Baseline, type Candidate } from "../search/index.js";
 import type { Span } from "../source/span.js";
 
 export interface Suppression {
@@ -50,7 +53,7 @@ export function suppressionsOf(blocks: readonly RuleBlock[]): Suppression[] {
 }
 
 function describe(c: Candidate): string {
-  const where = c.baseline === "" ? "an installation" : `installation ${c.baseline}`;
+  const where = c.baseline === "" ? "an installation" : c.baseline;
   return c.mutations.length === 0 ? where : `${where} with ${c.mutations.map((m) => m.label).join("; ")}`;
 }
 
@@ -74,47 +77,81 @@ export interface AnalysisResult {
   readonly evaluated: number;
 }
 
-export function analyze(program: CheckedProgram, loaded: LoadedVersion, installations: ReadonlyMap<string, unknown>, blocks: readonly RuleBlock[], ownDir: string): AnalysisResult {
+/** Pairs of changes combined per named installation: enough for the corpus, bounded for large versions. */
+const ANALYSIS_PAIRS_FROM = 120;
+
+export function analyze(
+  program: CheckedProgram,
+  loaded: LoadedVersion,
+  installations: ReadonlyMap<string, unknown>,
+  blocks: readonly RuleBlock[],
+  ownDir: string,
+  /** The records of the version's examples: looked at as they are (not changed). */
+  examples: readonly { readonly name: string; readonly record: unknown }[] = [],
+): AnalysisResult {
   const findings: { code: "TMAD6001" | "TMAD6002" | "TMAD6003" | "TMAD6004"; subject: string; span: Span; message: string; hint: string }[] = [];
   const version = loaded.version;
-  const valid = new Map([...installations].filter(([, v]) => version.validator.validate(v).ok));
+  const valid = (r: unknown): boolean => version.validator.validate(r).ok;
   const rules = program.rules;
-  const beats = (w: string, l: string): boolean => rules.find((r) => r.id === l)!.overriddenBy.includes(w);
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  // Ordered pairs `winner>loser`, transitively: a pair with precedence either way cannot conflict.
+  const beats = new Set(rules.flatMap((r) => r.overriddenBy.map((w) => `${w}>${r.id}`)));
+  const related = (a: string, b: string): boolean => beats.has(`${a}>${b}`) || beats.has(`${b}>${a}`);
   let evaluated = 0;
-  if (valid.size > 0) {
-    const firedKey = (r: unknown): string => version.evaluate(r, null).fired.join(",");
-    const baseKeys = new Map<unknown, string>();
-    const effect = (r: unknown, base: unknown): boolean => {
-      let k = baseKeys.get(base);
-      if (k === undefined) baseKeys.set(base, (k = firedKey(base)));
-      return firedKey(r) !== k;
-    };
-    const space = new SearchSpace(valid, program, constantsOf([program]), effect, 120);
+  const seen = new Set<string>();
+  const baselines: Baseline[] = [];
+  for (const [name, record] of installations) {
+    const key = JSON.stringify(record);
+    if (seen.has(key) || !valid(record)) continue;
+    seen.add(key);
+    baselines.push({ name: `installation ${name}`, record, mutate: true });
+  }
+  for (const { name, record } of examples) {
+    const key = JSON.stringify(record);
+    if (seen.has(key) || !valid(record)) continue;
+    seen.add(key);
+    baselines.push({ name: `the installation of example "${name}"`, record, mutate: false });
+  }
+  if (baselines.length > 0) {
     const fires = new Map<string, Candidate>();
     const decides = new Map<string, Candidate>();
     const together = new Map<string, Candidate>();
-    const bounds = space.sweep((c) => {
-      const d = version.evaluate(c.record, null);
-      for (const r of d.fired) if (!fires.has(r)) fires.set(r, c);
-      if (d.rule !== null && !decides.has(d.rule)) decides.set(d.rule, c);
-      for (let i = 0; i < d.fired.length; i++) {
-        for (let j = i + 1; j < d.fired.length; j++) {
-          const key = [d.fired[i], d.fired[j]].sort().join(",");
-          if (!together.has(key)) together.set(key, c);
+    const unrelatedPairs = (rules.length * (rules.length - 1)) / 2 - new Set([...beats].map((p) => p.split(">").sort().join(","))).size;
+    const space = new SearchSpace(searchModel([program]), baselines, { maxPairsFrom: ANALYSIS_PAIRS_FROM });
+    const bounds = space.search({
+      visit(c) {
+        let d;
+        try {
+          d = version.evaluate(c.record, null);
+        } catch {
+          return undefined;
         }
-      }
+        // Only a candidate that passes the validator may stand as an example in a message.
+        let ok: boolean | undefined;
+        const isValid = (): boolean => (ok ??= valid(c.record));
+        for (const r of d.fired) if (!fires.has(r) && isValid()) fires.set(r, c);
+        if (d.rule !== null && !decides.has(d.rule) && isValid()) decides.set(d.rule, c);
+        for (let i = 0; i < d.fired.length; i++) {
+          for (let j = i + 1; j < d.fired.length; j++) {
+            const [a, b] = [d.fired[i], d.fired[j]].sort();
+            const key = `${a},${b}`;
+            if (!together.has(key) && !related(a, b) && isValid()) together.set(key, c);
+          }
+        }
+        return d.fired.join(",");
+      },
+      done: () => fires.size === rules.length && decides.size === rules.length && together.size === unrelatedPairs,
     });
     evaluated = bounds.evaluated;
-    const within = `within the search's bounds: ${bounds.evaluated} installations from ${bounds.baselines} named installations, ${bounds.singleChanges} single-fact changes and ${bounds.pairs} pairs`;
+    const within = `within the search's bounds: ${bounds.evaluated} installations from ${bounds.mutated} named installations and ${bounds.baselines - bounds.mutated} examples, ${bounds.singleChanges} single-fact changes and ${bounds.pairs} pairs`;
     for (const [key, c] of [...together].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const [a, b] = key.split(",");
-      if (beats(a, b) || beats(b, a)) continue;
-      const rule = rules.find((r) => r.id === a)!;
+      const rule = byId.get(a)!;
       findings.push({
         code: "TMAD6001",
         subject: key,
         span: rule.decl.name.span,
-        message: `rules ${a} (clause ${rule.clause}) and ${b} (clause ${rules.find((r) => r.id === b)!.clause}) both apply to ${describe(c)}, and neither has precedence: such an installation gets a \`conflict\` decision`,
+        message: `rules ${a} (clause ${rule.clause}) and ${b} (clause ${byId.get(b)!.clause}) both apply to ${describe(c)}, and neither has precedence: such an installation gets a \`conflict\` decision`,
         hint: `say which wins: \`unless ${b}\` on ${a}, or \`overrides ${b}\``,
       });
     }

@@ -88,6 +88,16 @@ export interface Field {
   readonly type: TypeExpr;
   /** Only decision fields may have a default value. */
   readonly defaultValue?: Expr;
+  /** `dated by f otherwise v` (record fields only): before the date in `f`, the value was `v`. */
+  readonly dated?: FieldDating;
+  readonly span: Span;
+}
+
+/** The field whose date says since when a field's value holds, and the value before it. */
+export interface FieldDating {
+  readonly by: Name;
+  /** A literal, or another field of the same record; absent: the field was absent before. */
+  readonly otherwise?: Expr;
   readonly span: Span;
 }
 
@@ -131,6 +141,8 @@ export interface EnumDecl extends DeclBase {
 
 export interface RecordDecl extends DeclBase {
   readonly kind: "RecordDecl";
+  /** `record Attempt dated by at`: an element of a list of these is a fact known from that date. */
+  readonly datedBy?: Name;
   readonly fields: readonly Field[];
 }
 

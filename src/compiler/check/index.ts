@@ -300,13 +300,61 @@ class Checker {
       if (f.defaultValue !== undefined && !allowDefaults) {
         this.report("TMAD3015", f.defaultValue.span, `record field \`${owner}.${f.name.text}\` cannot have a default value`, "input facts come from the record; only decision fields have defaults");
       }
+      if (f.dated !== undefined && allowDefaults) {
+        this.report("TMAD3015", f.dated.span, `decision field \`${owner}.${f.name.text}\` cannot be dated`, "`dated by` says when an input fact became known; decisions are not facts");
+      }
     }
     this.fieldTypes.set(owner, types);
     return types;
   }
 
   private checkRecord(r: A.RecordDecl): void {
-    this.checkFields(r.name.text, r.fields, false);
+    const types = this.checkFields(r.name.text, r.fields, false);
+    this.checkDating(r, types);
+  }
+
+  /**
+   * `dated by` (README "Dated facts"): the dating field is a date or date-time of the same record;
+   * a dated field's earlier value is a literal or another field of the record, and a required
+   * field must give one. The runtime cuts facts by these declarations (`--as-of`).
+   */
+  private checkDating(r: A.RecordDecl, types: ReadonlyMap<string, Type>): void {
+    const datingField = (by: A.Name, what: string): void => {
+      const t = types.get(by.text);
+      if (t === undefined) {
+        this.report("TMAD3002", by.span, `record ${r.name.text} has no field \`${by.text}\``, didYouMean(by.text, types.keys()) ?? `${what} is dated by one of its own fields`);
+      } else if (!["date", "datetime"].includes((t.kind === "optional" ? t.inner : t).kind)) {
+        this.report("TMAD3017", by.span, `\`${r.name.text}.${by.text}\` is ${Ty.typeToString(t)}: ${what} can only be dated by a date or date-time`, "name a field of type date or datetime (optional if some records lack it)");
+      }
+    };
+    if (r.datedBy !== undefined) datingField(r.datedBy, `a ${r.name.text}`);
+    for (const f of r.fields) {
+      if (f.dated === undefined) continue;
+      const own = types.get(f.name.text) ?? Ty.ERROR;
+      if (f.dated.by.text === f.name.text) {
+        this.report("TMAD3017", f.dated.by.span, `\`${r.name.text}.${f.name.text}\` cannot be dated by itself`, "name the field that holds the date its value changed");
+        continue;
+      }
+      datingField(f.dated.by, `\`${r.name.text}.${f.name.text}\``);
+      const before = f.dated.otherwise;
+      if (before === undefined) {
+        if (own.kind !== "optional") this.report("TMAD3017", f.dated.span, `\`${r.name.text}.${f.name.text}\` is required, so it needs the value it had before its date`, "add `otherwise` with a literal or another field of the record, e.g. `otherwise false`");
+        continue;
+      }
+      const sibling = before.kind === "NameRef" ? types.get(before.name.text) : undefined;
+      const ownEnum = enumNameIn(own);
+      if (before.kind === "NameRef" && sibling === undefined && !(ownEnum !== undefined && this.enums.get(ownEnum)?.members.some((m) => m.name.text === before.name.text))) {
+        this.report("TMAD3002", before.span, `record ${r.name.text} has no field \`${before.name.text}\``, didYouMean(before.name.text, types.keys()) ?? "write a literal or another field of the record");
+      } else if (before.kind === "NameRef" && sibling !== undefined) {
+        if (!Ty.assignable(sibling.kind === "optional" ? sibling.inner : sibling, own.kind === "optional" ? own.inner : own)) {
+          this.report("TMAD4001", before.span, `the value before \`${r.name.text}.${f.name.text}\`'s date must be ${Ty.typeToString(own)}, not ${Ty.typeToString(sibling)}`);
+        }
+      } else if (["BooleanLiteral", "NumberLiteral", "TextLiteral", "DateLiteral", "DateTimeLiteral", "ClauseLiteral", "NameRef", "MemberAccess"].includes(before.kind)) {
+        this.expectAssignable(before, this.expr(before, EMPTY_SCOPE, own.kind === "optional" ? own.inner : own), own, `the value before \`${r.name.text}.${f.name.text}\`'s date`);
+      } else {
+        this.report("TMAD3017", before.span, `the value before \`${r.name.text}.${f.name.text}\`'s date must be a literal or another field of ${r.name.text}`, "the runtime substitutes it without evaluating rules; write e.g. `otherwise false` or `otherwise previousStatus`");
+      }
+    }
   }
 
   private checkRecordCycles(): void {

@@ -41,6 +41,7 @@ export const DIAGNOSTIC_CODES = {
   TMAD3014: { severity: "error", title: "name already bound" },
   TMAD3015: { severity: "error", title: "misplaced declaration" },
   TMAD3016: { severity: "error", title: "reserved name" },
+  TMAD3017: { severity: "error", title: "invalid `dated by`" },
   // Types
   TMAD4001: { severity: "error", title: "type mismatch" },
   TMAD4002: { severity: "error", title: "optional value used without a presence check" },

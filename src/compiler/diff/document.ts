@@ -1,12 +1,14 @@
 /**
  * Document changes between two versions: clauses added, repealed, amended (with a word-level diff
- * of the text) and renumbered (same text, new number); parameters whose value changed; declarations
+ * of the text) and renumbered (same text, new number), added ones with their text; parameters whose
+ * value changed (folded, via search/parameters.ts); declarations
  * of the data model that changed. Takes two extracted versions and their checked programs.
  */
 import type * as A from "../ast/nodes.js";
-import { printDeclaration, printExpr } from "../ast/print.js";
+import { printDeclaration } from "../ast/print.js";
 import type { CheckedProgram } from "../check/index.js";
 import { compareClauseNumbers, type Clause, type ExtractedVersion } from "../extract/index.js";
+import { parameterValues } from "../search/index.js";
 
 export type WordOp = "=" | "-" | "+";
 export interface WordChange {
@@ -23,6 +25,8 @@ export interface ClauseChange {
   readonly oldTitle?: string;
   /** For `amended`: the text, word by word. */
   readonly words?: readonly WordChange[];
+  /** For `added`: the clause's text. */
+  readonly text?: string;
 }
 
 export interface ValueChange {
@@ -105,38 +109,6 @@ export function inlineWordDiff(words: readonly WordChange[], context?: number): 
     .trim();
 }
 
-/** Folds a parameter's constant expression to a value where it is arithmetic on literals. */
-export function foldParameters(program: CheckedProgram): Map<string, string> {
-  const values = new Map<string, unknown>();
-  const fold = (e: A.Expr): unknown => {
-    switch (e.kind) {
-      case "NumberLiteral":
-        return Number(e.text);
-      case "BooleanLiteral":
-        return e.value;
-      case "TextLiteral":
-        return e.value;
-      case "DateLiteral":
-      case "DateTimeLiteral":
-        return e.text;
-      case "NameRef":
-        return values.has(e.name.text) ? values.get(e.name.text) : e.name.text;
-      case "Unary":
-        return e.operator === "-" ? -(fold(e.operand) as number) : !fold(e.operand);
-      case "Binary": {
-        const l = fold(e.left) as number;
-        const r = fold(e.right) as number;
-        if (typeof l !== "number" || typeof r !== "number") return printExpr(e);
-        return e.operator === "+" ? l + r : e.operator === "-" ? l - r : e.operator === "*" ? l * r : e.operator === "/" ? l / r : printExpr(e);
-      }
-      default:
-        return printExpr(e);
-    }
-  };
-  for (const p of program.parameters) values.set(p.name.text, fold(p.value));
-  return new Map([...values].map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
 function compareMaps(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): ValueChange[] {
   const out: ValueChange[] = [];
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
@@ -176,13 +148,13 @@ export function documentChanges(a: ExtractedVersion, b: ExtractedVersion, pa: Ch
     if (moved !== undefined) {
       repealed.splice(repealed.indexOf(moved), 1);
       clauses.push({ kind: "renumbered", number: c.number, from: moved.number, title: c.title });
-    } else clauses.push({ kind: "added", number: c.number, title: c.title });
+    } else clauses.push({ kind: "added", number: c.number, title: c.title, text: c.text });
   }
   for (const c of repealed) clauses.push({ kind: "repealed", number: c.number, title: c.title });
   clauses.sort((x, y) => compareClauseNumbers(x.number, y.number));
   return {
     clauses,
-    parameters: compareMaps(foldParameters(pa), foldParameters(pb)),
+    parameters: compareMaps(parameterValues(pa), parameterValues(pb)),
     declarations: compareMaps(modelDeclarations(pa), modelDeclarations(pb)),
     unchangedClauses: unchanged,
   };

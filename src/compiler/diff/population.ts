@@ -1,8 +1,10 @@
 /**
- * Population impact: every record evaluated under both versions, and the transition matrix of
- * (outcome, clause) under A → under B with counts, broken down by the version's reporting facts
- * (e.g. cohort and Responsible Supplier), each flip attributed to the changed clauses that caused it.
- * Records that fail validation are counted and listed, never dropped: counts always reconcile.
+ * Population impact, streamed: records one at a time → every record evaluated under both versions,
+ * counted into the transition matrix of (outcome, clause) under A → under B, broken down by the
+ * version's reporting facts (e.g. cohort and Responsible Supplier), each flip attributed to the
+ * changed clauses that caused it. Memory does not grow with the number of records: a cell keeps
+ * counts, installation ids only when asked for (`--ids`), and at most MAX_INVALID_LISTED invalid
+ * records are listed (all are counted). Counts always reconcile: evaluated + invalid = records.
  */
 import { decisionOutcome, evaluateRecord, factAt, type Decision, type ReportDimension, type VersionModule } from "../../runtime/index.js";
 
@@ -14,7 +16,8 @@ export interface Transition {
   readonly causes: readonly string[];
   /** Per reporting dimension (by name), counts per value. */
   readonly by: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  readonly ids: readonly string[];
+  /** The installations, only when ids were asked for. */
+  readonly ids?: readonly string[];
 }
 
 export interface InvalidRecord {
@@ -28,12 +31,17 @@ export interface PopulationImpact {
   readonly evaluated: number;
   readonly changed: number;
   readonly unchanged: number;
+  /** How many records were invalid (under either version) or unreadable. */
+  readonly invalidCount: number;
+  /** The first MAX_INVALID_LISTED of them. */
   readonly invalid: readonly InvalidRecord[];
   /** The reporting dimensions: names, and the fact paths they read. */
   readonly reportBy: readonly ReportDimension[];
   /** Every (from, to) pair, unchanged ones included, so the counts add up to the records. */
   readonly transitions: readonly Transition[];
 }
+
+export const MAX_INVALID_LISTED = 1000;
 
 /** A transition's end: the outcome and the deciding clause, e.g. `EXCLUDED 18.10`. */
 export function decisionLabel(d: Decision): string {
@@ -42,67 +50,113 @@ export function decisionLabel(d: Decision): string {
   return d.clause === null ? outcome : `${outcome} ${d.clause}`;
 }
 
-export function sameDecision(a: Decision, b: Decision): boolean {
-  return a.status === b.status && a.clause === b.clause && JSON.stringify(a.result) === JSON.stringify(b.result);
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object" && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
 }
 
-export function populationImpact(
-  records: Iterable<{ record: number; value?: unknown; parseError?: string }>,
-  a: VersionModule<unknown, Record<string, unknown>>,
-  b: VersionModule<unknown, Record<string, unknown>>,
-  reportBy: readonly ReportDimension[],
-  changedClauses: ReadonlySet<string>,
-  ruleClauseA: ReadonlyMap<string, string>,
-  ruleClauseB: ReadonlyMap<string, string>,
-): PopulationImpact {
-  const cells = new Map<string, { from: string; to: string; count: number; causes: Set<string>; by: Map<string, Map<string, number>>; ids: string[] }>();
-  const invalid: InvalidRecord[] = [];
-  let total = 0;
-  let changed = 0;
-  for (const input of records) {
-    total++;
-    if (input.parseError !== undefined) {
-      invalid.push({ record: input.record, id: null, error: input.parseError });
-      continue;
-    }
-    const oa = evaluateRecord(a, input.value);
-    const ob = evaluateRecord(b, input.value);
+/** The same decision for an installation: status, deciding clause and every result field. */
+export function sameDecision(a: Decision, b: Decision): boolean {
+  return a.status === b.status && a.clause === b.clause && sameValue(a.result, b.result);
+}
+
+export interface PopulationInput {
+  readonly record: number;
+  readonly value?: unknown;
+  readonly parseError?: string;
+}
+
+interface Cell {
+  readonly from: string;
+  readonly to: string;
+  count: number;
+  readonly causes: Set<string>;
+  readonly by: Map<string, Map<string, number>>;
+  readonly ids?: string[];
+}
+
+/** Accumulates a population's impact one record at a time. */
+export class PopulationTally {
+  private readonly cells = new Map<string, Cell>();
+  private readonly invalid: InvalidRecord[] = [];
+  private invalidCount = 0;
+  private total = 0;
+  private changed = 0;
+
+  constructor(
+    private readonly a: VersionModule<unknown, Record<string, unknown>>,
+    private readonly b: VersionModule<unknown, Record<string, unknown>>,
+    private readonly reportBy: readonly ReportDimension[],
+    private readonly changedClauses: ReadonlySet<string>,
+    private readonly ruleClauseA: ReadonlyMap<string, string>,
+    private readonly ruleClauseB: ReadonlyMap<string, string>,
+    private readonly options: {
+      readonly ids?: boolean;
+      /** Sees each record valid under both versions with its two decisions (the diff looks for witnesses there). */
+      readonly onRecord?: (input: PopulationInput, da: Decision, db: Decision) => void;
+    } = {},
+  ) {}
+
+  get records(): number {
+    return this.total;
+  }
+
+  private reject(record: number, id: string | null, error: string): void {
+    this.invalidCount++;
+    if (this.invalid.length < MAX_INVALID_LISTED) this.invalid.push({ record, id, error });
+  }
+
+  add(input: PopulationInput): void {
+    this.total++;
+    if (input.parseError !== undefined) return this.reject(input.record, null, input.parseError);
+    const oa = evaluateRecord(this.a, input.value);
+    const ob = evaluateRecord(this.b, input.value);
     if (!oa.ok || !ob.ok) {
       const bad = !oa.ok ? oa : ob;
-      if (!bad.ok) invalid.push({ record: input.record, id: bad.installationId, error: bad.errors.map((e) => `${e.path}: ${e.message}`).join("; ") });
-      continue;
+      if (!bad.ok) this.reject(input.record, bad.installationId, bad.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+      return;
     }
     const da = oa.decision;
     const db = ob.decision;
     const from = decisionLabel(da);
     const to = decisionLabel(db);
     const key = `${from}\u0000${to}`;
-    let cell = cells.get(key);
+    let cell = this.cells.get(key);
     if (cell === undefined) {
-      cell = { from, to, count: 0, causes: new Set(), by: new Map(reportBy.map((d) => [d.name, new Map()])), ids: [] };
-      cells.set(key, cell);
+      cell = { from, to, count: 0, causes: new Set(), by: new Map(this.reportBy.map((d) => [d.name, new Map()])), ...(this.options.ids === true ? { ids: [] } : {}) };
+      this.cells.set(key, cell);
     }
     cell.count++;
-    cell.ids.push(da.installationId);
-    for (const dim of reportBy) {
+    cell.ids?.push(da.installationId);
+    for (const dim of this.reportBy) {
       const m = cell.by.get(dim.name)!;
       const v = factAt(input.value, dim.path);
       m.set(v, (m.get(v) ?? 0) + 1);
     }
     if (!sameDecision(da, db)) {
-      changed++;
+      this.changed++;
       const firedA = new Set(da.fired);
       const firedB = new Set(db.fired);
       const involved = new Set<string>([da.clause ?? "", db.clause ?? ""]);
-      for (const r of firedA) if (!firedB.has(r)) involved.add(ruleClauseA.get(r) ?? "");
-      for (const r of firedB) if (!firedA.has(r)) involved.add(ruleClauseB.get(r) ?? "");
-      for (const c of involved) if (changedClauses.has(c)) cell.causes.add(c);
+      for (const r of firedA) if (!firedB.has(r)) involved.add(this.ruleClauseA.get(r) ?? "");
+      for (const r of firedB) if (!firedA.has(r)) involved.add(this.ruleClauseB.get(r) ?? "");
+      for (const c of involved) if (this.changedClauses.has(c)) cell.causes.add(c);
     }
+    this.options.onRecord?.(input, da, db);
   }
-  const sortedCount = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-  const transitions = [...cells.values()]
-    .map((c) => ({ from: c.from, to: c.to, count: c.count, causes: [...c.causes].sort(), by: Object.fromEntries([...c.by].map(([p, m]) => [p, sortedCount(m)])), ids: c.ids }))
-    .sort((x, y) => Number(x.from === x.to) - Number(y.from === y.to) || y.count - x.count || (x.from + x.to < y.from + y.to ? -1 : 1));
-  const evaluated = total - invalid.length;
-  return { records: total, evaluated, changed, unchanged: evaluated - changed, invalid, reportBy, transitions };
+
+  result(): PopulationImpact {
+    const sortedCount = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+    const transitions = [...this.cells.values()]
+      .map((c) => ({ from: c.from, to: c.to, count: c.count, causes: [...c.causes].sort(), by: Object.fromEntries([...c.by].map(([p, m]) => [p, sortedCount(m)])), ...(c.ids === undefined ? {} : { ids: c.ids }) }))
+      .sort((x, y) => Number(x.from === x.to) - Number(y.from === y.to) || y.count - x.count || (x.from + x.to < y.from + y.to ? -1 : 1));
+    const evaluated = this.total - this.invalidCount;
+    return { records: this.total, evaluated, changed: this.changed, unchanged: evaluated - this.changed, invalidCount: this.invalidCount, invalid: this.invalid, reportBy: this.reportBy, transitions };
+  }
 }

@@ -1,37 +1,56 @@
 /**
- * Rule changes between two versions, structurally: each rule's condition and result printed
- * canonically with the definitions and parameters it uses inlined (so a changed definition or
- * parameter shows as a changed rule), and its precedence relations. Also drift: a clause whose text
- * changed while its rules did not, and a rule that changed while its clause text did not.
+ * Rule changes between two versions, structurally: (CheckedProgram A, CheckedProgram B) →
+ * RuleChange[]. Each rule's condition is compared in canonical form (search/canonical.ts: definitions and
+ * parameters inlined, normalized), its result with parameters folded, its precedence relations and
+ * its clause. A changed condition is also compared by implication (search/implies.ts): when the old one
+ * implies the new one it cannot have narrowed, and the reverse; when both, it is equivalent and the
+ * rule is not a behaviour change. The default result counts as a rule named `default`.
+ * Also drift: a clause whose text changed while its rules did not, and a rule that changed while
+ * its clause text did not.
  */
 import type * as A from "../ast/nodes.js";
 import { printAssignments, printExpr } from "../ast/print.js";
 import { forEachExpr } from "../ast/walk.js";
 import type { CheckedProgram, CheckedRule } from "../check/index.js";
+import { canonical, implies, inline, parameterValues } from "../search/index.js";
 import type { ClauseChange } from "./document.js";
-import { foldParameters } from "./document.js";
 
-export type ConditionChange = "same" | "widened" | "narrowed" | "changed" | "no-witness";
+/**
+ * How the set of installations a changed rule applies to moved. `equivalent`: shown equal from
+ * the rules' structure; `widened` / `narrowed` / `changed`: by witnesses (each direction found by
+ * the search, or excluded by implication); `no-witness`: the conditions differ in form but the
+ * search found no installation that tells them apart.
+ */
+export type ConditionChange = "same" | "equivalent" | "widened" | "narrowed" | "changed" | "no-witness";
+
+/** The id a default result is reported under. */
+export const DEFAULT_RULE = "default";
 
 export interface RuleChange {
   readonly rule: string;
   readonly clause: string;
   readonly kind: "added" | "removed" | "changed";
-  /** Filled by the witness search for changed rules: how the set of installations it applies to moved. */
+  /** Filled by the witness search for changed conditions. */
   condition: ConditionChange;
+  /** For a changed condition, what the rules' structure shows without searching. */
+  readonly implication?: { readonly oldImpliesNew: boolean; readonly newImpliesOld: boolean };
   readonly resultChanged: boolean;
   readonly precedenceChanged: boolean;
+  readonly clauseChanged?: boolean;
+  /** Canonical conditions (definitions and parameters inlined, normalized): what is compared. */
   readonly oldCondition?: string;
   readonly newCondition?: string;
   readonly oldResult?: string;
   readonly newResult?: string;
   readonly oldPrecedence?: readonly string[];
   readonly newPrecedence?: readonly string[];
-  /** The rule's own `when`, as written (definitions not inlined), where it changed. */
-  readonly oldWhen?: string;
-  readonly newWhen?: string;
+  /** The rule's own `when`, as written (definitions not inlined), where it changed or the rule is new or gone. */
+  readonly oldWhen?: A.Expr;
+  readonly newWhen?: A.Expr;
   /** Definitions the rule uses, directly or not, whose body changed (or that were added or removed). */
-  readonly changedDefinitions: readonly { readonly name: string; readonly old?: string; readonly new?: string }[];
+  readonly changedDefinitions: readonly { readonly name: string; readonly old?: A.Expr; readonly new?: A.Expr }[];
+  /** Parameters the rule uses, directly or through definitions, whose value changed. */
+  readonly changedParameters: readonly { readonly name: string; readonly old?: string; readonly new?: string }[];
 }
 
 export interface Drift {
@@ -40,105 +59,128 @@ export interface Drift {
   readonly rules: readonly string[];
 }
 
-/** Prints with definitions and parameters inlined: `{…}` marks an inlined definition body. */
-function expander(program: CheckedProgram): (e: A.Expr) => string {
-  const defs = new Map(program.definitions.map((d) => [d.name.text, d]));
-  const params = foldParameters(program);
-  const make =
-    (subst: ReadonlyMap<string, string>, depth: number) =>
-    (name: string, args: readonly string[]): string | undefined => {
-      if (args.length === 0 && subst.has(name)) return subst.get(name);
-      if (args.length === 0 && params.has(name)) return params.get(name);
-      const d = defs.get(name);
-      if (d === undefined || depth > 32) return undefined;
-      const inner = new Map(d.params.map((p, i) => [p.name.text, args[i] ?? "?"]));
-      return `{${printExpr(d.body, make(inner, depth + 1))}}`;
-    };
-  return (e) => printExpr(e, make(new Map(), 0));
+/** Whether a change can change a decision: anything but a condition shown equivalent with all else equal. */
+export function isBehaviourChange(c: RuleChange): boolean {
+  return c.kind !== "changed" || c.condition !== "equivalent" || c.resultChanged || c.precedenceChanged || c.clauseChanged === true;
 }
 
-function precedenceOf(program: CheckedProgram, rule: string): string[] {
+/**
+ * A rule's precedence relations with the rules of `among`. A changed rule is compared only with
+ * rules both versions have: a relation with an added or removed rule is that rule's change.
+ */
+function precedenceOf(program: CheckedProgram, rule: string, among?: ReadonlySet<string>): string[] {
   return program.precedence
-    .filter((p) => p.winner === rule || p.loser === rule)
+    .filter((p) => (p.winner === rule && (among === undefined || among.has(p.loser))) || (p.loser === rule && (among === undefined || among.has(p.winner))))
     .map((p) => (p.winner === rule ? `over ${p.loser}` : `under ${p.winner}`))
     .sort();
 }
 
-/** Names of the definitions an expression uses, directly or through other definitions. */
-function definitionsUsed(program: CheckedProgram, e: A.Expr): Set<string> {
+/** Names of the definitions and parameters an expression uses, directly or through definitions. */
+function namesUsed(program: CheckedProgram, roots: readonly A.Expr[]): { definitions: Set<string>; parameters: Set<string> } {
   const defs = new Map(program.definitions.map((d) => [d.name.text, d]));
-  const out = new Set<string>();
+  const definitions = new Set<string>();
+  const parameters = new Set<string>();
   const walk = (root: A.Expr): void =>
     forEachExpr(root, (x) => {
+      const ref = program.refs.get(x);
+      if (ref?.kind === "parameter") parameters.add(ref.name);
       const name = x.kind === "NameRef" ? x.name.text : x.kind === "Call" ? x.callee.text : undefined;
-      if (name !== undefined && defs.has(name) && !out.has(name)) {
-        out.add(name);
+      if (name !== undefined && defs.has(name) && !definitions.has(name)) {
+        definitions.add(name);
         walk(defs.get(name)!.body);
       }
     });
-  walk(e);
-  return out;
+  roots.forEach(walk);
+  return { definitions, parameters };
 }
 
-function changedDefinitions(pa: CheckedProgram, pb: CheckedProgram, ra: CheckedRule | undefined, rb: CheckedRule | undefined): { name: string; old?: string; new?: string }[] {
-  const body = (p: CheckedProgram, name: string): string | undefined => {
-    const d = p.definitions.find((x) => x.name.text === name);
-    return d === undefined ? undefined : printExpr(d.body);
-  };
-  const names = new Set([...(ra === undefined ? [] : definitionsUsed(pa, ra.decl.condition)), ...(rb === undefined ? [] : definitionsUsed(pb, rb.decl.condition))]);
-  return [...names]
+function rootsOf(r: CheckedRule | undefined): A.Expr[] {
+  return r === undefined ? [] : [r.decl.condition, ...r.decl.result.map((a) => a.value)];
+}
+
+function changedNames(pa: CheckedProgram, pb: CheckedProgram, ra: CheckedRule | undefined, rb: CheckedRule | undefined): Pick<RuleChange, "changedDefinitions" | "changedParameters"> {
+  const ua = namesUsed(pa, rootsOf(ra));
+  const ub = namesUsed(pb, rootsOf(rb));
+  const body = (p: CheckedProgram, name: string): A.Expr | undefined => p.definitions.find((x) => x.name.text === name)?.body;
+  const changedDefinitions = [...new Set([...ua.definitions, ...ub.definitions])]
     .sort()
     .map((name) => ({ name, old: body(pa, name), new: body(pb, name) }))
-    .filter((d) => d.old !== d.new)
+    .filter((d) => (d.old === undefined ? "" : printExpr(d.old)) !== (d.new === undefined ? "" : printExpr(d.new)))
     .map((d) => ({ name: d.name, ...(d.old === undefined ? {} : { old: d.old }), ...(d.new === undefined ? {} : { new: d.new }) }));
+  const va = parameterValues(pa);
+  const vb = parameterValues(pb);
+  const changedParameters = [...new Set([...ua.parameters, ...ub.parameters])]
+    .sort()
+    .filter((n) => va.get(n) !== vb.get(n))
+    .map((name) => ({ name, ...(va.has(name) ? { old: va.get(name)! } : {}), ...(vb.has(name) ? { new: vb.get(name)! } : {}) }));
+  return { changedDefinitions, changedParameters };
 }
 
 export function ruleChanges(pa: CheckedProgram, pb: CheckedProgram): RuleChange[] {
-  const ea = expander(pa);
-  const eb = expander(pb);
   const before = new Map(pa.rules.map((r) => [r.id, r]));
   const after = new Map(pb.rules.map((r) => [r.id, r]));
   const out: RuleChange[] = [];
-  const folded = new Map([pa, pb].map((p) => [p, foldParameters(p)]));
-  const describe = (r: CheckedRule, e: (x: A.Expr) => string, p: CheckedProgram) => ({
-    condition: e(r.decl.condition),
-    result: printAssignments(r.decl.result, (name, args) => (args.length === 0 ? folded.get(p)!.get(name) : undefined)),
-    precedence: precedenceOf(p, r.id),
-  });
+  const result = (p: CheckedProgram, assignments: readonly A.Assignment[]): string => printAssignments(assignments.map((a) => ({ ...a, value: canonical(p, a.value) })));
+  const common = new Set(pa.rules.filter((r) => after.has(r.id)).map((r) => r.id));
+  const describe = (r: CheckedRule, p: CheckedProgram) => {
+    const condition = canonical(p, r.decl.condition);
+    return { canonical: condition, condition: printExpr(condition), result: result(p, r.decl.result), precedence: precedenceOf(p, r.id, common.has(r.id) ? common : undefined) };
+  };
   for (const r of pb.rules) {
     const old = before.get(r.id);
-    const n = describe(r, eb, pb);
+    const n = describe(r, pb);
     if (old === undefined) {
-      out.push({ rule: r.id, clause: r.clause, kind: "added", condition: "changed", resultChanged: true, precedenceChanged: n.precedence.length > 0, newCondition: n.condition, newResult: n.result, newPrecedence: n.precedence, newWhen: printExpr(r.decl.condition), changedDefinitions: [] });
+      out.push({ rule: r.id, clause: r.clause, kind: "added", condition: "changed", resultChanged: true, precedenceChanged: n.precedence.length > 0, newCondition: n.condition, newResult: n.result, newPrecedence: n.precedence, newWhen: r.decl.condition, ...changedNames(pa, pb, undefined, r) });
       continue;
     }
-    const o = describe(old, ea, pa);
+    const o = describe(old, pa);
     const resultChanged = o.result !== n.result;
     const precedenceChanged = o.precedence.join("|") !== n.precedence.join("|");
-    if (o.condition === n.condition && !resultChanged && !precedenceChanged && old.clause === r.clause) continue;
+    const clauseChanged = old.clause !== r.clause;
+    const conditionSame = o.condition === n.condition;
+    if (conditionSame && !resultChanged && !precedenceChanged && !clauseChanged) continue;
+    const implication = conditionSame ? undefined : { oldImpliesNew: implies(o.canonical, n.canonical), newImpliesOld: implies(n.canonical, o.canonical) };
     out.push({
       rule: r.id,
       clause: r.clause,
       kind: "changed",
-      condition: o.condition === n.condition ? "same" : "changed",
+      condition: conditionSame ? "same" : implication!.oldImpliesNew && implication!.newImpliesOld ? "equivalent" : "no-witness",
+      ...(implication === undefined ? {} : { implication }),
       resultChanged,
       precedenceChanged,
+      ...(clauseChanged ? { clauseChanged } : {}),
       oldCondition: o.condition,
       newCondition: n.condition,
       oldResult: o.result,
       newResult: n.result,
       oldPrecedence: o.precedence,
       newPrecedence: n.precedence,
-      ...(printExpr(old.decl.condition) === printExpr(r.decl.condition) ? {} : { oldWhen: printExpr(old.decl.condition), newWhen: printExpr(r.decl.condition) }),
-      changedDefinitions: changedDefinitions(pa, pb, old, r),
+      ...(printExpr(old.decl.condition) === printExpr(r.decl.condition) ? {} : { oldWhen: old.decl.condition, newWhen: r.decl.condition }),
+      ...changedNames(pa, pb, old, r),
     });
   }
   for (const r of pa.rules) {
     if (after.has(r.id)) continue;
-    const o = describe(r, ea, pa);
-    out.push({ rule: r.id, clause: r.clause, kind: "removed", condition: "changed", resultChanged: true, precedenceChanged: o.precedence.length > 0, oldCondition: o.condition, oldResult: o.result, oldPrecedence: o.precedence, oldWhen: printExpr(r.decl.condition), changedDefinitions: [] });
+    const o = describe(r, pa);
+    out.push({ rule: r.id, clause: r.clause, kind: "removed", condition: "changed", resultChanged: true, precedenceChanged: o.precedence.length > 0, oldCondition: o.condition, oldResult: o.result, oldPrecedence: o.precedence, oldWhen: r.decl.condition, ...changedNames(pa, pb, r, undefined) });
   }
+  const defaultChange = defaultResultChange(pa, pb);
+  if (defaultChange !== undefined) out.push(defaultChange);
   return out.sort((x, y) => (x.rule < y.rule ? -1 : 1));
+}
+
+/** The default result (when no rule applies), compared like a rule's result. */
+function defaultResultChange(pa: CheckedProgram, pb: CheckedProgram): RuleChange | undefined {
+  const print = (p: CheckedProgram): string | undefined => (p.defaultResult === undefined ? undefined : printAssignments(p.defaultResult.decl.result.map((a) => ({ ...a, value: inline(p, a.value) }))));
+  const o = print(pa);
+  const n = print(pb);
+  const oc = pa.defaultResult?.clause ?? "";
+  const nc = pb.defaultResult?.clause ?? "";
+  if (o === n && oc === nc) return undefined;
+  if (o === undefined || n === undefined) {
+    return { rule: DEFAULT_RULE, clause: nc || oc, kind: o === undefined ? "added" : "removed", condition: "changed", resultChanged: true, precedenceChanged: false, ...(o === undefined ? {} : { oldResult: o }), ...(n === undefined ? {} : { newResult: n }), changedDefinitions: [], changedParameters: [] };
+  }
+  return { rule: DEFAULT_RULE, clause: nc, kind: "changed", condition: "same", resultChanged: o !== n, precedenceChanged: false, ...(oc === nc ? {} : { clauseChanged: true }), oldResult: o, newResult: n, changedDefinitions: [], changedParameters: [] };
 }
 
 /** Where the words and the rules of a clause moved apart: what a reviewer must look at. */
@@ -153,7 +195,7 @@ export function drift(clauseChanges: readonly ClauseChange[], changes: readonly 
   }
   const clausesTouched = new Set(clauseChanges.map((c) => c.number));
   const byClause = new Map<string, string[]>();
-  for (const c of changes) if (c.kind === "changed" && !clausesTouched.has(c.clause)) byClause.set(c.clause, [...(byClause.get(c.clause) ?? []), c.rule]);
+  for (const c of changes) if (c.kind === "changed" && c.rule !== DEFAULT_RULE && !clausesTouched.has(c.clause)) byClause.set(c.clause, [...(byClause.get(c.clause) ?? []), c.rule]);
   for (const [clause, rules] of [...byClause].sort(([x], [y]) => (x < y ? -1 : 1))) out.push({ clause, kind: "rules-changed-text-unchanged", rules: rules.sort() });
   return out;
 }

@@ -15,6 +15,7 @@ import { unified } from "unified";
 import { parse as parseYaml } from "yaml";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { fileSpan, type Span } from "../source/span.js";
+import { clauseText, type ClauseNote } from "./notes.js";
 
 export interface SourceFile {
   /** Path as it should appear in diagnostics and generated JSDoc (relative, `/`-separated). */
@@ -49,6 +50,11 @@ export interface VersionMeta {
   readonly reportBy?: readonly ReportDimension[];
   /** Outcomes that per-supplier reports count but do not list one by one (e.g. a plain MIGRATE). */
   readonly reportOmit?: readonly string[];
+  /**
+   * The input facts each listed installation shows in a supplier report besides its key, e.g.
+   * `MPAN` → `mpan`, `GroupID` → `groupId` (a list of paths, or a column name → path map).
+   */
+  readonly reportColumns?: readonly ReportDimension[];
   /** The document the clauses are drawn from. */
   readonly source: string;
   /** The statement that the clause texts are our paraphrase, not the official wording. */
@@ -68,6 +74,8 @@ export interface Clause {
   readonly text: string;
   /** SHA-256 (hex) of `text`. */
   readonly textHash: string;
+  /** Authors' notes within `text` (assumptions, precedence, near misses, example captions): see notes.ts. */
+  readonly notes: readonly ClauseNote[];
   /** Span of the heading line. */
   readonly span: Span;
 }
@@ -151,13 +159,15 @@ export function extractVersion(id: string, dir: string, files: readonly SourceFi
     const lines = text.split("\n");
     const tree = markdown.parse(text) as Root;
     const children = tree.children;
-    let current: { number: string; title: string; span: Span; parts: string[] } | undefined;
+    let current: { number: string; title: string; span: Span; parts: { text: string; caption: boolean }[] } | undefined;
     let currentClause: string | undefined;
+    // Whether the node just seen was prose of the clause: a `tmad-example` block right after it makes it a caption.
+    let afterProse = false;
 
     const closeClause = (): void => {
       if (current !== undefined) {
-        const body = current.parts.join("\n\n").trim();
-        clauses.push({ number: current.number, title: current.title, text: body, textHash: sha256(body), span: current.span });
+        const { text: body, notes } = clauseText(current.parts);
+        clauses.push({ number: current.number, title: current.title, text: body, textHash: sha256(body), notes, span: current.span });
       }
       current = undefined;
     };
@@ -178,6 +188,7 @@ export function extractVersion(id: string, dir: string, files: readonly SourceFi
         continue;
       }
       if (node.type === "heading") {
+        afterProse = false;
         closeClause();
         const title = headingText(node).trim();
         const m = CLAUSE_HEADING.exec(title);
@@ -189,12 +200,18 @@ export function extractVersion(id: string, dir: string, files: readonly SourceFi
         continue;
       }
       if (node.type === "code" && node.lang !== null && node.lang !== undefined && (node.lang === "tmad" || node.lang === "tmad-example")) {
+        if (node.lang === "tmad-example" && afterProse && current !== undefined) current.parts[current.parts.length - 1].caption = true;
+        afterProse = false;
         blocks.push(toBlock(node, file.path, lines, currentClause));
         continue;
       }
+      afterProse = false;
       if (current !== undefined) {
         const slice = sourceSlice(node, text);
-        if (slice.trim() !== "") current.parts.push(slice.trim());
+        if (slice.trim() !== "") {
+          current.parts.push({ text: slice.trim(), caption: false });
+          afterProse = true;
+        }
       }
     }
     closeClause();
@@ -314,18 +331,20 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
       ok = false;
     } else repeals = rawRepeals.map(String);
   }
-  let reportBy: ReportDimension[] | undefined;
-  const rawReportBy = record["reportBy"];
-  if (rawReportBy !== undefined && rawReportBy !== null) {
+  const dimensions = (key: string, example: string): ReportDimension[] | undefined => {
+    const raw = record[key];
+    if (raw === undefined || raw === null) return undefined;
     const PATH = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
-    if (Array.isArray(rawReportBy) && rawReportBy.every((r) => typeof r === "string" && PATH.test(r))) reportBy = rawReportBy.map((path: string) => ({ name: path, path }));
-    else if (typeof rawReportBy === "object" && !Array.isArray(rawReportBy) && Object.values(rawReportBy).every((r) => typeof r === "string" && PATH.test(r))) {
-      reportBy = Object.entries(rawReportBy as Record<string, string>).map(([name, path]) => ({ name, path }));
-    } else {
-      diagnostics.push(diagnostic("TMAD1002", span, "front matter `reportBy` must list fact paths, or map names to fact paths", "write reportBy: { cohort: cohort, supplier: responsibleSupplier.name }"));
-      ok = false;
+    if (Array.isArray(raw) && raw.every((r) => typeof r === "string" && PATH.test(r))) return raw.map((path: string) => ({ name: path, path }));
+    if (typeof raw === "object" && !Array.isArray(raw) && Object.values(raw).every((r) => typeof r === "string" && PATH.test(r))) {
+      return Object.entries(raw as Record<string, string>).map(([name, path]) => ({ name, path }));
     }
-  }
+    diagnostics.push(diagnostic("TMAD1002", span, `front matter \`${key}\` must list fact paths, or map names to fact paths`, `write ${key}: ${example}`));
+    ok = false;
+    return undefined;
+  };
+  const reportBy = dimensions("reportBy", "{ cohort: cohort, supplier: responsibleSupplier.name }");
+  const reportColumns = dimensions("reportColumns", "{ MPAN: mpan, GroupID: groupId }");
   let reportOmit: string[] | undefined;
   const rawOmit = record["reportOmit"];
   if (rawOmit !== undefined && rawOmit !== null) {
@@ -357,6 +376,7 @@ function readFrontMatter(node: Yaml, file: string, diagnostics: Diagnostic[]): V
     ...(repeals === undefined ? {} : { repeals }),
     ...(reportBy === undefined ? {} : { reportBy }),
     ...(reportOmit === undefined ? {} : { reportOmit }),
+    ...(reportColumns === undefined ? {} : { reportColumns }),
   };
 }
 
@@ -377,6 +397,7 @@ export function consolidate(amending: ExtractedVersion, base: ExtractedVersion):
           ...own,
           ...(own.reportBy === undefined && base.meta?.reportBy !== undefined ? { reportBy: base.meta.reportBy } : {}),
           ...(own.reportOmit === undefined && base.meta?.reportOmit !== undefined ? { reportOmit: base.meta.reportOmit } : {}),
+          ...(own.reportColumns === undefined && base.meta?.reportColumns !== undefined ? { reportColumns: base.meta.reportColumns } : {}),
         };
   const span = amending.clauses[0]?.span ?? fileSpan(amending.files[0]?.path ?? amending.dir);
   const baseNumbers = new Set(base.clauses.map((c) => c.number));

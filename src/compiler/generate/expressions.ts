@@ -7,6 +7,8 @@
  * literal is written with JSON.stringify, so no text from a rule document can break out of it.
  */
 import type * as A from "../ast/nodes.js";
+import { forEachExpr } from "../ast/walk.js";
+import { Phrases } from "../phrase/index.js";
 import type { CheckedProgram, Ref } from "../check/index.js";
 import { pathKey } from "../check/index.js";
 import type { Type } from "../check/types.js";
@@ -90,6 +92,14 @@ export function isComposite(e: A.Expr): boolean {
   return (e.kind === "Binary" && (e.operator === "and" || e.operator === "or")) || (e.kind === "Unary" && e.operator === "not") || e.kind === "If";
 }
 
+/** The operator a trace site records: `and`, `or`, `not`, `if` for conditions made of others, and a comparison's when its operands are recorded. */
+function operatorOf(e: A.Expr, compared: boolean): { operator?: string } {
+  if (e.kind === "Binary" && (e.operator === "and" || e.operator === "or" || compared)) return { operator: e.operator };
+  if (e.kind === "Unary" && e.operator === "not") return { operator: "not" };
+  if (e.kind === "If") return { operator: "if" };
+  return {};
+}
+
 function flatten(e: A.Expr, operator: "and" | "or"): A.Expr[] {
   if (e.kind === "Binary" && e.operator === operator) return [...flatten(e.left, operator), ...flatten(e.right, operator)];
   return [e];
@@ -102,12 +112,14 @@ export class ExpressionEmitter {
   readonly sites: TraceSite[] = [];
   private readonly hoistedNames = new Map<A.Expr, string>();
   private readonly inputVar: string;
+  private readonly phrases: Phrases;
 
   constructor(
     private readonly program: CheckedProgram,
     private readonly source: SourceText,
   ) {
     this.inputVar = `v_${program.input.name.text}`;
+    this.phrases = new Phrases(program);
   }
 
   get inputParam(): string {
@@ -350,19 +362,130 @@ export class ExpressionEmitter {
     if (this.isDefinitionRef(e)) return this.traced(e, vars, clause);
     const facts = isComposite(e) ? [] : this.freePaths(e, vars);
     const id = this.sites.length;
-    this.sites.push({ kind: "condition", text: this.source.of(e.span), at: at(e.span), facts: facts.map((f) => f.label), ...(clause === undefined ? {} : { clause }) });
-    const factCode = facts.length === 0 ? "" : `, [${facts.map((f) => f.code).join(", ")}]`;
+    const compared = this.comparedType(e);
+    const quantifier = this.quantifierSite(e);
+    this.sites.push({
+      kind: "condition",
+      text: this.source.of(e.span),
+      at: at(e.span),
+      facts: facts.map((f) => f.label),
+      phrase: this.phrases.of(e),
+      ...(clause === undefined ? {} : { clause }),
+      ...operatorOf(e, compared !== undefined),
+      ...(quantifier === undefined ? {} : { quantifier }),
+    });
+    const factList = `[${facts.map((f) => f.code).join(", ")}]`;
+    if (compared !== undefined && e.kind === "Binary") {
+      // Both operands recorded (`40 >= 108`): computed once, then compared as plain code would.
+      const t = tsType(compared);
+      const test = this.binary(e, vars, (x) => (x === e.left ? "l" : "r"));
+      return `((l: ${t}, r: ${t}) => (t.enter(${id}), t.exit(${test}, ${factList}, [l, r])))(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)})`;
+    }
+    const factCode = facts.length === 0 ? "" : `, ${factList}`;
     return `(t.enter(${id}), t.exit(${this.traced(e, vars, clause)}${factCode}))`;
+  }
+
+  /** For a comparison of numbers or dates (not `count … > 0`, which is an existence test): the operands' type. */
+  private comparedType(e: A.Expr): Type | undefined {
+    if (e.kind !== "Binary" || !["=", "!=", "<", "<=", ">", ">="].includes(e.operator) || this.asExistence(e) !== undefined) return undefined;
+    const strip = (t: Type): Type => (t.kind === "optional" ? t.inner : t);
+    const l = strip(this.type(e.left));
+    const r = strip(this.type(e.right));
+    const ordered = (t: Type): boolean => t.kind === "integer" || t.kind === "decimal" || t.kind === "date" || t.kind === "datetime";
+    if (!ordered(l) || !ordered(r)) return undefined;
+    return l.kind === r.kind ? l : { kind: "decimal" };
+  }
+
+  /**
+   * Quantifiers over entities are traced member by member. An entity is a record with an
+   * identifier field or lists of its own (a device, a meter); a time series such as a list of
+   * attempts is not (it would give thousands of members), and stays one fact.
+   */
+  private memberKey(e: A.Expr): { element: string; key: string[] } | undefined {
+    if (e.kind !== "Quantified" || e.predicate === undefined) return undefined;
+    const t = this.type(e.collection);
+    if (t.kind !== "list" || t.element.kind !== "record") return undefined;
+    const fields = [...(this.program.fieldTypes.get(t.element.name) ?? new Map<string, Type>())];
+    const identifiers = fields.filter(([, ft]) => ft.kind === "identifier").map(([f]) => f);
+    if (identifiers.length === 0 && !fields.some(([, ft]) => ft.kind === "list")) return undefined;
+    const labels = fields.filter(([, ft]) => ft.kind === "enum" || (identifiers.length === 0 && ft.kind === "text")).map(([f]) => f);
+    return { element: t.element.name, key: [...labels, ...identifiers] };
+  }
+
+  private quantifierSite(e: A.Expr): TraceSite["quantifier"] {
+    const k = this.memberKey(e);
+    if (k === undefined || e.kind !== "Quantified") return undefined;
+    return { kind: e.quantifier, variable: e.variable.text, element: k.element, key: k.key };
+  }
+
+  /** Whether `e` reads an optional value that a presence check elsewhere proved present. */
+  private readsNarrowed(e: A.Expr): boolean {
+    let found = false;
+    forEachExpr(e, (x) => {
+      if (this.program.narrowed.has(x)) found = true;
+    });
+    return found;
+  }
+
+  private readonly tracedLoops = new Map<A.Expr, string>();
+
+  /**
+   * A quantifier traced member by member: each element's predicate under `t.member` /
+   * `t.endMember`; once the value is known, the remaining elements are explored, not skipped.
+   */
+  private tracedLoop(e: A.Expr & { kind: "Quantified" }, vars: Vars, clause: string | undefined): string {
+    const args = ["t", this.inputVar, ...[...vars.keys()].map((v) => `v_${v}`)].join(", ");
+    const existing = this.tracedLoops.get(e);
+    if (existing !== undefined) return `${existing}(${args})`;
+    const name = `traced_loop_${this.tracedLoops.size}`;
+    this.tracedLoops.set(e, name);
+    const collectionType = this.type(e.collection);
+    const inner = new Map(vars);
+    inner.set(e.variable.text, collectionType.kind === "list" ? collectionType.element : collectionType);
+    const params = ["t: rt.Tracer", this.inputParam, ...[...vars.entries()].map(([v, t]) => `v_${v}: ${tsType(t)}`)].join(", ");
+    const list = this.emit(e.collection, vars);
+    const filter = e.filter === undefined ? undefined : this.emit(e.filter, inner);
+    const pred = this.point(e.predicate!, inner, clause);
+    const x = `v_${e.variable.text}`;
+    const guard = (body: string): string => (filter === undefined ? body : `if (${filter}) { ${body} }`);
+    const one = `t.member(${x}); t.endMember(${pred});`;
+    const loop = (init: string, decided: string, update: string, type: string): string =>
+      `let value: ${type} = ${init};\nfor (const ${x} of ${list}) {\nif (${decided}) t.explore(() => { ${guard(one)} });\nelse ${filter === undefined ? "" : `if (${filter}) `}{ t.member(${x}); ${update} }\n}\nreturn value;`;
+    let body: string;
+    let returnType = "boolean";
+    switch (e.quantifier) {
+      case "some":
+        body = loop("false", "value", `if (t.endMember(${pred})) value = true;`, "boolean");
+        break;
+      case "every":
+        body = loop("true", "!value", `if (!t.endMember(${pred})) value = false;`, "boolean");
+        break;
+      case "no":
+        body = loop("true", "!value", `if (t.endMember(${pred})) value = false;`, "boolean");
+        break;
+      case "count":
+        returnType = "number";
+        body = `let value = 0;\nfor (const ${x} of ${list}) { ${guard(`t.member(${x}); if (t.endMember(${pred})) value++;`)} }\nreturn value;`;
+        break;
+    }
+    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)}), traced member by member`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
+    return `${name}(${args})`;
   }
 
   private traced(e: A.Expr, vars: Vars, clause: string | undefined): string {
     switch (e.kind) {
       case "Binary":
-        if (e.operator === "and" || e.operator === "or") {
-          // `a and b and c` is one list of conditions to a reader, not a nest of pairs.
+        if (e.operator === "and") {
+          // `a and b and c` is one list of conditions to a reader, not a nest of pairs; every part
+          // is shown, also after a false one (Tracer.and), unless it needs an earlier one to hold.
           const operands = flatten(e, e.operator);
-          return `(${operands.map((o) => this.point(o, vars, clause)).join(e.operator === "and" ? " && " : " || ")})`;
+          return `t.and(${operands.map((o, i) => (i > 0 && this.readsNarrowed(o) ? `rt.dependent(() => ${this.point(o, vars, clause)})` : `() => ${this.point(o, vars, clause)}`)).join(", ")})`;
         }
+        if (e.operator === "or") return `(${flatten(e, e.operator).map((o) => this.point(o, vars, clause)).join(" || ")})`;
+        return this.emit(e, vars);
+      case "Quantified":
+        if (this.memberKey(e) !== undefined) return this.tracedLoop(e, vars, clause);
         return this.emit(e, vars);
       case "Unary":
         if (e.operator === "not") return `!${this.point(e.operand, vars, clause)}`;
@@ -384,7 +507,9 @@ export class ExpressionEmitter {
     const id = this.sites.length;
     const clause = d.context.clause;
     const text = `${d.name.text}${d.params.length === 0 ? "" : `(${d.params.map((p) => p.name.text).join(", ")})`} = ${this.source.of(d.body.span)}`;
-    this.sites.push({ kind: "definition", name: d.name.text, text, at: at(d.name.span), facts: facts.map((f) => f.label), ...(clause === undefined ? {} : { clause }) });
+    const quantifier = this.quantifierSite(d.body);
+    const phrase = this.phrases.words(d.name.text);
+    this.sites.push({ kind: "definition", name: d.name.text, text, at: at(d.name.span), facts: facts.map((f) => f.label), phrase, ...(clause === undefined ? {} : { clause }), ...operatorOf(d.body, false), ...(quantifier === undefined ? {} : { quantifier }) });
     return id;
   }
 

@@ -12,7 +12,9 @@ import type * as A from "../ast/nodes.js";
 import type { CheckedProgram } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { compareClauseNumbers, sha256, type ExtractedVersion } from "../extract/index.js";
+import { installationSchemaFile } from "../schema/installation.js";
 import { ExpressionEmitter, isComposite, SourceText, tsType } from "./expressions.js";
+import { timelineOf } from "../timeline/index.js";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -53,7 +55,7 @@ export function generateVersion(version: ExtractedVersion, program: CheckedProgr
   const source = new SourceText(version.files);
   const emitter = new ExpressionEmitter(program, source);
   const rules = rulesFile(version, program, emitter);
-  return [modelFile(version, program), manifestFile(version, program, emitter), rules, indexFile(version, program)];
+  return [modelFile(version, program), manifestFile(version, program, emitter), rules, indexFile(version, program), installationSchemaFile(version, program)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
   const meta = version.meta!;
   const clauses = [...version.clauses]
     .sort((a, b) => compareClauseNumbers(a.number, b.number))
-    .map((c) => ({ number: c.number, title: c.title, text: c.text, sha256: c.textHash, at: `${c.span.file}:${c.span.start.line}` }));
+    .map((c) => ({ number: c.number, title: c.title, text: c.text, sha256: c.textHash, at: `${c.span.file}:${c.span.start.line}`, ...(c.notes.length === 0 ? {} : { notes: c.notes }) }));
   const rules = program.rules.map((r) => ({
     id: r.id,
     clause: r.clause,
@@ -173,6 +175,7 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     ...(program.defaultResult?.clause === undefined ? {} : { defaultClause: program.defaultResult.clause }),
     ...(meta.reportBy === undefined ? {} : { reportBy: meta.reportBy }),
     ...(meta.reportOmit === undefined ? {} : { reportOmit: meta.reportOmit }),
+    ...(meta.reportColumns === undefined ? {} : { reportColumns: meta.reportColumns }),
     decisionFields: program.decision.fields.map((f) => f.name.text),
     clauseFields: program.decision.fields
       .map((f) => f.name.text)
@@ -181,6 +184,7 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
         return t.kind === "clause" || (t.kind === "optional" && t.inner.kind === "clause");
       }),
     labels,
+    ...timelineEntry(program),
   };
   const statements: (string | StatementStructures)[] = [
     `import type * as rt from ${JSON.stringify(RUNTIME)};`,
@@ -200,6 +204,12 @@ function manifestFile(version: ExtractedVersion, program: CheckedProgram, emitte
     },
   ];
   return render(`${version.id}/manifest.ts`, banner(version), statements);
+}
+
+/** Dated facts and waiting rules (src/compiler/timeline), when the data model dates any fact. */
+function timelineEntry(program: CheckedProgram): { timeline?: ReturnType<typeof timelineOf> } {
+  const timeline = timelineOf(program);
+  return timeline === undefined ? {} : { timeline };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +272,13 @@ function rulesFile(version: ExtractedVersion, program: CheckedProgram, emitter: 
       parameters: [{ name: "t", type: "rt.Tracer" }, ...params],
       returnType: tsType(result),
       docs: [`Traced variant of {@link d_${d.name.text}}.`],
-      statements: [`t.enter(${site});`, `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`],
+      // Traced once per evaluation and arguments: later reads reuse the node.
+      statements: [
+        ...(d.params.length === 0 ? [`const again = t.again(${site});`] : [`const args = [${d.params.map((p) => `v_${p.name.text}`).join(", ")}];`, `const again = t.again(${site}, args);`]),
+        `if (again !== undefined) return again.value as ${tsType(result)};`,
+        `t.enter(${site}${d.params.length === 0 ? "" : ", args"});`,
+        `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`,
+      ],
     });
   }
 

@@ -12,7 +12,7 @@ import { RuleLexer } from "../../../grammar/tokens.js";
 import type * as A from "../ast/nodes.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { RuleBlock } from "../extract/index.js";
-import type { Span } from "../source/span.js";
+import { joinSpans, type Span } from "../source/span.js";
 
 export interface ParseResult {
   readonly program: A.Program;
@@ -171,8 +171,11 @@ class AstBuilder {
       switch (inner.name) {
         case "enumDecl":
           return this.enumDecl(inner);
-        case "recordDecl":
-          return { kind: "RecordDecl", ...this.declBase(inner), fields: children(inner, "field").map((f) => this.field(f)) };
+        case "recordDecl": {
+          const dated = child(inner, "datedBy");
+          const fields = children(inner, "field").map((f) => this.field(f));
+          return { kind: "RecordDecl", ...this.declBase(inner), ...(dated === undefined ? {} : { datedBy: this.name(need(token(dated, "FieldName"))) }), fields };
+        }
         case "identifierDecl":
           return this.identifierDecl(inner);
         case "inputDecl": {
@@ -326,7 +329,16 @@ class AstBuilder {
   private field(node: CstNode): A.Field {
     const def = child(node, "expression");
     const field = { name: this.name(need(token(node, "FieldName"))), type: this.typeExpr(need(child(node, "typeExpr"))), span: this.span(node) };
-    return def === undefined ? field : { ...field, defaultValue: this.expression(def) };
+    const withDefault = def === undefined ? field : { ...field, defaultValue: this.expression(def) };
+    const dated = child(node, "datedBy");
+    if (dated === undefined) return withDefault;
+    const otherwise = child(node, "additive");
+    const dating: A.FieldDating = {
+      by: this.name(need(token(dated, "FieldName"))),
+      ...(otherwise === undefined ? {} : { otherwise: this.additive(otherwise) }),
+      span: otherwise === undefined ? this.span(dated) : joinSpans(this.span(dated), this.span(otherwise)),
+    };
+    return { ...withDefault, dated: dating };
   }
 
   private typeExpr(node: CstNode): A.TypeExpr {

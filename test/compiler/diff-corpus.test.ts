@@ -1,0 +1,100 @@
+/**
+ * The diff on the corpus and on the 18.14 amendment (test/fixtures/versions/tmad-20.v3, issue 11):
+ * - 20.v1 → 20.v2 reports exactly one amended clause (4.26A), one widened rule and a witness that
+ *   flips, re-evaluated here under both versions;
+ * - 20.v2 → 20.v3 exits 1 with a witness that is BLOCKED under 20.v2 and EXCLUDED 18.14 under
+ *   20.v3, valid under both validators; found by the search alone when the versions have no
+ *   examples; and shown by a 50,000-record generated population;
+ * - a rule changed where the bounded search finds nothing is `changed-no-witness`, never `unchanged`.
+ */
+import { describe, expect, it } from "vitest";
+import { diffVersions, type DiffReport, type DiffSide } from "../../src/compiler/diff/index.js";
+import { renderDiff } from "../../src/compiler/diff/render.js";
+import { generateInstallations } from "../../src/population/generate.js";
+import { diffSide } from "../helpers/diff.js";
+
+const V1 = diffSide("rules/tmad-20.v1");
+const V2 = diffSide("rules/tmad-20.v2");
+const V3 = diffSide("test/fixtures/versions/tmad-20.v3");
+
+/** Checks a witness against the versions themselves, not against what the report says. */
+function expectWitness(report: DiffReport, rule: string, a: DiffSide, b: DiffSide): { a: string; b: string } {
+  const w = report.behaviour.find((x) => x.rule === rule)?.witness;
+  expect(w, `a witness for ${rule}`).toBeDefined();
+  for (const side of [a, b]) expect(side.loaded.version.validator.validate(w!.record).ok).toBe(true);
+  const label = (s: DiffSide): string => {
+    const d = s.loaded.version.evaluate(w!.record, null);
+    return `${(d.result as { outcome: string }).outcome} ${d.clause}`;
+  };
+  return { a: label(a), b: label(b) };
+}
+
+describe("20.v1 → 20.v2", () => {
+  const report = diffVersions(V1, V2);
+
+  it("one amended clause, 4.26A; one widened rule; a witness that flips", () => {
+    expect(report.document.clauses.map((c) => [c.kind, c.number])).toEqual([["amended", "4.26A"]]);
+    expect(report.document.clauses[0].words!.some((w) => w.op === "+" && w.text.includes("configuration"))).toBe(true);
+    expect(report.rules.map((c) => [c.rule, c.kind, c.condition])).toEqual([["migrate_partial_moc_mds", "changed", "widened"]]);
+    expect(report.rules[0].implication).toEqual({ oldImpliesNew: true, newImpliesOld: false });
+    expect(report.verdict).toBe("changed");
+    expect(expectWitness(report, "migrate_partial_moc_mds", V1, V2)).toEqual({ a: "EXCLUDED 18.10", b: "MIGRATE_PARTIAL 4.26A" });
+  });
+
+  it("prints the changed condition readably: no machine parentheses, one conjunct per line", () => {
+    const text = renderDiff(report, "text", { ids: false });
+    expect(text).toContain("when now: installation.cohort = MOC_MDS\n");
+    expect(text).toContain("and (every g in gsmes satisfies preparationPersistentlyFailed(g))");
+    expect(text).not.toContain("((installation.cohort");
+  });
+});
+
+describe("the 18.14 amendment (20.v2 → 20.v3)", () => {
+  const report = diffVersions(V2, V3);
+
+  it("exits 1 with a witness that is BLOCKED under 20.v2 and EXCLUDED 18.14 under 20.v3", () => {
+    expect(report.verdict).toBe("changed");
+    expect(report.document.clauses.map((c) => [c.kind, c.number, c.text?.includes("MOC (Secure)")])).toEqual([["added", "18.14", true]]);
+    expect(report.rules.map((c) => [c.rule, c.kind])).toEqual([["exclude_moc_secure_unable_to_attempt_firmware", "added"]]);
+    expect(expectWitness(report, "exclude_moc_secure_unable_to_attempt_firmware", V2, V3)).toEqual({ a: "BLOCKED 1.4", b: "EXCLUDED 18.14" });
+    const text = renderDiff(report, "text", { ids: false });
+    expect(text).toContain("BLOCKED 1.4 → EXCLUDED 18.14");
+    expect(text).toContain("Verdict: behaviour changed.");
+  });
+
+  it("finds the witness by changing facts when neither version has examples", () => {
+    const bare = (s: DiffSide): DiffSide => ({ ...s, examples: [] });
+    const r = diffVersions(bare(V2), bare(V3));
+    const w = r.behaviour[0].witness!;
+    expect(w.changes.length).toBeGreaterThan(0);
+    expect(w.facts.map((f) => f.path)).toContain("cohort");
+    expect(expectWitness(r, "exclude_moc_secure_unable_to_attempt_firmware", V2, V3)).toEqual({ a: "BLOCKED 1.4", b: "EXCLUDED 18.14" });
+    expect(r.search!.stoppedEarly).toBe(true);
+  });
+
+  it("a 50,000-record generated population shows BLOCKED → EXCLUDED 18.14 too", () => {
+    const population = [...generateInstallations({ count: 50_000, seed: 1 })].map((line, i) => ({ record: i + 1, value: JSON.parse(line) as unknown }));
+    const r = diffVersions(V2, V3, { population });
+    const p = r.population!;
+    expect(p.records).toBe(50_000);
+    expect(p.invalidCount).toBe(0);
+    const flip = p.transitions.find((t) => t.from === "BLOCKED 1.4" && t.to === "EXCLUDED 18.14");
+    expect(flip?.count ?? 0).toBeGreaterThan(20);
+    expect(flip!.causes).toEqual(["18.14"]);
+    expect(Object.keys(flip!.by.cohort)).toEqual(["MOC_SECURE"]);
+    expect(r.verdict).toBe("changed");
+  });
+});
+
+describe("no witness within the bounds", () => {
+  it("is `changed-no-witness` with the bounds stated, never `unchanged`", () => {
+    // Nothing to start from: every question stays open, so the search cannot find a witness.
+    const empty = (s: DiffSide): DiffSide => ({ ...s, examples: [], installations: new Map() });
+    const r = diffVersions(empty(V2), empty(V3));
+    expect(r.verdict).toBe("changed-no-witness");
+    expect(r.behaviourChanged).toBe(false);
+    expect(r.behaviour[0]).toMatchObject({ verdict: "no-witness" });
+    expect(r.behaviour[0].statement).toMatch(/^changed; no witness found: .*Searched 0 installations/);
+    expect(renderDiff(r, "text", { ids: false })).toContain("Verdict: changed; no witness found.");
+  });
+});
