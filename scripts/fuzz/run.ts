@@ -17,7 +17,8 @@
  * (versions per type-checking program, default 200), --records-per-second N (what the record
  * stream aims at and does not exceed, default 650: a sixth more than 10^6 in 30 minutes needs; 0: no
  * limit), so the rest of the cores go to the rule documents.
- * `--replay DIR` runs the document DIR/index.md (as saved) through the same checks and prints them.
+ * `--replay DIR` runs the document DIR/index.md (as saved) through the same checks and prints them;
+ * `--replay SEED:N` makes document N of seed SEED again and does the same.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -379,10 +380,21 @@ function recordFailure(f: RecordFailure): Failure {
   };
 }
 
-/** `--replay DIR`: the document DIR/index.md (or DIR/version/index.md) through the fuzzer's checks. */
-export function replay(dir: string): number {
-  const file = existsSync(join(dir, "index.md")) ? join(dir, "index.md") : join(dir, "version", "index.md");
-  const text = readFileSync(file, "utf8");
+/**
+ * `--replay DIR`: the document DIR/index.md (or DIR/version/index.md) through the fuzzer's checks;
+ * `--replay SEED:N`: document N of seed SEED, made again (documents are deterministic).
+ */
+export function replay(what: string): number {
+  const made = /^(\d+):(\d+)$/.exec(what);
+  let text: string;
+  if (made !== null) {
+    const doc = documentCase(Number(made[1]), Number(made[2]));
+    text = doc.text;
+    process.stdout.write(`document ${made[2]} of seed ${made[1]} (${doc.features.join(", ") || "no faults"}${doc.wellFormed ? ", meant to be well-formed" : ""}):\n${text}\n\n`);
+  } else {
+    const file = existsSync(join(what, "index.md")) ? join(what, "index.md") : join(what, "version", "index.md");
+    text = readFileSync(file, "utf8");
+  }
   const started = performance.now();
   const outcome = compileDocument("replay", text, false);
   process.stdout.write(`compiled in ${Math.round(performance.now() - started)} ms; ${outcome.files === undefined ? "no code generated" : `${outcome.files.length} files generated`}\n`);

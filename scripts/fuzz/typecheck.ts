@@ -59,12 +59,27 @@ export class BatchTypeChecker {
   checkAndEmit(batch: readonly VersionFiles[]): Map<string, { errors: string[]; js?: Map<string, string> }> {
     const generated = new Map<string, string>();
     const owner = new Map<string, string>();
+    const other = new Map<string, string[]>();
     for (const v of batch) {
+      const problems: string[] = [];
       for (const f of v.files) {
-        const path = `${ROOT}/generated/${v.key}/${f.path.split("/").pop()}`;
+        const name = f.path.split("/").pop()!;
+        // Files that are not TypeScript (a JSON Schema of the input) must at least be what they say.
+        if (!name.endsWith(".ts")) {
+          if (name.endsWith(".json")) {
+            try {
+              JSON.parse(f.content);
+            } catch (e) {
+              problems.push(`${v.key}/${name}: not valid JSON: ${(e as Error).message}`);
+            }
+          }
+          continue;
+        }
+        const path = `${ROOT}/generated/${v.key}/${name}`;
         generated.set(path, f.content);
         owner.set(path, v.key);
       }
+      other.set(v.key, problems);
     }
     const read = (p: string): string | undefined => generated.get(p) ?? this.runtime.get(p);
     const host: ts.CompilerHost = {
@@ -86,7 +101,7 @@ export class BatchTypeChecker {
       },
     };
     const program = ts.createProgram([...generated.keys()], this.options, host);
-    const errors = new Map<string, string[]>(batch.map((v) => [v.key, []]));
+    const errors = new Map<string, string[]>(batch.map((v) => [v.key, [...(other.get(v.key) ?? [])]]));
     for (const d of program.getGlobalDiagnostics()) for (const list of errors.values()) list.push(`global: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     for (const [path, key] of owner) {
       const sf = program.getSourceFile(path);
@@ -111,6 +126,7 @@ export class BatchTypeChecker {
       }
       const js = new Map<string, string>();
       for (const f of v.files) {
+        if (!f.path.endsWith(".ts")) continue;
         const path = `${ROOT}/generated/${v.key}/${f.path.split("/").pop()}`;
         program.emit(program.getSourceFile(path), (name, text) => {
           if (name.endsWith(".js")) js.set(name.split("/").pop()!, text);

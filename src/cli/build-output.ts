@@ -40,9 +40,15 @@ function read(path: string): string | undefined {
   }
 }
 
-/** Opens `dir` for a build, or throws a UsageError saying why it may not be used (before compiling). */
-export function openGenerated(dir: string, force: boolean): OutputDir {
-  return OutputDir.open(dir, "build", force, { adopt: (_rel, path) => hasGeneratedBanner(path) });
+/**
+ * Opens `dir` for a build, or throws a UsageError saying why it may not be used. A file the marker
+ * does not list is the build's own when it starts with the generated banner, or when it is exactly
+ * what this build produces at that path (a generated file that cannot carry a banner, e.g. a JSON
+ * Schema, written before the marker listed it).
+ */
+export function openGenerated(dir: string, force: boolean, produced: readonly GeneratedFile[] = []): OutputDir {
+  const byPath = new Map(produced.map((f) => [f.path, f.content]));
+  return OutputDir.open(dir, "build", force, { adopt: (rel, path) => hasGeneratedBanner(path) || (byPath.has(rel) && read(path) === byPath.get(rel)) });
 }
 
 /**
@@ -50,8 +56,8 @@ export function openGenerated(dir: string, force: boolean): OutputDir {
  * was written or removed. Takes the folder opened by openGenerated, or its name.
  */
 export function writeGenerated(folder: OutputDir | string, files: readonly GeneratedFile[], owned: readonly string[], force = false): Difference[] {
-  for (const f of files) if (!f.content.startsWith(GENERATED_BANNER)) throw new Error(`internal: generated file ${f.path} lacks the generated banner`);
-  const out = typeof folder === "string" ? openGenerated(folder, force) : folder;
+  for (const f of files) if (f.path.endsWith(".ts") && !f.content.startsWith(GENERATED_BANNER)) throw new Error(`internal: generated file ${f.path} lacks the generated banner`);
+  const out = typeof folder === "string" ? openGenerated(folder, force, files) : folder;
   const dir = out.dir;
   const produced = new Set(files.map((f) => f.path));
   const diffs: Difference[] = [];

@@ -12,7 +12,7 @@ import type { GeneratedFile } from "../compiler/generate/index.js";
 import { compileVersion, extractWithBase, generateRegistry, type CompiledVersion, type StageName, type VersionSource } from "../compiler/pipeline.js";
 import { PIN_FILE, pinsFor } from "../compiler/pins/index.js";
 import { diffOutput } from "../compiler/write.js";
-import { openGenerated, writeGenerated } from "./build-output.js";
+import { writeGenerated } from "./build-output.js";
 import { UsageError } from "./usage.js";
 
 const DEFAULT_RULES = "rules";
@@ -114,8 +114,6 @@ function registryVersions(compiled: readonly CompiledVersion[]): ExtractedVersio
 }
 
 export async function runBuild(args: readonly string[], options: { check: boolean; out: string; strict: boolean; force: boolean }): Promise<number> {
-  // An existing folder that is not the build's own is refused before compiling (a new one is made only on success).
-  const folder = options.check || !existsSync(options.out) ? undefined : openGenerated(options.out, options.force);
   const compiled = compileDirs(versionDirs(args), "generate");
   const all = compiled.flatMap((c) => c.diagnostics);
   print(all);
@@ -137,7 +135,8 @@ export async function runBuild(args: readonly string[], options: { check: boolea
     process.stdout.write(`tmad build --check: ${files.length} generated files up to date\n`);
     return 0;
   }
-  const written = writeGenerated(folder ?? openGenerated(options.out, options.force), files, owned);
+  // The output folder is taken through the guard only now: a build with errors touches nothing.
+  const written = writeGenerated(options.out, files, owned, options.force);
   transpileToDist(options.out, written.filter((d) => d.kind !== "extra").map((d) => files.find((f) => f.path === d.path)!));
   process.stdout.write(`tmad build: ${compiled.length} version(s), ${files.length} files, ${written.length} written\n`);
   return 0;

@@ -86,7 +86,7 @@ function firstNonBlank(b: Buffer): number {
  * JSON array. A record over the size limit comes as `tooLarge`, without its text.
  */
 export async function* readRawRecords(source: RecordSource, limits: Limits = DEFAULT_LIMITS): AsyncGenerator<RawRecord> {
-  for await (const batch of readBatches(source, limits, 1 << 16)) for (const raw of recordsOf(batch)) yield withinSize(raw, limits.maxRecordBytes);
+  for await (const batch of readBatches(source, limits, 1 << 16, true)) for (const raw of recordsOf(batch)) yield withinSize(raw, limits.maxRecordBytes);
 }
 
 /** A record measured against the size limit (a line split from a chunk was not measured by the reader). */
@@ -170,7 +170,7 @@ export type BatchInput = { readonly kind: "chunk"; readonly firstLine: number; r
  * it does no decoding or parsing. A line over the size limit is skipped as it streams and sent on as
  * a `too-large` record. A JSON array is split into its elements as it streams, sent as records.
  */
-export async function* readBatches(source: RecordSource, limits: Limits, targetBytes = 1 << 18): AsyncGenerator<BatchInput> {
+export async function* readBatches(source: RecordSource, limits: Limits, targetBytes = 1 << 18, eager = false): AsyncGenerator<BatchInput> {
   const input = bytesOf(source, 1 << 18);
   const head: Buffer[] = [];
   let first = -1;
@@ -180,8 +180,8 @@ export async function* readBatches(source: RecordSource, limits: Limits, targetB
     head.push(r.value);
     first = firstNonBlank(r.value);
   }
-  if (first === OPEN_BRACKET) yield* arrayOrLines(head, input, limits, targetBytes);
-  else yield* lineBatches(replay(head, input), limits, targetBytes);
+  if (first === OPEN_BRACKET) yield* arrayOrLines(head, input, limits, targetBytes, eager);
+  else yield* lineBatches(replay(head, input), limits, targetBytes, eager);
 }
 
 function rawOf(e: ArrayElement): RawRecord {
@@ -198,7 +198,7 @@ function rawOf(e: ArrayElement): RawRecord {
  * that, or it closes on its first line and more text follows, the held bytes are read again as
  * NDJSON. So at most about one record's worth of bytes is ever held.
  */
-async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffer>, limits: Limits, targetBytes: number): AsyncGenerator<BatchInput> {
+async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffer>, limits: Limits, targetBytes: number, eager: boolean): AsyncGenerator<BatchInput> {
   const chunks = replay(head, input);
   const splitter = new ArraySplitter(limits);
   const held: Buffer[] = [];
@@ -224,7 +224,7 @@ async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffe
       // Counted up to a break, so the choice does not depend on where the chunks were cut.
       const shown = splitter.afterFirstLine >= 2;
       if ((splitter.failed && !shown) || (splitter.ended && splitter.trailingLine !== undefined && splitter.endLine === splitter.startLine)) {
-        yield* lineBatches(replay(held, chunks), limits, targetBytes);
+        yield* lineBatches(replay(held, chunks), limits, targetBytes, eager);
         return;
       }
       committed = shown || (splitter.ended && splitter.trailingLine !== undefined) || heldBytes > limits.maxRecordBytes + (1 << 16);
@@ -237,7 +237,7 @@ async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffe
       await chunks.return(undefined);
       return;
     }
-    if (batch.length >= 512 || batchBytes >= targetBytes) {
+    if (batch.length >= 512 || batchBytes >= targetBytes || (eager && batch.length > 0)) {
       yield { kind: "raws", raws: batch };
       batch = [];
       batchBytes = 0;
@@ -246,7 +246,7 @@ async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffe
   splitter.close();
   if (!committed && splitter.failed && splitter.afterFirstLine < 2) {
     // Never closed, and never clearly an array: NDJSON with a broken first line.
-    yield* lineBatches(replay(held, chunks), limits, targetBytes);
+    yield* lineBatches(replay(held, chunks), limits, targetBytes, eager);
     return;
   }
   if (splitter.failed) batch.push(error(splitter.failure!));
@@ -254,7 +254,7 @@ async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffe
 }
 
 /** NDJSON cut into chunks of whole lines. */
-async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targetBytes: number): AsyncGenerator<BatchInput> {
+async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targetBytes: number, eager: boolean): AsyncGenerator<BatchInput> {
   let line = 1; // number of the first line not yet sent
   let pending: Buffer[] = []; // whole lines waiting to be sent, and then a partial last line
   let pendingBytes = 0;
@@ -309,6 +309,16 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
         }
       }
       start = end;
+    }
+    // Eager (one record at a time, for explain): hand on the whole lines read so far, keep the partial one.
+    if (eager && !skipping && pendingBytes - partial > 0) {
+      const all = Buffer.concat(pending);
+      const whole = all.subarray(0, pendingBytes - partial);
+      const first = line;
+      line += countLines(whole);
+      yield { kind: "chunk", firstLine: first, bytes: whole };
+      pending = partial > 0 ? [Buffer.from(all.subarray(pendingBytes - partial))] : [];
+      pendingBytes = partial;
     }
   }
   if (skipping) yield { kind: "raws", raws: [{ record: line, tooLarge: skipped }] };

@@ -5,7 +5,7 @@
  * of a version that the build no longer produces are removed only when the build wrote them.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,6 +76,19 @@ describe("build output folders", () => {
     writeGenerated(dir, [file("index.ts", "i"), file("v1/model.ts", "m")], ["v1"], true);
     expect(existsSync(join(dir, "v1/rules.ts"))).toBe(false);
     expect(marker(dir)).toEqual({ tool: "tmad", command: "build", files: ["index.ts", "v1/model.ts"] });
+  });
+
+  it("adopts an unlisted file that cannot carry a banner when it is exactly what the build produces (a JSON Schema), and nothing else", () => {
+    const dir = join(scratch(), "generated");
+    const schema = { path: "v1/installation.schema.json", content: '{ "title": "Installation" }\n' };
+    writeGenerated(dir, [file("index.ts", "i")], ["v1"], false);
+    // Another branch added the schema; the marker here does not list it yet.
+    mkdirSync(join(dir, "v1"));
+    writeFileSync(join(dir, "v1/installation.schema.json"), schema.content);
+    writeGenerated(dir, [file("index.ts", "i"), schema], ["v1"], true);
+    expect(marker(dir)).toEqual({ tool: "tmad", command: "build", files: ["index.ts", "v1/installation.schema.json"] });
+    writeFileSync(join(dir, "v1/notes.json"), '{ "mine": true }\n');
+    expect(() => writeGenerated(dir, [file("index.ts", "i"), schema], ["v1"], true)).toThrow(/files tmad did not write \(v1\/notes.json\)/);
   });
 });
 
