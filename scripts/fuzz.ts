@@ -23,6 +23,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { isMainThread } from "node:worker_threads";
 import fc from "fast-check";
 import { DIAGNOSTIC_CODES } from "../src/compiler/diagnostics/codes.js";
 import type { Diagnostic } from "../src/compiler/diagnostics/diagnostic.js";
@@ -32,8 +33,12 @@ import { parseRaw, scanJson, type Limits } from "../src/cli/records.js";
 import { checkDigitValid, isCalendarDate, isDateTime, type FieldType, type Schema, type Validator } from "../src/runtime/index.js";
 import { version as v20v2 } from "../generated/tmad-20.v2/index.js";
 
-/** A single case slower than this counts as a hang. */
-export const SLOW_MS = 5_000;
+/** A single case slower than this counts as a hang (the timed run sets its own, for a loaded machine). */
+export let SLOW_MS = 5_000;
+
+export function setSlowMs(ms: number): void {
+  SLOW_MS = ms;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Span checking
@@ -435,7 +440,7 @@ export function mutateRecord(root: unknown, mutation: RecordMutation): unknown {
   }
 }
 
-function depthOf(v: unknown): number {
+export function depthOf(v: unknown): number {
   // Iterative, so very deep values cannot overflow the stack.
   let max = 0;
   const stack: [unknown, number][] = [[v, 0]];
@@ -496,7 +501,7 @@ export function checkReader(text: string, limits: Limits = LIMITS): void {
 }
 
 /** Whether some object in the (valid) JSON text has a key twice: a tokenising pass of our own. */
-function hasDuplicateKey(text: string): boolean {
+export function hasDuplicateKey(text: string): boolean {
   let dup = false;
   const stack: (string[] | null)[] = [];
   const re = /"(?:[^"\\]|\\.)*"|[{}[\],:]|[^\s{}[\],:"]+/g;
@@ -643,6 +648,9 @@ function runOne(p: NamedProperty, numRuns: number, seed: number): Outcome {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // The timed run (records, generated rule documents, properties, on every core) and the replay of a saved case.
+  if (argv.includes("--minutes")) return (await import("./fuzz/run.js")).runTimed(argv);
+  if (argv.includes("--replay")) return (await import("./fuzz/run.js")).replay(argv[argv.indexOf("--replay") + 1] ?? ".");
   const arg = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
     return i === -1 ? undefined : argv[i + 1];
@@ -685,7 +693,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainThread && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

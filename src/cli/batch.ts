@@ -3,10 +3,12 @@
  * worker threads: parse within limits, validate, evaluate, format. Each record gives exactly one
  * output line (a Decision or an error record) and is counted once, by outcome or as invalid.
  */
-import { decisionOutcome, evaluateRecord, type Decision, type RecordOutcome, type VersionModule } from "../runtime/index.js";
+import { loadVersion } from "../index.js";
 import { reportLine } from "../report/row.js";
+import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, type RecordOutcome, type VersionModule, type VersionSelector } from "../runtime/index.js";
+import { csvRow } from "./csv.js";
 import type { RawRecord } from "./records.js";
-import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
+import { DEFAULT_MAX_RECORD_MS, parseRaw, recordsOf, withinSize, type BatchInput, type Limits } from "./records.js";
 
 /** `report` is internal: one compact line per record for `tmad report` to aggregate. */
 export type OutputFormat = "ndjson" | "json" | "table" | "csv" | "report";
@@ -19,7 +21,7 @@ export interface BatchOptions {
 }
 
 export interface BatchResult {
-  /** One line per record, joined by "\n" (",\n" for JSON output), with no separator at the end. */
+  /** One line per record, joined by "\n" (",\n" for JSON output, "\r\n" for CSV), with no separator at the end. */
   readonly body: string;
   /** How many records (and so lines) the batch held. */
   readonly count: number;
@@ -38,13 +40,13 @@ export function summaryKey(o: RecordOutcome): string {
   return o.ok ? decisionOutcome(o.decision) : "invalid";
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : Array.isArray(v) ? v.join(";") : typeof v === "object" ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export function csvHeader(version: VersionModule<any, any>): string {
+  return csvRow(["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "factsIgnored", "reviewOn", "errors"]);
 }
 
-export function csvHeader(version: VersionModule<any, any>): string {
-  return ["record", "installationId", "status", ...version.manifest.decisionFields, "clause", "rule", "versionId", "asOf", "factsIgnored", "reviewOn", "errors"].join(",");
+/** What ends each output line: CRLF for CSV (RFC 4180), a newline otherwise; JSON elements also get a comma. */
+export function lineEnd(format: OutputFormat): string {
+  return format === "csv" ? "\r\n" : "\n";
 }
 
 export function tableHeader(): string {
@@ -68,11 +70,44 @@ function format(version: VersionModule<any, any>, record: number, o: RecordOutco
       if (o.ok) {
         const d: Decision = o.decision;
         const result = (d.result ?? {}) as Record<string, unknown>;
-        return [record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, d.factsIgnored, d.reviewOn, ""].map(csvCell).join(",");
+        return csvRow([record, d.installationId, d.status, ...fields.map((f) => result[f]), d.clause, d.rule, d.versionId, d.asOf, d.factsIgnored, d.reviewOn, ""]);
       }
-      return [record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", "", "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")].map(csvCell).join(",");
+      return csvRow([record, o.installationId, "invalid", ...fields.map(() => ""), "", "", o.versionId, "", "", "", o.errors.map((e) => `${e.path}: ${e.message}`).join("; ")]);
     }
   }
+}
+
+/** Which version evaluates: one chosen from the registry, or a module exporting `version` (tests use one). */
+export type VersionRef = { readonly selector: VersionSelector } | { readonly module: string };
+
+export async function loadVersionRef(ref: VersionRef): Promise<VersionModule<any, any>> {
+  if ("selector" in ref) return loadVersion(ref.selector);
+  return ((await import(ref.module)) as { version: VersionModule<any, any> }).version;
+}
+
+/** A record of a batch not to evaluate again, and the error it gets instead (it killed a worker, or overran the budget). */
+export interface Poison {
+  /** Position of the record in the batch (0-based). */
+  readonly index: number;
+  readonly code: InputErrorCode;
+  readonly message: string;
+}
+
+/**
+ * Where a worker thread says which record it is on, for the pool's watchdog (src/cli/pool.ts): an
+ * Int32Array over shared memory. COUNTER goes up by one per record, SEQ and INDEX name the batch and
+ * the record in it, BUSY is 1 from a batch's first record until its result has been posted.
+ */
+export const PROGRESS = { COUNTER: 0, SEQ: 1, INDEX: 2, BUSY: 3, SLOTS: 4 } as const;
+
+export interface BatchWatch {
+  readonly progress?: Int32Array;
+  readonly seq?: number;
+  readonly poison?: readonly Poison[];
+}
+
+export function budgetMessage(ms: number): string {
+  return `evaluating this record took longer than the budget of ${ms} ms (--max-record-ms); it was stopped and the run went on`;
 }
 
 export function evaluateRaw(version: VersionModule<any, any>, raw: RawRecord, options: Pick<BatchOptions, "asOf" | "trace" | "limits">): RecordOutcome {
@@ -84,24 +119,54 @@ function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typ
   return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace });
 }
 
-export function processBatch(version: VersionModule<any, any>, input: BatchInput, options: BatchOptions): BatchResult {
-  const max = options.limits.maxRecordBytes;
+/** An error record for a record that was not (or not wholly) evaluated. */
+function failed(version: VersionModule<any, any>, code: InputErrorCode, message: string): RecordOutcome {
+  return { ok: false, installationId: null, versionId: version.manifest.id, errors: [{ code, path: "$", message }] };
+}
+
+/**
+ * Evaluates a batch. Each record is timed: one that took longer than the budget gets a `too-slow`
+ * error record (in a worker the pool stops such a record before it ends; in this thread, with
+ * `--workers 0`, it can only be judged once it has ended). An exception that is not the rules'
+ * (a fault in tmad, a stack overflow) costs that record only: an `internal-error` record.
+ */
+export function processBatch(version: VersionModule<any, any>, input: BatchInput, options: BatchOptions, watch: BatchWatch = {}): BatchResult {
   // Lines split here were not measured by the reader when they fell inside one chunk.
-  const raws = recordsOf(input).map((r): RawRecord => {
-    if (r.text === undefined || r.text.length * 3 <= max) return r;
-    const size = Buffer.byteLength(r.text, "utf8");
-    return size > max ? { record: r.record, tooLarge: size } : r;
-  });
+  const raws = recordsOf(input).map((r) => withinSize(r, options.limits.maxRecordBytes));
+  const budget = options.limits.maxRecordMs ?? DEFAULT_MAX_RECORD_MS;
+  const progress = watch.progress;
+  if (progress !== undefined) {
+    Atomics.store(progress, PROGRESS.SEQ, watch.seq ?? 0);
+    Atomics.store(progress, PROGRESS.BUSY, 1);
+  }
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   let invalid = 0;
-  for (const raw of raws) {
-    const parsed = parseRaw(raw, options.limits);
-    const o = evaluateParsed(version, parsed, options);
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i];
+    if (progress !== undefined) {
+      Atomics.store(progress, PROGRESS.INDEX, i);
+      Atomics.add(progress, PROGRESS.COUNTER, 1);
+    }
+    const poisoned = watch.poison?.find((p) => p.index === i);
+    let o: RecordOutcome;
+    let value: unknown;
+    if (poisoned !== undefined) o = failed(version, poisoned.code, poisoned.message);
+    else {
+      const started = performance.now();
+      try {
+        const parsed = parseRaw(raw, options.limits);
+        value = "value" in parsed ? parsed.value : undefined;
+        o = evaluateParsed(version, parsed, options);
+      } catch (e) {
+        o = failed(version, "internal-error", `evaluating this record failed inside tmad (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}); please report it`);
+      }
+      if (performance.now() - started > budget) o = failed(version, "too-slow", budgetMessage(budget));
+    }
     if (!o.ok) invalid++;
     const key = summaryKey(o);
     counts[key] = (counts[key] ?? 0) + 1;
-    lines.push(format(version, raw.record, o, options.format, "value" in parsed ? parsed.value : undefined));
+    lines.push(format(version, raw.record, o, options.format, value));
   }
-  return { body: lines.join(options.format === "json" ? ",\n" : "\n"), count: lines.length, counts, invalid };
+  return { body: lines.join(options.format === "json" ? ",\n" : lineEnd(options.format)), count: lines.length, counts, invalid };
 }

@@ -14,7 +14,8 @@ import { compileVersion, STAGE_NAMES, stages, type CompiledVersion, type StageNa
 import { PIN_FILE, pinsFor } from "../compiler/pins/index.js";
 import { DEFAULT_RULES_ROOT, VersionReader, versionDirectories } from "../compiler/source/versions.js";
 import { typeCheckGenerated } from "../compiler/typecheck.js";
-import { diffOutput, writeOutput } from "../compiler/write.js";
+import { diffOutput } from "../compiler/write.js";
+import { writeGenerated } from "./build-output.js";
 import { UsageError } from "./usage.js";
 
 /** The version directories named, or every directory under rules/. */
@@ -90,6 +91,8 @@ export interface BuildOptions {
   readonly check: boolean;
   readonly out: string;
   readonly strict: boolean;
+  /** Reuse an --out folder an earlier build wrote (implied for the default generated/). */
+  readonly force: boolean;
   readonly timings?: boolean;
   readonly stopAfter?: string;
 }
@@ -158,8 +161,9 @@ export async function runBuild(args: readonly string[], options: BuildOptions): 
     process.stdout.write(`tmad build: stopped after typecheck: ${files.length} files compile; nothing written\n`);
     return report(0);
   }
+  // The output folder is taken through the guard only now: a build with errors touches nothing.
   const writing = performance.now();
-  const written = writeOutput(options.out, files, owned);
+  const written = writeGenerated(options.out, files, owned, options.force);
   transpileToDist(options.out, written.filter((d) => d.kind !== "extra").map((d) => files.find((f) => f.path === d.path)!));
   own["write"] = performance.now() - writing;
   process.stdout.write(`tmad build: ${compiled.length} version(s), ${files.length} files, ${written.length} written\n`);

@@ -1,22 +1,31 @@
 /**
- * A worker thread of `tmad eval`: loads the chosen version once, then turns each batch it is sent
- * (a chunk of NDJSON lines, or records) into output lines and counts (src/cli/batch.ts), tagged with the batch's
- * sequence number so the main thread can write batches back in input order.
+ * A worker thread of the evaluation pool (src/cli/pool.ts): loads the chosen version once, then
+ * turns each batch it is sent (a chunk of NDJSON lines, or records) into output lines and counts
+ * (src/cli/batch.ts), tagged with the batch's sequence number so the main thread can hand batches on
+ * in input order. Which record it is on is kept in shared memory, for the pool's watchdog.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { loadVersion } from "../index.js";
-import type { VersionSelector } from "../runtime/index.js";
-import { processBatch, type BatchOptions } from "./batch.js";
+import { loadVersionRef, PROGRESS, processBatch, type BatchOptions, type Poison, type VersionRef } from "./batch.js";
 import type { BatchInput } from "./records.js";
 
-interface Setup {
-  readonly selector: VersionSelector;
+export interface WorkerSetup {
+  readonly version: VersionRef;
   readonly options: BatchOptions;
+  /** PROGRESS.SLOTS 32-bit integers (src/cli/batch.ts). */
+  readonly progress: SharedArrayBuffer;
 }
 
-const setup = workerData as Setup;
-const version = await loadVersion(setup.selector);
-parentPort!.on("message", (msg: { seq: number; input: BatchInput }) => {
-  parentPort!.postMessage({ seq: msg.seq, ...processBatch(version, msg.input, setup.options) });
+export interface WorkerJob {
+  readonly seq: number;
+  readonly input: BatchInput;
+  readonly poison: readonly Poison[];
+}
+
+const setup = workerData as WorkerSetup;
+const version = await loadVersionRef(setup.version);
+const progress = new Int32Array(setup.progress);
+parentPort!.on("message", (job: WorkerJob) => {
+  parentPort!.postMessage({ seq: job.seq, ...processBatch(version, job.input, setup.options, { progress, seq: job.seq, poison: job.poison }) });
+  Atomics.store(progress, PROGRESS.BUSY, 0);
 });
 parentPort!.postMessage({ ready: true });

@@ -6,8 +6,8 @@
  */
 import { availableParallelism } from "node:os";
 import { asOfProblem, type VersionSelector } from "../runtime/index.js";
-import { csvHeader, tableHeader, type OutputFormat } from "./batch.js";
-import { DEFAULT_LIMITS, type Limits } from "./records.js";
+import { csvHeader, lineEnd, tableHeader, type OutputFormat } from "./batch.js";
+import { DEFAULT_LIMITS, DEFAULT_MAX_RECORD_MS, type Limits } from "./records.js";
 import { Sink } from "./sink.js";
 import { evaluateStream } from "./stream.js";
 import { UsageError } from "./usage.js";
@@ -46,7 +46,7 @@ export function limitsFrom(values: Record<string, unknown>): Limits {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive whole number`);
     return n;
   };
-  return { maxRecordBytes: int("max-record-bytes", DEFAULT_LIMITS.maxRecordBytes), maxDepth: int("max-depth", DEFAULT_LIMITS.maxDepth) };
+  return { maxRecordBytes: int("max-record-bytes", DEFAULT_LIMITS.maxRecordBytes), maxDepth: int("max-depth", DEFAULT_LIMITS.maxDepth), maxRecordMs: int("max-record-ms", DEFAULT_MAX_RECORD_MS) };
 }
 
 export function workersFrom(values: Record<string, unknown>): number {
@@ -75,7 +75,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
       { asOf, trace: values.trace === true, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: process.stderr.isTTY === true && values.quiet !== true },
       async (batch) => {
         if (batch.count === 0) return;
-        const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}\n`;
+        const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}${lineEnd(format as OutputFormat)}`;
         first = false;
         await sink.write(body);
       },
@@ -83,7 +83,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
         versionId = version.manifest.id;
         if (format === "json") await sink.write("[\n");
         if (format === "table") await sink.write(`${tableHeader()}\n`);
-        if (format === "csv") await sink.write(`${csvHeader(version)}\n`);
+        if (format === "csv") await sink.write(`${csvHeader(version)}\r\n`);
       },
     );
     if (format === "json") await sink.write(`${first ? "" : "\n"}]\n`);

@@ -7,6 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { generateCommand } from "./generate.js";
+import { IoError, isSystemError, reasonOf } from "./io-error.js";
 import { UsageError } from "./usage.js";
 
 /** Commands load their modules on use: `eval` must not pay for the compiler (ts-morph) at start-up. */
@@ -23,6 +24,11 @@ const limitOptions = {
   "max-depth": { type: "string" },
 } as const;
 
+/** The per-record time budget, for the commands that evaluate through the worker pool. */
+const budgetOptions = {
+  "max-record-ms": { type: "string" },
+} as const;
+
 const versionOptions = {
   version: { type: "string" },
   "as-of": { type: "string" },
@@ -31,22 +37,26 @@ const versionOptions = {
 const commands: Record<string, Command> = {
   build: {
     summary: "compile rule documents into generated/ evaluators",
-    usage: `tmad build [rules-dir…] [--check] [--out DIR] [--strict] [--timings] [--stop-after STAGE]
+    usage: `tmad build [rules-dir…] [--check] [--out DIR [--force]] [--strict] [--timings] [--stop-after STAGE]
   Compiles each version directory (default: every directory under rules/), type-checks the code it
   generates, and writes generated/<version>/ plus generated/index.ts, touching only files whose
   content changed.
   --check       write nothing; exit 1 when generated/ differs from what the rules produce
-  --out         output directory (default: generated)
+  --out         output folder (default: generated); it must be new, empty, or written by an
+                earlier build (marked by .tmad-output.json): a build never deletes or replaces
+                files it did not write
+  --force       reuse an --out folder that an earlier build wrote (not needed for generated/)
   --strict      treat warnings as errors
   --timings     print each stage's time, per version (on stderr)
   --stop-after  stop after a stage: extract, parse, check, pins, generate, typecheck (nothing is
                 written) or write (the default)`,
-    options: { check: { type: "boolean" }, out: { type: "string" }, strict: { type: "boolean" }, timings: { type: "boolean" }, "stop-after": { type: "string" } },
+    options: { check: { type: "boolean" }, out: { type: "string" }, force: { type: "boolean" }, strict: { type: "boolean" }, timings: { type: "boolean" }, "stop-after": { type: "string" } },
     run: async (p, v) =>
       (await import("./build.js")).runBuild(p, {
         check: v.check === true,
         out: (v.out as string | undefined) ?? "generated",
         strict: v.strict === true,
+        force: v.force === true || v.out === undefined,
         timings: v.timings === true,
         ...(v["stop-after"] === undefined ? {} : { stopAfter: v["stop-after"] as string }),
       }),
@@ -73,21 +83,28 @@ const commands: Record<string, Command> = {
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
     usage: `tmad eval <file|-> (--version V | --as-of DATE | --version V --as-of DATE) [--trace]
-          [--format ndjson|json|csv|table] [--out FILE] [--workers N] [--max-record-bytes B] [--max-depth D] [--quiet]
-  Streams NDJSON (or reads one JSON array) and writes one output per input record, in input order:
-  a Decision, or an error record naming each invalid field by its JSON path. Memory stays flat.
-  A summary (records = decisions + invalid, counts by outcome, records/s) goes to stderr.
+          [--format ndjson|json|csv|table] [--out FILE] [--workers N] [--max-record-bytes B] [--max-depth D]
+          [--max-record-ms MS] [--quiet]
+  Streams NDJSON, or one JSON array (when the whole first value is an array), and writes one output
+  per input record, in input order: a Decision, or an error record naming each invalid field by its
+  JSON path. Memory stays flat. A record that runs a worker out of memory or over the time budget
+  costs only itself (an error record); the run goes on. A summary (records = decisions + invalid,
+  counts by outcome, records/s) goes to stderr. \`… | head\` ends the run quietly.
   A PENDING decision carries reviewOn: the earliest date it can change if every remaining attempt fails.
   --version           a version id (tmad-20.v2) or number (20.v2); alone, every fact counts
   --as-of             evaluate as on DATE (YYYY-MM-DD): facts dated after it are ignored (the decision
                       says how many), and without --version the designated version in force on DATE
   --trace             include each rule's evaluated conditions and the facts they read
-  --out FILE          write to FILE.tmp-PID, renamed to FILE only when the run completes
-  --workers N         worker threads (default: the machine's cores; 0: this thread only)
+  --out FILE          write to .FILE.tmad-tmp-PID beside FILE, renamed to FILE only when the run
+                      completes; a device or pipe (e.g. /dev/null) is written in place
+  --workers N         worker threads (default: the machine's cores; 0: this thread only, where a
+                      record over the time budget is reported when it ends but cannot be stopped)
   --max-record-bytes  largest record accepted (default 1048576); larger ones are reported, not read
   --max-depth         deepest nesting accepted (default 32)
+  --max-record-ms     longest one record's evaluation may take (default 5000); a record over it is
+                      stopped and reported as too-slow
   --quiet             no progress line (it is shown only when stderr is a terminal anyway)`,
-    options: { ...versionOptions, ...limitOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    options: { ...versionOptions, ...limitOptions, ...budgetOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./eval.js")).runEval(p, v),
   },
   pin: {
@@ -155,7 +172,7 @@ const commands: Record<string, Command> = {
   report: {
     summary: "what DCC sends each supplier: counts by outcome, Excluded Category and cohort, and the installations affected",
     usage: `tmad report <population|-> (--version V | --as-of DATE | both) [--out DIR [--force]] [--format markdown|csv|json]
-            [--split supplier] [--workers N] [--quiet]
+            [--split supplier] [--workers N] [--max-record-ms MS] [--quiet]
   Evaluates the population and counts, per Responsible Supplier, the decisions by outcome × Excluded
   Category × cohort (categories in clause order, with their titles). Without --out, prints the
   population summary (--format). With --out DIR, writes:
@@ -169,7 +186,7 @@ const commands: Record<string, Command> = {
   DIR must be new or empty; --force reuses a folder an earlier \`tmad report\` wrote (nothing else
   is ever removed or replaced). Folder names are made from supplier names (letters, digits, -).
   Totals reconcile: records = decisions + invalid. Exit 1 when some records are invalid.`,
-    options: { ...versionOptions, ...limitOptions, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    options: { ...versionOptions, ...limitOptions, ...budgetOptions, split: { type: "string" }, format: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./report.js")).runReport(p, v),
   },
   schema: {
@@ -263,9 +280,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`tmad ${name}: ${e.message}\n\n${command.usage}\n`);
       return 2;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === "string" && (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR")) {
-      process.stderr.write(`tmad ${name}: ${err.message}\n`);
+    if (e instanceof IoError) {
+      process.stderr.write(`tmad ${name}: ${e.message}\n`);
+      return 2;
+    }
+    // Any other failure of the file system (a missing input, a full disk): what failed, not "internal error".
+    if (isSystemError(e)) {
+      process.stderr.write(`tmad ${name}: ${e.path === undefined ? "" : `${e.path}: `}${reasonOf(e)}${e.path === undefined ? ` (${e.syscall})` : ""}\n`);
       return 2;
     }
     if ((e as Error).name === "VersionSelectionError") {
@@ -274,6 +295,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+// A reader that goes away (`tmad eval … | head -1`) ends the run quietly: the output it wanted is written.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
 }
 
 main(process.argv.slice(2)).then(

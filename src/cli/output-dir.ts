@@ -66,9 +66,11 @@ export class OutputDir {
 
   /**
    * Opens `dir` for `command` (e.g. "report"), or throws a UsageError saying why it may not be used.
-   * `force` allows reusing a folder that a previous run of the same command wrote.
+   * `force` allows reusing a folder that a previous run of the same command wrote. `adopt` (for
+   * `tmad build`, whose files all carry a generated banner) counts an unlisted file as an earlier
+   * run's output when it says so, e.g. in a folder written before markers existed.
    */
-  static open(dir: string, command: string, force: boolean): OutputDir {
+  static open(dir: string, command: string, force: boolean, options: { readonly adopt?: (rel: string, path: string) => boolean } = {}): OutputDir {
     if (dir === "") throw new UsageError("--out needs a folder name");
     if (!existsSync(dir)) {
       mkdirSync(dir, { recursive: true });
@@ -81,20 +83,35 @@ export class OutputDir {
     const present = filesUnder(dir);
     if (present.length === 0) return new OutputDir(dir, command, []);
     const marker = readMarker(dir);
-    if (marker === undefined) {
+    const listed = new Set(marker?.files ?? []);
+    const adopt = options.adopt;
+    const adopted = adopt === undefined || (marker !== undefined && marker.command !== command) ? [] : present.filter((f) => f !== OUTPUT_MARKER && !listed.has(f) && adopt(f, join(dir, ...f.split("/"))));
+    if (marker === undefined && adopted.length < present.length) {
       throw new UsageError(`--out ${dir} is not empty and was not written by tmad (no ${OUTPUT_MARKER}); tmad never writes into a folder of yours: name a new or empty folder`);
     }
-    if (marker.command !== command) {
+    if (marker !== undefined && marker.command !== command) {
       throw new UsageError(`--out ${dir} was written by \`tmad ${marker.command}\`, not \`tmad ${command}\`; name another folder`);
     }
-    const ours = new Set([OUTPUT_MARKER, ...marker.files]);
+    const ours = new Set([OUTPUT_MARKER, ...listed, ...adopted]);
     const foreign = present.filter((f) => !ours.has(f));
     if (foreign.length > 0) {
       const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? `, … (${foreign.length} in all)` : "");
       throw new UsageError(`--out ${dir} holds files tmad did not write (${shown}); move them away or name another folder`);
     }
     if (!force) throw new UsageError(`--out ${dir} holds the output of an earlier \`tmad ${command}\`; add --force to replace it, or name a new folder`);
-    return new OutputDir(dir, command, marker.files);
+    return new OutputDir(dir, command, [...listed, ...adopted].sort());
+  }
+
+  /** The files an earlier run wrote (listed in the marker, or adopted). */
+  previousFiles(): readonly string[] {
+    return this.previous;
+  }
+
+  /** Counts a file of the earlier run as this run's output, as it is: for outputs rebuilt in part. */
+  keep(rel: string): void {
+    const path = checkRelative(rel);
+    if (!this.previous.includes(path)) throw new Error(`internal: ${path} was not written by an earlier run`);
+    this.written.add(path);
   }
 
   /** Writes one file (a `/`-separated path inside the folder), atomically. */
@@ -167,6 +184,9 @@ export class OutputDir {
       }
     }
     const marker: Marker = { tool: "tmad", command: this.command, files: this.files() };
-    writeFileSync(join(this.dir, OUTPUT_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+    const text = `${JSON.stringify(marker, null, 2)}\n`;
+    const path = join(this.dir, OUTPUT_MARKER);
+    // Unchanged, it is left alone: a rebuild that changed nothing touches nothing.
+    if (!existsSync(path) || readFileSync(path, "utf8") !== text) writeFileSync(path, text);
   }
 }

@@ -1,92 +1,99 @@
 /**
- * Reading installation records safely: NDJSON split into lines without ever holding more than one
- * record (a line over the size limit is skipped as it streams and reported, not buffered), or one
- * JSON array read whole; and parsing each line with limits, so hostile input gives a clear error
- * for that record and the run goes on: not JSON, too large, nested too deeply, duplicate keys.
+ * Reading installation records safely, from a file, standard input (`-`) or any stream of bytes. A
+ * UTF-8 byte order mark at the start is skipped. The input is NDJSON (one record a line) unless its
+ * whole first value is a JSON array followed by nothing else: a file whose first line merely starts
+ * with `[` is NDJSON. Either way it streams: NDJSON is cut into lines without holding more than one
+ * record (a line over the size limit is skipped as it streams and reported, not buffered), and an
+ * array is split into its elements as it streams (src/cli/json-array.ts). Each record is then parsed
+ * with the same limits, so hostile input gives a clear error for that record and the run goes on:
+ * not JSON, too large, nested too deeply, duplicate keys.
  */
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
+import { createReadStream } from "node:fs";
+import { ArraySplitter, type ArrayElement } from "./json-array.js";
 
 export interface Limits {
-  /** Largest record accepted, in bytes of its NDJSON line. */
+  /** Largest record accepted, in bytes of its NDJSON line (or of its array element). */
   readonly maxRecordBytes: number;
   /** Deepest nesting of objects and lists accepted. */
   readonly maxDepth: number;
+  /** Longest one record's evaluation may take, in milliseconds, before it is stopped (default DEFAULT_MAX_RECORD_MS). */
+  readonly maxRecordMs?: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxRecordBytes: 1 << 20, maxDepth: 32 };
+/** A record is never this slow unless something is wrong: the budget only stops runaways. */
+export const DEFAULT_MAX_RECORD_MS = 5_000;
 
-/** One input record as text, before parsing: its 1-based number (the line number for NDJSON). */
+export const DEFAULT_LIMITS: Limits = { maxRecordBytes: 1 << 20, maxDepth: 32, maxRecordMs: DEFAULT_MAX_RECORD_MS };
+
+/** One input record before parsing: its 1-based number (the line for NDJSON, the element for an array). */
 export interface RawRecord {
   readonly record: number;
   readonly text?: string;
-  /** Set instead of `text` when the line was longer than the limit: its length in bytes. */
+  /** Set instead of `text` when the record was longer than the limit: its length in bytes. */
   readonly tooLarge?: number;
+  /** Set instead of `text` when the reader already knows what is wrong (an element too deep, a broken array). */
+  readonly problem?: ParseProblem;
 }
 
 export type ParseProblem = { readonly code: "invalid-json" | "too-large" | "too-deep" | "duplicate-key"; readonly message: string };
 
-/** The first non-blank character of a file, read from its first 4 KiB only. */
-function readHead(file: string): string {
-  const fd = openSync(file, "r");
+/** Where records come from: a file name, `-` for standard input, or a stream of bytes (the library's evaluateStream). */
+export type RecordSource = string | AsyncIterable<Uint8Array | string>;
+
+const BOM = [0xef, 0xbb, 0xbf];
+/** A line holding only what JSON counts as whitespace (String.prototype.trim would also drop U+FEFF, U+00A0, U+2028…). */
+const JSON_BLANK = /^[ \t\r\n]*$/;
+const OPEN_BRACKET = 91;
+
+/** The bytes of a source, with a UTF-8 byte order mark at its start removed. */
+async function* bytesOf(source: RecordSource, highWaterMark: number): AsyncGenerator<Buffer> {
+  const stream: AsyncIterable<Uint8Array | string> = typeof source !== "string" ? source : source === "-" ? process.stdin : createReadStream(source, { highWaterMark });
+  let head: Buffer | undefined = Buffer.alloc(0); // the first bytes, until three are seen
+  for await (const piece of stream) {
+    let b = typeof piece === "string" ? Buffer.from(piece, "utf8") : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    if (head !== undefined) {
+      head = Buffer.concat([head, b]);
+      if (head.length < BOM.length) continue;
+      b = BOM.every((x, i) => head![i] === x) ? head.subarray(BOM.length) : head;
+      head = undefined;
+    }
+    if (b.length > 0) yield b;
+  }
+  if (head !== undefined && head.length > 0) yield head;
+}
+
+/** Yields `held`, then what is left of `rest`; closes `rest` when stopped early. */
+async function* replay(held: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   try {
-    const buffer = Buffer.alloc(4096);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.toString("utf8", 0, n).trimStart().slice(0, 1);
+    yield* held;
+    for (;;) {
+      const r = await rest.next();
+      if (r.done === true) return;
+      yield r.value;
+    }
   } finally {
-    closeSync(fd);
+    await rest.return?.();
   }
 }
 
+function firstNonBlank(b: Buffer): number {
+  for (const c of b) if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
+  return -1;
+}
+
 /**
- * Raw records of a file (or `-` for standard input): NDJSON lines, blank ones skipped, or the
- * elements of a JSON array when the file starts with `[` (read whole: use NDJSON for large inputs).
+ * Raw records of a source, one at a time: NDJSON lines (blank ones skipped) or the elements of one
+ * JSON array. A record over the size limit comes as `tooLarge`, without its text.
  */
-export async function* readRawRecords(file: string, limits: Limits = DEFAULT_LIMITS): AsyncGenerator<RawRecord> {
-  if (file !== "-" && readHead(file) === "[") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, "utf8"));
-    } catch (e) {
-      yield { record: 1, text: `\u0000the file starts with '[' but is not a JSON array: ${(e as Error).message}` };
-      return;
-    }
-    if (Array.isArray(parsed)) for (let i = 0; i < parsed.length; i++) yield { record: i + 1, text: JSON.stringify(parsed[i]) };
-    return;
-  }
-  const stream = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 });
-  let parts: Buffer[] = [];
-  let size = 0;
-  let skipping = false;
-  let line = 0;
-  const finish = function* (): Generator<RawRecord> {
-    line++;
-    if (skipping) yield { record: line, tooLarge: size };
-    else {
-      const text = Buffer.concat(parts).toString("utf8").replace(/\r$/, "");
-      if (text.trim() !== "") yield { record: line, text };
-    }
-    parts = [];
-    size = 0;
-    skipping = false;
-  };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      const end = nl === -1 ? chunk.length : nl;
-      size += end - start;
-      if (!skipping && size > limits.maxRecordBytes) {
-        skipping = true;
-        parts = [];
-      }
-      if (!skipping && end > start) parts.push(chunk.subarray(start, end));
-      if (nl === -1) break;
-      yield* finish();
-      start = nl + 1;
-    }
-  }
-  // A last line without a newline is still a record (a truncated one fails to parse, visibly).
-  if (size > 0 || parts.length > 0 || skipping) yield* finish();
+export async function* readRawRecords(source: RecordSource, limits: Limits = DEFAULT_LIMITS): AsyncGenerator<RawRecord> {
+  for await (const batch of readBatches(source, limits, 1 << 16, true)) for (const raw of recordsOf(batch)) yield withinSize(raw, limits.maxRecordBytes);
+}
+
+/** A record measured against the size limit (a line split from a chunk was not measured by the reader). */
+export function withinSize(r: RawRecord, max: number): RawRecord {
+  if (r.text === undefined || r.text.length * 3 <= max) return r;
+  const size = Buffer.byteLength(r.text, "utf8");
+  return size > max ? { record: r.record, tooLarge: size } : r;
 }
 
 /**
@@ -143,8 +150,8 @@ export function scanJson(text: string, maxDepth: number): ParseProblem | undefin
 /** Parses one raw record within the limits. */
 export function parseRaw(raw: RawRecord, limits: Limits): { value: unknown } | { problem: ParseProblem } {
   if (raw.tooLarge !== undefined) return { problem: { code: "too-large", message: `record ${raw.record} is ${raw.tooLarge} bytes, over the limit of ${limits.maxRecordBytes} (--max-record-bytes)` } };
+  if (raw.problem !== undefined) return { problem: raw.problem };
   const text = raw.text ?? "";
-  if (text.startsWith("\u0000")) return { problem: { code: "invalid-json", message: text.slice(1) } };
   const scanned = scanJson(text, limits.maxDepth);
   if (scanned !== undefined) return { problem: scanned };
   try {
@@ -155,31 +162,99 @@ export function parseRaw(raw: RawRecord, limits: Limits): { value: unknown } | {
 }
 
 /** A unit of work for an evaluating thread: whole NDJSON lines as bytes, or records already split. */
-/** Where records come from: a file path, `-` for standard input, or a stream of bytes (the library's evaluateStream). */
-export type RecordSource = string | AsyncIterable<Uint8Array>;
-
 export type BatchInput = { readonly kind: "chunk"; readonly firstLine: number; readonly bytes: Uint8Array } | { readonly kind: "raws"; readonly raws: RawRecord[] };
 
 /**
- * Batches of an input file for parallel evaluation. NDJSON is cut into chunks of whole lines
- * (about `targetBytes` each) that the evaluating thread splits itself, so this thread only finds
- * line ends: it does no decoding or parsing. A line over the size limit is skipped as it streams
- * and sent on as a `too-large` record. A JSON array file is read whole and sent as records.
+ * Batches of an input for parallel evaluation. NDJSON is cut into chunks of whole lines (about
+ * `targetBytes` each) that the evaluating thread splits itself, so this thread only finds line ends:
+ * it does no decoding or parsing. A line over the size limit is skipped as it streams and sent on as
+ * a `too-large` record. A JSON array is split into its elements as it streams, sent as records.
  */
-export async function* readBatches(file: RecordSource, limits: Limits, targetBytes = 1 << 18): AsyncGenerator<BatchInput> {
-  if (typeof file === "string" && file !== "-" && readHead(file) === "[") {
-    let raws: RawRecord[] = [];
-    for await (const raw of readRawRecords(file, limits)) {
-      raws.push(raw);
-      if (raws.length >= 512) {
-        yield { kind: "raws", raws };
-        raws = [];
-      }
+export async function* readBatches(source: RecordSource, limits: Limits, targetBytes = 1 << 18, eager = false): AsyncGenerator<BatchInput> {
+  const input = bytesOf(source, 1 << 18);
+  const head: Buffer[] = [];
+  let first = -1;
+  while (first === -1) {
+    const r = await input.next();
+    if (r.done === true) break;
+    head.push(r.value);
+    first = firstNonBlank(r.value);
+  }
+  if (first === OPEN_BRACKET) yield* arrayOrLines(head, input, limits, targetBytes, eager);
+  else yield* lineBatches(replay(head, input), limits, targetBytes, eager);
+}
+
+function rawOf(e: ArrayElement): RawRecord {
+  if (e.problem !== undefined) return { record: e.index, problem: e.problem };
+  if (e.tooLarge !== undefined) return { record: e.index, tooLarge: e.tooLarge };
+  return { record: e.index, text: e.text ?? "" };
+}
+
+/**
+ * The input starts with `[`: one JSON array, or NDJSON whose first line happens to start with `[`.
+ * The bytes are held, and nothing is sent, until the array shows itself: two elements complete on
+ * lines after the opening `[` (NDJSON lines are never joined by commas), or the array closes with
+ * nothing after it, or it is larger than any one record may be. If instead its syntax breaks before
+ * that, or it closes on its first line and more text follows, the held bytes are read again as
+ * NDJSON. So at most about one record's worth of bytes is ever held.
+ */
+async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffer>, limits: Limits, targetBytes: number, eager: boolean): AsyncGenerator<BatchInput> {
+  const chunks = replay(head, input);
+  const splitter = new ArraySplitter(limits);
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let committed = false;
+  let batch: RawRecord[] = [];
+  let batchBytes = 0;
+  const error = (message: string): RawRecord => ({ record: splitter.count + 1, problem: { code: "invalid-json", message } });
+  const trailing = (): string => `text after the end of the JSON array, at line ${splitter.trailingLine}; a file holds one JSON array or one record per line (NDJSON)`;
+  for (;;) {
+    const r = await chunks.next();
+    if (r.done === true) break;
+    if (!committed) {
+      held.push(r.value);
+      heldBytes += r.value.length;
     }
-    if (raws.length > 0) yield { kind: "raws", raws };
+    for (const e of splitter.push(r.value)) {
+      const raw = rawOf(e);
+      batch.push(raw);
+      batchBytes += raw.text?.length ?? 16;
+    }
+    if (!committed) {
+      // Counted up to a break, so the choice does not depend on where the chunks were cut.
+      const shown = splitter.afterFirstLine >= 2;
+      if ((splitter.failed && !shown) || (splitter.ended && splitter.trailingLine !== undefined && splitter.endLine === splitter.startLine)) {
+        yield* lineBatches(replay(held, chunks), limits, targetBytes, eager);
+        return;
+      }
+      committed = shown || (splitter.ended && splitter.trailingLine !== undefined) || heldBytes > limits.maxRecordBytes + (1 << 16);
+      if (committed) held.length = 0;
+      else continue;
+    }
+    if (splitter.failed || (splitter.ended && splitter.trailingLine !== undefined)) {
+      batch.push(error(splitter.failed ? splitter.failure! : trailing()));
+      yield { kind: "raws", raws: batch };
+      await chunks.return(undefined);
+      return;
+    }
+    if (batch.length >= 512 || batchBytes >= targetBytes || (eager && batch.length > 0)) {
+      yield { kind: "raws", raws: batch };
+      batch = [];
+      batchBytes = 0;
+    }
+  }
+  splitter.close();
+  if (!committed && splitter.failed && splitter.afterFirstLine < 2) {
+    // Never closed, and never clearly an array: NDJSON with a broken first line.
+    yield* lineBatches(replay(held, chunks), limits, targetBytes, eager);
     return;
   }
-  const stream = typeof file !== "string" ? file : file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 18 });
+  if (splitter.failed) batch.push(error(splitter.failure!));
+  if (batch.length > 0) yield { kind: "raws", raws: batch };
+}
+
+/** NDJSON cut into chunks of whole lines. */
+async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targetBytes: number, eager: boolean): AsyncGenerator<BatchInput> {
   let line = 1; // number of the first line not yet sent
   let pending: Buffer[] = []; // whole lines waiting to be sent, and then a partial last line
   let pendingBytes = 0;
@@ -191,8 +266,7 @@ export async function* readBatches(file: RecordSource, limits: Limits, targetByt
     for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
     return n;
   };
-  for await (const bytes of stream as AsyncIterable<Uint8Array>) {
-    const chunk = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for await (const chunk of stream) {
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);
@@ -205,8 +279,10 @@ export async function* readBatches(file: RecordSource, limits: Limits, targetByt
           line++;
           skipping = false;
         }
-      } else if (nl === -1 && partial + piece.length > limits.maxRecordBytes) {
-        // The line in progress is too long: send what came before it, then drop it as it streams.
+      } else if (nl === -1 && partial + piece.length > limits.maxRecordBytes + 1) {
+        // The line in progress is too long (beyond the limit and a carriage return, which is not
+        // part of the record; the exact size is checked where lines are split): send what came
+        // before it, then drop it as it streams.
         const whole = Buffer.concat(pending).subarray(0, pendingBytes - partial);
         if (whole.length > 0) {
           // Count before yielding: the consumer may transfer (detach) the bytes.
@@ -234,6 +310,16 @@ export async function* readBatches(file: RecordSource, limits: Limits, targetByt
       }
       start = end;
     }
+    // Eager (one record at a time, for explain): hand on the whole lines read so far, keep the partial one.
+    if (eager && !skipping && pendingBytes - partial > 0) {
+      const all = Buffer.concat(pending);
+      const whole = all.subarray(0, pendingBytes - partial);
+      const first = line;
+      line += countLines(whole);
+      yield { kind: "chunk", firstLine: first, bytes: whole };
+      pending = partial > 0 ? [Buffer.from(all.subarray(pendingBytes - partial))] : [];
+      pendingBytes = partial;
+    }
   }
   if (skipping) yield { kind: "raws", raws: [{ record: line, tooLarge: skipped }] };
   else if (pendingBytes > 0) yield { kind: "chunk", firstLine: line, bytes: Buffer.concat(pending) };
@@ -252,7 +338,8 @@ export function recordsOf(input: BatchInput): RawRecord[] {
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const slice = text.slice(start, stop);
-    if (slice.trim() !== "") out.push({ record: line, text: slice });
+    // Blank means JSON whitespace only: a line of U+FEFF or U+00A0 is a (broken) record, never dropped.
+    if (!JSON_BLANK.test(slice)) out.push({ record: line, text: slice });
     line++;
     start = end + 1;
   }

@@ -1,10 +1,9 @@
 /**
- * Writing generated files: only files whose content changed are written (so timestamps and
- * watchers see real changes only), and a check mode that reports how generated/ differs from what
- * the rules produce, for `tmad build --check`.
+ * How an output folder differs from the generated files the rules produce, for `tmad build --check`
+ * (writing them is src/cli/build-output.ts, through the output-folder guard).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { GeneratedFile } from "./generate/index.js";
 
 export interface Difference {
@@ -50,19 +49,4 @@ export function diffOutput(outDir: string, files: readonly GeneratedFile[], owne
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
-}
-
-/** Writes what differs; returns the paths written or removed. */
-export function writeOutput(outDir: string, files: readonly GeneratedFile[], owned: readonly string[]): Difference[] {
-  const diffs = diffOutput(outDir, files, owned);
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  for (const d of diffs) {
-    const target = join(outDir, d.path);
-    if (d.kind === "extra") rmSync(target);
-    else {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, byPath.get(d.path)!.content);
-    }
-  }
-  return diffs;
 }

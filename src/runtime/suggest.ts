@@ -1,15 +1,23 @@
 /**
  * "Did you mean …?": the closest known name by edit distance (transpositions count as one edit),
  * within a third of the name's length. Shared by the compiler's diagnostics and the runtime's input
- * errors, so both suggest alike.
+ * errors, so both suggest alike. Only short values get a suggestion: a name is never hundreds of
+ * characters long, and a hostile 700 KB value must cost nothing (it once ran a worker out of memory).
  */
 
+/** Longest value for which a suggestion is computed. */
+export const MAX_SUGGESTION_INPUT = 64;
+
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  if (name.length > MAX_SUGGESTION_INPUT) return undefined;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   const limit = Math.max(2, Math.floor(name.length / 3));
+  const lower = name.toLowerCase();
   for (const c of [...candidates].sort()) {
-    const d = distance(name.toLowerCase(), c.toLowerCase());
+    // The distance is at least the difference in length: skip candidates that cannot be within reach.
+    if (Math.abs(c.length - name.length) > limit) continue;
+    const d = distance(lower, c.toLowerCase());
     if (d < bestDistance && d <= limit) {
       best = c;
       bestDistance = d;
@@ -18,17 +26,19 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-/** Levenshtein distance with transpositions counted as one edit. */
+/** Levenshtein distance with transpositions counted as one edit, in three rolling rows. */
 function distance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], before[j - 2] + 1);
     }
+    [before, previous, current] = [previous, current, before];
   }
-  return d[a.length][b.length];
+  return previous[b.length];
 }

@@ -40,7 +40,13 @@ export type InputErrorCode =
   | "too-deep"
   | "duplicate-key"
   | "evaluation-error"
-  | "unknown-as-of";
+  | "unknown-as-of"
+  /** Evaluating the record took longer than the per-record budget (`--max-record-ms`). */
+  | "too-slow"
+  /** Evaluating the record ran its worker thread out of memory. */
+  | "out-of-memory"
+  /** Evaluating the record failed in a way the rules cannot cause (a fault in tmad): reported, never fatal. */
+  | "internal-error";
 
 export interface InputError {
   readonly code: InputErrorCode;

@@ -30,20 +30,28 @@ function digits2(v: string, at: number): number {
  */
 function instant(v: string): number {
   const year = digits2(v, 0) * 100 + digits2(v, 2);
-  const base = Date.UTC(year, digits2(v, 5) - 1, digits2(v, 8));
+  // Date.UTC reads years 0-99 as 1900-1999: shift by 400 years (146,097 days), which repeat exactly.
+  const base = year < 100 ? Date.UTC(year + 400, digits2(v, 5) - 1, digits2(v, 8)) - 146_097 * DAY_MS : Date.UTC(year, digits2(v, 5) - 1, digits2(v, 8));
   if (v.length === 10) return base;
   let ms = (digits2(v, 11) * 60 + digits2(v, 14)) * 60_000;
   let i = 16;
   if (v.charCodeAt(i) === 58 /* : */) {
-    ms += digits2(v, 17) * 1000;
+    const seconds = digits2(v, 17);
     i = 19;
-    if (v.charCodeAt(i) === 46 /* . */) {
-      let scale = 100;
-      for (i++; v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57; i++) {
-        ms += (v.charCodeAt(i) - 48) * scale;
-        scale /= 10;
+    if (seconds === 60) {
+      // A leap second (23:59:60 UTC) has no millisecond of its own: it is the last one of the minute.
+      ms += 59_999;
+      while (v.charCodeAt(i) === 46 /* . */ || (v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57)) i++;
+    } else {
+      ms += seconds * 1000;
+      if (v.charCodeAt(i) === 46 /* . */) {
+        let scale = 100;
+        for (i++; v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57; i++) {
+          ms += (v.charCodeAt(i) - 48) * scale;
+          scale /= 10;
+        }
+        ms = Math.floor(ms);
       }
-      ms = Math.floor(ms);
     }
   }
   const sign = v.charCodeAt(i);
@@ -113,8 +121,17 @@ function validDay(v: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-const DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
+/**
+ * ISO 8601 date-time with an offset, on a real day. A 60th second (a leap second) is accepted in the
+ * last minute of a UTC day only, which is where leap seconds are inserted (RFC 3339, appendix D).
+ */
 export function isDateTime(value: string): boolean {
-  return DATETIME.test(value) && validDay(value);
+  if (!DATETIME.test(value) || !validDay(value)) return false;
+  if (value.length < 19 || value.charCodeAt(16) !== 58 || digits2(value, 17) !== 60) return true;
+  const z = value.charCodeAt(value.length - 1) === 90;
+  const offset = z ? 0 : (digits2(value, value.length - 5) * 60 + digits2(value, value.length - 2)) * (value.charCodeAt(value.length - 6) === 45 ? -1 : 1);
+  const utcMinute = (((digits2(value, 11) * 60 + digits2(value, 14) - offset) % 1440) + 1440) % 1440;
+  return utcMinute === 1439;
 }

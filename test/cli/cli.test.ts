@@ -602,10 +602,12 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     const target = join(tempDir(), "decisions.csv");
     const r = tmad(["eval", p.file, "--version", "20.v2", "--format", "csv", "--out", target]);
     expect(r.stdout).toBe("");
-    const lines = readFileSync(target, "utf8").trimEnd().split("\n");
+    const text = readFileSync(target, "utf8");
+    expect(text.endsWith("\r\n")).toBe(true); // RFC 4180 line ends
+    const lines = text.trimEnd().split("\r\n");
     expect(lines[0]).toBe("record,installationId,status,outcome,excludedCategory,deregister,notifySupplier,clause,rule,versionId,asOf,factsIgnored,reviewOn,errors");
     expect(lines.length).toBe(501);
-    expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmad-tmp-"))).toEqual([]);
   });
 
   it("tmad report --out writes a folder per supplier whose totals equal the population (worker threads)", () => {
@@ -760,7 +762,7 @@ describe("interrupted output", { timeout: 60_000 }, () => {
     const target = join(dir, "decisions.ndjson");
     const child = spawn(process.execPath, [CLI, "eval", input, "--version", "20.v2", "--workers", "1", "--out", target], { cwd: root });
     // Wait until the temporary file exists, i.e. the run is writing, then interrupt it.
-    for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.includes(".tmp-")); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !readdirSync(dir).some((f) => f.includes(".tmad-tmp-")); i++) await new Promise((r) => setTimeout(r, 25));
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     expect(code).toBe(130);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readBatches, readRawRecords, recordsOf, scanJson, type RawRecord } from "../../src/cli/records.js";
+import { parseRaw, readBatches, readRawRecords, recordsOf, scanJson, type RawRecord } from "../../src/cli/records.js";
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -43,5 +43,125 @@ describe("scanJson", () => {
     expect(scanJson('{"a\\u0062":1,"ab":2}', 32)?.code).toBe("duplicate-key");
     expect(scanJson('{"s":"{\\"a\\":1,\\"a\\":2}"}', 32)).toBeUndefined();
     expect(scanJson("[".repeat(100000) + "]".repeat(100000), 32)?.code).toBe("too-deep");
+  });
+});
+
+/** The records read from `content`, as a file and as a stream (standard input), which must agree. */
+async function read(content: string | Buffer, limits = { maxRecordBytes: 1 << 20, maxDepth: 32 }, chunk = 7): Promise<{ record: number; value?: unknown; problem?: string; message?: string }[]> {
+  const dir = mkdtempSync(join(tmpdir(), "tmad-framing-"));
+  const file = join(dir, "in.json");
+  writeFileSync(file, content);
+  const bytes = Buffer.from(content);
+  // A stream cut into small pieces: every boundary (inside strings, escapes, a BOM) is crossed.
+  const stream = async function* (): AsyncGenerator<Buffer> {
+    for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+  };
+  const shape = (raws: RawRecord[]) =>
+    raws.map((raw) => {
+      const p = parseRaw(raw, limits);
+      return "value" in p ? { record: raw.record, value: p.value } : { record: raw.record, problem: p.problem.code, message: p.problem.message };
+    });
+  const fromFile = shape(await collect(readRawRecords(file, limits)));
+  const fromStream = shape(await collect(readRawRecords(stream(), limits)));
+  expect(fromStream).toEqual(fromFile);
+  const viaBatches = shape((await collect(readBatches(stream(), limits, 64))).flatMap(recordsOf));
+  expect(viaBatches.map((r) => r.record)).toEqual(fromFile.map((r) => r.record));
+  return fromFile;
+}
+
+describe("framing: NDJSON or one JSON array, decided by the whole first value", () => {
+  it("an NDJSON file whose first line is an array is NDJSON: every line is a record", async () => {
+    const got = await read('[1,2]\n{"a":1}\n{"a":2}\n');
+    expect(got).toEqual([
+      { record: 1, value: [1, 2] },
+      { record: 2, value: { a: 1 } },
+      { record: 3, value: { a: 2 } },
+    ]);
+  });
+
+  it("an NDJSON file whose first line starts with [ but is broken is NDJSON too", async () => {
+    const got = await read('[1,2\n{"a":1}\n{"a":2}\n{"a":3}\n');
+    expect(got.map((r) => r.record)).toEqual([1, 2, 3, 4]);
+    expect(got[0].problem).toBe("invalid-json");
+    expect(got.slice(1).map((r) => r.value)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    const trailingComma = await read('[1,2,\n{"a":1}\n{"a":2}\n{"a":3}\n');
+    expect(trailingComma.slice(1).map((r) => r.value)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+  });
+
+  it("a file that is one JSON array, on one line or pretty-printed, gives its elements", async () => {
+    expect(await read('[{"a":1},{"a":2}]')).toEqual([
+      { record: 1, value: { a: 1 } },
+      { record: 2, value: { a: 2 } },
+    ]);
+    const pretty = JSON.stringify([{ a: 1, s: "x,]}\"[{" }, { a: 2 }, 3, "t", null, [4]], null, 2);
+    expect((await read(`\n${pretty}\n\n`)).map((r) => r.value)).toEqual([{ a: 1, s: "x,]}\"[{" }, { a: 2 }, 3, "t", null, [4]]);
+    expect(await read("[]\n")).toEqual([]);
+    expect(await read("  [ ]  ")).toEqual([]);
+  });
+
+  it("a UTF-8 byte order mark at the start is skipped, for NDJSON and arrays", async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(await read(Buffer.concat([bom, Buffer.from('{"a":1}\n{"a":2}\n')]), undefined, 1)).toEqual([
+      { record: 1, value: { a: 1 } },
+      { record: 2, value: { a: 2 } },
+    ]);
+    expect((await read(Buffer.concat([bom, Buffer.from('[{"a":"é"}]')]), undefined, 2)).map((r) => r.value)).toEqual([{ a: "é" }]);
+  });
+
+  it("array elements get the same guards as NDJSON lines: depth, duplicate keys, size", async () => {
+    // 200,000 levels deep: once the run's end (a stack overflow), now one too-deep record.
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    const got = await read(`[\n{"a":1},\n{"a":1,"a":2},\n${deep},\n{"\\u0062":1,"b":2},\n{"b":2}\n]\n`, undefined, 4096);
+    expect(got.map((r) => r.problem ?? "ok")).toEqual(["ok", "duplicate-key", "too-deep", "duplicate-key", "ok"]);
+    expect(got.map((r) => r.record)).toEqual([1, 2, 3, 4, 5]);
+    expect(got[1].message).toBe('key "a" appears twice in one object');
+    expect(got[2].message).toBe("nested more than 32 levels deep");
+    const limits = { maxRecordBytes: 100, maxDepth: 4 };
+    const small = await read(`[\n{"pad":"${"x".repeat(200)}"},\n[[[[[1]]]]],\n[[[[1]]]],\n{"b":2}\n]\n`, limits, 5);
+    expect(small.map((r) => r.problem ?? "ok")).toEqual(["too-large", "too-deep", "ok", "ok"]);
+    expect(small[0].message).toBe("record 1 is 210 bytes, over the limit of 100 (--max-record-bytes)");
+    expect(small[1].message).toBe("nested more than 4 levels deep");
+  });
+
+  it("a broken array gives the elements before the break and one error record, and counts reconcile", async () => {
+    const truncated = await read('[\n{"a":1},\n{"a":2},\n{"a":3},\n{"a":');
+    expect(truncated.map((r) => r.value ?? r.problem)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }, "invalid-json"]);
+    expect(truncated[3].message).toBe("the JSON array is not closed: the input ends inside it (line 5); nothing after element 3 was read");
+    const garbage = await read('[\n{"a":1},\n{"a":2},\n{"a":3} x {"a":4}\n]');
+    expect(garbage.map((r) => r.value ?? r.problem)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }, "invalid-json"]);
+    expect(garbage[3].message).toBe("the JSON array breaks off at line 4: expected `,` or `]` after element 3, found `x`; the rest of the input was not read");
+    const trailing = await read('[\n{"a":1},\n{"a":2}\n]\n{"a":3}\n');
+    expect(trailing.map((r) => r.value ?? r.problem)).toEqual([{ a: 1 }, { a: 2 }, "invalid-json"]);
+    expect(trailing[2].message).toBe("text after the end of the JSON array, at line 5; a file holds one JSON array or one record per line (NDJSON)");
+  });
+});
+
+describe("the size limit at its edge", () => {
+  it("a record of exactly the limit is read, one byte over is too-large, with LF or CRLF, however the input is cut", async () => {
+    const limits = { maxRecordBytes: 40, maxDepth: 32 };
+    const line = (n: number): string => `{"a":"${"x".repeat(n - 8)}"}`;
+    for (const eol of ["\n", "\r\n"]) {
+      const content = Buffer.from(`${line(40)}${eol}${line(41)}${eol}${line(39)}${eol}`);
+      for (const cut of [1, 2, 3, 7, 41, 42, 43, 4096]) {
+        const stream = async function* (): AsyncGenerator<Buffer> {
+          for (let i = 0; i < content.length; i += cut) yield content.subarray(i, i + cut);
+        };
+        const got = (await collect(readRawRecords(stream(), limits))).map((r) => (r.tooLarge !== undefined ? "too-large" : r.text?.length));
+        expect(got, `${JSON.stringify(eol)} cut every ${cut}`).toEqual([40, "too-large", 39]);
+      }
+    }
+  });
+});
+
+describe("blank lines", () => {
+  it("only JSON whitespace makes a line blank: a line of U+FEFF, U+00A0 or U+2028 is a record (invalid JSON), not skipped", async () => {
+    const got = await read('{"a":1}\n\ufeff\n \t \n\u00a0\n\u2028\n{"a":2}\n');
+    expect(got.map((r) => [r.record, r.problem ?? "ok"])).toEqual([
+      [1, "ok"],
+      [2, "invalid-json"],
+      [4, "invalid-json"],
+      [5, "invalid-json"],
+      [6, "ok"],
+    ]);
   });
 });

@@ -136,6 +136,27 @@ describe("hostile input records through `tmad eval`", () => {
     expect(r.status).toBe(1);
   });
 
+  it("an NDJSON file whose first line starts with `[` is read line by line, not as one array", () => {
+    const r = evalFile("first-line-array.ndjson", `[1,2]\n${valid[0]}\n${valid[1]}\n`);
+    expect(codes(r.outputs)).toEqual(["not-an-object", "decision", "decision"]);
+    expect(summary(r.stderr)).toBe("3 records = 2 decisions + 1 invalid");
+  });
+
+  it("a JSON array on standard input, after a byte order mark, gives one output per element", () => {
+    const input = `\ufeff[\n${valid.join(",\n")}\n]\n`;
+    const r = spawnSync(process.execPath, [CLI, "eval", "-", "--version", "20.v2"], { cwd: root, encoding: "utf8", input });
+    expect(codes(r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Output))).toEqual(["decision", "decision", "decision"]);
+    expect(r.status).toBe(0);
+  });
+
+  it("a JSON array element 200,000 levels deep is too-deep, and the run goes on", () => {
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    const r = evalFile("deep-array.json", `[\n${valid[0]},\n${deep},\n${valid[1]}\n]\n`);
+    expect(codes(r.outputs)).toEqual(["decision", "too-deep", "decision"]);
+    expect(r.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
+    expect(r.status).toBe(1);
+  });
+
   it("--max-record-bytes lowers the size limit", () => {
     const small = '{"id":"x"}';
     const r = evalFile("limit.ndjson", `${small}\n${valid[0]}\n`, ["--max-record-bytes", "100"]);

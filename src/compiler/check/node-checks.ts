@@ -8,20 +8,16 @@ import type * as A from "../ast/nodes.js";
 import { runExprChecks, type ExprChecks } from "../ast/walk.js";
 import { type Report } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-
-function validDate(text: string): boolean {
-  const [y, m, d] = text.split("-").map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
+// The runtime's own functions: a literal in a rule is a date exactly when an input fact would be.
+import { isCalendarDate, isDateTime } from "../../runtime/values.js";
 
 export function nodeChecks(clauseNumbers: ReadonlySet<string>, report: Report): ExprChecks {
   return {
     DateLiteral(e) {
-      if (!validDate(e.text)) report("TMAD2004", e.span, `${e.text} is not a calendar date`, "write a real date as YYYY-MM-DD");
+      if (!isCalendarDate(e.text)) report("TMAD2004", e.span, `${e.text} is not a calendar date`, "write a real date as YYYY-MM-DD");
     },
     DateTimeLiteral(e) {
-      if (!validDate(e.text.slice(0, 10)) || Number.isNaN(Date.parse(e.text))) report("TMAD2004", e.span, `${e.text} is not a valid date-time`, "write YYYY-MM-DDThh:mm[:ss]Z or with an offset such as +01:00");
+      if (!isDateTime(e.text)) report("TMAD2004", e.span, `${e.text} is not a valid date-time`, "write YYYY-MM-DDThh:mm[:ss]Z or with an offset such as +01:00");
     },
     ClauseLiteral(e) {
       if (!clauseNumbers.has(e.number)) report("TMAD3006", e.span, `clause ${e.number} is not a heading of this version`, didYouMean(e.number, clauseNumbers) ?? `add a heading \`## ${e.number} …\``);

@@ -1,0 +1,105 @@
+/**
+ * The evaluation pipeline through its library function (`evaluateSource`, built in dist/ because
+ * worker threads run JavaScript): one record that kills its worker (out of memory), throws, or runs
+ * over the time budget costs only itself, as an error record; the run goes on, in input order, and
+ * counts reconcile. A test version (test/fixtures/pool/version.mjs) misbehaves on chosen ids.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { BatchResult } from "../../dist/src/cli/batch.js";
+import { evaluateSource, type StreamOptions } from "../../dist/src/cli/stream.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const fixture = { module: pathToFileURL(join(root, "test/fixtures/pool/version.mjs")).href };
+const real = { selector: { version: "20.v2" } };
+const base = JSON.parse(readFileSync(join(root, "examples/installations.ndjson"), "utf8").split("\n")[0]) as Record<string, unknown>;
+const record = (id: string): string => JSON.stringify({ ...base, id });
+
+function options(over: Partial<StreamOptions> & { maxRecordMs?: number; maxRecordBytes?: number } = {}): StreamOptions {
+  return {
+    asOf: null,
+    trace: false,
+    format: "ndjson",
+    limits: { maxRecordBytes: over.maxRecordBytes ?? 1 << 20, maxDepth: 32, maxRecordMs: over.maxRecordMs ?? 5000 },
+    workers: 2,
+    batchBytes: 2048, // several records a batch, several batches a worker
+    progress: false,
+    ...over,
+  };
+}
+
+async function run(lines: readonly string[], ref: typeof fixture | typeof real, opts: StreamOptions): Promise<{ outputs: Record<string, any>[]; results: BatchResult[] }> {
+  const input = async function* (): AsyncGenerator<string> {
+    yield `${lines.join("\n")}\n`;
+  };
+  const results: BatchResult[] = [];
+  for await (const r of evaluateSource(input(), ref, opts)) results.push(r);
+  const outputs = results.flatMap((r) => (r.count === 0 ? [] : r.body.split("\n").map((l) => JSON.parse(l) as Record<string, any>)));
+  return { outputs, results };
+}
+
+/** Each output's code: its first error code, or "decision". */
+const codes = (outputs: Record<string, any>[]): string[] => outputs.map((o) => (o.status === "invalid" ? o.errors[0].code : "decision"));
+
+function reconcile(outputs: Record<string, any>[], results: BatchResult[], n: number): void {
+  expect(outputs.map((o) => o.record)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  const total = results.reduce((s, r) => s + r.count, 0);
+  const invalid = results.reduce((s, r) => s + r.invalid, 0);
+  expect(total).toBe(n);
+  expect(invalid).toBe(outputs.filter((o) => o.status === "invalid").length);
+  expect(results.reduce((s, r) => s + Object.values(r.counts).reduce((a, b) => a + b, 0), 0)).toBe(n);
+}
+
+describe("one record never costs the run", { timeout: 60_000 }, () => {
+  it("a record that never ends is stopped at the budget, as too-slow; the rest of its batch and the run go on", async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => record(i === 6 ? "SLOW-forever" : `INS-${i}`));
+    const { outputs, results } = await run(lines, fixture, options({ maxRecordMs: 300 }));
+    reconcile(outputs, results, 40);
+    expect(codes(outputs)).toEqual(lines.map((_, i) => (i === 6 ? "too-slow" : "decision")));
+    expect(outputs[6].errors[0].message).toMatch(/longer than the budget of 300 ms \(--max-record-ms\)/);
+  });
+
+  it("with --workers 0 a record over the budget is reported when it ends", async () => {
+    const lines = [record("INS-1"), record("SLOW-400"), record("INS-3")];
+    const { outputs, results } = await run(lines, fixture, options({ workers: 0, maxRecordMs: 100 }));
+    reconcile(outputs, results, 3);
+    expect(codes(outputs)).toEqual(["decision", "too-slow", "decision"]);
+  });
+
+  it("a record that runs its worker out of memory is out-of-memory; the worker is replaced", async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => record(i === 3 || i === 20 ? "HOG" : `INS-${i}`));
+    const { outputs, results } = await run(lines, fixture, options({ resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } }));
+    reconcile(outputs, results, 30);
+    expect(codes(outputs)).toEqual(lines.map((_, i) => (i === 3 || i === 20 ? "out-of-memory" : "decision")));
+    expect(outputs[3].errors[0].message).toMatch(/ran out of memory \(a worker's heap is 32 MB\)/);
+  });
+
+  it("a 6 MB record with a raised size limit that exhausts a small heap is one error record (the real evaluator)", async () => {
+    const huge = JSON.stringify({ ...base, id: "INS-huge", devices: Array.from({ length: 1_500_000 }, () => 1.5) });
+    const lines = [record("INS-1"), huge, record("INS-3")];
+    const { outputs, results } = await run(lines, real, options({ maxRecordBytes: 64 << 20, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } }));
+    reconcile(outputs, results, 3);
+    expect(codes(outputs)).toEqual(["decision", "out-of-memory", "decision"]);
+  });
+
+  it("a fault inside tmad on one record is internal-error, in a worker and in this thread", async () => {
+    const lines = [record("INS-1"), record("THROW"), record("INS-3")];
+    for (const workers of [0, 1]) {
+      const { outputs, results } = await run(lines, fixture, options({ workers }));
+      reconcile(outputs, results, 3);
+      expect(codes(outputs)).toEqual(["decision", "internal-error", "decision"]);
+      expect(outputs[1].errors[0].message).toMatch(/TypeError: a fault planted by the test/);
+    }
+  });
+
+  it("a 700 KB enum value gets an unknown-enum-member error without a suggestion (it once ran the worker out of memory)", async () => {
+    const devices = (base.devices as Record<string, unknown>[]).map((d, i) => (i === 0 ? { ...d, type: "E".repeat(700_000) } : d));
+    const lines = [record("INS-1"), JSON.stringify({ ...base, id: "INS-enum", devices }), record("INS-3")];
+    const { outputs, results } = await run(lines, real, options({ workers: 1 }));
+    reconcile(outputs, results, 3);
+    expect(codes(outputs)).toEqual(["decision", "unknown-enum-member", "decision"]);
+    expect(outputs[1].errors[0].message).not.toMatch(/did you mean/);
+  });
+});
