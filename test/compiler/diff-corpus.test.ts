@@ -16,6 +16,7 @@ import { diffSide } from "../helpers/diff.js";
 const V1 = diffSide("rules/tmad-20.v1");
 const V2 = diffSide("rules/tmad-20.v2");
 const V3 = diffSide("test/fixtures/versions/tmad-20.v3");
+const FIRMWARE = diffSide("test/fixtures/versions/tmad-20.v3-firmware");
 
 /** Checks a witness against the versions themselves, not against what the report says. */
 function expectWitness(report: DiffReport, rule: string, a: DiffSide, b: DiffSide): { a: string; b: string } {
@@ -83,6 +84,23 @@ describe("the 18.14 amendment (20.v2 → 20.v3)", () => {
     expect(flip!.causes).toEqual(["18.14"]);
     expect(Object.keys(flip!.by.cohort)).toEqual(["MOC_SECURE"]);
     expect(r.verdict).toBe("changed");
+  });
+});
+
+describe("a parameter-only amendment (20.v2 → 20.v3-firmware: `replace parameter firmwareAttemptsPerCycle = 40`)", () => {
+  const report = diffVersions(V2, FIRMWARE);
+
+  it("exits 1 with a witness, and shows the parameter and the one it recomputes as old → new", () => {
+    expect(report.verdict).toBe("changed");
+    expect(report.document.clauses).toEqual([]);
+    expect(report.document.parameters.map((p) => [p.name, p.old, p.new])).toEqual([
+      ["firmwareAttemptsPerCycle", "36", "40"],
+      ["firmwareAttemptsRequired", "108", "120"],
+    ]);
+    const text = renderDiff(report, "text", { ids: false });
+    expect(text).toContain("firmwareAttemptsPerCycle: 36 → 40");
+    // 108 failures exhausted the old regime, not the new one: the installation waits again.
+    expect(expectWitness(report, "await_dormant_meter_preparation", V2, FIRMWARE)).toEqual({ a: "EXCLUDED 18.10", b: "PENDING 4.26" });
   });
 });
 
