@@ -121,20 +121,17 @@ function loop_2(i$installation: model.Installation, v$attempts: readonly model.A
   return false;
 }
 
-/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:65:19) */
-function loop_4(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
-  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
-  return false;
-}
-
-/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6) */
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs) */
 function loop_3(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(i$installation, v$attempts, v$confirmations, v$a)) return true; } }
+  let best: string | null = null;
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  if (best === null) return false;
+  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_5(i$installation: model.Installation): boolean {
+function loop_4(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (!(d$prepared(i$installation, v$m))) return false; }
   return true;
 }
@@ -150,46 +147,46 @@ function traced_loop_0(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
-function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): boolean {
+function loop_5(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): boolean {
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) return true; }
   return false;
 }
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
-function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
-function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
-function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
+function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
   let n = 0;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { if (true) n++; } }
   return n;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
-function loop_10(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:287:39) */
-function loop_11(i$installation: model.Installation): boolean {
+function loop_10(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
-function loop_12(i$installation: model.Installation): boolean {
+function loop_11(i$installation: model.Installation): boolean {
   for (const v$m of i$installation.devices) { if (d$isMeter(i$installation, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
@@ -205,39 +202,39 @@ function traced_loop_1(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
-function loop_13(i$installation: model.Installation): model.Device[] {
+function loop_12(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
   for (const v$e of i$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
-function loop_14(i$installation: model.Installation): model.Device[] {
+function loop_13(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
   for (const v$g of i$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:302:40) */
-function loop_15(i$installation: model.Installation): boolean {
+function loop_14(i$installation: model.Installation): boolean {
   for (const v$s of i$installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(count e in esmes)` (rules/tmad-19.0/18-excluded-categories.md:52:7) */
-function loop_16(i$installation: model.Installation): boolean {
+function loop_15(i$installation: model.Installation): boolean {
   for (const v$e of d$esmes(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7) */
-function loop_17(i$installation: model.Installation): boolean {
+function loop_16(i$installation: model.Installation): boolean {
   for (const v$e of d$esmes(i$installation)) { if (!(d$prepared(i$installation, v$e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-19.0/18-excluded-categories.md:54:7) */
-function loop_18(i$installation: model.Installation): boolean {
+function loop_17(i$installation: model.Installation): boolean {
   for (const v$g of d$gsmes(i$installation)) { if (true) return true; }
   return false;
 }
@@ -253,14 +250,14 @@ function traced_loop_2(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
-function loop_19(i$installation: model.Installation): model.DeviceId[] {
+function loop_18(i$installation: model.Installation): model.DeviceId[] {
   const out: model.DeviceId[] = [];
   for (const v$g of d$gsmes(i$installation)) { out.push(v$g.id); }
   return out;
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
-function loop_20(i$installation: model.Installation): boolean {
+function loop_19(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationInProgress(i$installation, v$m)) return true; }
   return false;
 }
@@ -276,7 +273,7 @@ function traced_loop_3(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8) */
-function loop_21(i$installation: model.Installation): boolean {
+function loop_20(i$installation: model.Installation): boolean {
   for (const v$g of d$gsmes(i$installation)) { if (!(d$firmwarePersistentlyFailed(i$installation, v$g))) return false; }
   return true;
 }
@@ -455,9 +452,9 @@ function d$prepared$traced(t: rt.Tracer, i$installation: model.Installation, v$d
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
 export function d$readyToMigrate(i$installation: model.Installation): boolean {
-  if (!memo) return (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
+  if (!memo) return (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_4(i$installation));
   if (!m$readyToMigrate$ok) {
-    m$readyToMigrate = (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
+    m$readyToMigrate = (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_4(i$installation));
     m$readyToMigrate$ok = true;
   }
 
@@ -518,7 +515,7 @@ function d$dayNumber$traced(t: rt.Tracer, i$installation: model.Installation, v$
  * Source: rules/tmad-19.0/04-26-preparation.md:73
  */
 export function d$failureDays(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  return (loop_6(i$installation, v$attempts) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+  return (loop_5(i$installation, v$attempts) ? ((d$dayNumber(i$installation, (loop_6(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
 }
 
 /** Traced variant of {@link d$failureDays}. */
@@ -527,7 +524,7 @@ function d$failureDays$traced(t: rt.Tracer, i$installation: model.Installation, 
   const again = t.again(18, args);
   if (again !== undefined) return again.value as number;
   t.enter(18, args);
-  return t.exit(((t.enter(19), t.exit(loop_6(i$installation, v$attempts), [v$attempts])) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
+  return t.exit(((t.enter(19), t.exit(loop_5(i$installation, v$attempts), [v$attempts])) ? ((d$dayNumber(i$installation, (loop_6(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
 }
 
 /**
@@ -537,7 +534,7 @@ function d$failureDays$traced(t: rt.Tracer, i$installation: model.Installation, 
  * Source: rules/tmad-19.0/04-26-preparation.md:80
  */
 export function d$regimeExhausted(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  return ((loop_9(i$installation, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(i$installation, v$attempts) >= v$regimeDays));
+  return ((loop_8(i$installation, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(i$installation, v$attempts) >= v$regimeDays));
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
@@ -546,7 +543,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installati
   const again = t.again(20, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(20, args);
-  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(21), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_9(i$installation, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(22), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(i$installation, v$attempts), v$regimeDays)));
+  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(21), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_8(i$installation, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(22), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(i$installation, v$attempts), v$regimeDays)));
 }
 
 /**
@@ -555,7 +552,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installati
  * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
 export function d$stepPersistentlyFailed(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$regimeDays) || (loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
+  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$regimeDays) || (loop_9(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
@@ -564,7 +561,7 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Ins
   const again = t.again(23, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(23, args);
-  return t.exit(t.and(() => (t.enter(24), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))), () => (t.enter(25), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$regimeDays) || (t.enter(26), t.exit(t.and(() => (t.enter(27), t.exit(loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
+  return t.exit(t.and(() => (t.enter(24), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))), () => (t.enter(25), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$regimeDays) || (t.enter(26), t.exit(t.and(() => (t.enter(27), t.exit(loop_9(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
 }
 
 /**
@@ -666,9 +663,9 @@ function d$preparationInProgress$traced(t: rt.Tracer, i$installation: model.Inst
  * Source: rules/tmad-19.0/index.md:287
  */
 export function d$hasDormantMeter(i$installation: model.Installation): boolean {
-  if (!memo) return loop_11(i$installation);
+  if (!memo) return loop_10(i$installation);
   if (!m$hasDormantMeter$ok) {
-    m$hasDormantMeter = loop_11(i$installation);
+    m$hasDormantMeter = loop_10(i$installation);
     m$hasDormantMeter$ok = true;
   }
 
@@ -680,7 +677,7 @@ function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installati
   const again = t.again(39);
   if (again !== undefined) return again.value as boolean;
   t.enter(39);
-  return t.exit(loop_11(i$installation));
+  return t.exit(loop_10(i$installation));
 }
 
 /**
@@ -688,9 +685,9 @@ function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installati
  * Source: rules/tmad-19.0/index.md:289
  */
 export function d$solelyDormantMeters(i$installation: model.Installation): boolean {
-  if (!memo) return (d$hasDormantMeter(i$installation) && loop_12(i$installation));
+  if (!memo) return (d$hasDormantMeter(i$installation) && loop_11(i$installation));
   if (!m$solelyDormantMeters$ok) {
-    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_12(i$installation));
+    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_11(i$installation));
     m$solelyDormantMeters$ok = true;
   }
 
@@ -710,9 +707,9 @@ function d$solelyDormantMeters$traced(t: rt.Tracer, i$installation: model.Instal
  * Source: rules/tmad-19.0/index.md:292
  */
 export function d$esmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_13(i$installation);
+  if (!memo) return loop_12(i$installation);
   if (!m$esmes$ok) {
-    m$esmes = loop_13(i$installation);
+    m$esmes = loop_12(i$installation);
     m$esmes$ok = true;
   }
 
@@ -724,7 +721,7 @@ function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
   const again = t.again(43);
   if (again !== undefined) return again.value as readonly model.Device[];
   t.enter(43);
-  return t.exit(loop_13(i$installation), [i$installation.devices]);
+  return t.exit(loop_12(i$installation), [i$installation.devices]);
 }
 
 /**
@@ -732,9 +729,9 @@ function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
  * Source: rules/tmad-19.0/index.md:294
  */
 export function d$gsmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_14(i$installation);
+  if (!memo) return loop_13(i$installation);
   if (!m$gsmes$ok) {
-    m$gsmes = loop_14(i$installation);
+    m$gsmes = loop_13(i$installation);
     m$gsmes$ok = true;
   }
 
@@ -746,7 +743,7 @@ function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
   const again = t.again(44);
   if (again !== undefined) return again.value as readonly model.Device[];
   t.enter(44);
-  return t.exit(loop_14(i$installation), [i$installation.devices]);
+  return t.exit(loop_13(i$installation), [i$installation.devices]);
 }
 
 /**
@@ -754,9 +751,9 @@ function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
  * Source: rules/tmad-19.0/index.md:302
  */
 export function d$sharesMeterPoint(i$installation: model.Installation): boolean {
-  if (!memo) return loop_15(i$installation);
+  if (!memo) return loop_14(i$installation);
   if (!m$sharesMeterPoint$ok) {
-    m$sharesMeterPoint = loop_15(i$installation);
+    m$sharesMeterPoint = loop_14(i$installation);
     m$sharesMeterPoint$ok = true;
   }
 
@@ -768,7 +765,7 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installat
   const again = t.again(45);
   if (again !== undefined) return again.value as boolean;
   t.enter(45);
-  return t.exit(loop_15(i$installation), [i$installation.sharedMeterPoints]);
+  return t.exit(loop_14(i$installation), [i$installation.sharedMeterPoints]);
 }
 
 /**
@@ -778,9 +775,9 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installat
  * Source: rules/tmad-19.0/18-excluded-categories.md:50
  */
 export function d$readyForPartialMigration(i$installation: model.Installation): boolean {
-  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_16(i$installation) && loop_17(i$installation) && loop_18(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
+  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_15(i$installation) && loop_16(i$installation) && loop_17(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
   if (!m$readyForPartialMigration$ok) {
-    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_16(i$installation) && loop_17(i$installation) && loop_18(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
+    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_15(i$installation) && loop_16(i$installation) && loop_17(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
     m$readyForPartialMigration$ok = true;
   }
 
@@ -792,7 +789,7 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.I
   const again = t.again(46);
   if (again !== undefined) return again.value as boolean;
   t.enter(46);
-  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, i$installation), () => (t.enter(47), t.exit(loop_16(i$installation))), () => (t.enter(48), t.exit(traced_loop_2(t, i$installation))), () => (t.enter(49), t.exit(loop_18(i$installation))), () => (t.enter(50), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(51), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => (t.enter(52), t.exit(!d$sharesMeterPoint$traced(t, i$installation))), () => (t.enter(53), t.exit((d$supplierStatus(i$installation) === "LIVE")))));
+  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, i$installation), () => (t.enter(47), t.exit(loop_15(i$installation))), () => (t.enter(48), t.exit(traced_loop_2(t, i$installation))), () => (t.enter(49), t.exit(loop_17(i$installation))), () => (t.enter(50), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(51), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => (t.enter(52), t.exit(!d$sharesMeterPoint$traced(t, i$installation))), () => (t.enter(53), t.exit((d$supplierStatus(i$installation) === "LIVE")))));
 }
 
 /**
@@ -802,9 +799,9 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.I
  * Source: rules/tmad-19.0/18-excluded-categories.md:61
  */
 export function d$gsmeIds(i$installation: model.Installation): readonly model.DeviceId[] {
-  if (!memo) return loop_19(i$installation);
+  if (!memo) return loop_18(i$installation);
   if (!m$gsmeIds$ok) {
-    m$gsmeIds = loop_19(i$installation);
+    m$gsmeIds = loop_18(i$installation);
     m$gsmeIds$ok = true;
   }
 
@@ -816,7 +813,7 @@ function d$gsmeIds$traced(t: rt.Tracer, i$installation: model.Installation): rea
   const again = t.again(54);
   if (again !== undefined) return again.value as readonly model.DeviceId[];
   t.enter(54);
-  return t.exit(loop_19(i$installation));
+  return t.exit(loop_18(i$installation));
 }
 
 /**
@@ -846,7 +843,7 @@ export function r$migrate_clean_installation$result(i$installation: model.Instal
  * Rule: rules/tmad-19.0/04-26-preparation.md:119
  */
 export function r$await_dormant_meter_preparation$applies(i$installation: model.Installation): boolean {
-  return loop_20(i$installation);
+  return loop_19(i$installation);
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
@@ -866,7 +863,7 @@ export function r$await_dormant_meter_preparation$result(i$installation: model.I
  * Rule: rules/tmad-19.0/18-excluded-categories.md:63
  */
 export function r$migrate_partial_ioc$applies(i$installation: model.Installation): boolean {
-  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_21(i$installation));
+  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_20(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */

@@ -129,20 +129,17 @@ function loop_2(i$installation: model.Installation, v$attempts: readonly model.A
   return false;
 }
 
-/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:65:19) */
-function loop_4(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
-  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
-  return false;
-}
-
-/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6) */
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs) */
 function loop_3(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(i$installation, v$attempts, v$confirmations, v$a)) return true; } }
+  let best: string | null = null;
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  if (best === null) return false;
+  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_5(i$installation: model.Installation): boolean {
+function loop_4(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (!(d$prepared(i$installation, v$m))) return false; }
   return true;
 }
@@ -158,46 +155,46 @@ function traced_loop_0(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
-function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): boolean {
+function loop_5(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): boolean {
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) return true; }
   return false;
 }
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
-function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
   return best;
 }
 
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
-function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
+function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
   let best: string | null = null;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   return best;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
-function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
+function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
   let n = 0;
   for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { if (true) n++; } }
   return n;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
-function loop_10(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:287:39) */
-function loop_11(i$installation: model.Installation): boolean {
+function loop_10(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
-function loop_12(i$installation: model.Installation): boolean {
+function loop_11(i$installation: model.Installation): boolean {
   for (const v$m of i$installation.devices) { if (d$isMeter(i$installation, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
@@ -213,52 +210,52 @@ function traced_loop_1(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
-function loop_13(i$installation: model.Installation): model.Device[] {
+function loop_12(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
   for (const v$e of i$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
-function loop_14(i$installation: model.Installation): model.Device[] {
+function loop_13(i$installation: model.Installation): model.Device[] {
   const out: model.Device[] = [];
   for (const v$g of i$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:302:40) */
-function loop_15(i$installation: model.Installation): boolean {
+function loop_14(i$installation: model.Installation): boolean {
   for (const v$s of i$installation.sharedMeterPoints) { if (true) return true; }
   return false;
 }
 
 /** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:161:7) */
-function loop_16(i$installation: model.Installation): boolean {
+function loop_15(i$installation: model.Installation): boolean {
   for (const v$s of i$installation.sharedMeterPoints) { if (!(((v$s.installedOn < i$installation.installedOn) && !v$s.communicating))) return false; }
   return true;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-20.v1/04-26-partial-migration.md:138:40) */
-function loop_17(i$installation: model.Installation): model.DeviceId[] {
+function loop_16(i$installation: model.Installation): model.DeviceId[] {
   const out: model.DeviceId[] = [];
   for (const v$g of d$gsmes(i$installation)) { out.push(v$g.id); }
   return out;
 }
 
 /** `(count e in esmes)` (rules/tmad-20.v1/18-excluded-categories.md:88:7) */
-function loop_18(i$installation: model.Installation): boolean {
+function loop_17(i$installation: model.Installation): boolean {
   for (const v$e of d$esmes(i$installation)) { if (true) return true; }
   return false;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7) */
-function loop_19(i$installation: model.Installation): boolean {
+function loop_18(i$installation: model.Installation): boolean {
   for (const v$e of d$esmes(i$installation)) { if (!(d$prepared(i$installation, v$e))) return false; }
   return true;
 }
 
 /** `(count g in gsmes)` (rules/tmad-20.v1/18-excluded-categories.md:90:7) */
-function loop_20(i$installation: model.Installation): boolean {
+function loop_19(i$installation: model.Installation): boolean {
   for (const v$g of d$gsmes(i$installation)) { if (true) return true; }
   return false;
 }
@@ -274,7 +271,7 @@ function traced_loop_2(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
-function loop_21(i$installation: model.Installation): boolean {
+function loop_20(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationInProgress(i$installation, v$m)) return true; }
   return false;
 }
@@ -290,7 +287,7 @@ function traced_loop_3(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8) */
-function loop_22(i$installation: model.Installation): boolean {
+function loop_21(i$installation: model.Installation): boolean {
   for (const v$g of d$gsmes(i$installation)) { if (!(d$firmwarePersistentlyFailed(i$installation, v$g))) return false; }
   return true;
 }
@@ -306,7 +303,7 @@ function traced_loop_4(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8) */
-function loop_23(i$installation: model.Installation): boolean {
+function loop_22(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (d$unableToAttemptFirmware(i$installation, v$m)) return true; }
   return false;
 }
@@ -322,7 +319,7 @@ function traced_loop_5(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8) */
-function loop_24(i$installation: model.Installation): boolean {
+function loop_23(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationPersistentlyFailed(i$installation, v$m)) return true; }
   return false;
 }
@@ -338,7 +335,7 @@ function traced_loop_6(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8) */
-function loop_25(i$installation: model.Installation): boolean {
+function loop_24(i$installation: model.Installation): boolean {
   for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationPersistentlyFailed(i$installation, v$m)) return true; }
   return false;
 }
@@ -354,7 +351,7 @@ function traced_loop_7(t: rt.Tracer, i$installation: model.Installation): boolea
 }
 
 /** `(every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:45:8) */
-function loop_26(i$installation: model.Installation): boolean {
+function loop_25(i$installation: model.Installation): boolean {
   for (const v$g of d$gsmes(i$installation)) { if (!(d$preparationPersistentlyFailed(i$installation, v$g))) return false; }
   return true;
 }
@@ -533,9 +530,9 @@ function d$prepared$traced(t: rt.Tracer, i$installation: model.Installation, v$d
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
 export function d$readyToMigrate(i$installation: model.Installation): boolean {
-  if (!memo) return (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
+  if (!memo) return (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_4(i$installation));
   if (!m$readyToMigrate$ok) {
-    m$readyToMigrate = (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
+    m$readyToMigrate = (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_4(i$installation));
     m$readyToMigrate$ok = true;
   }
 
@@ -596,7 +593,7 @@ function d$dayNumber$traced(t: rt.Tracer, i$installation: model.Installation, v$
  * Source: rules/tmad-19.0/04-26-preparation.md:73
  */
 export function d$failureDays(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  return (loop_6(i$installation, v$attempts) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+  return (loop_5(i$installation, v$attempts) ? ((d$dayNumber(i$installation, (loop_6(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
 }
 
 /** Traced variant of {@link d$failureDays}. */
@@ -605,7 +602,7 @@ function d$failureDays$traced(t: rt.Tracer, i$installation: model.Installation, 
   const again = t.again(18, args);
   if (again !== undefined) return again.value as number;
   t.enter(18, args);
-  return t.exit(((t.enter(19), t.exit(loop_6(i$installation, v$attempts), [v$attempts])) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
+  return t.exit(((t.enter(19), t.exit(loop_5(i$installation, v$attempts), [v$attempts])) ? ((d$dayNumber(i$installation, (loop_6(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
 }
 
 /**
@@ -615,7 +612,7 @@ function d$failureDays$traced(t: rt.Tracer, i$installation: model.Installation, 
  * Source: rules/tmad-19.0/04-26-preparation.md:80
  */
 export function d$regimeExhausted(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  return ((loop_9(i$installation, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(i$installation, v$attempts) >= v$regimeDays));
+  return ((loop_8(i$installation, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(i$installation, v$attempts) >= v$regimeDays));
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
@@ -624,7 +621,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installati
   const again = t.again(20, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(20, args);
-  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(21), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_9(i$installation, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(22), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(i$installation, v$attempts), v$regimeDays)));
+  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(21), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_8(i$installation, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(22), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(i$installation, v$attempts), v$regimeDays)));
 }
 
 /**
@@ -633,7 +630,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installati
  * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
 export function d$stepPersistentlyFailed(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$regimeDays) || (loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
+  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$regimeDays) || (loop_9(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
@@ -642,7 +639,7 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Ins
   const again = t.again(23, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(23, args);
-  return t.exit(t.and(() => (t.enter(24), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))), () => (t.enter(25), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$regimeDays) || (t.enter(26), t.exit(t.and(() => (t.enter(27), t.exit(loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
+  return t.exit(t.and(() => (t.enter(24), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))), () => (t.enter(25), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$regimeDays) || (t.enter(26), t.exit(t.and(() => (t.enter(27), t.exit(loop_9(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
 }
 
 /**
@@ -744,9 +741,9 @@ function d$preparationInProgress$traced(t: rt.Tracer, i$installation: model.Inst
  * Source: rules/tmad-19.0/index.md:287
  */
 export function d$hasDormantMeter(i$installation: model.Installation): boolean {
-  if (!memo) return loop_11(i$installation);
+  if (!memo) return loop_10(i$installation);
   if (!m$hasDormantMeter$ok) {
-    m$hasDormantMeter = loop_11(i$installation);
+    m$hasDormantMeter = loop_10(i$installation);
     m$hasDormantMeter$ok = true;
   }
 
@@ -758,7 +755,7 @@ function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installati
   const again = t.again(39);
   if (again !== undefined) return again.value as boolean;
   t.enter(39);
-  return t.exit(loop_11(i$installation));
+  return t.exit(loop_10(i$installation));
 }
 
 /**
@@ -766,9 +763,9 @@ function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installati
  * Source: rules/tmad-19.0/index.md:289
  */
 export function d$solelyDormantMeters(i$installation: model.Installation): boolean {
-  if (!memo) return (d$hasDormantMeter(i$installation) && loop_12(i$installation));
+  if (!memo) return (d$hasDormantMeter(i$installation) && loop_11(i$installation));
   if (!m$solelyDormantMeters$ok) {
-    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_12(i$installation));
+    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_11(i$installation));
     m$solelyDormantMeters$ok = true;
   }
 
@@ -788,9 +785,9 @@ function d$solelyDormantMeters$traced(t: rt.Tracer, i$installation: model.Instal
  * Source: rules/tmad-19.0/index.md:292
  */
 export function d$esmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_13(i$installation);
+  if (!memo) return loop_12(i$installation);
   if (!m$esmes$ok) {
-    m$esmes = loop_13(i$installation);
+    m$esmes = loop_12(i$installation);
     m$esmes$ok = true;
   }
 
@@ -802,7 +799,7 @@ function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
   const again = t.again(43);
   if (again !== undefined) return again.value as readonly model.Device[];
   t.enter(43);
-  return t.exit(loop_13(i$installation), [i$installation.devices]);
+  return t.exit(loop_12(i$installation), [i$installation.devices]);
 }
 
 /**
@@ -810,9 +807,9 @@ function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
  * Source: rules/tmad-19.0/index.md:294
  */
 export function d$gsmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_14(i$installation);
+  if (!memo) return loop_13(i$installation);
   if (!m$gsmes$ok) {
-    m$gsmes = loop_14(i$installation);
+    m$gsmes = loop_13(i$installation);
     m$gsmes$ok = true;
   }
 
@@ -824,7 +821,7 @@ function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
   const again = t.again(44);
   if (again !== undefined) return again.value as readonly model.Device[];
   t.enter(44);
-  return t.exit(loop_14(i$installation), [i$installation.devices]);
+  return t.exit(loop_13(i$installation), [i$installation.devices]);
 }
 
 /**
@@ -832,9 +829,9 @@ function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): reado
  * Source: rules/tmad-19.0/index.md:302
  */
 export function d$sharesMeterPoint(i$installation: model.Installation): boolean {
-  if (!memo) return loop_15(i$installation);
+  if (!memo) return loop_14(i$installation);
   if (!m$sharesMeterPoint$ok) {
-    m$sharesMeterPoint = loop_15(i$installation);
+    m$sharesMeterPoint = loop_14(i$installation);
     m$sharesMeterPoint$ok = true;
   }
 
@@ -846,7 +843,7 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installat
   const again = t.again(45);
   if (again !== undefined) return again.value as boolean;
   t.enter(45);
-  return t.exit(loop_15(i$installation), [i$installation.sharedMeterPoints]);
+  return t.exit(loop_14(i$installation), [i$installation.sharedMeterPoints]);
 }
 
 /**
@@ -855,9 +852,9 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installat
  * Source: rules/tmad-20.v1/04-01-unblocking.md:159
  */
 export function d$lastInstalledOnlyCommunicating(i$installation: model.Installation): boolean {
-  if (!memo) return (i$installation.communicating && loop_16(i$installation));
+  if (!memo) return (i$installation.communicating && loop_15(i$installation));
   if (!m$lastInstalledOnlyCommunicating$ok) {
-    m$lastInstalledOnlyCommunicating = (i$installation.communicating && loop_16(i$installation));
+    m$lastInstalledOnlyCommunicating = (i$installation.communicating && loop_15(i$installation));
     m$lastInstalledOnlyCommunicating$ok = true;
   }
 
@@ -869,7 +866,7 @@ function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, i$installation: m
   const again = t.again(46);
   if (again !== undefined) return again.value as boolean;
   t.enter(46);
-  return t.exit(t.and(() => (t.enter(47), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(48), t.exit(loop_16(i$installation), [i$installation.installedOn, i$installation.sharedMeterPoints]))));
+  return t.exit(t.and(() => (t.enter(47), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(48), t.exit(loop_15(i$installation), [i$installation.installedOn, i$installation.sharedMeterPoints]))));
 }
 
 /**
@@ -903,9 +900,9 @@ function d$meterPointClear$traced(t: rt.Tracer, i$installation: model.Installati
  * Source: rules/tmad-20.v1/04-26-partial-migration.md:138
  */
 export function d$gsmeIds(i$installation: model.Installation): readonly model.DeviceId[] {
-  if (!memo) return loop_17(i$installation);
+  if (!memo) return loop_16(i$installation);
   if (!m$gsmeIds$ok) {
-    m$gsmeIds = loop_17(i$installation);
+    m$gsmeIds = loop_16(i$installation);
     m$gsmeIds$ok = true;
   }
 
@@ -917,7 +914,7 @@ function d$gsmeIds$traced(t: rt.Tracer, i$installation: model.Installation): rea
   const again = t.again(51);
   if (again !== undefined) return again.value as readonly model.DeviceId[];
   t.enter(51);
-  return t.exit(loop_17(i$installation));
+  return t.exit(loop_16(i$installation));
 }
 
 /**
@@ -950,9 +947,9 @@ function d$notifyResponsibleSupplier$traced(t: rt.Tracer, i$installation: model.
  * Source: rules/tmad-20.v1/18-excluded-categories.md:86
  */
 export function d$readyForPartialMigration(i$installation: model.Installation): boolean {
-  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_18(i$installation) && loop_19(i$installation) && loop_20(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && d$meterPointClear(i$installation));
+  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_17(i$installation) && loop_18(i$installation) && loop_19(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && d$meterPointClear(i$installation));
   if (!m$readyForPartialMigration$ok) {
-    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_18(i$installation) && loop_19(i$installation) && loop_20(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && d$meterPointClear(i$installation));
+    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_17(i$installation) && loop_18(i$installation) && loop_19(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && d$meterPointClear(i$installation));
     m$readyForPartialMigration$ok = true;
   }
 
@@ -964,7 +961,7 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.I
   const again = t.again(53);
   if (again !== undefined) return again.value as boolean;
   t.enter(53);
-  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, i$installation), () => (t.enter(54), t.exit(loop_18(i$installation))), () => (t.enter(55), t.exit(traced_loop_2(t, i$installation))), () => (t.enter(56), t.exit(loop_20(i$installation))), () => (t.enter(57), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(58), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => d$meterPointClear$traced(t, i$installation)));
+  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, i$installation), () => (t.enter(54), t.exit(loop_17(i$installation))), () => (t.enter(55), t.exit(traced_loop_2(t, i$installation))), () => (t.enter(56), t.exit(loop_19(i$installation))), () => (t.enter(57), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(58), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => d$meterPointClear$traced(t, i$installation)));
 }
 
 /**
@@ -1017,7 +1014,7 @@ export function r$migrate_clean_installation$result(i$installation: model.Instal
  * Rule: rules/tmad-19.0/04-26-preparation.md:119
  */
 export function r$await_dormant_meter_preparation$applies(i$installation: model.Installation): boolean {
-  return loop_21(i$installation);
+  return loop_20(i$installation);
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
@@ -1097,7 +1094,7 @@ export function r$migrate_last_installed_only_communicating$result(i$installatio
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:95
  */
 export function r$migrate_partial_ioc$applies(i$installation: model.Installation): boolean {
-  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_22(i$installation));
+  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_21(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
@@ -1117,7 +1114,7 @@ export function r$migrate_partial_ioc$result(i$installation: model.Installation)
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:195
  */
 export function r$exclude_ioc_unable_to_attempt_firmware$applies(i$installation: model.Installation): boolean {
-  return (d$iocExclusionGroup(i$installation) && loop_23(i$installation));
+  return (d$iocExclusionGroup(i$installation) && loop_22(i$installation));
 }
 
 /** Traced variant of {@link r$exclude_ioc_unable_to_attempt_firmware$applies}. */
@@ -1137,7 +1134,7 @@ export function r$exclude_ioc_unable_to_attempt_firmware$result(i$installation: 
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:313
  */
 export function r$exclude_moc_mds_persistent_failure$applies(i$installation: model.Installation): boolean {
-  return ((i$installation.cohort === "MOC_MDS") && (i$installation.groupId === "CB") && loop_24(i$installation));
+  return ((i$installation.cohort === "MOC_MDS") && (i$installation.groupId === "CB") && loop_23(i$installation));
 }
 
 /** Traced variant of {@link r$exclude_moc_mds_persistent_failure$applies}. */
@@ -1157,7 +1154,7 @@ export function r$exclude_moc_mds_persistent_failure$result(i$installation: mode
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:384
  */
 export function r$exclude_ioc_persistent_failure$applies(i$installation: model.Installation): boolean {
-  return (d$iocExclusionGroup(i$installation) && loop_25(i$installation));
+  return (d$iocExclusionGroup(i$installation) && loop_24(i$installation));
 }
 
 /** Traced variant of {@link r$exclude_ioc_persistent_failure$applies}. */
@@ -1217,7 +1214,7 @@ export function r$exclude_unresolved_duplicate_mpxn$result(i$installation: model
  * Rule: rules/tmad-20.v2/04-26-partial-migration.md:41
  */
 export function r$migrate_partial_moc_mds$applies(i$installation: model.Installation): boolean {
-  return ((i$installation.cohort === "MOC_MDS") && d$readyForPartialMigration(i$installation) && loop_26(i$installation));
+  return ((i$installation.cohort === "MOC_MDS") && d$readyForPartialMigration(i$installation) && loop_25(i$installation));
 }
 
 /** Traced variant of {@link r$migrate_partial_moc_mds$applies}. */

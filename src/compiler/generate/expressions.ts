@@ -17,6 +17,8 @@ import type { TraceSite } from "../../runtime/trace.js";
 import { Phrases } from "../phrase/index.js";
 import type { Span } from "../source/span.js";
 import * as N from "./names.js";
+import { orderedPair, type OrderedPair } from "./ordered-pairs.js";
+import { enabled, type GenerateOptions } from "./passes.js";
 
 /** TypeScript type text for a checked type; `typeRef` spells a declared type's name. */
 export function tsType(t: Type, typeRef: (name: string) => string): string {
@@ -137,6 +139,7 @@ export class ExpressionEmitter {
   constructor(
     private readonly version: CheckedVersion,
     private readonly source: SourceText,
+    private readonly options: GenerateOptions = {},
   ) {
     this.inputVar = N.input(version.input.name.text);
     this.phrases = new Phrases(version);
@@ -334,7 +337,11 @@ export class ExpressionEmitter {
     const guard = (body: string): string => (filter === undefined ? body : `if (${filter}) { ${body} }`);
     let body: string;
     let returnType: string;
-    if (e.kind === "Quantified") {
+    const pair = e.kind === "Quantified" && enabled(this.options, "ordered-pairs") ? orderedPair(this.version, e) : undefined;
+    if (pair !== undefined) {
+      returnType = "boolean";
+      body = this.orderedPairBody(pair, vars, inner, list);
+    } else if (e.kind === "Quantified") {
       const pred = e.predicate === undefined ? "true" : this.emit(e.predicate, inner);
       switch (e.quantifier) {
         case "some":
@@ -372,9 +379,45 @@ export class ExpressionEmitter {
       body = `const out: ${wrapUnion(tsType(valueType, modelType))}[] = [];\nfor (const ${loopVar} of ${list}) { ${guard(`out.push(${this.emit(e.value, inner)});`)} }\nreturn out;`;
     }
     // Everything in the comment comes from the rule document (its text and its file's path).
-    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    const how = pair === undefined ? "" : ", in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs)";
+    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})${how}`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
     this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
     return `${name}(${args})`;
+  }
+
+  /**
+   * The body of an ordered-pairs loop (see ordered-pairs.ts): the least (or greatest) compared
+   * value of the a's that qualify, then the c's that qualify compared with it, stopping at the
+   * first that holds.
+   */
+  private orderedPairBody(p: OrderedPair, vars: Vars, outerVars: Vars, list: string): string {
+    const a = N.variable(p.outer.variable.text);
+    const c = N.variable(p.inner.variable.text);
+    const aOperand = p.aSide === "left" ? p.comparison.left : p.comparison.right;
+    const cOperand = p.aSide === "left" ? p.comparison.right : p.comparison.left;
+    // The c's scope: the variables outside the pattern and `c`, not `a` (nothing there reads it).
+    const innerVars = new Map(vars);
+    const yType = this.type(p.inner.collection);
+    innerVars.set(p.inner.variable.text, yType.kind === "list" ? yType.element : yType);
+    const aTests = [...(p.outer.filter === undefined ? [] : [p.outer.filter]), ...p.outerFilters].map((x) => this.emit(x, outerVars));
+    const cTests = [...(p.inner.filter === undefined ? [] : [p.inner.filter]), ...p.innerFilters].map((x) => this.emit(x, innerVars));
+    const valueType = this.type(aOperand);
+    const t = tsType(valueType, modelType);
+    const beyond = p.extreme === "min" ? "<" : ">";
+    const better = valueType.kind === "datetime" ? `rt.compareInstants(x, best) ${beyond} 0` : `x ${beyond} best`;
+    const keep = `const x = ${this.emit(aOperand, outerVars)}; if (best === null || ${better}) best = x;`;
+    const cValue = this.emit(cOperand, innerVars);
+    const holds = p.aSide === "left" ? this.binary(p.comparison, "best", cValue) : this.binary(p.comparison, cValue, "best");
+    const found = p.outer.quantifier === "some";
+    const guarded = (tests: readonly string[], body: string): string =>
+      tests.length === 0 ? body : `if (${tests.length === 1 && tests[0].startsWith("(") ? tests[0] : joinChain(tests, "&&")}) { ${body} }`;
+    return [
+      `let best: ${t} | null = null;`,
+      `for (const ${a} of ${list}) { ${guarded(aTests, keep)} }`,
+      `if (best === null) return ${!found};`,
+      `for (const ${c} of ${this.emit(p.inner.collection, vars)}) { ${guarded([...cTests, holds], `return ${found};`)} }`,
+      `return ${!found};`,
+    ].join("\n");
   }
 
   // -------------------------------------------------------------------------------------------

@@ -3,3 +3,4 @@ export { generateVersion } from "./generate.js";
 export { generateRegistry } from "./registry.js";
 export { sourceHash } from "./manifest-file.js";
 export type { GeneratedFile } from "./render.js";
+export { PASSES, type GenerateOptions, type PassName } from "./passes.js";
