@@ -38,7 +38,8 @@ function event(next: (n: number) => number): Record<string, unknown> {
 
 function site(next: (n: number) => number, i: number): Record<string, unknown> {
   const list = (): Record<string, unknown>[] => Array.from({ length: next(6) }, () => event(next));
-  return { id: `S-${i}`, tries: list(), checks: list() };
+  const devices = Array.from({ length: next(4) }, (_, d) => ({ id: `D-${d}`, dormant: next(3) > 0, tries: list() }));
+  return { id: `S-${i}`, tries: list(), checks: list(), devices };
 }
 
 describe("generator passes", () => {
@@ -61,7 +62,7 @@ describe("generator passes", () => {
       expect(chunk.match(/for \(const /g)).toHaveLength(2);
       expect(chunk.replace(/function loop_\d+\(/, "")).not.toMatch(/loop_\d+\(/);
     }
-    expect(rules).toMatch(/for \(const v\$a of i\$site\.tries\) \{ if \(loop_\d+\(i\$site, v\$a\)\) return true; \}/);
+    expect(rules).toMatch(/for \(const v\$a of f\.input\.tries\) \{ if \(loop_\d+\(f, v\$a\)\) return true; \}/);
   });
 
   for (const pass of Object.keys(PASSES) as PassName[]) {

@@ -20,6 +20,12 @@ import * as N from "./names.js";
 import { orderedPair, type OrderedPair } from "./ordered-pairs.js";
 import { enabled, type GenerateOptions } from "./passes.js";
 
+/** The evaluation's frame, as every generated function names its first parameter, and its type. */
+export const FRAME = "f";
+export const FRAME_TYPE = "Frame";
+/** The input record, read through the frame. */
+export const INPUT = "f.input";
+
 /** TypeScript type text for a checked type; `typeRef` spells a declared type's name. */
 export function tsType(t: Type, typeRef: (name: string) => string): string {
   switch (t.kind) {
@@ -133,7 +139,8 @@ export class ExpressionEmitter {
   readonly hoisted: string[] = [];
   readonly sites: TraceSite[] = [];
   private readonly hoistedNames = new Map<A.Expr, string>();
-  private readonly inputVar: string;
+  /** Traced definitions the traced code calls: only those are generated (no unused function). */
+  readonly tracedDefinitionsUsed = new Set<string>();
   private readonly phrases: Phrases;
 
   constructor(
@@ -141,12 +148,17 @@ export class ExpressionEmitter {
     private readonly source: SourceText,
     private readonly options: GenerateOptions = {},
   ) {
-    this.inputVar = N.input(version.input.name.text);
     this.phrases = new Phrases(version);
   }
 
+  /** Every generated function takes the evaluation's frame (see frame.ts); the record is `f.input`. */
   private get inputParam(): string {
-    return `${this.inputVar}: ${modelType(this.version.input.type.text)}`;
+    return `${FRAME}: ${FRAME_TYPE}`;
+  }
+
+  private tracedDefinition(name: string): string {
+    this.tracedDefinitionsUsed.add(name);
+    return N.tracedDefinition(name);
   }
 
   private type(e: A.Expr): Type {
@@ -213,7 +225,7 @@ export class ExpressionEmitter {
         return this.bang(e, this.field(e, r[0]));
       }
       case "Call":
-        return this.bang(e, `${N.definition(e.callee.text)}(${[this.inputVar, ...r].join(", ")})`);
+        return this.bang(e, `${N.definition(e.callee.text)}(${[FRAME, ...r].join(", ")})`);
       case "Unary":
         return e.operator === "not" ? `!${paren(r[0])}` : `-${paren(r[0])}`;
       case "Binary":
@@ -241,13 +253,13 @@ export class ExpressionEmitter {
     const r = this.ref(e);
     switch (r?.kind) {
       case "input":
-        return this.inputVar;
+        return INPUT;
       case "variable":
         return this.bang(e, N.variable(r.name));
       case "parameter":
         return N.parameter(r.name);
       case "definition":
-        return this.bang(e, traced ? `${N.tracedDefinition(r.name)}(t, ${this.inputVar})` : `${N.definition(r.name)}(${this.inputVar})`);
+        return this.bang(e, traced ? `${this.tracedDefinition(r.name)}(t, ${FRAME})` : `${N.definition(r.name)}(${FRAME})`);
       case "enumMember":
         return JSON.stringify(r.member);
       default:
@@ -321,7 +333,16 @@ export class ExpressionEmitter {
 
   /** Quantifiers, aggregates and `collect` become module-level functions with a plain loop. */
   private hoistLoop(e: Binding, vars: Vars): string {
-    const args = [this.inputVar, ...[...vars.keys()].map(N.variable)].join(", ");
+    // Over a whole list, with no condition: its length says it (no loop, no function).
+    if (e.kind === "Quantified" && e.filter === undefined && e.predicate === undefined && enabled(this.options, "list-length")) {
+      const list = this.emit(e.collection, vars);
+      const len = /^[\w$.]+$/.test(list) ? `${list}.length` : `(${list}).length`;
+      if (e.quantifier === "count") return len;
+      if (e.quantifier === "some") return `(${len} > 0)`;
+      if (e.quantifier === "no") return `(${len} === 0)`;
+      return "true";
+    }
+    const args = [FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
     const existing = this.hoistedNames.get(e);
     if (existing !== undefined) return `${existing}(${args})`;
     const name = `loop_${this.hoistedNames.size}`;
@@ -342,23 +363,25 @@ export class ExpressionEmitter {
       returnType = "boolean";
       body = this.orderedPairBody(pair, vars, inner, list);
     } else if (e.kind === "Quantified") {
-      const pred = e.predicate === undefined ? "true" : this.emit(e.predicate, inner);
+      const pred = e.predicate === undefined ? undefined : this.emit(e.predicate, inner);
+      // Without a predicate every element that passes the filter counts: no `if (true)`.
+      const when = (test: string | undefined, then: string): string => (test === undefined ? then : `if (${test}) ${then}`);
       switch (e.quantifier) {
         case "some":
           returnType = "boolean";
-          body = `for (const ${loopVar} of ${list}) { ${guard(`if (${pred}) return true;`)} }\nreturn false;`;
+          body = `for (const ${loopVar} of ${list}) { ${guard(when(pred, "return true;"))} }\nreturn false;`;
           break;
         case "every":
           returnType = "boolean";
-          body = `for (const ${loopVar} of ${list}) { ${guard(`if (!(${pred})) return false;`)} }\nreturn true;`;
+          body = `for (const ${loopVar} of ${list}) { ${guard(when(pred === undefined ? undefined : `!(${pred})`, "return false;"))} }\nreturn true;`;
           break;
         case "no":
           returnType = "boolean";
-          body = `for (const ${loopVar} of ${list}) { ${guard(`if (${pred}) return false;`)} }\nreturn true;`;
+          body = `for (const ${loopVar} of ${list}) { ${guard(when(pred, "return false;"))} }\nreturn true;`;
           break;
         case "count":
           returnType = "number";
-          body = `let n = 0;\nfor (const ${loopVar} of ${list}) { ${guard(`if (${pred}) n++;`)} }\nreturn n;`;
+          body = `let n = 0;\nfor (const ${loopVar} of ${list}) { ${guard(when(pred, "n++;"))} }\nreturn n;`;
           break;
       }
     } else if (e.kind === "Aggregated") {
@@ -514,7 +537,7 @@ export class ExpressionEmitter {
    * `t.endMember`; once the value is known, the remaining elements are explored, not skipped.
    */
   private tracedLoop(e: A.Expr & { kind: "Quantified" }, vars: Vars, clause: string | undefined): string {
-    const args = ["t", this.inputVar, ...[...vars.keys()].map(N.variable)].join(", ");
+    const args = ["t", FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
     const existing = this.tracedLoops.get(e);
     if (existing !== undefined) return `${existing}(${args})`;
     const name = `traced_loop_${this.tracedLoops.size}`;
@@ -576,7 +599,7 @@ export class ExpressionEmitter {
         if (this.ref(e)?.kind === "definition") return this.nameRef(e, true);
         return this.emit(e, vars);
       case "Call":
-        return this.bang(e, `${N.tracedDefinition(e.callee.text)}(${["t", this.inputVar, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
+        return this.bang(e, `${this.tracedDefinition(e.callee.text)}(${["t", FRAME, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
       default:
         return this.emit(e, vars);
     }
@@ -632,7 +655,7 @@ export class ExpressionEmitter {
       x = x.object;
     }
     const r = x.kind === "NameRef" ? this.ref(x) : undefined;
-    let code = x.kind !== "NameRef" ? "undefined" : r?.kind === "input" ? this.inputVar : N.variable(x.name.text);
+    let code = x.kind !== "NameRef" ? "undefined" : r?.kind === "input" ? INPUT : N.variable(x.name.text);
     members.reverse().forEach((m, i) => {
       if (N.isInherited(m)) code = `(${i === 0 ? "" : `${code} != null && `}Object.hasOwn(${code}, ${JSON.stringify(m)}) ? ${code}[${JSON.stringify(m)}] : null)`;
       else code = i === 0 ? `${code}.${m}` : `${code}?.${m}`;

@@ -21,6 +21,6 @@ import { rulesFile } from "./rules-file.js";
 
 export function generateVersion(version: CheckedVersion, options: GenerateOptions = {}): GeneratedFile[] {
   const emitter = new ExpressionEmitter(version, new SourceText(version.files), options);
-  const rules = rulesFile(version, emitter);
+  const rules = rulesFile(version, emitter, options);
   return [modelFile(version), manifestFile(version, emitter.sites), rules, indexFile(version), installationSchemaFile(version)];
 }
