@@ -90,31 +90,31 @@ export class Frame {
   /** `dormantMeters`, once computed. */
   m$dormantMeters: readonly model.Device[] | undefined = undefined;
   /** `stepSucceeded(attempts, confirmations)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$stepSucceeded: unknown[] = [];
+  m$stepSucceeded: unknown[] | undefined = undefined;
   /** `firmwareSucceeded(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$firmwareSucceeded: unknown[] = [];
+  m$firmwareSucceeded: unknown[] | undefined = undefined;
   /** `configurationSucceeded(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$configurationSucceeded: unknown[] = [];
+  m$configurationSucceeded: unknown[] | undefined = undefined;
   /** `prepared(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$prepared: unknown[] = [];
+  m$prepared: unknown[] | undefined = undefined;
   /** `readyToMigrate`, once computed. */
   m$readyToMigrate: boolean | undefined = undefined;
   /** `failureDays(attempts)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$failureDays: unknown[] = [];
+  m$failureDays: unknown[] | undefined = undefined;
   /** `regimeExhausted(attempts, required, regimeDays)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$regimeExhausted: unknown[] = [];
+  m$regimeExhausted: unknown[] | undefined = undefined;
   /** `stepPersistentlyFailed(attempts, confirmations, required, regimeDays)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$stepPersistentlyFailed: unknown[] = [];
+  m$stepPersistentlyFailed: unknown[] | undefined = undefined;
   /** `firmwarePersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$firmwarePersistentlyFailed: unknown[] = [];
+  m$firmwarePersistentlyFailed: unknown[] | undefined = undefined;
   /** `configurationPersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$configurationPersistentlyFailed: unknown[] = [];
+  m$configurationPersistentlyFailed: unknown[] | undefined = undefined;
   /** `preparationPersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$preparationPersistentlyFailed: unknown[] = [];
+  m$preparationPersistentlyFailed: unknown[] | undefined = undefined;
   /** `unableToAttemptFirmware(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$unableToAttemptFirmware: unknown[] = [];
+  m$unableToAttemptFirmware: unknown[] | undefined = undefined;
   /** `preparationInProgress(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$preparationInProgress: unknown[] = [];
+  m$preparationInProgress: unknown[] | undefined = undefined;
   /** `hasDormantMeter`, once computed. */
   m$hasDormantMeter: boolean | undefined = undefined;
   /** `solelyDormantMeters`, once computed. */
@@ -354,9 +354,10 @@ export function d$dormantMeters(f: Frame): readonly model.Device[] {
  */
 export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   const memo = f.m$stepSucceeded;
-  for (let i = 0; i < memo.length; i += 3) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations) return memo[i + 2] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 3) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations) return memo[i + 2] as boolean;
   const value = (loop_4(f, v$attempts, v$confirmations) || loop_5(f, v$attempts, v$confirmations));
-  if (memo.length < 48) memo.push(v$attempts, v$confirmations, value);
+  if (memo === undefined) f.m$stepSucceeded = [v$attempts, v$confirmations, value];
+  else if (memo.length < 48) memo.push(v$attempts, v$confirmations, value);
   return value;
 }
 
@@ -376,9 +377,10 @@ function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly mod
  */
 export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$firmwareSucceeded;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = d$stepSucceeded(f, v$d.firmwareAttempts, v$d.confirmationAttempts);
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$firmwareSucceeded = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 
@@ -398,9 +400,10 @@ function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): 
  */
 export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$configurationSucceeded;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = d$stepSucceeded(f, v$d.configurationAttempts, v$d.confirmationAttempts);
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$configurationSucceeded = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 
@@ -421,9 +424,10 @@ function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Devi
  */
 export function d$prepared(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$prepared;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = (d$firmwareSucceeded(f, v$d) && d$configurationSucceeded(f, v$d));
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$prepared = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 
@@ -485,9 +489,10 @@ export function d$dayNumber(f: Frame, v$t: string): number {
  */
 export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): number {
   const memo = f.m$failureDays;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$attempts) return memo[i + 1] as number;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$attempts) return memo[i + 1] as number;
   const value = (loop_7(f, v$attempts) ? ((d$dayNumber(f, (loop_8(f, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (loop_9(f, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
-  if (memo.length < 32) memo.push(v$attempts, value);
+  if (memo === undefined) f.m$failureDays = [v$attempts, value];
+  else if (memo.length < 32) memo.push(v$attempts, value);
   return value;
 }
 
@@ -499,9 +504,10 @@ export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): n
  */
 export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const memo = f.m$regimeExhausted;
-  for (let i = 0; i < memo.length; i += 4) if (memo[i] === v$attempts && memo[i + 1] === v$required && memo[i + 2] === v$regimeDays) return memo[i + 3] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 4) if (memo[i] === v$attempts && memo[i + 1] === v$required && memo[i + 2] === v$regimeDays) return memo[i + 3] as boolean;
   const value = ((loop_10(f, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(f, v$attempts) >= v$regimeDays));
-  if (memo.length < 64) memo.push(v$attempts, v$required, v$regimeDays, value);
+  if (memo === undefined) f.m$regimeExhausted = [v$attempts, v$required, v$regimeDays, value];
+  else if (memo.length < 64) memo.push(v$attempts, v$required, v$regimeDays, value);
   return value;
 }
 
@@ -521,9 +527,10 @@ function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly m
  */
 export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const memo = f.m$stepPersistentlyFailed;
-  for (let i = 0; i < memo.length; i += 5) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations && memo[i + 2] === v$required && memo[i + 3] === v$regimeDays) return memo[i + 4] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 5) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations && memo[i + 2] === v$required && memo[i + 3] === v$regimeDays) return memo[i + 4] as boolean;
   const value = (!(d$stepSucceeded(f, v$attempts, v$confirmations)) && (d$regimeExhausted(f, v$attempts, v$required, v$regimeDays) || (loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
-  if (memo.length < 80) memo.push(v$attempts, v$confirmations, v$required, v$regimeDays, value);
+  if (memo === undefined) f.m$stepPersistentlyFailed = [v$attempts, v$confirmations, v$required, v$regimeDays, value];
+  else if (memo.length < 80) memo.push(v$attempts, v$confirmations, v$required, v$regimeDays, value);
   return value;
 }
 
@@ -543,9 +550,10 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: rea
  */
 export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$firmwarePersistentlyFailed;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = d$stepPersistentlyFailed(f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays);
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$firmwarePersistentlyFailed = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 
@@ -566,9 +574,10 @@ function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.
  */
 export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$configurationPersistentlyFailed;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = (d$firmwareSucceeded(f, v$d) && d$stepPersistentlyFailed(f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays));
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$configurationPersistentlyFailed = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 
@@ -589,9 +598,10 @@ function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: m
  */
 export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$preparationPersistentlyFailed;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = (d$firmwarePersistentlyFailed(f, v$d) || d$configurationPersistentlyFailed(f, v$d));
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$preparationPersistentlyFailed = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 
@@ -612,9 +622,10 @@ function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: mod
  */
 export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$unableToAttemptFirmware;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(f, v$d)));
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$unableToAttemptFirmware = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 
@@ -635,9 +646,10 @@ function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Dev
  */
 export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
   const memo = f.m$preparationInProgress;
-  for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
   const value = (!(d$prepared(f, v$d)) && !(d$preparationPersistentlyFailed(f, v$d)) && !(d$unableToAttemptFirmware(f, v$d)));
-  if (memo.length < 32) memo.push(v$d, value);
+  if (memo === undefined) f.m$preparationInProgress = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
   return value;
 }
 

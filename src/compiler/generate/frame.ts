@@ -75,12 +75,14 @@ export function cacheOf(version: CheckedVersion, d: A.DefinitionDecl, result: st
   const same = params.map((p, i) => `memo[i${i === 0 ? "" : ` + ${i}`}] === ${p}`).join(" && ");
   return {
     field,
-    declaration: `/** \`${d.name.text}(${d.params.map((p) => p.name.text).join(", ")})\` by its arguments (the same objects), once computed: up to ${MEMO_ENTRIES} of them. */\n${field}: unknown[] = [];`,
+    // Created at the first call: most evaluations never call most definitions.
+    declaration: `/** \`${d.name.text}(${d.params.map((p) => p.name.text).join(", ")})\` by its arguments (the same objects), once computed: up to ${MEMO_ENTRIES} of them. */\n${field}: unknown[] | undefined = undefined;`,
     statements: (body) => [
       `const memo = f.${field};`,
-      `for (let i = 0; i < memo.length; i += ${stride}) if (${same}) return memo[i + ${params.length}] as ${result};`,
+      `if (memo !== undefined) for (let i = 0; i < memo.length; i += ${stride}) if (${same}) return memo[i + ${params.length}] as ${result};`,
       `const value = ${body};`,
-      `if (memo.length < ${MEMO_ENTRIES * stride}) memo.push(${[...params, "value"].join(", ")});`,
+      `if (memo === undefined) f.${field} = [${[...params, "value"].join(", ")}];`,
+      `else if (memo.length < ${MEMO_ENTRIES * stride}) memo.push(${[...params, "value"].join(", ")});`,
       "return value;",
     ],
   };
