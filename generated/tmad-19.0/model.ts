@@ -179,8 +179,8 @@ function isValid$Attempt(value: unknown): value is Attempt {
 }
 
 /** The pattern of `DeviceId`. */
-const CHECK_0 = new RegExp("^[0-9A-F]{2}(-[0-9A-F]{2}){7}$", "u");
-function CHECK_1(list: readonly unknown[]): boolean {
+const PATTERN_0 = new RegExp("^[0-9A-F]{2}(-[0-9A-F]{2}){7}$", "u");
+function isValidList_1(list: readonly unknown[]): boolean {
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (!(isValid$Attempt(e))) return false;
@@ -198,7 +198,7 @@ function isValid$Device(value: unknown): value is Device {
   const f0 = Object.hasOwn(o, "id") ? o["id"] : undefined;
   if (f0 === undefined || f0 === null) return false;
   present++;
-  if (!((typeof f0 === "string" && CHECK_0.test(f0)))) return false;
+  if (!((typeof f0 === "string" && PATTERN_0.test(f0)))) return false;
   const f1 = Object.hasOwn(o, "type") ? o["type"] : undefined;
   if (f1 === undefined || f1 === null) return false;
   present++;
@@ -214,15 +214,15 @@ function isValid$Device(value: unknown): value is Device {
   const f4 = Object.hasOwn(o, "firmwareAttempts") ? o["firmwareAttempts"] : undefined;
   if (f4 === undefined || f4 === null) return false;
   present++;
-  if (!((Array.isArray(f4) && CHECK_1(f4)))) return false;
+  if (!((Array.isArray(f4) && isValidList_1(f4)))) return false;
   const f5 = Object.hasOwn(o, "configurationAttempts") ? o["configurationAttempts"] : undefined;
   if (f5 === undefined || f5 === null) return false;
   present++;
-  if (!((Array.isArray(f5) && CHECK_1(f5)))) return false;
+  if (!((Array.isArray(f5) && isValidList_1(f5)))) return false;
   const f6 = Object.hasOwn(o, "confirmationAttempts") ? o["confirmationAttempts"] : undefined;
   if (f6 === undefined || f6 === null) return false;
   present++;
-  if (!((Array.isArray(f6) && CHECK_1(f6)))) return false;
+  if (!((Array.isArray(f6) && isValidList_1(f6)))) return false;
   return keys === present;
 }
 
@@ -305,10 +305,10 @@ function isValid$SharedMeterPoint(value: unknown): value is SharedMeterPoint {
 }
 
 /** The pattern of `MPAN`. */
-const CHECK_2 = new RegExp("^[0-9]{13}$", "u");
+const PATTERN_2 = new RegExp("^[0-9]{13}$", "u");
 /** The pattern of `MPRN`. */
-const CHECK_3 = new RegExp("^[0-9]{6,10}$", "u");
-function CHECK_4(list: readonly unknown[]): boolean {
+const PATTERN_3 = new RegExp("^[0-9]{6,10}$", "u");
+function isValidList_4(list: readonly unknown[]): boolean {
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (!(isValid$Device(e))) return false;
@@ -316,7 +316,7 @@ function CHECK_4(list: readonly unknown[]): boolean {
   return true;
 }
 
-function CHECK_5(list: readonly unknown[]): boolean {
+function isValidList_5(list: readonly unknown[]): boolean {
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (!(isValid$DataIssue(e))) return false;
@@ -324,7 +324,7 @@ function CHECK_5(list: readonly unknown[]): boolean {
   return true;
 }
 
-function CHECK_6(list: readonly unknown[]): boolean {
+function isValidList_6(list: readonly unknown[]): boolean {
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
     if (!(isValid$SharedMeterPoint(e))) return false;
@@ -354,12 +354,12 @@ function isValid$Installation(value: unknown): value is Installation {
   const f3 = Object.hasOwn(o, "mpan") ? o["mpan"] : undefined;
   if (f3 !== undefined) {
     present++;
-    if (f3 !== null && !((typeof f3 === "string" && CHECK_2.test(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return false;
+    if (f3 !== null && !((typeof f3 === "string" && PATTERN_2.test(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return false;
   }
   const f4 = Object.hasOwn(o, "mprn") ? o["mprn"] : undefined;
   if (f4 !== undefined) {
     present++;
-    if (f4 !== null && !((typeof f4 === "string" && CHECK_3.test(f4)))) return false;
+    if (f4 !== null && !((typeof f4 === "string" && PATTERN_3.test(f4)))) return false;
   }
   const f5 = Object.hasOwn(o, "installedOn") ? o["installedOn"] : undefined;
   if (f5 === undefined || f5 === null) return false;
@@ -376,15 +376,15 @@ function isValid$Installation(value: unknown): value is Installation {
   const f8 = Object.hasOwn(o, "devices") ? o["devices"] : undefined;
   if (f8 === undefined || f8 === null) return false;
   present++;
-  if (!((Array.isArray(f8) && CHECK_4(f8)))) return false;
+  if (!((Array.isArray(f8) && isValidList_4(f8)))) return false;
   const f9 = Object.hasOwn(o, "dataIssues") ? o["dataIssues"] : undefined;
   if (f9 === undefined || f9 === null) return false;
   present++;
-  if (!((Array.isArray(f9) && CHECK_5(f9)))) return false;
+  if (!((Array.isArray(f9) && isValidList_5(f9)))) return false;
   const f10 = Object.hasOwn(o, "sharedMeterPoints") ? o["sharedMeterPoints"] : undefined;
   if (f10 === undefined || f10 === null) return false;
   present++;
-  if (!((Array.isArray(f10) && CHECK_6(f10)))) return false;
+  if (!((Array.isArray(f10) && isValidList_6(f10)))) return false;
   return keys === present;
 }
 

@@ -18,7 +18,7 @@ function random(seed: number): (n: number) => number {
   let x = seed;
   return (n) => {
     x = (x * 1103515245 + 12345) % 2 ** 31;
-    return x % n;
+    return Math.floor((x / 2 ** 31) * n); // the high bits: an LCG's low bits repeat with a short period
   };
 }
 
