@@ -114,8 +114,8 @@ export class OutputDir {
     this.written.add(path);
   }
 
-  /** Writes one file (a `/`-separated path inside the folder), atomically. */
-  write(rel: string, content: string | Uint8Array): void {
+  /** Where `rel` goes and the temporary file it is written to first; refuses a file tmad did not write. */
+  private place(rel: string): { path: string; target: string; tmp: string } {
     const path = checkRelative(rel);
     if (path === OUTPUT_MARKER) throw new Error(`internal: ${OUTPUT_MARKER} is reserved`);
     const target = join(this.dir, ...path.split("/"));
@@ -123,7 +123,12 @@ export class OutputDir {
     if (existsSync(target) && !this.previous.includes(path) && !this.written.has(path)) {
       throw new UsageError(`--out ${this.dir}: ${path} appeared while writing and tmad did not write it; stopping`);
     }
-    const tmp = join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`);
+    return { path, target, tmp: join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`) };
+  }
+
+  /** Writes one file (a `/`-separated path inside the folder), atomically. */
+  write(rel: string, content: string | Uint8Array): void {
+    const { path, target, tmp } = this.place(rel);
     writeFileSync(tmp, content);
     renameSync(tmp, target);
     this.written.add(path);
@@ -134,14 +139,7 @@ export class OutputDir {
    * is given (as a stream), and the file is then renamed into place like `write`'s.
    */
   async produce(rel: string, make: (tmpPath: string) => Promise<void>): Promise<void> {
-    const path = checkRelative(rel);
-    if (path === OUTPUT_MARKER) throw new Error(`internal: ${OUTPUT_MARKER} is reserved`);
-    const target = join(this.dir, ...path.split("/"));
-    mkdirSync(dirname(target), { recursive: true });
-    if (existsSync(target) && !this.previous.includes(path) && !this.written.has(path)) {
-      throw new UsageError(`--out ${this.dir}: ${path} appeared while writing and tmad did not write it; stopping`);
-    }
-    const tmp = join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`);
+    const { path, target, tmp } = this.place(rel);
     try {
       await make(tmp);
     } catch (e) {
