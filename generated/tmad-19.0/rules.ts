@@ -878,7 +878,9 @@ function settle(f: Frame, asOf: string | null, applying: number): rt.Decision<mo
 export function evaluate(i$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
   const f = new Frame(i$installation);
   let applying = 0;
-  for (let i = 0; i < RULES.length; i++) if (RULES[i].applies(f)) applying |= 1 << i;
+  if (r$migrate_clean_installation$applies(f)) applying |= 1;
+  if (r$await_dormant_meter_preparation$applies(f)) applying |= 2;
+  if (r$migrate_partial_ioc$applies(f)) applying |= 4;
   return settle(f, asOf, applying);
 }
 
@@ -888,11 +890,12 @@ export function evaluateTraced(i$installation: model.Installation, asOf: string 
   const f = new Frame(i$installation);
   const conditions: rt.TraceNode[] = [];
   let applying = 0;
-  for (let i = 0; i < RULES.length; i++) {
-    if (RULES[i].appliesTraced(t, f)) applying |= 1 << i;
-    conditions.push(t.takeLast());
-  }
-
+  if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
+  conditions.push(t.takeLast());
+  if (r$await_dormant_meter_preparation$applies$traced(t, f)) applying |= 2;
+  conditions.push(t.takeLast());
+  if (r$migrate_partial_ioc$applies$traced(t, f)) applying |= 4;
+  conditions.push(t.takeLast());
   const decision = settle(f, asOf, applying);
   return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
 }

@@ -1221,7 +1221,18 @@ function settle(f: Frame, asOf: string | null, applying: number): rt.Decision<mo
 export function evaluate(i$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
   const f = new Frame(i$installation);
   let applying = 0;
-  for (let i = 0; i < RULES.length; i++) if (RULES[i].applies(f)) applying |= 1 << i;
+  if (r$migrate_clean_installation$applies(f)) applying |= 1;
+  if (r$await_dormant_meter_preparation$applies(f)) applying |= 2;
+  if (r$migrate_without_notice_ceased_trading$applies(f)) applying |= 4;
+  if (r$migrate_without_notice_not_live_user$applies(f)) applying |= 8;
+  if (r$migrate_last_installed_only_communicating$applies(f)) applying |= 16;
+  if (r$migrate_partial_ioc$applies(f)) applying |= 32;
+  if (r$exclude_ioc_unable_to_attempt_firmware$applies(f)) applying |= 64;
+  if (r$exclude_moc_mds_persistent_failure$applies(f)) applying |= 128;
+  if (r$exclude_ioc_persistent_failure$applies(f)) applying |= 256;
+  if (r$exclude_unresolved_data_issues$applies(f)) applying |= 512;
+  if (r$exclude_unresolved_duplicate_mpxn$applies(f)) applying |= 1024;
+  if (r$migrate_partial_moc_mds$applies(f)) applying |= 2048;
   return settle(f, asOf, applying);
 }
 
@@ -1231,11 +1242,30 @@ export function evaluateTraced(i$installation: model.Installation, asOf: string 
   const f = new Frame(i$installation);
   const conditions: rt.TraceNode[] = [];
   let applying = 0;
-  for (let i = 0; i < RULES.length; i++) {
-    if (RULES[i].appliesTraced(t, f)) applying |= 1 << i;
-    conditions.push(t.takeLast());
-  }
-
+  if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
+  conditions.push(t.takeLast());
+  if (r$await_dormant_meter_preparation$applies$traced(t, f)) applying |= 2;
+  conditions.push(t.takeLast());
+  if (r$migrate_without_notice_ceased_trading$applies$traced(t, f)) applying |= 4;
+  conditions.push(t.takeLast());
+  if (r$migrate_without_notice_not_live_user$applies$traced(t, f)) applying |= 8;
+  conditions.push(t.takeLast());
+  if (r$migrate_last_installed_only_communicating$applies$traced(t, f)) applying |= 16;
+  conditions.push(t.takeLast());
+  if (r$migrate_partial_ioc$applies$traced(t, f)) applying |= 32;
+  conditions.push(t.takeLast());
+  if (r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t, f)) applying |= 64;
+  conditions.push(t.takeLast());
+  if (r$exclude_moc_mds_persistent_failure$applies$traced(t, f)) applying |= 128;
+  conditions.push(t.takeLast());
+  if (r$exclude_ioc_persistent_failure$applies$traced(t, f)) applying |= 256;
+  conditions.push(t.takeLast());
+  if (r$exclude_unresolved_data_issues$applies$traced(t, f)) applying |= 512;
+  conditions.push(t.takeLast());
+  if (r$exclude_unresolved_duplicate_mpxn$applies$traced(t, f)) applying |= 1024;
+  conditions.push(t.takeLast());
+  if (r$migrate_partial_moc_mds$applies$traced(t, f)) applying |= 2048;
+  conditions.push(t.takeLast());
   const decision = settle(f, asOf, applying);
   return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
 }

@@ -69,7 +69,19 @@ export function epochMs(v: string): number {
 
 /** Whole days from `from` to `to` (negative when `to` is earlier), truncated toward zero. */
 export function daysBetween(from: string, to: string): number {
-  return Math.trunc((instant(to) - instant(from)) / DAY_MS);
+  return Math.trunc((instant(to) - instantOfFrom(from)) / DAY_MS);
+}
+
+/** The last `from` of daysBetween and its instant: rules count days from a fixed date (`1900-01-01`), parsed once. */
+let lastFrom = "";
+let lastFromMs = 0;
+
+function instantOfFrom(from: string): number {
+  if (from !== lastFrom) {
+    lastFromMs = instant(from);
+    lastFrom = from;
+  }
+  return lastFromMs;
 }
 
 /** Orders two date-times as instants: negative, zero or positive. */
