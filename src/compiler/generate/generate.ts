@@ -19,7 +19,12 @@ import { modelFile } from "./model-file.js";
 import type { GeneratedFile } from "./render.js";
 import { rulesFile } from "./rules-file.js";
 
-export function generateVersion(version: CheckedVersion, options: GenerateOptions = {}): GeneratedFile[] {
+export function generateVersion(version: CheckedVersion): GeneratedFile[] {
+  return generateVersionWith(version, {});
+}
+
+/** generateVersion with some optimisation passes left out (passes.ts): the tests compare both. */
+export function generateVersionWith(version: CheckedVersion, options: GenerateOptions): GeneratedFile[] {
   const emitter = new ExpressionEmitter(version, new SourceText(version.files), options);
   const rules = rulesFile(version, emitter, options);
   return [modelFile(version), manifestFile(version, emitter.sites), rules, indexFile(version), installationSchemaFile(version)];

@@ -1,5 +1,5 @@
 /** The generate stage: CheckedVersion → TypeScript files (see generate.ts). */
-export { generateVersion } from "./generate.js";
+export { generateVersion, generateVersionWith } from "./generate.js";
 export { generateRegistry } from "./registry.js";
 export { sourceHash } from "./manifest-file.js";
 export type { GeneratedFile } from "./render.js";
