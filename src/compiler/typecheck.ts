@@ -51,6 +51,6 @@ export function typeCheckGenerated(files: readonly GeneratedFile[], only?: Reado
     .map((d) => {
       const path = d.getSourceFile()?.getFilePath() ?? "";
       const where = generated(path) ? path.slice("/p/generated/".length) : path;
-      return `${where}:${d.getLineNumber() ?? 0}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, " ")}`;
+      return `${where}:${d.getLineNumber() ?? 0}: ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ")}`;
     });
 }
