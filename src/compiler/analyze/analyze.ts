@@ -23,7 +23,7 @@ import type { CheckedVersion } from "../check/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LoadedVersion } from "../load.js";
 import type { Suppression } from "../parse/index.js";
-import { SearchSpace, searchModel, type Baseline, type Candidate } from "../search/index.js";
+import { canonical, expressionConstants, Exclusion, SearchSpace, searchModel, type Baseline, type Candidate } from "../search/index.js";
 import type { Span } from "../source/span.js";
 
 function describe(c: Candidate): string {
@@ -43,6 +43,74 @@ function mentionedMembers(program: CheckedVersion): Set<string> {
   for (const r of program.rules) walk(r.decl.condition);
   for (const d of program.definitions) walk(d.body);
   return out;
+}
+
+/**
+ * The pairs of rules without precedence between them, for the question "can they apply together":
+ * settled when each was found together or is shown exclusive (search/exclusive.ts). The exclusion
+ * test runs lazily, pair by pair, only once the search has nothing else left to find, and a pair
+ * it cannot show exclusive is not asked again (the search goes on until it is found, or ends).
+ */
+class OpenPairs {
+  private readonly exclusion: Exclusion;
+  private readonly conditions = new Map<string, A.Expr>();
+  private readonly units = new Map<string, Map<string, ReadonlySet<string>>>();
+  /** Every pair without precedence, `a,b` with a < b; the first `cursor` are settled. */
+  private readonly pairs: string[] = [];
+  private cursor = 0;
+  /** The pair the cursor stopped at: not shown exclusive, not yet found together. */
+  private open: string | undefined;
+
+  constructor(
+    private readonly program: CheckedVersion,
+    ids: readonly string[],
+    related: (a: string, b: string) => boolean,
+  ) {
+    this.exclusion = new Exclusion(expressionConstants(program));
+    const sorted = [...ids].sort();
+    for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) if (!related(sorted[i], sorted[j])) this.pairs.push(`${sorted[i]},${sorted[j]}`);
+  }
+
+  private condition(id: string): A.Expr {
+    let c = this.conditions.get(id);
+    if (c === undefined) this.conditions.set(id, (c = canonical(this.program, this.program.rules.find((r) => r.id === id)!.decl.condition)));
+    return c;
+  }
+
+  private unitsOf(id: string): Map<string, ReadonlySet<string>> {
+    let u = this.units.get(id);
+    if (u === undefined) this.units.set(id, (u = this.exclusion.units(this.condition(id))));
+    return u;
+  }
+
+  private exclusive(a: string, b: string): boolean {
+    // First the conjuncts `fact = constant` (another cohort, another region): no tableau needed.
+    const [ua, ub] = [this.unitsOf(a), this.unitsOf(b)];
+    const [small, large] = ua.size <= ub.size ? [ua, ub] : [ub, ua];
+    for (const [term, values] of small) {
+      const other = large.get(term);
+      if (other !== undefined && ![...values].some((v) => other.has(v))) return true;
+    }
+    return this.exclusion.exclusive(this.condition(a), this.condition(b));
+  }
+
+  /** True when every pair is settled; `together` holds the pairs found applying together. */
+  settled(together: ReadonlyMap<string, unknown>): boolean {
+    while (this.cursor < this.pairs.length) {
+      const p = this.pairs[this.cursor];
+      if (!together.has(p)) {
+        // A pair not shown exclusive stays open until the search finds it together (or ends).
+        if (this.open === p) return false;
+        const [a, b] = p.split(",");
+        if (!this.exclusive(a, b)) {
+          this.open = p;
+          return false;
+        }
+      }
+      this.cursor++;
+    }
+    return true;
+  }
 }
 
 export interface AnalysisResult {
@@ -88,7 +156,7 @@ export function analyze(program: CheckedVersion, loaded: LoadedVersion): Analysi
     const fires = new Map<string, Candidate>();
     const decides = new Map<string, Candidate>();
     const together = new Map<string, Candidate>();
-    const unrelatedPairs = (rules.length * (rules.length - 1)) / 2 - new Set([...beats].map((p) => p.split(">").sort().join(","))).size;
+    const pairs = new OpenPairs(program, rules.map((r) => r.id), related);
     const space = new SearchSpace(searchModel([program]), baselines, { maxPairsFrom: ANALYSIS_PAIRS_FROM });
     const bounds = space.search({
       visit(c) {
@@ -112,7 +180,9 @@ export function analyze(program: CheckedVersion, loaded: LoadedVersion): Analysi
         }
         return d.fired.join(",");
       },
-      done: () => fires.size === rules.length && decides.size === rules.length && together.size === unrelatedPairs,
+      // Done when every rule applied and decided somewhere, and every pair without precedence was
+      // found together or is shown unable to apply together (exclusive conditions).
+      done: () => fires.size === rules.length && decides.size === rules.length && pairs.settled(together),
     });
     evaluated = bounds.evaluated;
     const within = `within the search's bounds: ${bounds.evaluated} installations from ${bounds.mutated} named installations and ${bounds.baselines - bounds.mutated} examples, ${bounds.singleChanges} single-fact changes and ${bounds.pairs} pairs`;
