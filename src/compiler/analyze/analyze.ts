@@ -47,67 +47,110 @@ function mentionedMembers(program: CheckedVersion): Set<string> {
 
 /**
  * The pairs of rules without precedence between them, for the question "can they apply together":
- * settled when each was found together or is shown exclusive (search/exclusive.ts). The exclusion
- * test runs lazily, pair by pair, only once the search has nothing else left to find, and a pair
- * it cannot show exclusive is not asked again (the search goes on until it is found, or ends).
+ * settled when each was found together or is shown exclusive (search/exclusive.ts). The pairs are
+ * walked in order, lazily, only once the search has nothing else left to find; first by the
+ * conjuncts `fact = constant` of each condition (another cohort, another region: a look-up, so a
+ * version of a thousand rules costs little), then by the exclusion test. A pair it cannot show
+ * exclusive is not asked again: the search goes on until it finds the pair, or ends.
  */
 class OpenPairs {
   private readonly exclusion: Exclusion;
-  private readonly conditions = new Map<string, A.Expr>();
-  private readonly units = new Map<string, Map<string, ReadonlySet<string>>>();
-  /** Every pair without precedence, `a,b` with a < b; the first `cursor` are settled. */
-  private readonly pairs: string[] = [];
-  private cursor = 0;
-  /** The pair the cursor stopped at: not shown exclusive, not yet found together. */
-  private open: string | undefined;
+  private readonly byId: ReadonlyMap<string, CheckedVersion["rules"][number]>;
+  private readonly ids: readonly string[];
+  private readonly index: ReadonlyMap<string, number>;
+  /** Per rule, the rules with precedence over it or under it (either way). */
+  private readonly related: readonly ReadonlySet<number>[];
+  private readonly conditions: (A.Expr | undefined)[];
+  /** Per rule, its conjuncts `fact = constant`: term id → the constant ids it may take. */
+  private readonly units: (Map<number, ReadonlySet<number>> | undefined)[];
+  private readonly terms = new Map<string, number>();
+  private readonly values = new Map<string, number>();
+  /** Pairs found applying together, `i * n + j` with i < j. */
+  private readonly found = new Set<number>();
+  /** The walk's position: pairs before (i, j) are settled. */
+  private i = 0;
+  private j = 1;
+  /** Set while the pair at the position is open (not shown exclusive, not yet found). */
+  private open = false;
 
   constructor(
     private readonly program: CheckedVersion,
     ids: readonly string[],
-    related: (a: string, b: string) => boolean,
+    beats: ReadonlySet<string>,
   ) {
     this.exclusion = new Exclusion(expressionConstants(program));
-    const sorted = [...ids].sort();
-    for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) if (!related(sorted[i], sorted[j])) this.pairs.push(`${sorted[i]},${sorted[j]}`);
+    this.byId = new Map(program.rules.map((r) => [r.id, r]));
+    this.ids = [...ids].sort();
+    this.index = new Map(this.ids.map((id, k) => [id, k]));
+    const related = this.ids.map(() => new Set<number>());
+    for (const pair of beats) {
+      const [w, l] = pair.split(">").map((x) => this.index.get(x));
+      if (w !== undefined && l !== undefined) {
+        related[w].add(l);
+        related[l].add(w);
+      }
+    }
+    this.related = related;
+    this.conditions = this.ids.map(() => undefined);
+    this.units = this.ids.map(() => undefined);
   }
 
-  private condition(id: string): A.Expr {
-    let c = this.conditions.get(id);
-    if (c === undefined) this.conditions.set(id, (c = canonical(this.program, this.program.rules.find((r) => r.id === id)!.decl.condition)));
+  /** Records that rules `a` and `b` applied together. */
+  together(a: string, b: string): void {
+    const [x, y] = [this.index.get(a)!, this.index.get(b)!].sort((p, q) => p - q);
+    this.found.add(x * this.ids.length + y);
+  }
+
+  private condition(k: number): A.Expr {
+    let c = this.conditions[k];
+    if (c === undefined) this.conditions[k] = c = canonical(this.program, this.byId.get(this.ids[k])!.decl.condition);
     return c;
   }
 
-  private unitsOf(id: string): Map<string, ReadonlySet<string>> {
-    let u = this.units.get(id);
-    if (u === undefined) this.units.set(id, (u = this.exclusion.units(this.condition(id))));
+  private unitsOf(k: number): Map<number, ReadonlySet<number>> {
+    let u = this.units[k];
+    if (u === undefined) {
+      u = new Map();
+      const id = (map: Map<string, number>, key: string): number => {
+        let n = map.get(key);
+        if (n === undefined) map.set(key, (n = map.size));
+        return n;
+      };
+      for (const [term, values] of this.exclusion.units(this.condition(k))) u.set(id(this.terms, term), new Set([...values].map((v) => id(this.values, v))));
+      this.units[k] = u;
+    }
     return u;
   }
 
-  private exclusive(a: string, b: string): boolean {
-    // First the conjuncts `fact = constant` (another cohort, another region): no tableau needed.
+  private exclusive(a: number, b: number): boolean {
     const [ua, ub] = [this.unitsOf(a), this.unitsOf(b)];
     const [small, large] = ua.size <= ub.size ? [ua, ub] : [ub, ua];
     for (const [term, values] of small) {
       const other = large.get(term);
-      if (other !== undefined && ![...values].some((v) => other.has(v))) return true;
+      if (other === undefined) continue;
+      let meet = false;
+      for (const v of values) if (other.has(v)) meet = true;
+      if (!meet) return true;
     }
     return this.exclusion.exclusive(this.condition(a), this.condition(b));
   }
 
-  /** True when every pair is settled; `together` holds the pairs found applying together. */
-  settled(together: ReadonlyMap<string, unknown>): boolean {
-    while (this.cursor < this.pairs.length) {
-      const p = this.pairs[this.cursor];
-      if (!together.has(p)) {
-        // A pair not shown exclusive stays open until the search finds it together (or ends).
-        if (this.open === p) return false;
-        const [a, b] = p.split(",");
-        if (!this.exclusive(a, b)) {
-          this.open = p;
+  /** True when every pair is settled. */
+  settled(): boolean {
+    const n = this.ids.length;
+    for (; this.i < n; this.i++, this.j = this.i + 1) {
+      for (; this.j < n; this.j++) {
+        const i = this.i;
+        const j = this.j;
+        if (this.related[i].has(j) || this.found.has(i * n + j)) {
+          this.open = false;
+          continue;
+        }
+        if (this.open || !this.exclusive(i, j)) {
+          this.open = true;
           return false;
         }
       }
-      this.cursor++;
     }
     return true;
   }
@@ -156,7 +199,7 @@ export function analyze(program: CheckedVersion, loaded: LoadedVersion): Analysi
     const fires = new Map<string, Candidate>();
     const decides = new Map<string, Candidate>();
     const together = new Map<string, Candidate>();
-    const pairs = new OpenPairs(program, rules.map((r) => r.id), related);
+    const pairs = new OpenPairs(program, rules.map((r) => r.id), beats);
     const space = new SearchSpace(searchModel([program]), baselines, { maxPairsFrom: ANALYSIS_PAIRS_FROM });
     const bounds = space.search({
       visit(c) {
@@ -175,14 +218,17 @@ export function analyze(program: CheckedVersion, loaded: LoadedVersion): Analysi
           for (let j = i + 1; j < d.fired.length; j++) {
             const [a, b] = [d.fired[i], d.fired[j]].sort();
             const key = `${a},${b}`;
-            if (!together.has(key) && !related(a, b) && isValid()) together.set(key, c);
+            if (!together.has(key) && !related(a, b) && isValid()) {
+              together.set(key, c);
+              pairs.together(a, b);
+            }
           }
         }
         return d.fired.join(",");
       },
       // Done when every rule applied and decided somewhere, and every pair without precedence was
       // found together or is shown unable to apply together (exclusive conditions).
-      done: () => fires.size === rules.length && decides.size === rules.length && pairs.settled(together),
+      done: () => fires.size === rules.length && decides.size === rules.length && pairs.settled(),
     });
     evaluated = bounds.evaluated;
     const within = `within the search's bounds: ${bounds.evaluated} installations from ${bounds.mutated} named installations and ${bounds.baselines - bounds.mutated} examples, ${bounds.singleChanges} single-fact changes and ${bounds.pairs} pairs`;

@@ -83,6 +83,8 @@ export class Exclusion {
   private readonly formulas = new WeakMap<A.Expr, Formula>();
   /** Nested questions (one element with ψ ∧ φ1 ∧ …), by their print: shared between pairs. */
   private readonly nested = new Map<string, boolean>();
+  /** Pairs of conditions without their shared conjuncts, by their prints: exclusive or not. */
+  private readonly pairs = new Map<string, boolean>();
   private steps = 0;
   private limit = 0;
 
@@ -92,12 +94,37 @@ export class Exclusion {
     private readonly maxSteps = 20_000,
   ) {}
 
-  /** True only when no input satisfies both `a` and `b` (canonical conditions of one program). */
+  /**
+   * True only when no input satisfies both `a` and `b` (canonical conditions of one program).
+   * First without the top-level conjuncts both share (`installation.region = R4` on both sides of
+   * a pair of copies): if the rest cannot hold together, neither can the whole, and that question
+   * is the same for many pairs (answers are kept by the conditions' prints); then, when that did not
+   * settle it, the whole.
+   */
   exclusive(a: A.Expr, b: A.Expr): boolean {
+    const fa = this.formula(a);
+    const fb = this.formula(b);
+    const ca = conjuncts(fa);
+    const cb = conjuncts(fb);
+    const inA = new Set(ca.map(formulaKey));
+    const shared = new Set(cb.map(formulaKey).filter((k) => inA.has(k)));
+    if (shared.size > 0) {
+      const ra = conjunction(ca.filter((f) => !shared.has(formulaKey(f))));
+      const rb = conjunction(cb.filter((f) => !shared.has(formulaKey(f))));
+      const [x, y] = [formulaKey(ra), formulaKey(rb)].sort();
+      const key = `${x} ⊓ ${y}`;
+      let reduced = this.pairs.get(key);
+      if (reduced === undefined) this.pairs.set(key, (reduced = this.unsatisfiable([ra, rb])));
+      if (reduced) return true;
+    }
+    return this.unsatisfiable([fa, fb]);
+  }
+
+  private unsatisfiable(formulas: readonly Formula[]): boolean {
     this.steps = 0;
     this.limit = this.maxSteps;
     try {
-      return !this.satisfiable([this.formula(a), this.formula(b)], []);
+      return !this.satisfiable(formulas, []);
     } catch (e) {
       if (e instanceof OutOfSteps) return false;
       throw e;
@@ -319,6 +346,14 @@ export class Exclusion {
     this.nested.set(key, result);
     return result;
   }
+}
+
+function conjuncts(f: Formula): readonly Formula[] {
+  return f.kind === "and" ? f.parts.flatMap(conjuncts) : [f];
+}
+
+function conjunction(parts: readonly Formula[]): Formula {
+  return parts.length === 1 ? parts[0] : { kind: "and", parts };
 }
 
 function numberOf(e: A.Expr): number | undefined {
