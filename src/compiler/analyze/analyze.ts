@@ -10,8 +10,10 @@
  * The search is the one `tmad diff` uses (src/compiler/search, docs/diff.md), over one version:
  * the named installations and the examples as they are, then changes of the named installations'
  * facts; each candidate is built when needed and evaluated once, and every question (which rules
- * apply, which decide, which apply together) is answered from that one evaluation. Its bounds are
- * stated in each message.
+ * apply, which decide, which apply together) is answered from that one evaluation. The search
+ * stops as soon as every rule has applied and decided somewhere and every pair of rules without
+ * precedence has been found together or shown unable to apply together (search/exclusive.ts): on
+ * the corpus, after a few dozen installations. Its bounds are stated in each message.
  * A finding is suppressed, with a reason, by a comment in a rule block:
  *   -- allow TMAD6003 Cohort.FOC: FOC installations follow clause 4.1 like any other.
  * (subjects: a rule id; `rule_a,rule_b` for a pair; `Enum.MEMBER`). TMAD6005: a suppression
