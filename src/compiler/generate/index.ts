@@ -2,5 +2,5 @@
 export { generateVersion, generateVersionWith } from "./generate.js";
 export { generateRegistry } from "./registry.js";
 export { sourceHash } from "./manifest-file.js";
-export type { GeneratedFile } from "./render.js";
+export { withoutFormatting, type GeneratedFile } from "./render.js";
 export { PASSES, type GenerateOptions, type PassName } from "./passes.js";
