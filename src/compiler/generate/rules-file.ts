@@ -48,7 +48,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): 
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [declDoc(p, `Parameter \`${p.name.text}\`.`)],
-      declarations: [{ name: N.parameter(p.name.text), type: tsType(version.parameterTypes.get(p.name.text)!, modelType), initializer: emitter.emit(p.value, new Map()) }],
+      declarations: [{ name: N.parameter(p.name.text), type: tsType(version.parameterTypes.get(p.name.text)!, modelType), initializer: emitter.emitConstant(p.value) }],
     });
   }
 
@@ -254,6 +254,6 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter): 
     ],
   };
   const header: (string | StatementStructures)[] = [`import * as rt from ${JSON.stringify(RUNTIME)};`, `import { manifest, traceSites } from "./manifest.js";`, `import type * as model from "./model.js";`];
-  const body: (string | StatementStructures)[] = [...statements, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ruleType, rulesTable, conditions];
+  const body: (string | StatementStructures)[] = [...emitter.constants, ...statements, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ruleType, rulesTable, conditions];
   return render(`${version.id}/rules.ts`, banner(version.dir), [...header, ...body]);
 }
