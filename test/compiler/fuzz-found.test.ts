@@ -59,6 +59,14 @@ describe("comparisons TypeScript sees as between two literals (TS2367 in the bui
   });
 });
 
+describe("sets", () => {
+  it("a member written twice (`x not in {M0, M4, M4}`: the second `x === \"M4\"` did not compile)", () => {
+    const v = build(`${model({ fields: "  kind: Outcome\n" })}\nrule r when site.kind not in {NO, MAYBE, MAYBE} and site.kind in {YES, YES} then outcome = YES`);
+    expect(decide(v, { ...SITE, kind: "YES" })).toBe("YES");
+    expect(decide(v, { ...SITE, kind: "MAYBE" })).toBe("NO");
+  });
+});
+
 describe("parameters, whose values are computed when the module loads", () => {
   it("a membership test hoisted into a set is declared before the parameter that uses it", () => {
     const v = build(`${model()}\nparameter p: boolean = (if true then Outcome.YES else Outcome.NO) in {YES, MAYBE}\nrule r when p and site.n > 1 then outcome = YES`);

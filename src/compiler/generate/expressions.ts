@@ -353,7 +353,9 @@ export class ExpressionEmitter {
     let test: string;
     // A few constants against a plain path: comparisons beat a Set lookup (no hashing, no call).
     if (constant && e.set.length <= 8 && simple(el)) {
-      test = `(${members.map((m) => `${el} === ${m}`).join(" || ")})`;
+      // A member written twice is compared once: TypeScript narrows `el` after the first
+      // comparison, and the second would not compile (TS2367).
+      test = `(${[...new Set(members)].map((m) => `${el} === ${m}`).join(" || ")})`;
     } else if (constant) {
       let name = this.hoistedNames.get(e);
       if (name === undefined) {
