@@ -13,7 +13,8 @@
  *
  * Options: --minutes N (default 1), --seed S, --failures DIR (default fuzz-failures/seed-S),
  * --doc-workers W (default: one per core), --record-workers R (default 1), --case-ms MS (the
- * per-case limit: a document's compile or run, a record's evaluation; default 10000), --batch B
+ * per-case limit: a document's compile or run, a record's evaluation; default 10000, times the
+ * load average per core when that is above 1), --batch B
  * (versions per type-checking program, default 200), --records-per-second N (what the record
  * stream aims at and does not exceed, default 650: a sixth more than 10^6 in 30 minutes needs; 0: no
  * limit), so the rest of the cores go to the rule documents.
@@ -241,7 +242,9 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
   };
   const minutes = Number(arg("minutes") ?? "1");
   const seed = Number(arg("seed") ?? Date.now() % 2 ** 31);
-  const caseMs = Number(arg("case-ms") ?? "10000");
+  // A hang is a case far slower than it should be with a core to itself: on a machine already
+  // running more than a process per core, the default limit grows with the load.
+  const caseMs = Number(arg("case-ms") ?? String(Math.round(10_000 * Math.max(1, loadavg()[0] / availableParallelism()))));
   const batch = Number(arg("batch") ?? "200");
   const docWorkers = Number(arg("doc-workers") ?? availableParallelism());
   const recordWorkers = Number(arg("record-workers") ?? "1");
