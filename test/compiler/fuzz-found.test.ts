@@ -119,3 +119,14 @@ describe("a record named like a property every object inherits", () => {
     });
   }
 });
+
+describe("a required field named like a property every object inherits", () => {
+  it("is read as its own type (`valueOf: boolean` read as `boolean | null`, a list `hasOwnProperty` as possibly null)", () => {
+    const v = build(`${model({ fields: "  valueOf: boolean\n  hasOwnProperty: list of integer\n  toString: optional integer\n" })}\nrule r when site.valueOf and (some h in site.hasOwnProperty satisfies h > 1) and site.toString is absent then outcome = YES`);
+    expect(decide(v, { ...SITE, valueOf: true, hasOwnProperty: [2] })).toBe("YES");
+    expect(decide(v, { ...SITE, valueOf: true, hasOwnProperty: [2], toString: 1 })).toBe("NO");
+    expect(decide(v, { ...SITE, valueOf: false, hasOwnProperty: [2] })).toBe("NO");
+    // Required means present on the record itself: the inherited `valueOf` does not count.
+    expect(v.validator.validate({ ...SITE, hasOwnProperty: [2] }).ok).toBe(false);
+  });
+});

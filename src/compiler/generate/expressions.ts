@@ -168,8 +168,10 @@ export class ExpressionEmitter {
   /** How a field is read: own-property safe, with its default when an amendment added it with one. */
   private field(e: A.Expr & { kind: "MemberAccess" }, object: string): string {
     const r = this.ref(e);
-    const read = N.readField(object, e.member.text);
     const fallback = r?.kind === "field" ? this.version.fieldDefaults.get(r.recordName)?.get(r.field) : undefined;
+    // A field that must be present (not optional, no default) is one the validator found on the record itself.
+    const required = r?.kind === "field" && fallback === undefined && this.version.fieldTypes.get(r.recordName)?.get(r.field)?.kind !== "optional";
+    const read = N.readField(object, e.member.text, !required);
     return fallback === undefined ? read : `(${read} ?? ${this.emit(fallback, new Map())})`;
   }
 
