@@ -212,16 +212,18 @@ function loop_7(f: Frame, v$attempts: readonly model.Attempt[]): boolean {
 
 /** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
 function loop_8(f: Frame, v$attempts: readonly model.Attempt[]): string | null {
-  let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
-  return best;
+  let found = false;
+  let best!: string;
+  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (!found || rt.compareInstants(x, best) > 0) { best = x; found = true; } } }
+  return found ? best : null;
 }
 
 /** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
 function loop_9(f: Frame, v$attempts: readonly model.Attempt[]): string | null {
-  let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
-  return best;
+  let found = false;
+  let best!: string;
+  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (!found || rt.compareInstants(x, best) < 0) { best = x; found = true; } } }
+  return found ? best : null;
 }
 
 /** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */

@@ -13,7 +13,8 @@
  *
  * Options: --minutes N (default 1), --seed S, --failures DIR (default fuzz-failures/seed-S),
  * --doc-workers W (default: one per core), --record-workers R (default 1), --case-ms MS (the
- * per-case limit: a document's compile or run, a record's evaluation; default 10000), --batch B
+ * per-case limit: a document's compile or run, a record's evaluation; default 10000, times the
+ * load average per core when that is above 1), --batch B
  * (versions per type-checking program, default 200), --records-per-second N (what the record
  * stream aims at and does not exceed, default 650: a sixth more than 10^6 in 30 minutes needs; 0: no
  * limit), so the rest of the cores go to the rule documents.
@@ -166,7 +167,8 @@ class Stream {
   constructor(
     private readonly kind: "documents" | "records",
     private readonly count: number,
-    private readonly caseLimit: (index: number) => number,
+    /** The limit of case `index`, asked once it has run `elapsed` ms (so a costly answer is rare). */
+    private readonly caseLimit: (index: number, elapsed: number) => number,
     private readonly start: (index: number, stride: number, progress: SharedArrayBuffer) => Worker,
     private readonly onMessage: (slot: Slot, message: any) => void,
     private readonly onLost: (index: number, why: "hang" | "crash", detail: string, batch: readonly number[]) => void,
@@ -207,11 +209,13 @@ class Stream {
     const now = Date.now();
     for (const [n, slot] of this.slots) {
       const at = slot.progress.current();
-      if (at === undefined || now - at.since <= this.caseLimit(at.index)) continue;
+      if (at === undefined) continue;
+      const limit = this.caseLimit(at.index, now - at.since);
+      if (now - at.since <= limit) continue;
       this.slots.delete(n);
       void slot.worker.terminate();
       const index = at.index >= 0 ? at.index : -1 - at.index;
-      this.onLost(index, "hang", `over ${this.caseLimit(at.index)} ms`, at.index < 0 ? slot.batch : []);
+      this.onLost(index, "hang", `over ${limit} ms`, at.index < 0 ? slot.batch : []);
       // After a hung batch, go on after its last document.
       this.launch(n, (at.index < 0 ? Math.max(index, ...slot.batch) : index) + this.count);
     }
@@ -238,7 +242,9 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
   };
   const minutes = Number(arg("minutes") ?? "1");
   const seed = Number(arg("seed") ?? Date.now() % 2 ** 31);
-  const caseMs = Number(arg("case-ms") ?? "10000");
+  // A hang is a case far slower than it should be with a core to itself: on a machine already
+  // running more than a process per core, the default limit grows with the load.
+  const caseMs = Number(arg("case-ms") ?? String(Math.round(10_000 * Math.max(1, loadavg()[0] / availableParallelism()))));
   const batch = Number(arg("batch") ?? "200");
   const docWorkers = Number(arg("doc-workers") ?? availableParallelism());
   const recordWorkers = Number(arg("record-workers") ?? "1");
@@ -256,10 +262,18 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
   const s: DocStats = { docs: 0, corpus: 0, wellFormed: 0, generated: 0, typechecked: 0, loaded: 0, evaluations: 0, unexpected: new Map() };
   const r = { records: 0, files: 0, propertyCases: 0 };
 
+  const stressedCache = new Map<number, boolean>();
+  const stressed = (index: number): boolean => {
+    let v = stressedCache.get(index);
+    if (v === undefined) stressedCache.set(index, (v = documentCase(seed, index).features.some((f) => f.startsWith("stress:"))));
+    return v;
+  };
   const docs = new Stream(
     "documents",
     docWorkers,
-    (index) => (index >= 0 ? caseMs : caseMs * Math.max(6, batch / 10)),
+    // A stress document (hundreds of rules or terms, ./documents.ts) may take a few times the limit
+    // to compile on a busy machine without hanging: it gets six times as long.
+    (index, elapsed) => (index < 0 ? caseMs * Math.max(6, batch / 10) : elapsed <= caseMs ? caseMs : stressed(index) ? caseMs * 6 : caseMs),
     (index, stride, progress) => tsWorker("scripts/fuzz/doc-worker.ts", { docWorker: true, setup: { repo: REPO, seed, start: index, stride, inputs: 4, batch, progress } satisfies DocWorkerSetup }),
     (slot, m: DocWorkerMessage) => {
       switch (m.t) {

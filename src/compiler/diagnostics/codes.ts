@@ -62,6 +62,7 @@ export const DIAGNOSTIC_CODES = {
   TMAD4012: { severity: "error", title: "not a record" },
   TMAD4013: { severity: "warning", title: "presence check on a value that is never absent" },
   TMAD4014: { severity: "error", title: "identifier pattern could take exponential time" },
+  TMAD4015: { severity: "error", title: "division by zero in a constant" },
   // Examples beside the clauses
   TMAD5001: { severity: "error", title: "example is not valid YAML" },
   TMAD5002: { severity: "error", title: "malformed example" },

@@ -135,8 +135,15 @@ function simple(code: string): boolean {
 
 /** Emits expressions for one version, collecting the module-level helpers they need. */
 export class ExpressionEmitter {
-  /** Module-level declarations (hoisted loops and constant sets), in creation order. */
+  /** Module-level functions (hoisted loops), in creation order. */
   readonly hoisted: string[] = [];
+  /**
+   * Module-level constant sets, in creation order: declared before the parameters, whose values
+   * (computed when the module loads) may test membership in them.
+   */
+  readonly constants: string[] = [];
+  /** Whether a parameter's value is being emitted: module-level code, with no input in scope. */
+  private constantContext = false;
   readonly sites: TraceSite[] = [];
   private readonly hoistedNames = new Map<A.Expr, string>();
   /** Traced definitions the traced code calls: only those are generated (no unused function). */
@@ -176,9 +183,21 @@ export class ExpressionEmitter {
   /** How a field is read: own-property safe, with its default when an amendment added it with one. */
   private field(e: A.Expr & { kind: "MemberAccess" }, object: string): string {
     const r = this.ref(e);
-    const read = N.readField(object, e.member.text);
     const fallback = r?.kind === "field" ? this.version.fieldDefaults.get(r.recordName)?.get(r.field) : undefined;
+    // A field that must be present (not optional, no default) is one the validator found on the record itself.
+    const required = r?.kind === "field" && fallback === undefined && this.version.fieldTypes.get(r.recordName)?.get(r.field)?.kind !== "optional";
+    const read = N.readField(object, e.member.text, !required);
     return fallback === undefined ? read : `(${read} ?? ${this.emit(fallback, new Map())})`;
+  }
+
+  /** Code for a parameter's value, run when the module loads: its loops take no input. */
+  emitConstant(root: A.Expr): string {
+    this.constantContext = true;
+    try {
+      return this.emit(root, new Map());
+    } finally {
+      this.constantContext = false;
+    }
   }
 
   /** Plain (untraced) code for `e`, with `vars` the variables in scope. */
@@ -295,7 +314,7 @@ export class ExpressionEmitter {
       case "!=": {
         const neg = e.operator === "!=";
         if (lt.kind === "datetime" && rt.kind === "datetime") return `(rt.compareInstants(${l}, ${r}) ${neg ? "!==" : "==="} 0)`;
-        return `(${l} ${neg ? "!==" : "==="} ${r})`;
+        return `(${this.widened(e.left, l, e.right)} ${neg ? "!==" : "==="} ${r})`;
       }
       case "<":
       case "<=":
@@ -310,22 +329,62 @@ export class ExpressionEmitter {
     }
   }
 
+  /**
+   * Whether TypeScript gives `e`'s code a literal type (`"M3"`, `0.5`, `true ? "M1" : "M2"`): two
+   * such operands with no value in common make `===` a compile error (TS2367), though the rule
+   * document merely compares constants.
+   */
+  private literalTyped(e: A.Expr): boolean {
+    switch (e.kind) {
+      case "NumberLiteral":
+      case "TextLiteral":
+      case "BooleanLiteral":
+      case "DateLiteral":
+      case "DateTimeLiteral":
+      case "ClauseLiteral":
+        return true;
+      case "NameRef":
+      case "MemberAccess":
+        return this.ref(e)?.kind === "enumMember";
+      case "If":
+        return this.literalTyped(e.then) && this.literalTyped(e.else);
+      case "Unary":
+        return this.literalTyped(e.operand);
+      case "Binary":
+        return (e.operator === "and" || e.operator === "or") && this.literalTyped(e.left) && this.literalTyped(e.right);
+      default:
+        return false;
+    }
+  }
+
+  /** `code` (of `e`), cast to its declared type when both it and `other` are literal-typed, so comparing them compiles. */
+  private widened(e: A.Expr, code: string, other: A.Expr): string {
+    if (!this.literalTyped(e) || !this.literalTyped(other)) return code;
+    return `(${code} as ${tsType(this.type(e), modelType)})`;
+  }
+
   private membership(e: A.Expr & { kind: "Membership" }, el: string, members: readonly string[], vars: Vars): string {
+    // A literal compared with literal members (`M3 in {M4, M1}`) is cast to its type (see `widened`).
+    if (e.set.some((m) => this.literalTyped(m))) el = this.widened(e.element, el, e.set.find((m) => this.literalTyped(m))!);
     const constant = e.set.every((m) => this.ref(m)?.kind === "enumMember" || m.kind === "TextLiteral" || m.kind === "NumberLiteral");
     let test: string;
     // A few constants against a plain path: comparisons beat a Set lookup (no hashing, no call).
     if (constant && e.set.length <= 8 && simple(el)) {
-      test = `(${members.map((m) => `${el} === ${m}`).join(" || ")})`;
+      // A member written twice is compared once: TypeScript narrows `el` after the first
+      // comparison, and the second would not compile (TS2367).
+      test = `(${[...new Set(members)].map((m) => `${el} === ${m}`).join(" || ")})`;
     } else if (constant) {
       let name = this.hoistedNames.get(e);
       if (name === undefined) {
         name = `SET_${this.hoistedNames.size}`;
         this.hoistedNames.set(e, name);
-        this.hoisted.push(`const ${name}: ReadonlySet<${tsType(this.type(e.element), modelType)}> = new Set([${members.join(", ")}]);`);
+        this.constants.push(`const ${name}: ReadonlySet<${tsType(this.type(e.element), modelType)}> = new Set([${members.join(", ")}]);`);
       }
       test = `${name}.has(${el})`;
     } else {
-      test = `[${members.join(", ")}].includes(${el})`;
+      // Members that are all literals would type the array as their union only: type it as the element's type.
+      const list = e.set.every((m) => this.literalTyped(m)) ? `([${members.join(", ")}] as ${wrapUnion(tsType(this.type(e.element), modelType))}[])` : `[${members.join(", ")}]`;
+      test = `${list}.includes(${el})`;
     }
     void vars;
     return e.negated ? `!${test}` : test;
@@ -342,7 +401,9 @@ export class ExpressionEmitter {
       if (e.quantifier === "no") return `(${len} === 0)`;
       return "true";
     }
-    const args = [FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
+    // In a parameter's value, no frame (and no input) is in scope: the checker allows none there.
+    const frame = this.constantContext ? [] : [FRAME];
+    const args = [...frame, ...[...vars.keys()].map(N.variable)].join(", ");
     const existing = this.hoistedNames.get(e);
     if (existing !== undefined) return `${existing}(${args})`;
     const name = `loop_${this.hoistedNames.size}`;
@@ -351,7 +412,7 @@ export class ExpressionEmitter {
     const elementType = collectionType.kind === "list" ? collectionType.element : collectionType;
     const inner = new Map(vars);
     inner.set(e.variable.text, elementType);
-    const params = [this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
+    const params = [...(this.constantContext ? [] : [this.inputParam]), ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
     const list = this.emit(e.collection, vars);
     const filter = e.filter === undefined ? undefined : this.emit(e.filter, inner);
     const loopVar = N.variable(e.variable.text);
@@ -394,7 +455,9 @@ export class ExpressionEmitter {
         const better = valueType.kind === "datetime" ? `rt.compareInstants(x, best) ${e.aggregate === "min" ? "<" : ">"} 0` : `x ${e.aggregate === "min" ? "<" : ">"} best`;
         const t = tsType(valueType, modelType);
         returnType = `${t} | null`;
-        body = `let best: ${t} | null = null;\nfor (const ${loopVar} of ${list}) { ${guard(`const x = ${value}; if (best === null || ${better}) best = x;`)} }\nreturn best;`;
+        // No narrowing of `best` from `T | null` is needed: a constant `where false` makes the loop's
+        // body unreachable to TypeScript, which then narrows nothing and would see `best` as null.
+        body = `let found = false;\nlet best!: ${t};\nfor (const ${loopVar} of ${list}) { ${guard(`const x = ${value}; if (!found || ${better}) { best = x; found = true; }`)} }\nreturn found ? best : null;`;
       }
     } else {
       const valueType = this.type(e.value);

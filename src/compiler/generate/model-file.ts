@@ -8,7 +8,7 @@ import type * as A from "../ast/nodes.js";
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { tsType } from "./expressions.js";
-import { typeName } from "./names.js";
+import { isInherited, typeName } from "./names.js";
 import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
 import { validatorCode } from "./validator.js";
 
@@ -67,7 +67,11 @@ export function modelFile(version: CheckedVersion): GeneratedFile {
     const t = version.fieldTypes.get(record)!.get(field)!;
     return fieldSchema(version.fieldDefaults.get(record)?.has(field) === true && t.kind !== "optional" ? { kind: "optional", inner: t } : t);
   };
-  const records = version.records.map((r) => `${JSON.stringify(r.name.text)}: [${r.fields.map((f) => `[${JSON.stringify(f.name.text)}, ${schemaOf(r.name.text, f.name.text)}]`).join(", ")}]`).join(",\n");
+  // A record named like a property every object inherits (`hasOwnProperty`) gets that method's type
+  // as its contextual type, not the schema's: its fields are then typed `as const`, which needs none.
+  const records = version.records
+    .map((r) => `${JSON.stringify(r.name.text)}: [${r.fields.map((f) => `[${JSON.stringify(f.name.text)}, ${schemaOf(r.name.text, f.name.text)}]`).join(", ")}]${isInherited(r.name.text) ? " as const" : ""}`)
+    .join(",\n");
   const enums = version.enums.map((e) => `${JSON.stringify(e.name.text)}: [${e.members.map((m) => JSON.stringify(m.name.text)).join(", ")}]`).join(",\n");
   const identifiers = version.identifiers
     .map((i) => {

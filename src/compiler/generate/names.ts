@@ -59,10 +59,12 @@ export function isInherited(field: string): boolean {
 
 /**
  * How generated code reads field `field` of the object `object`. A field that every object
- * inherits (`toString`, `valueOf`…) is read only when the record has it itself: otherwise an absent
- * optional field would read as the inherited function, i.e. as present.
+ * inherits (`toString`, `valueOf`…) and `mayBeAbsent` is read only when the record has it itself:
+ * otherwise an absent optional field would read as the inherited function, i.e. as present. A
+ * required field is read as it is (its type is the field's, not `… | null`).
  */
-export function readField(object: string, field: string): string {
+export function readField(object: string, field: string, mayBeAbsent = true): string {
+  if (INHERITED.has(field) && !mayBeAbsent) return `${object}[${JSON.stringify(field)}]`;
   if (INHERITED.has(field)) return `(Object.hasOwn(${object}, ${JSON.stringify(field)}) ? ${object}[${JSON.stringify(field)}] : null)`;
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? `${object}.${field}` : `${object}[${JSON.stringify(field)}]`;
 }

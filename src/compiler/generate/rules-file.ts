@@ -54,7 +54,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [declDoc(p, `Parameter \`${p.name.text}\`.`)],
-      declarations: [{ name: N.parameter(p.name.text), type: tsType(version.parameterTypes.get(p.name.text)!, modelType), initializer: emitter.emit(p.value, new Map()) }],
+      declarations: [{ name: N.parameter(p.name.text), type: tsType(version.parameterTypes.get(p.name.text)!, modelType), initializer: emitter.emitConstant(p.value) }],
     });
   }
 
@@ -186,7 +186,8 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
   void INPUT;
   const header: (string | StatementStructures)[] = [`import * as rt from ${JSON.stringify(RUNTIME)};`, `import { manifest, traceSites } from "./manifest.js";`, `import type * as model from "./model.js";`];
   const frame = frameClass(input, caches);
-  const body: (string | StatementStructures)[] = [...statements, frame, ...constants, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ...settle.statements, ruleType, rulesTable, conditions];
+  // Constant sets first: parameters' values (computed as the module loads) may test membership in them.
+  const body: (string | StatementStructures)[] = [...emitter.constants, ...statements, frame, ...constants, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ...settle.statements, ruleType, rulesTable, conditions];
   return render(`${version.id}/rules.ts`, banner(version.dir), [...header, ...body]);
 }
 

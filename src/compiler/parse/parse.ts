@@ -18,7 +18,7 @@ import type { ExtractedVersion, RuleBlock } from "../extract/index.js";
 import type { Span } from "../source/span.js";
 import { BlockMap } from "./block-map.js";
 import { declarationSegments, expressionDepth, MAX_EXPRESSION_DEPTH, MAX_NESTING, nestingDepth } from "./nesting.js";
-import { AstBuilder, allTokens, children } from "./to-ast.js";
+import { AstBuilder, allTokens, children, tokenBounds } from "./to-ast.js";
 
 /** A `-- allow CODE SUBJECT: reason` comment: an analysis finding its author has looked at. */
 export interface Suppression {
@@ -91,7 +91,7 @@ function parseBlockNow(block: RuleBlock, accept: Accept): A.Declaration[] {
   }
   const builder = new AstBuilder(map, block, lexed.groups["comments"] ?? []);
   const nodes = children(cst, "declaration");
-  const starts = nodes.map((n) => allTokens(n)[0]?.startOffset ?? Number.POSITIVE_INFINITY);
+  const starts = nodes.map((n) => tokenBounds(n).first?.startOffset ?? Number.POSITIVE_INFINITY);
   const problemOffsets = [...errors.map(errorOffset), ...lexed.errors.map((e) => e.offset)];
   const declarations: A.Declaration[] = [];
   nodes.forEach((node, i) => {

@@ -50,6 +50,35 @@ export function allTokens(node: CstNode): IToken[] {
   return out.sort((a, b) => a.startOffset - b.startOffset);
 }
 
+const bounds = new WeakMap<CstNode, { readonly first?: IToken; readonly last?: IToken }>();
+
+/**
+ * The first and the last token of a node that the parser did not insert in recovery: what
+ * `allTokens(node)` begins and ends with, found once per node (a span is asked of every node of
+ * an expression; collecting and sorting its tokens each time was quadratic in a long condition).
+ */
+export function tokenBounds(node: CstNode): { readonly first?: IToken; readonly last?: IToken } {
+  const known = bounds.get(node);
+  if (known !== undefined) return known;
+  let first: IToken | undefined;
+  let last: IToken | undefined;
+  for (const list of Object.values(node.children)) {
+    for (const c of list) {
+      let f: IToken | undefined;
+      let l: IToken | undefined;
+      if (isToken(c)) {
+        if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) continue;
+        f = l = c;
+      } else ({ first: f, last: l } = tokenBounds(c));
+      if (f !== undefined && (first === undefined || f.startOffset < first.startOffset)) first = f;
+      if (l !== undefined && (last === undefined || l.startOffset > last.startOffset)) last = l;
+    }
+  }
+  const b = { ...(first === undefined ? {} : { first }), ...(last === undefined ? {} : { last }) };
+  bounds.set(node, b);
+  return b;
+}
+
 /** Thrown only inside the builder when recovery left a node incomplete; caught per declaration. */
 class Incomplete extends Error {}
 
@@ -205,9 +234,9 @@ export class AstBuilder {
   }
 
   private span(node: CstNode): Span {
-    const ts = allTokens(node);
-    if (ts.length === 0) return this.map.endOfBlock();
-    return this.map.between(ts[0], ts[ts.length - 1]);
+    const { first, last } = tokenBounds(node);
+    if (first === undefined || last === undefined) return this.map.endOfBlock();
+    return this.map.between(first, last);
   }
 
   private name(t: IToken): A.Name {
@@ -224,7 +253,7 @@ export class AstBuilder {
 
   /** Comment lines that end right above the declaration's first line form its doc. */
   private doc(node: CstNode): string | undefined {
-    const first = allTokens(node)[0];
+    const first = tokenBounds(node).first;
     if (first === undefined) return undefined;
     const lines: string[] = [];
     let expected = (first.startLine ?? 0) - 1;
@@ -283,7 +312,7 @@ export class AstBuilder {
   private clauseRef(node: CstNode | undefined): A.ClauseRef | undefined {
     if (node === undefined) return undefined;
     const numberNode = need(child(node, "clauseNumber"));
-    const t = need(allTokens(numberNode)[0]);
+    const t = need(tokenBounds(numberNode).first);
     return { number: t.image, span: this.map.token(t) };
   }
 
@@ -418,7 +447,7 @@ export class AstBuilder {
     const span = this.span(node);
     const op = child(node, "comparisonOperator");
     if (op !== undefined) {
-      const image = need(allTokens(op)[0]).image as A.BinaryOperator;
+      const image = need(tokenBounds(op).first).image as A.BinaryOperator;
       return { kind: "Binary", operator: image, left, right: this.otherwiseExpr(need(sides[1])), span };
     }
     const set = child(node, "setLiteral");
@@ -503,7 +532,7 @@ export class AstBuilder {
       throw new Incomplete();
     }
     const clauseNumber = child(node, "clauseNumber");
-    if (clauseNumber !== undefined) return { kind: "ClauseLiteral", number: need(allTokens(clauseNumber)[0]).image, span };
+    if (clauseNumber !== undefined) return { kind: "ClauseLiteral", number: need(tokenBounds(clauseNumber).first).image, span };
     switch (c.name) {
       case "nameOrCall": {
         const id = this.name(need(token(c, "Identifier")));

@@ -1,0 +1,132 @@
+/**
+ * Rule documents the fuzzer (npm run fuzz, generated documents of seed 424242) found to give a
+ * build that does not compile, or a version that cannot load (issue 9). Each is compiled in memory;
+ * its generated code is type-checked with the runtime (what `tmad build` does before it writes),
+ * loaded and run, plainly and traced; a document that is wrong gets a coded error instead.
+ */
+import { describe, expect, it } from "vitest";
+import type { GeneratedFile } from "../../src/compiler/generate/index.js";
+import { loadGenerated } from "../../src/compiler/load.js";
+import { compileVersion, type CompiledVersion } from "../../src/compiler/pipeline.js";
+import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
+import type { VersionModule } from "../../src/runtime/index.js";
+
+const HEADER = ["---", "document: DEMO", 'version: "1.0"', "status: draft", "published: 2022-01-01", 'source: "x"', 'paraphrase: "x"', "---", ""].join("\n");
+
+function compile(blocks: string): CompiledVersion {
+  return compileVersion({ id: "found", dir: "found", files: [{ path: "found/index.md", text: `${HEADER}## 1.1 Clause\n\nText.\n\n\`\`\`tmad\n${blocks}\n\`\`\`\n` }] });
+}
+
+function model(opts: { record?: string; fields?: string } = {}): string {
+  const record = opts.record ?? "Site";
+  return `record ${record}\n  id: text\n  n: integer\n  ns: list of integer\n  at: list of datetime\n${opts.fields ?? ""}\ninput site: ${record} identified by id\n\nenum Outcome YES NO MAYBE\n\ndecision Result\n  outcome: Outcome\n\ndefault then outcome = NO\n`;
+}
+
+type Version = VersionModule<unknown, Record<string, unknown>>;
+
+function build(blocks: string): Version {
+  const c = compile(blocks);
+  expect(c.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`)).toEqual([]);
+  expect(typeCheckGenerated(c.files as GeneratedFile[])).toEqual([]);
+  return loadGenerated(c.files!);
+}
+
+function decide(v: Version, record: Record<string, unknown>): unknown {
+  const checked = v.validator.validate(record);
+  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+  const d = v.evaluate(checked.value, null);
+  expect(v.evaluateTraced(checked.value, null).decision).toEqual(d);
+  return d.result?.["outcome"];
+}
+
+const SITE = { id: "1", n: 3, ns: [4, 5], at: ["2022-05-11T09:30:00+01:00", "2022-05-11T09:30Z"] };
+
+describe("comparisons TypeScript sees as between two literals (TS2367 in the build)", () => {
+  it("an enum member compared with another, `=` and `!=`", () => {
+    const v = build(`${model()}\nrule r when Outcome.YES = Outcome.NO or (site.n > 1 and Outcome.YES != Outcome.NO) then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+  });
+
+  it("numbers, dates and `if`s of literals", () => {
+    const v = build(`${model()}\nrule r when 0.5 = 1 or 2022-01-01 = 2022-01-02 or (if site.n > 1 then Outcome.YES else Outcome.MAYBE) = Outcome.NO or (true and false) = true then outcome = YES`);
+    expect(decide(v, SITE)).toBe("NO");
+  });
+
+  it("a literal tested against literal members: `M3 not in {M4, M1}`, and a set of `if`s", () => {
+    const v = build(`${model()}\nrule r when Outcome.YES not in {NO, MAYBE} and Outcome.YES in {(if site.n > 1 then YES else MAYBE), NO} then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+    expect(decide(v, { ...SITE, n: 0 })).toBe("NO");
+  });
+});
+
+describe("sets", () => {
+  it("a member written twice (`x not in {M0, M4, M4}`: the second `x === \"M4\"` did not compile)", () => {
+    const v = build(`${model({ fields: "  kind: Outcome\n" })}\nrule r when site.kind not in {NO, MAYBE, MAYBE} and site.kind in {YES, YES} then outcome = YES`);
+    expect(decide(v, { ...SITE, kind: "YES" })).toBe("YES");
+    expect(decide(v, { ...SITE, kind: "MAYBE" })).toBe("NO");
+  });
+});
+
+describe("parameters, whose values are computed when the module loads", () => {
+  it("a membership test hoisted into a set is declared before the parameter that uses it", () => {
+    const v = build(`${model()}\nparameter p: boolean = (if true then Outcome.YES else Outcome.NO) in {YES, MAYBE}\nrule r when p and site.n > 1 then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+  });
+
+  it("an aggregate over a list parameter takes no input (it named one that is not in scope)", () => {
+    const v = build(`${model()}\nparameter xs: list of integer = [1, 2, 3]\nparameter total: integer = sum v for v in xs\nparameter first: date = (min (2022-05-11) for v in xs) otherwise 9999-12-31\nrule r when site.n < total and first = 2022-05-11 then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+  });
+
+  it("dividing by zero is a coded error, not a version that throws as it loads", () => {
+    for (const [value, ok] of [
+      ["1 / 0", false],
+      ["6 / (3 - 3)", false],
+      ["6 / (if true then 2 else 3)", false],
+      ["6 / two", true],
+      ["6 / (two * 2)", true],
+    ] as const) {
+      const c = compile(`${model()}\nparameter two: integer = 2\nparameter p: decimal = ${value}\nrule r when site.n >= p then outcome = YES`);
+      const codes = c.diagnostics.filter((d) => d.severity === "error").map((d) => d.code);
+      expect(codes, value).toEqual(ok ? [] : ["TMAD4015"]);
+      if (ok) expect(decide(loadGenerated(c.files!), SITE)).toBe("YES");
+    }
+  });
+
+  it("a decision field's default that divides by zero is a coded error", () => {
+    const c = compile(`${model()}`.replace("  outcome: Outcome\n", "  outcome: Outcome\n  share: decimal = 1 / 0\n"));
+    expect(c.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual(["TMAD4015"]);
+  });
+});
+
+describe("min and max", () => {
+  it("over a filter that is the constant `false` (TypeScript saw `best` as never set)", () => {
+    const v = build(`${model()}\ndefinition lo: integer = (min v for v in site.ns where false) otherwise 7\ndefinition late: datetime = (max v for v in site.at where false) otherwise 2022-01-01T00:00Z\nrule r when lo = 7 and late = 2022-01-01T00:00Z then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+  });
+
+  it("over a real filter still finds the least and the greatest", () => {
+    const v = build(`${model()}\ndefinition lo: integer = (min v for v in site.ns where v > 4) otherwise 0\ndefinition late: datetime = (max v for v in site.at) otherwise 2000-01-01T00:00Z\nrule r when lo = 5 and late = 2022-05-11T09:30Z then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+  });
+});
+
+describe("a record named like a property every object inherits", () => {
+  for (const name of ["hasOwnProperty", "toString", "valueOf", "constructor"]) {
+    it(`\`${name}\`: its schema entry compiles`, () => {
+      const v = build(model({ record: name }) + "\nrule r when site.n > 1 then outcome = YES");
+      expect(decide(v, SITE)).toBe("YES");
+    });
+  }
+});
+
+describe("a required field named like a property every object inherits", () => {
+  it("is read as its own type (`valueOf: boolean` read as `boolean | null`, a list `hasOwnProperty` as possibly null)", () => {
+    const v = build(`${model({ fields: "  valueOf: boolean\n  hasOwnProperty: list of integer\n  toString: optional integer\n" })}\nrule r when site.valueOf and (some h in site.hasOwnProperty satisfies h > 1) and site.toString is absent then outcome = YES`);
+    expect(decide(v, { ...SITE, valueOf: true, hasOwnProperty: [2] })).toBe("YES");
+    expect(decide(v, { ...SITE, valueOf: true, hasOwnProperty: [2], toString: 1 })).toBe("NO");
+    expect(decide(v, { ...SITE, valueOf: false, hasOwnProperty: [2] })).toBe("NO");
+    // Required means present on the record itself: the inherited `valueOf` does not count.
+    expect(v.validator.validate({ ...SITE, hasOwnProperty: [2] }).ok).toBe(false);
+  });
+});
