@@ -15,7 +15,7 @@
  * same prefix and are removed by `commit()` or `discard()`.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, normalize, sep } from "node:path";
+import { dirname, join, normalize, resolve, sep } from "node:path";
 import { UsageError } from "./usage.js";
 
 export const OUTPUT_MARKER = ".tmad-output.json";
@@ -54,6 +54,16 @@ function checkRelative(rel: string): string {
   return rel;
 }
 
+/** Removes the empty folders below `dir` (not `dir` itself): those a failed run made for its files. */
+function removeEmptyFolders(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const sub = join(dir, e.name);
+    removeEmptyFolders(sub);
+    if (readdirSync(sub).length === 0) rmdirSync(sub);
+  }
+}
+
 export class OutputDir {
   private readonly written = new Set<string>();
   private readonly scratchFiles: string[] = [];
@@ -62,6 +72,8 @@ export class OutputDir {
     readonly dir: string,
     private readonly command: string,
     private readonly previous: readonly string[],
+    /** The folders `open` made (deepest first), removed again by `discard()` when the run fails. */
+    private readonly created: readonly string[] = [],
   ) {}
 
   /**
@@ -73,8 +85,10 @@ export class OutputDir {
   static open(dir: string, command: string, force: boolean, options: { readonly adopt?: (rel: string, path: string) => boolean } = {}): OutputDir {
     if (dir === "") throw new UsageError("--out needs a folder name");
     if (!existsSync(dir)) {
+      const created: string[] = [];
+      for (let d = resolve(dir); !existsSync(d); d = dirname(d)) created.push(d);
       mkdirSync(dir, { recursive: true });
-      return new OutputDir(dir, command, []);
+      return new OutputDir(dir, command, [], created);
     }
     const st = lstatSync(dir);
     if (st.isSymbolicLink()) throw new UsageError(`--out ${dir} is a symbolic link; name a real folder (tmad does not write through links)`);
@@ -114,8 +128,8 @@ export class OutputDir {
     this.written.add(path);
   }
 
-  /** Writes one file (a `/`-separated path inside the folder), atomically. */
-  write(rel: string, content: string | Uint8Array): void {
+  /** Where `rel` goes and the temporary file it is written to first; refuses a file tmad did not write. */
+  private place(rel: string): { path: string; target: string; tmp: string } {
     const path = checkRelative(rel);
     if (path === OUTPUT_MARKER) throw new Error(`internal: ${OUTPUT_MARKER} is reserved`);
     const target = join(this.dir, ...path.split("/"));
@@ -123,7 +137,12 @@ export class OutputDir {
     if (existsSync(target) && !this.previous.includes(path) && !this.written.has(path)) {
       throw new UsageError(`--out ${this.dir}: ${path} appeared while writing and tmad did not write it; stopping`);
     }
-    const tmp = join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`);
+    return { path, target, tmp: join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`) };
+  }
+
+  /** Writes one file (a `/`-separated path inside the folder), atomically. */
+  write(rel: string, content: string | Uint8Array): void {
+    const { path, target, tmp } = this.place(rel);
     writeFileSync(tmp, content);
     renameSync(tmp, target);
     this.written.add(path);
@@ -134,14 +153,7 @@ export class OutputDir {
    * is given (as a stream), and the file is then renamed into place like `write`'s.
    */
   async produce(rel: string, make: (tmpPath: string) => Promise<void>): Promise<void> {
-    const path = checkRelative(rel);
-    if (path === OUTPUT_MARKER) throw new Error(`internal: ${OUTPUT_MARKER} is reserved`);
-    const target = join(this.dir, ...path.split("/"));
-    mkdirSync(dirname(target), { recursive: true });
-    if (existsSync(target) && !this.previous.includes(path) && !this.written.has(path)) {
-      throw new UsageError(`--out ${this.dir}: ${path} appeared while writing and tmad did not write it; stopping`);
-    }
-    const tmp = join(dirname(target), `${TMP_PREFIX}${process.pid}-${this.written.size}`);
+    const { path, target, tmp } = this.place(rel);
     try {
       await make(tmp);
     } catch (e) {
@@ -159,8 +171,26 @@ export class OutputDir {
     return path;
   }
 
-  /** Removes this run's scratch files (a failed run: the previous output stays as it was). */
+  /**
+   * Ends a failed run: removes its scratch files and the files it added, and, when `open` made the
+   * folder, the folders it made, so a failed run leaves nothing behind. In a folder that existed,
+   * the previous run's files stay, listed in its marker.
+   */
   discard(): void {
+    this.removeScratch();
+    // Files new in this run are ours to remove (left, the marker would not list them and the next
+    // run would refuse the folder); files of the previous run it rewrote stay, listed.
+    for (const f of this.written) if (!this.previous.includes(f)) rmSync(join(this.dir, ...f.split("/")), { force: true });
+    this.written.clear();
+    if (this.created.length === 0) return;
+    removeEmptyFolders(this.dir);
+    for (const d of this.created) {
+      if (!existsSync(d) || readdirSync(d).length > 0) break;
+      rmdirSync(d);
+    }
+  }
+
+  private removeScratch(): void {
     for (const f of this.scratchFiles) rmSync(f, { force: true });
     this.scratchFiles.length = 0;
   }
@@ -172,7 +202,7 @@ export class OutputDir {
 
   /** Ends the run: removes the previous run's files not written again (and folders left empty), records the new list. */
   commit(): void {
-    this.discard();
+    this.removeScratch();
     for (const old of this.previous) {
       if (this.written.has(old)) continue;
       const target = join(this.dir, ...checkRelative(old).split("/"));

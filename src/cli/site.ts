@@ -19,13 +19,20 @@ export async function runSite(args: readonly string[], values: Record<string, un
   // Refuse an unusable folder before the long part, and only then build.
   const folder = OutputDir.open(out, "site", force);
   const quiet = values.quiet === true;
-  const result = await buildSite({ dirs, comparisons: values["no-comparisons"] !== true, progress: (m) => (quiet ? undefined : process.stderr.write(`tmad site: ${m}…\n`)) });
-  for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (result.files === undefined) {
-    process.stderr.write(`tmad site: ${summarize(result.diagnostics)}; nothing written\n`);
-    return 1;
+  let result: Awaited<ReturnType<typeof buildSite>>;
+  try {
+    result = await buildSite({ dirs, comparisons: values["no-comparisons"] !== true, progress: (m) => (quiet ? undefined : process.stderr.write(`tmad site: ${m}…\n`)) });
+    for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    if (result.files === undefined) {
+      process.stderr.write(`tmad site: ${summarize(result.diagnostics)}; nothing written\n`);
+      folder.discard();
+      return 1;
+    }
+    for (const f of result.files) folder.write(f.path, f.content);
+  } catch (e) {
+    folder.discard();
+    throw e;
   }
-  for (const f of result.files) folder.write(f.path, f.content);
   folder.commit();
   const width = Math.max(...result.files.map((f) => f.path.length));
   let total = 0;

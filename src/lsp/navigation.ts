@@ -1,7 +1,8 @@
 /**
  * Hover, go-to-definition and find-references, from the symbol index of the version a file belongs
  * to. Definitions follow the amendment chain (a name used in tmad-20.v2 and declared in tmad-19.0
- * leads to tmad-19.0's file); references are gathered from every version that uses the declaring
+ * leads to tmad-19.0's file; a name an amendment replaced leads to the replacement, then to the
+ * declaration it replaced); references are gathered from every version that uses the declaring
  * file and resolves the name to that same declaration (a clause substituted by an amendment is a
  * different declaration there).
  */
@@ -111,6 +112,12 @@ export function describe(symbol: TmadSymbol, version: VersionState): string {
       return out.join("\n");
   }
   if (symbol.kind !== "parameter") out.push("", `Declared in ${where(symbol.declaration)}`);
+  if (symbol.extendedIn !== undefined) out.push("", `Added by an amendment: \`extend ${symbol.kind === "member" ? "enum" : "record"} ${symbol.kind === "member" || symbol.kind === "field" ? symbol.owner.name.text : ""}\` in ${where(symbol.extendedIn)}`);
+  if (symbol.replaced !== undefined) {
+    const before = written(version, symbol.replaced.decl.span);
+    out.push("", `Replaces the declaration of ${where(symbol.replaced.declaration)}${before === undefined ? "" : ":"}`);
+    if (before !== undefined) out.push(code(before.trim()));
+  }
   return out.join("\n");
 }
 
@@ -133,8 +140,9 @@ export function hover(ws: Workspace, path: string, position: Position): Hover | 
 export function definition(ws: Workspace, path: string, position: Position, uriOf: (path: string) => string): Location[] {
   const found = symbolAt(ws, path, position);
   if (found === undefined) return [];
-  const d = found.symbol.declaration;
-  return [{ uri: uriOf(ws.absolute(d.file)), range: toLspRange(d) }];
+  // A replaced declaration: the replacement (what the name means here), then the base's original.
+  const spans = [found.symbol.declaration, ...(found.symbol.replaced === undefined ? [] : [found.symbol.replaced.declaration])];
+  return spans.map((d) => ({ uri: uriOf(ws.absolute(d.file)), range: toLspRange(d) }));
 }
 
 export function references(ws: Workspace, path: string, position: Position, includeDeclaration: boolean, uriOf: (path: string) => string): Location[] {

@@ -13,7 +13,7 @@ import type { Ast as A, CheckedModel, Clause, SourcePosition, Span } from "./com
 import { printType, typeToString } from "./compiler-adapter.js";
 import { spanContains } from "./positions.js";
 
-export type TmadSymbol =
+export type TmadSymbol = (
   | { readonly kind: "enum"; readonly key: string; readonly name: string; readonly declaration: Span; readonly decl: A.EnumDecl }
   | { readonly kind: "record"; readonly key: string; readonly name: string; readonly declaration: Span; readonly decl: A.RecordDecl }
   | { readonly kind: "decision"; readonly key: string; readonly name: string; readonly declaration: Span; readonly decl: A.DecisionDecl }
@@ -25,7 +25,20 @@ export type TmadSymbol =
   | { readonly kind: "field"; readonly key: string; readonly name: string; readonly declaration: Span; readonly owner: A.RecordDecl | A.DecisionDecl; readonly field: A.Field; readonly doc?: string }
   | { readonly kind: "member"; readonly key: string; readonly name: string; readonly declaration: Span; readonly owner: A.EnumDecl; readonly member: A.EnumMember }
   | { readonly kind: "clause"; readonly key: string; readonly name: string; readonly declaration: Span; readonly clause: Clause }
-  | { readonly kind: "variable"; readonly key: string; readonly name: string; readonly declaration: Span; readonly type?: string; readonly binder: string };
+  | { readonly kind: "variable"; readonly key: string; readonly name: string; readonly declaration: Span; readonly type?: string; readonly binder: string }
+) & {
+  /** Set when an amendment of the version's chain replaced the declaration (`replace …`). */
+  readonly replaced?: ReplacedDeclaration;
+  /** For a member or field an amendment added (`extend enum`, `extend record`): where it was added. */
+  readonly extendedIn?: Span;
+};
+
+/** For a declaration an amendment replaced: the base's declaration it stands in for. */
+export interface ReplacedDeclaration {
+  readonly declaration: Span;
+  /** The base's declaration as written (`parameter x: integer = 36`), for hovers. */
+  readonly decl: A.Declaration;
+}
 
 export interface Occurrence {
   readonly span: Span;
@@ -85,8 +98,11 @@ export function buildIndex(model: CheckedModel): SymbolIndex {
     list.push({ span, key, declaration });
     occurrences.set(span.file, list);
   };
-  const declare = (symbol: TmadSymbol): void => {
-    if (!symbols.has(symbol.key)) symbols.set(symbol.key, symbol); // the first declaration wins, as in the checker
+  const declare = (symbol: TmadSymbol, replaces?: Span): void => {
+    const earlier = symbols.get(symbol.key);
+    if (earlier === undefined) symbols.set(symbol.key, symbol);
+    // `replace …` stands in for the base's declaration, as in the checker; otherwise the first wins.
+    else if (replaces !== undefined && "decl" in earlier) symbols.set(symbol.key, { ...symbol, replaced: { declaration: earlier.declaration, decl: earlier.decl } });
     occur(symbol.declaration, symbol.key, true);
   };
 
@@ -119,16 +135,34 @@ export function buildIndex(model: CheckedModel): SymbolIndex {
         declare({ kind: "input", key: `value:${d.name.text}`, name: d.name.text, declaration: d.name.span, decl: d });
         break;
       case "ParameterDecl":
-        declare({ kind: "parameter", key: `value:${d.name.text}`, name: d.name.text, declaration: d.name.span, decl: d });
+        declare({ kind: "parameter", key: `value:${d.name.text}`, name: d.name.text, declaration: d.name.span, decl: d }, d.replaces);
         break;
       case "DefinitionDecl": {
         const body = model.types.get(d.body);
-        declare({ kind: "definition", key: `value:${d.name.text}`, name: d.name.text, declaration: d.name.span, decl: d, ...(body === undefined ? {} : { type: typeToString(body) }) });
+        declare({ kind: "definition", key: `value:${d.name.text}`, name: d.name.text, declaration: d.name.span, decl: d, ...(body === undefined ? {} : { type: typeToString(body) }) }, d.replaces);
         break;
       }
       case "RuleDecl": {
         const clause = d.clause?.number ?? d.context.clause;
-        declare({ kind: "rule", key: `rule:${d.name.text}`, name: d.name.text, declaration: d.name.span, decl: d, ...(clause === undefined ? {} : { clause }) });
+        declare({ kind: "rule", key: `rule:${d.name.text}`, name: d.name.text, declaration: d.name.span, decl: d, ...(clause === undefined ? {} : { clause }) }, d.replaces);
+        break;
+      }
+      case "EnumExtension": {
+        const base = symbols.get(`type:${d.name.text}`);
+        if (base?.kind !== "enum") break;
+        for (const m of d.members) {
+          declare({ kind: "member", key: `member:${d.name.text}.${m.name.text}`, name: m.name.text, declaration: m.name.span, owner: base.decl, member: m, extendedIn: d.span });
+          enumsByMember.set(m.name.text, [...(enumsByMember.get(m.name.text) ?? []), d.name.text]);
+        }
+        break;
+      }
+      case "RecordExtension": {
+        const base = symbols.get(`type:${d.name.text}`);
+        if (base?.kind !== "record") break;
+        for (const f of d.fields) {
+          const doc = fieldDoc(f, linesOf(f.span.file));
+          declare({ kind: "field", key: `field:${d.name.text}.${f.name.text}`, name: f.name.text, declaration: f.name.span, owner: base.decl, field: f, extendedIn: d.span, ...(doc === undefined ? {} : { doc }) });
+        }
         break;
       }
       case "DefaultDecl":
@@ -255,6 +289,16 @@ export function buildIndex(model: CheckedModel): SymbolIndex {
           typeExpr(f.type);
           if (f.defaultValue !== undefined) expr(f.defaultValue, new Map());
         }
+        break;
+      case "RecordExtension":
+        refer(d.name.span, `type:${d.name.text}`);
+        for (const f of d.fields) {
+          typeExpr(f.type);
+          if (f.defaultValue !== undefined) expr(f.defaultValue, new Map());
+        }
+        break;
+      case "EnumExtension":
+        refer(d.name.span, `type:${d.name.text}`);
         break;
       case "InputDecl":
         refer(d.type.span, `type:${d.type.text}`);

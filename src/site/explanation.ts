@@ -1,11 +1,13 @@
 /**
- * The explorer's one view of an explanation (the adapter to change when explanations become a
- * structure of their own): one record's outcome → HTML. Today it reads the runtime's trace (each
- * rule's evaluated conditions with the facts they read) and adds the text of `tmad explain`
- * (renderExplanation) so the page and the command say the same thing. Every step links to the
- * clause it belongs to on the version's page. Runs in the browser and in Node alike.
+ * The explorer's one view of an explanation: one record's outcome → HTML. It reads the structured
+ * Explanation that `tmad explain --format json` prints (the summary in plain English, the reasons
+ * with the facts and members that made them so, the meters still being retried, what time left
+ * out), then the runtime's trace (each rule's evaluated conditions with the facts they read) for
+ * those who read rules, and the text of `tmad explain`, so the page and the command say the same
+ * thing. Every step links to the clause it belongs to on the version's page. Runs in the browser
+ * and in Node alike.
  */
-import { renderExplanation } from "../explain.js";
+import { buildExplanation, renderExplanationText, type Explanation, type Reason } from "../explain.js";
 import { firstFailure, type Decision, type Manifest, type RecordOutcome, type TraceNode, type VersionModule } from "../runtime/index.js";
 import { clauseId, declarationId, esc, ruleId } from "./html.js";
 
@@ -62,6 +64,31 @@ function step(node: TraceNode, links: Links): string {
   return `<li>${mark(node.value)} ${what} → <span class="value">${esc(show(node.value))}</span>${where} ${facts(node)}${children}</li>`;
 }
 
+/** One reason in plain English, with the facts and the members that made it hold or fail. */
+function reasonHtml(r: Reason, depth: number): string {
+  const facts = r.facts.map((f) => f.summary ?? `${f.path} = ${show(f.value)}${f.label === undefined ? "" : ` (${f.label})`}`);
+  const factsHtml = facts.length === 0 ? "" : ` <span class="facts">${facts.map(esc).join("; ")}</span>`;
+  const members =
+    r.members === undefined || r.members.length === 0
+      ? ""
+      : `<ul class="members">${r.members.map((m) => `<li>${mark(m.holds)} ${esc(m.name)}${m.facts.length === 0 ? "" : `: ${esc(m.facts.join("; "))}`}</li>`).join("")}</ul>`;
+  const deeper = depth <= 1 || r.because.length === 0 ? "" : `<ul>${r.because.map((b) => reasonHtml(b, depth - 1)).join("")}</ul>`;
+  return `<li>${mark(r.holds)} ${esc(r.statement)}${factsHtml}${members}${deeper}</li>`;
+}
+
+/** The structured explanation for people: summary, reasons, pending meters and time. */
+function plainHtml(e: Explanation, links: Links): string {
+  const because = e.because.length === 0 ? "" : `<section class="because"><h4>In plain words${e.decidedBy?.clause ? ` (${links.clause(e.decidedBy.clause.number)})` : ""}</h4><ul>${e.because.map((r) => reasonHtml(r, 4)).join("")}</ul></section>`;
+  const pending =
+    e.pending.length === 0
+      ? ""
+      : `<section class="pending"><h4>Still being retried</h4><ul>${e.pending
+          .map((p) => `<li>${esc(p.name)}${p.reviewOn === undefined ? "" : ` (review on ${esc(p.reviewOn)})`}<ul>${[...p.facts, ...p.checks.map((c) => `needs ${c.left} more: ${c.about === null ? "" : `${c.about}, `}${c.statement} (${c.have} of ${c.need})`)].map((t) => `<li>${esc(t)}</li>`).join("")}</ul></li>`)
+          .join("")}</ul></section>`;
+  const time = e.time.lines.length === 0 ? "" : `<p class="time">${e.time.lines.map(esc).join("<br>")}</p>`;
+  return `<p class="summary">${esc(e.summary)}</p>${time}${because}${pending}`;
+}
+
 function resultFields(d: Decision, m: Manifest, links: Links): string {
   const result = (d.result ?? {}) as Record<string, unknown>;
   const rows = m.decisionFields.map((f) => {
@@ -96,6 +123,7 @@ export function explanationHtml(version: VersionModule<any, any>, outcome: Recor
     const by = d.status === "decided" && d.rule !== null ? `by rule ${links.rule(d.rule)}` : "by the default (no rule applied)";
     verdict = `<strong class="outcome">${esc(outcomeText)}</strong> under ${d.clause === null ? "no clause" : links.clause(d.clause)}${clause === undefined ? "" : ` <span class="title">${esc(clause.title)}</span>`}, ${by}`;
   }
+  const explanation = buildExplanation(version, outcome, { record });
   const trace = outcome.trace?.rules ?? [];
   const winners = trace.filter((r) => r.fired && (r.rule === d.rule || (d.conflict ?? []).includes(r.rule)));
   const why = winners
@@ -120,7 +148,8 @@ export function explanationHtml(version: VersionModule<any, any>, outcome: Recor
 <h3>Record ${record} · ${esc(d.installationId)}</h3>
 <p class="verdict">${verdict}</p>
 ${d.status === "conflict" ? "" : resultFields(d, m, links)}
+${plainHtml(explanation, links)}
 ${why}${asideHtml}${notHtml}
-<details class="as-text"><summary>As text (<code>tmad explain</code>)</summary><pre>${esc(renderExplanation(version, outcome))}</pre></details>
+<details class="as-text"><summary>As text (<code>tmad explain</code>)</summary><pre>${esc(renderExplanationText(explanation))}</pre></details>
 </article>`;
 }

@@ -108,6 +108,10 @@ dl.result .label, .facts, .where { color: var(--muted); }
 .facts { display: block; font-size: 0.85rem; margin-left: 1.2rem; }
 ul.trace, ul.trace ul { list-style: none; padding-left: 1.1rem; }
 ul.trace { padding-left: 0; }
+p.summary { font-size: 1.02rem; }
+section.because ul, section.pending ul { list-style: none; padding-left: 1.1rem; }
+section.because > ul { padding-left: 0; }
+section.because li, section.pending li { margin: 0.2rem 0; overflow-wrap: anywhere; }
 ul.trace li { margin: 0.2rem 0; }
 .yes { color: var(--ok); font-weight: 700; }
 .no { color: var(--gap); font-weight: 700; }

@@ -11,24 +11,18 @@
 import { readVersion } from "../compiler/source/versions.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { hasErrors, sortDiagnostics } from "../compiler/diagnostics/diagnostic.js";
-import { runExamples } from "../compiler/examples/run.js";
+import { runExamples, type PrecedenceCoverage, type RuleCoverage } from "../compiler/examples/run.js";
 import { compareClauseNumbers, type ExtractedVersion, type RuleBlock } from "../compiler/extract/index.js";
 import { loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
 import { compileVersion, type CompiledVersion } from "../compiler/pipeline.js";
 import { decisionOutcome } from "../runtime/index.js";
+import type { Manifest } from "../runtime/version.js";
 
-export interface SiteMeta {
-  readonly document: string;
-  readonly version: string;
-  readonly title?: string;
-  readonly status: "draft" | "designated";
-  readonly published: string;
-  readonly effectiveFrom?: string;
-  /** The version this one amends in law (descriptive, e.g. `19.0`). */
-  readonly amends?: string;
-  readonly source: string;
-  readonly paraphrase: string;
-}
+/** The version's front matter, as its manifest gives it. */
+export type SiteMeta = Pick<
+  Manifest,
+  "document" | "version" | "title" | "status" | "published" | "effectiveFrom" | "amends" | "source" | "paraphrase"
+>;
 
 /** A fenced block as written, and where. */
 export interface SiteBlock {
@@ -66,7 +60,7 @@ export interface SiteClause {
   readonly examples: readonly SiteExample[];
 }
 
-export interface SiteRule {
+export interface SiteRule extends Omit<RuleCoverage, "rule"> {
   readonly id: string;
   /** The clause it implements. */
   readonly clause: string;
@@ -79,16 +73,10 @@ export interface SiteRule {
   readonly givesWayTo: readonly string[];
   /** Rules this one sets aside directly. */
   readonly setsAside: readonly string[];
-  readonly firedIn: readonly string[];
-  /** Examples under its clause in which it did not fire. */
-  readonly missedIn: readonly string[];
 }
 
-export interface SitePrecedence {
-  readonly winner: string;
-  readonly loser: string;
-  readonly exercisedBy: readonly string[];
-}
+/** A precedence relation and the examples in which it decided the outcome. */
+export type SitePrecedence = PrecedenceCoverage;
 
 export interface SiteAmendment {
   /** The version directory this one is built from. */

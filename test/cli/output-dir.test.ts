@@ -61,6 +61,30 @@ describe("output folders", () => {
     expect(() => OutputDir.open(dir, "report", true)).toThrow(/files tmad did not write \(notes\/mine.txt\)/);
   });
 
+  it("a failed run removes the folders it made and what it wrote there, and nothing else", () => {
+    const root = scratch();
+    const dir = join(root, "new", "site");
+    const out = OutputDir.open(dir, "site", false);
+    out.write("versions/a.html", "<p>");
+    out.discard();
+    expect(existsSync(join(root, "new"))).toBe(false);
+    expect(readdirSync(root)).toEqual([]);
+
+    // An empty folder the user made stays, as do a previous run's files in a folder it wrote.
+    const mine = join(root, "mine");
+    mkdirSync(mine);
+    const first = OutputDir.open(mine, "site", false);
+    first.write("index.html", "one");
+    first.commit();
+    const again = OutputDir.open(mine, "site", true);
+    again.write("extra.html", "two");
+    again.discard();
+    expect(readFileSync(join(mine, "index.html"), "utf8")).toBe("one");
+    expect(existsSync(join(mine, "extra.html"))).toBe(false);
+    expect(() => OutputDir.open(mine, "site", true)).not.toThrow();
+    expect(existsSync(mine)).toBe(true);
+  });
+
   it("never writes outside the folder", () => {
     const out = OutputDir.open(join(scratch(), "o"), "report", false);
     expect(() => out.write("../escape.csv", "x")).toThrow(/not a plain relative path/);

@@ -4,7 +4,7 @@
  * computed here from the text (JavaScript string indices are UTF-16, as LSP's characters are).
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusCopy, LspClient, repo, uri, type LspDiagnostic } from "./client.js";
@@ -266,5 +266,69 @@ describe("tmad lsp analysis once a version settles", () => {
       await client.stop();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("tmad lsp on amendments that replace and extend", () => {
+  let root: string;
+  let client: LspClient;
+  let firmware: string;
+  let administration: string;
+  const read = (path: string): string => readFileSync(path, "utf8");
+  const request = <T>(method: string, path: string, range: Range, extra: Record<string, unknown> = {}): Promise<T> =>
+    client.request<T>(method, { textDocument: { uri: uri(path) }, position: range.start, ...extra });
+
+  beforeAll(async () => {
+    root = corpusCopy();
+    for (const v of ["tmad-20.v3-firmware", "tmad-20.v3-administration"]) cpSync(join(repo, "test/fixtures/versions", v), join(root, "rules", v), { recursive: true });
+    firmware = join(root, "rules/tmad-20.v3-firmware/index.md");
+    administration = join(root, "rules/tmad-20.v3-administration/index.md");
+    client = await LspClient.start(root, { analysis: false });
+    client.open(firmware);
+    client.open(administration);
+  });
+
+  afterAll(async () => {
+    expect(await client.stop()).toBe(0);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("hover on a replaced parameter shows the replacement, its value, and what it replaced", async () => {
+    const name = rangeOf(read(firmware), "replace parameter firmwareAttemptsPerCycle", "firmwareAttemptsPerCycle");
+    const h = await request<{ contents: { value: string } }>("textDocument/hover", firmware, name);
+    expect(h.contents.value).toContain("parameter firmwareAttemptsPerCycle: integer = 40");
+    expect(h.contents.value).toContain("Set by tmad-20.v3-firmware (rules/tmad-20.v3-firmware/index.md:");
+    const base = join(root, "rules/tmad-19.0/index.md");
+    const line = read(base).split("\n").findIndex((l) => l.startsWith("parameter firmwareAttemptsPerCycle")) + 1;
+    expect(h.contents.value).toContain(`Replaces the declaration of tmad-19.0 (rules/tmad-19.0/index.md:${line}):`);
+    expect(h.contents.value).toContain("parameter firmwareAttemptsPerCycle: integer = 36");
+    expect(h.contents.value).not.toContain("= 36\n```\n\nValue: `40`");
+  });
+
+  it("goes to the replacement, then to the declaration it replaced", async () => {
+    const name = rangeOf(read(firmware), "replace parameter firmwareAttemptsPerCycle", "firmwareAttemptsPerCycle");
+    const base = join(root, "rules/tmad-19.0/index.md");
+    const defs = await request<Location[]>("textDocument/definition", firmware, name);
+    expect(defs).toEqual([
+      { uri: uri(firmware), range: name },
+      { uri: uri(base), range: rangeOf(read(base), "parameter firmwareAttemptsPerCycle", "firmwareAttemptsPerCycle") },
+    ]);
+  });
+
+  it("knows the members and fields an amendment adds: hover, definition and references", async () => {
+    const text = read(administration);
+    const declared = rangeOf(text, 'IN_ADMINISTRATION "in administration"', "IN_ADMINISTRATION");
+    const used = rangeOf(text, "when supplierStatus = IN_ADMINISTRATION", "IN_ADMINISTRATION");
+    const h = await request<{ contents: { value: string } }>("textDocument/hover", administration, used);
+    expect(h.contents.value).toContain("SupplierStatus.IN_ADMINISTRATION");
+    expect(h.contents.value).toContain("in administration");
+    expect(h.contents.value).toContain("Added by an amendment: `extend enum SupplierStatus` in tmad-20.v3-administration");
+    expect(await request<Location[]>("textDocument/definition", administration, used)).toEqual([{ uri: uri(administration), range: declared }]);
+    const refs = await request<Location[]>("textDocument/references", administration, declared, { context: { includeDeclaration: false } });
+    expect(refs).toContainEqual({ uri: uri(administration), range: used });
+    const field = rangeOf(text, "administrator: optional text", "administrator");
+    const f = await request<{ contents: { value: string } }>("textDocument/hover", administration, field);
+    expect(f.contents.value).toContain("ResponsibleSupplier.administrator: optional text");
+    expect(f.contents.value).toContain("The administrator appointed");
   });
 });

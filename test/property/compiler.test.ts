@@ -8,12 +8,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chainOf } from "../../src/compiler/extract/index.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
-import { applyMutation, compilerProperties, fencedDocument, FRONT_MATTER, ruleVersions, spanProblem } from "../../scripts/fuzz.js";
+import { applyMutation, compilerProperties, fencedDocument, FRONT_MATTER, ruleVersions, setSlowMs, spanProblem } from "../../scripts/fuzz.js";
 
 /** A fixed seed keeps `npm test` reproducible; FUZZ_SEED=random (or a number) explores. */
 const seed = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20240601);
 
 describe("compiler properties (fast-check)", () => {
+  // No wall-clock limit per case here (a loaded CI machine is not a hang): the test's own timeout
+  // catches a real hang; `npm run fuzz` keeps its per-case limit.
+  setSlowMs(Number.POSITIVE_INFINITY);
   for (const p of compilerProperties) {
     it(`${p.name} (${p.testRuns} runs)`, () => {
       fc.assert(p.property, { numRuns: p.testRuns, seed });

@@ -132,6 +132,10 @@ describe.skipIf(!opened.ok)("the site in chromium", () => {
     expect(await why.locator("ul.trace > li > .yes").count()).toBe(1);
     expect(await why.textContent()).toContain("installation.cohort = MOC_MDS");
     expect(await why.locator('a[href="tmad-20.v2.html#clause-4.26A"]').count()).toBeGreaterThan(0);
+    // In plain words first: the summary generated from the rules, and each reason with its facts.
+    expect(await record.locator("p.summary").textContent()).toMatch(/^Under TMAD 20\.v2, .*\(MIGRATE_PARTIAL\).*Decided by clause 4\.26A/);
+    expect(await record.locator("section.because li").count()).toBeGreaterThan(0);
+    expect(await record.locator("section.because h4 a").getAttribute("href")).toBe("tmad-20.v2.html#clause-4.26A");
     expect(await record.locator("dl.result div").allTextContents()).toEqual(["outcomeMIGRATE_PARTIAL (migrate after deregistering the named devices)", "excludedCategory18.5", 'deregister["90-B3-D5-1F-30-1C-00-02"]', "notifySuppliertrue"]);
 
     // The same per-field errors as the CLI: what the runtime's validator says of the record.

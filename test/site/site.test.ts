@@ -5,7 +5,7 @@
  * record reading matches the CLI's, and each version's bundled evaluator decides as the generated one.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { runInNewContext } from "node:vm";
@@ -229,6 +229,14 @@ describe("the explorer's code in Node", () => {
     expect(html).toContain('<strong class="outcome">MIGRATE_PARTIAL</strong> under <a href="tmad-20.v2.html#clause-4.26A">clause 4.26A</a>');
     expect(html).toContain('Why rule <a href="tmad-20.v2.html#rule-migrate_partial_moc_mds">migrate_partial_moc_mds</a> applies');
     expect(html).toContain('definition <a href="tmad-20.v2.html#definition-readyForPartialMigration">readyForPartialMigration</a>');
+    // In plain words, from the structured Explanation: the summary, each member's facts.
+    expect(html).toMatch(/<p class="summary">Under TMAD 20\.v2, installation INS-4\.26A-mds-gsme-configuration-failed: .*\(MIGRATE_PARTIAL\)/);
+    expect(html).toContain("GSME 90-B3-D5-1F-30-1C-00-02: firmware attempts: 1 succeeded");
+    const pending = outcomes.find((o) => o.outcome.ok && o.outcome.decision.installationId === "INS-4.26-pending-firmware-retries")!;
+    const waiting = explanationHtml(v2, pending.outcome, pending.record, "tmad-20.v2.html");
+    expect(waiting).toContain('<section class="pending"><h4>Still being retried</h4>');
+    expect(waiting).toContain("needs 68 more: firmware attempts");
+    expect(waiting).toMatch(/<p class="time">Review on 2022-05-20: /);
     const bad = outcomes.find((o) => !o.outcome.ok && o.outcome.installationId === "INS-invalid-malformed-device-id")!;
     expect(explanationHtml(v2, bad.outcome, bad.record, "tmad-20.v2.html")).toContain("<code>$.devices[0].id</code>: &quot;90-b3-d5-1f-31-zz-00-01&quot; is not a well-formed DeviceId");
   });
@@ -280,6 +288,6 @@ describe("tmad site (CLI)", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("test/fixtures/check/names/index.md:61:42 - error TMAD3002");
     expect(r.stderr).toMatch(/tmad site: \d+ errors.*; nothing written/);
-    expect(listFiles(out)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -255,3 +255,25 @@ export type Declaration = NamedDecl | DefaultDecl | Extension;
 export interface Program {
   readonly declarations: readonly Declaration[];
 }
+
+/**
+ * The value a scalar literal stands for (numbers as numbers, dates and clause numbers as their
+ * text); undefined for any other expression. One reading for every stage that folds or compares.
+ */
+export function literalValue(e: Expr): number | string | boolean | undefined {
+  switch (e.kind) {
+    case "BooleanLiteral":
+      return e.value;
+    case "NumberLiteral":
+      return Number(e.text);
+    case "TextLiteral":
+      return e.value;
+    case "DateLiteral":
+    case "DateTimeLiteral":
+      return e.text;
+    case "ClauseLiteral":
+      return e.number;
+    default:
+      return undefined;
+  }
+}

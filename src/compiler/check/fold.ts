@@ -4,7 +4,7 @@
  * that shows or compares values (show, diff, the witness search). A value that is not such
  * arithmetic, or divides by zero, does not fold: it has no entry.
  */
-import type * as A from "../ast/nodes.js";
+import * as A from "../ast/nodes.js";
 import { foldExpr } from "../ast/walk.js";
 import type { ConstantValue } from "./checked-version.js";
 
@@ -22,18 +22,9 @@ export function foldParameters(parameters: readonly A.ParameterDecl[]): Map<stri
 export function foldValue(root: A.Expr, values: ReadonlyMap<string, ConstantValue>): ConstantValue | undefined {
   const folded = foldExpr<undefined, ConstantValue | undefined>(root, undefined, {
     up(e, _c, r) {
+      const literal = A.literalValue(e);
+      if (literal !== undefined) return literal;
       switch (e.kind) {
-        case "NumberLiteral":
-          return Number(e.text);
-        case "BooleanLiteral":
-          return e.value;
-        case "TextLiteral":
-          return e.value;
-        case "DateLiteral":
-        case "DateTimeLiteral":
-          return e.text;
-        case "ClauseLiteral":
-          return e.number;
         case "NameRef":
           return values.get(e.name.text);
         case "ListLiteral":

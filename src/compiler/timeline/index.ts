@@ -14,7 +14,7 @@
  *   counted entries are found by trying the filter on every combination of the element's enum and
  *   boolean fields. Nothing here knows the corpus; what it cannot read, it leaves out (docs/time.md).
  */
-import type * as A from "../ast/nodes.js";
+import * as A from "../ast/nodes.js";
 import type { CheckedVersion, Ref, Type } from "../check/index.js";
 import { formatSpan } from "../source/span.js";
 import type { DatedField, DatingField, Regime, Timeline } from "../../runtime/timeline.js";
@@ -88,23 +88,10 @@ function dating(types: ReadonlyMap<string, Type>, field: string): DatingField {
 
 /** The value of a literal (or enum member) written after `otherwise`. */
 function literal(e: A.Expr, program: CheckedVersion): unknown {
-  switch (e.kind) {
-    case "BooleanLiteral":
-      return e.value;
-    case "NumberLiteral":
-      return Number(e.text);
-    case "TextLiteral":
-      return e.value;
-    case "DateLiteral":
-    case "DateTimeLiteral":
-      return e.text;
-    case "ClauseLiteral":
-      return e.number;
-    default: {
-      const ref = program.refs.get(e);
-      return ref?.kind === "enumMember" ? ref.member : null;
-    }
-  }
+  const value = A.literalValue(e);
+  if (value !== undefined) return value;
+  const ref = program.refs.get(e);
+  return ref?.kind === "enumMember" ? ref.member : null;
 }
 
 /** Reads rules' conditions through definitions, for thresholds on dated lists. */
