@@ -46,11 +46,12 @@ function print(diagnostics: readonly Diagnostic[]): void {
 
 /** Diagnostics of one version for `tmad check`: the pipeline's, then (when it compiled) the analysis'. */
 export async function checkDirectory(dir: string, analysis: boolean, reader = new VersionReader()): Promise<{ id: string; diagnostics: Diagnostic[] }> {
-  const compiled = compileVersion(reader.read(dir), analysis ? "generate" : "pins");
+  const compiled = compileVersion(reader.read(dir), "pins");
   const diagnostics = [...compiled.diagnostics];
-  if (analysis && compiled.files !== undefined && compiled.checked !== undefined) {
-    const [{ analyze }, { loadVersionFiles }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js")]);
-    diagnostics.push(...analyze(compiled.checked, loadVersionFiles(compiled.files)).diagnostics);
+  // The analysis runs the rules: only on a version without errors, generated in memory unformatted.
+  if (analysis && compiled.checked !== undefined && !diagnostics.some((d) => d.severity === "error")) {
+    const [{ analyze }, { loadChecked }] = await Promise.all([import("../compiler/analyze/index.js"), import("../compiler/load.js")]);
+    diagnostics.push(...analyze(compiled.checked, loadChecked(compiled.checked)).diagnostics);
   }
   return { id: compiled.id, diagnostics: sortDiagnostics(diagnostics) };
 }

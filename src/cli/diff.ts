@@ -11,7 +11,7 @@ import { formatDiagnostic, hasErrors } from "../compiler/diagnostics/diagnostic.
 import { diffVersions, diffVersionsStreaming, type DiffSide } from "../compiler/diff/index.js";
 import type { PopulationInput } from "../compiler/diff/population.js";
 import { renderDiff, type DiffFormat } from "../compiler/diff/render.js";
-import { loadVersionFiles } from "../compiler/load.js";
+import { loadChecked } from "../compiler/load.js";
 import { compileVersion } from "../compiler/pipeline.js";
 import { VersionReader } from "../compiler/source/versions.js";
 import { renderExplanation } from "../explain.js";
@@ -29,13 +29,13 @@ export function versionDir(name: string): string {
 }
 
 function side(reader: VersionReader, dir: string): DiffSide | undefined {
-  const compiled = compileVersion(reader.read(dir));
+  const compiled = compileVersion(reader.read(dir), "pins");
   for (const d of compiled.diagnostics) if (d.severity === "error") process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (hasErrors(compiled.diagnostics) || compiled.files === undefined || compiled.checked === undefined) {
+  if (hasErrors(compiled.diagnostics) || compiled.checked === undefined) {
     process.stderr.write(`tmad diff: ${compiled.id} has errors (above); fix them first\n`);
     return undefined;
   }
-  return { checked: compiled.checked, loaded: loadVersionFiles(compiled.files) };
+  return { checked: compiled.checked, loaded: loadChecked(compiled.checked) };
 }
 
 export async function runDiff(args: readonly string[], values: Record<string, unknown>): Promise<number> {

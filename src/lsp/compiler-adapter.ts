@@ -20,7 +20,7 @@ import { parameterValues } from "../compiler/search/index.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { runExamples } from "../compiler/examples/run.js";
 import type { Clause, RuleBlock, SourceFile } from "../compiler/extract/index.js";
-import { loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
+import { loadChecked, loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
 import { compileVersion, type VersionSource } from "../compiler/pipeline.js";
 import { PIN_FILE } from "../compiler/pins/index.js";
 import { DEFAULT_RULES_ROOT, findBase } from "../compiler/source/versions.js";
@@ -218,9 +218,9 @@ export function checkSource(source: VersionSource): CheckedModel {
  */
 export function analyzeSource(source: VersionSource): Diagnostic[] {
   if (source.files.length === 0) return [];
-  const compiled = compileVersion(source, "generate");
-  if (compiled.files === undefined || compiled.checked === undefined) return [];
-  return sortDiagnostics(analyze(compiled.checked, loadVersionFiles(compiled.files)).diagnostics);
+  const compiled = compileVersion(source, "pins");
+  if (compiled.checked === undefined || compiled.diagnostics.some((d) => d.severity === "error")) return [];
+  return sortDiagnostics(analyze(compiled.checked, loadChecked(compiled.checked)).diagnostics);
 }
 
 /** An example or named installation block of a version, for outlines and code lenses. */

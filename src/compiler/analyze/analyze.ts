@@ -10,8 +10,10 @@
  * The search is the one `tmad diff` uses (src/compiler/search, docs/diff.md), over one version:
  * the named installations and the examples as they are, then changes of the named installations'
  * facts; each candidate is built when needed and evaluated once, and every question (which rules
- * apply, which decide, which apply together) is answered from that one evaluation. Its bounds are
- * stated in each message.
+ * apply, which decide, which apply together) is answered from that one evaluation. The search
+ * stops as soon as every rule has applied and decided somewhere and every pair of rules without
+ * precedence has been found together or shown unable to apply together (search/exclusive.ts): on
+ * the corpus, after a few dozen installations. Its bounds are stated in each message.
  * A finding is suppressed, with a reason, by a comment in a rule block:
  *   -- allow TMAD6003 Cohort.FOC: FOC installations follow clause 4.1 like any other.
  * (subjects: a rule id; `rule_a,rule_b` for a pair; `Enum.MEMBER`). TMAD6005: a suppression
@@ -23,7 +25,7 @@ import type { CheckedVersion } from "../check/index.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LoadedVersion } from "../load.js";
 import type { Suppression } from "../parse/index.js";
-import { SearchSpace, searchModel, type Baseline, type Candidate } from "../search/index.js";
+import { canonical, expressionConstants, Exclusion, SearchSpace, searchModel, type Baseline, type Candidate } from "../search/index.js";
 import type { Span } from "../source/span.js";
 
 function describe(c: Candidate): string {
@@ -43,6 +45,117 @@ function mentionedMembers(program: CheckedVersion): Set<string> {
   for (const r of program.rules) walk(r.decl.condition);
   for (const d of program.definitions) walk(d.body);
   return out;
+}
+
+/**
+ * The pairs of rules without precedence between them, for the question "can they apply together":
+ * settled when each was found together or is shown exclusive (search/exclusive.ts). The pairs are
+ * walked in order, lazily, only once the search has nothing else left to find; first by the
+ * conjuncts `fact = constant` of each condition (another cohort, another region: a look-up, so a
+ * version of a thousand rules costs little), then by the exclusion test. A pair it cannot show
+ * exclusive is not asked again: the search goes on until it finds the pair, or ends.
+ */
+class OpenPairs {
+  private readonly exclusion: Exclusion;
+  private readonly byId: ReadonlyMap<string, CheckedVersion["rules"][number]>;
+  private readonly ids: readonly string[];
+  private readonly index: ReadonlyMap<string, number>;
+  /** Per rule, the rules with precedence over it or under it (either way). */
+  private readonly related: readonly ReadonlySet<number>[];
+  private readonly conditions: (A.Expr | undefined)[];
+  /** Per rule, its conjuncts `fact = constant`: term id → the constant ids it may take. */
+  private readonly units: (Map<number, ReadonlySet<number>> | undefined)[];
+  private readonly terms = new Map<string, number>();
+  private readonly values = new Map<string, number>();
+  /** Pairs found applying together, `i * n + j` with i < j. */
+  private readonly found = new Set<number>();
+  /** The walk's position: pairs before (i, j) are settled. */
+  private i = 0;
+  private j = 1;
+  /** Set while the pair at the position is open (not shown exclusive, not yet found). */
+  private open = false;
+
+  constructor(
+    private readonly program: CheckedVersion,
+    ids: readonly string[],
+    beats: ReadonlySet<string>,
+  ) {
+    this.exclusion = new Exclusion(expressionConstants(program));
+    this.byId = new Map(program.rules.map((r) => [r.id, r]));
+    this.ids = [...ids].sort();
+    this.index = new Map(this.ids.map((id, k) => [id, k]));
+    const related = this.ids.map(() => new Set<number>());
+    for (const pair of beats) {
+      const [w, l] = pair.split(">").map((x) => this.index.get(x));
+      if (w !== undefined && l !== undefined) {
+        related[w].add(l);
+        related[l].add(w);
+      }
+    }
+    this.related = related;
+    this.conditions = this.ids.map(() => undefined);
+    this.units = this.ids.map(() => undefined);
+  }
+
+  /** Records that rules `a` and `b` applied together. */
+  together(a: string, b: string): void {
+    const [x, y] = [this.index.get(a)!, this.index.get(b)!].sort((p, q) => p - q);
+    this.found.add(x * this.ids.length + y);
+  }
+
+  private condition(k: number): A.Expr {
+    let c = this.conditions[k];
+    if (c === undefined) this.conditions[k] = c = canonical(this.program, this.byId.get(this.ids[k])!.decl.condition);
+    return c;
+  }
+
+  private unitsOf(k: number): Map<number, ReadonlySet<number>> {
+    let u = this.units[k];
+    if (u === undefined) {
+      u = new Map();
+      const id = (map: Map<string, number>, key: string): number => {
+        let n = map.get(key);
+        if (n === undefined) map.set(key, (n = map.size));
+        return n;
+      };
+      for (const [term, values] of this.exclusion.units(this.condition(k))) u.set(id(this.terms, term), new Set([...values].map((v) => id(this.values, v))));
+      this.units[k] = u;
+    }
+    return u;
+  }
+
+  private exclusive(a: number, b: number): boolean {
+    const [ua, ub] = [this.unitsOf(a), this.unitsOf(b)];
+    const [small, large] = ua.size <= ub.size ? [ua, ub] : [ub, ua];
+    for (const [term, values] of small) {
+      const other = large.get(term);
+      if (other === undefined) continue;
+      let meet = false;
+      for (const v of values) if (other.has(v)) meet = true;
+      if (!meet) return true;
+    }
+    return this.exclusion.exclusive(this.condition(a), this.condition(b));
+  }
+
+  /** True when every pair is settled. */
+  settled(): boolean {
+    const n = this.ids.length;
+    for (; this.i < n; this.i++, this.j = this.i + 1) {
+      for (; this.j < n; this.j++) {
+        const i = this.i;
+        const j = this.j;
+        if (this.related[i].has(j) || this.found.has(i * n + j)) {
+          this.open = false;
+          continue;
+        }
+        if (this.open || !this.exclusive(i, j)) {
+          this.open = true;
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 }
 
 export interface AnalysisResult {
@@ -88,7 +201,7 @@ export function analyze(program: CheckedVersion, loaded: LoadedVersion): Analysi
     const fires = new Map<string, Candidate>();
     const decides = new Map<string, Candidate>();
     const together = new Map<string, Candidate>();
-    const unrelatedPairs = (rules.length * (rules.length - 1)) / 2 - new Set([...beats].map((p) => p.split(">").sort().join(","))).size;
+    const pairs = new OpenPairs(program, rules.map((r) => r.id), beats);
     const space = new SearchSpace(searchModel([program]), baselines, { maxPairsFrom: ANALYSIS_PAIRS_FROM });
     const bounds = space.search({
       visit(c) {
@@ -107,12 +220,17 @@ export function analyze(program: CheckedVersion, loaded: LoadedVersion): Analysi
           for (let j = i + 1; j < d.fired.length; j++) {
             const [a, b] = [d.fired[i], d.fired[j]].sort();
             const key = `${a},${b}`;
-            if (!together.has(key) && !related(a, b) && isValid()) together.set(key, c);
+            if (!together.has(key) && !related(a, b) && isValid()) {
+              together.set(key, c);
+              pairs.together(a, b);
+            }
           }
         }
         return d.fired.join(",");
       },
-      done: () => fires.size === rules.length && decides.size === rules.length && together.size === unrelatedPairs,
+      // Done when every rule applied and decided somewhere, and every pair without precedence was
+      // found together or is shown unable to apply together (exclusive conditions).
+      done: () => fires.size === rules.length && decides.size === rules.length && pairs.settled(),
     });
     evaluated = bounds.evaluated;
     const within = `within the search's bounds: ${bounds.evaluated} installations from ${bounds.mutated} named installations and ${bounds.baselines - bounds.mutated} examples, ${bounds.singleChanges} single-fact changes and ${bounds.pairs} pairs`;

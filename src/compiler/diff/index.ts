@@ -140,6 +140,9 @@ export class VersionDiff {
   /** What the first look (baselines as they are) evaluated, added to the final bounds. */
   private looked = 0;
   private readonly declarationsChanged: boolean;
+  /** The conditions of the rules open questions ask about, as of `openRulesAt` open questions. */
+  private openConditions: ((record: unknown) => boolean)[] | undefined;
+  private openRulesAt = -1;
 
   constructor(
     private readonly a: DiffSide,
@@ -218,6 +221,29 @@ export class VersionDiff {
     for (const r of involved) settle(this.differs.get(r));
   }
 
+  /**
+   * Whether a candidate may answer an open question, from the conditions of the rules asked about
+   * alone (a few conditions instead of two whole evaluations): a question about rule r is answered
+   * only by an installation r applies to in one version or the other (it applied on one side only,
+   * or decided, or was in a conflict). Questions about the default result or the data model need
+   * the whole decision: then every candidate may.
+   */
+  private mayAnswer(record: unknown): boolean {
+    if (this.anyDifference?.answer === undefined && this.anyDifference !== undefined) return true;
+    if (this.openRulesAt !== this.open) {
+      this.openRulesAt = this.open;
+      const rules = new Set(this.questions.filter((q) => q.answer === undefined).map((q) => q.rule));
+      this.openConditions = rules.has(DEFAULT_RULE) || rules.has("") ? undefined : [...rules].flatMap((r) => [this.a.loaded.conditions.get(r), this.b.loaded.conditions.get(r)].filter((f) => f !== undefined));
+    }
+    if (this.openConditions === undefined) return true;
+    try {
+      for (const applies of this.openConditions) if (applies(record)) return true;
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
   private decide(record: unknown): { da: Decision; db: Decision } | undefined {
     try {
       return { da: this.ma.evaluate(record, null), db: this.mb.evaluate(record, null) };
@@ -241,6 +267,7 @@ export class VersionDiff {
     const space = new SearchSpace(searchModel([this.a.checked, this.b.checked]), baselines, progress === undefined ? {} : { progress: (n) => progress(`searching for witnesses: ${n.toLocaleString("en-GB")} installations evaluated`) });
     return space.search({
       visit: (c) => {
+        if (!c.keyed && !this.mayAnswer(c.record)) return undefined;
         const d = this.decide(c.record);
         if (d === undefined) return undefined;
         this.answer(c, d.da, d.db, false);
@@ -263,7 +290,7 @@ export class VersionDiff {
       const reportBy = this.b.checked.meta.reportBy ?? this.a.checked.meta.reportBy ?? [];
       this.tally = new PopulationTally(this.ma, this.mb, reportBy, changedClauses, new Map(this.a.checked.rules.map((r) => [r.id, r.clause])), new Map(this.b.checked.rules.map((r) => [r.id, r.clause])), {
         ids: this.options.ids === true,
-        onRecord: (rec, da, db) => this.answer({ baseline: `population record ${rec.record} (${da.installationId})`, base: rec.value, mutations: [], record: rec.value }, da, db, true),
+        onRecord: (rec, da, db) => this.answer({ baseline: `population record ${rec.record} (${da.installationId})`, base: rec.value, mutations: [], record: rec.value, keyed: false }, da, db, true),
       });
     }
   }

@@ -68,8 +68,8 @@ export function isBehaviourChange(c: RuleChange): boolean {
  * A rule's precedence relations with the rules of `among`. A changed rule is compared only with
  * rules both versions have: a relation with an added or removed rule is that rule's change.
  */
-function precedenceOf(program: CheckedVersion, rule: string, among?: ReadonlySet<string>): string[] {
-  return program.precedence
+function precedenceOf(program: CheckedVersion, rule: string, among?: ReadonlySet<string>, edges: readonly CheckedVersion["precedence"][number][] = program.precedence): string[] {
+  return edges
     .filter((p) => (p.winner === rule && (among === undefined || among.has(p.loser))) || (p.loser === rule && (among === undefined || among.has(p.winner))))
     .map((p) => (p.winner === rule ? `over ${p.loser}` : `under ${p.winner}`))
     .sort();
@@ -116,18 +116,99 @@ function changedNames(pa: CheckedVersion, pb: CheckedVersion, ra: CheckedRule | 
   return { changedDefinitions, changedParameters };
 }
 
+/** Each rule's precedence edges (either side), so a rule's relations are found without a scan. */
+function edgesByRule(program: CheckedVersion): Map<string, CheckedVersion["precedence"][number][]> {
+  const out = new Map<string, CheckedVersion["precedence"][number][]>();
+  for (const e of program.precedence) {
+    for (const r of e.winner === e.loser ? [e.winner] : [e.winner, e.loser]) {
+      const list = out.get(r);
+      if (list === undefined) out.set(r, [e]);
+      else list.push(e);
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything a rule's canonical condition and result are made of: its `when` and `then` as
+ * written, each definition it uses (directly or not) with its parameters and body, and each
+ * parameter's value. Two rules with the same print here have the same canonical condition and
+ * result (canonical.ts inlines exactly these), so comparing them needs no canonical form: a
+ * version of a thousand rules, of which a few changed, is compared at the cost of printing it.
+ */
+class Ingredients {
+  private readonly defs: ReadonlyMap<string, A.DefinitionDecl>;
+  private readonly values: ReadonlyMap<string, string>;
+  /** Per definition: the definitions and parameters its body uses, directly or not. */
+  private readonly closures = new Map<string, { definitions: Set<string>; parameters: Set<string> }>();
+  private readonly printed = new Map<string, string>();
+
+  constructor(private readonly program: CheckedVersion) {
+    this.defs = new Map(program.definitions.map((d) => [d.name.text, d]));
+    this.values = parameterValues(program);
+  }
+
+  private uses(roots: readonly A.Expr[], into: { definitions: Set<string>; parameters: Set<string> }): void {
+    for (const root of roots) {
+      forEachExpr(root, (x) => {
+        const ref = this.program.refs.get(x);
+        if (ref?.kind === "parameter") into.parameters.add(ref.name);
+        const name = x.kind === "NameRef" ? x.name.text : x.kind === "Call" ? x.callee.text : undefined;
+        if (name === undefined || !this.defs.has(name) || into.definitions.has(name)) return;
+        into.definitions.add(name);
+        const inner = this.closure(name);
+        inner.definitions.forEach((d) => into.definitions.add(d));
+        inner.parameters.forEach((p) => into.parameters.add(p));
+      });
+    }
+  }
+
+  private closure(name: string): { definitions: Set<string>; parameters: Set<string> } {
+    let c = this.closures.get(name);
+    if (c === undefined) {
+      // Set before walking: a definition that (wrongly) reaches itself stops here.
+      this.closures.set(name, (c = { definitions: new Set(), parameters: new Set() }));
+      this.uses([this.defs.get(name)!.body], c);
+    }
+    return c;
+  }
+
+  private definition(name: string): string {
+    let p = this.printed.get(name);
+    if (p === undefined) {
+      const d = this.defs.get(name)!;
+      this.printed.set(name, (p = `definition ${name}(${d.params.map((x) => x.name.text).join(", ")}) = ${printExpr(d.body)}`));
+    }
+    return p;
+  }
+
+  of(r: CheckedRule): string {
+    const used = { definitions: new Set<string>(), parameters: new Set<string>() };
+    this.uses(rootsOf(r), used);
+    return [`when ${printExpr(r.decl.condition)}`, `then ${printAssignments(r.decl.result)}`, ...[...used.definitions].sort().map((d) => this.definition(d)), ...[...used.parameters].sort().map((n) => `parameter ${n} = ${this.values.get(n) ?? "?"}`)].join("\n");
+  }
+}
+
 export function ruleChanges(pa: CheckedVersion, pb: CheckedVersion): RuleChange[] {
   const before = new Map(pa.rules.map((r) => [r.id, r]));
   const after = new Map(pb.rules.map((r) => [r.id, r]));
   const out: RuleChange[] = [];
   const result = (p: CheckedVersion, assignments: readonly A.Assignment[]): string => printAssignments(assignments.map((a) => ({ ...a, value: canonical(p, a.value) })));
   const common = new Set(pa.rules.filter((r) => after.has(r.id)).map((r) => r.id));
+  const edges = new Map([
+    [pa, edgesByRule(pa)],
+    [pb, edgesByRule(pb)],
+  ]);
+  const precedence = (r: CheckedRule, p: CheckedVersion): string[] => precedenceOf(p, r.id, common.has(r.id) ? common : undefined, edges.get(p)!.get(r.id) ?? []);
   const describe = (r: CheckedRule, p: CheckedVersion) => {
     const condition = canonical(p, r.decl.condition);
-    return { canonical: condition, condition: printExpr(condition), result: result(p, r.decl.result), precedence: precedenceOf(p, r.id, common.has(r.id) ? common : undefined) };
+    return { canonical: condition, condition: printExpr(condition), result: result(p, r.decl.result), precedence: precedence(r, p) };
   };
+  const ingredients = { a: new Ingredients(pa), b: new Ingredients(pb) };
   for (const r of pb.rules) {
     const old = before.get(r.id);
+    // Unchanged when made of the same things, under the same precedence and clause: no canonical form needed.
+    if (old !== undefined && old.clause === r.clause && ingredients.a.of(old) === ingredients.b.of(r) && precedence(old, pa).join("|") === precedence(r, pb).join("|")) continue;
     const n = describe(r, pb);
     if (old === undefined) {
       out.push({ rule: r.id, clause: r.clause, kind: "added", condition: "changed", resultChanged: true, precedenceChanged: n.precedence.length > 0, newCondition: n.condition, newResult: n.result, newPrecedence: n.precedence, newWhen: r.decl.condition, ...changedNames(pa, pb, undefined, r) });

@@ -2,4 +2,4 @@
 export { generateVersion } from "./generate.js";
 export { generateRegistry } from "./registry.js";
 export { sourceHash } from "./manifest-file.js";
-export type { GeneratedFile } from "./render.js";
+export { withoutFormatting, type GeneratedFile } from "./render.js";

@@ -33,9 +33,25 @@ export function doc(text: string): string {
  */
 const FORMAT_LIMIT = 400_000;
 
+let formatting = true;
+
+/**
+ * Runs `generate` with TypeScript's formatter off: for code that is only run in memory (the
+ * analysis of `tmad check`, `tmad diff`), never written or read. The same code, laid out as printed.
+ */
+export function withoutFormatting<T>(generate: () => T): T {
+  const before = formatting;
+  formatting = false;
+  try {
+    return generate();
+  } finally {
+    formatting = before;
+  }
+}
+
 export function render(path: string, header: string, statements: (string | StatementStructures)[]): GeneratedFile {
   const file: SourceFile = project.createSourceFile(`/out/${path}`, { statements }, { overwrite: true });
-  if (file.getEnd() <= FORMAT_LIMIT) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  if (formatting && file.getEnd() <= FORMAT_LIMIT) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   const content = header + file.getFullText();
   project.removeSourceFile(file);
   return { path, content };

@@ -9,7 +9,15 @@
 import type * as A from "../ast/nodes.js";
 import { printExpr } from "../ast/print.js";
 
-const same = (a: A.Expr, b: A.Expr): boolean => printExpr(a) === printExpr(b);
+/** Prints kept per node: `implies` compares the same subtrees many times over. */
+const prints = new WeakMap<A.Expr, string>();
+function print(e: A.Expr): string {
+  let p = prints.get(e);
+  if (p === undefined) prints.set(e, (p = printExpr(e)));
+  return p;
+}
+
+const same = (a: A.Expr, b: A.Expr): boolean => a === b || print(a) === print(b);
 
 function parts(e: A.Expr, op: "and" | "or"): A.Expr[] {
   return e.kind === "Binary" && e.operator === op ? [...parts(e.left, op), ...parts(e.right, op)] : [e];
@@ -26,9 +34,9 @@ function bound(e: A.Expr): { x: string; lower: boolean; strict: boolean; c: numb
   if (e.kind !== "Binary" || (e.operator !== "<" && e.operator !== "<=")) return undefined;
   const strict = e.operator === "<";
   const r = numberOf(e.right);
-  if (r !== undefined && numberOf(e.left) === undefined) return { x: printExpr(e.left), lower: false, strict, c: r };
+  if (r !== undefined && numberOf(e.left) === undefined) return { x: print(e.left), lower: false, strict, c: r };
   const l = numberOf(e.left);
-  if (l !== undefined && numberOf(e.right) === undefined) return { x: printExpr(e.right), lower: true, strict, c: l };
+  if (l !== undefined && numberOf(e.right) === undefined) return { x: print(e.right), lower: true, strict, c: l };
   return undefined;
 }
 
@@ -55,8 +63,8 @@ export function implies(a: A.Expr, b: A.Expr, depth = 0): boolean {
   if (b.kind === "Binary" && b.operator === "or" && parts(b, "or").some((y) => next(a, y))) return true;
   if (a.kind === "Unary" && a.operator === "not" && b.kind === "Unary" && b.operator === "not") return next(b.operand, a.operand);
   if (a.kind === "Membership" && b.kind === "Membership" && same(a.element, b.element) && a.negated === b.negated) {
-    const sa = new Set(a.set.map((m) => printExpr(m)));
-    const sb = new Set(b.set.map((m) => printExpr(m)));
+    const sa = new Set(a.set.map((m) => print(m)));
+    const sb = new Set(b.set.map((m) => print(m)));
     // x in A implies x in B when A ⊆ B; x not in A implies x not in B when B ⊆ A.
     return a.negated ? [...sb].every((m) => sa.has(m)) : [...sa].every((m) => sb.has(m));
   }

@@ -11,3 +11,4 @@ export { searchModel } from "./model.js";
 export { applyMutations, SearchSpace, type Baseline, type Candidate, type Probe, type SearchBounds, type SearchOptions } from "./space.js";
 export { canonical, inline, normalize } from "./canonical.js";
 export { implies } from "./implies.js";
+export { constantsOf as expressionConstants, Exclusion, type ConstantOf } from "./exclusive.js";

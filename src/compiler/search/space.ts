@@ -38,6 +38,12 @@ export interface Candidate {
   readonly base: unknown;
   readonly mutations: readonly Mutation[];
   readonly record: unknown;
+  /**
+   * Whether the search uses the probe's key for this candidate (a mutated baseline as it is, and
+   * single changes: to find the changes that had an effect). When false, a probe that can tell the
+   * candidate answers nothing may skip evaluating it and return undefined.
+   */
+  readonly keyed: boolean;
 }
 
 export interface Probe {
@@ -174,7 +180,7 @@ export class SearchSpace {
     // Level 0: the baselines as they are.
     const baseKeys = new Map<Baseline, string | undefined>();
     for (const b of this.baselines) {
-      baseKeys.set(b, look({ baseline: b.name, base: b.record, mutations: [], record: b.record }));
+      baseKeys.set(b, look({ baseline: b.name, base: b.record, mutations: [], record: b.record, keyed: b.mutate }));
       if (probe.done()) return bounds(true);
     }
 
@@ -189,7 +195,7 @@ export class SearchSpace {
         if (record === undefined) continue;
         singles++;
         facts.add(m.fact);
-        const key = look({ baseline: b.name, base: b.record, mutations: [m], record });
+        const key = look({ baseline: b.name, base: b.record, mutations: [m], record, keyed: true });
         if (probe.done()) return bounds(true);
         if (key !== undefined && key !== base) mine.push(m);
       }
@@ -223,7 +229,7 @@ export class SearchSpace {
             const record = applyMutations(b.record, [first, second]);
             if (record === undefined) continue;
             pairs++;
-            look({ baseline: b.name, base: b.record, mutations: [first, second], record });
+            look({ baseline: b.name, base: b.record, mutations: [first, second], record, keyed: false });
             if (probe.done()) return bounds(true);
           }
         }
@@ -248,7 +254,7 @@ export class SearchSpace {
             const record = applyMutations(b.record, [first, second, third]);
             if (record === undefined) continue;
             triples++;
-            look({ baseline: b.name, base: b.record, mutations: [first, second, third], record });
+            look({ baseline: b.name, base: b.record, mutations: [first, second, third], record, keyed: false });
             if (probe.done()) return bounds(true);
           }
         }
