@@ -1,6 +1,8 @@
 /**
  * Evaluators side by side on the same records: the generated 20.v2 evaluator (trace off and on),
  * the hand-written one, and json-rules-engine. Records are parsed and validated before timing.
+ * Rates are records per CPU-second of this process (bench/timing.ts), measured in interleaved
+ * rounds, so the ratios hold on a machine shared with other work.
  */
 import { loadVersion } from "../src/index.js";
 import type { Decision, Installation } from "../generated/tmad-20.v2/model.js";
@@ -24,6 +26,8 @@ export const settings = {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-GB");
 const ratio = (n: number): string => n.toFixed(n >= 100 ? 0 : 2);
+/** A ratio against its target (issue 13): whether it is met. */
+const target = (n: number, least: number): string => `target ≥ ${least}: ${n >= least ? "met" : "not met"}`;
 
 export async function evaluatorRows(): Promise<Measurement[]> {
   const version = (await loadVersion({ version: "20.v2" })) as rt.VersionModule<Installation, Decision>;
@@ -74,14 +78,14 @@ export async function evaluatorRows(): Promise<Measurement[]> {
       unit: "records/s",
       note: `first ${jreRecords.length.toLocaleString("en-GB")} of the records, one run() at a time; ${spread(engineRate)}`,
     },
-    { benchmark: "generated ÷ hand-written", value: ratio(generated.median / hand.median), unit: "×", note: "target ≥ 0.8" },
-    { benchmark: "generated ÷ json-rules-engine", value: ratio(generated.median / engineRate.median), unit: "×", note: "target ≥ 100" },
-    { benchmark: "traced ÷ untraced", value: ratio(traced.median / generated.median), unit: "×", note: "target ≥ 0.2" },
+    { benchmark: "generated ÷ hand-written", value: ratio(generated.median / hand.median), unit: "×", note: target(generated.median / hand.median, 0.8) },
+    { benchmark: "generated ÷ json-rules-engine", value: ratio(generated.median / engineRate.median), unit: "×", note: target(generated.median / engineRate.median, 100) },
+    { benchmark: "traced ÷ untraced", value: ratio(traced.median / generated.median), unit: "×", note: target(traced.median / generated.median, 0.3) },
     {
       benchmark: "records",
       value: records.length.toLocaleString("en-GB"),
       unit: "records",
-      note: `${source}${rejected > 0 ? `; ${rejected} invalid lines left out` : ""}; warm-up ${settings.warmupMs} ms each, then ${settings.rounds} interleaved rounds of ≥ ${settings.roundMs} ms, median`,
+      note: `${source}${rejected > 0 ? `; ${rejected} invalid lines left out` : ""}; warm-up ${settings.warmupMs} ms each, then ${settings.rounds} interleaved rounds of ≥ ${settings.roundMs} ms, median; records per CPU-second of this process`,
     },
   ];
 }

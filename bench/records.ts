@@ -54,10 +54,16 @@ export interface Records<I> {
   readonly rejected: number;
 }
 
+/** The benchmark's records as NDJSON lines (unparsed), from the same source as loadRecords. */
+export async function loadLines(count: number, seed = 20): Promise<string[]> {
+  const useGenerator = SOURCE === "generator" || (SOURCE === "auto" && existsSync(GENERATOR));
+  return useGenerator ? await generated(count, seed) : cycledExamples(count);
+}
+
 /** Parses and validates `count` records (fewer if some lines do not validate). */
 export async function loadRecords<I>(version: VersionModule<I, unknown>, count: number, seed = 20): Promise<Records<I>> {
   const useGenerator = SOURCE === "generator" || (SOURCE === "auto" && existsSync(GENERATOR));
-  const lines = useGenerator ? await generated(count, seed) : cycledExamples(count);
+  const lines = await loadLines(count, seed);
   const records: I[] = [];
   let rejected = 0;
   for (const line of lines) {

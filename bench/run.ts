@@ -3,21 +3,35 @@
  * bench/RESULTS.md with the machine it ran on and the command.
  */
 import { writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join, relative } from "node:path";
 import { root } from "./records.js";
 import { rows, type Measurement } from "./rows.js";
 import { machine, table } from "./table.js";
 
+function loadAverage(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(", ");
+}
+
 async function main(): Promise<void> {
   const script = relative(root, process.argv[1] ?? "bench/run.ts");
   const command = process.env.npm_lifecycle_event === "bench" ? `npm run bench (tsx ${script})` : `npx tsx ${script}`;
   const measurements: Measurement[] = [];
-  for (const row of rows) {
+  // BENCH_ROWS=evaluators,input runs only the rows whose names start with one of these words and
+  // prints them without writing bench/RESULTS.md (a partial table would replace the whole one).
+  const only = process.env.BENCH_ROWS?.split(",").map((w) => w.trim().toLowerCase());
+  const loadBefore = loadAverage();
+  for (const row of rows.filter((r) => only === undefined || only.some((w) => r.name.toLowerCase().startsWith(w)))) {
     process.stderr.write(`running: ${row.name}\n`);
     measurements.push(...(await row.run()));
   }
   const md = table(measurements);
+  const load = `load average ${loadBefore} before, ${loadAverage()} after (1, 5, 15 minutes; the machine has ${availableParallelism()} cores and may be shared)`;
   console.log(md);
+  console.log(`\n${load}`);
+  if (only !== undefined) return;
   const m = machine();
   const report = [
     "# Benchmark results",
@@ -27,6 +41,7 @@ async function main(): Promise<void> {
     "## Machine",
     "",
     ...Object.entries(m).map(([k, v]) => `- ${k}: ${v}`),
+    `- ${load}`,
     "",
     "## Results",
     "",

@@ -493,124 +493,83 @@ export const manifest: rt.Manifest = {
 /** Where each traced condition sits in the rule documents; traces refer to these by index. */
 export const traceSites: readonly rt.TraceSite[] = [
   {
-    "kind": "definition",
-    "name": "supplierStatus",
-    "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:296:12",
-    "facts": [
-      "installation.responsibleSupplier.status"
-    ],
-    "phrase": "supplier status"
-  },
-  {
-    "kind": "definition",
-    "name": "hasUnresolvedDataIssue",
-    "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:298:12",
-    "facts": [],
-    "phrase": "has unresolved data issue",
-    "operator": "or"
-  },
-  {
     "kind": "condition",
-    "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:299:3",
+    "text": "readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE",
+    "at": "rules/tmad-19.0/04-01-migration.md:39:8",
     "facts": [],
-    "phrase": "the supplier status is \"cannot be identified\""
-  },
-  {
-    "kind": "condition",
-    "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:300:6",
-    "facts": [
-      "installation.dataIssues"
-    ],
-    "phrase": "for at least one of the data issues, not resolved"
-  },
-  {
-    "kind": "definition",
-    "name": "isMeter",
-    "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:282:12",
-    "facts": [
-      "device.type"
-    ],
-    "phrase": "is meter"
-  },
-  {
-    "kind": "definition",
-    "name": "dormantMeters",
-    "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:284:12",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "dormant meters"
-  },
-  {
-    "kind": "definition",
-    "name": "stepSucceeded",
-    "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
-    "facts": [],
-    "phrase": "step succeeded",
-    "clause": "4.26",
-    "operator": "or"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
-    "facts": [
-      "attempts"
-    ],
-    "phrase": "for at least one of attempts, its outcome is \"succeeded\"",
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:64:6",
-    "facts": [
-      "attempts",
-      "confirmations"
-    ],
-    "phrase": "for at least one of attempts that outcome is \"confirmation timed out\", for at least one of confirmations, its outcome is \"succeeded\" and its at is after its at",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "firmwareSucceeded",
-    "text": "firmwareSucceeded(d) = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:90:12",
-    "facts": [
-      "d.confirmationAttempts",
-      "d.firmwareAttempts"
-    ],
-    "phrase": "firmware succeeded",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "configurationSucceeded",
-    "text": "configurationSucceeded(d) = stepSucceeded(d.configurationAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:12",
-    "facts": [
-      "d.configurationAttempts",
-      "d.confirmationAttempts"
-    ],
-    "phrase": "configuration succeeded",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "prepared",
-    "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
-    "facts": [],
-    "phrase": "prepared",
-    "clause": "4.26",
+    "phrase": "ready to migrate, not shares meter point, and the supplier status is \"live DCC User\"",
+    "clause": "4.1",
     "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "not sharesMeterPoint",
+    "at": "rules/tmad-19.0/04-01-migration.md:40:8",
+    "facts": [],
+    "phrase": "not shares meter point",
+    "clause": "4.1",
+    "operator": "not"
+  },
+  {
+    "kind": "condition",
+    "text": "supplierStatus = LIVE",
+    "at": "rules/tmad-19.0/04-01-migration.md:41:8",
+    "facts": [],
+    "phrase": "the supplier status is \"live DCC User\"",
+    "clause": "4.1"
+  },
+  {
+    "kind": "condition",
+    "text": "some m in dormantMeters satisfies preparationInProgress(m)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:121:8",
+    "facts": [],
+    "phrase": "for at least one of the dormant meters, preparation in progress",
+    "clause": "4.26",
+    "quantifier": {
+      "kind": "some",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
+  },
+  {
+    "kind": "condition",
+    "text": "installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))",
+    "at": "rules/tmad-19.0/18-excluded-categories.md:65:8",
+    "facts": [],
+    "phrase": "the cohort is IOC, ready for partial migration, and for each of the GSMEs, firmware persistently failed",
+    "clause": "18.5",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "installation.cohort = IOC",
+    "at": "rules/tmad-19.0/18-excluded-categories.md:65:8",
+    "facts": [
+      "installation.cohort"
+    ],
+    "phrase": "the cohort is IOC",
+    "clause": "18.5"
+  },
+  {
+    "kind": "condition",
+    "text": "(every g in gsmes satisfies firmwarePersistentlyFailed(g))",
+    "at": "rules/tmad-19.0/18-excluded-categories.md:67:8",
+    "facts": [],
+    "phrase": "for each of the GSMEs, firmware persistently failed",
+    "clause": "18.5",
+    "quantifier": {
+      "kind": "every",
+      "variable": "g",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
   },
   {
     "kind": "definition",
@@ -660,129 +619,6 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "definition",
-    "name": "unsuccessful",
-    "text": "unsuccessful(attempt) = attempt.outcome in {FAILED, TIMED_OUT}",
-    "at": "rules/tmad-19.0/04-26-preparation.md:59:12",
-    "facts": [
-      "attempt.outcome"
-    ],
-    "phrase": "unsuccessful",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "dayNumber",
-    "text": "dayNumber(t) = days between 1900-01-01T00:00:00Z and t",
-    "at": "rules/tmad-19.0/04-26-preparation.md:69:12",
-    "facts": [
-      "t"
-    ],
-    "phrase": "day number",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "failureDays",
-    "text": "failureDays(attempts) = if (some a in attempts satisfies unsuccessful(a)) then dayNumber((max a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) - dayNumber((min a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) + 1 else 0",
-    "at": "rules/tmad-19.0/04-26-preparation.md:73:12",
-    "facts": [],
-    "phrase": "failure days",
-    "clause": "4.26",
-    "operator": "if"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts satisfies unsuccessful(a))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:74:6",
-    "facts": [
-      "attempts"
-    ],
-    "phrase": "for at least one of attempts, unsuccessful",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "regimeExhausted",
-    "text": "regimeExhausted(attempts, required, regimeDays) = (count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:80:12",
-    "facts": [],
-    "phrase": "regime exhausted",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "(count a in attempts where unsuccessful(a)) >= required",
-    "at": "rules/tmad-19.0/04-26-preparation.md:81:3",
-    "facts": [
-      "attempts",
-      "required"
-    ],
-    "phrase": "the number of attempts that are unsuccessful is at least required",
-    "clause": "4.26",
-    "operator": ">="
-  },
-  {
-    "kind": "condition",
-    "text": "failureDays(attempts) >= regimeDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:82:7",
-    "facts": [
-      "attempts",
-      "regimeDays"
-    ],
-    "phrase": "failure days is at least regime days",
-    "clause": "4.26",
-    "operator": ">="
-  },
-  {
-    "kind": "definition",
-    "name": "stepPersistentlyFailed",
-    "text": "stepPersistentlyFailed(attempts, confirmations, required, regimeDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
-    "facts": [],
-    "phrase": "step persistently failed",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "not stepSucceeded(attempts, confirmations)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:85:3",
-    "facts": [],
-    "phrase": "not step succeeded",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "condition",
-    "text": "(regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:86:7",
-    "facts": [],
-    "phrase": "regime exhausted or for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
-    "clause": "4.26",
-    "operator": "or"
-  },
-  {
-    "kind": "condition",
-    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:87:11",
-    "facts": [],
-    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:87:12",
-    "facts": [
-      "attempts"
-    ],
-    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\"",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
     "name": "firmwarePersistentlyFailed",
     "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareRegimeDays)",
     "at": "rules/tmad-19.0/04-26-preparation.md:96:12",
@@ -794,64 +630,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     ],
     "phrase": "firmware persistently failed",
     "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "configurationPersistentlyFailed",
-    "text": "configurationPersistentlyFailed(d) = firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:100:12",
-    "facts": [],
-    "phrase": "configuration persistently failed",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "definition",
-    "name": "preparationPersistentlyFailed",
-    "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:108:12",
-    "facts": [],
-    "phrase": "preparation persistently failed",
-    "clause": "4.26",
-    "operator": "or"
-  },
-  {
-    "kind": "definition",
-    "name": "unableToAttemptFirmware",
-    "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:112:12",
-    "facts": [],
-    "phrase": "unable to attempt firmware",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "not d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:113:3",
-    "facts": [],
-    "phrase": "not firmware upgrade possible",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "condition",
-    "text": "d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:113:7",
-    "facts": [
-      "d.firmwareUpgradePossible"
-    ],
-    "phrase": "firmware upgrade possible",
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:113:37",
-    "facts": [],
-    "phrase": "not firmware succeeded",
-    "clause": "4.26",
-    "operator": "not"
   },
   {
     "kind": "definition",
@@ -889,70 +667,6 @@ export const traceSites: readonly rt.TraceSite[] = [
     "phrase": "not unable to attempt firmware",
     "clause": "4.26",
     "operator": "not"
-  },
-  {
-    "kind": "definition",
-    "name": "hasDormantMeter",
-    "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:287:12",
-    "facts": [],
-    "phrase": "has dormant meter"
-  },
-  {
-    "kind": "definition",
-    "name": "solelyDormantMeters",
-    "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:289:12",
-    "facts": [],
-    "phrase": "solely dormant meters",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:290:23",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "for each of the devices that is meter, dormant",
-    "quantifier": {
-      "kind": "every",
-      "variable": "m",
-      "element": "Device",
-      "key": [
-        "type",
-        "id"
-      ]
-    }
-  },
-  {
-    "kind": "condition",
-    "text": "m.dormant",
-    "at": "rules/tmad-19.0/index.md:290:83",
-    "facts": [
-      "m.dormant"
-    ],
-    "phrase": "dormant"
-  },
-  {
-    "kind": "definition",
-    "name": "esmes",
-    "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:292:12",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "ESMEs"
-  },
-  {
-    "kind": "definition",
-    "name": "gsmes",
-    "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:294:12",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "GSMEs"
   },
   {
     "kind": "definition",
@@ -1045,48 +759,153 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "definition",
-    "name": "gsmeIds",
-    "text": "gsmeIds = collect g.id for g in gsmes",
-    "at": "rules/tmad-19.0/18-excluded-categories.md:61:12",
+    "name": "hasUnresolvedDataIssue",
+    "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
+    "at": "rules/tmad-19.0/index.md:298:12",
     "facts": [],
-    "phrase": "GSME ids",
-    "clause": "18.5"
+    "phrase": "has unresolved data issue",
+    "operator": "or"
   },
   {
     "kind": "condition",
-    "text": "readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE",
-    "at": "rules/tmad-19.0/04-01-migration.md:39:8",
+    "text": "supplierStatus = UNIDENTIFIABLE",
+    "at": "rules/tmad-19.0/index.md:299:3",
     "facts": [],
-    "phrase": "ready to migrate, not shares meter point, and the supplier status is \"live DCC User\"",
-    "clause": "4.1",
+    "phrase": "the supplier status is \"cannot be identified\""
+  },
+  {
+    "kind": "condition",
+    "text": "(some i in installation.dataIssues satisfies not i.resolved)",
+    "at": "rules/tmad-19.0/index.md:300:6",
+    "facts": [
+      "installation.dataIssues"
+    ],
+    "phrase": "for at least one of the data issues, not resolved"
+  },
+  {
+    "kind": "definition",
+    "name": "prepared",
+    "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
+    "facts": [],
+    "phrase": "prepared",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "definition",
+    "name": "stepPersistentlyFailed",
+    "text": "stepPersistentlyFailed(attempts, confirmations, required, regimeDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
+    "facts": [],
+    "phrase": "step persistently failed",
+    "clause": "4.26",
     "operator": "and"
   },
   {
     "kind": "condition",
-    "text": "not sharesMeterPoint",
-    "at": "rules/tmad-19.0/04-01-migration.md:40:8",
+    "text": "not stepSucceeded(attempts, confirmations)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:85:3",
     "facts": [],
-    "phrase": "not shares meter point",
-    "clause": "4.1",
+    "phrase": "not step succeeded",
+    "clause": "4.26",
     "operator": "not"
   },
   {
     "kind": "condition",
-    "text": "supplierStatus = LIVE",
-    "at": "rules/tmad-19.0/04-01-migration.md:41:8",
+    "text": "(regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:86:7",
     "facts": [],
-    "phrase": "the supplier status is \"live DCC User\"",
-    "clause": "4.1"
+    "phrase": "regime exhausted or for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
+    "clause": "4.26",
+    "operator": "or"
   },
   {
     "kind": "condition",
-    "text": "some m in dormantMeters satisfies preparationInProgress(m)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:121:8",
+    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:11",
     "facts": [],
-    "phrase": "for at least one of the dormant meters, preparation in progress",
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
     "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:12",
+    "facts": [
+      "attempts"
+    ],
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\"",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "preparationPersistentlyFailed",
+    "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:108:12",
+    "facts": [],
+    "phrase": "preparation persistently failed",
+    "clause": "4.26",
+    "operator": "or"
+  },
+  {
+    "kind": "definition",
+    "name": "unableToAttemptFirmware",
+    "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:112:12",
+    "facts": [],
+    "phrase": "unable to attempt firmware",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "not d.firmwareUpgradePossible",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:3",
+    "facts": [],
+    "phrase": "not firmware upgrade possible",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "condition",
+    "text": "d.firmwareUpgradePossible",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:7",
+    "facts": [
+      "d.firmwareUpgradePossible"
+    ],
+    "phrase": "firmware upgrade possible",
+    "clause": "4.26"
+  },
+  {
+    "kind": "condition",
+    "text": "not firmwareSucceeded(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:37",
+    "facts": [],
+    "phrase": "not firmware succeeded",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "definition",
+    "name": "solelyDormantMeters",
+    "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
+    "at": "rules/tmad-19.0/index.md:289:12",
+    "facts": [],
+    "phrase": "solely dormant meters",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
+    "at": "rules/tmad-19.0/index.md:290:23",
+    "facts": [
+      "installation.devices"
+    ],
+    "phrase": "for each of the devices that is meter, dormant",
     "quantifier": {
-      "kind": "some",
+      "kind": "every",
       "variable": "m",
       "element": "Device",
       "key": [
@@ -1097,38 +916,118 @@ export const traceSites: readonly rt.TraceSite[] = [
   },
   {
     "kind": "condition",
-    "text": "installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))",
-    "at": "rules/tmad-19.0/18-excluded-categories.md:65:8",
+    "text": "m.dormant",
+    "at": "rules/tmad-19.0/index.md:290:83",
+    "facts": [
+      "m.dormant"
+    ],
+    "phrase": "dormant"
+  },
+  {
+    "kind": "definition",
+    "name": "stepSucceeded",
+    "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
     "facts": [],
-    "phrase": "the cohort is IOC, ready for partial migration, and for each of the GSMEs, firmware persistently failed",
-    "clause": "18.5",
+    "phrase": "step succeeded",
+    "clause": "4.26",
+    "operator": "or"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
+    "facts": [
+      "attempts"
+    ],
+    "phrase": "for at least one of attempts, its outcome is \"succeeded\"",
+    "clause": "4.26"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:64:6",
+    "facts": [
+      "attempts",
+      "confirmations"
+    ],
+    "phrase": "for at least one of attempts that outcome is \"confirmation timed out\", for at least one of confirmations, its outcome is \"succeeded\" and its at is after its at",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "firmwareSucceeded",
+    "text": "firmwareSucceeded(d) = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:90:12",
+    "facts": [
+      "d.confirmationAttempts",
+      "d.firmwareAttempts"
+    ],
+    "phrase": "firmware succeeded",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "configurationSucceeded",
+    "text": "configurationSucceeded(d) = stepSucceeded(d.configurationAttempts, d.confirmationAttempts)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:93:12",
+    "facts": [
+      "d.configurationAttempts",
+      "d.confirmationAttempts"
+    ],
+    "phrase": "configuration succeeded",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "regimeExhausted",
+    "text": "regimeExhausted(attempts, required, regimeDays) = (count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:80:12",
+    "facts": [],
+    "phrase": "regime exhausted",
+    "clause": "4.26",
     "operator": "and"
   },
   {
     "kind": "condition",
-    "text": "installation.cohort = IOC",
-    "at": "rules/tmad-19.0/18-excluded-categories.md:65:8",
+    "text": "(count a in attempts where unsuccessful(a)) >= required",
+    "at": "rules/tmad-19.0/04-26-preparation.md:81:3",
     "facts": [
-      "installation.cohort"
+      "attempts",
+      "required"
     ],
-    "phrase": "the cohort is IOC",
-    "clause": "18.5"
+    "phrase": "the number of attempts that are unsuccessful is at least required",
+    "clause": "4.26",
+    "operator": ">="
   },
   {
     "kind": "condition",
-    "text": "(every g in gsmes satisfies firmwarePersistentlyFailed(g))",
-    "at": "rules/tmad-19.0/18-excluded-categories.md:67:8",
+    "text": "failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:82:7",
+    "facts": [
+      "attempts",
+      "regimeDays"
+    ],
+    "phrase": "failure days is at least regime days",
+    "clause": "4.26",
+    "operator": ">="
+  },
+  {
+    "kind": "definition",
+    "name": "configurationPersistentlyFailed",
+    "text": "configurationPersistentlyFailed(d) = firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:100:12",
     "facts": [],
-    "phrase": "for each of the GSMEs, firmware persistently failed",
-    "clause": "18.5",
-    "quantifier": {
-      "kind": "every",
-      "variable": "g",
-      "element": "Device",
-      "key": [
-        "type",
-        "id"
-      ]
-    }
+    "phrase": "configuration persistently failed",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "definition",
+    "name": "hasDormantMeter",
+    "text": "hasDormantMeter = (count m in dormantMeters) > 0",
+    "at": "rules/tmad-19.0/index.md:287:12",
+    "facts": [],
+    "phrase": "has dormant meter"
   }
 ];

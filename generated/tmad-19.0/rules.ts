@@ -78,215 +78,224 @@ export const p$confirmationAttemptsRequired: number = (p$confirmationAttemptsPer
  * Source: rules/tmad-19.0/index.md:262
  */
 export const p$confirmationRegimeDays: number = (p$confirmationDaysPerCycle * p$confirmationCycles);
-/** Whether an evaluation is under way: installation-wide definitions are then computed once. */
-let memo = false;
-let m$supplierStatus: model.SupplierStatus;
-let m$supplierStatus$ok = false;
-let m$hasUnresolvedDataIssue: boolean;
-let m$hasUnresolvedDataIssue$ok = false;
-let m$dormantMeters: readonly model.Device[];
-let m$dormantMeters$ok = false;
-let m$readyToMigrate: boolean;
-let m$readyToMigrate$ok = false;
-let m$hasDormantMeter: boolean;
-let m$hasDormantMeter$ok = false;
-let m$solelyDormantMeters: boolean;
-let m$solelyDormantMeters$ok = false;
-let m$esmes: readonly model.Device[];
-let m$esmes$ok = false;
-let m$gsmes: readonly model.Device[];
-let m$gsmes$ok = false;
-let m$sharesMeterPoint: boolean;
-let m$sharesMeterPoint$ok = false;
-let m$readyForPartialMigration: boolean;
-let m$readyForPartialMigration$ok = false;
-let m$gsmeIds: readonly model.DeviceId[];
-let m$gsmeIds$ok = false;
-/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:300:6) */
-function loop_0(i$installation: model.Installation): boolean {
-  for (const v$i of i$installation.dataIssues) { if (!v$i.resolved) return true; }
-  return false;
+/**
+ * One evaluation's frame: the record, and what the evaluation has computed and may need again.
+ * A new one per evaluation: nothing is shared between records.
+ */
+export class Frame {
+  /** `supplierStatus`, once computed. */
+  m$supplierStatus: model.SupplierStatus | undefined = undefined;
+  /** `hasUnresolvedDataIssue`, once computed. */
+  m$hasUnresolvedDataIssue: boolean | undefined = undefined;
+  /** `dormantMeters`, once computed. */
+  m$dormantMeters: readonly model.Device[] | undefined = undefined;
+  /** `stepSucceeded(attempts, confirmations)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$stepSucceeded: unknown[] | undefined = undefined;
+  /** `firmwareSucceeded(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$firmwareSucceeded: unknown[] | undefined = undefined;
+  /** `configurationSucceeded(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$configurationSucceeded: unknown[] | undefined = undefined;
+  /** `prepared(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$prepared: unknown[] | undefined = undefined;
+  /** `readyToMigrate`, once computed. */
+  m$readyToMigrate: boolean | undefined = undefined;
+  /** `failureDays(attempts)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$failureDays: unknown[] | undefined = undefined;
+  /** `regimeExhausted(attempts, required, regimeDays)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$regimeExhausted: unknown[] | undefined = undefined;
+  /** `stepPersistentlyFailed(attempts, confirmations, required, regimeDays)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$stepPersistentlyFailed: unknown[] | undefined = undefined;
+  /** `firmwarePersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$firmwarePersistentlyFailed: unknown[] | undefined = undefined;
+  /** `configurationPersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$configurationPersistentlyFailed: unknown[] | undefined = undefined;
+  /** `preparationPersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$preparationPersistentlyFailed: unknown[] | undefined = undefined;
+  /** `unableToAttemptFirmware(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$unableToAttemptFirmware: unknown[] | undefined = undefined;
+  /** `preparationInProgress(d)` by its arguments (the same objects), once computed: up to 16 of them. */
+  m$preparationInProgress: unknown[] | undefined = undefined;
+  /** `hasDormantMeter`, once computed. */
+  m$hasDormantMeter: boolean | undefined = undefined;
+  /** `solelyDormantMeters`, once computed. */
+  m$solelyDormantMeters: boolean | undefined = undefined;
+  /** `esmes`, once computed. */
+  m$esmes: readonly model.Device[] | undefined = undefined;
+  /** `gsmes`, once computed. */
+  m$gsmes: readonly model.Device[] | undefined = undefined;
+  /** `sharesMeterPoint`, once computed. */
+  m$sharesMeterPoint: boolean | undefined = undefined;
+  /** `readyForPartialMigration`, once computed. */
+  m$readyForPartialMigration: boolean | undefined = undefined;
+  /** `gsmeIds`, once computed. */
+  m$gsmeIds: readonly model.DeviceId[] | undefined = undefined;
+  constructor(readonly input: model.Installation) { }
 }
 
-/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:285:3) */
-function loop_1(i$installation: model.Installation): model.Device[] {
-  const out: model.Device[] = [];
-  for (const v$m of i$installation.devices) { if ((d$isMeter(i$installation, v$m) && v$m.dormant)) { out.push(v$m); } }
-  return out;
-}
-
-/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
-function loop_2(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
-  return false;
-}
-
-/** `(some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at)` (rules/tmad-19.0/04-26-preparation.md:65:19) */
-function loop_4(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$a: model.Attempt): boolean {
-  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, v$a.at) > 0))) return true; }
-  return false;
-}
-
-/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6) */
-function loop_3(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { if (loop_4(i$installation, v$attempts, v$confirmations, v$a)) return true; } }
-  return false;
-}
-
-/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_5(i$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(i$installation)) { if (!(d$prepared(i$installation, v$m))) return false; }
-  return true;
-}
-
-/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
-function traced_loop_0(t: rt.Tracer, i$installation: model.Installation): boolean {
-  let value: boolean = true;
-  for (const v$m of d$dormantMeters(i$installation)) {
-    if (!value) t.explore(() => { t.member(v$m); t.endMember(d$prepared$traced(t, i$installation, v$m)); });
-    else { t.member(v$m); if (!t.endMember(d$prepared$traced(t, i$installation, v$m))) value = false; }
-  }
-  return value;
-}
-
-/** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
-function loop_6(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) return true; }
-  return false;
-}
-
-/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
-function loop_7(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
-  let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
-  return best;
-}
-
-/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
-function loop_8(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): string | null {
-  let best: string | null = null;
-  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
-  return best;
-}
-
-/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
-function loop_9(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
-  let n = 0;
-  for (const v$a of v$attempts) { if (d$unsuccessful(i$installation, v$a)) { if (true) n++; } }
-  return n;
-}
-
-/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
-function loop_10(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
-  return false;
-}
-
-/** `(count m in dormantMeters)` (rules/tmad-19.0/index.md:287:39) */
-function loop_11(i$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(i$installation)) { if (true) return true; }
-  return false;
-}
-
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
-function loop_12(i$installation: model.Installation): boolean {
-  for (const v$m of i$installation.devices) { if (d$isMeter(i$installation, v$m)) { if (!(v$m.dormant)) return false; } }
-  return true;
-}
-
-/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
-function traced_loop_1(t: rt.Tracer, i$installation: model.Installation): boolean {
-  let value: boolean = true;
-  for (const v$m of i$installation.devices) {
-    if (!value) t.explore(() => { if (d$isMeter(i$installation, v$m)) { t.member(v$m); t.endMember((t.enter(42), t.exit(v$m.dormant, [v$m.dormant]))); } });
-    else if (d$isMeter(i$installation, v$m)) { t.member(v$m); if (!t.endMember((t.enter(42), t.exit(v$m.dormant, [v$m.dormant])))) value = false; }
-  }
-  return value;
-}
-
-/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
-function loop_13(i$installation: model.Installation): model.Device[] {
-  const out: model.Device[] = [];
-  for (const v$e of i$installation.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
-  return out;
-}
-
-/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
-function loop_14(i$installation: model.Installation): model.Device[] {
-  const out: model.Device[] = [];
-  for (const v$g of i$installation.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
-  return out;
-}
-
-/** `(count s in installation.sharedMeterPoints)` (rules/tmad-19.0/index.md:302:40) */
-function loop_15(i$installation: model.Installation): boolean {
-  for (const v$s of i$installation.sharedMeterPoints) { if (true) return true; }
-  return false;
-}
-
-/** `(count e in esmes)` (rules/tmad-19.0/18-excluded-categories.md:52:7) */
-function loop_16(i$installation: model.Installation): boolean {
-  for (const v$e of d$esmes(i$installation)) { if (true) return true; }
-  return false;
-}
-
-/** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7) */
-function loop_17(i$installation: model.Installation): boolean {
-  for (const v$e of d$esmes(i$installation)) { if (!(d$prepared(i$installation, v$e))) return false; }
-  return true;
-}
-
-/** `(count g in gsmes)` (rules/tmad-19.0/18-excluded-categories.md:54:7) */
-function loop_18(i$installation: model.Installation): boolean {
-  for (const v$g of d$gsmes(i$installation)) { if (true) return true; }
-  return false;
-}
-
-/** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
-function traced_loop_2(t: rt.Tracer, i$installation: model.Installation): boolean {
-  let value: boolean = true;
-  for (const v$e of d$esmes(i$installation)) {
-    if (!value) t.explore(() => { t.member(v$e); t.endMember(d$prepared$traced(t, i$installation, v$e)); });
-    else { t.member(v$e); if (!t.endMember(d$prepared$traced(t, i$installation, v$e))) value = false; }
-  }
-  return value;
-}
-
-/** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
-function loop_19(i$installation: model.Installation): model.DeviceId[] {
-  const out: model.DeviceId[] = [];
-  for (const v$g of d$gsmes(i$installation)) { out.push(v$g.id); }
-  return out;
-}
-
+/** Rule `migrate_clean_installation`: the decision it gives (clause 4.1): the same for every installation. */
+const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+/** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26): the same for every installation. */
+const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "PENDING", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+/** The decision when no rule applies (clause 1.4): the same for every installation. */
+const default_result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
-function loop_20(i$installation: model.Installation): boolean {
-  for (const v$m of d$dormantMeters(i$installation)) { if (d$preparationInProgress(i$installation, v$m)) return true; }
+function loop_0(f: Frame): boolean {
+  for (const v$m of d$dormantMeters(f)) { if (d$preparationInProgress(f, v$m)) return true; }
   return false;
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8), traced member by member */
-function traced_loop_3(t: rt.Tracer, i$installation: model.Installation): boolean {
+function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
-  for (const v$m of d$dormantMeters(i$installation)) {
-    if (value) t.explore(() => { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, i$installation, v$m)); });
-    else { t.member(v$m); if (t.endMember(d$preparationInProgress$traced(t, i$installation, v$m))) value = true; }
+  for (const v$m of d$dormantMeters(f)) {
+    if (value) t.explore(() => { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); });
+    else { t.member(v$m); if (t.endMember(d$preparationInProgress$traced(t, f, v$m))) value = true; }
   }
   return value;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8) */
-function loop_21(i$installation: model.Installation): boolean {
-  for (const v$g of d$gsmes(i$installation)) { if (!(d$firmwarePersistentlyFailed(i$installation, v$g))) return false; }
+function loop_1(f: Frame): boolean {
+  for (const v$g of d$gsmes(f)) { if (!(d$firmwarePersistentlyFailed(f, v$g))) return false; }
   return true;
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8), traced member by member */
-function traced_loop_4(t: rt.Tracer, i$installation: model.Installation): boolean {
+function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
-  for (const v$g of d$gsmes(i$installation)) {
-    if (!value) t.explore(() => { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, i$installation, v$g)); });
-    else { t.member(v$g); if (!t.endMember(d$firmwarePersistentlyFailed$traced(t, i$installation, v$g))) value = false; }
+  for (const v$g of d$gsmes(f)) {
+    if (!value) t.explore(() => { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); });
+    else { t.member(v$g); if (!t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g))) value = false; }
+  }
+  return value;
+}
+
+/** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:300:6) */
+function loop_2(f: Frame): boolean {
+  for (const v$i of f.input.dataIssues) { if (!v$i.resolved) return true; }
+  return false;
+}
+
+/** `collect m for m in installation.devices where isMeter(m) and m.dormant` (rules/tmad-19.0/index.md:285:3) */
+function loop_3(f: Frame): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$m of f.input.devices) { if ((d$isMeter(f, v$m) && v$m.dormant)) { out.push(v$m); } }
+  return out;
+}
+
+/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
+function loop_4(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
+  return false;
+}
+
+/** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs) */
+function loop_5(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  let best: string | null = null;
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  if (best === null) return false;
+  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
+  return false;
+}
+
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
+function loop_6(f: Frame): boolean {
+  for (const v$m of d$dormantMeters(f)) { if (!(d$prepared(f, v$m))) return false; }
+  return true;
+}
+
+/** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
+function loop_7(f: Frame, v$attempts: readonly model.Attempt[]): boolean {
+  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) return true; }
+  return false;
+}
+
+/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
+function loop_8(f: Frame, v$attempts: readonly model.Attempt[]): string | null {
+  let best: string | null = null;
+  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) > 0) best = x; } }
+  return best;
+}
+
+/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
+function loop_9(f: Frame, v$attempts: readonly model.Attempt[]): string | null {
+  let best: string | null = null;
+  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  return best;
+}
+
+/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
+function loop_10(f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
+  let n = 0;
+  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { n++; } }
+  return n;
+}
+
+/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
+function loop_11(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
+  return false;
+}
+
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
+function loop_12(f: Frame): boolean {
+  for (const v$m of f.input.devices) { if (d$isMeter(f, v$m)) { if (!(v$m.dormant)) return false; } }
+  return true;
+}
+
+/** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
+function loop_13(f: Frame): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$e of f.input.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
+  return out;
+}
+
+/** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
+function loop_14(f: Frame): model.Device[] {
+  const out: model.Device[] = [];
+  for (const v$g of f.input.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
+  return out;
+}
+
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7) */
+function loop_15(f: Frame): boolean {
+  for (const v$e of d$esmes(f)) { if (!(d$prepared(f, v$e))) return false; }
+  return true;
+}
+
+/** `collect g.id for g in gsmes` (rules/tmad-19.0/18-excluded-categories.md:61:40) */
+function loop_16(f: Frame): model.DeviceId[] {
+  const out: model.DeviceId[] = [];
+  for (const v$g of d$gsmes(f)) { out.push(v$g.id); }
+  return out;
+}
+
+/** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
+function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
+  let value: boolean = true;
+  for (const v$m of d$dormantMeters(f)) {
+    if (!value) t.explore(() => { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); });
+    else { t.member(v$m); if (!t.endMember(d$prepared$traced(t, f, v$m))) value = false; }
+  }
+  return value;
+}
+
+/** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
+function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
+  let value: boolean = true;
+  for (const v$e of d$esmes(f)) {
+    if (!value) t.explore(() => { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); });
+    else { t.member(v$e); if (!t.endMember(d$prepared$traced(t, f, v$e))) value = false; }
+  }
+  return value;
+}
+
+/** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
+function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
+  let value: boolean = true;
+  for (const v$m of f.input.devices) {
+    if (!value) t.explore(() => { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(41), t.exit(v$m.dormant, [v$m.dormant]))); } });
+    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember((t.enter(41), t.exit(v$m.dormant, [v$m.dormant])))) value = false; }
   }
   return value;
 }
@@ -295,83 +304,46 @@ function traced_loop_4(t: rt.Tracer, i$installation: model.Installation): boolea
  * Definition `supplierStatus`.
  * Source: rules/tmad-19.0/index.md:296
  */
-export function d$supplierStatus(i$installation: model.Installation): model.SupplierStatus {
-  if (!memo) return i$installation.responsibleSupplier.status;
-  if (!m$supplierStatus$ok) {
-    m$supplierStatus = i$installation.responsibleSupplier.status;
-    m$supplierStatus$ok = true;
-  }
-
-  return m$supplierStatus;
-}
-
-/** Traced variant of {@link d$supplierStatus}. */
-function d$supplierStatus$traced(t: rt.Tracer, i$installation: model.Installation): model.SupplierStatus {
-  const again = t.again(0);
-  if (again !== undefined) return again.value as model.SupplierStatus;
-  t.enter(0);
-  return t.exit(i$installation.responsibleSupplier.status, [i$installation.responsibleSupplier?.status]);
+export function d$supplierStatus(f: Frame): model.SupplierStatus {
+  let value = f.m$supplierStatus;
+  if (value === undefined) f.m$supplierStatus = value = f.input.responsibleSupplier.status;
+  return value;
 }
 
 /**
  * Definition `hasUnresolvedDataIssue`.
  * Source: rules/tmad-19.0/index.md:298
  */
-export function d$hasUnresolvedDataIssue(i$installation: model.Installation): boolean {
-  if (!memo) return ((d$supplierStatus(i$installation) === "UNIDENTIFIABLE") || loop_0(i$installation));
-  if (!m$hasUnresolvedDataIssue$ok) {
-    m$hasUnresolvedDataIssue = ((d$supplierStatus(i$installation) === "UNIDENTIFIABLE") || loop_0(i$installation));
-    m$hasUnresolvedDataIssue$ok = true;
-  }
-
-  return m$hasUnresolvedDataIssue;
+export function d$hasUnresolvedDataIssue(f: Frame): boolean {
+  let value = f.m$hasUnresolvedDataIssue;
+  if (value === undefined) f.m$hasUnresolvedDataIssue = value = ((d$supplierStatus(f) === "UNIDENTIFIABLE") || loop_2(f));
+  return value;
 }
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
-function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  const again = t.again(1);
+function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
+  const again = t.again(25);
   if (again !== undefined) return again.value as boolean;
-  t.enter(1);
-  return t.exit(((t.enter(2), t.exit((d$supplierStatus(i$installation) === "UNIDENTIFIABLE"))) || (t.enter(3), t.exit(loop_0(i$installation), [i$installation.dataIssues]))));
+  t.enter(25);
+  return t.exit(((t.enter(26), t.exit((d$supplierStatus(f) === "UNIDENTIFIABLE"))) || (t.enter(27), t.exit(loop_2(f), [f.input.dataIssues]))));
 }
 
 /**
  * Definition `isMeter`.
  * Source: rules/tmad-19.0/index.md:282
  */
-export function d$isMeter(i$installation: model.Installation, v$device: model.Device): boolean {
+export function d$isMeter(f: Frame, v$device: model.Device): boolean {
   return (v$device.type === "ESME" || v$device.type === "GSME");
-}
-
-/** Traced variant of {@link d$isMeter}. */
-function d$isMeter$traced(t: rt.Tracer, i$installation: model.Installation, v$device: model.Device): boolean {
-  const args = [v$device];
-  const again = t.again(4, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(4, args);
-  return t.exit((v$device.type === "ESME" || v$device.type === "GSME"), [v$device.type]);
 }
 
 /**
  * Definition `dormantMeters`.
  * Source: rules/tmad-19.0/index.md:284
  */
-export function d$dormantMeters(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_1(i$installation);
-  if (!m$dormantMeters$ok) {
-    m$dormantMeters = loop_1(i$installation);
-    m$dormantMeters$ok = true;
-  }
-
-  return m$dormantMeters;
-}
-
-/** Traced variant of {@link d$dormantMeters}. */
-function d$dormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
-  const again = t.again(5);
-  if (again !== undefined) return again.value as readonly model.Device[];
-  t.enter(5);
-  return t.exit(loop_1(i$installation), [i$installation.devices]);
+export function d$dormantMeters(f: Frame): readonly model.Device[] {
+  let value = f.m$dormantMeters;
+  if (value === undefined) f.m$dormantMeters = value = loop_3(f);
+  return value;
 }
 
 /**
@@ -380,17 +352,22 @@ function d$dormantMeters$traced(t: rt.Tracer, i$installation: model.Installation
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:62
  */
-export function d$stepSucceeded(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  return (loop_2(i$installation, v$attempts, v$confirmations) || loop_3(i$installation, v$attempts, v$confirmations));
+export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  const memo = f.m$stepSucceeded;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 3) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations) return memo[i + 2] as boolean;
+  const value = (loop_4(f, v$attempts, v$confirmations) || loop_5(f, v$attempts, v$confirmations));
+  if (memo === undefined) f.m$stepSucceeded = [v$attempts, v$confirmations, value];
+  else if (memo.length < 48) memo.push(v$attempts, v$confirmations, value);
+  return value;
 }
 
 /** Traced variant of {@link d$stepSucceeded}. */
-function d$stepSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   const args = [v$attempts, v$confirmations];
-  const again = t.again(6, args);
+  const again = t.again(42, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(6, args);
-  return t.exit(((t.enter(7), t.exit(loop_2(i$installation, v$attempts, v$confirmations), [v$attempts])) || (t.enter(8), t.exit(loop_3(i$installation, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
+  t.enter(42, args);
+  return t.exit(((t.enter(43), t.exit(loop_4(f, v$attempts, v$confirmations), [v$attempts])) || (t.enter(44), t.exit(loop_5(f, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
 }
 
 /**
@@ -398,17 +375,22 @@ function d$stepSucceeded$traced(t: rt.Tracer, i$installation: model.Installation
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:90
  */
-export function d$firmwareSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepSucceeded(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts);
+export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$firmwareSucceeded;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = d$stepSucceeded(f, v$d.firmwareAttempts, v$d.confirmationAttempts);
+  if (memo === undefined) f.m$firmwareSucceeded = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
-function d$firmwareSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(9, args);
+  const again = t.again(45, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(9, args);
-  return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
+  t.enter(45, args);
+  return t.exit(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
 }
 
 /**
@@ -416,17 +398,22 @@ function d$firmwareSucceeded$traced(t: rt.Tracer, i$installation: model.Installa
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:93
  */
-export function d$configurationSucceeded(i$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepSucceeded(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts);
+export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$configurationSucceeded;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = d$stepSucceeded(f, v$d.configurationAttempts, v$d.confirmationAttempts);
+  if (memo === undefined) f.m$configurationSucceeded = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$configurationSucceeded}. */
-function d$configurationSucceeded$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(10, args);
+  const again = t.again(46, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(10, args);
-  return t.exit(d$stepSucceeded$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
+  t.enter(46, args);
+  return t.exit(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
 }
 
 /**
@@ -435,17 +422,22 @@ function d$configurationSucceeded$traced(t: rt.Tracer, i$installation: model.Ins
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:105
  */
-export function d$prepared(i$installation: model.Installation, v$d: model.Device): boolean {
-  return (d$firmwareSucceeded(i$installation, v$d) && d$configurationSucceeded(i$installation, v$d));
+export function d$prepared(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$prepared;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = (d$firmwareSucceeded(f, v$d) && d$configurationSucceeded(f, v$d));
+  if (memo === undefined) f.m$prepared = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$prepared}. */
-function d$prepared$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(11, args);
+  const again = t.again(28, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(11, args);
-  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, i$installation, v$d), () => d$configurationSucceeded$traced(t, i$installation, v$d)));
+  t.enter(28, args);
+  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, f, v$d), () => d$configurationSucceeded$traced(t, f, v$d)));
 }
 
 /**
@@ -454,22 +446,18 @@ function d$prepared$traced(t: rt.Tracer, i$installation: model.Installation, v$d
  * Clause 4.1.
  * Source: rules/tmad-19.0/04-01-migration.md:32
  */
-export function d$readyToMigrate(i$installation: model.Installation): boolean {
-  if (!memo) return (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
-  if (!m$readyToMigrate$ok) {
-    m$readyToMigrate = (i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && loop_5(i$installation));
-    m$readyToMigrate$ok = true;
-  }
-
-  return m$readyToMigrate;
+export function d$readyToMigrate(f: Frame): boolean {
+  let value = f.m$readyToMigrate;
+  if (value === undefined) f.m$readyToMigrate = value = (f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && loop_6(f));
+  return value;
 }
 
 /** Traced variant of {@link d$readyToMigrate}. */
-function d$readyToMigrate$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  const again = t.again(12);
+function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
+  const again = t.again(7);
   if (again !== undefined) return again.value as boolean;
-  t.enter(12);
-  return t.exit(t.and(() => (t.enter(13), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(14), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => (t.enter(15), t.exit(traced_loop_0(t, i$installation)))));
+  t.enter(7);
+  return t.exit(t.and(() => (t.enter(8), t.exit(f.input.communicating, [f.input.communicating])), () => (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))), () => (t.enter(10), t.exit(traced_loop_2(t, f)))));
 }
 
 /**
@@ -477,17 +465,8 @@ function d$readyToMigrate$traced(t: rt.Tracer, i$installation: model.Installatio
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:59
  */
-export function d$unsuccessful(i$installation: model.Installation, v$attempt: model.Attempt): boolean {
+export function d$unsuccessful(f: Frame, v$attempt: model.Attempt): boolean {
   return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
-}
-
-/** Traced variant of {@link d$unsuccessful}. */
-function d$unsuccessful$traced(t: rt.Tracer, i$installation: model.Installation, v$attempt: model.Attempt): boolean {
-  const args = [v$attempt];
-  const again = t.again(16, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(16, args);
-  return t.exit((v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT"), [v$attempt.outcome]);
 }
 
 /**
@@ -497,17 +476,8 @@ function d$unsuccessful$traced(t: rt.Tracer, i$installation: model.Installation,
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:69
  */
-export function d$dayNumber(i$installation: model.Installation, v$t: string): number {
+export function d$dayNumber(f: Frame, v$t: string): number {
   return rt.daysBetween("1900-01-01T00:00:00Z", v$t);
-}
-
-/** Traced variant of {@link d$dayNumber}. */
-function d$dayNumber$traced(t: rt.Tracer, i$installation: model.Installation, v$t: string): number {
-  const args = [v$t];
-  const again = t.again(17, args);
-  if (again !== undefined) return again.value as number;
-  t.enter(17, args);
-  return t.exit(rt.daysBetween("1900-01-01T00:00:00Z", v$t), [v$t]);
 }
 
 /**
@@ -517,17 +487,13 @@ function d$dayNumber$traced(t: rt.Tracer, i$installation: model.Installation, v$
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:73
  */
-export function d$failureDays(i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  return (loop_6(i$installation, v$attempts) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
-}
-
-/** Traced variant of {@link d$failureDays}. */
-function d$failureDays$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[]): number {
-  const args = [v$attempts];
-  const again = t.again(18, args);
-  if (again !== undefined) return again.value as number;
-  t.enter(18, args);
-  return t.exit(((t.enter(19), t.exit(loop_6(i$installation, v$attempts), [v$attempts])) ? ((d$dayNumber(i$installation, (loop_7(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(i$installation, (loop_8(i$installation, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0));
+export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): number {
+  const memo = f.m$failureDays;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$attempts) return memo[i + 1] as number;
+  const value = (loop_7(f, v$attempts) ? ((d$dayNumber(f, (loop_8(f, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (loop_9(f, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+  if (memo === undefined) f.m$failureDays = [v$attempts, value];
+  else if (memo.length < 32) memo.push(v$attempts, value);
+  return value;
 }
 
 /**
@@ -536,17 +502,22 @@ function d$failureDays$traced(t: rt.Tracer, i$installation: model.Installation, 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:80
  */
-export function d$regimeExhausted(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  return ((loop_9(i$installation, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(i$installation, v$attempts) >= v$regimeDays));
+export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  const memo = f.m$regimeExhausted;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 4) if (memo[i] === v$attempts && memo[i + 1] === v$required && memo[i + 2] === v$regimeDays) return memo[i + 3] as boolean;
+  const value = ((loop_10(f, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(f, v$attempts) >= v$regimeDays));
+  if (memo === undefined) f.m$regimeExhausted = [v$attempts, v$required, v$regimeDays, value];
+  else if (memo.length < 64) memo.push(v$attempts, v$required, v$regimeDays, value);
+  return value;
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
-function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const args = [v$attempts, v$required, v$regimeDays];
-  const again = t.again(20, args);
+  const again = t.again(47, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(20, args);
-  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(21), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_9(i$installation, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(22), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(i$installation, v$attempts), v$regimeDays)));
+  t.enter(47, args);
+  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(48), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_10(f, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays)));
 }
 
 /**
@@ -554,17 +525,22 @@ function d$regimeExhausted$traced(t: rt.Tracer, i$installation: model.Installati
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:84
  */
-export function d$stepPersistentlyFailed(i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  return (!(d$stepSucceeded(i$installation, v$attempts, v$confirmations)) && (d$regimeExhausted(i$installation, v$attempts, v$required, v$regimeDays) || (loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
+export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  const memo = f.m$stepPersistentlyFailed;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 5) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations && memo[i + 2] === v$required && memo[i + 3] === v$regimeDays) return memo[i + 4] as boolean;
+  const value = (!(d$stepSucceeded(f, v$attempts, v$confirmations)) && (d$regimeExhausted(f, v$attempts, v$required, v$regimeDays) || (loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
+  if (memo === undefined) f.m$stepPersistentlyFailed = [v$attempts, v$confirmations, v$required, v$regimeDays, value];
+  else if (memo.length < 80) memo.push(v$attempts, v$confirmations, v$required, v$regimeDays, value);
+  return value;
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
-function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const args = [v$attempts, v$confirmations, v$required, v$regimeDays];
-  const again = t.again(23, args);
+  const again = t.again(29, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(23, args);
-  return t.exit(t.and(() => (t.enter(24), t.exit(!d$stepSucceeded$traced(t, i$installation, v$attempts, v$confirmations))), () => (t.enter(25), t.exit((d$regimeExhausted$traced(t, i$installation, v$attempts, v$required, v$regimeDays) || (t.enter(26), t.exit(t.and(() => (t.enter(27), t.exit(loop_10(i$installation, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, i$installation, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
+  t.enter(29, args);
+  return t.exit(t.and(() => (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations))), () => (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(t.and(() => (t.enter(33), t.exit(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
 }
 
 /**
@@ -572,17 +548,22 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Ins
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:96
  */
-export function d$firmwarePersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
-  return d$stepPersistentlyFailed(i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays);
+export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$firmwarePersistentlyFailed;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = d$stepPersistentlyFailed(f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays);
+  if (memo === undefined) f.m$firmwarePersistentlyFailed = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
-function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(28, args);
+  const again = t.again(11, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(28, args);
-  return t.exit(d$stepPersistentlyFailed$traced(t, i$installation, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]);
+  t.enter(11, args);
+  return t.exit(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]);
 }
 
 /**
@@ -591,17 +572,22 @@ function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, i$installation: model
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:100
  */
-export function d$configurationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
-  return (d$firmwareSucceeded(i$installation, v$d) && d$stepPersistentlyFailed(i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays));
+export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$configurationPersistentlyFailed;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = (d$firmwareSucceeded(f, v$d) && d$stepPersistentlyFailed(f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays));
+  if (memo === undefined) f.m$configurationPersistentlyFailed = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
-function d$configurationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(29, args);
+  const again = t.again(50, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(29, args);
-  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, i$installation, v$d), () => d$stepPersistentlyFailed$traced(t, i$installation, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays)));
+  t.enter(50, args);
+  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, f, v$d), () => d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays)));
 }
 
 /**
@@ -610,17 +596,22 @@ function d$configurationPersistentlyFailed$traced(t: rt.Tracer, i$installation: 
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:108
  */
-export function d$preparationPersistentlyFailed(i$installation: model.Installation, v$d: model.Device): boolean {
-  return (d$firmwarePersistentlyFailed(i$installation, v$d) || d$configurationPersistentlyFailed(i$installation, v$d));
+export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$preparationPersistentlyFailed;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = (d$firmwarePersistentlyFailed(f, v$d) || d$configurationPersistentlyFailed(f, v$d));
+  if (memo === undefined) f.m$preparationPersistentlyFailed = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
-function d$preparationPersistentlyFailed$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(30, args);
+  const again = t.again(34, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(30, args);
-  return t.exit((d$firmwarePersistentlyFailed$traced(t, i$installation, v$d) || d$configurationPersistentlyFailed$traced(t, i$installation, v$d)));
+  t.enter(34, args);
+  return t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d)));
 }
 
 /**
@@ -629,17 +620,22 @@ function d$preparationPersistentlyFailed$traced(t: rt.Tracer, i$installation: mo
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:112
  */
-export function d$unableToAttemptFirmware(i$installation: model.Installation, v$d: model.Device): boolean {
-  return (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(i$installation, v$d)));
+export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$unableToAttemptFirmware;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = (!v$d.firmwareUpgradePossible && !(d$firmwareSucceeded(f, v$d)));
+  if (memo === undefined) f.m$unableToAttemptFirmware = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
-function d$unableToAttemptFirmware$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(31, args);
+  const again = t.again(35, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(31, args);
-  return t.exit(t.and(() => (t.enter(32), t.exit(!(t.enter(33), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))), () => (t.enter(34), t.exit(!d$firmwareSucceeded$traced(t, i$installation, v$d)))));
+  t.enter(35, args);
+  return t.exit(t.and(() => (t.enter(36), t.exit(!(t.enter(37), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))), () => (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)))));
 }
 
 /**
@@ -648,127 +644,96 @@ function d$unableToAttemptFirmware$traced(t: rt.Tracer, i$installation: model.In
  * Clause 4.26.
  * Source: rules/tmad-19.0/04-26-preparation.md:116
  */
-export function d$preparationInProgress(i$installation: model.Installation, v$d: model.Device): boolean {
-  return (!(d$prepared(i$installation, v$d)) && !(d$preparationPersistentlyFailed(i$installation, v$d)) && !(d$unableToAttemptFirmware(i$installation, v$d)));
+export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
+  const memo = f.m$preparationInProgress;
+  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
+  const value = (!(d$prepared(f, v$d)) && !(d$preparationPersistentlyFailed(f, v$d)) && !(d$unableToAttemptFirmware(f, v$d)));
+  if (memo === undefined) f.m$preparationInProgress = [v$d, value];
+  else if (memo.length < 32) memo.push(v$d, value);
+  return value;
 }
 
 /** Traced variant of {@link d$preparationInProgress}. */
-function d$preparationInProgress$traced(t: rt.Tracer, i$installation: model.Installation, v$d: model.Device): boolean {
+function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const args = [v$d];
-  const again = t.again(35, args);
+  const again = t.again(12, args);
   if (again !== undefined) return again.value as boolean;
-  t.enter(35, args);
-  return t.exit(t.and(() => (t.enter(36), t.exit(!d$prepared$traced(t, i$installation, v$d))), () => (t.enter(37), t.exit(!d$preparationPersistentlyFailed$traced(t, i$installation, v$d))), () => (t.enter(38), t.exit(!d$unableToAttemptFirmware$traced(t, i$installation, v$d)))));
+  t.enter(12, args);
+  return t.exit(t.and(() => (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d))), () => (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))), () => (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)))));
 }
 
 /**
  * Definition `hasDormantMeter`.
  * Source: rules/tmad-19.0/index.md:287
  */
-export function d$hasDormantMeter(i$installation: model.Installation): boolean {
-  if (!memo) return loop_11(i$installation);
-  if (!m$hasDormantMeter$ok) {
-    m$hasDormantMeter = loop_11(i$installation);
-    m$hasDormantMeter$ok = true;
-  }
-
-  return m$hasDormantMeter;
+export function d$hasDormantMeter(f: Frame): boolean {
+  let value = f.m$hasDormantMeter;
+  if (value === undefined) f.m$hasDormantMeter = value = ((d$dormantMeters(f)).length > 0);
+  return value;
 }
 
 /** Traced variant of {@link d$hasDormantMeter}. */
-function d$hasDormantMeter$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  const again = t.again(39);
+function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
+  const again = t.again(51);
   if (again !== undefined) return again.value as boolean;
-  t.enter(39);
-  return t.exit(loop_11(i$installation));
+  t.enter(51);
+  return t.exit(((d$dormantMeters(f)).length > 0));
 }
 
 /**
  * Definition `solelyDormantMeters`.
  * Source: rules/tmad-19.0/index.md:289
  */
-export function d$solelyDormantMeters(i$installation: model.Installation): boolean {
-  if (!memo) return (d$hasDormantMeter(i$installation) && loop_12(i$installation));
-  if (!m$solelyDormantMeters$ok) {
-    m$solelyDormantMeters = (d$hasDormantMeter(i$installation) && loop_12(i$installation));
-    m$solelyDormantMeters$ok = true;
-  }
-
-  return m$solelyDormantMeters;
+export function d$solelyDormantMeters(f: Frame): boolean {
+  let value = f.m$solelyDormantMeters;
+  if (value === undefined) f.m$solelyDormantMeters = value = (d$hasDormantMeter(f) && loop_12(f));
+  return value;
 }
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
-function d$solelyDormantMeters$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  const again = t.again(40);
+function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
+  const again = t.again(39);
   if (again !== undefined) return again.value as boolean;
-  t.enter(40);
-  return t.exit(t.and(() => d$hasDormantMeter$traced(t, i$installation), () => (t.enter(41), t.exit(traced_loop_1(t, i$installation), [i$installation.devices]))));
+  t.enter(39);
+  return t.exit(t.and(() => d$hasDormantMeter$traced(t, f), () => (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices]))));
 }
 
 /**
  * Definition `esmes`.
  * Source: rules/tmad-19.0/index.md:292
  */
-export function d$esmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_13(i$installation);
-  if (!m$esmes$ok) {
-    m$esmes = loop_13(i$installation);
-    m$esmes$ok = true;
-  }
-
-  return m$esmes;
-}
-
-/** Traced variant of {@link d$esmes}. */
-function d$esmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
-  const again = t.again(43);
-  if (again !== undefined) return again.value as readonly model.Device[];
-  t.enter(43);
-  return t.exit(loop_13(i$installation), [i$installation.devices]);
+export function d$esmes(f: Frame): readonly model.Device[] {
+  let value = f.m$esmes;
+  if (value === undefined) f.m$esmes = value = loop_13(f);
+  return value;
 }
 
 /**
  * Definition `gsmes`.
  * Source: rules/tmad-19.0/index.md:294
  */
-export function d$gsmes(i$installation: model.Installation): readonly model.Device[] {
-  if (!memo) return loop_14(i$installation);
-  if (!m$gsmes$ok) {
-    m$gsmes = loop_14(i$installation);
-    m$gsmes$ok = true;
-  }
-
-  return m$gsmes;
-}
-
-/** Traced variant of {@link d$gsmes}. */
-function d$gsmes$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.Device[] {
-  const again = t.again(44);
-  if (again !== undefined) return again.value as readonly model.Device[];
-  t.enter(44);
-  return t.exit(loop_14(i$installation), [i$installation.devices]);
+export function d$gsmes(f: Frame): readonly model.Device[] {
+  let value = f.m$gsmes;
+  if (value === undefined) f.m$gsmes = value = loop_14(f);
+  return value;
 }
 
 /**
  * Definition `sharesMeterPoint`.
  * Source: rules/tmad-19.0/index.md:302
  */
-export function d$sharesMeterPoint(i$installation: model.Installation): boolean {
-  if (!memo) return loop_15(i$installation);
-  if (!m$sharesMeterPoint$ok) {
-    m$sharesMeterPoint = loop_15(i$installation);
-    m$sharesMeterPoint$ok = true;
-  }
-
-  return m$sharesMeterPoint;
+export function d$sharesMeterPoint(f: Frame): boolean {
+  let value = f.m$sharesMeterPoint;
+  if (value === undefined) f.m$sharesMeterPoint = value = (f.input.sharedMeterPoints.length > 0);
+  return value;
 }
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
-function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  const again = t.again(45);
+function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
+  const again = t.again(16);
   if (again !== undefined) return again.value as boolean;
-  t.enter(45);
-  return t.exit(loop_15(i$installation), [i$installation.sharedMeterPoints]);
+  t.enter(16);
+  return t.exit((f.input.sharedMeterPoints.length > 0), [f.input.sharedMeterPoints]);
 }
 
 /**
@@ -777,22 +742,18 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, i$installation: model.Installat
  * Clause 18.5.
  * Source: rules/tmad-19.0/18-excluded-categories.md:50
  */
-export function d$readyForPartialMigration(i$installation: model.Installation): boolean {
-  if (!memo) return (d$solelyDormantMeters(i$installation) && loop_16(i$installation) && loop_17(i$installation) && loop_18(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
-  if (!m$readyForPartialMigration$ok) {
-    m$readyForPartialMigration = (d$solelyDormantMeters(i$installation) && loop_16(i$installation) && loop_17(i$installation) && loop_18(i$installation) && i$installation.communicating && !(d$hasUnresolvedDataIssue(i$installation)) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
-    m$readyForPartialMigration$ok = true;
-  }
-
-  return m$readyForPartialMigration;
+export function d$readyForPartialMigration(f: Frame): boolean {
+  let value = f.m$readyForPartialMigration;
+  if (value === undefined) f.m$readyForPartialMigration = value = (d$solelyDormantMeters(f) && ((d$esmes(f)).length > 0) && loop_15(f) && ((d$gsmes(f)).length > 0) && f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && !(d$sharesMeterPoint(f)) && (d$supplierStatus(f) === "LIVE"));
+  return value;
 }
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
-function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  const again = t.again(46);
+function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
+  const again = t.again(17);
   if (again !== undefined) return again.value as boolean;
-  t.enter(46);
-  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, i$installation), () => (t.enter(47), t.exit(loop_16(i$installation))), () => (t.enter(48), t.exit(traced_loop_2(t, i$installation))), () => (t.enter(49), t.exit(loop_18(i$installation))), () => (t.enter(50), t.exit(i$installation.communicating, [i$installation.communicating])), () => (t.enter(51), t.exit(!d$hasUnresolvedDataIssue$traced(t, i$installation))), () => (t.enter(52), t.exit(!d$sharesMeterPoint$traced(t, i$installation))), () => (t.enter(53), t.exit((d$supplierStatus(i$installation) === "LIVE")))));
+  t.enter(17);
+  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, f), () => (t.enter(18), t.exit(((d$esmes(f)).length > 0))), () => (t.enter(19), t.exit(traced_loop_3(t, f))), () => (t.enter(20), t.exit(((d$gsmes(f)).length > 0))), () => (t.enter(21), t.exit(f.input.communicating, [f.input.communicating])), () => (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))), () => (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))), () => (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE")))));
 }
 
 /**
@@ -801,22 +762,10 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, i$installation: model.I
  * Clause 18.5.
  * Source: rules/tmad-19.0/18-excluded-categories.md:61
  */
-export function d$gsmeIds(i$installation: model.Installation): readonly model.DeviceId[] {
-  if (!memo) return loop_19(i$installation);
-  if (!m$gsmeIds$ok) {
-    m$gsmeIds = loop_19(i$installation);
-    m$gsmeIds$ok = true;
-  }
-
-  return m$gsmeIds;
-}
-
-/** Traced variant of {@link d$gsmeIds}. */
-function d$gsmeIds$traced(t: rt.Tracer, i$installation: model.Installation): readonly model.DeviceId[] {
-  const again = t.again(54);
-  if (again !== undefined) return again.value as readonly model.DeviceId[];
-  t.enter(54);
-  return t.exit(loop_19(i$installation));
+export function d$gsmeIds(f: Frame): readonly model.DeviceId[] {
+  let value = f.m$gsmeIds;
+  if (value === undefined) f.m$gsmeIds = value = loop_16(f);
+  return value;
 }
 
 /**
@@ -825,18 +774,18 @@ function d$gsmeIds$traced(t: rt.Tracer, i$installation: model.Installation): rea
  * Source: seed 1, 3.3.1 (clause assumed).
  * Rule: rules/tmad-19.0/04-01-migration.md:37
  */
-export function r$migrate_clean_installation$applies(i$installation: model.Installation): boolean {
-  return (d$readyToMigrate(i$installation) && !(d$sharesMeterPoint(i$installation)) && (d$supplierStatus(i$installation) === "LIVE"));
+export function r$migrate_clean_installation$applies(f: Frame): boolean {
+  return (d$readyToMigrate(f) && !(d$sharesMeterPoint(f)) && (d$supplierStatus(f) === "LIVE"));
 }
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
-function r$migrate_clean_installation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  return (t.enter(55), t.exit(t.and(() => d$readyToMigrate$traced(t, i$installation), () => (t.enter(56), t.exit(!d$sharesMeterPoint$traced(t, i$installation))), () => (t.enter(57), t.exit((d$supplierStatus(i$installation) === "LIVE"))))));
+function r$migrate_clean_installation$applies$traced(t: rt.Tracer, f: Frame): boolean {
+  return (t.enter(0), t.exit(t.and(() => d$readyToMigrate$traced(t, f), () => (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))), () => (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))))));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
-export function r$migrate_clean_installation$result(i$installation: model.Installation): model.Decision {
-  return { "outcome": "MIGRATE", "excludedCategory": null, "deregister": [], "notifySupplier": true };
+export function r$migrate_clean_installation$result(f: Frame): model.Decision {
+  return r$migrate_clean_installation$result$value;
 }
 
 /**
@@ -845,18 +794,18 @@ export function r$migrate_clean_installation$result(i$installation: model.Instal
  * Source: seed 3.2.1, 3.3.1.
  * Rule: rules/tmad-19.0/04-26-preparation.md:119
  */
-export function r$await_dormant_meter_preparation$applies(i$installation: model.Installation): boolean {
-  return loop_20(i$installation);
+export function r$await_dormant_meter_preparation$applies(f: Frame): boolean {
+  return loop_0(f);
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
-function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  return (t.enter(58), t.exit(traced_loop_3(t, i$installation)));
+function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, f: Frame): boolean {
+  return (t.enter(3), t.exit(traced_loop_0(t, f)));
 }
 
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26). */
-export function r$await_dormant_meter_preparation$result(i$installation: model.Installation): model.Decision {
-  return { "outcome": "PENDING", "excludedCategory": null, "deregister": [], "notifySupplier": true };
+export function r$await_dormant_meter_preparation$result(f: Frame): model.Decision {
+  return r$await_dormant_meter_preparation$result$value;
 }
 
 /**
@@ -865,109 +814,111 @@ export function r$await_dormant_meter_preparation$result(i$installation: model.I
  * Source: seed 3.2.1, 3.4.1 (Various 1 / 1A).
  * Rule: rules/tmad-19.0/18-excluded-categories.md:63
  */
-export function r$migrate_partial_ioc$applies(i$installation: model.Installation): boolean {
-  return ((i$installation.cohort === "IOC") && d$readyForPartialMigration(i$installation) && loop_21(i$installation));
+export function r$migrate_partial_ioc$applies(f: Frame): boolean {
+  return ((f.input.cohort === "IOC") && d$readyForPartialMigration(f) && loop_1(f));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
-function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, i$installation: model.Installation): boolean {
-  return (t.enter(59), t.exit(t.and(() => (t.enter(60), t.exit((i$installation.cohort === "IOC"), [i$installation.cohort])), () => d$readyForPartialMigration$traced(t, i$installation), () => (t.enter(61), t.exit(traced_loop_4(t, i$installation))))));
+function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
+  return (t.enter(4), t.exit(t.and(() => (t.enter(5), t.exit((f.input.cohort === "IOC"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(6), t.exit(traced_loop_1(t, f))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
-export function r$migrate_partial_ioc$result(i$installation: model.Installation): model.Decision {
-  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(i$installation), "notifySupplier": true };
+export function r$migrate_partial_ioc$result(f: Frame): model.Decision {
+  return { "outcome": "MIGRATE_PARTIAL", "excludedCategory": "18.5", "deregister": d$gsmeIds(f), "notifySupplier": true };
 }
 
 /**
  * The decision when no rule applies (clause 1.4).
- * Source: rules/tmad-19.0/01-blocked-installations.md:24
+ * Source: rules/tmad-19.0/01-blocked-installations.md:24.
  */
-export function default_result(i$installation: model.Installation): model.Decision {
-  return { "outcome": "BLOCKED", "excludedCategory": null, "deregister": [], "notifySupplier": true };
+export function default_result(f: Frame): model.Decision {
+  return default_result$value;
 }
 
-/** Picks the decision from which rules apply (`applies[i]` for `RULES[i]`): the one applicable rule not set aside by another, the default when none, a conflict when several. */
-function settle(i$installation: model.Installation, asOf: string | null, applies: readonly boolean[]): rt.Decision<model.Decision> {
+/** What a set of applying rules (bit i for `RULES[i]`) settles to: computed once per set, then kept. */
+function settled(applying: number): Settled {
+  const known = SETTLED.get(applying);
+  if (known !== undefined) return known;
   const fired: string[] = [];
-  const winners: Rule[] = [];
+  const winners: string[] = [];
+  let winner = -1;
   for (let i = 0; i < RULES.length; i++) {
-    if (!applies[i]) continue;
+    if ((applying & (1 << i)) === 0) continue;
     const rule = RULES[i];
     fired.push(rule.id);
     let setAside = false;
-    for (const j of rule.setAsideBy) if (applies[j]) setAside = true;
-    if (!setAside) winners.push(rule);
+    for (const j of rule.setAsideBy) if ((applying & (1 << j)) !== 0) setAside = true;
+    if (!setAside) {
+      winners.push(rule.id);
+      winner = i;
+    }
+
   }
 
-  const id = i$installation.id;
-  if (winners.length === 1) return rt.decided(manifest, id, asOf, winners[0].id, winners[0].clause, winners[0].result(i$installation), fired);
-  if (winners.length === 0) return rt.defaulted(manifest, id, asOf, default_result(i$installation), fired);
-  const conflict: string[] = [];
-  for (const w of winners) conflict.push(w.id);
-  return rt.conflicted(manifest, id, asOf, conflict, fired);
+  const settled: Settled = Object.freeze({ fired: Object.freeze(fired), winner: winners.length === 1 ? winner : -1, conflict: Object.freeze(winners.length > 1 ? winners : []) });
+  if (SETTLED.size < SETTLED_LIMIT) SETTLED.set(applying, settled);
+  return settled;
+}
+
+/** The decision from the set of rules that apply: the one applicable rule not set aside by another, the default when none, a conflict when several. */
+function settle(f: Frame, asOf: string | null, applying: number): rt.Decision<model.Decision> {
+  const s = settled(applying);
+  const id = f.input.id;
+  if (s.winner >= 0) {
+    const rule = RULES[s.winner];
+    return rt.decided(manifest, id, asOf, rule.id, rule.clause, rule.result(f), s.fired);
+  }
+
+  if (s.conflict.length === 0) return rt.defaulted(manifest, id, asOf, default_result(f), s.fired);
+  return rt.conflicted(manifest, id, asOf, s.conflict, s.fired);
 }
 
 /** Evaluates TMAD 19.0 for one validated Installation. */
 export function evaluate(i$installation: model.Installation, asOf: string | null): rt.Decision<model.Decision> {
-  m$supplierStatus$ok = false;
-  m$hasUnresolvedDataIssue$ok = false;
-  m$dormantMeters$ok = false;
-  m$readyToMigrate$ok = false;
-  m$hasDormantMeter$ok = false;
-  m$solelyDormantMeters$ok = false;
-  m$esmes$ok = false;
-  m$gsmes$ok = false;
-  m$sharesMeterPoint$ok = false;
-  m$readyForPartialMigration$ok = false;
-  m$gsmeIds$ok = false;
-  memo = true;
-  try {
-    const applies: boolean[] = [];
-    for (const rule of RULES) applies.push(rule.applies(i$installation));
-    return settle(i$installation, asOf, applies);
-  } finally {
-    memo = false;
-  }
+  const f = new Frame(i$installation);
+  let applying = 0;
+  if (r$migrate_clean_installation$applies(f)) applying |= 1;
+  if (r$await_dormant_meter_preparation$applies(f)) applying |= 2;
+  if (r$migrate_partial_ioc$applies(f)) applying |= 4;
+  return settle(f, asOf, applying);
 }
 
 /** Evaluates TMAD 19.0 and records why: every rule's condition, with the facts it read. */
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
+  const f = new Frame(i$installation);
   const conditions: rt.TraceNode[] = [];
-  m$supplierStatus$ok = false;
-  m$hasUnresolvedDataIssue$ok = false;
-  m$dormantMeters$ok = false;
-  m$readyToMigrate$ok = false;
-  m$hasDormantMeter$ok = false;
-  m$solelyDormantMeters$ok = false;
-  m$esmes$ok = false;
-  m$gsmes$ok = false;
-  m$sharesMeterPoint$ok = false;
-  m$readyForPartialMigration$ok = false;
-  m$gsmeIds$ok = false;
-  memo = true;
-  try {
-    const applies: boolean[] = [];
-    for (const rule of RULES) {
-      applies.push(rule.appliesTraced(t, i$installation));
-      conditions.push(t.takeLast());
-    }
-
-    const decision = settle(i$installation, asOf, applies);
-    return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
-  } finally {
-    memo = false;
-  }
+  let applying = 0;
+  if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
+  conditions.push(t.takeLast());
+  if (r$await_dormant_meter_preparation$applies$traced(t, f)) applying |= 2;
+  conditions.push(t.takeLast());
+  if (r$migrate_partial_ioc$applies$traced(t, f)) applying |= 4;
+  conditions.push(t.takeLast());
+  const decision = settle(f, asOf, applying);
+  return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
 }
+
+/** What a set of applying rules settles to: `winner` is the deciding rule's position, or -1 (none, or a conflict between `conflict`). */
+interface Settled {
+  readonly fired: readonly string[];
+  readonly winner: number;
+  readonly conflict: readonly string[];
+}
+
+/** Sets of applying rules seen so far, and what each settles to. */
+const SETTLED = new Map<number, Settled>();
+/** At most this many sets are kept (a version of n rules has at most 2^n; this one has 3 rules). */
+const SETTLED_LIMIT = 4096;
 
 /** A rule as evaluation uses it. */
 interface Rule {
   readonly id: string;
   readonly clause: string;
-  readonly applies: (i$installation: model.Installation) => boolean;
-  readonly appliesTraced: (t: rt.Tracer, i$installation: model.Installation) => boolean;
-  readonly result: (i$installation: model.Installation) => model.Decision;
+  readonly applies: (f: Frame) => boolean;
+  readonly appliesTraced: (t: rt.Tracer, f: Frame) => boolean;
+  readonly result: (f: Frame) => model.Decision;
   /** Positions in RULES of the rules that set this one aside when they apply (directly or through others). */
   readonly setAsideBy: readonly number[];
 }
@@ -978,9 +929,9 @@ const RULES: readonly Rule[] = [
   { id: "await_dormant_meter_preparation", clause: "4.26", applies: r$await_dormant_meter_preparation$applies, appliesTraced: r$await_dormant_meter_preparation$applies$traced, result: r$await_dormant_meter_preparation$result, setAsideBy: [] },
   { id: "migrate_partial_ioc", clause: "18.5", applies: r$migrate_partial_ioc$applies, appliesTraced: r$migrate_partial_ioc$applies$traced, result: r$migrate_partial_ioc$result, setAsideBy: [] }
 ];
-/** Each rule's condition, by rule id: whether the rule applies to a validated record (for tools that compare versions rule by rule). */
+/** Each rule's condition, by rule id: whether the rule applies to a validated record (for tools that compare versions rule by rule), each call in a frame of its own. */
 export const conditions: Readonly<Record<string, (i$installation: model.Installation) => boolean>> = Object.freeze({
-  "migrate_clean_installation": r$migrate_clean_installation$applies,
-  "await_dormant_meter_preparation": r$await_dormant_meter_preparation$applies,
-  "migrate_partial_ioc": r$migrate_partial_ioc$applies
+  "migrate_clean_installation": (i$installation: model.Installation) => r$migrate_clean_installation$applies(new Frame(i$installation)),
+  "await_dormant_meter_preparation": (i$installation: model.Installation) => r$await_dormant_meter_preparation$applies(new Frame(i$installation)),
+  "migrate_partial_ioc": (i$installation: model.Installation) => r$migrate_partial_ioc$applies(new Frame(i$installation))
 });

@@ -854,638 +854,6 @@ export const manifest: rt.Manifest = {
 /** Where each traced condition sits in the rule documents; traces refer to these by index. */
 export const traceSites: readonly rt.TraceSite[] = [
   {
-    "kind": "definition",
-    "name": "supplierStatus",
-    "text": "supplierStatus = installation.responsibleSupplier.status",
-    "at": "rules/tmad-19.0/index.md:296:12",
-    "facts": [
-      "installation.responsibleSupplier.status"
-    ],
-    "phrase": "supplier status"
-  },
-  {
-    "kind": "definition",
-    "name": "hasUnresolvedDataIssue",
-    "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:298:12",
-    "facts": [],
-    "phrase": "has unresolved data issue",
-    "operator": "or"
-  },
-  {
-    "kind": "condition",
-    "text": "supplierStatus = UNIDENTIFIABLE",
-    "at": "rules/tmad-19.0/index.md:299:3",
-    "facts": [],
-    "phrase": "the supplier status is \"cannot be identified\""
-  },
-  {
-    "kind": "condition",
-    "text": "(some i in installation.dataIssues satisfies not i.resolved)",
-    "at": "rules/tmad-19.0/index.md:300:6",
-    "facts": [
-      "installation.dataIssues"
-    ],
-    "phrase": "for at least one of the data issues, not resolved"
-  },
-  {
-    "kind": "definition",
-    "name": "isMeter",
-    "text": "isMeter(device) = device.type in {ESME, GSME}",
-    "at": "rules/tmad-19.0/index.md:282:12",
-    "facts": [
-      "device.type"
-    ],
-    "phrase": "is meter"
-  },
-  {
-    "kind": "definition",
-    "name": "dormantMeters",
-    "text": "dormantMeters = collect m for m in installation.devices where isMeter(m) and m.dormant",
-    "at": "rules/tmad-19.0/index.md:284:12",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "dormant meters"
-  },
-  {
-    "kind": "definition",
-    "name": "stepSucceeded",
-    "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
-    "facts": [],
-    "phrase": "step succeeded",
-    "clause": "4.26",
-    "operator": "or"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
-    "facts": [
-      "attempts"
-    ],
-    "phrase": "for at least one of attempts, its outcome is \"succeeded\"",
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:64:6",
-    "facts": [
-      "attempts",
-      "confirmations"
-    ],
-    "phrase": "for at least one of attempts that outcome is \"confirmation timed out\", for at least one of confirmations, its outcome is \"succeeded\" and its at is after its at",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "firmwareSucceeded",
-    "text": "firmwareSucceeded(d) = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:90:12",
-    "facts": [
-      "d.confirmationAttempts",
-      "d.firmwareAttempts"
-    ],
-    "phrase": "firmware succeeded",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "configurationSucceeded",
-    "text": "configurationSucceeded(d) = stepSucceeded(d.configurationAttempts, d.confirmationAttempts)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:93:12",
-    "facts": [
-      "d.configurationAttempts",
-      "d.confirmationAttempts"
-    ],
-    "phrase": "configuration succeeded",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "prepared",
-    "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
-    "facts": [],
-    "phrase": "prepared",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "definition",
-    "name": "readyToMigrate",
-    "text": "readyToMigrate = installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))",
-    "at": "rules/tmad-19.0/04-01-migration.md:32:12",
-    "facts": [],
-    "phrase": "ready to migrate",
-    "clause": "4.1",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.communicating",
-    "at": "rules/tmad-19.0/04-01-migration.md:33:3",
-    "facts": [
-      "installation.communicating"
-    ],
-    "phrase": "communicating",
-    "clause": "4.1"
-  },
-  {
-    "kind": "condition",
-    "text": "not hasUnresolvedDataIssue",
-    "at": "rules/tmad-19.0/04-01-migration.md:34:7",
-    "facts": [],
-    "phrase": "has no unresolved data issue",
-    "clause": "4.1",
-    "operator": "not"
-  },
-  {
-    "kind": "condition",
-    "text": "(every m in dormantMeters satisfies prepared(m))",
-    "at": "rules/tmad-19.0/04-01-migration.md:35:7",
-    "facts": [],
-    "phrase": "for each of the dormant meters, prepared",
-    "clause": "4.1",
-    "quantifier": {
-      "kind": "every",
-      "variable": "m",
-      "element": "Device",
-      "key": [
-        "type",
-        "id"
-      ]
-    }
-  },
-  {
-    "kind": "definition",
-    "name": "unsuccessful",
-    "text": "unsuccessful(attempt) = attempt.outcome in {FAILED, TIMED_OUT}",
-    "at": "rules/tmad-19.0/04-26-preparation.md:59:12",
-    "facts": [
-      "attempt.outcome"
-    ],
-    "phrase": "unsuccessful",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "dayNumber",
-    "text": "dayNumber(t) = days between 1900-01-01T00:00:00Z and t",
-    "at": "rules/tmad-19.0/04-26-preparation.md:69:12",
-    "facts": [
-      "t"
-    ],
-    "phrase": "day number",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "failureDays",
-    "text": "failureDays(attempts) = if (some a in attempts satisfies unsuccessful(a)) then dayNumber((max a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) - dayNumber((min a.at for a in attempts where unsuccessful(a)) otherwise 1900-01-01T00:00:00Z) + 1 else 0",
-    "at": "rules/tmad-19.0/04-26-preparation.md:73:12",
-    "facts": [],
-    "phrase": "failure days",
-    "clause": "4.26",
-    "operator": "if"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts satisfies unsuccessful(a))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:74:6",
-    "facts": [
-      "attempts"
-    ],
-    "phrase": "for at least one of attempts, unsuccessful",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "regimeExhausted",
-    "text": "regimeExhausted(attempts, required, regimeDays) = (count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:80:12",
-    "facts": [],
-    "phrase": "regime exhausted",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "(count a in attempts where unsuccessful(a)) >= required",
-    "at": "rules/tmad-19.0/04-26-preparation.md:81:3",
-    "facts": [
-      "attempts",
-      "required"
-    ],
-    "phrase": "the number of attempts that are unsuccessful is at least required",
-    "clause": "4.26",
-    "operator": ">="
-  },
-  {
-    "kind": "condition",
-    "text": "failureDays(attempts) >= regimeDays",
-    "at": "rules/tmad-19.0/04-26-preparation.md:82:7",
-    "facts": [
-      "attempts",
-      "regimeDays"
-    ],
-    "phrase": "failure days is at least regime days",
-    "clause": "4.26",
-    "operator": ">="
-  },
-  {
-    "kind": "definition",
-    "name": "stepPersistentlyFailed",
-    "text": "stepPersistentlyFailed(attempts, confirmations, required, regimeDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
-    "facts": [],
-    "phrase": "step persistently failed",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "not stepSucceeded(attempts, confirmations)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:85:3",
-    "facts": [],
-    "phrase": "not step succeeded",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "condition",
-    "text": "(regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:86:7",
-    "facts": [],
-    "phrase": "regime exhausted or for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
-    "clause": "4.26",
-    "operator": "or"
-  },
-  {
-    "kind": "condition",
-    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))",
-    "at": "rules/tmad-19.0/04-26-preparation.md:87:11",
-    "facts": [],
-    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:87:12",
-    "facts": [
-      "attempts"
-    ],
-    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\"",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "firmwarePersistentlyFailed",
-    "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareRegimeDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:96:12",
-    "facts": [
-      "d.confirmationAttempts",
-      "d.firmwareAttempts",
-      "firmwareAttemptsRequired",
-      "firmwareRegimeDays"
-    ],
-    "phrase": "firmware persistently failed",
-    "clause": "4.26"
-  },
-  {
-    "kind": "definition",
-    "name": "configurationPersistentlyFailed",
-    "text": "configurationPersistentlyFailed(d) = firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:100:12",
-    "facts": [],
-    "phrase": "configuration persistently failed",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "definition",
-    "name": "preparationPersistentlyFailed",
-    "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:108:12",
-    "facts": [],
-    "phrase": "preparation persistently failed",
-    "clause": "4.26",
-    "operator": "or"
-  },
-  {
-    "kind": "definition",
-    "name": "unableToAttemptFirmware",
-    "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:112:12",
-    "facts": [],
-    "phrase": "unable to attempt firmware",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "not d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:113:3",
-    "facts": [],
-    "phrase": "not firmware upgrade possible",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "condition",
-    "text": "d.firmwareUpgradePossible",
-    "at": "rules/tmad-19.0/04-26-preparation.md:113:7",
-    "facts": [
-      "d.firmwareUpgradePossible"
-    ],
-    "phrase": "firmware upgrade possible",
-    "clause": "4.26"
-  },
-  {
-    "kind": "condition",
-    "text": "not firmwareSucceeded(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:113:37",
-    "facts": [],
-    "phrase": "not firmware succeeded",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "definition",
-    "name": "preparationInProgress",
-    "text": "preparationInProgress(d) = not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:116:12",
-    "facts": [],
-    "phrase": "preparation in progress",
-    "clause": "4.26",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "not prepared(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:117:3",
-    "facts": [],
-    "phrase": "not prepared",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "condition",
-    "text": "not preparationPersistentlyFailed(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:117:23",
-    "facts": [],
-    "phrase": "not preparation persistently failed",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "condition",
-    "text": "not unableToAttemptFirmware(d)",
-    "at": "rules/tmad-19.0/04-26-preparation.md:117:64",
-    "facts": [],
-    "phrase": "not unable to attempt firmware",
-    "clause": "4.26",
-    "operator": "not"
-  },
-  {
-    "kind": "definition",
-    "name": "hasDormantMeter",
-    "text": "hasDormantMeter = (count m in dormantMeters) > 0",
-    "at": "rules/tmad-19.0/index.md:287:12",
-    "facts": [],
-    "phrase": "has dormant meter"
-  },
-  {
-    "kind": "definition",
-    "name": "solelyDormantMeters",
-    "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:289:12",
-    "facts": [],
-    "phrase": "solely dormant meters",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
-    "at": "rules/tmad-19.0/index.md:290:23",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "for each of the devices that is meter, dormant",
-    "quantifier": {
-      "kind": "every",
-      "variable": "m",
-      "element": "Device",
-      "key": [
-        "type",
-        "id"
-      ]
-    }
-  },
-  {
-    "kind": "condition",
-    "text": "m.dormant",
-    "at": "rules/tmad-19.0/index.md:290:83",
-    "facts": [
-      "m.dormant"
-    ],
-    "phrase": "dormant"
-  },
-  {
-    "kind": "definition",
-    "name": "esmes",
-    "text": "esmes = collect e for e in installation.devices where e.type = ESME",
-    "at": "rules/tmad-19.0/index.md:292:12",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "ESMEs"
-  },
-  {
-    "kind": "definition",
-    "name": "gsmes",
-    "text": "gsmes = collect g for g in installation.devices where g.type = GSME",
-    "at": "rules/tmad-19.0/index.md:294:12",
-    "facts": [
-      "installation.devices"
-    ],
-    "phrase": "GSMEs"
-  },
-  {
-    "kind": "definition",
-    "name": "sharesMeterPoint",
-    "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
-    "at": "rules/tmad-19.0/index.md:302:12",
-    "facts": [
-      "installation.sharedMeterPoints"
-    ],
-    "phrase": "shares meter point"
-  },
-  {
-    "kind": "definition",
-    "name": "lastInstalledOnlyCommunicating",
-    "text": "lastInstalledOnlyCommunicating = installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)",
-    "at": "rules/tmad-20.v1/04-01-unblocking.md:159:12",
-    "facts": [],
-    "phrase": "last installed only communicating",
-    "clause": "4.1C",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.communicating",
-    "at": "rules/tmad-20.v1/04-01-unblocking.md:160:3",
-    "facts": [
-      "installation.communicating"
-    ],
-    "phrase": "communicating",
-    "clause": "4.1C"
-  },
-  {
-    "kind": "condition",
-    "text": "(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)",
-    "at": "rules/tmad-20.v1/04-01-unblocking.md:161:7",
-    "facts": [
-      "installation.installedOn",
-      "installation.sharedMeterPoints"
-    ],
-    "phrase": "for each of the shared meter points, its installed on is before installed on and not communicating",
-    "clause": "4.1C"
-  },
-  {
-    "kind": "definition",
-    "name": "meterPointClear",
-    "text": "meterPointClear = not sharesMeterPoint or lastInstalledOnlyCommunicating",
-    "at": "rules/tmad-20.v1/04-01-unblocking.md:165:12",
-    "facts": [],
-    "phrase": "meter point clear",
-    "clause": "4.1C",
-    "operator": "or"
-  },
-  {
-    "kind": "condition",
-    "text": "not sharesMeterPoint",
-    "at": "rules/tmad-20.v1/04-01-unblocking.md:165:39",
-    "facts": [],
-    "phrase": "not shares meter point",
-    "clause": "4.1C",
-    "operator": "not"
-  },
-  {
-    "kind": "definition",
-    "name": "gsmeIds",
-    "text": "gsmeIds = collect g.id for g in gsmes",
-    "at": "rules/tmad-20.v1/04-26-partial-migration.md:138:12",
-    "facts": [],
-    "phrase": "GSME ids",
-    "clause": "4.26B"
-  },
-  {
-    "kind": "definition",
-    "name": "notifyResponsibleSupplier",
-    "text": "notifyResponsibleSupplier = supplierStatus = LIVE",
-    "at": "rules/tmad-20.v1/04-26-partial-migration.md:178:12",
-    "facts": [],
-    "phrase": "notify responsible supplier",
-    "clause": "4.26C"
-  },
-  {
-    "kind": "definition",
-    "name": "readyForPartialMigration",
-    "text": "readyForPartialMigration = solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:86:12",
-    "facts": [],
-    "phrase": "ready for partial migration",
-    "clause": "18.5",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "(count e in esmes) > 0",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:88:7",
-    "facts": [],
-    "phrase": "the number of the ESMEs is more than 0",
-    "clause": "18.5"
-  },
-  {
-    "kind": "condition",
-    "text": "(every e in esmes satisfies prepared(e))",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:89:7",
-    "facts": [],
-    "phrase": "for each of the ESMEs, prepared",
-    "clause": "18.5",
-    "quantifier": {
-      "kind": "every",
-      "variable": "e",
-      "element": "Device",
-      "key": [
-        "type",
-        "id"
-      ]
-    }
-  },
-  {
-    "kind": "condition",
-    "text": "(count g in gsmes) > 0",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:90:7",
-    "facts": [],
-    "phrase": "the number of the GSMEs is more than 0",
-    "clause": "18.5"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.communicating",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:91:7",
-    "facts": [
-      "installation.communicating"
-    ],
-    "phrase": "communicating",
-    "clause": "18.5"
-  },
-  {
-    "kind": "condition",
-    "text": "not hasUnresolvedDataIssue",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:92:7",
-    "facts": [],
-    "phrase": "has no unresolved data issue",
-    "clause": "18.5",
-    "operator": "not"
-  },
-  {
-    "kind": "definition",
-    "name": "iocExclusionGroup",
-    "text": "iocExclusionGroup = installation.cohort = IOC and installation.groupId in {\"AA\", \"BA\", \"CA\"}",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:192:12",
-    "facts": [],
-    "phrase": "IOC exclusion group",
-    "clause": "18.9",
-    "operator": "and"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.cohort = IOC",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:193:3",
-    "facts": [
-      "installation.cohort"
-    ],
-    "phrase": "the cohort is IOC",
-    "clause": "18.9"
-  },
-  {
-    "kind": "condition",
-    "text": "installation.groupId in {\"AA\", \"BA\", \"CA\"}",
-    "at": "rules/tmad-20.v1/18-excluded-categories.md:193:33",
-    "facts": [
-      "installation.groupId"
-    ],
-    "phrase": "the group id is one of AA, BA, CA",
-    "clause": "18.9"
-  },
-  {
     "kind": "condition",
     "text": "readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE",
     "at": "rules/tmad-19.0/04-01-migration.md:39:8",
@@ -1775,5 +1143,527 @@ export const traceSites: readonly rt.TraceSite[] = [
     "phrase": "not last installed only communicating",
     "clause": "18.13",
     "operator": "not"
+  },
+  {
+    "kind": "definition",
+    "name": "hasUnresolvedDataIssue",
+    "text": "hasUnresolvedDataIssue = supplierStatus = UNIDENTIFIABLE or (some i in installation.dataIssues satisfies not i.resolved)",
+    "at": "rules/tmad-19.0/index.md:298:12",
+    "facts": [],
+    "phrase": "has unresolved data issue",
+    "operator": "or"
+  },
+  {
+    "kind": "condition",
+    "text": "supplierStatus = UNIDENTIFIABLE",
+    "at": "rules/tmad-19.0/index.md:299:3",
+    "facts": [],
+    "phrase": "the supplier status is \"cannot be identified\""
+  },
+  {
+    "kind": "condition",
+    "text": "(some i in installation.dataIssues satisfies not i.resolved)",
+    "at": "rules/tmad-19.0/index.md:300:6",
+    "facts": [
+      "installation.dataIssues"
+    ],
+    "phrase": "for at least one of the data issues, not resolved"
+  },
+  {
+    "kind": "definition",
+    "name": "readyToMigrate",
+    "text": "readyToMigrate = installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))",
+    "at": "rules/tmad-19.0/04-01-migration.md:32:12",
+    "facts": [],
+    "phrase": "ready to migrate",
+    "clause": "4.1",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "installation.communicating",
+    "at": "rules/tmad-19.0/04-01-migration.md:33:3",
+    "facts": [
+      "installation.communicating"
+    ],
+    "phrase": "communicating",
+    "clause": "4.1"
+  },
+  {
+    "kind": "condition",
+    "text": "not hasUnresolvedDataIssue",
+    "at": "rules/tmad-19.0/04-01-migration.md:34:7",
+    "facts": [],
+    "phrase": "has no unresolved data issue",
+    "clause": "4.1",
+    "operator": "not"
+  },
+  {
+    "kind": "condition",
+    "text": "(every m in dormantMeters satisfies prepared(m))",
+    "at": "rules/tmad-19.0/04-01-migration.md:35:7",
+    "facts": [],
+    "phrase": "for each of the dormant meters, prepared",
+    "clause": "4.1",
+    "quantifier": {
+      "kind": "every",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
+  },
+  {
+    "kind": "definition",
+    "name": "firmwarePersistentlyFailed",
+    "text": "firmwarePersistentlyFailed(d) = stepPersistentlyFailed(d.firmwareAttempts, d.confirmationAttempts, firmwareAttemptsRequired, firmwareRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:96:12",
+    "facts": [
+      "d.confirmationAttempts",
+      "d.firmwareAttempts",
+      "firmwareAttemptsRequired",
+      "firmwareRegimeDays"
+    ],
+    "phrase": "firmware persistently failed",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "preparationPersistentlyFailed",
+    "text": "preparationPersistentlyFailed(d) = firmwarePersistentlyFailed(d) or configurationPersistentlyFailed(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:108:12",
+    "facts": [],
+    "phrase": "preparation persistently failed",
+    "clause": "4.26",
+    "operator": "or"
+  },
+  {
+    "kind": "definition",
+    "name": "unableToAttemptFirmware",
+    "text": "unableToAttemptFirmware(d) = not d.firmwareUpgradePossible and not firmwareSucceeded(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:112:12",
+    "facts": [],
+    "phrase": "unable to attempt firmware",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "not d.firmwareUpgradePossible",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:3",
+    "facts": [],
+    "phrase": "not firmware upgrade possible",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "condition",
+    "text": "d.firmwareUpgradePossible",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:7",
+    "facts": [
+      "d.firmwareUpgradePossible"
+    ],
+    "phrase": "firmware upgrade possible",
+    "clause": "4.26"
+  },
+  {
+    "kind": "condition",
+    "text": "not firmwareSucceeded(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:113:37",
+    "facts": [],
+    "phrase": "not firmware succeeded",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "definition",
+    "name": "preparationInProgress",
+    "text": "preparationInProgress(d) = not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:116:12",
+    "facts": [],
+    "phrase": "preparation in progress",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "not prepared(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:3",
+    "facts": [],
+    "phrase": "not prepared",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "condition",
+    "text": "not preparationPersistentlyFailed(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:23",
+    "facts": [],
+    "phrase": "not preparation persistently failed",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "condition",
+    "text": "not unableToAttemptFirmware(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:117:64",
+    "facts": [],
+    "phrase": "not unable to attempt firmware",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "definition",
+    "name": "hasDormantMeter",
+    "text": "hasDormantMeter = (count m in dormantMeters) > 0",
+    "at": "rules/tmad-19.0/index.md:287:12",
+    "facts": [],
+    "phrase": "has dormant meter"
+  },
+  {
+    "kind": "definition",
+    "name": "sharesMeterPoint",
+    "text": "sharesMeterPoint = (count s in installation.sharedMeterPoints) > 0",
+    "at": "rules/tmad-19.0/index.md:302:12",
+    "facts": [
+      "installation.sharedMeterPoints"
+    ],
+    "phrase": "shares meter point"
+  },
+  {
+    "kind": "definition",
+    "name": "lastInstalledOnlyCommunicating",
+    "text": "lastInstalledOnlyCommunicating = installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)",
+    "at": "rules/tmad-20.v1/04-01-unblocking.md:159:12",
+    "facts": [],
+    "phrase": "last installed only communicating",
+    "clause": "4.1C",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "installation.communicating",
+    "at": "rules/tmad-20.v1/04-01-unblocking.md:160:3",
+    "facts": [
+      "installation.communicating"
+    ],
+    "phrase": "communicating",
+    "clause": "4.1C"
+  },
+  {
+    "kind": "condition",
+    "text": "(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)",
+    "at": "rules/tmad-20.v1/04-01-unblocking.md:161:7",
+    "facts": [
+      "installation.installedOn",
+      "installation.sharedMeterPoints"
+    ],
+    "phrase": "for each of the shared meter points, its installed on is before installed on and not communicating",
+    "clause": "4.1C"
+  },
+  {
+    "kind": "definition",
+    "name": "meterPointClear",
+    "text": "meterPointClear = not sharesMeterPoint or lastInstalledOnlyCommunicating",
+    "at": "rules/tmad-20.v1/04-01-unblocking.md:165:12",
+    "facts": [],
+    "phrase": "meter point clear",
+    "clause": "4.1C",
+    "operator": "or"
+  },
+  {
+    "kind": "condition",
+    "text": "not sharesMeterPoint",
+    "at": "rules/tmad-20.v1/04-01-unblocking.md:165:39",
+    "facts": [],
+    "phrase": "not shares meter point",
+    "clause": "4.1C",
+    "operator": "not"
+  },
+  {
+    "kind": "definition",
+    "name": "readyForPartialMigration",
+    "text": "readyForPartialMigration = solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:86:12",
+    "facts": [],
+    "phrase": "ready for partial migration",
+    "clause": "18.5",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "(count e in esmes) > 0",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:88:7",
+    "facts": [],
+    "phrase": "the number of the ESMEs is more than 0",
+    "clause": "18.5"
+  },
+  {
+    "kind": "condition",
+    "text": "(every e in esmes satisfies prepared(e))",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:89:7",
+    "facts": [],
+    "phrase": "for each of the ESMEs, prepared",
+    "clause": "18.5",
+    "quantifier": {
+      "kind": "every",
+      "variable": "e",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
+  },
+  {
+    "kind": "condition",
+    "text": "(count g in gsmes) > 0",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:90:7",
+    "facts": [],
+    "phrase": "the number of the GSMEs is more than 0",
+    "clause": "18.5"
+  },
+  {
+    "kind": "condition",
+    "text": "installation.communicating",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:91:7",
+    "facts": [
+      "installation.communicating"
+    ],
+    "phrase": "communicating",
+    "clause": "18.5"
+  },
+  {
+    "kind": "condition",
+    "text": "not hasUnresolvedDataIssue",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:92:7",
+    "facts": [],
+    "phrase": "has no unresolved data issue",
+    "clause": "18.5",
+    "operator": "not"
+  },
+  {
+    "kind": "definition",
+    "name": "iocExclusionGroup",
+    "text": "iocExclusionGroup = installation.cohort = IOC and installation.groupId in {\"AA\", \"BA\", \"CA\"}",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:192:12",
+    "facts": [],
+    "phrase": "IOC exclusion group",
+    "clause": "18.9",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "installation.cohort = IOC",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:193:3",
+    "facts": [
+      "installation.cohort"
+    ],
+    "phrase": "the cohort is IOC",
+    "clause": "18.9"
+  },
+  {
+    "kind": "condition",
+    "text": "installation.groupId in {\"AA\", \"BA\", \"CA\"}",
+    "at": "rules/tmad-20.v1/18-excluded-categories.md:193:33",
+    "facts": [
+      "installation.groupId"
+    ],
+    "phrase": "the group id is one of AA, BA, CA",
+    "clause": "18.9"
+  },
+  {
+    "kind": "definition",
+    "name": "firmwareSucceeded",
+    "text": "firmwareSucceeded(d) = stepSucceeded(d.firmwareAttempts, d.confirmationAttempts)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:90:12",
+    "facts": [
+      "d.confirmationAttempts",
+      "d.firmwareAttempts"
+    ],
+    "phrase": "firmware succeeded",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "prepared",
+    "text": "prepared(d) = firmwareSucceeded(d) and configurationSucceeded(d)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:105:12",
+    "facts": [],
+    "phrase": "prepared",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "definition",
+    "name": "stepPersistentlyFailed",
+    "text": "stepPersistentlyFailed(attempts, confirmations, required, regimeDays) = not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:84:12",
+    "facts": [],
+    "phrase": "step persistently failed",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "not stepSucceeded(attempts, confirmations)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:85:3",
+    "facts": [],
+    "phrase": "not step succeeded",
+    "clause": "4.26",
+    "operator": "not"
+  },
+  {
+    "kind": "condition",
+    "text": "(regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:86:7",
+    "facts": [],
+    "phrase": "regime exhausted or for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
+    "clause": "4.26",
+    "operator": "or"
+  },
+  {
+    "kind": "condition",
+    "text": "((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:11",
+    "facts": [],
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\" and regime exhausted",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts satisfies a.outcome = TIMED_OUT)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:87:12",
+    "facts": [
+      "attempts"
+    ],
+    "phrase": "for at least one of attempts, its outcome is \"confirmation timed out\"",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "configurationPersistentlyFailed",
+    "text": "configurationPersistentlyFailed(d) = firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:100:12",
+    "facts": [],
+    "phrase": "configuration persistently failed",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "definition",
+    "name": "solelyDormantMeters",
+    "text": "solelyDormantMeters = hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)",
+    "at": "rules/tmad-19.0/index.md:289:12",
+    "facts": [],
+    "phrase": "solely dormant meters",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "(every m in installation.devices where isMeter(m) satisfies m.dormant)",
+    "at": "rules/tmad-19.0/index.md:290:23",
+    "facts": [
+      "installation.devices"
+    ],
+    "phrase": "for each of the devices that is meter, dormant",
+    "quantifier": {
+      "kind": "every",
+      "variable": "m",
+      "element": "Device",
+      "key": [
+        "type",
+        "id"
+      ]
+    }
+  },
+  {
+    "kind": "condition",
+    "text": "m.dormant",
+    "at": "rules/tmad-19.0/index.md:290:83",
+    "facts": [
+      "m.dormant"
+    ],
+    "phrase": "dormant"
+  },
+  {
+    "kind": "definition",
+    "name": "stepSucceeded",
+    "text": "stepSucceeded(attempts, confirmations) = (some a in attempts satisfies a.outcome = SUCCEEDED) or (some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:62:12",
+    "facts": [],
+    "phrase": "step succeeded",
+    "clause": "4.26",
+    "operator": "or"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts satisfies a.outcome = SUCCEEDED)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:63:3",
+    "facts": [
+      "attempts"
+    ],
+    "phrase": "for at least one of attempts, its outcome is \"succeeded\"",
+    "clause": "4.26"
+  },
+  {
+    "kind": "condition",
+    "text": "(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))",
+    "at": "rules/tmad-19.0/04-26-preparation.md:64:6",
+    "facts": [
+      "attempts",
+      "confirmations"
+    ],
+    "phrase": "for at least one of attempts that outcome is \"confirmation timed out\", for at least one of confirmations, its outcome is \"succeeded\" and its at is after its at",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "configurationSucceeded",
+    "text": "configurationSucceeded(d) = stepSucceeded(d.configurationAttempts, d.confirmationAttempts)",
+    "at": "rules/tmad-19.0/04-26-preparation.md:93:12",
+    "facts": [
+      "d.configurationAttempts",
+      "d.confirmationAttempts"
+    ],
+    "phrase": "configuration succeeded",
+    "clause": "4.26"
+  },
+  {
+    "kind": "definition",
+    "name": "regimeExhausted",
+    "text": "regimeExhausted(attempts, required, regimeDays) = (count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:80:12",
+    "facts": [],
+    "phrase": "regime exhausted",
+    "clause": "4.26",
+    "operator": "and"
+  },
+  {
+    "kind": "condition",
+    "text": "(count a in attempts where unsuccessful(a)) >= required",
+    "at": "rules/tmad-19.0/04-26-preparation.md:81:3",
+    "facts": [
+      "attempts",
+      "required"
+    ],
+    "phrase": "the number of attempts that are unsuccessful is at least required",
+    "clause": "4.26",
+    "operator": ">="
+  },
+  {
+    "kind": "condition",
+    "text": "failureDays(attempts) >= regimeDays",
+    "at": "rules/tmad-19.0/04-26-preparation.md:82:7",
+    "facts": [
+      "attempts",
+      "regimeDays"
+    ],
+    "phrase": "failure days is at least regime days",
+    "clause": "4.26",
+    "operator": ">="
   }
 ];

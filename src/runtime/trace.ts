@@ -86,6 +86,10 @@ export interface Trace {
   readonly review?: Review;
 }
 
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** The facts of a node that reads none: one frozen empty list shared by all. */
+const NO_FACTS: Fact[] = Object.freeze([]) as unknown as Fact[];
+
 interface Frame {
   readonly site: number;
   readonly children: TraceNode[];
@@ -109,7 +113,7 @@ export class Tracer {
     const frame = this.stack.pop()!;
     const site = this.sites[frame.site];
     const paths = site.facts;
-    const read: Fact[] = new Array(paths.length);
+    const read: Fact[] = paths.length === 0 ? NO_FACTS : new Array(paths.length);
     for (let i = 0; i < paths.length; i++) read[i] = { path: paths[i], value: facts?.[i] ?? null };
     // One shape for every node (absent fields undefined, which JSON leaves out): traced evaluation makes many.
     const node: TraceNode = {
@@ -128,12 +132,9 @@ export class Tracer {
       member: undefined,
     };
     if (site.kind === "definition") {
-      let done = this.done.get(frame.site);
-      if (done === undefined) {
-        done = [];
-        this.done.set(frame.site, done);
-      }
-      done.push({ args: frame.args ?? [], node });
+      let done = this.done[frame.site];
+      if (done === undefined) done = this.done[frame.site] = [];
+      done.push({ args: frame.args ?? NO_ARGS, node });
     }
     this.stack[this.stack.length - 1].children.push(node);
     return value;
@@ -144,19 +145,22 @@ export class Tracer {
    * same records and lists): its node, added again where it is read (its facts and parts are the
    * same), or undefined the first time. Definitions are pure, so each is traced once per argument.
    */
-  again(site: number, args: readonly unknown[] = []): TraceNode | undefined {
-    const done = this.done.get(site);
+  again(site: number, args: readonly unknown[] = NO_ARGS): TraceNode | undefined {
+    const done = this.done[site];
     if (done === undefined) return undefined;
-    for (const d of done) {
-      if (d.args.length === args.length && d.args.every((a, i) => a === args[i])) {
-        this.stack[this.stack.length - 1].children.push(d.node);
-        return d.node;
-      }
+    // A plain loop, no closure: a traced evaluation asks this at every read of a definition.
+    search: for (let k = 0; k < done.length; k++) {
+      const d = done[k];
+      if (d.args.length !== args.length) continue;
+      for (let i = 0; i < args.length; i++) if (d.args[i] !== args[i]) continue search;
+      this.stack[this.stack.length - 1].children.push(d.node);
+      return d.node;
     }
     return undefined;
   }
 
-  private readonly done = new Map<number, { readonly args: readonly unknown[]; readonly node: TraceNode }[]>();
+  /** By site: the definition nodes traced so far, with their arguments (an array by site id, not a Map). */
+  private readonly done: ({ readonly args: readonly unknown[]; readonly node: TraceNode }[] | undefined)[] = [];
 
   /** Starts one element of the quantifier being traced (the site on top of the stack). */
   member(element: unknown): void {
@@ -212,7 +216,8 @@ export class Tracer {
    */
   and(...parts: readonly (() => boolean)[]): boolean {
     let value = true;
-    for (const part of parts) {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
       if (value) value = part();
       else if (!(part as { dependent?: boolean }).dependent) this.explore(part);
     }

@@ -69,7 +69,19 @@ export function epochMs(v: string): number {
 
 /** Whole days from `from` to `to` (negative when `to` is earlier), truncated toward zero. */
 export function daysBetween(from: string, to: string): number {
-  return Math.trunc((instant(to) - instant(from)) / DAY_MS);
+  return Math.trunc((instant(to) - instantOfFrom(from)) / DAY_MS);
+}
+
+/** The last `from` of daysBetween and its instant: rules count days from a fixed date (`1900-01-01`), parsed once. */
+let lastFrom = "";
+let lastFromMs = 0;
+
+function instantOfFrom(from: string): number {
+  if (from !== lastFrom) {
+    lastFromMs = instant(from);
+    lastFrom = from;
+  }
+  return lastFromMs;
 }
 
 /** Orders two date-times as instants: negative, zero or positive. */
@@ -102,16 +114,44 @@ export function checkDigitValid(value: string, weights: readonly number[], modul
   return check === sum;
 }
 
-const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
-
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** Whether the characters from `from` to `to` (excluded) of `s` are ASCII digits. */
+function digitsAt(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `YYYY-MM-DD` at the start of `v`, by character tests (no regular expression). */
+function dateShapeAt(v: string): boolean {
+  return digitsAt(v, 0, 4) && v.charCodeAt(4) === 45 && digitsAt(v, 5, 7) && v.charCodeAt(7) === 45 && digitsAt(v, 8, 10);
+}
+
+/** `YYYY-MM-DD` exactly (what `/^\d{4}-\d{2}-\d{2}$/` matches). */
+function dateShape(v: string): boolean {
+  return v.length === 10 && dateShapeAt(v);
+}
+
 /** `YYYY-MM-DD` naming a real day of the Gregorian calendar. */
 export function isCalendarDate(value: string): boolean {
-  return DATE_SHAPE.test(value) && validDay(value);
+  return dateShape(value) && validDay(value);
+}
+
+/**
+ * The common date-time shape, `YYYY-MM-DDTHH:MM:SSZ`, by character tests: for a text of 20
+ * characters ending in `Z`, exactly what DATETIME matches (hours 00-23, minutes 00-59, seconds
+ * 00-60), so the regular expression runs only for the other shapes.
+ */
+function utcSecondsShape(v: string): boolean {
+  if (!dateShapeAt(v) || v.charCodeAt(10) !== 84 /* T */ || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return false;
+  if (!digitsAt(v, 11, 13) || !digitsAt(v, 14, 16) || !digitsAt(v, 17, 19)) return false;
+  return digits2(v, 11) <= 23 && digits2(v, 14) <= 59 && digits2(v, 17) <= 60;
 }
 
 function validDay(v: string): boolean {
@@ -128,7 +168,8 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?
  * last minute of a UTC day only, which is where leap seconds are inserted (RFC 3339, appendix D).
  */
 export function isDateTime(value: string): boolean {
-  if (!DATETIME.test(value) || !validDay(value)) return false;
+  const shaped = value.length === 20 && value.charCodeAt(19) === 90 /* Z */ ? utcSecondsShape(value) : DATETIME.test(value);
+  if (!shaped || !validDay(value)) return false;
   if (value.length < 19 || value.charCodeAt(16) !== 58 || digits2(value, 17) !== 60) return true;
   const z = value.charCodeAt(value.length - 1) === 90;
   const offset = z ? 0 : (digits2(value, value.length - 5) * 60 + digits2(value, value.length - 2)) * (value.charCodeAt(value.length - 6) === 45 ? -1 : 1);

@@ -41,6 +41,6 @@ describe("generator golden output", () => {
       .split("/** A rule as evaluation uses it. */")[0];
     expect(plain).toContain("function r$migrate$applies(");
     expect(plain).not.toMatch(/=>/);
-    expect(rules).toMatch(/for \(const v\$m of i\$site\.meters\)/);
+    expect(rules).toMatch(/for \(const v\$m of f\.input\.meters\)/);
   });
 });

@@ -17,6 +17,14 @@ import type { TraceSite } from "../../runtime/trace.js";
 import { Phrases } from "../phrase/index.js";
 import type { Span } from "../source/span.js";
 import * as N from "./names.js";
+import { orderedPair, type OrderedPair } from "./ordered-pairs.js";
+import { enabled, type GenerateOptions } from "./passes.js";
+
+/** The evaluation's frame, as every generated function names its first parameter, and its type. */
+export const FRAME = "f";
+export const FRAME_TYPE = "Frame";
+/** The input record, read through the frame. */
+export const INPUT = "f.input";
 
 /** TypeScript type text for a checked type; `typeRef` spells a declared type's name. */
 export function tsType(t: Type, typeRef: (name: string) => string): string {
@@ -131,19 +139,26 @@ export class ExpressionEmitter {
   readonly hoisted: string[] = [];
   readonly sites: TraceSite[] = [];
   private readonly hoistedNames = new Map<A.Expr, string>();
-  private readonly inputVar: string;
+  /** Traced definitions the traced code calls: only those are generated (no unused function). */
+  readonly tracedDefinitionsUsed = new Set<string>();
   private readonly phrases: Phrases;
 
   constructor(
     private readonly version: CheckedVersion,
     private readonly source: SourceText,
+    private readonly options: GenerateOptions = {},
   ) {
-    this.inputVar = N.input(version.input.name.text);
     this.phrases = new Phrases(version);
   }
 
+  /** Every generated function takes the evaluation's frame (see frame.ts); the record is `f.input`. */
   private get inputParam(): string {
-    return `${this.inputVar}: ${modelType(this.version.input.type.text)}`;
+    return `${FRAME}: ${FRAME_TYPE}`;
+  }
+
+  private tracedDefinition(name: string): string {
+    this.tracedDefinitionsUsed.add(name);
+    return N.tracedDefinition(name);
   }
 
   private type(e: A.Expr): Type {
@@ -210,7 +225,7 @@ export class ExpressionEmitter {
         return this.bang(e, this.field(e, r[0]));
       }
       case "Call":
-        return this.bang(e, `${N.definition(e.callee.text)}(${[this.inputVar, ...r].join(", ")})`);
+        return this.bang(e, `${N.definition(e.callee.text)}(${[FRAME, ...r].join(", ")})`);
       case "Unary":
         return e.operator === "not" ? `!${paren(r[0])}` : `-${paren(r[0])}`;
       case "Binary":
@@ -238,13 +253,13 @@ export class ExpressionEmitter {
     const r = this.ref(e);
     switch (r?.kind) {
       case "input":
-        return this.inputVar;
+        return INPUT;
       case "variable":
         return this.bang(e, N.variable(r.name));
       case "parameter":
         return N.parameter(r.name);
       case "definition":
-        return this.bang(e, traced ? `${N.tracedDefinition(r.name)}(t, ${this.inputVar})` : `${N.definition(r.name)}(${this.inputVar})`);
+        return this.bang(e, traced ? `${this.tracedDefinition(r.name)}(t, ${FRAME})` : `${N.definition(r.name)}(${FRAME})`);
       case "enumMember":
         return JSON.stringify(r.member);
       default:
@@ -318,7 +333,16 @@ export class ExpressionEmitter {
 
   /** Quantifiers, aggregates and `collect` become module-level functions with a plain loop. */
   private hoistLoop(e: Binding, vars: Vars): string {
-    const args = [this.inputVar, ...[...vars.keys()].map(N.variable)].join(", ");
+    // Over a whole list, with no condition: its length says it (no loop, no function).
+    if (e.kind === "Quantified" && e.filter === undefined && e.predicate === undefined && enabled(this.options, "list-length")) {
+      const list = this.emit(e.collection, vars);
+      const len = /^[\w$.]+$/.test(list) ? `${list}.length` : `(${list}).length`;
+      if (e.quantifier === "count") return len;
+      if (e.quantifier === "some") return `(${len} > 0)`;
+      if (e.quantifier === "no") return `(${len} === 0)`;
+      return "true";
+    }
+    const args = [FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
     const existing = this.hoistedNames.get(e);
     if (existing !== undefined) return `${existing}(${args})`;
     const name = `loop_${this.hoistedNames.size}`;
@@ -334,24 +358,30 @@ export class ExpressionEmitter {
     const guard = (body: string): string => (filter === undefined ? body : `if (${filter}) { ${body} }`);
     let body: string;
     let returnType: string;
-    if (e.kind === "Quantified") {
-      const pred = e.predicate === undefined ? "true" : this.emit(e.predicate, inner);
+    const pair = e.kind === "Quantified" && enabled(this.options, "ordered-pairs") ? orderedPair(this.version, e) : undefined;
+    if (pair !== undefined) {
+      returnType = "boolean";
+      body = this.orderedPairBody(pair, vars, inner, list);
+    } else if (e.kind === "Quantified") {
+      const pred = e.predicate === undefined ? undefined : this.emit(e.predicate, inner);
+      // Without a predicate every element that passes the filter counts: no `if (true)`.
+      const when = (test: string | undefined, then: string): string => (test === undefined ? then : `if (${test}) ${then}`);
       switch (e.quantifier) {
         case "some":
           returnType = "boolean";
-          body = `for (const ${loopVar} of ${list}) { ${guard(`if (${pred}) return true;`)} }\nreturn false;`;
+          body = `for (const ${loopVar} of ${list}) { ${guard(when(pred, "return true;"))} }\nreturn false;`;
           break;
         case "every":
           returnType = "boolean";
-          body = `for (const ${loopVar} of ${list}) { ${guard(`if (!(${pred})) return false;`)} }\nreturn true;`;
+          body = `for (const ${loopVar} of ${list}) { ${guard(when(pred === undefined ? undefined : `!(${pred})`, "return false;"))} }\nreturn true;`;
           break;
         case "no":
           returnType = "boolean";
-          body = `for (const ${loopVar} of ${list}) { ${guard(`if (${pred}) return false;`)} }\nreturn true;`;
+          body = `for (const ${loopVar} of ${list}) { ${guard(when(pred, "return false;"))} }\nreturn true;`;
           break;
         case "count":
           returnType = "number";
-          body = `let n = 0;\nfor (const ${loopVar} of ${list}) { ${guard(`if (${pred}) n++;`)} }\nreturn n;`;
+          body = `let n = 0;\nfor (const ${loopVar} of ${list}) { ${guard(when(pred, "n++;"))} }\nreturn n;`;
           break;
       }
     } else if (e.kind === "Aggregated") {
@@ -372,9 +402,45 @@ export class ExpressionEmitter {
       body = `const out: ${wrapUnion(tsType(valueType, modelType))}[] = [];\nfor (const ${loopVar} of ${list}) { ${guard(`out.push(${this.emit(e.value, inner)});`)} }\nreturn out;`;
     }
     // Everything in the comment comes from the rule document (its text and its file's path).
-    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    const how = pair === undefined ? "" : ", in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs)";
+    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})${how}`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
     this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
     return `${name}(${args})`;
+  }
+
+  /**
+   * The body of an ordered-pairs loop (see ordered-pairs.ts): the least (or greatest) compared
+   * value of the a's that qualify, then the c's that qualify compared with it, stopping at the
+   * first that holds.
+   */
+  private orderedPairBody(p: OrderedPair, vars: Vars, outerVars: Vars, list: string): string {
+    const a = N.variable(p.outer.variable.text);
+    const c = N.variable(p.inner.variable.text);
+    const aOperand = p.aSide === "left" ? p.comparison.left : p.comparison.right;
+    const cOperand = p.aSide === "left" ? p.comparison.right : p.comparison.left;
+    // The c's scope: the variables outside the pattern and `c`, not `a` (nothing there reads it).
+    const innerVars = new Map(vars);
+    const yType = this.type(p.inner.collection);
+    innerVars.set(p.inner.variable.text, yType.kind === "list" ? yType.element : yType);
+    const aTests = [...(p.outer.filter === undefined ? [] : [p.outer.filter]), ...p.outerFilters].map((x) => this.emit(x, outerVars));
+    const cTests = [...(p.inner.filter === undefined ? [] : [p.inner.filter]), ...p.innerFilters].map((x) => this.emit(x, innerVars));
+    const valueType = this.type(aOperand);
+    const t = tsType(valueType, modelType);
+    const beyond = p.extreme === "min" ? "<" : ">";
+    const better = valueType.kind === "datetime" ? `rt.compareInstants(x, best) ${beyond} 0` : `x ${beyond} best`;
+    const keep = `const x = ${this.emit(aOperand, outerVars)}; if (best === null || ${better}) best = x;`;
+    const cValue = this.emit(cOperand, innerVars);
+    const holds = p.aSide === "left" ? this.binary(p.comparison, "best", cValue) : this.binary(p.comparison, cValue, "best");
+    const found = p.outer.quantifier === "some";
+    const guarded = (tests: readonly string[], body: string): string =>
+      tests.length === 0 ? body : `if (${tests.length === 1 && tests[0].startsWith("(") ? tests[0] : joinChain(tests, "&&")}) { ${body} }`;
+    return [
+      `let best: ${t} | null = null;`,
+      `for (const ${a} of ${list}) { ${guarded(aTests, keep)} }`,
+      `if (best === null) return ${!found};`,
+      `for (const ${c} of ${this.emit(p.inner.collection, vars)}) { ${guarded([...cTests, holds], `return ${found};`)} }`,
+      `return ${!found};`,
+    ].join("\n");
   }
 
   // -------------------------------------------------------------------------------------------
@@ -471,7 +537,7 @@ export class ExpressionEmitter {
    * `t.endMember`; once the value is known, the remaining elements are explored, not skipped.
    */
   private tracedLoop(e: A.Expr & { kind: "Quantified" }, vars: Vars, clause: string | undefined): string {
-    const args = ["t", this.inputVar, ...[...vars.keys()].map(N.variable)].join(", ");
+    const args = ["t", FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
     const existing = this.tracedLoops.get(e);
     if (existing !== undefined) return `${existing}(${args})`;
     const name = `traced_loop_${this.tracedLoops.size}`;
@@ -533,7 +599,7 @@ export class ExpressionEmitter {
         if (this.ref(e)?.kind === "definition") return this.nameRef(e, true);
         return this.emit(e, vars);
       case "Call":
-        return this.bang(e, `${N.tracedDefinition(e.callee.text)}(${["t", this.inputVar, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
+        return this.bang(e, `${this.tracedDefinition(e.callee.text)}(${["t", FRAME, ...e.args.map((a) => this.emit(a, vars))].join(", ")})`);
       default:
         return this.emit(e, vars);
     }
@@ -589,7 +655,7 @@ export class ExpressionEmitter {
       x = x.object;
     }
     const r = x.kind === "NameRef" ? this.ref(x) : undefined;
-    let code = x.kind !== "NameRef" ? "undefined" : r?.kind === "input" ? this.inputVar : N.variable(x.name.text);
+    let code = x.kind !== "NameRef" ? "undefined" : r?.kind === "input" ? INPUT : N.variable(x.name.text);
     members.reverse().forEach((m, i) => {
       if (N.isInherited(m)) code = `(${i === 0 ? "" : `${code} != null && `}Object.hasOwn(${code}, ${JSON.stringify(m)}) ? ${code}[${JSON.stringify(m)}] : null)`;
       else code = i === 0 ? `${code}.${m}` : `${code}?.${m}`;

@@ -12,6 +12,7 @@
 import type { CheckedVersion } from "../check/index.js";
 import { installationSchemaFile } from "../schema/installation.js";
 import { ExpressionEmitter, SourceText } from "./expressions.js";
+import type { GenerateOptions } from "./passes.js";
 import { indexFile } from "./index-file.js";
 import { manifestFile } from "./manifest-file.js";
 import { modelFile } from "./model-file.js";
@@ -19,7 +20,12 @@ import type { GeneratedFile } from "./render.js";
 import { rulesFile } from "./rules-file.js";
 
 export function generateVersion(version: CheckedVersion): GeneratedFile[] {
-  const emitter = new ExpressionEmitter(version, new SourceText(version.files));
-  const rules = rulesFile(version, emitter);
+  return generateVersionWith(version, {});
+}
+
+/** generateVersion with some optimisation passes left out (passes.ts): the tests compare both. */
+export function generateVersionWith(version: CheckedVersion, options: GenerateOptions): GeneratedFile[] {
+  const emitter = new ExpressionEmitter(version, new SourceText(version.files), options);
+  const rules = rulesFile(version, emitter, options);
   return [modelFile(version), manifestFile(version, emitter.sites), rules, indexFile(version), installationSchemaFile(version)];
 }

@@ -10,6 +10,7 @@ import type { Type } from "../check/types.js";
 import { tsType } from "./expressions.js";
 import { typeName } from "./names.js";
 import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
+import { validatorCode } from "./validator.js";
 
 /** The schema's description of a field type (the runtime validator reads it). */
 function fieldSchema(t: Type): string {
@@ -87,12 +88,14 @@ export function modelFile(version: CheckedVersion): GeneratedFile {
       },
     ],
   });
+  const check = validatorCode(version);
+  statements.push(...check.statements);
   statements.push({
     kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [`Validates a parsed JSON value as a ${version.input.type.text}; every problem is reported with its JSON path.`],
-    declarations: [{ name: "validator", initializer: `new rt.Validator<${typeName(version.input.type.text)}>(schema)` }],
+    declarations: [{ name: "validator", initializer: `new rt.Validator<${typeName(version.input.type.text)}>(schema, ${check.root})` }],
   });
   return render(`${version.id}/model.ts`, banner(version.dir), statements);
 }

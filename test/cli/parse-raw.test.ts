@@ -1,0 +1,70 @@
+/**
+ * parseRaw finds duplicate keys and excess depth by counting (keys in the text against members
+ * of the parsed value) and scans key by key only when something is wrong: every record must get
+ * the outcome that scanning every record (scanJson, then JSON.parse) gave.
+ */
+import { describe, expect, it } from "vitest";
+import { countKeysInText, countKeysInValue, DEFAULT_LIMITS, parseRaw, scanJson } from "../../src/cli/records.js";
+import { generateInstallations } from "../../src/population/generate.js";
+
+function reference(text: string, maxDepth: number): { value: unknown } | { problem: { code: string; message: string } } {
+  const scanned = scanJson(text, maxDepth);
+  if (scanned !== undefined) return { problem: scanned };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    return { problem: { code: "invalid-json", message: `line 1 is not valid JSON: ${(e as Error).message}` } };
+  }
+}
+
+function random(seed: number): (n: number) => number {
+  let x = seed;
+  return (n) => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return Math.floor((x / 2 ** 31) * n); // the high bits: an LCG's low bits repeat with a short period
+  };
+}
+
+const PIECES = ['"id"', '"a\\\\"', '"b\\"c"', ":", ",", "{", "}", "[", "]", '"', "\\", " ", "1", "null", '"devices":', '{"id":1,"id":2}', '"x":{"y":[{"z":1}]}'];
+
+describe("parseRaw counts instead of scanning every record", () => {
+  const lines = [...generateInstallations({ count: 300, seed: 3, invalidRate: 0.2 })];
+
+  it("counts the keys of valid JSON exactly", () => {
+    for (const line of lines) {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      expect(countKeysInText(line, 64)).toBe(countKeysInValue(value));
+    }
+    expect(countKeysInText('{"a": 1, "b" : {"a\\"": [ "x", {"c":"\\\\"} ]}}', 64)).toBe(4);
+    expect(countKeysInText('{"a":1,"a":2}', 64)).toBe(2);
+    expect(countKeysInValue(JSON.parse('{"a":1,"a":2}'))).toBe(1);
+    expect(countKeysInText("[[[1]]]", 2)).toBe(-1);
+  });
+
+  it("gives every record the outcome scanning gave: generated lines, and lines with pieces spliced in", () => {
+    const next = random(99);
+    let problems = 0;
+    const check = (text: string, maxDepth: number): void => {
+      const got = parseRaw({ record: 1, text }, { ...DEFAULT_LIMITS, maxDepth });
+      expect([text, got]).toEqual([text, reference(text, maxDepth)]);
+      if ("problem" in got) problems++;
+    };
+    for (const line of lines) check(line, DEFAULT_LIMITS.maxDepth);
+    for (let i = 0; i < 6_000; i++) {
+      const line = lines[next(lines.length)];
+      const at = next(line.length);
+      const piece = PIECES[next(PIECES.length)];
+      const text = next(2) === 0 ? line.slice(0, at) + piece + line.slice(at) : line.slice(0, at) + piece + line.slice(at + 1 + next(5));
+      check(text, [2, 3, 4, 32][next(4)]);
+    }
+    // Duplicates made on purpose, at depth.
+    check('{"id":"x","devices":[{"id":1,"type":2,"id":3}]}', 32);
+    check('{"a":{"b":{"c":{"d":1}}},"a":2}', 3);
+    expect(problems).toBeGreaterThan(1_000);
+  });
+});
