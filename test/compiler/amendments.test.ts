@@ -19,6 +19,7 @@ import { readVersion, VersionReader, type VersionSource } from "../../src/compil
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
 import type { VersionModule } from "../../src/runtime/index.js";
 import { expectGolden } from "../helpers/compile.js";
+import { compiledDir, loadedDir } from "../helpers/diff.js";
 
 const FIRMWARE = "test/fixtures/versions/tmad-20.v3-firmware";
 const ADMINISTRATION = "test/fixtures/versions/tmad-20.v3-administration";
@@ -36,10 +37,10 @@ function decide(v: Module, record: unknown): { status: string; rule: string | nu
 describe("an amendment that replaces one parameter (firmware regime 40 × 3)", () => {
   const reader = new VersionReader();
   const compiled = compileVersion(reader.read(FIRMWARE));
-  const base = compileVersion(reader.read("rules/tmad-20.v2"));
+  const base = compiledDir("rules/tmad-20.v2");
   const checked = compiled.checked!;
   const loaded = loadVersionFiles(compiled.files!);
-  const baseLoaded = loadVersionFiles(base.files!);
+  const baseLoaded = loadedDir("rules/tmad-20.v2");
   const r108 = checked.installations.get("dormant-mds-gsme-firmware-failed");
   const r120 = checked.installations.get("dormant-mds-gsme-firmware-failed-120");
 
@@ -96,7 +97,7 @@ describe("an amendment that extends the data model (a supplier status, an option
   const reader = new VersionReader();
   const compiled = compileVersion(reader.read(ADMINISTRATION));
   const amended = loadVersionFiles(compiled.files!).version;
-  const base = loadVersionFiles(compileVersion(reader.read("rules/tmad-20.v2")).files!).version;
+  const base = loadedDir("rules/tmad-20.v2").version;
   const records = readFileSync("examples/installations.ndjson", "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")

@@ -5,14 +5,22 @@
  * - 20.v2 → 20.v3 exits 1 with a witness that is BLOCKED under 20.v2 and EXCLUDED 18.14 under
  *   20.v3, valid under both validators; found by the search alone when the versions have no
  *   examples; and shown by a 50,000-record generated population;
+ * - 19.0 → 20.v2 with the example records as a population (read as `tmad diff --population` reads
+ *   a file): every added clause listed, and the transitions add up to the records;
  * - a rule changed where the bounded search finds nothing is `changed-no-witness`, never `unchanged`.
+ * (test/cli/cli.test.ts runs `tmad diff` itself on small fixtures: exit codes, formats, --out.)
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_LIMITS, parseRaw, readRawRecords } from "../../src/cli/records.js";
+import { diffVersionsStreaming } from "../../src/compiler/diff/index.js";
+import type { PopulationInput } from "../../src/compiler/diff/population.js";
 import { diffVersions, type DiffReport, type DiffSide } from "../../src/compiler/diff/index.js";
 import { renderDiff } from "../../src/compiler/diff/render.js";
 import { generateInstallations } from "../../src/population/generate.js";
 import { diffSide } from "../helpers/diff.js";
 
+const V19 = diffSide("rules/tmad-19.0");
 const V1 = diffSide("rules/tmad-20.v1");
 const V2 = diffSide("rules/tmad-20.v2");
 const V3 = diffSide("test/fixtures/versions/tmad-20.v3");
@@ -40,6 +48,10 @@ describe("20.v1 → 20.v2", () => {
     expect(report.rules[0].implication).toEqual({ oldImpliesNew: true, newImpliesOld: false });
     expect(report.verdict).toBe("changed");
     expect(expectWitness(report, "migrate_partial_moc_mds", V1, V2)).toEqual({ a: "EXCLUDED 18.10", b: "MIGRATE_PARTIAL 4.26A" });
+    // As the JSON report gives it: the facts that set the witness apart, and its decision under each version.
+    const w = (JSON.parse(renderDiff(report, "json", { ids: false })) as DiffReport).behaviour[0].witness!;
+    expect(w.facts.length).toBeGreaterThanOrEqual(1);
+    expect([w.a.result?.["outcome"], w.a.clause, w.b.result?.["outcome"], w.b.clause]).toEqual(["EXCLUDED", "18.10", "MIGRATE_PARTIAL", "4.26A"]);
   });
 
   it("prints the changed condition readably: no machine parentheses, one conjunct per line", () => {
@@ -101,6 +113,37 @@ describe("a parameter-only amendment (20.v2 → 20.v3-firmware: `replace paramet
     expect(text).toContain("firmwareAttemptsPerCycle: 36 → 40");
     // 108 failures exhausted the old regime, not the new one: the installation waits again.
     expect(expectWitness(report, "await_dormant_meter_preparation", V2, FIRMWARE)).toEqual({ a: "EXCLUDED 18.10", b: "PENDING 4.26" });
+  });
+});
+
+describe("19.0 → 20.v2 with the example records as a population", () => {
+  /** examples/installations.ndjson read and parsed one record at a time, as `tmad diff --population` reads a file. */
+  async function* examples(): AsyncGenerator<PopulationInput> {
+    for await (const raw of readRawRecords("examples/installations.ndjson", DEFAULT_LIMITS)) {
+      const parsed = parseRaw(raw, DEFAULT_LIMITS);
+      yield "value" in parsed ? { record: raw.record, value: parsed.value } : { record: raw.record, parseError: parsed.problem.message };
+    }
+  }
+  const N = readFileSync("examples/installations.ndjson", "utf8").split("\n").filter((l) => l.trim() !== "").length;
+
+  it("every added clause listed; transitions, with their ids, add up to the records", async () => {
+    const report = await diffVersionsStreaming(V19, V2, examples(), { ids: true });
+    expect(report.verdict).toBe("changed");
+    // The JSON report (`--format json --ids`), as a reader of it sees it.
+    const json = JSON.parse(renderDiff(report, "json", { ids: true }));
+    const added = json.document.clauses.filter((c: any) => c.kind === "added").map((c: any) => c.number);
+    expect(added).toEqual(["4.1A", "4.1B", "4.1C", "4.26A", "4.26B", "4.26C", "18.9", "18.10", "18.11", "18.12", "18.13"]);
+    const p = json.population;
+    expect(p.records).toBe(N);
+    expect(p.transitions.reduce((n: number, t: any) => n + t.count, 0) + p.invalid.length).toBe(N);
+    expect(p.transitions.flatMap((t: any) => t.ids).length).toBe(p.evaluated);
+    expect(p.reportBy).toEqual([
+      { name: "supplier", path: "responsibleSupplier.name" },
+      { name: "cohort", path: "cohort" },
+    ]);
+    const toPartial = p.transitions.find((t: any) => t.to === "MIGRATE_PARTIAL 4.26A");
+    expect(toPartial.causes).toContain("4.26A");
+    expect(Object.keys(toPartial.by.cohort)).toEqual(["MOC_MDS"]);
   });
 });
 

@@ -1,9 +1,15 @@
-/** Test helper: a version directory compiled and loaded, as the diff takes it (cached per directory). */
+/**
+ * Test helpers: a version directory compiled in memory, loaded, and as the diff takes it. Cached
+ * per directory: the test files share each worker's modules (vitest.config.ts: isolate: false), so
+ * the corpus is compiled once per worker, not once per file. Callers must not modify what they get.
+ */
 import type { DiffSide } from "../../src/compiler/diff/index.js";
-import { loadVersionFiles } from "../../src/compiler/load.js";
-import { compileVersion, type VersionSource } from "../../src/compiler/pipeline.js";
+import { loadVersionFiles, type LoadedVersion } from "../../src/compiler/load.js";
+import { compileVersion, type CompiledVersion, type VersionSource } from "../../src/compiler/pipeline.js";
 import { readVersion } from "../../src/compiler/source/versions.js";
 
+const compiledDirs = new Map<string, CompiledVersion>();
+const loadedDirs = new Map<string, LoadedVersion>();
 const sides = new Map<string, DiffSide>();
 
 /** A version source compiled in memory into a diff side; undefined when it does not compile. */
@@ -13,11 +19,34 @@ export function sideOf(source: VersionSource): DiffSide | undefined {
   return { checked: compiled.checked, loaded: loadVersionFiles(compiled.files) };
 }
 
+/** `compileVersion(readVersion(dir))`, once per directory. */
+export function compiledDir(dir: string): CompiledVersion {
+  let c = compiledDirs.get(dir);
+  if (c === undefined) {
+    c = compileVersion(readVersion(dir));
+    compiledDirs.set(dir, c);
+  }
+  return c;
+}
+
+/** The compiled version of `dir` loaded as a module, once per directory. */
+export function loadedDir(dir: string): LoadedVersion {
+  let l = loadedDirs.get(dir);
+  if (l === undefined) {
+    const compiled = compiledDir(dir);
+    if (compiled.files === undefined) throw new Error(`${dir} does not compile`);
+    l = loadVersionFiles(compiled.files);
+    loadedDirs.set(dir, l);
+  }
+  return l;
+}
+
 export function diffSide(dir: string): DiffSide {
   let s = sides.get(dir);
   if (s === undefined) {
-    s = sideOf(readVersion(dir));
-    if (s === undefined) throw new Error(`${dir} does not compile`);
+    const checked = compiledDir(dir).checked;
+    if (checked === undefined) throw new Error(`${dir} does not compile`);
+    s = { checked, loaded: loadedDir(dir) };
     sides.set(dir, s);
   }
   return s;
