@@ -3,10 +3,11 @@
  * tests in test/cli/cli-*.test.ts (dist/ is brought up to date by test/helpers/global-setup.ts).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+export { listFiles } from "./files.js";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI = join(root, "dist", "src", "cli", "main.js");
@@ -37,18 +38,4 @@ export function tempDir(): string {
 
 export function removeTempDirs(): void {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-}
-
-/** Every file under `dir`, as sorted relative paths with forward slashes. */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d).sort()) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split("\\").join("/"));
-    }
-  };
-  walk(dir);
-  return out;
 }

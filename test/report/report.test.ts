@@ -4,9 +4,9 @@
  * order and titles, MPxN and deregistered devices, reasons for every listed row (BLOCKED too),
  * CSV formula injection neutralised, and supplier names that never become paths.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutputDir } from "../../src/cli/output-dir.js";
@@ -15,6 +15,7 @@ import { generateInstallations } from "../../src/population/generate.js";
 import { folderNames, slug } from "../../src/report/names.js";
 import { runPopulationReport } from "../../src/report/run.js";
 import type { Tally } from "../../src/report/tally.js";
+import { listFiles as files } from "../helpers/files.js";
 
 const temps: string[] = [];
 const temp = (): string => {
@@ -52,19 +53,6 @@ function parseCsv(text: string): string[][] {
   }
   if (field !== "" || row.length > 0) throw new Error("CSV does not end with CRLF");
   return rows;
-}
-
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d).sort()) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split("\\").join("/"));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 const SUPPLIERS = ["=cmd|' /C calc'!A0", "../../etc", "A/B Energy", "A B Energy", "CON"];

@@ -5,14 +5,15 @@
  * record reading matches the CLI's, and each version's bundled evaluator decides as the generated one.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadVersion } from "../../src/index.js";
 import type { VersionModule } from "../../src/runtime/index.js";
 import { buildSite, type SiteFile } from "../../src/site/index.js";
+import { listFiles } from "../helpers/files.js";
 import { explanationHtml } from "../../src/site/explanation.js";
 import { evaluateText, rawRecordsOfText, summaryOf } from "../../src/site/explorer/records.js";
 import { highlightBlock, symbolsOf } from "../../src/site/highlight.js";
@@ -31,19 +32,6 @@ function tempDir(): string {
 afterAll(() => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d).sort()) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split("\\").join("/"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let files: readonly SiteFile[];
 const file = (path: string): string => {
