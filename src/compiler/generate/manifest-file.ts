@@ -77,9 +77,20 @@ export function manifestFile(version: CheckedVersion, sites: readonly TraceSite[
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: ["Where each traced condition sits in the rule documents; traces refer to these by index."],
-      declarations: [{ name: "traceSites", type: "readonly rt.TraceSite[]", initializer: JSON.stringify(sites, null, 2) }],
+      declarations: [{ name: "traceSites", type: "readonly rt.TraceSite[]", initializer: sitesInitializer(sites) }],
     },
   ];
   return render(`${version.id}/manifest.ts`, banner(version.dir), statements);
 }
 
+
+/** Sites per array literal: TypeScript reduces an array literal's element types pairwise, and gives up (TS2590) on a few thousand. */
+const SITES_PER_LITERAL = 400;
+
+/** The trace sites as one array literal, or, for a large version, as literals of at most SITES_PER_LITERAL joined. */
+function sitesInitializer(sites: readonly unknown[]): string {
+  if (sites.length <= SITES_PER_LITERAL) return JSON.stringify(sites, null, 2);
+  const chunks: string[] = [];
+  for (let i = 0; i < sites.length; i += SITES_PER_LITERAL) chunks.push(JSON.stringify(sites.slice(i, i + SITES_PER_LITERAL), null, 2));
+  return `([] as rt.TraceSite[]).concat(\n${chunks.join(",\n")}\n)`;
+}
