@@ -130,3 +130,39 @@ describe("a required field named like a property every object inherits", () => {
     expect(v.validator.validate({ ...SITE, hasOwnProperty: [2] }).ok).toBe(false);
   });
 });
+
+describe("contradictory or repeated comparisons of one value (TypeScript narrowed it: TS2367 in the build)", () => {
+  const fields = "  kind: Outcome\n  flag: boolean\n  note: optional Outcome\n";
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["site.kind != YES and site.kind = YES", { kind: "YES" }, "NO"],
+    ["site.kind = YES or site.kind = YES", { kind: "YES" }, "YES"],
+    ["site.kind = YES and site.kind = NO", { kind: "YES" }, "NO"],
+    ["site.kind != YES and site.kind in {YES, NO}", { kind: "NO" }, "YES"],
+    ["site.kind in {YES} and site.kind in {NO, MAYBE}", { kind: "YES" }, "NO"],
+    ["site.kind not in {YES, NO} and site.kind = MAYBE", { kind: "MAYBE" }, "YES"],
+    ["site.n = 1 and site.n = 2", { n: 1 }, "NO"],
+    ["site.n != 3 or site.n = 3", { n: 3 }, "YES"],
+    ['site.id = "a" and site.id = "b"', { id: "a" }, "NO"],
+    ["site.flag and site.flag = false", { flag: true }, "NO"],
+    ["site.flag = true and site.flag = false", { flag: true }, "NO"],
+    ["not site.flag and site.flag = true", { flag: false }, "NO"],
+    ["(if site.kind = YES then site.kind = YES else site.kind = NO)", { kind: "NO" }, "YES"],
+    ["site.note is present and site.note = YES and site.note != YES", { note: "YES" }, "NO"],
+    ["site.note is present and site.note is absent", { note: "YES" }, "NO"],
+    ["(count v in site.ns) = 2 and (count v in site.ns) = 3", { ns: [1, 2] }, "NO"],
+    ["some v in site.ns satisfies (v = 4 and v = 5)", { ns: [4, 5] }, "NO"],
+    ["some v in site.ns satisfies (v != 4 and v = 4 or v = 5)", { ns: [4, 5] }, "YES"],
+  ];
+  for (const [condition, fieldsOf, expected] of cases) {
+    it(`\`${condition}\` compiles and decides ${expected}`, () => {
+      const v = build(`${model({ fields })}\nrule r when ${condition} then outcome = YES`);
+      expect(decide(v, { ...SITE, kind: "NO", flag: false, ...fieldsOf })).toBe(expected);
+    });
+  }
+
+  it("two rules that test the same value the opposite ways compile", () => {
+    const v = build(`${model({ fields })}\nrule r when site.kind = YES and site.flag then outcome = YES\nrule s when site.kind != YES and site.kind = NO and not site.flag then outcome = MAYBE`);
+    expect(decide(v, { ...SITE, kind: "NO", flag: false })).toBe("MAYBE");
+    expect(decide(v, { ...SITE, kind: "YES", flag: true })).toBe("YES");
+  });
+});

@@ -133,6 +133,14 @@ function simple(code: string): boolean {
   return /^[\w$.!"]+$/.test(code);
 }
 
+/**
+ * Whether `code` is a reference TypeScript narrows when it is compared or tested (`v$a.outcome`,
+ * `f.input.n`, `xs.length`, `v$x`): not a literal, a call or anything parenthesised.
+ */
+function narrowable(code: string): boolean {
+  return /^[A-Za-z_$][\w$]*(?:!?\.[A-Za-z_$][\w$]*|!?\["(?:[^"\\]|\\.)*"\])*!?$/.test(code) && !/^(?:true|false|null|undefined|NaN|Infinity)$/.test(code);
+}
+
 /** Emits expressions for one version, collecting the module-level helpers they need. */
 export class ExpressionEmitter {
   /** Module-level functions (hoisted loops), in creation order. */
@@ -314,7 +322,7 @@ export class ExpressionEmitter {
       case "!=": {
         const neg = e.operator === "!=";
         if (lt.kind === "datetime" && rt.kind === "datetime") return `(rt.compareInstants(${l}, ${r}) ${neg ? "!==" : "==="} 0)`;
-        return `(${this.widened(e.left, l, e.right)} ${neg ? "!==" : "==="} ${r})`;
+        return `(${this.unnarrowed(e.left, this.widened(e.left, l, e.right))} ${neg ? "!==" : "==="} ${this.unnarrowed(e.right, r)})`;
       }
       case "<":
       case "<=":
@@ -363,6 +371,21 @@ export class ExpressionEmitter {
     return `(${code} as ${tsType(this.type(e), modelType)})`;
   }
 
+  /**
+   * `code` (of `e`), cast to its declared type when it is a reference TypeScript narrows: an
+   * earlier comparison or test of the same value (`x != A and x = A`, `x = A or x = A`, `b and
+   * b = false`, or one rule's test before another's) narrows it, and the later comparison would
+   * not compile (TS2367), though the document is valid (a contradiction is merely always false).
+   * The cast costs nothing at run time: TypeScript erases it.
+   */
+  private unnarrowed(e: A.Expr, code: string): string {
+    if (!narrowable(code)) return code;
+    const t = this.type(e);
+    if (t.kind === "empty" || t.kind === "list" || t.kind === "record") return code;
+    const ts = tsType(t, modelType);
+    return ts === "unknown" ? code : `(${code} as ${ts})`;
+  }
+
   private membership(e: A.Expr & { kind: "Membership" }, el: string, members: readonly string[], vars: Vars): string {
     // A literal compared with literal members (`M3 in {M4, M1}`) is cast to its type (see `widened`).
     if (e.set.some((m) => this.literalTyped(m))) el = this.widened(e.element, el, e.set.find((m) => this.literalTyped(m))!);
@@ -372,7 +395,9 @@ export class ExpressionEmitter {
     if (constant && e.set.length <= 8 && simple(el)) {
       // A member written twice is compared once: TypeScript narrows `el` after the first
       // comparison, and the second would not compile (TS2367).
-      test = `(${[...new Set(members)].map((m) => `${el} === ${m}`).join(" || ")})`;
+      // And `el` is cast to its declared type, as in a comparison (see `unnarrowed`).
+      const ref = this.unnarrowed(e.element, el);
+      test = `(${[...new Set(members)].map((m) => `${ref} === ${m}`).join(" || ")})`;
     } else if (constant) {
       let name = this.hoistedNames.get(e);
       if (name === undefined) {
