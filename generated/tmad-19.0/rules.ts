@@ -185,16 +185,16 @@ function loop_3(f: Frame): model.Device[] {
 
 /** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
 function loop_4(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
+  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "SUCCEEDED")) return true; }
   return false;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs) */
 function loop_5(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   let best: string | null = null;
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   if (best === null) return false;
-  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
+  for (const v$c of v$confirmations) { if ((((v$c.outcome as model.AttemptOutcome) === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
   return false;
 }
 
@@ -235,7 +235,7 @@ function loop_10(f: Frame, v$attempts: readonly model.Attempt[], v$required: num
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
 function loop_11(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
+  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) return true; }
   return false;
 }
 
@@ -248,14 +248,14 @@ function loop_12(f: Frame): boolean {
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
 function loop_13(f: Frame): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$e of f.input.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
+  for (const v$e of f.input.devices) { if (((v$e.type as model.DeviceType) === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
 function loop_14(f: Frame): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$g of f.input.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
+  for (const v$g of f.input.devices) { if (((v$g.type as model.DeviceType) === "GSME")) { out.push(v$g); } }
   return out;
 }
 
@@ -335,7 +335,7 @@ function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
  * Source: rules/tmad-19.0/index.md:282
  */
 export function d$isMeter(f: Frame, v$device: model.Device): boolean {
-  return (v$device.type === "ESME" || v$device.type === "GSME");
+  return ((v$device.type as model.DeviceType) === "ESME" || (v$device.type as model.DeviceType) === "GSME");
 }
 
 /**
@@ -468,7 +468,7 @@ function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
  * Source: rules/tmad-19.0/04-26-preparation.md:59
  */
 export function d$unsuccessful(f: Frame, v$attempt: model.Attempt): boolean {
-  return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
+  return ((v$attempt.outcome as model.AttemptOutcome) === "FAILED" || (v$attempt.outcome as model.AttemptOutcome) === "TIMED_OUT");
 }
 
 /**
@@ -817,12 +817,12 @@ export function r$await_dormant_meter_preparation$result(f: Frame): model.Decisi
  * Rule: rules/tmad-19.0/18-excluded-categories.md:63
  */
 export function r$migrate_partial_ioc$applies(f: Frame): boolean {
-  return ((f.input.cohort === "IOC") && d$readyForPartialMigration(f) && loop_1(f));
+  return (((f.input.cohort as model.Cohort) === "IOC") && d$readyForPartialMigration(f) && loop_1(f));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
 function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(4), t.exit(t.and(() => (t.enter(5), t.exit((f.input.cohort === "IOC"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(6), t.exit(traced_loop_1(t, f))))));
+  return (t.enter(4), t.exit(t.and(() => (t.enter(5), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(6), t.exit(traced_loop_1(t, f))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */

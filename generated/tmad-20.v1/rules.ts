@@ -273,16 +273,16 @@ function loop_7(f: Frame): model.Device[] {
 
 /** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
 function loop_8(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "SUCCEEDED")) return true; }
+  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "SUCCEEDED")) return true; }
   return false;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs) */
 function loop_9(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   let best: string | null = null;
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
   if (best === null) return false;
-  for (const v$c of v$confirmations) { if (((v$c.outcome === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
+  for (const v$c of v$confirmations) { if ((((v$c.outcome as model.AttemptOutcome) === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
   return false;
 }
 
@@ -323,7 +323,7 @@ function loop_14(f: Frame, v$attempts: readonly model.Attempt[], v$required: num
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
 function loop_15(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  for (const v$a of v$attempts) { if ((v$a.outcome === "TIMED_OUT")) return true; }
+  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) return true; }
   return false;
 }
 
@@ -336,14 +336,14 @@ function loop_16(f: Frame): boolean {
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
 function loop_17(f: Frame): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$e of f.input.devices) { if ((v$e.type === "ESME")) { out.push(v$e); } }
+  for (const v$e of f.input.devices) { if (((v$e.type as model.DeviceType) === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
 function loop_18(f: Frame): model.Device[] {
   const out: model.Device[] = [];
-  for (const v$g of f.input.devices) { if ((v$g.type === "GSME")) { out.push(v$g); } }
+  for (const v$g of f.input.devices) { if (((v$g.type as model.DeviceType) === "GSME")) { out.push(v$g); } }
   return out;
 }
 
@@ -429,7 +429,7 @@ function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
  * Source: rules/tmad-19.0/index.md:282
  */
 export function d$isMeter(f: Frame, v$device: model.Device): boolean {
-  return (v$device.type === "ESME" || v$device.type === "GSME");
+  return ((v$device.type as model.DeviceType) === "ESME" || (v$device.type as model.DeviceType) === "GSME");
 }
 
 /**
@@ -562,7 +562,7 @@ function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
  * Source: rules/tmad-19.0/04-26-preparation.md:59
  */
 export function d$unsuccessful(f: Frame, v$attempt: model.Attempt): boolean {
-  return (v$attempt.outcome === "FAILED" || v$attempt.outcome === "TIMED_OUT");
+  return ((v$attempt.outcome as model.AttemptOutcome) === "FAILED" || (v$attempt.outcome as model.AttemptOutcome) === "TIMED_OUT");
 }
 
 /**
@@ -921,7 +921,7 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$iocExclusionGroup(f: Frame): boolean {
   let value = f.m$iocExclusionGroup;
-  if (value === undefined) f.m$iocExclusionGroup = value = ((f.input.cohort === "IOC") && (f.input.groupId === "AA" || f.input.groupId === "BA" || f.input.groupId === "CA"));
+  if (value === undefined) f.m$iocExclusionGroup = value = (((f.input.cohort as model.Cohort) === "IOC") && ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"));
   return value;
 }
 
@@ -930,7 +930,7 @@ function d$iocExclusionGroup$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(57);
   if (again !== undefined) return again.value as boolean;
   t.enter(57);
-  return t.exit(t.and(() => (t.enter(58), t.exit((f.input.cohort === "IOC"), [f.input.cohort])), () => (t.enter(59), t.exit((f.input.groupId === "AA" || f.input.groupId === "BA" || f.input.groupId === "CA"), [f.input.groupId]))));
+  return t.exit(t.and(() => (t.enter(58), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort])), () => (t.enter(59), t.exit(((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), [f.input.groupId]))));
 }
 
 /**
@@ -1040,12 +1040,12 @@ export function r$migrate_last_installed_only_communicating$result(f: Frame): mo
  * Rule: rules/tmad-20.v1/04-26-partial-migration.md:46
  */
 export function r$migrate_partial_moc_mds$applies(f: Frame): boolean {
-  return ((f.input.cohort === "MOC_MDS") && d$readyForPartialMigration(f) && loop_1(f));
+  return (((f.input.cohort as model.Cohort) === "MOC_MDS") && d$readyForPartialMigration(f) && loop_1(f));
 }
 
 /** Traced variant of {@link r$migrate_partial_moc_mds$applies}. */
 function r$migrate_partial_moc_mds$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(10), t.exit(t.and(() => (t.enter(11), t.exit((f.input.cohort === "MOC_MDS"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(12), t.exit(traced_loop_1(t, f))))));
+  return (t.enter(10), t.exit(t.and(() => (t.enter(11), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(12), t.exit(traced_loop_1(t, f))))));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
@@ -1060,12 +1060,12 @@ export function r$migrate_partial_moc_mds$result(f: Frame): model.Decision {
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:95
  */
 export function r$migrate_partial_ioc$applies(f: Frame): boolean {
-  return ((f.input.cohort === "IOC") && d$readyForPartialMigration(f) && loop_2(f));
+  return (((f.input.cohort as model.Cohort) === "IOC") && d$readyForPartialMigration(f) && loop_2(f));
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
 function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(13), t.exit(t.and(() => (t.enter(14), t.exit((f.input.cohort === "IOC"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(15), t.exit(traced_loop_2(t, f))))));
+  return (t.enter(13), t.exit(t.and(() => (t.enter(14), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(15), t.exit(traced_loop_2(t, f))))));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -1100,12 +1100,12 @@ export function r$exclude_ioc_unable_to_attempt_firmware$result(f: Frame): model
  * Rule: rules/tmad-20.v1/18-excluded-categories.md:313
  */
 export function r$exclude_moc_mds_persistent_failure$applies(f: Frame): boolean {
-  return ((f.input.cohort === "MOC_MDS") && (f.input.groupId === "CB") && loop_4(f));
+  return (((f.input.cohort as model.Cohort) === "MOC_MDS") && ((f.input.groupId as string) === "CB") && loop_4(f));
 }
 
 /** Traced variant of {@link r$exclude_moc_mds_persistent_failure$applies}. */
 function r$exclude_moc_mds_persistent_failure$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(18), t.exit(t.and(() => (t.enter(19), t.exit((f.input.cohort === "MOC_MDS"), [f.input.cohort])), () => (t.enter(20), t.exit((f.input.groupId === "CB"), [f.input.groupId])), () => (t.enter(21), t.exit(traced_loop_4(t, f))))));
+  return (t.enter(18), t.exit(t.and(() => (t.enter(19), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort])), () => (t.enter(20), t.exit(((f.input.groupId as string) === "CB"), [f.input.groupId])), () => (t.enter(21), t.exit(traced_loop_4(t, f))))));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */

@@ -483,7 +483,7 @@ class Builder {
         break;
       case "decimal":
         options.push(
-          () => `${paren(sub(T.integer))} / ${paren(sub(this.rng.pick<Ty>([T.integer, T.decimal])))}`,
+          () => `${paren(sub(T.integer))} / ${this.divisor(env, depth)}`,
           () => `${paren(sub(T.decimal))} ${this.rng.pick(["+", "-", "*"])} ${paren(sub(this.rng.pick<Ty>([T.integer, T.decimal])))}`,
         );
         break;
@@ -511,6 +511,18 @@ class Builder {
       if (r !== undefined) return r;
     }
     return this.leaf(ty, env, depth);
+  }
+
+  /**
+   * The right operand of `/`. A constant (a parameter's value, a default: no input in scope) must
+   * divide by what folds to a number other than zero (TMAD4015), so there it is mostly a literal
+   * other than zero, and now and then anything (the check is exercised too); in a rule or a
+   * definition mostly any expression (dividing by zero there is an evaluation error, per record).
+   */
+  private divisor(env: Env, depth: number): string {
+    if (this.rng.chance(env.input ? 0.3 : 0.95)) return this.rng.pick(["2", "3", "0.5", "18.13", "1.0", String(this.rng.int(1, 1000))]);
+    const e = this.expr(this.rng.pick<Ty>([T.integer, T.decimal]), env, depth + 1);
+    return SIMPLE.test(e) ? e : `(${e})`;
   }
 
   private leaf(ty: Ty, env: Env, depth: number): string {
