@@ -1,18 +1,22 @@
 /**
  * One rule document through the whole compiler, as the fuzzer checks it, in two steps:
  * `compileDocument` compiles it in memory (extract, parse, check, pins, generate) and checks every
- * diagnostic's span and code; what it generates is type-checked and emitted in batches
- * (./typecheck.ts); then `runGenerated` loads that JavaScript and runs it on random inputs built
- * from the version's own schema, plainly and traced (which must agree). Any exception, a bad
+ * diagnostic's span and code; what it generates is type-checked in batches (./typecheck.ts);
+ * then `runGenerated` loads it as `tmad check` and `tmad test` do (src/compiler/load.ts: esbuild to
+ * CommonJS, run in memory) and runs it on random inputs built from the version's own schema,
+ * plainly and traced (which must agree). Generated code is laid out by TypeScript's formatter only
+ * when asked (`formatted`; the fuzzer asks for one document in ten): the formatter costs more
+ * than the rest of generation and changes no token. Any exception, a bad
  * diagnostic, or a traced evaluation that disagrees is a failure; a hang is caught by the caller's
  * watchdog (the fuzzer runs this in worker threads).
  */
 import { isDeepStrictEqual } from "node:util";
 import type { GeneratedFile } from "../../src/compiler/generate/index.js";
+import { withoutFormatting } from "../../src/compiler/generate/index.js";
+import { loadGenerated } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { Rng } from "../../src/population/random.js";
-import * as runtime from "../../src/runtime/index.js";
-import { evaluateRecord, type FieldType, type Schema, type VersionModule } from "../../src/runtime/index.js";
+import { evaluateRecord, type FieldType, type Schema } from "../../src/runtime/index.js";
 import { spanProblem } from "../fuzz.js";
 
 export interface DocFailure {
@@ -75,12 +79,13 @@ function recordFor(name: string, schema: Schema, rng: Rng, depth: number): Recor
 }
 
 /** Compiles one document; never throws. */
-export function compileDocument(id: string, text: string, wellFormed: boolean): DocOutcome {
+export function compileDocument(id: string, text: string, wellFormed: boolean, formatted = true): DocOutcome {
   const failures: DocFailure[] = [];
   const files = [{ path: `fuzz/${id}/index.md`, text }];
   let compiled;
   try {
-    compiled = compileVersion({ id, dir: `fuzz/${id}`, files }, "generate");
+    const compile = () => compileVersion({ id, dir: `fuzz/${id}`, files }, "generate");
+    compiled = formatted ? compile() : withoutFormatting(compile);
   } catch (e) {
     const err = e as Error;
     return { failures: [{ kind: "crash", signature: `compile throws ${err.name}: ${firstLine(err.message)}`, detail: err.stack ?? String(e) }], evaluations: 0 };
@@ -94,31 +99,13 @@ export function compileDocument(id: string, text: string, wellFormed: boolean): 
   return { failures, ...(compiled.files === undefined ? {} : { files: compiled.files }), ...(unexpectedErrors === undefined ? {} : { unexpectedErrors }), evaluations: 0 };
 }
 
-/** Runs a version's emitted CommonJS (file name → code) the way src/compiler/load.ts runs generated code. */
-function load(js: ReadonlyMap<string, string>): VersionModule<unknown, Record<string, unknown>> {
-  const cache = new Map<string, { exports: Record<string, unknown> }>();
-  const require = (specifier: string): unknown => {
-    if (specifier.endsWith("/src/runtime/index.js")) return runtime;
-    const name = specifier.replace(/^\.\//, "").replace(/(\.js)?$/, ".js");
-    const cached = cache.get(name);
-    if (cached !== undefined) return cached.exports;
-    const code = js.get(name);
-    if (code === undefined) throw new Error(`generated code imports ${specifier}, which was not generated`);
-    const module = { exports: {} as Record<string, unknown> };
-    cache.set(name, module);
-    new Function("require", "module", "exports", code)(require, module, module.exports);
-    return module.exports;
-  };
-  return (require("./index.js") as { version: VersionModule<unknown, Record<string, unknown>> }).version;
-}
-
-/** Loads a version's emitted JavaScript and evaluates random inputs with it; never throws. */
-export function runGenerated(js: ReadonlyMap<string, string>, seed: number, inputs: number): { failures: DocFailure[]; evaluations: number } {
+/** Loads a version's generated files (as src/compiler/load.ts does) and evaluates random inputs with it; never throws. */
+export function runGenerated(files: readonly GeneratedFile[], seed: number, inputs: number): { failures: DocFailure[]; evaluations: number } {
   const failures: DocFailure[] = [];
   let evaluations = 0;
   let loaded = false;
   try {
-    const version = load(js);
+    const version = loadGenerated(files);
     loaded = true;
     const schema = version.validator.schema;
     const rng = new Rng(seed, 0x696e70);

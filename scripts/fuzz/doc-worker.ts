@@ -1,8 +1,9 @@
 /**
  * A worker thread of the fuzzer's rule-document stream: documents `start`, `start + stride`, … of
  * the seed's stream (./documents.ts; every 200th a mutated real version from rules/ instead), each
- * compiled (./doc-cases.ts); what they generate is type-checked and emitted in batches
- * (./typecheck.ts), then loaded and run. Before each case it tells the main thread which one it is on, so a hang is
+ * compiled (./doc-cases.ts; one in ten with the generated code formatted, as `tmad build` writes it);
+ * what they generate is type-checked in batches (./typecheck.ts: many versions in one TypeScript
+ * program, errors still per document), then loaded and run. Before each case it tells the main thread which one it is on, so a hang is
  * caught there (the main thread terminates the worker and starts another after the hung case).
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -56,6 +57,11 @@ export function documentCase(seed: number, index: number): { text: string; wellF
   return { text, wellFormed: false, corpus: true, features: [`corpus ${v.id}`, `${n} mutation(s)`] };
 }
 
+/** Whether case `index` has its generated code formatted (one in ten: the formatter costs more than the rest of generation). */
+export function formattedCase(index: number): boolean {
+  return index % 10 === 3;
+}
+
 if (parentPort !== null && (workerData as { docWorker?: boolean } | undefined)?.docWorker === true) {
   const setup = (workerData as { setup: DocWorkerSetup }).setup;
   const port = parentPort;
@@ -71,15 +77,14 @@ if (parentPort !== null && (workerData as { docWorker?: boolean } | undefined)?.
     if (pending.length === 0) return;
     post({ t: "typecheck", indexes: pending.map((p) => p.index) });
     progress.begin(-1 - pending[0].index);
-    const checked = checker.checkAndEmit(pending);
+    const checked = checker.check(pending);
     progress.end();
-    post({ t: "checked", results: pending.map((p) => ({ index: p.index, errors: checked.get(p.key)?.errors ?? [] })) });
+    post({ t: "checked", results: pending.map((p) => ({ index: p.index, errors: checked.get(p.key) ?? [] })) });
     // What compiles is loaded and run, each under the watchdog as a case of its own.
     for (const p of pending) {
-      const js = checked.get(p.key)?.js;
-      if (js === undefined) continue;
+      if ((checked.get(p.key) ?? []).length > 0) continue;
       progress.begin(p.index);
-      const ran = runGenerated(js, setup.seed ^ p.index, setup.inputs);
+      const ran = runGenerated(p.files, setup.seed ^ p.index, setup.inputs);
       progress.end();
       post({ t: "ran", index: p.index, failures: ran.failures, evaluations: ran.evaluations });
     }
@@ -88,7 +93,7 @@ if (parentPort !== null && (workerData as { docWorker?: boolean } | undefined)?.
   for (let index = setup.start; !stopping; index += setup.stride) {
     progress.begin(index);
     const doc = documentCase(setup.seed, index);
-    const outcome = compileDocument(`d${index}`, doc.text, doc.wellFormed);
+    const outcome = compileDocument(`d${index}`, doc.text, doc.wellFormed, formattedCase(index));
     progress.end();
     post({ t: "done", index, corpus: doc.corpus, wellFormed: doc.wellFormed, generated: outcome.files !== undefined, failures: outcome.failures, ...(outcome.unexpectedErrors === undefined ? {} : { unexpected: outcome.unexpectedErrors }), evaluations: 0 });
     if (outcome.files !== undefined) pending.push({ index, key: `d${index}`, files: outcome.files });

@@ -28,8 +28,9 @@ import { availableParallelism, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { buildSync } from "esbuild";
 import { compileDocument, runGenerated } from "./doc-cases.js";
-import { documentCase, type DocWorkerMessage, type DocWorkerSetup } from "./doc-worker.js";
+import { documentCase, formattedCase, type DocWorkerMessage, type DocWorkerSetup } from "./doc-worker.js";
 import { Progress } from "./progress.js";
 import type { RecordWorkerMessage, RecordWorkerSetup } from "./record-worker.js";
 import { commandFor, recordFile, type RecordFailure } from "./records.js";
@@ -140,10 +141,26 @@ function docFailureSave(seed: number, index: number, extra?: { files?: readonly 
   };
 }
 
-/** Starts a worker thread on a TypeScript module (through tsx, as this script runs). */
-function tsWorker(module: string, workerData: unknown): Worker {
-  const url = pathToFileURL(join(REPO, module)).href;
-  return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`, { eval: true, workerData, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
+/**
+ * The worker threads' code, bundled once per run with esbuild into dist/fuzz/ (next to
+ * node_modules, which stay external): a worker that loaded TypeScript through tsx took a minute to
+ * start on a busy machine, and tsx's `__name` wrappers cost every call of the compiler.
+ */
+function bundleWorkers(): ReadonlyMap<string, string> {
+  const outdir = join(REPO, "dist", "fuzz");
+  const entries = { "doc-worker": join(REPO, "scripts/fuzz/doc-worker.ts"), "record-worker": join(REPO, "scripts/fuzz/record-worker.ts") };
+  buildSync({ entryPoints: entries, outdir, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outExtension: { ".js": ".mjs" }, sourcemap: "linked", logLevel: "error" });
+  return new Map(Object.keys(entries).map((name) => [`scripts/fuzz/${name}.ts`, join(outdir, `${name}.mjs`)]));
+}
+
+let bundled: ReadonlyMap<string, string> | undefined;
+
+/** Starts a worker thread on one of the fuzzer's worker modules (bundled, see bundleWorkers). */
+function fuzzWorker(module: string, workerData: unknown): Worker {
+  bundled ??= bundleWorkers();
+  const file = bundled.get(module);
+  if (file === undefined) throw new Error(`not a worker module: ${module}`);
+  return new Worker(file, { workerData, resourceLimits: { maxOldGenerationSizeMb: 2048 }, execArgv: ["--enable-source-maps"] });
 }
 
 interface Slot {
@@ -274,7 +291,7 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
     // A stress document (hundreds of rules or terms, ./documents.ts) may take a few times the limit
     // to compile on a busy machine without hanging: it gets six times as long.
     (index, elapsed) => (index < 0 ? caseMs * Math.max(6, batch / 10) : elapsed <= caseMs ? caseMs : stressed(index) ? caseMs * 6 : caseMs),
-    (index, stride, progress) => tsWorker("scripts/fuzz/doc-worker.ts", { docWorker: true, setup: { repo: REPO, seed, start: index, stride, inputs: 4, batch, progress } satisfies DocWorkerSetup }),
+    (index, stride, progress) => fuzzWorker("scripts/fuzz/doc-worker.ts", { docWorker: true, setup: { repo: REPO, seed, start: index, stride, inputs: 4, batch, progress } satisfies DocWorkerSetup }),
     (slot, m: DocWorkerMessage) => {
       switch (m.t) {
         case "done":
@@ -300,7 +317,7 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
               detail: `document ${index} of seed ${seed}: the build's TypeScript does not compile\n${c.errors.slice(0, 10).join("\n")}`,
               save: (dir) => {
                 const doc = documentCase(seed, index);
-                const compiled = compileDocument(`d${index}`, doc.text, doc.wellFormed);
+                const compiled = compileDocument(`d${index}`, doc.text, doc.wellFormed, formattedCase(index));
                 docFailureSave(seed, index, { ...(compiled.files === undefined ? {} : { files: compiled.files }), errors: c.errors })(dir);
               },
             });
@@ -324,7 +341,7 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
     "records",
     recordWorkers,
     (index) => (index >= 0 ? Math.max(120_000, caseMs * 12) : caseMs * 6),
-    (index, stride, progress) => tsWorker("scripts/fuzz/record-worker.ts", { recordWorker: true, setup: { repo: REPO, seed, start: index, stride, caseMs, propertyShare: 0.1, rate: recordWorkers > 0 ? recordRate / recordWorkers : 0, progress } satisfies RecordWorkerSetup }),
+    (index, stride, progress) => fuzzWorker("scripts/fuzz/record-worker.ts", { recordWorker: true, setup: { repo: REPO, seed, start: index, stride, caseMs, propertyShare: 0.1, rate: recordWorkers > 0 ? recordRate / recordWorkers : 0, progress } satisfies RecordWorkerSetup }),
     (_slot, m: RecordWorkerMessage) => {
       if (m.t === "file") {
         r.files++;
@@ -415,11 +432,11 @@ export function replay(what: string): number {
   for (const f of outcome.failures) process.stdout.write(`FAIL ${f.kind}: ${f.signature}\n${f.detail}\n`);
   let failed = outcome.failures.length;
   if (outcome.files !== undefined) {
-    const checked = new BatchTypeChecker(REPO).checkAndEmit([{ key: "replay", files: outcome.files }]).get("replay")!;
-    process.stdout.write(checked.errors.length === 0 ? "generated TypeScript compiles\n" : `FAIL does-not-compile:\n${checked.errors.join("\n")}\n`);
-    failed += checked.errors.length;
-    if (checked.js !== undefined) {
-      const ran = runGenerated(checked.js, 1, 20);
+    const errors = new BatchTypeChecker(REPO).check([{ key: "replay", files: outcome.files }]).get("replay")!;
+    process.stdout.write(errors.length === 0 ? "generated TypeScript compiles\n" : `FAIL does-not-compile:\n${errors.join("\n")}\n`);
+    failed += errors.length;
+    if (errors.length === 0) {
+      const ran = runGenerated(outcome.files, 1, 20);
       process.stdout.write(`loaded and ran ${ran.evaluations} evaluations\n`);
       for (const f of ran.failures) process.stdout.write(`FAIL ${f.kind}: ${f.signature}\n${f.detail}\n`);
       failed += ran.failures.length;

@@ -5,12 +5,12 @@
  * library and the runtime are parsed once and reused by every batch; only the generated files are
  * parsed and checked each time.
  *
- * The same program emits the JavaScript of the files that compile (as CommonJS, so it can be run
- * with `new Function`, as src/compiler/load.ts runs it): checking and emitting once per batch costs
- * far less than transpiling each file on its own.
+ * Nothing is emitted: the fuzzer loads what compiles as `tmad check` and `tmad test` do
+ * (src/compiler/load.ts, esbuild), far faster than TypeScript's emitter (which took as long as the
+ * check itself).
  *
  * Takes: batches of { key, files } (key: any folder-safe name). Gives: per key, its errors as
- * `path:line:col: message`, and when there are none, its JavaScript by file name (`rules.js`, …).
+ * `path:line:col: message`.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,10 +53,6 @@ export class BatchTypeChecker {
   }
 
   check(batch: readonly VersionFiles[]): Map<string, string[]> {
-    return new Map([...this.checkAndEmit(batch)].map(([k, v]) => [k, v.errors]));
-  }
-
-  checkAndEmit(batch: readonly VersionFiles[]): Map<string, { errors: string[]; js?: Map<string, string> }> {
     const generated = new Map<string, string>();
     const owner = new Map<string, string>();
     const other = new Map<string, string[]>();
@@ -117,23 +113,6 @@ export class BatchTypeChecker {
         seen.add(text);
       }
     }
-    const out = new Map<string, { errors: string[]; js?: Map<string, string> }>();
-    for (const v of batch) {
-      const list = errors.get(v.key)!;
-      if (list.length > 0) {
-        out.set(v.key, { errors: list });
-        continue;
-      }
-      const js = new Map<string, string>();
-      for (const f of v.files) {
-        if (!f.path.endsWith(".ts")) continue;
-        const path = `${ROOT}/generated/${v.key}/${f.path.split("/").pop()}`;
-        program.emit(program.getSourceFile(path), (name, text) => {
-          if (name.endsWith(".js")) js.set(name.split("/").pop()!, text);
-        });
-      }
-      out.set(v.key, { errors: list, js });
-    }
-    return out;
+    return errors;
   }
 }

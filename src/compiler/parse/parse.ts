@@ -143,11 +143,14 @@ function errorOffset(e: IRecognitionException): number {
 }
 
 function insertedInRecovery(node: CstNode): boolean {
+  // Indexed loops over `for … in` (no arrays allocated per node): this visits every node of a block.
   const stack: CstNode[] = [node];
   while (stack.length > 0) {
-    const n = stack.pop()!;
-    for (const list of Object.values(n.children)) {
-      for (const c of list) {
+    const children = stack.pop()!.children;
+    for (const key in children) {
+      const list = children[key]!;
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i]!;
         if ("image" in c) {
           if (c.isInsertedInRecovery === true) return true;
         } else stack.push(c);

@@ -62,22 +62,33 @@ export function tokenBounds(node: CstNode): { readonly first?: IToken; readonly 
   if (known !== undefined) return known;
   let first: IToken | undefined;
   let last: IToken | undefined;
-  for (const list of Object.values(node.children)) {
-    for (const c of list) {
+  // Indexed loops over `for … in`: this visits every node of every block, and Object.values and
+  // iterators allocated per node cost more than the comparisons.
+  const children = node.children;
+  for (const key in children) {
+    const list = children[key]!;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
       let f: IToken | undefined;
       let l: IToken | undefined;
       if (isToken(c)) {
         if (c.isInsertedInRecovery || Number.isNaN(c.startOffset)) continue;
         f = l = c;
-      } else ({ first: f, last: l } = tokenBounds(c));
+      } else {
+        const b = tokenBounds(c);
+        f = b.first;
+        l = b.last;
+      }
       if (f !== undefined && (first === undefined || f.startOffset < first.startOffset)) first = f;
       if (l !== undefined && (last === undefined || l.startOffset > last.startOffset)) last = l;
     }
   }
-  const b = { ...(first === undefined ? {} : { first }), ...(last === undefined ? {} : { last }) };
+  const b = first === undefined ? NO_TOKENS : last === undefined ? { first } : { first, last };
   bounds.set(node, b);
   return b;
 }
+
+const NO_TOKENS: { readonly first?: IToken; readonly last?: IToken } = {};
 
 /** Thrown only inside the builder when recovery left a node incomplete; caught per declaration. */
 class Incomplete extends Error {}
