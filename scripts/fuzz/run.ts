@@ -23,7 +23,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -65,9 +65,9 @@ class Failures {
       if (!this.made) mkdirSync(this.dir, { recursive: true });
       this.made = true;
       const hash = createHash("sha256").update(key).digest("hex").slice(0, 8);
-      const target = join(this.dir, `${f.kind}-${hash}-${g.saved.length + 1}`);
-      rmSync(target, { recursive: true, force: true });
-      mkdirSync(target, { recursive: true });
+      // A folder of its own, never one that is there already (the failures folder may hold the
+      // user's files, or an earlier run's reproducers): nothing is deleted or overwritten.
+      const target = freshFolder(join(this.dir, `${f.kind}-${hash}-${g.saved.length + 1}`));
       f.save(target);
       writeFileSync(join(target, "failure.md"), `# ${f.kind}: ${f.signature}\n\n\`\`\`text\n${f.detail}\n\`\`\`\n`);
       g.saved.push(target);
@@ -80,6 +80,19 @@ class Failures {
 
   summary(): string[] {
     return [...this.groups].map(([key, g]) => `  ${g.count} × ${key}${g.saved.length > 0 ? `\n      reproducer: ${g.saved[0]}` : ""}`);
+  }
+}
+
+/** `base`, or `base-2`, `base-3`, …: the first that does not exist, created empty. */
+export function freshFolder(base: string): string {
+  for (let n = 1; ; n++) {
+    const path = n === 1 ? base : `${base}-${n}`;
+    try {
+      mkdirSync(path);
+      return path;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
   }
 }
 
@@ -276,6 +289,7 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
   const failures = new Failures(failuresDir);
   const started = performance.now();
   const cpuStart = process.cpuUsage();
+  const loadAtStart = loadavg()[0];
   const s: DocStats = { docs: 0, corpus: 0, wellFormed: 0, generated: 0, typechecked: 0, loaded: 0, evaluations: 0, unexpected: new Map() };
   const r = { records: 0, files: 0, propertyCases: 0 };
 
@@ -372,7 +386,9 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
 
   const report = (): string => {
     const seconds = (performance.now() - started) / 1000;
-    return `${seconds.toFixed(0)} s: ${r.records} records (${rate(r.records, seconds)}/s) in ${r.files} files; ${s.docs} rule documents (${rate(s.docs, seconds)}/s), ${s.generated} generated code, ${s.typechecked} type-checked, ${s.loaded} loaded; ${r.propertyCases} property cases; ${failures.total} failure(s)`;
+    const used = process.cpuUsage(cpuStart);
+    const cpu = (used.user + used.system) / 1e6;
+    return `${seconds.toFixed(0)} s, ${cpu.toFixed(0)} CPU-s, load ${loadavg()[0].toFixed(1)}: ${r.records} records (${rate(r.records, seconds)}/s, ${rate(r.records, cpu)}/CPU-s) in ${r.files} files; ${s.docs} rule documents (${rate(s.docs, seconds)}/s, ${rate(s.docs, cpu)}/CPU-s), ${s.generated} generated code, ${s.typechecked} type-checked, ${s.loaded} loaded; ${r.propertyCases} property cases; ${failures.total} failure(s)`;
   };
   const ticker = setInterval(() => process.stdout.write(`fuzz: ${report()}\n`), 30_000);
   await new Promise((done) => setTimeout(done, minutes * 60_000));
@@ -388,13 +404,15 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
   const cores = availableParallelism();
   const projectCpu = (n: number): string => Math.round((n / cpuSeconds) * cores * 1800).toLocaleString("en-GB");
   const load = loadavg()[0];
+  const perCpu = (n: number): string => (n / Math.max(cpuSeconds, 1e-9)).toFixed(1);
   process.stdout.write("\nfuzz: done\n");
-  process.stdout.write(`  time            ${seconds.toFixed(1)} s, seed ${seed}; ${cpuSeconds.toFixed(1)} CPU-seconds used of ${(seconds * cores).toFixed(0)} on ${cores} cores (load average now ${load.toFixed(1)})\n`);
-  process.stdout.write(`  records         ${r.records.toLocaleString("en-GB")} in ${r.files} files: ${rate(counted.records, seconds)} records/s; 30 minutes at this rate: ${project(counted.records)}, with the cores to itself: ${recordRate > 0 ? Math.min(Math.round((counted.records / cpuSeconds) * cores * 1800), recordRate * 1800).toLocaleString("en-GB") : projectCpu(counted.records)}\n`);
-  process.stdout.write(`  rule documents  ${s.docs.toLocaleString("en-GB")}: ${rate(counted.docs, seconds)} documents/s; 30 minutes at this rate: ${project(counted.docs)}, with the cores to itself: ${projectCpu(counted.docs)}; ${s.corpus} mutated from rules/, ${s.wellFormed} meant well-formed, ${s.generated} generated code, ${s.typechecked} type-checked, ${s.loaded} loaded and run (${s.evaluations} evaluations)\n`);
+  process.stdout.write(`  time            ${seconds.toFixed(1)} s, seed ${seed}; ${cpuSeconds.toFixed(1)} CPU-seconds used (every thread of this process) of ${(seconds * cores).toFixed(0)} on ${cores} cores; load average ${loadAtStart.toFixed(1)} at the start, ${load.toFixed(1)} at the end\n`);
+  process.stdout.write(`  throughput      ${counted.records.toLocaleString("en-GB")} records: ${rate(counted.records, seconds)}/s, ${perCpu(counted.records)} per CPU-second; ${counted.docs.toLocaleString("en-GB")} rule documents: ${rate(counted.docs, seconds)}/s, ${perCpu(counted.docs)} per CPU-second (both streams share the CPU-seconds)\n`);
+  process.stdout.write(`  records         ${r.records.toLocaleString("en-GB")} in ${r.files} files; 30 minutes at this rate: ${project(counted.records)}, with the cores to itself: ${recordRate > 0 ? Math.min(Math.round((counted.records / cpuSeconds) * cores * 1800), recordRate * 1800).toLocaleString("en-GB") : projectCpu(counted.records)}${recordRate > 0 ? ` (the record stream aims at ${recordRate}/s at most)` : ""}\n`);
+  process.stdout.write(`  rule documents  ${s.docs.toLocaleString("en-GB")}; 30 minutes at this rate: ${project(counted.docs)}, with the cores to itself: ${projectCpu(counted.docs)}; ${s.corpus} mutated from rules/, ${s.wellFormed} meant well-formed, ${s.generated} generated code, ${s.typechecked} type-checked, ${s.loaded} loaded and run (${s.evaluations} evaluations)\n`);
   if (s.unexpected.size > 0) process.stdout.write(`  errors on documents meant to be well-formed (the generator's or the checker's doing; not failures): ${[...s.unexpected].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ×${n}`).join(", ")}\n`);
   process.stdout.write(`  property cases  ${r.propertyCases}\n`);
-  process.stdout.write(`  failures        ${failures.total}\n${failures.summary().join("\n")}\n`);
+  process.stdout.write(`  failures        ${failures.total}${failures.total > 0 ? `, reproducers in ${failuresDir}` : ` (none saved; failures would go to ${failuresDir})`}\n${failures.summary().join("\n")}\n`);
   return failures.total === 0 ? 0 : 1;
 }
 
