@@ -394,11 +394,14 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
   await new Promise((done) => setTimeout(done, minutes * 60_000));
   clearInterval(ticker);
   const seconds = (performance.now() - started) / 1000;
-  const cpuUsed = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
-  // Rates are over the run's time; what finishes while stopping (a last type-check batch) adds to the totals only.
+  // Rates per second are over the run's time; what finishes while stopping (the last batch of
+  // documents is type-checked, loaded and run then) adds to the totals only. Rates per CPU-second
+  // are of the totals over all the CPU time, the stop's included: type-checking is most of a
+  // document's cost, and a short run would otherwise count documents whose checking it never paid for.
   const counted = { records: r.records, docs: s.docs };
   await Promise.all([docs.stop(Math.max(60_000, caseMs * 6)), records.stop(Math.max(60_000, caseMs * 6))]);
+  const cpuUsed = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
   const project = (n: number): string => Math.round((n / seconds) * 1800).toLocaleString("en-GB");
   // What the same work would reach with the machine's cores to itself for 30 minutes (the run may have shared them).
   const cores = availableParallelism();
@@ -406,10 +409,10 @@ export async function runTimed(argv: readonly string[]): Promise<number> {
   const load = loadavg()[0];
   const perCpu = (n: number): string => (n / Math.max(cpuSeconds, 1e-9)).toFixed(1);
   process.stdout.write("\nfuzz: done\n");
-  process.stdout.write(`  time            ${seconds.toFixed(1)} s, seed ${seed}; ${cpuSeconds.toFixed(1)} CPU-seconds used (every thread of this process) of ${(seconds * cores).toFixed(0)} on ${cores} cores; load average ${loadAtStart.toFixed(1)} at the start, ${load.toFixed(1)} at the end\n`);
-  process.stdout.write(`  throughput      ${counted.records.toLocaleString("en-GB")} records: ${rate(counted.records, seconds)}/s, ${perCpu(counted.records)} per CPU-second; ${counted.docs.toLocaleString("en-GB")} rule documents: ${rate(counted.docs, seconds)}/s, ${perCpu(counted.docs)} per CPU-second (both streams share the CPU-seconds)\n`);
-  process.stdout.write(`  records         ${r.records.toLocaleString("en-GB")} in ${r.files} files; 30 minutes at this rate: ${project(counted.records)}, with the cores to itself: ${recordRate > 0 ? Math.min(Math.round((counted.records / cpuSeconds) * cores * 1800), recordRate * 1800).toLocaleString("en-GB") : projectCpu(counted.records)}${recordRate > 0 ? ` (the record stream aims at ${recordRate}/s at most)` : ""}\n`);
-  process.stdout.write(`  rule documents  ${s.docs.toLocaleString("en-GB")}; 30 minutes at this rate: ${project(counted.docs)}, with the cores to itself: ${projectCpu(counted.docs)}; ${s.corpus} mutated from rules/, ${s.wellFormed} meant well-formed, ${s.generated} generated code, ${s.typechecked} type-checked, ${s.loaded} loaded and run (${s.evaluations} evaluations)\n`);
+  process.stdout.write(`  time            ${seconds.toFixed(1)} s, seed ${seed}; ${cpuSeconds.toFixed(1)} CPU-seconds used (every thread of this process, stopping included) of ${(seconds * cores).toFixed(0)} on ${cores} cores; load average ${loadAtStart.toFixed(1)} at the start, ${load.toFixed(1)} at the end\n`);
+  process.stdout.write(`  throughput      ${counted.records.toLocaleString("en-GB")} records: ${rate(counted.records, seconds)}/s, ${perCpu(r.records)} per CPU-second; ${counted.docs.toLocaleString("en-GB")} rule documents: ${rate(counted.docs, seconds)}/s, ${perCpu(s.docs)} per CPU-second (both streams share the CPU-seconds)\n`);
+  process.stdout.write(`  records         ${r.records.toLocaleString("en-GB")} in ${r.files} files; 30 minutes at this rate: ${project(counted.records)}, with the cores to itself: ${recordRate > 0 ? Math.min(Math.round((r.records / cpuSeconds) * cores * 1800), recordRate * 1800).toLocaleString("en-GB") : projectCpu(r.records)}${recordRate > 0 ? ` (the record stream aims at ${recordRate}/s at most)` : ""}\n`);
+  process.stdout.write(`  rule documents  ${s.docs.toLocaleString("en-GB")}; 30 minutes at this rate: ${project(counted.docs)}, with the cores to itself: ${projectCpu(s.docs)}; ${s.corpus} mutated from rules/, ${s.wellFormed} meant well-formed, ${s.generated} generated code, ${s.typechecked} type-checked, ${s.loaded} loaded and run (${s.evaluations} evaluations)\n`);
   if (s.unexpected.size > 0) process.stdout.write(`  errors on documents meant to be well-formed (the generator's or the checker's doing; not failures): ${[...s.unexpected].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ×${n}`).join(", ")}\n`);
   process.stdout.write(`  property cases  ${r.propertyCases}\n`);
   process.stdout.write(`  failures        ${failures.total}${failures.total > 0 ? `, reproducers in ${failuresDir}` : ` (none saved; failures would go to ${failuresDir})`}\n${failures.summary().join("\n")}\n`);
