@@ -890,7 +890,7 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
   const f = new Frame(i$installation);
-  const conditions: rt.TraceNode[] = [];
+  const conditions: number[] = [];
   let applying = 0;
   if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
   conditions.push(t.takeLast());
@@ -899,7 +899,7 @@ export function evaluateTraced(i$installation: model.Installation, asOf: string 
   if (r$migrate_partial_ioc$applies$traced(t, f)) applying |= 4;
   conditions.push(t.takeLast());
   const decision = settle(f, asOf, applying);
-  return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
+  return { decision, trace: t.finish(manifest, conditions, decision.fired) };
 }
 
 /** What a set of applying rules settles to: `winner` is the deciding rule's position, or -1 (none, or a conflict between `conflict`). */
