@@ -8,7 +8,7 @@
  * - a quantifier over entities (devices, meters: records with an identifier or lists of their own)
  *   records one `member` node per element, with the element's key fields and the predicate's trace;
  * - once an `and` or a quantifier has its value, its remaining parts are still evaluated (each in
- *   `explore`, which swallows any error and leaves the result alone), so every false part of a false
+ *   `Tracer.mark` / `Tracer.unwind`, which drop what a failing part half recorded and leave the result alone), so every false part of a false
  *   conjunction and every member that made a quantifier false is shown, not only the first;
  * - a comparison of numbers or dates records both operands (`40 >= 108`).
  */
@@ -105,6 +105,12 @@ const END_MEMBER = 3;
 /** A definition traced before with the same arguments is read again: 1 slot, the position of its ENTER event. */
 const AGAIN = 4;
 
+/** Which sites of a version are definitions' (read at every `exit`: a byte array, not the sites' objects of many shapes). */
+const DEFINITIONS = new WeakMap<readonly TraceSite[], Uint8Array>();
+
+/** Payload slots by event kind. */
+const SLOTS = [1, 3, 1, 1, 1];
+
 /** What `again` returns when the definition was traced before: its value (one object per tracer, overwritten by the next hit). */
 interface Hit {
   value: unknown;
@@ -132,7 +138,18 @@ export class Tracer {
   private readonly done: (unknown[] | undefined)[] = [];
   private readonly hit: Hit = { value: undefined };
 
-  constructor(private readonly sites: readonly TraceSite[]) {}
+  /** By site: 1 for a definition's site (its node is reused when it is read again), else 0. */
+  private readonly definitions: Uint8Array;
+
+  constructor(private readonly sites: readonly TraceSite[]) {
+    let definitions = DEFINITIONS.get(sites);
+    if (definitions === undefined) {
+      definitions = new Uint8Array(sites.length);
+      for (let i = 0; i < sites.length; i++) if (sites[i].kind === "definition") definitions[i] = 1;
+      DEFINITIONS.set(sites, definitions);
+    }
+    this.definitions = definitions;
+  }
 
   enter(site: number, args?: readonly unknown[]): void {
     this.open.push(this.events.length, this.payload.length);
@@ -147,7 +164,7 @@ export class Tracer {
     this.events.push(EXIT | (code & ~7));
     this.payload.push(value, facts, operands);
     const site = code >> 3;
-    if (this.sites[site].kind === "definition") {
+    if (this.definitions[site] === 1) {
       let done = this.done[site];
       if (done === undefined) done = this.done[site] = [];
       done.push(args ?? NO_ARGS, value, start);
@@ -197,45 +214,32 @@ export class Tracer {
   }
 
   /**
-   * Evaluates a part whose value no longer matters (the conjunction or quantifier already has its
-   * value), for the explanation only. Plain evaluation would not have evaluated it, so an error in
-   * it is swallowed and whatever it half recorded is dropped.
+   * Where the recording is, before a part whose value no longer matters is evaluated for the
+   * explanation only (generated code: `const mark = t.mark(); try { … } catch { t.unwind(mark); }`).
    */
-  explore(part: () => unknown): void {
-    const events = this.events.length;
-    const payload = this.payload.length;
-    const open = this.open.length;
-    try {
-      part();
-    } catch {
-      this.events.length = events;
-      this.payload.length = payload;
-      this.open.length = open;
-      // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
-      for (let site = 0; site < this.done.length; site++) {
-        const done = this.done[site];
-        if (done === undefined) continue;
-        const kept: unknown[] = [];
-        for (let k = 0; k < done.length; k += 3) if ((done[k + 2] as number) < events) kept.push(done[k], done[k + 1], done[k + 2]);
-        this.done[site] = kept;
-      }
-      while (this.roots.length > 0 && this.roots[this.roots.length - 1] >= events) this.roots.pop();
-    }
+  mark(): number {
+    return this.events.length;
   }
 
   /**
-   * `a and b and …`: the value plain evaluation gives (parts in order, stopping at the first false
-   * one), then the parts after a false one explored. A part marked `dependent` relies on an earlier
-   * part having held (it reads an optional value that part proved present) and is not explored.
+   * The part started at `mark` failed (plain evaluation would not have evaluated it): whatever it
+   * half recorded is dropped. Rare, so it may take time: the payload's length is counted again.
    */
-  and(...parts: readonly (() => boolean)[]): boolean {
-    let value = true;
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
-      if (value) value = part();
-      else if (!(part as { dependent?: boolean }).dependent) this.explore(part);
+  unwind(mark: number): void {
+    let payload = 0;
+    for (let e = 0; e < mark; e++) payload += SLOTS[this.events[e] & 7];
+    this.events.length = mark;
+    this.payload.length = payload;
+    while (this.open.length > 0 && this.open[this.open.length - 2] >= mark) this.open.length -= 2;
+    while (this.roots.length > 0 && this.roots[this.roots.length - 1] >= mark) this.roots.pop();
+    // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
+    for (let site = 0; site < this.done.length; site++) {
+      const done = this.done[site];
+      if (done === undefined) continue;
+      const kept: unknown[] = [];
+      for (let k = 0; k < done.length; k += 3) if ((done[k + 2] as number) < mark) kept.push(done[k], done[k + 1], done[k + 2]);
+      this.done[site] = kept;
     }
-    return value;
   }
 
   /** The last completed top-level event (a rule's condition), taken: its position, for `finish`. */
@@ -379,11 +383,6 @@ class Recorded {
 }
 
 const RULES_PROPERTY: PropertyDescriptor = { get: Recorded.rules, enumerable: true, configurable: false };
-
-/** Marks a part of an `and` that may be evaluated only when the earlier parts held (see `Tracer.and`). */
-export function dependent(part: () => boolean): () => boolean {
-  return Object.assign(part, { dependent: true });
-}
 
 /**
  * The condition that made a rule not apply: following `and` chains, the first conjunct that was
