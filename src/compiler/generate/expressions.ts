@@ -666,7 +666,7 @@ export class ExpressionEmitter {
       case "Binary":
         if (e.operator === "and") {
           // `a and b and c` is one list of conditions to a reader, not a nest of pairs; every part
-          // is shown, also after a false one (Tracer.and), unless it needs an earlier one to hold.
+          // is shown, also after a false one (tracedAnd), unless it needs an earlier one to hold.
           return this.tracedAnd(e, vars, clause);
         }
         if (e.operator === "or") return joinChain(chainOperands(e, e.operator).map((o) => this.point(o, vars, clause)), "||");
