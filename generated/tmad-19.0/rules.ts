@@ -133,11 +133,11 @@ export class Frame {
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1): the same for every installation. */
-const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26): the same for every installation. */
-const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "PENDING", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "PENDING", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
-const default_result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value = d$readyToMigrate$traced(t, f);

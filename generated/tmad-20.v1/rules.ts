@@ -141,27 +141,27 @@ export class Frame {
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1): the same for every installation. */
-const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26): the same for every installation. */
-const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "PENDING", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "PENDING", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A): the same for every installation. */
-const r$migrate_without_notice_ceased_trading$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": false });
+const r$migrate_without_notice_ceased_trading$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": false });
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B): the same for every installation. */
-const r$migrate_without_notice_not_live_user$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": false });
+const r$migrate_without_notice_not_live_user$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": false });
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C): the same for every installation. */
-const r$migrate_last_installed_only_communicating$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+const r$migrate_last_installed_only_communicating$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9): the same for every installation. */
-const r$exclude_ioc_unable_to_attempt_firmware$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "EXCLUDED", "excludedCategory": "18.9", "deregister": Object.freeze([]), "notifySupplier": true });
+const r$exclude_ioc_unable_to_attempt_firmware$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "EXCLUDED", "excludedCategory": "18.9", "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10): the same for every installation. */
-const r$exclude_moc_mds_persistent_failure$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "EXCLUDED", "excludedCategory": "18.10", "deregister": Object.freeze([]), "notifySupplier": true });
+const r$exclude_moc_mds_persistent_failure$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "EXCLUDED", "excludedCategory": "18.10", "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11): the same for every installation. */
-const r$exclude_ioc_persistent_failure$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "EXCLUDED", "excludedCategory": "18.11", "deregister": Object.freeze([]), "notifySupplier": true });
+const r$exclude_ioc_persistent_failure$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "EXCLUDED", "excludedCategory": "18.11", "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12): the same for every installation. */
-const r$exclude_unresolved_data_issues$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "EXCLUDED", "excludedCategory": "18.12", "deregister": Object.freeze([]), "notifySupplier": true });
+const r$exclude_unresolved_data_issues$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "EXCLUDED", "excludedCategory": "18.12", "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13): the same for every installation. */
-const r$exclude_unresolved_duplicate_mpxn$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "EXCLUDED", "excludedCategory": "18.13", "deregister": Object.freeze([]), "notifySupplier": true });
+const r$exclude_unresolved_duplicate_mpxn$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "EXCLUDED", "excludedCategory": "18.13", "deregister": Object.freeze([]), "notifySupplier": true });
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
-const default_result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value = d$readyToMigrate$traced(t, f);

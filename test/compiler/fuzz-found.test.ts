@@ -166,3 +166,13 @@ describe("contradictory or repeated comparisons of one value (TypeScript narrowe
     expect(decide(v, { ...SITE, kind: "YES", flag: true })).toBe("YES");
   });
 });
+
+describe("a decision field named like a property every object inherits (fuzz seed 7777, document 86)", () => {
+  it("`valueOf: Outcome` set to a constant by a rule: the frozen result keeps the member's type", () => {
+    const c = compile(`${model()}`.replace("decision Result\n  outcome: Outcome\n", "decision Result\n  outcome: Outcome\n  valueOf: Outcome\n").replace("default then outcome = NO", "default then outcome = NO, valueOf = MAYBE") + "\nrule r when site.n > 1 then outcome = YES, valueOf = YES");
+    expect(c.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual([]);
+    expect(typeCheckGenerated(c.files as GeneratedFile[])).toEqual([]);
+    const v = loadGenerated(c.files!);
+    expect(decide(v, SITE)).toBe("YES");
+  });
+});

@@ -211,7 +211,7 @@ function resultFunction(
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
       docs: [doc(`${docText.split("\n")[0].replace(/\.$/, "")}: the same for every installation.`)],
-      declarations: [{ name: value, type: `Readonly<${decisionType}>`, initializer: `Object.freeze(${resultObject(version, result, emitter, true)})` }],
+      declarations: [{ name: value, type: `Readonly<${decisionType}>`, initializer: `Object.freeze<${decisionType}>(${resultObject(version, result, emitter, true)})` }],
     });
     return { name, isExported: true, parameters: [{ name: FRAME, type: FRAME_TYPE }], returnType: decisionType, docs: [doc(`${docText}.`)], statements: [`return ${value};`] };
   }
