@@ -176,3 +176,15 @@ describe("a decision field named like a property every object inherits (fuzz see
     expect(decide(v, SITE)).toBe("YES");
   });
 });
+
+describe("an input identified by a field named like a property every object inherits (fuzz seed 7777, document 472)", () => {
+  it("`identified by hasOwnProperty`: the decision's id is the field's text", () => {
+    const c = compile(model({ fields: "  hasOwnProperty: text\n" }).replace("identified by id", "identified by hasOwnProperty") + "\nrule r when site.n > 1 then outcome = YES");
+    expect(c.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual([]);
+    expect(typeCheckGenerated(c.files as GeneratedFile[])).toEqual([]);
+    const v = loadGenerated(c.files!);
+    const checked = v.validator.validate({ ...SITE, hasOwnProperty: "K-1" });
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    expect(v.evaluate(checked.value, null).installationId).toBe("K-1");
+  });
+});

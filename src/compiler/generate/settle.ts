@@ -55,7 +55,11 @@ export interface SettleCode {
 
 export function settleCode(version: CheckedVersion, input: string, decisionType: string, title: string, sets: boolean): SettleCode {
   const record = N.input(version.input.name.text);
-  const key = N.readField(INPUT, version.input.key.text);
+  // The key is required, so the validator has seen it as the record's own field: a name every
+  // object inherits (`hasOwnProperty`) is read directly, not through the own-property check that
+  // gives null when absent (an id of `string | null` did not compile).
+  const keyName = version.input.key.text;
+  const key = N.isInherited(keyName) ? `${INPUT}[${JSON.stringify(keyName)}]` : N.readField(INPUT, keyName);
   const frame = { name: FRAME, type: FRAME_TYPE };
   const decision = `rt.Decision<${decisionType}>`;
   const useSets = sets && version.rules.length <= MAX_SET_RULES;
