@@ -24,6 +24,8 @@ export interface EvaluateOptions {
   /** Evaluate with the facts known at the end of this day (YYYY-MM-DD, checked by the caller); null: every fact. */
   readonly asOf?: string | null;
   readonly trace?: boolean;
+  /** Find the date a waiting decision can change (`reviewOn`); default true. The population diff, which compares decisions only, leaves it out. */
+  readonly review?: boolean;
 }
 
 export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown, options: EvaluateOptions = {}): RecordOutcome<R> {
@@ -52,7 +54,7 @@ export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown,
     if (!(e instanceof EvaluationError)) throw e;
     return invalid([{ code: "evaluation-error", path: "$", message: `${e.message} at ${e.at}` }]);
   }
-  const review = timeline === undefined ? undefined : reviewOf(version, input, decision, asOf, options.trace === true);
+  const review = timeline === undefined || options.review === false ? undefined : reviewOf(version, input, decision, asOf, options.trace === true);
   if (asOf !== null || review !== undefined) {
     decision = { ...decision, ...(asOf === null ? {} : { factsIgnored: cut?.ignored ?? 0 }), ...(review === undefined ? {} : { reviewOn: review.reviewOn }) };
   }

@@ -12,7 +12,7 @@
  * that flipped); `changed-no-witness` when something changed but the bounded search found no such
  * installation. The report's JSON form is versioned (`schema`, docs/diff.md).
  */
-import { type Decision, type VersionModule } from "../../runtime/index.js";
+import { evaluateRecord, type Decision, type VersionModule } from "../../runtime/index.js";
 import type { CheckedVersion } from "../check/index.js";
 import type { VersionMeta } from "../extract/index.js";
 import type { LoadedVersion } from "../load.js";
@@ -143,6 +143,8 @@ export class VersionDiff {
   /** The conditions of the rules open questions ask about, as of `openRulesAt` open questions. */
   private openConditions: ((record: unknown) => boolean)[] | undefined;
   private openRulesAt = -1;
+  /** Witnesses taken from the population, whose decisions were made without `reviewOn`. */
+  private readonly fromPopulation = new WeakSet<Candidate>();
 
   constructor(
     private readonly a: DiffSide,
@@ -194,14 +196,16 @@ export class VersionDiff {
     return this.ma.validator.validate(record).ok && this.mb.validator.validate(record).ok;
   }
 
-  /** Answers every open question that this candidate, decided `da` and `db`, meets. */
-  private answer(candidate: Candidate, da: Decision, db: Decision, alreadyValid: boolean): void {
+  /** Answers every open question that this candidate (made only when it answers one), decided `da` and `db`, meets. */
+  private answer(make: Candidate | (() => Candidate), da: Decision, db: Decision, alreadyValid: boolean): void {
     if (this.open === 0) return;
+    let made: Candidate | undefined;
+    const candidate = (): Candidate => (made ??= typeof make === "function" ? make() : make);
     let ok: boolean | undefined = alreadyValid ? true : undefined;
-    const isValid = (): boolean => (ok ??= this.valid(candidate.record));
+    const isValid = (): boolean => (ok ??= this.valid(candidate().record));
     const settle = (q: Question | undefined): void => {
       if (q === undefined || q.answer !== undefined || !isValid()) return;
-      q.answer = { candidate, a: da, b: db };
+      q.answer = { candidate: candidate(), a: da, b: db };
       this.open--;
     };
     const firedA = new Set(da.fired);
@@ -290,7 +294,19 @@ export class VersionDiff {
       const reportBy = this.b.checked.meta.reportBy ?? this.a.checked.meta.reportBy ?? [];
       this.tally = new PopulationTally(this.ma, this.mb, reportBy, changedClauses, new Map(this.a.checked.rules.map((r) => [r.id, r.clause])), new Map(this.b.checked.rules.map((r) => [r.id, r.clause])), {
         ids: this.options.ids === true,
-        onRecord: (rec, da, db) => this.answer({ baseline: `population record ${rec.record} (${da.installationId})`, base: rec.value, mutations: [], record: rec.value, keyed: false }, da, db, true),
+        onRecord: (rec, da, db) => {
+          if (this.open === 0) return;
+          this.answer(
+            () => {
+              const c: Candidate = { baseline: `population record ${rec.record} (${da.installationId})`, base: rec.value, mutations: [], record: rec.value, keyed: false };
+              this.fromPopulation.add(c);
+              return c;
+            },
+            da,
+            db,
+            true,
+          );
+        },
       });
     }
   }
@@ -386,7 +402,13 @@ export class VersionDiff {
       }
       if (best !== undefined) factsFrom = best.name;
     }
-    return { baseline: c.baseline, changes: c.mutations.map((m) => m.label), facts, factsFrom, record: c.record, a: answer.a, b: answer.b };
+    // A population record's decisions were made without `reviewOn`: a witness shows them in full.
+    const full = (m: Module, d: Decision): Decision => {
+      const o = evaluateRecord(m, c.record);
+      return o.ok ? o.decision : d;
+    };
+    const [a, b] = this.fromPopulation.has(c) ? [full(this.ma, answer.a), full(this.mb, answer.b)] : [answer.a, answer.b];
+    return { baseline: c.baseline, changes: c.mutations.map((m) => m.label), facts, factsFrom, record: c.record, a, b };
   }
 }
 

@@ -98,7 +98,7 @@ export class PopulationTally {
     private readonly ruleClauseB: ReadonlyMap<string, string>,
     private readonly options: {
       readonly ids?: boolean;
-      /** Sees each record valid under both versions with its two decisions (the diff looks for witnesses there). */
+      /** Sees each record valid under both versions with its two decisions, without `reviewOn` (the diff looks for witnesses there). */
       readonly onRecord?: (input: PopulationInput, da: Decision, db: Decision) => void;
     } = {},
   ) {}
@@ -115,8 +115,9 @@ export class PopulationTally {
   add(input: PopulationInput): void {
     this.total++;
     if (input.parseError !== undefined) return this.reject(input.record, null, input.parseError);
-    const oa = evaluateRecord(this.a, input.value);
-    const ob = evaluateRecord(this.b, input.value);
+    // Decisions only: the date a waiting decision can change (reviewOn) is no part of the comparison.
+    const oa = evaluateRecord(this.a, input.value, { review: false });
+    const ob = evaluateRecord(this.b, input.value, { review: false });
     if (!oa.ok || !ob.ok) {
       const bad = !oa.ok ? oa : ob;
       if (!bad.ok) this.reject(input.record, bad.installationId, bad.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
