@@ -66,6 +66,39 @@ export function sameDecision(a: Decision, b: Decision): boolean {
   return a.status === b.status && a.clause === b.clause && sameValue(a.result, b.result);
 }
 
+/**
+ * Which open questions of the diff a record decided `a` and `b` (valid under both) can answer, as a
+ * key: two records with the same key answer the same questions (the rules that applied on one side
+ * only; whether the decision differs, and then the deciding, conflicting and default rules).
+ * Undefined when it can answer none (the same decision from the same rules). A worker sends the
+ * first record of each key only: the first record to answer a question is always among those.
+ */
+export function answerKey(a: Decision, b: Decision): string | undefined {
+  const same = sameDecision(a, b);
+  if (same && a.fired.length === b.fired.length && a.fired.every((r, i) => r === b.fired[i])) return undefined;
+  const onlyA = a.fired.filter((r) => !b.fired.includes(r));
+  const onlyB = b.fired.filter((r) => !a.fired.includes(r));
+  if (same && onlyA.length === 0 && onlyB.length === 0) return undefined;
+  return JSON.stringify(same ? [onlyA.sort(), onlyB.sort()] : [onlyA.sort(), onlyB.sort(), a.rule, b.rule, a.conflict ?? null, b.conflict ?? null, a.status === "default", b.status === "default"]);
+}
+
+/** A population record that may answer a question of the diff, sent by a worker with its decisions. */
+export interface PopulationAnswer {
+  readonly record: number;
+  readonly value: unknown;
+  readonly a: Decision;
+  readonly b: Decision;
+}
+
+/** What a PopulationTally needs besides the two versions: plain data, to send to a worker. */
+export interface TallySetup {
+  readonly reportBy: readonly ReportDimension[];
+  readonly changedClauses: readonly string[];
+  readonly ruleClauseA: readonly (readonly [string, string])[];
+  readonly ruleClauseB: readonly (readonly [string, string])[];
+  readonly ids: boolean;
+}
+
 export interface PopulationInput {
   readonly record: number;
   readonly value?: unknown;
@@ -79,6 +112,18 @@ interface Cell {
   readonly causes: Set<string>;
   readonly by: Map<string, Map<string, number>>;
   readonly ids?: string[];
+}
+
+/**
+ * A tally's counts as plain data, to send between threads (a worker counts its batches, the main
+ * thread merges them in input order): cells as (from, to, count, causes, counts per dimension, ids).
+ */
+export interface TallyPart {
+  readonly total: number;
+  readonly changed: number;
+  readonly invalidCount: number;
+  readonly invalid: readonly InvalidRecord[];
+  readonly cells: readonly { readonly from: string; readonly to: string; readonly count: number; readonly causes: readonly string[]; readonly by: readonly (readonly [string, readonly (readonly [string, number])[]])[]; readonly ids?: readonly string[] }[];
 }
 
 /** Accumulates a population's impact one record at a time. */
@@ -127,12 +172,7 @@ export class PopulationTally {
     const db = ob.decision;
     const from = decisionLabel(da);
     const to = decisionLabel(db);
-    const key = `${from}\u0000${to}`;
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = { from, to, count: 0, causes: new Set(), by: new Map(this.reportBy.map((d) => [d.name, new Map()])), ...(this.options.ids === true ? { ids: [] } : {}) };
-      this.cells.set(key, cell);
-    }
+    const cell = this.cell(from, to);
     cell.count++;
     cell.ids?.push(da.installationId);
     for (const dim of this.reportBy) {
@@ -150,6 +190,48 @@ export class PopulationTally {
       for (const c of involved) if (this.changedClauses.has(c)) cell.causes.add(c);
     }
     this.options.onRecord?.(input, da, db);
+  }
+
+  /** The counts so far as plain data, and a fresh start (a worker sends one part per batch). */
+  takePart(): TallyPart {
+    const part: TallyPart = {
+      total: this.total,
+      changed: this.changed,
+      invalidCount: this.invalidCount,
+      invalid: this.invalid.splice(0),
+      cells: [...this.cells.values()].map((c) => ({ from: c.from, to: c.to, count: c.count, causes: [...c.causes], by: [...c.by].map(([d, m]) => [d, [...m]] as const), ...(c.ids === undefined ? {} : { ids: c.ids }) })),
+    };
+    this.cells.clear();
+    this.total = this.changed = this.invalidCount = 0;
+    return part;
+  }
+
+  /** Adds the counts of records that came after every record counted so far (ids and invalid records stay in input order). */
+  merge(part: TallyPart): void {
+    this.total += part.total;
+    this.changed += part.changed;
+    this.invalidCount += part.invalidCount;
+    for (const r of part.invalid) if (this.invalid.length < MAX_INVALID_LISTED) this.invalid.push(r);
+    for (const p of part.cells) {
+      const cell = this.cell(p.from, p.to);
+      cell.count += p.count;
+      for (const c of p.causes) cell.causes.add(c);
+      for (const [d, values] of p.by) {
+        const m = cell.by.get(d)!;
+        for (const [v, n] of values) m.set(v, (m.get(v) ?? 0) + n);
+      }
+      if (p.ids !== undefined) for (const id of p.ids) cell.ids?.push(id);
+    }
+  }
+
+  private cell(from: string, to: string): Cell {
+    const key = `${from}\u0000${to}`;
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = { from, to, count: 0, causes: new Set(), by: new Map(this.reportBy.map((d) => [d.name, new Map()])), ...(this.options.ids === true ? { ids: [] } : {}) };
+      this.cells.set(key, cell);
+    }
+    return cell;
   }
 
   result(): PopulationImpact {

@@ -1,0 +1,53 @@
+/**
+ * A worker thread of `tmad diff --population` (src/cli/diff-pool.ts): runs both versions' generated
+ * code (transpiled by the main thread) once, then for each batch of NDJSON lines (or records) it is sent,
+ * parses every record, decides it under both versions and counts it (PopulationTally), and sends
+ * back the counts and the records that may answer one of the diff's questions (the first of each
+ * answerKey this worker has seen), tagged with the batch's sequence number.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { answerKey, PopulationTally, type PopulationAnswer, type TallySetup } from "../compiler/diff/population.js";
+import { runGenerated } from "../compiler/run-generated.js";
+import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
+
+export interface DiffWorkerSetup {
+  /** Each version's generated code as CommonJS, by file (load.ts transpileGenerated). */
+  readonly a: readonly (readonly [string, string])[];
+  readonly b: readonly (readonly [string, string])[];
+  readonly tally: TallySetup;
+  readonly limits: Limits;
+}
+
+export interface DiffWorkerJob {
+  readonly seq: number;
+  readonly input: BatchInput;
+}
+
+/** Keys remembered at most: past this many, every record that may answer is sent (slower, still the same report). */
+const MAX_KEYS = 100_000;
+
+const setup = workerData as DiffWorkerSetup;
+const a = runGenerated(setup.a).version;
+const b = runGenerated(setup.b).version;
+const seen = new Set<string>();
+let answers: PopulationAnswer[] = [];
+const s = setup.tally;
+const tally = new PopulationTally(a, b, s.reportBy, new Set(s.changedClauses), new Map(s.ruleClauseA), new Map(s.ruleClauseB), {
+  ids: s.ids,
+  onRecord: (input, da, db) => {
+    const key = answerKey(da, db);
+    if (key === undefined || seen.has(key)) return;
+    if (seen.size < MAX_KEYS) seen.add(key);
+    answers.push({ record: input.record, value: input.value, a: da, b: db });
+  },
+});
+
+parentPort!.on("message", (job: DiffWorkerJob) => {
+  for (const raw of recordsOf(job.input)) {
+    const parsed = parseRaw(raw, setup.limits);
+    tally.add("value" in parsed ? { record: raw.record, value: parsed.value } : { record: raw.record, parseError: parsed.problem.message });
+  }
+  parentPort!.postMessage({ seq: job.seq, part: tally.takePart(), answers });
+  answers = [];
+});
+parentPort!.postMessage({ ready: true });
