@@ -6,7 +6,7 @@
  * answerKey this worker has seen), tagged with the batch's sequence number.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { answerKey, PopulationTally, type PopulationAnswer, type TallySetup } from "../compiler/diff/population.js";
+import { PopulationPart, type TallySetup } from "../compiler/diff/population.js";
 import { runGenerated } from "../compiler/run-generated.js";
 import { parseRaw, recordsOf, type BatchInput, type Limits } from "./records.js";
 
@@ -23,31 +23,14 @@ export interface DiffWorkerJob {
   readonly input: BatchInput;
 }
 
-/** Keys remembered at most: past this many, every record that may answer is sent (slower, still the same report). */
-const MAX_KEYS = 100_000;
-
 const setup = workerData as DiffWorkerSetup;
-const a = runGenerated(setup.a).version;
-const b = runGenerated(setup.b).version;
-const seen = new Set<string>();
-let answers: PopulationAnswer[] = [];
-const s = setup.tally;
-const tally = new PopulationTally(a, b, s.reportBy, new Set(s.changedClauses), new Map(s.ruleClauseA), new Map(s.ruleClauseB), {
-  ids: s.ids,
-  onRecord: (input, da, db) => {
-    const key = answerKey(da, db);
-    if (key === undefined || seen.has(key)) return;
-    if (seen.size < MAX_KEYS) seen.add(key);
-    answers.push({ record: input.record, value: input.value, a: da, b: db });
-  },
-});
+const counter = new PopulationPart(runGenerated(setup.a).version, runGenerated(setup.b).version, setup.tally);
 
 parentPort!.on("message", (job: DiffWorkerJob) => {
   for (const raw of recordsOf(job.input)) {
     const parsed = parseRaw(raw, setup.limits);
-    tally.add("value" in parsed ? { record: raw.record, value: parsed.value } : { record: raw.record, parseError: parsed.problem.message });
+    counter.add("value" in parsed ? { record: raw.record, value: parsed.value } : { record: raw.record, parseError: parsed.problem.message });
   }
-  parentPort!.postMessage({ seq: job.seq, part: tally.takePart(), answers });
-  answers = [];
+  parentPort!.postMessage({ seq: job.seq, ...counter.take() });
 });
 parentPort!.postMessage({ ready: true });

@@ -243,3 +243,41 @@ export class PopulationTally {
     return { records: this.total, evaluated, changed: this.changed, unchanged: evaluated - this.changed, invalidCount: this.invalidCount, invalid: this.invalid, reportBy: this.reportBy, transitions };
   }
 }
+
+/** Keys a PopulationPart remembers at most: past this many, every record that may answer is sent (slower, the same report). */
+const MAX_ANSWER_KEYS = 100_000;
+
+/**
+ * One worker's share of a population (src/cli/diff-worker.ts): counts the batches it is given and
+ * keeps the records that may answer a question of the diff, the first of each answerKey it has seen,
+ * so the main thread, merging the parts in input order (VersionDiff.addPart), finds the witnesses a
+ * single thread finds.
+ */
+export class PopulationPart {
+  private readonly tally: PopulationTally;
+  private readonly seen = new Set<string>();
+  private answers: PopulationAnswer[] = [];
+
+  constructor(a: VersionModule<unknown, Record<string, unknown>>, b: VersionModule<unknown, Record<string, unknown>>, s: TallySetup) {
+    this.tally = new PopulationTally(a, b, s.reportBy, new Set(s.changedClauses), new Map(s.ruleClauseA), new Map(s.ruleClauseB), {
+      ids: s.ids,
+      onRecord: (input, da, db) => {
+        const key = answerKey(da, db);
+        if (key === undefined || this.seen.has(key)) return;
+        if (this.seen.size < MAX_ANSWER_KEYS) this.seen.add(key);
+        this.answers.push({ record: input.record, value: input.value, a: da, b: db });
+      },
+    });
+  }
+
+  add(input: PopulationInput): void {
+    this.tally.add(input);
+  }
+
+  /** The counts and possible witnesses since the last take. */
+  take(): { part: TallyPart; answers: PopulationAnswer[] } {
+    const answers = this.answers;
+    this.answers = [];
+    return { part: this.tally.takePart(), answers };
+  }
+}
