@@ -45,6 +45,8 @@ export async function runDiff(args: readonly string[], values: Record<string, un
   if (args.length !== 2) throw new UsageError("name two versions: tmad diff <A> <B>");
   const format = ((values.format as string | undefined) ?? "text") as DiffFormat;
   if (!["text", "json", "markdown", "html"].includes(format)) throw new UsageError("--format must be text, json, markdown or html");
+  const workers = workersFrom(values);
+  const limits = limitsFrom(values);
   const reader = new VersionReader();
   const a = side(reader, versionDir(args[0]));
   const b = side(reader, versionDir(args[1]));
@@ -54,8 +56,7 @@ export async function runDiff(args: readonly string[], values: Record<string, un
   const options = { ids: values.ids === true, ...(progress === undefined ? {} : { progress: progress.update }) };
   let report;
   try {
-    const workers = workersFrom(values);
-    report = file === undefined ? diffVersions(a, b, options) : workers === 0 ? await diffVersionsStreaming(a, b, populationOf(file, limitsFrom(values)), options) : await diffInParallel(a, b, file, limitsFrom(values), workers, options);
+    report = file === undefined ? diffVersions(a, b, options) : workers === 0 ? await diffVersionsStreaming(a, b, populationOf(file, limits), options) : await diffInParallel(a, b, file, limits, workers, options);
   } finally {
     progress?.done();
   }

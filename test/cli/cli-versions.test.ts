@@ -87,6 +87,15 @@ describe("tmad diff", { timeout: 60_000 }, () => {
     expect(tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "pdf"]).status).toBe(2);
   });
 
+  it("counts --population in worker threads with the report of one thread; --workers must be a number", () => {
+    const run = (workers: string) => tmad(["diff", "tmad-19.0", "tmad-20.v2", "--population", "examples/installations.ndjson", "--workers", workers, "--format", "json", "--ids"]);
+    const [one, two] = [run("0"), run("2")];
+    expect([one.status, two.status]).toEqual([1, 1]);
+    expect(JSON.parse(two.stdout).population.records).toBeGreaterThan(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(run("two").status).toBe(2);
+  });
+
   it("writes --out atomically", () => {
     const out = join(tempDir(), "report.md");
     const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "markdown", "--out", out]);
