@@ -381,8 +381,8 @@ describe("tmad report --out never destroys what it did not write (issue 9)", { t
 describe("interrupted output", { timeout: 60_000 }, () => {
   it("an eval stopped by SIGINT leaves neither the target nor its temporary file", async () => {
     // Records arrive on standard input, which stays open: the run is mid-way, its temporary file
-    // open, for as long as the test needs (a large input file, generated here before, raced the run
-    // and cost more than the rest of this file).
+    // open, for as long as the test needs (before, a 200,000-record file generated here kept the
+    // run busy long enough, at more CPU time than the rest of this file).
     const dir = tempDir();
     const target = join(dir, "decisions.ndjson");
     const child = spawn(process.execPath, [CLI, "eval", "-", "--version", "20.v2", "--workers", "1", "--out", target], { cwd: root });
