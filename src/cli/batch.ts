@@ -111,12 +111,12 @@ export function budgetMessage(ms: number): string {
 }
 
 export function evaluateRaw(version: VersionModule<any, any>, raw: RawRecord, options: Pick<BatchOptions, "asOf" | "trace" | "limits">): RecordOutcome {
-  return evaluateParsed(version, parseRaw(raw, options.limits), options);
+  return evaluateParsed(version, parseRaw(raw, options.limits, version.validator), options);
 }
 
 function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typeof parseRaw>, options: Pick<BatchOptions, "asOf" | "trace">): RecordOutcome {
   if ("problem" in parsed) return { ok: false, installationId: null, versionId: version.manifest.id, errors: [{ code: parsed.problem.code, path: "$", message: parsed.problem.message }] };
-  return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace });
+  return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace, valid: parsed.valid === true });
 }
 
 /** An error record for a record that was not (or not wholly) evaluated. */
@@ -155,7 +155,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     else {
       const started = performance.now();
       try {
-        const parsed = parseRaw(raw, options.limits);
+        const parsed = parseRaw(raw, options.limits, version.validator);
         value = "value" in parsed ? parsed.value : undefined;
         o = evaluateParsed(version, parsed, options);
       } catch (e) {
