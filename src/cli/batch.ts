@@ -56,8 +56,15 @@ export function tableHeader(): string {
 function format(version: VersionModule<any, any>, record: number, o: RecordOutcome, fmt: OutputFormat, input: unknown): string {
   switch (fmt) {
     case "ndjson":
-    case "json":
+    case "json": {
+      // A decision without a trace: its JSON with the record number put first, as toOutput would,
+      // without copying the decision into a new object.
+      if (o.ok && o.trace === undefined) {
+        const json = JSON.stringify(o.decision);
+        if (json.length > 2) return `{"record":${record},${json.slice(1)}`;
+      }
       return JSON.stringify(toOutput(record, o));
+    }
     case "table":
       return (o.ok
         ? [record, o.decision.installationId, o.decision.status, summaryKey(o), o.decision.clause ?? "", o.decision.rule ?? ""]
