@@ -161,13 +161,14 @@ export const schema: rt.Schema = {
   }
 };
 /** The members a valid `Attempt` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `Attempt`. */
-function members$Attempt(value: unknown): number {
+function members$Attempt(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 2;
   const f0 = o["at"];
   if (f0 === undefined || f0 === null) return -1;
   if (!((typeof f0 === "string" && rt.isDateTime(f0)))) return -1;
+  tally.colons += rt.dateTimeColons(f0);
   const f1 = o["outcome"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "SUCCEEDED" || f1 === "FAILED" || f1 === "TIMED_OUT"))) return -1;
@@ -176,11 +177,11 @@ function members$Attempt(value: unknown): number {
 
 /** The pattern of `DeviceId`. */
 const PATTERN_0 = new RegExp("^[0-9A-F]{2}(-[0-9A-F]{2}){7}$", "u");
-function membersOfList_1(list: readonly unknown[]): number {
+function membersOfList_1(list: readonly unknown[], tally: rt.Tally): number {
   let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    const m = members$Attempt(e);
+    const m = members$Attempt(e, tally);
     if (m < 0) return -1;
     n += m;
   }
@@ -188,13 +189,14 @@ function membersOfList_1(list: readonly unknown[]): number {
 }
 
 /** The members a valid `Device` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `Device`. */
-function members$Device(value: unknown): number {
+function members$Device(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 7;
   const f0 = o["id"];
   if (f0 === undefined || f0 === null) return -1;
   if (!((typeof f0 === "string" && PATTERN_0.test(f0)))) return -1;
+  tally.colons += rt.colonsIn(f0);
   const f1 = o["type"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "ESME" || f1 === "GSME" || f1 === "CH" || f1 === "PPMID" || f1 === "IHD"))) return -1;
@@ -206,30 +208,31 @@ function members$Device(value: unknown): number {
   if (!(typeof f3 === "boolean")) return -1;
   const f4 = o["firmwareAttempts"];
   if (f4 === undefined || f4 === null) return -1;
-  const m4 = (Array.isArray(f4) ? membersOfList_1(f4) : -1);
+  const m4 = (Array.isArray(f4) ? membersOfList_1(f4, tally) : -1);
   if (m4 < 0) return -1;
   n += m4;
   const f5 = o["configurationAttempts"];
   if (f5 === undefined || f5 === null) return -1;
-  const m5 = (Array.isArray(f5) ? membersOfList_1(f5) : -1);
+  const m5 = (Array.isArray(f5) ? membersOfList_1(f5, tally) : -1);
   if (m5 < 0) return -1;
   n += m5;
   const f6 = o["confirmationAttempts"];
   if (f6 === undefined || f6 === null) return -1;
-  const m6 = (Array.isArray(f6) ? membersOfList_1(f6) : -1);
+  const m6 = (Array.isArray(f6) ? membersOfList_1(f6, tally) : -1);
   if (m6 < 0) return -1;
   n += m6;
   return n;
 }
 
 /** The members a valid `ResponsibleSupplier` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `ResponsibleSupplier`. */
-function members$ResponsibleSupplier(value: unknown): number {
+function members$ResponsibleSupplier(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 2;
   const f0 = o["name"];
   if (f0 === undefined || f0 === null) return -1;
   if (!(typeof f0 === "string")) return -1;
+  tally.colons += rt.colonsIn(f0);
   const f1 = o["status"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "LIVE" || f1 === "CEASED_TRADING" || f1 === "NOT_LIVE_USER" || f1 === "UNIDENTIFIABLE"))) return -1;
@@ -251,7 +254,7 @@ function members$ResponsibleSupplier(value: unknown): number {
 }
 
 /** The members a valid `DataIssue` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `DataIssue`. */
-function members$DataIssue(value: unknown): number {
+function members$DataIssue(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 2;
@@ -279,7 +282,7 @@ function members$DataIssue(value: unknown): number {
 }
 
 /** The members a valid `SharedMeterPoint` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `SharedMeterPoint`. */
-function members$SharedMeterPoint(value: unknown): number {
+function members$SharedMeterPoint(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 3;
@@ -299,33 +302,33 @@ function members$SharedMeterPoint(value: unknown): number {
 const PATTERN_2 = new RegExp("^[0-9]{13}$", "u");
 /** The pattern of `MPRN`. */
 const PATTERN_3 = new RegExp("^[0-9]{6,10}$", "u");
-function membersOfList_4(list: readonly unknown[]): number {
+function membersOfList_4(list: readonly unknown[], tally: rt.Tally): number {
   let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    const m = members$Device(e);
+    const m = members$Device(e, tally);
     if (m < 0) return -1;
     n += m;
   }
   return n;
 }
 
-function membersOfList_5(list: readonly unknown[]): number {
+function membersOfList_5(list: readonly unknown[], tally: rt.Tally): number {
   let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    const m = members$DataIssue(e);
+    const m = members$DataIssue(e, tally);
     if (m < 0) return -1;
     n += m;
   }
   return n;
 }
 
-function membersOfList_6(list: readonly unknown[]): number {
+function membersOfList_6(list: readonly unknown[], tally: rt.Tally): number {
   let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    const m = members$SharedMeterPoint(e);
+    const m = members$SharedMeterPoint(e, tally);
     if (m < 0) return -1;
     n += m;
   }
@@ -333,24 +336,27 @@ function membersOfList_6(list: readonly unknown[]): number {
 }
 
 /** The members a valid `Installation` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `Installation`. */
-function members$Installation(value: unknown): number {
+function members$Installation(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 9;
   const f0 = o["id"];
   if (f0 === undefined || f0 === null) return -1;
   if (!(typeof f0 === "string")) return -1;
+  tally.colons += rt.colonsIn(f0);
   const f1 = o["cohort"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "FOC" || f1 === "IOC" || f1 === "MOC_SECURE" || f1 === "MOC_MDS"))) return -1;
   const f2 = o["groupId"];
   if (f2 === undefined || f2 === null) return -1;
   if (!(typeof f2 === "string")) return -1;
+  tally.colons += rt.colonsIn(f2);
   const f3 = o["mpan"];
   if (f3 !== undefined) {
     n++;
     if (f3 !== null) {
       if (!((typeof f3 === "string" && PATTERN_2.test(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return -1;
+      tally.colons += rt.colonsIn(f3);
     }
   }
   const f4 = o["mprn"];
@@ -358,6 +364,7 @@ function members$Installation(value: unknown): number {
     n++;
     if (f4 !== null) {
       if (!((typeof f4 === "string" && PATTERN_3.test(f4)))) return -1;
+      tally.colons += rt.colonsIn(f4);
     }
   }
   const f5 = o["installedOn"];
@@ -368,22 +375,22 @@ function members$Installation(value: unknown): number {
   if (!(typeof f6 === "boolean")) return -1;
   const f7 = o["responsibleSupplier"];
   if (f7 === undefined || f7 === null) return -1;
-  const m7 = members$ResponsibleSupplier(f7);
+  const m7 = members$ResponsibleSupplier(f7, tally);
   if (m7 < 0) return -1;
   n += m7;
   const f8 = o["devices"];
   if (f8 === undefined || f8 === null) return -1;
-  const m8 = (Array.isArray(f8) ? membersOfList_4(f8) : -1);
+  const m8 = (Array.isArray(f8) ? membersOfList_4(f8, tally) : -1);
   if (m8 < 0) return -1;
   n += m8;
   const f9 = o["dataIssues"];
   if (f9 === undefined || f9 === null) return -1;
-  const m9 = (Array.isArray(f9) ? membersOfList_5(f9) : -1);
+  const m9 = (Array.isArray(f9) ? membersOfList_5(f9, tally) : -1);
   if (m9 < 0) return -1;
   n += m9;
   const f10 = o["sharedMeterPoints"];
   if (f10 === undefined || f10 === null) return -1;
-  const m10 = (Array.isArray(f10) ? membersOfList_6(f10) : -1);
+  const m10 = (Array.isArray(f10) ? membersOfList_6(f10, tally) : -1);
   if (m10 < 0) return -1;
   n += m10;
   return n;

@@ -9,6 +9,7 @@
  * not JSON, too large, nested too deeply, duplicate keys.
  */
 import { createReadStream } from "node:fs";
+import { colonsIn } from "../runtime/index.js";
 import { ArraySplitter, type ArrayElement } from "./json-array.js";
 
 export interface Limits {
@@ -241,6 +242,8 @@ export interface Accounting {
   readonly depth: number;
   /** The members a valid value accounts for, or -1 (rt.Validator.accounted). */
   accounted(value: unknown): number;
+  /** The `:` in the strings of the value `accounted` last accepted (rt.Validator.colons). */
+  readonly colons: number;
 }
 
 /**
@@ -254,7 +257,8 @@ export interface Accounting {
  *
  * With the version's validator, a record is validated as it is parsed, and a valid one costs
  * less still: when the generated check accepts the parsed value and accounts for as many members
- * as the text has keys, no key is undeclared or given twice and the record nests no deeper than a
+ * as the text has keys (for a text without escapes: as many `:` as the text has, those of the
+ * strings it accepted and one per member), no key is undeclared or given twice and the record nests no deeper than a
  * valid one can (at most `validator.depth`, within the limit), so the value is returned marked
  * `valid` without walking it. Any other record takes the path above, then validation from the
  * schema, and gets the same problem or errors as ever.
@@ -275,9 +279,16 @@ export function parseRaw(raw: RawRecord, limits: Limits, validator?: Accounting)
     // valid, holds no key twice and nests no deeper than a valid record can.
     const accounted = validator.accounted(value);
     if (accounted >= 0) {
-      let keys = countKeysQuickly(text);
-      if (keys === -1) keys = countKeysInText(text, Infinity);
-      if (keys === accounted) return { value, valid: true };
+      if (text.indexOf("\\") === -1) {
+        // No escape: every string reads as written, so the text's `:` are one per key and those in
+        // its strings. The check accounts for the `:` of the strings it accepted; any other key
+        // (undeclared, or given twice) adds at least its own `:`.
+        if (colonsIn(text) === accounted + validator.colons) return { value, valid: true };
+      } else {
+        let keys = countKeysQuickly(text);
+        if (keys === -1) keys = countKeysInText(text, Infinity);
+        if (keys === accounted) return { value, valid: true };
+      }
     }
   }
   const members = countKeysInValue(value, limits.maxDepth);

@@ -64,11 +64,17 @@ interface CompiledIdentifier {
   readonly checkDigit?: { readonly weights: readonly number[]; readonly moduli: readonly number[] };
 }
 
+/** Where the generated check adds up the `:` in the strings of a record it accepts. */
+export interface Tally {
+  colons: number;
+}
+
 /** Prepared once per version: regular expressions compiled, enum members in sets. */
 export class Validator<T> {
   private readonly enumSets = new Map<string, Set<string>>();
   private readonly identifiers = new Map<string, CompiledIdentifier>();
   private readonly fieldSets = new Map<string, Set<string>>();
+  private readonly tally: Tally = { colons: 0 };
 
   /**
    * How deep a valid record nests (each object and list a level, as each `{` and `[` of its JSON
@@ -87,7 +93,7 @@ export class Validator<T> {
    */
   constructor(
     readonly schema: Schema,
-    private readonly count?: (value: unknown) => number,
+    private readonly count?: (value: unknown, tally: Tally) => number,
   ) {
     for (const [name, members] of Object.entries(schema.enums)) this.enumSets.set(name, new Set(members));
     for (const [name, id] of Object.entries(schema.identifiers)) {
@@ -113,12 +119,21 @@ export class Validator<T> {
    * (src/cli/records.ts).
    */
   accounted(value: unknown): number {
-    return this.count === undefined ? -1 : this.count(value);
+    this.tally.colons = 0;
+    return this.count === undefined ? -1 : this.count(value, this.tally);
+  }
+
+  /**
+   * The `:` in the strings (and field names) of the value `accounted` last accepted. Its JSON text,
+   * when no string in it is written with an escape, holds exactly these and one `:` per key.
+   */
+  get colons(): number {
+    return this.tally.colons;
   }
 
   validate(value: unknown): { ok: true; value: T } | { ok: false; errors: InputError[] } {
     if (this.count !== undefined) {
-      const n = this.count(value);
+      const n = this.count(value, this.tally);
       if (n >= 0 && n === ownMembers(value)) return { ok: true, value: value as T };
     }
     const errors: InputError[] = [];

@@ -13,7 +13,9 @@
  *   caller (rt.Validator counts them in the value; the CLI counts the keys of the JSON text, which
  *   also finds a key given twice, as the parsed value holds it once).
  * A field is read as `o.name`; only a name that Object.prototype also has (`toString`, `valueOf`…)
- * is read with an own-property check, as a JSON object inherits those.
+ * is read with an own-property check, as a JSON object inherits those. The `:` in the strings it
+ * accepts (and in the names of the fields present) are added to `tally.colons`, so that a caller
+ * with the JSON text can count its `:` instead of its keys (src/cli/records.ts).
  */
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
@@ -92,20 +94,40 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
     }
   };
 
+  /**
+   * A statement adding the `:` in a valid string `x` of `t` to the tally (none when it can hold
+   * none): a valid record's text has as many `:` as its keys and the `:` in its strings, when no
+   * string in it is written with an escape (src/cli/records.ts parseRaw).
+   */
+  const tallyOf = (t: Type, x: string): string[] => {
+    switch (t.kind) {
+      case "text":
+      case "clause":
+      case "identifier":
+        return [`tally.colons += rt.colonsIn(${x});`];
+      case "datetime":
+        return [`tally.colons += rt.dateTimeColons(${x});`];
+      case "enum":
+        return (enums.get(t.name) ?? []).some((m) => m.includes(":")) ? [`tally.colons += rt.colonsIn(${x} as string);`] : [];
+      default:
+        return []; // dates, numbers, booleans: no `:` in a valid one
+    }
+  };
+
   /** Whether values of `t` are (or may hold) objects, whose members are counted. */
   const holdsObjects = (t: Type): boolean => t.kind === "record" || (t.kind === "list" && holdsObjects(t.element)) || (t.kind === "optional" && holdsObjects(t.inner));
 
   /** Code giving the members a valid `x` of `t` accounts for, or -1 when it is not valid. */
   const count = (t: Type, x: string): string => {
-    if (t.kind === "record") return `${checkName(t.name)}(${x})`;
+    if (t.kind === "record") return `${checkName(t.name)}(${x}, tally)`;
     if (t.kind === "optional") return `(${x} === null ? 0 : ${count(t.inner, x)})`;
     if (t.kind === "list") {
       // A list's elements, in a function of its own: a plain loop, stopping at the first bad one.
       const name = constant(`list:${JSON.stringify(t.element)}`, (n) => {
-        const each = holdsObjects(t.element) ? ["const m = " + count(t.element, "e") + ";", "if (m < 0) return -1;", "n += m;"] : [`if (!(${test(t.element, "e")})) return -1;`];
-        return `function ${n}(list: readonly unknown[]): number {\nlet n = 0;\nfor (let i = 0; i < list.length; i++) {\nconst e = list[i];\n${each.join("\n")}\n}\nreturn n;\n}`;
+        const each = holdsObjects(t.element) || t.element.kind === "list" ? ["const m = " + count(t.element, "e") + ";", "if (m < 0) return -1;", "n += m;"] : [`if (!(${test(t.element, "e")})) return -1;`, ...tallyOf(t.element, "e")];
+        return `function ${n}(list: readonly unknown[], tally: rt.Tally): number {\nlet n = 0;\nfor (let i = 0; i < list.length; i++) {\nconst e = list[i];\n${each.join("\n")}\n}\nreturn n;\n}`;
       });
-      return `(Array.isArray(${x}) ? ${name}(${x}) : -1)`;
+      return `(Array.isArray(${x}) ? ${name}(${x}, tally) : -1)`;
     }
     return `(${test(t, x)} ? 0 : -1)`;
   };
@@ -125,16 +147,19 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
       // Own properties only, as validation reads them: a JSON object inherits only Object.prototype's names.
       body.push(`const ${v} = ${INHERITED.has(field) ? `Object.hasOwn(o, ${key}) ? o[${key}] : undefined` : `o[${key}]`};`);
       const inner = t.kind === "optional" ? t.inner : t;
-      const check = holdsObjects(inner) || inner.kind === "list" ? [`const m${i} = ${count(inner, v)};`, `if (m${i} < 0) return -1;`, `n += m${i};`] : [`if (!(${test(inner, v)})) return -1;`];
-      if (t.kind === "optional") body.push(`if (${v} !== undefined) {`, "n++;", `if (${v} !== null) {`, ...check, "}", "}");
+      const check = holdsObjects(inner) || inner.kind === "list" ? [`const m${i} = ${count(inner, v)};`, `if (m${i} < 0) return -1;`, `n += m${i};`] : [`if (!(${test(inner, v)})) return -1;`, ...tallyOf(inner, v)];
+      // A field's name is the text of its key: its own `:` (an identifier has none) are in the tally too.
+      const nameColons = field.split(":").length - 1;
+      const name = nameColons > 0 ? [`tally.colons += ${nameColons};`] : [];
+      if (t.kind === "optional") body.push(`if (${v} !== undefined) {`, "n++;", ...name, `if (${v} !== null) {`, ...check, "}", "}");
       else {
         required++;
-        body.push(`if (${v} === undefined || ${v} === null) return -1;`, ...check);
+        body.push(`if (${v} === undefined || ${v} === null) return -1;`, ...name, ...check);
       }
     });
     const head = ['if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;', "const o = value as Record<string, unknown>;", `let n = ${required};`];
     statements.push(
-      `/** The members a valid \`${r.name.text}\` accounts for (declared fields present, its own and those it holds), or -1 when \`value\` is not a valid \`${r.name.text}\`. */\nfunction ${checkName(r.name.text)}(value: unknown): number {\n${[...head, ...body, "return n;"].join("\n")}\n}`,
+      `/** The members a valid \`${r.name.text}\` accounts for (declared fields present, its own and those it holds), or -1 when \`value\` is not a valid \`${r.name.text}\`. */\nfunction ${checkName(r.name.text)}(value: unknown, tally: rt.Tally): number {\n${[...head, ...body, "return n;"].join("\n")}\n}`,
     );
   }
   return { statements, root: checkName(version.input.type.text) };
