@@ -146,6 +146,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     Atomics.store(progress, PROGRESS.SEQ, watch.seq ?? 0);
     Atomics.store(progress, PROGRESS.BUSY, 1);
   }
+  const poison = watch.poison ?? [];
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   let invalid = 0;
@@ -155,7 +156,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
       Atomics.store(progress, PROGRESS.INDEX, i);
       Atomics.add(progress, PROGRESS.COUNTER, 1);
     }
-    const poisoned = watch.poison?.find((p) => p.index === i);
+    const poisoned = poison.length === 0 ? undefined : poison.find((p) => p.index === i);
     let o: RecordOutcome;
     let value: unknown;
     if (poisoned !== undefined) o = failed(version, poisoned.code, poisoned.message);

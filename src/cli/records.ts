@@ -480,7 +480,7 @@ export function recordsOf(input: BatchInput): RawRecord[] {
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const slice = text.slice(start, stop);
     // Blank means JSON whitespace only: a line of U+FEFF or U+00A0 is a (broken) record, never dropped.
-    if (!JSON_BLANK.test(slice)) out.push({ record: line, text: slice });
+    if (slice.charCodeAt(0) === 123 /* { */ || !JSON_BLANK.test(slice)) out.push({ record: line, text: slice });
     line++;
     start = end + 1;
   }
