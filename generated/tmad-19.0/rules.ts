@@ -138,6 +138,16 @@ const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Obje
 const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "PENDING", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
 const default_result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+/** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
+function traced_and_0(t: rt.Tracer, f: Frame): boolean {
+  let value = d$readyToMigrate$traced(t, f);
+  if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
+  else { const mark = t.mark(); try { (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  return value;
+}
+
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
 function loop_0(f: Frame): boolean {
   for (const v$m of d$dormantMeters(f)) { if (d$preparationInProgress(f, v$m)) return true; }
@@ -148,7 +158,7 @@ function loop_0(f: Frame): boolean {
 function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) t.explore(() => { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); });
+    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); } catch { t.unwind(mark); } }
     else { t.member(v$m); if (t.endMember(d$preparationInProgress$traced(t, f, v$m))) value = true; }
   }
   return value;
@@ -164,9 +174,19 @@ function loop_1(f: Frame): boolean {
 function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$g of d$gsmes(f)) {
-    if (!value) t.explore(() => { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); });
+    if (!value) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
     else { t.member(v$g); if (!t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g))) value = false; }
   }
+  return value;
+}
+
+/** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:65:8), traced part by part */
+function traced_and_1(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(5), t.exit((f.input.cohort === "IOC"), [f.input.cohort]));
+  if (value) value = d$readyForPartialMigration$traced(t, f);
+  else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(6), t.exit(traced_loop_1(t, f)));
+  else { const mark = t.mark(); try { (t.enter(6), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -276,9 +296,29 @@ function loop_16(f: Frame): model.DeviceId[] {
 function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of d$dormantMeters(f)) {
-    if (!value) t.explore(() => { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); });
+    if (!value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); } catch { t.unwind(mark); } }
     else { t.member(v$m); if (!t.endMember(d$prepared$traced(t, f, v$m))) value = false; }
   }
+  return value;
+}
+
+/** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
+function traced_and_2(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(8), t.exit(f.input.communicating, [f.input.communicating]));
+  if (value) value = (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(10), t.exit(traced_loop_2(t, f)));
+  else { const mark = t.mark(); try { (t.enter(10), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part */
+function traced_and_3(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d)));
+  if (value) value = (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
+  else { const mark = t.mark(); try { (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
+  else { const mark = t.mark(); try { (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -286,9 +326,61 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$e of d$esmes(f)) {
-    if (!value) t.explore(() => { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); });
+    if (!value) { const mark = t.mark(); try { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); } catch { t.unwind(mark); } }
     else { t.member(v$e); if (!t.endMember(d$prepared$traced(t, f, v$e))) value = false; }
   }
+  return value;
+}
+
+/** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/18-excluded-categories.md:51:3), traced part by part */
+function traced_and_4(t: rt.Tracer, f: Frame): boolean {
+  let value = d$solelyDormantMeters$traced(t, f);
+  if (value) value = (t.enter(18), t.exit(((d$esmes(f)).length > 0)));
+  else { const mark = t.mark(); try { (t.enter(18), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(19), t.exit(traced_loop_3(t, f)));
+  else { const mark = t.mark(); try { (t.enter(19), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(20), t.exit(((d$gsmes(f)).length > 0)));
+  else { const mark = t.mark(); try { (t.enter(20), t.exit(((d$gsmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(21), t.exit(f.input.communicating, [f.input.communicating]));
+  else { const mark = t.mark(); try { (t.enter(21), t.exit(f.input.communicating, [f.input.communicating])); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE")));
+  else { const mark = t.mark(); try { (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part */
+function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  if (value) value = d$configurationSucceeded$traced(t, f, v$d);
+  else { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
+function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  let value = (t.enter(33), t.exit(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
+  if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
+  else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part */
+function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  let value = (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
+  if (value) value = (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
+  else { const mark = t.mark(); try { (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
+function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = (t.enter(36), t.exit(!(t.enter(37), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
+  if (value) value = (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
+  else { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -296,9 +388,33 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of f.input.devices) {
-    if (!value) t.explore(() => { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(41), t.exit(v$m.dormant, [v$m.dormant]))); } });
+    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(41), t.exit(v$m.dormant, [v$m.dormant]))); } } catch { t.unwind(mark); } }
     else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember((t.enter(41), t.exit(v$m.dormant, [v$m.dormant])))) value = false; }
   }
+  return value;
+}
+
+/** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
+function traced_and_9(t: rt.Tracer, f: Frame): boolean {
+  let value = d$hasDormantMeter$traced(t, f);
+  if (value) value = (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices]));
+  else { const mark = t.mark(); try { (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices])); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
+function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  let value = ((l: number, r: number) => (t.enter(48), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_10(f, v$attempts, v$required, v$regimeDays), v$required);
+  if (value) value = ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
+  else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part */
+function traced_and_11(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
+  else { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -439,7 +555,7 @@ function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const again = t.again(28, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(28, args);
-  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, f, v$d), () => d$configurationSucceeded$traced(t, f, v$d)));
+  return t.exit(traced_and_5(t, f, v$d));
 }
 
 /**
@@ -459,7 +575,7 @@ function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(7);
   if (again !== undefined) return again.value as boolean;
   t.enter(7);
-  return t.exit(t.and(() => (t.enter(8), t.exit(f.input.communicating, [f.input.communicating])), () => (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))), () => (t.enter(10), t.exit(traced_loop_2(t, f)))));
+  return t.exit(traced_and_2(t, f));
 }
 
 /**
@@ -519,7 +635,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly m
   const again = t.again(47, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(47, args);
-  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(48), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_10(f, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays)));
+  return t.exit(traced_and_10(t, f, v$attempts, v$required, v$regimeDays));
 }
 
 /**
@@ -542,7 +658,7 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: rea
   const again = t.again(29, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(29, args);
-  return t.exit(t.and(() => (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations))), () => (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(t.and(() => (t.enter(33), t.exit(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
+  return t.exit(traced_and_6(t, f, v$attempts, v$confirmations, v$required, v$regimeDays));
 }
 
 /**
@@ -589,7 +705,7 @@ function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: m
   const again = t.again(50, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(50, args);
-  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, f, v$d), () => d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays)));
+  return t.exit(traced_and_11(t, f, v$d));
 }
 
 /**
@@ -637,7 +753,7 @@ function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Dev
   const again = t.again(35, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(35, args);
-  return t.exit(t.and(() => (t.enter(36), t.exit(!(t.enter(37), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))), () => (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)))));
+  return t.exit(traced_and_8(t, f, v$d));
 }
 
 /**
@@ -661,7 +777,7 @@ function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Devic
   const again = t.again(12, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(12, args);
-  return t.exit(t.and(() => (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d))), () => (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))), () => (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)))));
+  return t.exit(traced_and_3(t, f, v$d));
 }
 
 /**
@@ -697,7 +813,7 @@ function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(39);
   if (again !== undefined) return again.value as boolean;
   t.enter(39);
-  return t.exit(t.and(() => d$hasDormantMeter$traced(t, f), () => (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices]))));
+  return t.exit(traced_and_9(t, f));
 }
 
 /**
@@ -755,7 +871,7 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(17);
   if (again !== undefined) return again.value as boolean;
   t.enter(17);
-  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, f), () => (t.enter(18), t.exit(((d$esmes(f)).length > 0))), () => (t.enter(19), t.exit(traced_loop_3(t, f))), () => (t.enter(20), t.exit(((d$gsmes(f)).length > 0))), () => (t.enter(21), t.exit(f.input.communicating, [f.input.communicating])), () => (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))), () => (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))), () => (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE")))));
+  return t.exit(traced_and_4(t, f));
 }
 
 /**
@@ -782,7 +898,7 @@ export function r$migrate_clean_installation$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
 function r$migrate_clean_installation$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(0), t.exit(t.and(() => d$readyToMigrate$traced(t, f), () => (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))), () => (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))))));
+  return (t.enter(0), t.exit(traced_and_0(t, f)));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -822,7 +938,7 @@ export function r$migrate_partial_ioc$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
 function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(4), t.exit(t.and(() => (t.enter(5), t.exit((f.input.cohort === "IOC"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(6), t.exit(traced_loop_1(t, f))))));
+  return (t.enter(4), t.exit(traced_and_1(t, f)));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -890,7 +1006,7 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
   const f = new Frame(i$installation);
-  const conditions: rt.TraceNode[] = [];
+  const conditions: number[] = [];
   let applying = 0;
   if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
   conditions.push(t.takeLast());
@@ -899,7 +1015,7 @@ export function evaluateTraced(i$installation: model.Installation, asOf: string 
   if (r$migrate_partial_ioc$applies$traced(t, f)) applying |= 4;
   conditions.push(t.takeLast());
   const decision = settle(f, asOf, applying);
-  return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
+  return { decision, trace: t.finish(manifest, conditions, decision.fired) };
 }
 
 /** What a set of applying rules settles to: `winner` is the deciding rule's position, or -1 (none, or a conflict between `conflict`). */

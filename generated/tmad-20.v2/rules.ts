@@ -162,6 +162,16 @@ const r$exclude_unresolved_data_issues$result$value: Readonly<model.Decision> = 
 const r$exclude_unresolved_duplicate_mpxn$result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "EXCLUDED", "excludedCategory": "18.13", "deregister": Object.freeze([]), "notifySupplier": true });
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
 const default_result$value: Readonly<model.Decision> = Object.freeze({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
+/** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
+function traced_and_0(t: rt.Tracer, f: Frame): boolean {
+  let value = d$readyToMigrate$traced(t, f);
+  if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
+  else { const mark = t.mark(); try { (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  return value;
+}
+
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
 function loop_0(f: Frame): boolean {
   for (const v$m of d$dormantMeters(f)) { if (d$preparationInProgress(f, v$m)) return true; }
@@ -172,9 +182,45 @@ function loop_0(f: Frame): boolean {
 function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) t.explore(() => { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); });
+    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); } catch { t.unwind(mark); } }
     else { t.member(v$m); if (t.endMember(d$preparationInProgress$traced(t, f, v$m))) value = true; }
   }
+  return value;
+}
+
+/** `hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:43:8), traced part by part */
+function traced_and_1(t: rt.Tracer, f: Frame): boolean {
+  let value = d$hasDormantMeter$traced(t, f);
+  if (value) value = (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING")));
+  else { const mark = t.mark(); try { (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING"))); } catch { t.unwind(mark); } }
+  if (value) value = d$readyToMigrate$traced(t, f);
+  else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  if (value) value = d$meterPointClear$traced(t, f);
+  else { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:98:8), traced part by part */
+function traced_and_2(t: rt.Tracer, f: Frame): boolean {
+  let value = d$hasDormantMeter$traced(t, f);
+  if (value) value = (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER")));
+  else { const mark = t.mark(); try { (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER"))); } catch { t.unwind(mark); } }
+  if (value) value = d$readyToMigrate$traced(t, f);
+  else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  if (value) value = d$meterPointClear$traced(t, f);
+  else { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `sharesMeterPoint and lastInstalledOnlyCommunicating and supplierStatus = LIVE and readyToMigrate` (rules/tmad-20.v1/04-01-unblocking.md:169:8), traced part by part */
+function traced_and_3(t: rt.Tracer, f: Frame): boolean {
+  let value = d$sharesMeterPoint$traced(t, f);
+  if (value) value = d$lastInstalledOnlyCommunicating$traced(t, f);
+  else { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE")));
+  else { const mark = t.mark(); try { (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = d$readyToMigrate$traced(t, f);
+  else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -188,9 +234,19 @@ function loop_1(f: Frame): boolean {
 function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$g of d$gsmes(f)) {
-    if (!value) t.explore(() => { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); });
+    if (!value) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
     else { t.member(v$g); if (!t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g))) value = false; }
   }
+  return value;
+}
+
+/** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:97:8), traced part by part */
+function traced_and_4(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(11), t.exit((f.input.cohort === "IOC"), [f.input.cohort]));
+  if (value) value = d$readyForPartialMigration$traced(t, f);
+  else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(12), t.exit(traced_loop_1(t, f)));
+  else { const mark = t.mark(); try { (t.enter(12), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -204,9 +260,17 @@ function loop_2(f: Frame): boolean {
 function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) t.explore(() => { t.member(v$m); t.endMember(d$unableToAttemptFirmware$traced(t, f, v$m)); });
+    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$unableToAttemptFirmware$traced(t, f, v$m)); } catch { t.unwind(mark); } }
     else { t.member(v$m); if (t.endMember(d$unableToAttemptFirmware$traced(t, f, v$m))) value = true; }
   }
+  return value;
+}
+
+/** `iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:197:8), traced part by part */
+function traced_and_5(t: rt.Tracer, f: Frame): boolean {
+  let value = d$iocExclusionGroup$traced(t, f);
+  if (value) value = (t.enter(14), t.exit(traced_loop_2(t, f)));
+  else { const mark = t.mark(); try { (t.enter(14), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -220,9 +284,19 @@ function loop_3(f: Frame): boolean {
 function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) t.explore(() => { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); });
+    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); } catch { t.unwind(mark); } }
     else { t.member(v$m); if (t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m))) value = true; }
   }
+  return value;
+}
+
+/** `installation.cohort = MOC_MDS and installation.groupId = "CB" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:315:8), traced part by part */
+function traced_and_6(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(16), t.exit((f.input.cohort === "MOC_MDS"), [f.input.cohort]));
+  if (value) value = (t.enter(17), t.exit((f.input.groupId === "CB"), [f.input.groupId]));
+  else { const mark = t.mark(); try { (t.enter(17), t.exit((f.input.groupId === "CB"), [f.input.groupId])); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(18), t.exit(traced_loop_3(t, f)));
+  else { const mark = t.mark(); try { (t.enter(18), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -236,9 +310,35 @@ function loop_4(f: Frame): boolean {
 function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) t.explore(() => { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); });
+    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); } catch { t.unwind(mark); } }
     else { t.member(v$m); if (t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m))) value = true; }
   }
+  return value;
+}
+
+/** `iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:386:8), traced part by part */
+function traced_and_7(t: rt.Tracer, f: Frame): boolean {
+  let value = d$iocExclusionGroup$traced(t, f);
+  if (value) value = (t.enter(20), t.exit(traced_loop_4(t, f)));
+  else { const mark = t.mark(); try { (t.enter(20), t.exit(traced_loop_4(t, f))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `hasDormantMeter and hasUnresolvedDataIssue` (rules/tmad-20.v1/18-excluded-categories.md:439:8), traced part by part */
+function traced_and_8(t: rt.Tracer, f: Frame): boolean {
+  let value = d$hasDormantMeter$traced(t, f);
+  if (value) value = d$hasUnresolvedDataIssue$traced(t, f);
+  else { const mark = t.mark(); try { d$hasUnresolvedDataIssue$traced(t, f); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `hasDormantMeter and sharesMeterPoint and not lastInstalledOnlyCommunicating` (rules/tmad-20.v1/18-excluded-categories.md:525:8), traced part by part */
+function traced_and_9(t: rt.Tracer, f: Frame): boolean {
+  let value = d$hasDormantMeter$traced(t, f);
+  if (value) value = d$sharesMeterPoint$traced(t, f);
+  else { const mark = t.mark(); try { d$sharesMeterPoint$traced(t, f); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -252,9 +352,19 @@ function loop_5(f: Frame): boolean {
 function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$g of d$gsmes(f)) {
-    if (!value) t.explore(() => { t.member(v$g); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$g)); });
+    if (!value) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
     else { t.member(v$g); if (!t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$g))) value = false; }
   }
+  return value;
+}
+
+/** `installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:43:8), traced part by part */
+function traced_and_10(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(25), t.exit((f.input.cohort === "MOC_MDS"), [f.input.cohort]));
+  if (value) value = d$readyForPartialMigration$traced(t, f);
+  else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(26), t.exit(traced_loop_5(t, f)));
+  else { const mark = t.mark(); try { (t.enter(26), t.exit(traced_loop_5(t, f))); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -370,9 +480,45 @@ function loop_21(f: Frame): boolean {
 function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of d$dormantMeters(f)) {
-    if (!value) t.explore(() => { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); });
+    if (!value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); } catch { t.unwind(mark); } }
     else { t.member(v$m); if (!t.endMember(d$prepared$traced(t, f, v$m))) value = false; }
   }
+  return value;
+}
+
+/** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
+function traced_and_11(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(31), t.exit(f.input.communicating, [f.input.communicating]));
+  if (value) value = (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(33), t.exit(traced_loop_6(t, f)));
+  else { const mark = t.mark(); try { (t.enter(33), t.exit(traced_loop_6(t, f))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
+function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = (t.enter(37), t.exit(!(t.enter(38), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
+  if (value) value = (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
+  else { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part */
+function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = (t.enter(41), t.exit(!d$prepared$traced(t, f, v$d)));
+  if (value) value = (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
+  else { const mark = t.mark(); try { (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
+  else { const mark = t.mark(); try { (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part */
+function traced_and_14(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(47), t.exit(f.input.communicating, [f.input.communicating]));
+  if (value) value = (t.enter(48), t.exit(loop_19(f), [f.input.installedOn, f.input.sharedMeterPoints]));
+  else { const mark = t.mark(); try { (t.enter(48), t.exit(loop_19(f), [f.input.installedOn, f.input.sharedMeterPoints])); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -380,9 +526,67 @@ function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
 function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$e of d$esmes(f)) {
-    if (!value) t.explore(() => { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); });
+    if (!value) { const mark = t.mark(); try { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); } catch { t.unwind(mark); } }
     else { t.member(v$e); if (!t.endMember(d$prepared$traced(t, f, v$e))) value = false; }
   }
+  return value;
+}
+
+/** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear` (rules/tmad-20.v1/18-excluded-categories.md:87:3), traced part by part */
+function traced_and_15(t: rt.Tracer, f: Frame): boolean {
+  let value = d$solelyDormantMeters$traced(t, f);
+  if (value) value = (t.enter(52), t.exit(((d$esmes(f)).length > 0)));
+  else { const mark = t.mark(); try { (t.enter(52), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(53), t.exit(traced_loop_7(t, f)));
+  else { const mark = t.mark(); try { (t.enter(53), t.exit(traced_loop_7(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(54), t.exit(((d$gsmes(f)).length > 0)));
+  else { const mark = t.mark(); try { (t.enter(54), t.exit(((d$gsmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(55), t.exit(f.input.communicating, [f.input.communicating]));
+  else { const mark = t.mark(); try { (t.enter(55), t.exit(f.input.communicating, [f.input.communicating])); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
+  else { const mark = t.mark(); try { (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  if (value) value = d$meterPointClear$traced(t, f);
+  else { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `installation.cohort = IOC and installation.groupId in {"AA", "BA", "CA"}` (rules/tmad-20.v1/18-excluded-categories.md:193:3), traced part by part */
+function traced_and_16(t: rt.Tracer, f: Frame): boolean {
+  let value = (t.enter(58), t.exit((f.input.cohort === "IOC"), [f.input.cohort]));
+  if (value) value = (t.enter(59), t.exit((f.input.groupId === "AA" || f.input.groupId === "BA" || f.input.groupId === "CA"), [f.input.groupId]));
+  else { const mark = t.mark(); try { (t.enter(59), t.exit((f.input.groupId === "AA" || f.input.groupId === "BA" || f.input.groupId === "CA"), [f.input.groupId])); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part */
+function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  if (value) value = d$configurationSucceeded$traced(t, f, v$d);
+  else { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
+function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  let value = (t.enter(66), t.exit(loop_15(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
+  if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
+  else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part */
+function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  let value = (t.enter(63), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
+  if (value) value = (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
+  else { const mark = t.mark(); try { (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part */
+function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
+  else { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -390,9 +594,25 @@ function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
 function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of f.input.devices) {
-    if (!value) t.explore(() => { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(70), t.exit(v$m.dormant, [v$m.dormant]))); } });
+    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(70), t.exit(v$m.dormant, [v$m.dormant]))); } } catch { t.unwind(mark); } }
     else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember((t.enter(70), t.exit(v$m.dormant, [v$m.dormant])))) value = false; }
   }
+  return value;
+}
+
+/** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
+function traced_and_21(t: rt.Tracer, f: Frame): boolean {
+  let value = d$hasDormantMeter$traced(t, f);
+  if (value) value = (t.enter(69), t.exit(traced_loop_8(t, f), [f.input.devices]));
+  else { const mark = t.mark(); try { (t.enter(69), t.exit(traced_loop_8(t, f), [f.input.devices])); } catch { t.unwind(mark); } }
+  return value;
+}
+
+/** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
+function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+  let value = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_14(f, v$attempts, v$required, v$regimeDays), v$required);
+  if (value) value = ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
+  else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -533,7 +753,7 @@ function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   const again = t.again(61, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(61, args);
-  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, f, v$d), () => d$configurationSucceeded$traced(t, f, v$d)));
+  return t.exit(traced_and_17(t, f, v$d));
 }
 
 /**
@@ -553,7 +773,7 @@ function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(30);
   if (again !== undefined) return again.value as boolean;
   t.enter(30);
-  return t.exit(t.and(() => (t.enter(31), t.exit(f.input.communicating, [f.input.communicating])), () => (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))), () => (t.enter(33), t.exit(traced_loop_6(t, f)))));
+  return t.exit(traced_and_11(t, f));
 }
 
 /**
@@ -613,7 +833,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly m
   const again = t.again(75, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(75, args);
-  return t.exit(t.and(() => ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_14(f, v$attempts, v$required, v$regimeDays), v$required), () => ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays)));
+  return t.exit(traced_and_22(t, f, v$attempts, v$required, v$regimeDays));
 }
 
 /**
@@ -636,7 +856,7 @@ function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: rea
   const again = t.again(62, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(62, args);
-  return t.exit(t.and(() => (t.enter(63), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations))), () => (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(t.and(() => (t.enter(66), t.exit(loop_15(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts])), () => d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays)))))))));
+  return t.exit(traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays));
 }
 
 /**
@@ -683,7 +903,7 @@ function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: m
   const again = t.again(67, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(67, args);
-  return t.exit(t.and(() => d$firmwareSucceeded$traced(t, f, v$d), () => d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays)));
+  return t.exit(traced_and_20(t, f, v$d));
 }
 
 /**
@@ -731,7 +951,7 @@ function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Dev
   const again = t.again(36, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(36, args);
-  return t.exit(t.and(() => (t.enter(37), t.exit(!(t.enter(38), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible])))), () => (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)))));
+  return t.exit(traced_and_12(t, f, v$d));
 }
 
 /**
@@ -755,7 +975,7 @@ function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Devic
   const again = t.again(40, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(40, args);
-  return t.exit(t.and(() => (t.enter(41), t.exit(!d$prepared$traced(t, f, v$d))), () => (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))), () => (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)))));
+  return t.exit(traced_and_13(t, f, v$d));
 }
 
 /**
@@ -791,7 +1011,7 @@ function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(68);
   if (again !== undefined) return again.value as boolean;
   t.enter(68);
-  return t.exit(t.and(() => d$hasDormantMeter$traced(t, f), () => (t.enter(69), t.exit(traced_loop_8(t, f), [f.input.devices]))));
+  return t.exit(traced_and_21(t, f));
 }
 
 /**
@@ -848,7 +1068,7 @@ function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, f: Frame): boolea
   const again = t.again(46);
   if (again !== undefined) return again.value as boolean;
   t.enter(46);
-  return t.exit(t.and(() => (t.enter(47), t.exit(f.input.communicating, [f.input.communicating])), () => (t.enter(48), t.exit(loop_19(f), [f.input.installedOn, f.input.sharedMeterPoints]))));
+  return t.exit(traced_and_14(t, f));
 }
 
 /**
@@ -911,7 +1131,7 @@ function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(51);
   if (again !== undefined) return again.value as boolean;
   t.enter(51);
-  return t.exit(t.and(() => d$solelyDormantMeters$traced(t, f), () => (t.enter(52), t.exit(((d$esmes(f)).length > 0))), () => (t.enter(53), t.exit(traced_loop_7(t, f))), () => (t.enter(54), t.exit(((d$gsmes(f)).length > 0))), () => (t.enter(55), t.exit(f.input.communicating, [f.input.communicating])), () => (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))), () => d$meterPointClear$traced(t, f)));
+  return t.exit(traced_and_15(t, f));
 }
 
 /**
@@ -930,7 +1150,7 @@ function d$iocExclusionGroup$traced(t: rt.Tracer, f: Frame): boolean {
   const again = t.again(57);
   if (again !== undefined) return again.value as boolean;
   t.enter(57);
-  return t.exit(t.and(() => (t.enter(58), t.exit((f.input.cohort === "IOC"), [f.input.cohort])), () => (t.enter(59), t.exit((f.input.groupId === "AA" || f.input.groupId === "BA" || f.input.groupId === "CA"), [f.input.groupId]))));
+  return t.exit(traced_and_16(t, f));
 }
 
 /**
@@ -945,7 +1165,7 @@ export function r$migrate_clean_installation$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
 function r$migrate_clean_installation$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(0), t.exit(t.and(() => d$readyToMigrate$traced(t, f), () => (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))), () => (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))))));
+  return (t.enter(0), t.exit(traced_and_0(t, f)));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -985,7 +1205,7 @@ export function r$migrate_without_notice_ceased_trading$applies(f: Frame): boole
 
 /** Traced variant of {@link r$migrate_without_notice_ceased_trading$applies}. */
 function r$migrate_without_notice_ceased_trading$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(4), t.exit(t.and(() => d$hasDormantMeter$traced(t, f), () => (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING"))), () => d$readyToMigrate$traced(t, f), () => d$meterPointClear$traced(t, f))));
+  return (t.enter(4), t.exit(traced_and_1(t, f)));
 }
 
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A). */
@@ -1005,7 +1225,7 @@ export function r$migrate_without_notice_not_live_user$applies(f: Frame): boolea
 
 /** Traced variant of {@link r$migrate_without_notice_not_live_user$applies}. */
 function r$migrate_without_notice_not_live_user$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(6), t.exit(t.and(() => d$hasDormantMeter$traced(t, f), () => (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER"))), () => d$readyToMigrate$traced(t, f), () => d$meterPointClear$traced(t, f))));
+  return (t.enter(6), t.exit(traced_and_2(t, f)));
 }
 
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B). */
@@ -1025,7 +1245,7 @@ export function r$migrate_last_installed_only_communicating$applies(f: Frame): b
 
 /** Traced variant of {@link r$migrate_last_installed_only_communicating$applies}. */
 function r$migrate_last_installed_only_communicating$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(8), t.exit(t.and(() => d$sharesMeterPoint$traced(t, f), () => d$lastInstalledOnlyCommunicating$traced(t, f), () => (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE"))), () => d$readyToMigrate$traced(t, f))));
+  return (t.enter(8), t.exit(traced_and_3(t, f)));
 }
 
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C). */
@@ -1045,7 +1265,7 @@ export function r$migrate_partial_ioc$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
 function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(10), t.exit(t.and(() => (t.enter(11), t.exit((f.input.cohort === "IOC"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(12), t.exit(traced_loop_1(t, f))))));
+  return (t.enter(10), t.exit(traced_and_4(t, f)));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -1065,7 +1285,7 @@ export function r$exclude_ioc_unable_to_attempt_firmware$applies(f: Frame): bool
 
 /** Traced variant of {@link r$exclude_ioc_unable_to_attempt_firmware$applies}. */
 function r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(13), t.exit(t.and(() => d$iocExclusionGroup$traced(t, f), () => (t.enter(14), t.exit(traced_loop_2(t, f))))));
+  return (t.enter(13), t.exit(traced_and_5(t, f)));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
@@ -1085,7 +1305,7 @@ export function r$exclude_moc_mds_persistent_failure$applies(f: Frame): boolean 
 
 /** Traced variant of {@link r$exclude_moc_mds_persistent_failure$applies}. */
 function r$exclude_moc_mds_persistent_failure$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(15), t.exit(t.and(() => (t.enter(16), t.exit((f.input.cohort === "MOC_MDS"), [f.input.cohort])), () => (t.enter(17), t.exit((f.input.groupId === "CB"), [f.input.groupId])), () => (t.enter(18), t.exit(traced_loop_3(t, f))))));
+  return (t.enter(15), t.exit(traced_and_6(t, f)));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
@@ -1105,7 +1325,7 @@ export function r$exclude_ioc_persistent_failure$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$exclude_ioc_persistent_failure$applies}. */
 function r$exclude_ioc_persistent_failure$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(19), t.exit(t.and(() => d$iocExclusionGroup$traced(t, f), () => (t.enter(20), t.exit(traced_loop_4(t, f))))));
+  return (t.enter(19), t.exit(traced_and_7(t, f)));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
@@ -1125,7 +1345,7 @@ export function r$exclude_unresolved_data_issues$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$exclude_unresolved_data_issues$applies}. */
 function r$exclude_unresolved_data_issues$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(21), t.exit(t.and(() => d$hasDormantMeter$traced(t, f), () => d$hasUnresolvedDataIssue$traced(t, f))));
+  return (t.enter(21), t.exit(traced_and_8(t, f)));
 }
 
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12). */
@@ -1145,7 +1365,7 @@ export function r$exclude_unresolved_duplicate_mpxn$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$exclude_unresolved_duplicate_mpxn$applies}. */
 function r$exclude_unresolved_duplicate_mpxn$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(22), t.exit(t.and(() => d$hasDormantMeter$traced(t, f), () => d$sharesMeterPoint$traced(t, f), () => (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f))))));
+  return (t.enter(22), t.exit(traced_and_9(t, f)));
 }
 
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13). */
@@ -1165,7 +1385,7 @@ export function r$migrate_partial_moc_mds$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_partial_moc_mds$applies}. */
 function r$migrate_partial_moc_mds$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(24), t.exit(t.and(() => (t.enter(25), t.exit((f.input.cohort === "MOC_MDS"), [f.input.cohort])), () => d$readyForPartialMigration$traced(t, f), () => (t.enter(26), t.exit(traced_loop_5(t, f))))));
+  return (t.enter(24), t.exit(traced_and_10(t, f)));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */
@@ -1242,7 +1462,7 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites);
   const f = new Frame(i$installation);
-  const conditions: rt.TraceNode[] = [];
+  const conditions: number[] = [];
   let applying = 0;
   if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
   conditions.push(t.takeLast());
@@ -1269,7 +1489,7 @@ export function evaluateTraced(i$installation: model.Installation, asOf: string 
   if (r$migrate_partial_moc_mds$applies$traced(t, f)) applying |= 2048;
   conditions.push(t.takeLast());
   const decision = settle(f, asOf, applying);
-  return { decision, trace: { rules: rt.ruleTraces(manifest, conditions, decision.fired) } };
+  return { decision, trace: t.finish(manifest, conditions, decision.fired) };
 }
 
 /** What a set of applying rules settles to: `winner` is the deciding rule's position, or -1 (none, or a conflict between `conflict`). */

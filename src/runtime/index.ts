@@ -3,7 +3,7 @@
  * records and evaluate them with any version. It never imports the compiler.
  */
 export { conflicted, decided, defaulted, ruleTraces } from "./decide.js";
-export { dependent, firstFailure, Tracer, type Fact, type RuleTrace, type Trace, type TraceNode, type TraceSite } from "./trace.js";
+export { firstFailure, Tracer, type Fact, type RuleTrace, type Trace, type TraceNode, type TraceSite } from "./trace.js";
 export { Validator, type FieldType, type InputError, type InputErrorCode, type Schema, type Tally } from "./validate.js";
 export { checkDigitValid, colonsIn, compareInstants, dateTimeColons, daysBetween, divide, epochMs, EvaluationError, isCalendarDate, isDateTime } from "./values.js";
 export type { ClauseInfo, Decision, DecisionStatus, Manifest, ReportDimension, RuleInfo, TracedDecision, VersionModule } from "./version.js";

@@ -616,7 +616,7 @@ export class ExpressionEmitter {
     const guard = (body: string): string => (filter === undefined ? body : `if (${filter}) { ${body} }`);
     const one = `t.member(${x}); t.endMember(${pred});`;
     const loop = (init: string, decided: string, update: string, type: string): string =>
-      `let value: ${type} = ${init};\nfor (const ${x} of ${list}) {\nif (${decided}) t.explore(() => { ${guard(one)} });\nelse ${filter === undefined ? "" : `if (${filter}) `}{ t.member(${x}); ${update} }\n}\nreturn value;`;
+      `let value: ${type} = ${init};\nfor (const ${x} of ${list}) {\nif (${decided}) ${explored(guard(one))}\nelse ${filter === undefined ? "" : `if (${filter}) `}{ t.member(${x}); ${update} }\n}\nreturn value;`;
     let body: string;
     let returnType = "boolean";
     switch (e.quantifier) {
@@ -639,14 +639,35 @@ export class ExpressionEmitter {
     return `${name}(${args})`;
   }
 
+  private tracedAnds = 0;
+
+  /**
+   * `a and b and c` traced: one hoisted function (no closure per part), its parts in order, the
+   * value plain evaluation gives (stopping at the first false part), and every part after a false
+   * one explored (`explored`), unless it reads an optional value an earlier part proved present.
+   * `a and b and …` is one list of conditions to a reader, not a nest of pairs.
+   */
+  private tracedAnd(e: A.Expr & { kind: "Binary" }, vars: Vars, clause: string | undefined): string {
+    const args = ["t", FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
+    const name = `traced_and_${this.tracedAnds++}`;
+    const params = ["t: rt.Tracer", this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
+    const lines = chainOperands(e, "and").map((o, i) => {
+      const part = this.point(o, vars, clause);
+      if (i === 0) return `let value = ${part};`;
+      return this.readsNarrowed(o) ? `if (value) value = ${part};` : `if (value) value = ${part};\nelse ${explored(`${part};`)}`;
+    });
+    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)}), traced part by part`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): boolean {\n${lines.join("\n")}\nreturn value;\n}`);
+    return `${name}(${args})`;
+  }
+
   private traced(e: A.Expr, vars: Vars, clause: string | undefined): string {
     switch (e.kind) {
       case "Binary":
         if (e.operator === "and") {
           // `a and b and c` is one list of conditions to a reader, not a nest of pairs; every part
-          // is shown, also after a false one (Tracer.and), unless it needs an earlier one to hold.
-          const operands = chainOperands(e, e.operator);
-          return `t.and(${operands.map((o, i) => (i > 0 && this.readsNarrowed(o) ? `rt.dependent(() => ${this.point(o, vars, clause)})` : `() => ${this.point(o, vars, clause)}`)).join(", ")})`;
+          // is shown, also after a false one (tracedAnd), unless it needs an earlier one to hold.
+          return this.tracedAnd(e, vars, clause);
         }
         if (e.operator === "or") return joinChain(chainOperands(e, e.operator).map((o) => this.point(o, vars, clause)), "||");
         return this.emit(e, vars);
@@ -725,4 +746,13 @@ export class ExpressionEmitter {
     });
     return code;
   }
+}
+
+/**
+ * Code that evaluates a part whose value no longer matters, for the explanation only: plain
+ * evaluation would not have evaluated it, so an error in it is swallowed and whatever it half
+ * recorded is dropped (Tracer.mark / Tracer.unwind).
+ */
+function explored(statements: string): string {
+  return `{ const mark = t.mark(); try { ${statements} } catch { t.unwind(mark); } }`;
 }

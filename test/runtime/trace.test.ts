@@ -1,0 +1,131 @@
+/**
+ * The Tracer records during evaluation and builds the trace tree only when `Trace.rules` is read:
+ * the tree it builds, a definition read again, a member's key fields, a failing explored part
+ * dropped (Tracer.mark / unwind), and `rules` seen by JSON, spreading and structured cloning.
+ */
+import { describe, expect, it } from "vitest";
+import { Tracer, type TraceNode, type TraceSite } from "../../src/runtime/trace.js";
+import type { Manifest } from "../../src/runtime/version.js";
+
+const sites: TraceSite[] = [
+  { kind: "condition", text: "a and b", at: "x.md:1:1", facts: [], operator: "and" },
+  { kind: "condition", text: "n >= 3", at: "x.md:1:1", facts: ["installation.n"], operator: ">=" },
+  { kind: "definition", name: "ok", text: "ok(d) = d.good", at: "x.md:2:1", facts: ["d.good"] },
+  { kind: "condition", text: "every d in devices satisfies ok(d)", at: "x.md:3:1", facts: [], quantifier: { kind: "every", variable: "d", element: "Device", key: ["type", "id"] } },
+];
+
+const manifest = {
+  rules: [
+    { id: "first", clause: "1.1", at: "x.md:1", overriddenBy: [] },
+    { id: "second", clause: "1.2", at: "x.md:3", overriddenBy: ["first"] },
+  ],
+  clauses: [
+    { number: "1.1", title: "One" },
+    { number: "1.2", title: "Two" },
+  ],
+} as unknown as Manifest;
+
+/** `ok(d)` traced: its node reused when read again with the same device. */
+function ok(t: Tracer, d: { good: boolean }): boolean {
+  const again = t.again(2, [d]);
+  if (again !== undefined) return again.value as boolean;
+  t.enter(2, [d]);
+  return t.exit(d.good, [d.good]);
+}
+
+const summary = (n: TraceNode): unknown => ({ text: n.text, value: n.value, facts: n.facts, operands: n.operands, member: n.member, children: n.children.map(summary) });
+
+describe("Tracer", () => {
+  it("records, then builds the tree once, when rules is read", () => {
+    const t = new Tracer(sites);
+    const d1 = { id: "D1", type: "ESME", good: true };
+    const d2 = { id: "D2", type: "GSME", good: false };
+    // Rule 1: `a and b` with `n >= 3` (operands recorded) and `ok(d1)`.
+    t.enter(0);
+    t.enter(1);
+    t.exit(5 >= 3, [5], [5, 3]);
+    t.exit(ok(t, d1));
+    const first = t.takeLast();
+    // Rule 2: a quantifier member by member; d1's definition node is read again.
+    t.enter(3);
+    t.member(d1);
+    t.endMember(ok(t, d1));
+    t.member(d2);
+    t.endMember(ok(t, d2));
+    t.exit(false);
+    const second = t.takeLast();
+    const trace = t.finish(manifest, [first, second], ["first"]);
+
+    const rules = trace.rules;
+    expect(trace.rules).toBe(rules);
+    expect(rules.map((r) => [r.rule, r.fired, r.clauseTitle, r.setAsideBy])).toEqual([
+      ["first", true, "One", []],
+      ["second", false, "Two", []],
+    ]);
+    const okD1 = rules[0].condition.children[1];
+    expect(okD1.kind).toBe("definition");
+    // The node of ok(d1) is the same object where it is read again.
+    expect(rules[1].condition.children[0].children[0]).toBe(okD1);
+    expect(summary(rules[1].condition)).toEqual({
+      text: "every d in devices satisfies ok(d)",
+      value: false,
+      facts: [],
+      operands: undefined,
+      member: undefined,
+      children: [
+        { text: "d", value: true, facts: [], operands: undefined, member: { type: "ESME", id: "D1" }, children: [summary(okD1)] },
+        {
+          text: "d",
+          value: false,
+          facts: [],
+          operands: undefined,
+          member: { type: "GSME", id: "D2" },
+          children: [{ text: "ok(d) = d.good", value: false, facts: [{ path: "d.good", value: false }], operands: undefined, member: undefined, children: [] }],
+        },
+      ],
+    });
+    expect(summary(rules[0].condition.children[0])).toEqual({ text: "n >= 3", value: true, facts: [{ path: "installation.n", value: 5 }], operands: [5, 3], member: undefined, children: [] });
+  });
+
+  it("drops what a failing explored part half recorded, and forgets the definitions it completed", () => {
+    const t = new Tracer(sites);
+    const d = { id: "D1", type: "ESME", good: true };
+    t.enter(0);
+    t.enter(1);
+    t.exit(false, [1], [1, 3]);
+    const mark = t.mark();
+    try {
+      t.enter(1);
+      ok(t, d);
+      throw new Error("division by zero");
+    } catch {
+      t.unwind(mark);
+    }
+    t.exit(false);
+    const root = t.takeLast();
+    // ok(d) was forgotten with the dropped part: it is traced afresh (no node to reuse).
+    expect(t.again(2, [d])).toBeUndefined();
+    t.enter(3);
+    t.exit(ok(t, d));
+    const next = t.takeLast();
+    const rules = t.finish(manifest, [root, next], []).rules;
+    expect(rules[0].condition.children.map((c) => c.text)).toEqual(["n >= 3"]);
+    expect(rules[1].condition.children.map((c) => [c.text, c.value])).toEqual([["ok(d) = d.good", true]]);
+  });
+
+  it("shows rules to JSON, spreading and structured cloning, and nothing else", () => {
+    const t = new Tracer(sites);
+    t.enter(1);
+    t.exit(true, [4], [4, 3]);
+    const first = t.takeLast();
+    t.enter(3);
+    t.exit(true);
+    const trace = t.finish(manifest, [first, t.takeLast()], ["first"]);
+    expect(Object.keys(trace)).toEqual(["rules"]);
+    const json = JSON.parse(JSON.stringify(trace)) as { rules: { condition: { text: string } }[] };
+    expect(Object.keys(json)).toEqual(["rules"]);
+    expect(json.rules[0].condition.text).toBe("n >= 3");
+    expect({ ...trace }.rules).toBe(trace.rules);
+    expect(JSON.stringify(structuredClone(trace))).toBe(JSON.stringify(trace));
+  });
+});
