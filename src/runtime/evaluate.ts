@@ -24,11 +24,16 @@ export interface EvaluateOptions {
   /** Evaluate with the facts known at the end of this day (YYYY-MM-DD, checked by the caller); null: every fact. */
   readonly asOf?: string | null;
   readonly trace?: boolean;
+  /**
+   * `raw` is already known to be a valid input of this version (the CLI's reading validates as it
+   * parses, src/cli/records.ts parseRaw): it is not validated again.
+   */
+  readonly valid?: boolean;
 }
 
 export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown, options: EvaluateOptions = {}): RecordOutcome<R> {
   const asOf = options.asOf ?? null;
-  const checked = version.validator.validate(raw);
+  const checked = options.valid === true ? { ok: true as const, value: raw as I } : version.validator.validate(raw);
   const invalid = (errors: readonly InputError[]): RecordOutcome<R> => ({ ok: false, installationId: version.validator.keyOf(raw) ?? null, versionId: version.manifest.id, errors });
   if (!checked.ok) return invalid(checked.errors);
   let input = checked.value;
