@@ -26,11 +26,16 @@ export interface EvaluateOptions {
   readonly trace?: boolean;
   /** Find the date a waiting decision can change (`reviewOn`); default true. The population diff, which compares decisions only, leaves it out. */
   readonly review?: boolean;
+  /**
+   * `raw` is already known to be a valid input of this version (the CLI's reading validates as it
+   * parses, src/cli/records.ts parseRaw): it is not validated again.
+   */
+  readonly valid?: boolean;
 }
 
 export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown, options: EvaluateOptions = {}): RecordOutcome<R> {
   const asOf = options.asOf ?? null;
-  const checked = version.validator.validate(raw);
+  const checked = options.valid === true ? { ok: true as const, value: raw as I } : version.validator.validate(raw);
   const invalid = (errors: readonly InputError[]): RecordOutcome<R> => ({ ok: false, installationId: version.validator.keyOf(raw) ?? null, versionId: version.manifest.id, errors });
   if (!checked.ok) return invalid(checked.errors);
   let input = checked.value;
