@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Once before all files: rebuilds dist/ when a source is newer (the CLI tests run dist/).
     globalSetup: ["test/helpers/global-setup.ts"],
+    // `TMAD_TEST_CPU_PROFILE=dir npx vitest run`: each file's CPU time, written to dir/files.ndjson.
+    setupFiles: process.env["TMAD_TEST_CPU_PROFILE"] === undefined ? [] : ["test/helpers/cpu-profile.ts"],
     // Two workers on two cores: vitest's default, cores − 1, runs one file at a time on them.
     maxWorkers: 2,
     // The test files share each worker's module cache: the compiler (ts-morph, typescript) is

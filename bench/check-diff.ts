@@ -2,7 +2,8 @@
  * Rows for `tmad check` (with the analysis), `tmad diff` and `tmad build`, run as a user runs them
  * (the built CLI, a fresh process each; wall time, CPU time and peak RSS from /usr/bin/time -v):
  * - check rules/tmad-20.v2; diff tmad-20.v1 → tmad-20.v2; diff tmad-19.0 → tmad-20.v2 with a
- *   generated population of BENCH_DIFF_RECORDS (default 1,000,000) records, streamed;
+ *   generated population of BENCH_DIFF_RECORDS (default 1,000,000) records, streamed, counted in
+ *   worker threads (`--workers` left at its default, the machine's cores);
  * - growth with the number of rules: bench/synthetic.ts versions of BENCH_SYNTHETIC_COPIES copies
  *   (default "1,10,100": 12, 120 and 1,200 rules), build (into a temporary folder), check and diff
  *   on each.
@@ -68,7 +69,7 @@ export async function checkDiffRows(): Promise<Measurement[]> {
     if (count > 0) {
       const pop = join(dir, "pop.ndjson");
       timed(["generate", "--count", String(count), "--seed", "1", "--out", pop]);
-      row(`tmad diff tmad-19.0 tmad-20.v2 --population (${count.toLocaleString("en-GB")} records)`, timed(["diff", "tmad-19.0", "tmad-20.v2", "--population", pop, "--out", join(dir, "report.txt")]), "streamed: memory flat in the records");
+      row(`tmad diff tmad-19.0 tmad-20.v2 --population (${count.toLocaleString("en-GB")} records, worker threads: the cores)`, timed(["diff", "tmad-19.0", "tmad-20.v2", "--population", pop, "--out", join(dir, "report.txt")]), "streamed: memory flat in the records");
       rmSync(pop, { force: true });
     }
     for (const copies of (process.env.BENCH_SYNTHETIC_COPIES ?? "1,10,100").split(",").map(Number)) {

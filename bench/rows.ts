@@ -7,6 +7,7 @@ import { endToEndRows } from "./end-to-end.js";
 import { evaluatorRows } from "./evaluators.js";
 import { inputStageRows } from "./input-stages.js";
 import { lspRows } from "./lsp.js";
+import { streamingRows } from "./streaming.js";
 
 /** One line of the printed table. */
 export interface Measurement {
@@ -25,6 +26,7 @@ export const rows: Row[] = [
   { name: "evaluators (in process, pre-parsed, pre-validated records)", run: evaluatorRows },
   { name: "input stages (in process: depth and duplicate keys, JSON.parse, validation, evaluation, CPU per record)", run: inputStageRows },
   { name: "end to end (the built CLI: generate, eval with 1 and 2 workers, build)", run: endToEndRows },
+  { name: "streaming (tmad eval --workers 2 against the minimal streaming script, bench/minimal-eval.mjs)", run: streamingRows },
   { name: "language server (re-check per keystroke on the corpus)", run: lspRows },
   { name: "check and diff (the built CLI; corpus, population, synthetic versions of 120 and 1,200 rules)", run: checkDiffRows },
 ];

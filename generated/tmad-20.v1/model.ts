@@ -160,233 +160,241 @@ export const schema: rt.Schema = {
     "DeviceId": { pattern: "^[0-9A-F]{2}(-[0-9A-F]{2}){7}$" }
   }
 };
-/** Whether `value` is a valid `Attempt` (nothing in it that validation would report). */
-function isValid$Attempt(value: unknown): value is Attempt {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+/** The members a valid `Attempt` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `Attempt`. */
+function members$Attempt(value: unknown, tally: rt.Tally): number {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
-  let keys = 0;
-  for (const k in o) if (Object.hasOwn(o, k)) keys++;
-  let present = 0;
-  const f0 = Object.hasOwn(o, "at") ? o["at"] : undefined;
-  if (f0 === undefined || f0 === null) return false;
-  present++;
-  if (!((typeof f0 === "string" && rt.isDateTime(f0)))) return false;
-  const f1 = Object.hasOwn(o, "outcome") ? o["outcome"] : undefined;
-  if (f1 === undefined || f1 === null) return false;
-  present++;
-  if (!((f1 === "SUCCEEDED" || f1 === "FAILED" || f1 === "TIMED_OUT"))) return false;
-  return keys === present;
+  let n = 2;
+  const f0 = o["at"];
+  if (f0 === undefined || f0 === null) return -1;
+  if (!((typeof f0 === "string" && rt.isDateTime(f0)))) return -1;
+  tally.colons += rt.dateTimeColons(f0);
+  const f1 = o["outcome"];
+  if (f1 === undefined || f1 === null) return -1;
+  if (!((f1 === "SUCCEEDED" || f1 === "FAILED" || f1 === "TIMED_OUT"))) return -1;
+  return n;
 }
 
 /** The pattern of `DeviceId`. */
 const PATTERN_0 = new RegExp("^[0-9A-F]{2}(-[0-9A-F]{2}){7}$", "u");
-function isValidList_1(list: readonly unknown[]): boolean {
+function membersOfList_1(list: readonly unknown[], tally: rt.Tally): number {
+  let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    if (!(isValid$Attempt(e))) return false;
+    const m = members$Attempt(e, tally);
+    if (m < 0) return -1;
+    n += m;
   }
-  return true;
+  return n;
 }
 
-/** Whether `value` is a valid `Device` (nothing in it that validation would report). */
-function isValid$Device(value: unknown): value is Device {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+/** The members a valid `Device` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `Device`. */
+function members$Device(value: unknown, tally: rt.Tally): number {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
-  let keys = 0;
-  for (const k in o) if (Object.hasOwn(o, k)) keys++;
-  let present = 0;
-  const f0 = Object.hasOwn(o, "id") ? o["id"] : undefined;
-  if (f0 === undefined || f0 === null) return false;
-  present++;
-  if (!((typeof f0 === "string" && PATTERN_0.test(f0)))) return false;
-  const f1 = Object.hasOwn(o, "type") ? o["type"] : undefined;
-  if (f1 === undefined || f1 === null) return false;
-  present++;
-  if (!((f1 === "ESME" || f1 === "GSME" || f1 === "CH" || f1 === "PPMID" || f1 === "IHD"))) return false;
-  const f2 = Object.hasOwn(o, "dormant") ? o["dormant"] : undefined;
-  if (f2 === undefined || f2 === null) return false;
-  present++;
-  if (!(typeof f2 === "boolean")) return false;
-  const f3 = Object.hasOwn(o, "firmwareUpgradePossible") ? o["firmwareUpgradePossible"] : undefined;
-  if (f3 === undefined || f3 === null) return false;
-  present++;
-  if (!(typeof f3 === "boolean")) return false;
-  const f4 = Object.hasOwn(o, "firmwareAttempts") ? o["firmwareAttempts"] : undefined;
-  if (f4 === undefined || f4 === null) return false;
-  present++;
-  if (!((Array.isArray(f4) && isValidList_1(f4)))) return false;
-  const f5 = Object.hasOwn(o, "configurationAttempts") ? o["configurationAttempts"] : undefined;
-  if (f5 === undefined || f5 === null) return false;
-  present++;
-  if (!((Array.isArray(f5) && isValidList_1(f5)))) return false;
-  const f6 = Object.hasOwn(o, "confirmationAttempts") ? o["confirmationAttempts"] : undefined;
-  if (f6 === undefined || f6 === null) return false;
-  present++;
-  if (!((Array.isArray(f6) && isValidList_1(f6)))) return false;
-  return keys === present;
+  let n = 7;
+  const f0 = o["id"];
+  if (f0 === undefined || f0 === null) return -1;
+  if (!((typeof f0 === "string" && PATTERN_0.test(f0)))) return -1;
+  tally.colons += rt.colonsIn(f0);
+  const f1 = o["type"];
+  if (f1 === undefined || f1 === null) return -1;
+  if (!((f1 === "ESME" || f1 === "GSME" || f1 === "CH" || f1 === "PPMID" || f1 === "IHD"))) return -1;
+  const f2 = o["dormant"];
+  if (f2 === undefined || f2 === null) return -1;
+  if (!(typeof f2 === "boolean")) return -1;
+  const f3 = o["firmwareUpgradePossible"];
+  if (f3 === undefined || f3 === null) return -1;
+  if (!(typeof f3 === "boolean")) return -1;
+  const f4 = o["firmwareAttempts"];
+  if (f4 === undefined || f4 === null) return -1;
+  const m4 = (Array.isArray(f4) ? membersOfList_1(f4, tally) : -1);
+  if (m4 < 0) return -1;
+  n += m4;
+  const f5 = o["configurationAttempts"];
+  if (f5 === undefined || f5 === null) return -1;
+  const m5 = (Array.isArray(f5) ? membersOfList_1(f5, tally) : -1);
+  if (m5 < 0) return -1;
+  n += m5;
+  const f6 = o["confirmationAttempts"];
+  if (f6 === undefined || f6 === null) return -1;
+  const m6 = (Array.isArray(f6) ? membersOfList_1(f6, tally) : -1);
+  if (m6 < 0) return -1;
+  n += m6;
+  return n;
 }
 
-/** Whether `value` is a valid `ResponsibleSupplier` (nothing in it that validation would report). */
-function isValid$ResponsibleSupplier(value: unknown): value is ResponsibleSupplier {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+/** The members a valid `ResponsibleSupplier` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `ResponsibleSupplier`. */
+function members$ResponsibleSupplier(value: unknown, tally: rt.Tally): number {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
-  let keys = 0;
-  for (const k in o) if (Object.hasOwn(o, k)) keys++;
-  let present = 0;
-  const f0 = Object.hasOwn(o, "name") ? o["name"] : undefined;
-  if (f0 === undefined || f0 === null) return false;
-  present++;
-  if (!(typeof f0 === "string")) return false;
-  const f1 = Object.hasOwn(o, "status") ? o["status"] : undefined;
-  if (f1 === undefined || f1 === null) return false;
-  present++;
-  if (!((f1 === "LIVE" || f1 === "CEASED_TRADING" || f1 === "NOT_LIVE_USER" || f1 === "UNIDENTIFIABLE"))) return false;
-  const f2 = Object.hasOwn(o, "statusChangedOn") ? o["statusChangedOn"] : undefined;
+  let n = 2;
+  const f0 = o["name"];
+  if (f0 === undefined || f0 === null) return -1;
+  if (!(typeof f0 === "string")) return -1;
+  tally.colons += rt.colonsIn(f0);
+  const f1 = o["status"];
+  if (f1 === undefined || f1 === null) return -1;
+  if (!((f1 === "LIVE" || f1 === "CEASED_TRADING" || f1 === "NOT_LIVE_USER" || f1 === "UNIDENTIFIABLE"))) return -1;
+  const f2 = o["statusChangedOn"];
   if (f2 !== undefined) {
-    present++;
-    if (f2 !== null && !((typeof f2 === "string" && rt.isCalendarDate(f2)))) return false;
+    n++;
+    if (f2 !== null) {
+      if (!((typeof f2 === "string" && rt.isCalendarDate(f2)))) return -1;
+    }
   }
-  const f3 = Object.hasOwn(o, "previousStatus") ? o["previousStatus"] : undefined;
+  const f3 = o["previousStatus"];
   if (f3 !== undefined) {
-    present++;
-    if (f3 !== null && !((f3 === "LIVE" || f3 === "CEASED_TRADING" || f3 === "NOT_LIVE_USER" || f3 === "UNIDENTIFIABLE"))) return false;
+    n++;
+    if (f3 !== null) {
+      if (!((f3 === "LIVE" || f3 === "CEASED_TRADING" || f3 === "NOT_LIVE_USER" || f3 === "UNIDENTIFIABLE"))) return -1;
+    }
   }
-  return keys === present;
+  return n;
 }
 
-/** Whether `value` is a valid `DataIssue` (nothing in it that validation would report). */
-function isValid$DataIssue(value: unknown): value is DataIssue {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+/** The members a valid `DataIssue` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `DataIssue`. */
+function members$DataIssue(value: unknown, tally: rt.Tally): number {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
-  let keys = 0;
-  for (const k in o) if (Object.hasOwn(o, k)) keys++;
-  let present = 0;
-  const f0 = Object.hasOwn(o, "kind") ? o["kind"] : undefined;
-  if (f0 === undefined || f0 === null) return false;
-  present++;
-  if (!((f0 === "DUPLICATE_DEVICE_ID" || f0 === "NO_PREPAYMENT_KEY" || f0 === "SUPPLIER_UNIDENTIFIABLE"))) return false;
-  const f1 = Object.hasOwn(o, "resolved") ? o["resolved"] : undefined;
-  if (f1 === undefined || f1 === null) return false;
-  present++;
-  if (!(typeof f1 === "boolean")) return false;
-  const f2 = Object.hasOwn(o, "raisedOn") ? o["raisedOn"] : undefined;
+  let n = 2;
+  const f0 = o["kind"];
+  if (f0 === undefined || f0 === null) return -1;
+  if (!((f0 === "DUPLICATE_DEVICE_ID" || f0 === "NO_PREPAYMENT_KEY" || f0 === "SUPPLIER_UNIDENTIFIABLE"))) return -1;
+  const f1 = o["resolved"];
+  if (f1 === undefined || f1 === null) return -1;
+  if (!(typeof f1 === "boolean")) return -1;
+  const f2 = o["raisedOn"];
   if (f2 !== undefined) {
-    present++;
-    if (f2 !== null && !((typeof f2 === "string" && rt.isCalendarDate(f2)))) return false;
+    n++;
+    if (f2 !== null) {
+      if (!((typeof f2 === "string" && rt.isCalendarDate(f2)))) return -1;
+    }
   }
-  const f3 = Object.hasOwn(o, "resolvedOn") ? o["resolvedOn"] : undefined;
+  const f3 = o["resolvedOn"];
   if (f3 !== undefined) {
-    present++;
-    if (f3 !== null && !((typeof f3 === "string" && rt.isCalendarDate(f3)))) return false;
+    n++;
+    if (f3 !== null) {
+      if (!((typeof f3 === "string" && rt.isCalendarDate(f3)))) return -1;
+    }
   }
-  return keys === present;
+  return n;
 }
 
-/** Whether `value` is a valid `SharedMeterPoint` (nothing in it that validation would report). */
-function isValid$SharedMeterPoint(value: unknown): value is SharedMeterPoint {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+/** The members a valid `SharedMeterPoint` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `SharedMeterPoint`. */
+function members$SharedMeterPoint(value: unknown, tally: rt.Tally): number {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
-  let keys = 0;
-  for (const k in o) if (Object.hasOwn(o, k)) keys++;
-  let present = 0;
-  const f0 = Object.hasOwn(o, "generation") ? o["generation"] : undefined;
-  if (f0 === undefined || f0 === null) return false;
-  present++;
-  if (!((f0 === "SMETS1_OTHER_SMSO" || f0 === "SMETS2_PLUS"))) return false;
-  const f1 = Object.hasOwn(o, "installedOn") ? o["installedOn"] : undefined;
-  if (f1 === undefined || f1 === null) return false;
-  present++;
-  if (!((typeof f1 === "string" && rt.isCalendarDate(f1)))) return false;
-  const f2 = Object.hasOwn(o, "communicating") ? o["communicating"] : undefined;
-  if (f2 === undefined || f2 === null) return false;
-  present++;
-  if (!(typeof f2 === "boolean")) return false;
-  return keys === present;
+  let n = 3;
+  const f0 = o["generation"];
+  if (f0 === undefined || f0 === null) return -1;
+  if (!((f0 === "SMETS1_OTHER_SMSO" || f0 === "SMETS2_PLUS"))) return -1;
+  const f1 = o["installedOn"];
+  if (f1 === undefined || f1 === null) return -1;
+  if (!((typeof f1 === "string" && rt.isCalendarDate(f1)))) return -1;
+  const f2 = o["communicating"];
+  if (f2 === undefined || f2 === null) return -1;
+  if (!(typeof f2 === "boolean")) return -1;
+  return n;
 }
 
 /** The pattern of `MPAN`. */
 const PATTERN_2 = new RegExp("^[0-9]{13}$", "u");
 /** The pattern of `MPRN`. */
 const PATTERN_3 = new RegExp("^[0-9]{6,10}$", "u");
-function isValidList_4(list: readonly unknown[]): boolean {
+function membersOfList_4(list: readonly unknown[], tally: rt.Tally): number {
+  let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    if (!(isValid$Device(e))) return false;
+    const m = members$Device(e, tally);
+    if (m < 0) return -1;
+    n += m;
   }
-  return true;
+  return n;
 }
 
-function isValidList_5(list: readonly unknown[]): boolean {
+function membersOfList_5(list: readonly unknown[], tally: rt.Tally): number {
+  let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    if (!(isValid$DataIssue(e))) return false;
+    const m = members$DataIssue(e, tally);
+    if (m < 0) return -1;
+    n += m;
   }
-  return true;
+  return n;
 }
 
-function isValidList_6(list: readonly unknown[]): boolean {
+function membersOfList_6(list: readonly unknown[], tally: rt.Tally): number {
+  let n = 0;
   for (let i = 0; i < list.length; i++) {
     const e = list[i];
-    if (!(isValid$SharedMeterPoint(e))) return false;
+    const m = members$SharedMeterPoint(e, tally);
+    if (m < 0) return -1;
+    n += m;
   }
-  return true;
+  return n;
 }
 
-/** Whether `value` is a valid `Installation` (nothing in it that validation would report). */
-function isValid$Installation(value: unknown): value is Installation {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+/** The members a valid `Installation` accounts for (declared fields present, its own and those it holds), or -1 when `value` is not a valid `Installation`. */
+function members$Installation(value: unknown, tally: rt.Tally): number {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
-  let keys = 0;
-  for (const k in o) if (Object.hasOwn(o, k)) keys++;
-  let present = 0;
-  const f0 = Object.hasOwn(o, "id") ? o["id"] : undefined;
-  if (f0 === undefined || f0 === null) return false;
-  present++;
-  if (!(typeof f0 === "string")) return false;
-  const f1 = Object.hasOwn(o, "cohort") ? o["cohort"] : undefined;
-  if (f1 === undefined || f1 === null) return false;
-  present++;
-  if (!((f1 === "FOC" || f1 === "IOC" || f1 === "MOC_SECURE" || f1 === "MOC_MDS"))) return false;
-  const f2 = Object.hasOwn(o, "groupId") ? o["groupId"] : undefined;
-  if (f2 === undefined || f2 === null) return false;
-  present++;
-  if (!(typeof f2 === "string")) return false;
-  const f3 = Object.hasOwn(o, "mpan") ? o["mpan"] : undefined;
+  let n = 9;
+  const f0 = o["id"];
+  if (f0 === undefined || f0 === null) return -1;
+  if (!(typeof f0 === "string")) return -1;
+  tally.colons += rt.colonsIn(f0);
+  const f1 = o["cohort"];
+  if (f1 === undefined || f1 === null) return -1;
+  if (!((f1 === "FOC" || f1 === "IOC" || f1 === "MOC_SECURE" || f1 === "MOC_MDS"))) return -1;
+  const f2 = o["groupId"];
+  if (f2 === undefined || f2 === null) return -1;
+  if (!(typeof f2 === "string")) return -1;
+  tally.colons += rt.colonsIn(f2);
+  const f3 = o["mpan"];
   if (f3 !== undefined) {
-    present++;
-    if (f3 !== null && !((typeof f3 === "string" && PATTERN_2.test(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return false;
+    n++;
+    if (f3 !== null) {
+      if (!((typeof f3 === "string" && PATTERN_2.test(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return -1;
+      tally.colons += rt.colonsIn(f3);
+    }
   }
-  const f4 = Object.hasOwn(o, "mprn") ? o["mprn"] : undefined;
+  const f4 = o["mprn"];
   if (f4 !== undefined) {
-    present++;
-    if (f4 !== null && !((typeof f4 === "string" && PATTERN_3.test(f4)))) return false;
+    n++;
+    if (f4 !== null) {
+      if (!((typeof f4 === "string" && PATTERN_3.test(f4)))) return -1;
+      tally.colons += rt.colonsIn(f4);
+    }
   }
-  const f5 = Object.hasOwn(o, "installedOn") ? o["installedOn"] : undefined;
-  if (f5 === undefined || f5 === null) return false;
-  present++;
-  if (!((typeof f5 === "string" && rt.isCalendarDate(f5)))) return false;
-  const f6 = Object.hasOwn(o, "communicating") ? o["communicating"] : undefined;
-  if (f6 === undefined || f6 === null) return false;
-  present++;
-  if (!(typeof f6 === "boolean")) return false;
-  const f7 = Object.hasOwn(o, "responsibleSupplier") ? o["responsibleSupplier"] : undefined;
-  if (f7 === undefined || f7 === null) return false;
-  present++;
-  if (!(isValid$ResponsibleSupplier(f7))) return false;
-  const f8 = Object.hasOwn(o, "devices") ? o["devices"] : undefined;
-  if (f8 === undefined || f8 === null) return false;
-  present++;
-  if (!((Array.isArray(f8) && isValidList_4(f8)))) return false;
-  const f9 = Object.hasOwn(o, "dataIssues") ? o["dataIssues"] : undefined;
-  if (f9 === undefined || f9 === null) return false;
-  present++;
-  if (!((Array.isArray(f9) && isValidList_5(f9)))) return false;
-  const f10 = Object.hasOwn(o, "sharedMeterPoints") ? o["sharedMeterPoints"] : undefined;
-  if (f10 === undefined || f10 === null) return false;
-  present++;
-  if (!((Array.isArray(f10) && isValidList_6(f10)))) return false;
-  return keys === present;
+  const f5 = o["installedOn"];
+  if (f5 === undefined || f5 === null) return -1;
+  if (!((typeof f5 === "string" && rt.isCalendarDate(f5)))) return -1;
+  const f6 = o["communicating"];
+  if (f6 === undefined || f6 === null) return -1;
+  if (!(typeof f6 === "boolean")) return -1;
+  const f7 = o["responsibleSupplier"];
+  if (f7 === undefined || f7 === null) return -1;
+  const m7 = members$ResponsibleSupplier(f7, tally);
+  if (m7 < 0) return -1;
+  n += m7;
+  const f8 = o["devices"];
+  if (f8 === undefined || f8 === null) return -1;
+  const m8 = (Array.isArray(f8) ? membersOfList_4(f8, tally) : -1);
+  if (m8 < 0) return -1;
+  n += m8;
+  const f9 = o["dataIssues"];
+  if (f9 === undefined || f9 === null) return -1;
+  const m9 = (Array.isArray(f9) ? membersOfList_5(f9, tally) : -1);
+  if (m9 < 0) return -1;
+  n += m9;
+  const f10 = o["sharedMeterPoints"];
+  if (f10 === undefined || f10 === null) return -1;
+  const m10 = (Array.isArray(f10) ? membersOfList_6(f10, tally) : -1);
+  if (m10 < 0) return -1;
+  n += m10;
+  return n;
 }
 
 /** Validates a parsed JSON value as a Installation; every problem is reported with its JSON path. */
-export const validator = new rt.Validator<Installation>(schema, isValid$Installation);
+export const validator = new rt.Validator<Installation>(schema, members$Installation);

@@ -56,8 +56,15 @@ export function tableHeader(): string {
 function format(version: VersionModule<any, any>, record: number, o: RecordOutcome, fmt: OutputFormat, input: unknown): string {
   switch (fmt) {
     case "ndjson":
-    case "json":
+    case "json": {
+      // A decision without a trace: its JSON with the record number put first, as toOutput would,
+      // without copying the decision into a new object.
+      if (o.ok && o.trace === undefined) {
+        const json = JSON.stringify(o.decision);
+        if (json.length > 2) return `{"record":${record},${json.slice(1)}`;
+      }
       return JSON.stringify(toOutput(record, o));
+    }
     case "table":
       return (o.ok
         ? [record, o.decision.installationId, o.decision.status, summaryKey(o), o.decision.clause ?? "", o.decision.rule ?? ""]
@@ -111,12 +118,12 @@ export function budgetMessage(ms: number): string {
 }
 
 export function evaluateRaw(version: VersionModule<any, any>, raw: RawRecord, options: Pick<BatchOptions, "asOf" | "trace" | "limits">): RecordOutcome {
-  return evaluateParsed(version, parseRaw(raw, options.limits), options);
+  return evaluateParsed(version, parseRaw(raw, options.limits, version.validator), options);
 }
 
 function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typeof parseRaw>, options: Pick<BatchOptions, "asOf" | "trace">): RecordOutcome {
   if ("problem" in parsed) return { ok: false, installationId: null, versionId: version.manifest.id, errors: [{ code: parsed.problem.code, path: "$", message: parsed.problem.message }] };
-  return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace });
+  return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace, valid: parsed.valid === true });
 }
 
 /** An error record for a record that was not (or not wholly) evaluated. */
@@ -139,6 +146,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     Atomics.store(progress, PROGRESS.SEQ, watch.seq ?? 0);
     Atomics.store(progress, PROGRESS.BUSY, 1);
   }
+  const poison = watch.poison ?? [];
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   let invalid = 0;
@@ -148,14 +156,14 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
       Atomics.store(progress, PROGRESS.INDEX, i);
       Atomics.add(progress, PROGRESS.COUNTER, 1);
     }
-    const poisoned = watch.poison?.find((p) => p.index === i);
+    const poisoned = poison.length === 0 ? undefined : poison.find((p) => p.index === i);
     let o: RecordOutcome;
     let value: unknown;
     if (poisoned !== undefined) o = failed(version, poisoned.code, poisoned.message);
     else {
       const started = performance.now();
       try {
-        const parsed = parseRaw(raw, options.limits);
+        const parsed = parseRaw(raw, options.limits, version.validator);
         value = "value" in parsed ? parsed.value : undefined;
         o = evaluateParsed(version, parsed, options);
       } catch (e) {

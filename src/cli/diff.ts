@@ -8,16 +8,18 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic, hasErrors } from "../compiler/diagnostics/diagnostic.js";
-import { diffVersions, diffVersionsStreaming, type DiffSide } from "../compiler/diff/index.js";
+import { diffVersions, diffVersionsStreaming, VersionDiff, type DiffOptions, type DiffReport, type DiffSide } from "../compiler/diff/index.js";
 import type { PopulationInput } from "../compiler/diff/population.js";
 import { renderDiff, type DiffFormat } from "../compiler/diff/render.js";
-import { loadChecked } from "../compiler/load.js";
+import { filesToLoad, transpileGenerated } from "../compiler/load.js";
+import { runGenerated } from "../compiler/run-generated.js";
 import { compileVersion } from "../compiler/pipeline.js";
 import { VersionReader } from "../compiler/source/versions.js";
 import { renderExplanation } from "../explain.js";
 import { evaluateRecord } from "../runtime/index.js";
-import { limitsFrom } from "./eval.js";
-import { parseRaw, readRawRecords } from "./records.js";
+import { diffInWorkers } from "./diff-pool.js";
+import { limitsFrom, workersFrom } from "./eval.js";
+import { parseRaw, readBatches, readRawRecords, type Limits } from "./records.js";
 import { Sink } from "./sink.js";
 import { UsageError } from "./usage.js";
 
@@ -28,20 +30,23 @@ export function versionDir(name: string): string {
   throw new UsageError(`no version "${name}": name a directory of rule documents, or a version under rules/`);
 }
 
-function side(reader: VersionReader, dir: string): DiffSide | undefined {
+function side(reader: VersionReader, dir: string): (DiffSide & { readonly code: readonly (readonly [string, string])[] }) | undefined {
   const compiled = compileVersion(reader.read(dir), "pins");
   for (const d of compiled.diagnostics) if (d.severity === "error") process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(compiled.diagnostics) || compiled.checked === undefined) {
     process.stderr.write(`tmad diff: ${compiled.id} has errors (above); fix them first\n`);
     return undefined;
   }
-  return { checked: compiled.checked, loaded: loadChecked(compiled.checked) };
+  const code = transpileGenerated(filesToLoad(compiled.checked));
+  return { checked: compiled.checked, loaded: runGenerated(code), code };
 }
 
 export async function runDiff(args: readonly string[], values: Record<string, unknown>): Promise<number> {
   if (args.length !== 2) throw new UsageError("name two versions: tmad diff <A> <B>");
   const format = ((values.format as string | undefined) ?? "text") as DiffFormat;
   if (!["text", "json", "markdown", "html"].includes(format)) throw new UsageError("--format must be text, json, markdown or html");
+  const workers = workersFrom(values);
+  const limits = limitsFrom(values);
   const reader = new VersionReader();
   const a = side(reader, versionDir(args[0]));
   const b = side(reader, versionDir(args[1]));
@@ -51,7 +56,7 @@ export async function runDiff(args: readonly string[], values: Record<string, un
   const options = { ids: values.ids === true, ...(progress === undefined ? {} : { progress: progress.update }) };
   let report;
   try {
-    report = file === undefined ? diffVersions(a, b, options) : await diffVersionsStreaming(a, b, populationOf(file, limitsFrom(values)), options);
+    report = file === undefined ? diffVersions(a, b, options) : workers === 0 ? await diffVersionsStreaming(a, b, populationOf(file, limits), options) : await diffInParallel(a, b, file, limits, workers, options);
   } finally {
     progress?.done();
   }
@@ -69,6 +74,18 @@ export async function runDiff(args: readonly string[], values: Record<string, un
     throw e;
   }
   return report.verdict === "unchanged" ? 0 : 1;
+}
+
+/**
+ * The diff with the population counted in worker threads: each parses, decides and counts batches of
+ * the file; the counts are merged in input order, so the report is the one a single thread gives.
+ */
+async function diffInParallel(a: DiffSide & { readonly code: readonly (readonly [string, string])[] }, b: DiffSide & { readonly code: readonly (readonly [string, string])[] }, file: string, limits: Limits, workers: number, options: DiffOptions): Promise<DiffReport> {
+  const d = new VersionDiff(a, b, options);
+  d.start();
+  d.beginPopulation();
+  for await (const r of diffInWorkers(readBatches(file, limits), { a: a.code, b: b.code, tally: d.tallySetup(), limits }, workers)) d.addPart(r.part, r.answers);
+  return d.finish();
 }
 
 /** The population file as records, parsed one at a time as they are read. */

@@ -147,7 +147,7 @@ const commands: Record<string, Command> = {
   },
   diff: {
     summary: "what changed between two versions: text, rules, and decisions",
-    usage: `tmad diff <A> <B> [--population FILE] [--ids] [--format text|json|markdown|html] [--out FILE]
+    usage: `tmad diff <A> <B> [--population FILE [--workers N]] [--ids] [--format text|json|markdown|html] [--out FILE]
   A and B are version ids (tmad-20.v1), numbers (20.v1) or rule directories. Reports:
   1. document changes: clauses added, repealed, amended (word-level text diff), renumbered;
      parameters and declarations changed;
@@ -158,11 +158,13 @@ const commands: Record<string, Command> = {
      with facts changed), or what was established and the search's bounds;
   4. with --population (read as it streams): every record under both versions, the transition
      matrix with counts, by the version's reportBy facts (e.g. cohort, Responsible Supplier), each
-     flip attributed to the changed clauses; --ids lists the installations per transition.
+     flip attributed to the changed clauses; --ids lists the installations per transition; the
+     records are read, decided and counted in --workers N threads (default: the machine's cores;
+     0: this thread only), with the same report.
   Exit 0 only when no behaviour changed, shown from the rules' structure; 1 when it changed (with
   a witness, or "changed; no witness found" within the search's bounds); 2: error. On a terminal,
   progress goes to stderr. JSON schema: docs/diff.md.`,
-    options: { ...limitOptions, population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
+    options: { ...limitOptions, population: { type: "string" }, ids: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" } },
     run: async (p, v) => (await import("./diff.js")).runDiff(p, v),
   },
   generate: {

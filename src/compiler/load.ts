@@ -5,10 +5,10 @@
  */
 import { createRequire } from "node:module";
 import { ts } from "ts-morph";
-import * as runtime from "../runtime/index.js";
 import type { VersionModule } from "../runtime/index.js";
 import type { CheckedVersion } from "./check/index.js";
 import { generateVersion, withoutFormatting, type GeneratedFile } from "./generate/index.js";
+import { runGenerated, type LoadedVersion } from "./run-generated.js";
 
 type TransformSync = (code: string, options: { loader: "ts"; format: "cjs"; target: string }) => { code: string };
 
@@ -41,40 +41,25 @@ function toCommonJs(content: string): string {
  * `tmad check`, `tmad diff`): the generated code unformatted, as nobody reads it.
  */
 export function loadChecked(checked: CheckedVersion): LoadedVersion {
-  return loadVersionFiles(withoutFormatting(() => generateVersion(checked)));
+  return loadVersionFiles(filesToLoad(checked));
 }
 
-/** A loaded version: its module, and each rule's condition by rule id. */
-export interface LoadedVersion {
-  readonly version: VersionModule<unknown, Record<string, unknown>>;
-  /** Whether each rule applies to a validated record (the generated `conditions`). */
-  readonly conditions: ReadonlyMap<string, (record: unknown) => boolean>;
+/** The generated files loadChecked loads (a worker thread loads the same with loadVersionFiles). */
+export function filesToLoad(checked: CheckedVersion): GeneratedFile[] {
+  return withoutFormatting(() => generateVersion(checked));
 }
+
+export type { LoadedVersion } from "./run-generated.js";
 
 export function loadGenerated(files: readonly GeneratedFile[]): VersionModule<unknown, Record<string, unknown>> {
   return loadVersionFiles(files).version;
 }
 
 export function loadVersionFiles(files: readonly GeneratedFile[]): LoadedVersion {
-  const sources = new Map<string, string>();
-  for (const f of files.filter((x) => x.path.endsWith(".ts"))) {
-    const name = f.path.split("/").pop()!.replace(/\.ts$/, ".js");
-    sources.set(name, toCommonJs(f.content));
-  }
-  const cache = new Map<string, { exports: Record<string, unknown> }>();
-  const load = (specifier: string): unknown => {
-    if (specifier.endsWith("/src/runtime/index.js")) return runtime;
-    const name = specifier.replace(/^\.\//, "");
-    const cached = cache.get(name);
-    if (cached !== undefined) return cached.exports;
-    const code = sources.get(name);
-    if (code === undefined) throw new Error(`internal: generated code imports ${specifier}, which was not generated`);
-    const module = { exports: {} as Record<string, unknown> };
-    cache.set(name, module);
-    // The code is what our own generator just wrote from checked rules; it is run, not trusted input.
-    new Function("require", "module", "exports", code)(load, module, module.exports);
-    return module.exports;
-  };
-  const index = load("./index.js") as { version: VersionModule<unknown, Record<string, unknown>>; conditions: Readonly<Record<string, (record: unknown) => boolean>> };
-  return { version: index.version, conditions: new Map(Object.entries(index.conditions)) };
+  return runGenerated(transpileGenerated(files));
+}
+
+/** A version's generated TypeScript files as CommonJS, by the name they are imported by (`rules.js`): what runGenerated runs. */
+export function transpileGenerated(files: readonly GeneratedFile[]): [string, string][] {
+  return files.filter((x) => x.path.endsWith(".ts")).map((f) => [f.path.split("/").pop()!.replace(/\.ts$/, ".js"), toCommonJs(f.content)]);
 }

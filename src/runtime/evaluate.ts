@@ -24,11 +24,18 @@ export interface EvaluateOptions {
   /** Evaluate with the facts known at the end of this day (YYYY-MM-DD, checked by the caller); null: every fact. */
   readonly asOf?: string | null;
   readonly trace?: boolean;
+  /** Find the date a waiting decision can change (`reviewOn`); default true. The population diff, which compares decisions only, leaves it out. */
+  readonly review?: boolean;
+  /**
+   * `raw` is already known to be a valid input of this version (the CLI's reading validates as it
+   * parses, src/cli/records.ts parseRaw): it is not validated again.
+   */
+  readonly valid?: boolean;
 }
 
 export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown, options: EvaluateOptions = {}): RecordOutcome<R> {
   const asOf = options.asOf ?? null;
-  const checked = version.validator.validate(raw);
+  const checked = options.valid === true ? { ok: true as const, value: raw as I } : version.validator.validate(raw);
   const invalid = (errors: readonly InputError[]): RecordOutcome<R> => ({ ok: false, installationId: version.validator.keyOf(raw) ?? null, versionId: version.manifest.id, errors });
   if (!checked.ok) return invalid(checked.errors);
   let input = checked.value;
@@ -52,7 +59,7 @@ export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown,
     if (!(e instanceof EvaluationError)) throw e;
     return invalid([{ code: "evaluation-error", path: "$", message: `${e.message} at ${e.at}` }]);
   }
-  const review = timeline === undefined ? undefined : reviewOf(version, input, decision, asOf, options.trace === true);
+  const review = timeline === undefined || options.review === false ? undefined : reviewOf(version, input, decision, asOf, options.trace === true);
   if (asOf !== null || review !== undefined) {
     decision = { ...decision, ...(asOf === null ? {} : { factsIgnored: cut?.ignored ?? 0 }), ...(review === undefined ? {} : { reviewOn: review.reviewOn }) };
   }

@@ -234,7 +234,7 @@ function plan(i: Instance, onFrom: number, stamp: (k: number) => string): Plan {
     remaining -= n;
     if (n === 0) continue;
     // One object per day, repeated: evaluators only read entries.
-    const entry = { ...i.regime.next, [i.regime.dating.field]: stamp(k) };
+    const entry = withField(i.regime.next, i.regime.dating.field, stamp(k));
     for (let j = 0; j < n; j++) {
       entries.push(entry);
       dayIndex.push(k);
@@ -257,7 +257,7 @@ function hypothetical(input: unknown, instances: readonly Instance[], plans: rea
     let made = 0;
     while (made < p.dayIndex.length && p.dayIndex[made] <= k) made++;
     const entries = p.entries.slice(0, made);
-    if (made === 0 || p.dayIndex[made - 1] !== k) entries.push({ ...i.regime.next, [i.regime.dating.field]: stamp(i.regime.dating.type, k) });
+    if (made === 0 || p.dayIndex[made - 1] !== k) entries.push(withField(i.regime.next, i.regime.dating.field, stamp(i.regime.dating.type, k)));
     const prior = added.get(i.key);
     if (prior === undefined || prior.entries.length < entries.length) added.set(i.key, { path: i.path, entries });
   });
@@ -276,7 +276,26 @@ function appended(value: unknown, path: readonly (string | number)[], step: numb
     return copy;
   }
   const obj = value as Record<string, unknown>;
-  return { ...obj, [key]: appended(obj[key as string], path, step + 1, entries) };
+  return withField(obj, key as string, appended(obj[key as string], path, step + 1, entries));
+}
+
+/**
+ * `{ ...base, [field]: value }` (own enumerable keys in order, `field` last unless `base` has it),
+ * written as a loop: V8 builds an object literal with a spread and a computed key through a slow
+ * generic path, which was most of the review search's own time.
+ */
+function withField(base: Readonly<Record<string, unknown>>, field: string, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(base);
+  for (let i = 0; i < keys.length; i++) set(out, keys[i], base[keys[i]]);
+  set(out, field, value);
+  return out;
+}
+
+/** An own property, even one named `__proto__` (which an assignment would take as the prototype). */
+function set(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(o, key, { value, enumerable: true, configurable: true, writable: true });
+  else o[key] = value;
 }
 
 /** Every list of the record each regime names, with what it already holds. */

@@ -64,27 +64,43 @@ interface CompiledIdentifier {
   readonly checkDigit?: { readonly weights: readonly number[]; readonly moduli: readonly number[] };
 }
 
+/** Where the generated check adds up the `:` in the strings of a record it accepts. */
+export interface Tally {
+  colons: number;
+}
+
 /** Prepared once per version: regular expressions compiled, enum members in sets. */
 export class Validator<T> {
   private readonly enumSets = new Map<string, Set<string>>();
   private readonly identifiers = new Map<string, CompiledIdentifier>();
   private readonly fieldSets = new Map<string, Set<string>>();
+  private readonly tally: Tally = { colons: 0 };
 
   /**
-   * `check`, when given, is the version's generated straight-line check (generate/validator.ts): it
-   * accepts exactly the values in which validation finds nothing wrong, without building a path or
-   * an error, so a valid record costs one pass of plain comparisons; only a value it rejects is
-   * validated from the schema, to find every problem and its JSON path.
+   * How deep a valid record nests (each object and list a level, as each `{` and `[` of its JSON
+   * text), or Infinity when a record type holds itself.
+   */
+  readonly depth: number;
+
+  /**
+   * `count`, when given, is the version's generated straight-line check (generate/validator.ts):
+   * for a value in which validation finds nothing wrong, except perhaps members that are not
+   * declared fields, the members it accounts for (the declared fields present, in every object of
+   * the record); -1 for any other value. It builds no path and no error, so a valid record costs
+   * one pass of plain comparisons and a count of its members; only a value it rejects, or whose
+   * members are not all accounted for, is validated from the schema, to find every problem and its
+   * JSON path.
    */
   constructor(
     readonly schema: Schema,
-    private readonly check?: (value: unknown) => boolean,
+    private readonly count?: (value: unknown, tally: Tally) => number,
   ) {
     for (const [name, members] of Object.entries(schema.enums)) this.enumSets.set(name, new Set(members));
     for (const [name, id] of Object.entries(schema.identifiers)) {
       this.identifiers.set(name, id.checkDigit === undefined ? { pattern: new RegExp(id.pattern, "u") } : { pattern: new RegExp(id.pattern, "u"), checkDigit: id.checkDigit });
     }
     for (const [name, fields] of Object.entries(schema.records)) this.fieldSets.set(name, new Set(fields.map(([f]) => f)));
+    this.depth = nesting(schema);
   }
 
   /** The record's key (e.g. its installation id) if it can be read, for error reports. */
@@ -94,8 +110,32 @@ export class Validator<T> {
     return typeof k === "string" ? k : undefined;
   }
 
+  /**
+   * The members a value holds that the generated check accounts for, or -1 when it rejects the
+   * value (or there is no generated check). When this equals the number of object members in the
+   * value's JSON text (keys, counted in the text, a key given twice counted twice), the value
+   * parsed from that text is valid: no undeclared member and no duplicate key, which would make
+   * the text's keys more; `validate` need not be called. The CLI's reading does this
+   * (src/cli/records.ts).
+   */
+  accounted(value: unknown): number {
+    this.tally.colons = 0;
+    return this.count === undefined ? -1 : this.count(value, this.tally);
+  }
+
+  /**
+   * The `:` in the strings (and field names) of the value `accounted` last accepted. Its JSON text,
+   * when no string in it is written with an escape, holds exactly these and one `:` per key.
+   */
+  get colons(): number {
+    return this.tally.colons;
+  }
+
   validate(value: unknown): { ok: true; value: T } | { ok: false; errors: InputError[] } {
-    if (this.check !== undefined && this.check(value)) return { ok: true, value: value as T };
+    if (this.count !== undefined) {
+      const n = this.count(value, this.tally);
+      if (n >= 0 && n === ownMembers(value)) return { ok: true, value: value as T };
+    }
     const errors: InputError[] = [];
     this.record(value, this.schema.root, "$", errors);
     return errors.length === 0 ? { ok: true, value: value as T } : { ok: false, errors };
@@ -192,6 +232,51 @@ export class Validator<T> {
         return;
     }
   }
+}
+
+/**
+ * The own members of every object in a value (non-enumerable ones too), or -1 when an object in it
+ * is not a plain one (its prototype neither Object.prototype nor null: it could lend a declared field
+ * the generated check reads). A walk with a stack, no recursion.
+ */
+function ownMembers(value: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== "object" || v === null) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) stack.push(v[i]);
+      continue;
+    }
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return -1;
+    const names = Object.getOwnPropertyNames(v);
+    n += names.length;
+    for (let i = 0; i < names.length; i++) stack.push((v as Record<string, unknown>)[names[i]]);
+  }
+  return n;
+}
+
+/** How deep a valid record of the schema nests: each record and list a level; Infinity when a record holds itself. */
+function nesting(schema: Schema): number {
+  const memo = new Map<string, number>();
+  const ofType = (t: FieldType): number => {
+    if (t.kind === "record") return ofRecord(t.name);
+    if (t.kind === "list") return 1 + ofType(t.element);
+    if (t.kind === "optional") return ofType(t.inner);
+    return 0;
+  };
+  const ofRecord = (name: string): number => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    memo.set(name, Infinity); // while it is being measured: a record reached again holds itself
+    let deepest = 0;
+    for (const [, t] of schema.records[name] ?? []) deepest = Math.max(deepest, ofType(t));
+    memo.set(name, 1 + deepest);
+    return 1 + deepest;
+  };
+  return ofRecord(schema.root);
 }
 
 function wrong(path: string, expected: string, v: unknown): InputError {

@@ -143,15 +143,33 @@ export function isCalendarDate(value: string): boolean {
   return dateShape(value) && validDay(value);
 }
 
+/** The digit `c` (a character code) stands for, or -100 when it is not an ASCII digit. */
+function digit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : -100;
+}
+
 /**
- * The common date-time shape, `YYYY-MM-DDTHH:MM:SSZ`, by character tests: for a text of 20
- * characters ending in `Z`, exactly what DATETIME matches (hours 00-23, minutes 00-59, seconds
- * 00-60), so the regular expression runs only for the other shapes.
+ * The common date-time shape, `YYYY-MM-DDTHH:MM:SSZ`, by character tests in one pass: for a text
+ * of 20 characters ending in `Z`, exactly what isDateTime accepts (the shape DATETIME matches, on
+ * a real day, a 60th second only at 23:59), so the regular expression runs only for other shapes.
+ * A non-digit makes its field negative (-100 in any place outweighs the other digits).
  */
-function utcSecondsShape(v: string): boolean {
-  if (!dateShapeAt(v) || v.charCodeAt(10) !== 84 /* T */ || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return false;
-  if (!digitsAt(v, 11, 13) || !digitsAt(v, 14, 16) || !digitsAt(v, 17, 19)) return false;
-  return digits2(v, 11) <= 23 && digits2(v, 14) <= 59 && digits2(v, 17) <= 60;
+function isUtcSeconds(v: string): boolean {
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 /* T */ || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return false;
+  const y0 = digit(v.charCodeAt(0));
+  const y1 = digit(v.charCodeAt(1));
+  const y2 = digit(v.charCodeAt(2));
+  const y3 = digit(v.charCodeAt(3));
+  if (y0 < 0 || y1 < 0 || y2 < 0 || y3 < 0) return false;
+  const month = digit(v.charCodeAt(5)) * 10 + digit(v.charCodeAt(6));
+  const day = digit(v.charCodeAt(8)) * 10 + digit(v.charCodeAt(9));
+  const hour = digit(v.charCodeAt(11)) * 10 + digit(v.charCodeAt(12));
+  const minute = digit(v.charCodeAt(14)) * 10 + digit(v.charCodeAt(15));
+  const second = digit(v.charCodeAt(17)) * 10 + digit(v.charCodeAt(18));
+  // -100 in the tens gives at most -991, in the units at most -10: a field with a non-digit is negative.
+  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+  if (day > daysInMonth(y0 * 1000 + y1 * 100 + y2 * 10 + y3, month)) return false;
+  return second < 60 || (hour === 23 && minute === 59);
 }
 
 function validDay(v: string): boolean {
@@ -163,13 +181,29 @@ function validDay(v: string): boolean {
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
+/** How many `:` a text holds. */
+export function colonsIn(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(":"); i !== -1; i = s.indexOf(":", i + 1)) n++;
+  return n;
+}
+
+/**
+ * How many `:` a valid date-time (isDateTime) holds: 2 in the common `YYYY-MM-DDTHH:MM:SSZ`, the
+ * only valid shape 20 characters long (with an offset or a fraction it is longer, without seconds
+ * shorter); counted for the others.
+ */
+export function dateTimeColons(valid: string): number {
+  return valid.length === 20 ? 2 : colonsIn(valid);
+}
+
 /**
  * ISO 8601 date-time with an offset, on a real day. A 60th second (a leap second) is accepted in the
  * last minute of a UTC day only, which is where leap seconds are inserted (RFC 3339, appendix D).
  */
 export function isDateTime(value: string): boolean {
-  const shaped = value.length === 20 && value.charCodeAt(19) === 90 /* Z */ ? utcSecondsShape(value) : DATETIME.test(value);
-  if (!shaped || !validDay(value)) return false;
+  if (value.length === 20 && value.charCodeAt(19) === 90 /* Z */) return isUtcSeconds(value);
+  if (!DATETIME.test(value) || !validDay(value)) return false;
   if (value.length < 19 || value.charCodeAt(16) !== 58 || digits2(value, 17) !== 60) return true;
   const z = value.charCodeAt(value.length - 1) === 90;
   const offset = z ? 0 : (digits2(value, value.length - 5) * 60 + digits2(value, value.length - 2)) * (value.charCodeAt(value.length - 6) === 45 ? -1 : 1);

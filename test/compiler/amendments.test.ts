@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderVersion, testVersion } from "../../src/cli/test.js";
 import { formatDiagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
-import { runExamples } from "../../src/compiler/examples/index.js";
+import { formatReport, runExamples } from "../../src/compiler/examples/index.js";
 import { loadVersionFiles } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { readVersion, VersionReader, type VersionSource } from "../../src/compiler/source/versions.js";
@@ -81,6 +81,11 @@ describe("an amendment that replaces one parameter (firmware regime 40 × 3)", (
     expect(changed.find((e) => e.name === "concluded - MOC (MDS) GSME firmware failure migrates partly")?.changed?.was).toBe("MIGRATE_PARTIAL (rule migrate_partial_moc_mds, clause 4.26A)");
     for (const line of report!.changed) expect(line).toMatch(/changed by this amendment: .* in tmad-(19\.0|20\.v[12]), now .*; it depends on parameter firmwareAttemptsPerCycle, which this version replaces$/);
     expect(report!.examples.filter((e) => !e.passed && e.changed === undefined)).toEqual([]);
+    // What `tmad test` prints for it (formatReport; the command's exit code and framing are tested
+    // on small fixtures in test/cli/cli-versions.test.ts).
+    const printed = formatReport(report!);
+    expect(printed).toMatch(/tmad-20\.v3-firmware: \d+ examples, \d+ passed, 23 changed by this amendment, 0 failed/);
+    expect(printed).toContain("depends on parameter firmwareAttemptsPerCycle, which this version replaces");
   });
 
   it("tmad show marks the replaced declaration with the version that replaced it", () => {

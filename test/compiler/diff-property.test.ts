@@ -1,5 +1,5 @@
 /**
- * The diff never says "no behaviour changed" when behaviour changed (issue 11): for 50 random
+ * The diff never says "no behaviour changed" when behaviour changed (issue 11): for 25 random
  * amendments of the corpus (a changed threshold, a rule added for a random enum member, a flipped
  * precedence, a removed condition part, and rewrites that change nothing), with a fixed seed,
  * whenever a generated population shows a difference the diff's verdict is not `unchanged`.
@@ -12,8 +12,11 @@ import { runAmendments } from "../../scripts/diff-amendments.js";
 
 describe("random amendments of the corpus", { timeout: 300_000 }, () => {
   it("whenever the population shows a difference, the diff does not exit 0", () => {
-    const run = runAmendments({ count: 50, seed: 20240611, population: 1000, evaluateSome: 2 });
-    expect(run.results.length).toBe(50);
+    // 25 in npm test (every kind drawn, 3 rewrites that change nothing, 4 differences seen);
+    // `npm run fuzz -- --diff-amendments 50` (or more) runs the property longer, every amendment
+    // evaluated on a larger population.
+    const run = runAmendments({ count: 25, seed: 20240611, population: 1000, evaluateSome: 2 });
+    expect(run.results.length).toBe(25);
     const unsound = run.results.filter((r) => r.unsound).map((r) => `${r.amendment.kind}: ${r.amendment.description}`);
     expect(unsound).toEqual([]);
     // Every kind of amendment was drawn.

@@ -12,13 +12,13 @@
  * that flipped); `changed-no-witness` when something changed but the bounded search found no such
  * installation. The report's JSON form is versioned (`schema`, docs/diff.md).
  */
-import { type Decision, type VersionModule } from "../../runtime/index.js";
+import { evaluateRecord, type Decision, type VersionModule } from "../../runtime/index.js";
 import type { CheckedVersion } from "../check/index.js";
 import type { VersionMeta } from "../extract/index.js";
 import type { LoadedVersion } from "../load.js";
 import { factChanges, factsRead, SearchSpace, searchModel, type Baseline, type Candidate, type FactChange, type SearchBounds } from "../search/index.js";
 import { documentChanges, type DocumentChanges } from "./document.js";
-import { PopulationTally, sameDecision, type PopulationImpact, type PopulationInput } from "./population.js";
+import { PopulationTally, sameDecision, type PopulationAnswer, type PopulationImpact, type PopulationInput, type TallyPart, type TallySetup } from "./population.js";
 import { DEFAULT_RULE, drift, isBehaviourChange, ruleChanges, type Drift, type RuleChange } from "./rules.js";
 
 export const DIFF_SCHEMA = "tmad-diff/2";
@@ -143,6 +143,8 @@ export class VersionDiff {
   /** The conditions of the rules open questions ask about, as of `openRulesAt` open questions. */
   private openConditions: ((record: unknown) => boolean)[] | undefined;
   private openRulesAt = -1;
+  /** Witnesses taken from the population, whose decisions were made without `reviewOn`. */
+  private readonly fromPopulation = new WeakSet<Candidate>();
 
   constructor(
     private readonly a: DiffSide,
@@ -194,14 +196,16 @@ export class VersionDiff {
     return this.ma.validator.validate(record).ok && this.mb.validator.validate(record).ok;
   }
 
-  /** Answers every open question that this candidate, decided `da` and `db`, meets. */
-  private answer(candidate: Candidate, da: Decision, db: Decision, alreadyValid: boolean): void {
+  /** Answers every open question that this candidate (made only when it answers one), decided `da` and `db`, meets. */
+  private answer(make: Candidate | (() => Candidate), da: Decision, db: Decision, alreadyValid: boolean): void {
     if (this.open === 0) return;
+    let made: Candidate | undefined;
+    const candidate = (): Candidate => (made ??= typeof make === "function" ? make() : make);
     let ok: boolean | undefined = alreadyValid ? true : undefined;
-    const isValid = (): boolean => (ok ??= this.valid(candidate.record));
+    const isValid = (): boolean => (ok ??= this.valid(candidate().record));
     const settle = (q: Question | undefined): void => {
       if (q === undefined || q.answer !== undefined || !isValid()) return;
-      q.answer = { candidate, a: da, b: db };
+      q.answer = { candidate: candidate(), a: da, b: db };
       this.open--;
     };
     const firedA = new Set(da.fired);
@@ -283,16 +287,54 @@ export class VersionDiff {
     if (this.changed) this.looked = this.search([...this.named, ...this.examples].map((b) => ({ ...b, mutate: false }))).evaluated;
   }
 
+  /** What counting the population takes besides the two versions (a worker thread gets it as data). */
+  tallySetup(): TallySetup {
+    return {
+      reportBy: this.b.checked.meta.reportBy ?? this.a.checked.meta.reportBy ?? [],
+      changedClauses: [...new Set<string>([...this.document.clauses.map((c) => c.number), ...this.document.clauses.flatMap((c) => (c.from === undefined ? [] : [c.from])), ...this.rules.filter(isBehaviourChange).map((r) => r.clause)])],
+      ruleClauseA: this.a.checked.rules.map((r) => [r.id, r.clause] as const),
+      ruleClauseB: this.b.checked.rules.map((r) => [r.id, r.clause] as const),
+      ids: this.options.ids === true,
+    };
+  }
+
   /** Starts counting a population (even an empty one is reported). */
   beginPopulation(): void {
     if (this.tally === undefined) {
-      const changedClauses = new Set<string>([...this.document.clauses.map((c) => c.number), ...this.document.clauses.flatMap((c) => (c.from === undefined ? [] : [c.from])), ...this.rules.filter(isBehaviourChange).map((r) => r.clause)]);
-      const reportBy = this.b.checked.meta.reportBy ?? this.a.checked.meta.reportBy ?? [];
-      this.tally = new PopulationTally(this.ma, this.mb, reportBy, changedClauses, new Map(this.a.checked.rules.map((r) => [r.id, r.clause])), new Map(this.b.checked.rules.map((r) => [r.id, r.clause])), {
-        ids: this.options.ids === true,
-        onRecord: (rec, da, db) => this.answer({ baseline: `population record ${rec.record} (${da.installationId})`, base: rec.value, mutations: [], record: rec.value, keyed: false }, da, db, true),
+      const s = this.tallySetup();
+      this.tally = new PopulationTally(this.ma, this.mb, s.reportBy, new Set(s.changedClauses), new Map(s.ruleClauseA), new Map(s.ruleClauseB), {
+        ids: s.ids,
+        onRecord: (rec, da, db) => this.populationRecord(rec.record, rec.value, da, db),
       });
     }
+  }
+
+  /** A population record valid under both versions, decided `da` and `db`: a witness where it answers an open question. */
+  private populationRecord(record: number, value: unknown, da: Decision, db: Decision): void {
+    if (this.open === 0) return;
+    this.answer(
+      () => {
+        const c: Candidate = { baseline: `population record ${record} (${da.installationId})`, base: value, mutations: [], record: value, keyed: false };
+        this.fromPopulation.add(c);
+        return c;
+      },
+      da,
+      db,
+      true,
+    );
+  }
+
+  /**
+   * Counts records a worker thread counted (those after every record counted so far), and looks at
+   * the records it sent as possible witnesses, in input order.
+   */
+  addPart(part: TallyPart, answers: readonly PopulationAnswer[]): void {
+    this.beginPopulation();
+    const before = this.tally!.records;
+    this.tally!.merge(part);
+    for (const x of answers) this.populationRecord(x.record, x.value, x.a, x.b);
+    const after = this.tally!.records;
+    if (this.options.progress !== undefined && Math.floor(after / POPULATION_PROGRESS_EVERY) > Math.floor(before / POPULATION_PROGRESS_EVERY)) this.options.progress(`population: ${after.toLocaleString("en-GB")} records read`);
   }
 
   /** Counts one population record, and takes it as a witness where it answers an open question. */
@@ -386,7 +428,13 @@ export class VersionDiff {
       }
       if (best !== undefined) factsFrom = best.name;
     }
-    return { baseline: c.baseline, changes: c.mutations.map((m) => m.label), facts, factsFrom, record: c.record, a: answer.a, b: answer.b };
+    // A population record's decisions were made without `reviewOn`: a witness shows them in full.
+    const full = (m: Module, d: Decision): Decision => {
+      const o = evaluateRecord(m, c.record);
+      return o.ok ? o.decision : d;
+    };
+    const [a, b] = this.fromPopulation.has(c) ? [full(this.ma, answer.a), full(this.mb, answer.b)] : [answer.a, answer.b];
+    return { baseline: c.baseline, changes: c.mutations.map((m) => m.label), facts, factsFrom, record: c.record, a, b };
   }
 }
 

@@ -25,8 +25,8 @@ type Block =
   | { readonly kind: "pre"; readonly text: string }
   | { readonly kind: "quote"; readonly text: string }
   | { readonly kind: "words"; readonly words: readonly WordChange[] }
-  /** Folded away in HTML and Markdown; in text, shown only when `inText`. */
-  | { readonly kind: "details"; readonly summary: string; readonly blocks: readonly Block[]; readonly inText: boolean };
+  /** Folded away in HTML and Markdown; in text, shown only when `inText`. Made only when shown (a witness's explanations cost a whole traced evaluation each). */
+  | { readonly kind: "details"; readonly summary: string; readonly blocks: () => readonly Block[]; readonly inText: boolean };
 
 /** How many values of a reporting dimension get a row of their own; the rest are summed. */
 const TOP_VALUES = 10;
@@ -72,11 +72,14 @@ function witnessBlocks(r: DiffReport, bch: BehaviourChange, options: RenderOptio
         .map((k) => [k, JSON.stringify((w.a.result as Record<string, unknown> | null)?.[k] ?? null), JSON.stringify((w.b.result as Record<string, unknown> | null)?.[k] ?? null)]),
     ],
   });
-  const inner: Block[] = [{ kind: "pre", text: JSON.stringify(w.record, null, 2) }];
-  if (options.explain !== undefined) {
-    inner.push({ kind: "p", text: `Explanation under ${r.from.id}:` }, { kind: "pre", text: options.explain("a", w.record) });
-    inner.push({ kind: "p", text: `Explanation under ${r.to.id}:` }, { kind: "pre", text: options.explain("b", w.record) });
-  }
+  const inner = (): Block[] => {
+    const blocks: Block[] = [{ kind: "pre", text: JSON.stringify(w.record, null, 2) }];
+    if (options.explain !== undefined) {
+      blocks.push({ kind: "p", text: `Explanation under ${r.from.id}:` }, { kind: "pre", text: options.explain("a", w.record) });
+      blocks.push({ kind: "p", text: `Explanation under ${r.to.id}:` }, { kind: "pre", text: options.explain("b", w.record) });
+    }
+    return blocks;
+  };
   out.push({ kind: "details", summary: "The whole installation record (valid under both versions)" + (options.explain === undefined ? "" : ", and how each version decides it"), blocks: inner, inText: false });
   return out;
 }
@@ -248,7 +251,7 @@ function text(blocks: readonly Block[]): string {
           out.push(`  ${inlineWordDiff(b.words)}`);
           break;
         case "details":
-          if (b.inText) emit(b.blocks);
+          if (b.inText) emit(b.blocks());
           else out.push(`  (${b.summary}: in --format json, markdown or html)`);
           break;
       }
@@ -293,7 +296,7 @@ function markdown(blocks: readonly Block[]): string {
           break;
         case "details":
           out.push("<details>", `<summary>${esc(b.summary)}</summary>`, "");
-          emit(b.blocks);
+          emit(b.blocks());
           out.push("</details>", "");
           break;
       }
@@ -337,7 +340,7 @@ function html(blocks: readonly Block[], title: string): string {
           break;
         case "details":
           body.push(`<details><summary>${esc(b.summary)}</summary>`);
-          emit(b.blocks);
+          emit(b.blocks());
           body.push("</details>");
           break;
       }

@@ -4,6 +4,7 @@
  */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { TraceSite } from "../../runtime/trace.js";
+import type { Manifest } from "../../runtime/version.js";
 import type { CheckedVersion } from "../check/index.js";
 import { compareClauseNumbers, sha256 } from "../extract/index.js";
 import { timelineOf } from "../timeline/index.js";
@@ -62,7 +63,7 @@ export function manifestFile(version: CheckedVersion, sites: readonly TraceSite[
       }),
     labels,
     ...timelineEntry(version),
-  };
+  } satisfies Manifest;
   const statements: (string | StatementStructures)[] = [
     `import type * as rt from ${JSON.stringify(RUNTIME)};`,
     {

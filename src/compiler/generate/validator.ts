@@ -1,23 +1,31 @@
 /**
  * The straight-line validity check of a version's input: for each declared record a function that
- * says whether a parsed JSON value is a valid record of that type, written out field by field from
- * the declarations (as the evaluator is), with no schema interpreted, no path built and nothing
- * allocated. `rt.Validator` calls it first; only a record it rejects goes through the schema-driven
- * validation, which finds every problem and its JSON path. So the check must accept exactly the
- * records that validation finds nothing wrong with (test/runtime/validator-check.test.ts compares
- * them on valid, broken and mutated records):
- * - an object (not null, not a list) whose own keys are all declared fields, none of them
- *   `__proto__`, `constructor` or `prototype` (counted: as many own keys as declared fields present);
- * - every required field present and not null, every present value of its declared type.
+ * says whether a parsed JSON value is a valid record of that type and, if it is, how many object
+ * members it accounts for (the declared fields present, its own and those of the records it holds),
+ * written out field by field from the declarations (as the evaluator is), with no schema
+ * interpreted, no path built and nothing allocated. `rt.Validator` calls it first; only a record it
+ * rejects goes through the schema-driven validation, which finds every problem and its JSON path.
+ * So it must accept exactly the records that validation finds nothing wrong with
+ * (test/runtime/validator-check.test.ts compares them on valid, broken and mutated records):
+ * - every required field present and not null, every present value of its declared type;
+ * - no member other than the declared fields (and none named `__proto__`, `constructor` or
+ *   `prototype`): the count it returns is compared with the members the value really has, by the
+ *   caller (rt.Validator counts them in the value; the CLI counts the keys of the JSON text, which
+ *   also finds a key given twice, as the parsed value holds it once).
+ * A field is read as `o.name`; only a name that Object.prototype also has (`toString`, `valueOf`…)
+ * is read with an own-property check, as a JSON object inherits those. The `:` in the strings it
+ * accepts (and in the names of the fields present) are added to `tally.colons`, so that a caller
+ * with the JSON text can count its `:` instead of its keys (src/cli/records.ts).
  */
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { typeName } from "./names.js";
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+/** Names every object inherits: such a field is read with an own-property check. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** The name of the check function of record `name` (a prefix no declared name's function shares). */
-export const checkName = (name: string): string => `isValid$${name}`;
+export const checkName = (name: string): string => `members$${name}`;
 
 /** A field's type as validation sees it: a field an amendment added with a default may be absent. */
 export function schemaType(version: CheckedVersion, record: string, field: string): Type {
@@ -28,7 +36,7 @@ export function schemaType(version: CheckedVersion, record: string, field: strin
 export interface ValidatorCode {
   /** Module-level declarations: patterns, sets, and one function per record. */
   readonly statements: string[];
-  /** The input record's check function. */
+  /** The input record's check function: the members a valid record accounts for, or -1. */
   readonly root: string;
 }
 
@@ -39,7 +47,7 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
     let name = consts.get(key);
     if (name === undefined) {
       const kind = key.split(":")[0];
-      name = `${kind === "enum" ? "MEMBERS" : kind === "id" ? "PATTERN" : "isValidList"}_${consts.size}`;
+      name = `${kind === "enum" ? "MEMBERS" : kind === "id" ? "PATTERN" : "membersOfList"}_${consts.size}`;
       consts.set(key, name);
       statements.push(make(name));
     }
@@ -79,48 +87,80 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
         return `(typeof ${x} === "string" && ${pattern}.test(${x})${digit})`;
       }
       case "record":
-        return `${checkName(t.name)}(${x})`;
-      case "list": {
-        // A list's elements, in a function of its own: a plain loop, stopping at the first bad one.
-        const name = constant(`list:${JSON.stringify(t.element)}`, (n) => {
-          return `function ${n}(list: readonly unknown[]): boolean {\nfor (let i = 0; i < list.length; i++) {\nconst e = list[i];\nif (!(${test(t.element, "e")})) return false;\n}\nreturn true;\n}`;
-        });
-        return `(Array.isArray(${x}) && ${name}(${x}))`;
-      }
+      case "list":
+        return `${count(t, x)} >= 0`;
       default:
         return "false";
     }
   };
 
+  /**
+   * A statement adding the `:` in a valid string `x` of `t` to the tally (none when it can hold
+   * none): a valid record's text has as many `:` as its keys and the `:` in its strings, when no
+   * string in it is written with an escape (src/cli/records.ts parseRaw).
+   */
+  const tallyOf = (t: Type, x: string): string[] => {
+    switch (t.kind) {
+      case "text":
+      case "clause":
+      case "identifier":
+        return [`tally.colons += rt.colonsIn(${x});`];
+      case "datetime":
+        return [`tally.colons += rt.dateTimeColons(${x});`];
+      case "enum":
+        return (enums.get(t.name) ?? []).some((m) => m.includes(":")) ? [`tally.colons += rt.colonsIn(${x} as string);`] : [];
+      default:
+        return []; // dates, numbers, booleans: no `:` in a valid one
+    }
+  };
+
+  /** Whether values of `t` are (or may hold) objects, whose members are counted. */
+  const holdsObjects = (t: Type): boolean => t.kind === "record" || (t.kind === "list" && holdsObjects(t.element)) || (t.kind === "optional" && holdsObjects(t.inner));
+
+  /** Code giving the members a valid `x` of `t` accounts for, or -1 when it is not valid. */
+  const count = (t: Type, x: string): string => {
+    if (t.kind === "record") return `${checkName(t.name)}(${x}, tally)`;
+    if (t.kind === "optional") return `(${x} === null ? 0 : ${count(t.inner, x)})`;
+    if (t.kind === "list") {
+      // A list's elements, in a function of its own: a plain loop, stopping at the first bad one.
+      const name = constant(`list:${JSON.stringify(t.element)}`, (n) => {
+        const each = holdsObjects(t.element) || t.element.kind === "list" ? ["const m = " + count(t.element, "e") + ";", "if (m < 0) return -1;", "n += m;"] : [`if (!(${test(t.element, "e")})) return -1;`, ...tallyOf(t.element, "e")];
+        return `function ${n}(list: readonly unknown[], tally: rt.Tally): number {\nlet n = 0;\nfor (let i = 0; i < list.length; i++) {\nconst e = list[i];\n${each.join("\n")}\n}\nreturn n;\n}`;
+      });
+      return `(Array.isArray(${x}) ? ${name}(${x}, tally) : -1)`;
+    }
+    return `(${test(t, x)} ? 0 : -1)`;
+  };
+
   for (const r of version.records) {
     const fields = r.fields.map((f) => f.name.text);
-    const body: string[] = [
-      'if (typeof value !== "object" || value === null || Array.isArray(value)) return false;',
-      "const o = value as Record<string, unknown>;",
-      // Every own key must be a declared field: counted, then compared with the fields present.
-      "let keys = 0;",
-      "for (const k in o) if (Object.hasOwn(o, k)) keys++;",
-      "let present = 0;",
-    ];
+    const body: string[] = [];
+    let required = 0;
     fields.forEach((field, i) => {
       const t = schemaType(version, r.name.text, field);
       const v = `f${i}`;
       const key = JSON.stringify(field);
       if (FORBIDDEN.has(field)) {
-        body.push(`if (Object.hasOwn(o, ${key})) return false;`);
+        body.push(`if (Object.hasOwn(o, ${key})) return -1;`);
         return;
       }
-      // Own properties only, as validation reads them (a value inherited from a prototype is absent).
-      const read = `Object.hasOwn(o, ${key}) ? o[${key}] : undefined`;
-      body.push(`const ${v} = ${read};`);
-      if (t.kind === "optional") {
-        body.push(`if (${v} !== undefined) {`, "present++;", `if (${v} !== null && !(${test(t.inner, v)})) return false;`, "}");
-      } else {
-        body.push(`if (${v} === undefined || ${v} === null) return false;`, "present++;", `if (!(${test(t, v)})) return false;`);
+      // Own properties only, as validation reads them: a JSON object inherits only Object.prototype's names.
+      body.push(`const ${v} = ${INHERITED.has(field) ? `Object.hasOwn(o, ${key}) ? o[${key}] : undefined` : `o[${key}]`};`);
+      const inner = t.kind === "optional" ? t.inner : t;
+      const check = holdsObjects(inner) || inner.kind === "list" ? [`const m${i} = ${count(inner, v)};`, `if (m${i} < 0) return -1;`, `n += m${i};`] : [`if (!(${test(inner, v)})) return -1;`, ...tallyOf(inner, v)];
+      // A field's name is the text of its key: its own `:` (an identifier has none) are in the tally too.
+      const nameColons = field.split(":").length - 1;
+      const name = nameColons > 0 ? [`tally.colons += ${nameColons};`] : [];
+      if (t.kind === "optional") body.push(`if (${v} !== undefined) {`, "n++;", ...name, `if (${v} !== null) {`, ...check, "}", "}");
+      else {
+        required++;
+        body.push(`if (${v} === undefined || ${v} === null) return -1;`, ...name, ...check);
       }
     });
-    body.push("return keys === present;");
-    statements.push(`/** Whether \`value\` is a valid \`${r.name.text}\` (nothing in it that validation would report). */\nfunction ${checkName(r.name.text)}(value: unknown): value is ${typeName(r.name.text)} {\n${body.join("\n")}\n}`);
+    const head = ['if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;', "const o = value as Record<string, unknown>;", `let n = ${required};`];
+    statements.push(
+      `/** The members a valid \`${r.name.text}\` accounts for (declared fields present, its own and those it holds), or -1 when \`value\` is not a valid \`${r.name.text}\`. */\nfunction ${checkName(r.name.text)}(value: unknown, tally: rt.Tally): number {\n${[...head, ...body, "return n;"].join("\n")}\n}`,
+    );
   }
   return { statements, root: checkName(version.input.type.text) };
 }
