@@ -140,7 +140,7 @@ const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> =
 const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
-  let value = d$readyToMigrate$traced(t, f);
+  let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
@@ -182,7 +182,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:65:8), traced part by part */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(5), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
+  let value: boolean = (t.enter(5), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(6), t.exit(traced_loop_1(t, f)));
@@ -304,7 +304,7 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(8), t.exit(f.input.communicating, [f.input.communicating]));
+  let value: boolean = (t.enter(8), t.exit(f.input.communicating, [f.input.communicating]));
   if (value) value = (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(10), t.exit(traced_loop_2(t, f)));
@@ -314,7 +314,7 @@ function traced_and_2(t: rt.Tracer, f: Frame): boolean {
 
 /** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part */
 function traced_and_3(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d)));
+  let value: boolean = (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
@@ -334,7 +334,7 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/18-excluded-categories.md:51:3), traced part by part */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
-  let value = d$solelyDormantMeters$traced(t, f);
+  let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = (t.enter(18), t.exit(((d$esmes(f)).length > 0)));
   else { const mark = t.mark(); try { (t.enter(18), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(19), t.exit(traced_loop_3(t, f)));
@@ -354,7 +354,7 @@ function traced_and_4(t: rt.Tracer, f: Frame): boolean {
 
 /** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part */
 function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
   else { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
   return value;
@@ -362,7 +362,7 @@ function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value = (t.enter(33), t.exit(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
+  let value: boolean = (t.enter(33), t.exit(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -370,7 +370,7 @@ function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 
 /** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part */
 function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value = (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
+  let value: boolean = (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
   if (value) value = (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
   else { const mark = t.mark(); try { (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
   return value;
@@ -378,7 +378,7 @@ function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
 function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = (t.enter(36), t.exit(!(t.enter(37), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
+  let value: boolean = (t.enter(36), t.exit(!(t.enter(37), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
   if (value) value = (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
@@ -396,7 +396,7 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 
 /** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
 function traced_and_9(t: rt.Tracer, f: Frame): boolean {
-  let value = d$hasDormantMeter$traced(t, f);
+  let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices]));
   else { const mark = t.mark(); try { (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices])); } catch { t.unwind(mark); } }
   return value;
@@ -404,7 +404,7 @@ function traced_and_9(t: rt.Tracer, f: Frame): boolean {
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value = ((l: number, r: number) => (t.enter(48), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_10(f, v$attempts, v$required, v$regimeDays), v$required);
+  let value: boolean = ((l: number, r: number) => (t.enter(48), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_10(f, v$attempts, v$required, v$regimeDays), v$required);
   if (value) value = ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
   else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -412,7 +412,7 @@ function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 
 /** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part */
 function traced_and_11(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
   else { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
   return value;

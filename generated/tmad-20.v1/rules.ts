@@ -164,7 +164,7 @@ const r$exclude_unresolved_duplicate_mpxn$result$value: Readonly<model.Decision>
 const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
-  let value = d$readyToMigrate$traced(t, f);
+  let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
@@ -190,7 +190,7 @@ function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
 
 /** `hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:43:8), traced part by part */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
-  let value = d$hasDormantMeter$traced(t, f);
+  let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING")));
   else { const mark = t.mark(); try { (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING"))); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
@@ -202,7 +202,7 @@ function traced_and_1(t: rt.Tracer, f: Frame): boolean {
 
 /** `hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:98:8), traced part by part */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
-  let value = d$hasDormantMeter$traced(t, f);
+  let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER")));
   else { const mark = t.mark(); try { (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER"))); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
@@ -214,7 +214,7 @@ function traced_and_2(t: rt.Tracer, f: Frame): boolean {
 
 /** `sharesMeterPoint and lastInstalledOnlyCommunicating and supplierStatus = LIVE and readyToMigrate` (rules/tmad-20.v1/04-01-unblocking.md:169:8), traced part by part */
 function traced_and_3(t: rt.Tracer, f: Frame): boolean {
-  let value = d$sharesMeterPoint$traced(t, f);
+  let value: boolean = d$sharesMeterPoint$traced(t, f);
   if (value) value = d$lastInstalledOnlyCommunicating$traced(t, f);
   else { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE")));
@@ -242,7 +242,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/04-26-partial-migration.md:48:8), traced part by part */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(11), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort]));
+  let value: boolean = (t.enter(11), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort]));
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(12), t.exit(traced_loop_1(t, f)));
@@ -268,7 +268,7 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:97:8), traced part by part */
 function traced_and_5(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(14), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
+  let value: boolean = (t.enter(14), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(15), t.exit(traced_loop_2(t, f)));
@@ -294,7 +294,7 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 
 /** `iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:197:8), traced part by part */
 function traced_and_6(t: rt.Tracer, f: Frame): boolean {
-  let value = d$iocExclusionGroup$traced(t, f);
+  let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(17), t.exit(traced_loop_3(t, f)));
   else { const mark = t.mark(); try { (t.enter(17), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
   return value;
@@ -318,7 +318,7 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = MOC_MDS and installation.groupId = "CB" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:315:8), traced part by part */
 function traced_and_7(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(19), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort]));
+  let value: boolean = (t.enter(19), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort]));
   if (value) value = (t.enter(20), t.exit(((f.input.groupId as string) === "CB"), [f.input.groupId]));
   else { const mark = t.mark(); try { (t.enter(20), t.exit(((f.input.groupId as string) === "CB"), [f.input.groupId])); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(21), t.exit(traced_loop_4(t, f)));
@@ -344,7 +344,7 @@ function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
 
 /** `iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:386:8), traced part by part */
 function traced_and_8(t: rt.Tracer, f: Frame): boolean {
-  let value = d$iocExclusionGroup$traced(t, f);
+  let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(23), t.exit(traced_loop_5(t, f)));
   else { const mark = t.mark(); try { (t.enter(23), t.exit(traced_loop_5(t, f))); } catch { t.unwind(mark); } }
   return value;
@@ -352,7 +352,7 @@ function traced_and_8(t: rt.Tracer, f: Frame): boolean {
 
 /** `hasDormantMeter and hasUnresolvedDataIssue` (rules/tmad-20.v1/18-excluded-categories.md:439:8), traced part by part */
 function traced_and_9(t: rt.Tracer, f: Frame): boolean {
-  let value = d$hasDormantMeter$traced(t, f);
+  let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$hasUnresolvedDataIssue$traced(t, f);
   else { const mark = t.mark(); try { d$hasUnresolvedDataIssue$traced(t, f); } catch { t.unwind(mark); } }
   return value;
@@ -360,7 +360,7 @@ function traced_and_9(t: rt.Tracer, f: Frame): boolean {
 
 /** `hasDormantMeter and sharesMeterPoint and not lastInstalledOnlyCommunicating` (rules/tmad-20.v1/18-excluded-categories.md:525:8), traced part by part */
 function traced_and_10(t: rt.Tracer, f: Frame): boolean {
-  let value = d$hasDormantMeter$traced(t, f);
+  let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$sharesMeterPoint$traced(t, f);
   else { const mark = t.mark(); try { d$sharesMeterPoint$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(26), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f)));
@@ -488,7 +488,7 @@ function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
 function traced_and_11(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(31), t.exit(f.input.communicating, [f.input.communicating]));
+  let value: boolean = (t.enter(31), t.exit(f.input.communicating, [f.input.communicating]));
   if (value) value = (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(33), t.exit(traced_loop_6(t, f)));
@@ -498,7 +498,7 @@ function traced_and_11(t: rt.Tracer, f: Frame): boolean {
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
 function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = (t.enter(37), t.exit(!(t.enter(38), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
+  let value: boolean = (t.enter(37), t.exit(!(t.enter(38), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
   if (value) value = (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
@@ -506,7 +506,7 @@ function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part */
 function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = (t.enter(41), t.exit(!d$prepared$traced(t, f, v$d)));
+  let value: boolean = (t.enter(41), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
@@ -516,7 +516,7 @@ function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part */
 function traced_and_14(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(47), t.exit(f.input.communicating, [f.input.communicating]));
+  let value: boolean = (t.enter(47), t.exit(f.input.communicating, [f.input.communicating]));
   if (value) value = (t.enter(48), t.exit(loop_19(f), [f.input.installedOn, f.input.sharedMeterPoints]));
   else { const mark = t.mark(); try { (t.enter(48), t.exit(loop_19(f), [f.input.installedOn, f.input.sharedMeterPoints])); } catch { t.unwind(mark); } }
   return value;
@@ -534,7 +534,7 @@ function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
 
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear` (rules/tmad-20.v1/18-excluded-categories.md:87:3), traced part by part */
 function traced_and_15(t: rt.Tracer, f: Frame): boolean {
-  let value = d$solelyDormantMeters$traced(t, f);
+  let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = (t.enter(52), t.exit(((d$esmes(f)).length > 0)));
   else { const mark = t.mark(); try { (t.enter(52), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(53), t.exit(traced_loop_7(t, f)));
@@ -552,7 +552,7 @@ function traced_and_15(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and installation.groupId in {"AA", "BA", "CA"}` (rules/tmad-20.v1/18-excluded-categories.md:193:3), traced part by part */
 function traced_and_16(t: rt.Tracer, f: Frame): boolean {
-  let value = (t.enter(58), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
+  let value: boolean = (t.enter(58), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
   if (value) value = (t.enter(59), t.exit(((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), [f.input.groupId]));
   else { const mark = t.mark(); try { (t.enter(59), t.exit(((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), [f.input.groupId])); } catch { t.unwind(mark); } }
   return value;
@@ -560,7 +560,7 @@ function traced_and_16(t: rt.Tracer, f: Frame): boolean {
 
 /** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part */
 function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
   else { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
   return value;
@@ -568,7 +568,7 @@ function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value = (t.enter(66), t.exit(loop_15(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
+  let value: boolean = (t.enter(66), t.exit(loop_15(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -576,7 +576,7 @@ function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 
 /** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part */
 function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value = (t.enter(63), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
+  let value: boolean = (t.enter(63), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
   if (value) value = (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
   else { const mark = t.mark(); try { (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
   return value;
@@ -584,7 +584,7 @@ function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 
 /** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part */
 function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value = d$firmwareSucceeded$traced(t, f, v$d);
+  let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
   else { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -602,7 +602,7 @@ function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
 
 /** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
 function traced_and_21(t: rt.Tracer, f: Frame): boolean {
-  let value = d$hasDormantMeter$traced(t, f);
+  let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(69), t.exit(traced_loop_8(t, f), [f.input.devices]));
   else { const mark = t.mark(); try { (t.enter(69), t.exit(traced_loop_8(t, f), [f.input.devices])); } catch { t.unwind(mark); } }
   return value;
@@ -610,7 +610,7 @@ function traced_and_21(t: rt.Tracer, f: Frame): boolean {
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_14(f, v$attempts, v$required, v$regimeDays), v$required);
+  let value: boolean = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_14(f, v$attempts, v$required, v$regimeDays), v$required);
   if (value) value = ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
   else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
   return value;

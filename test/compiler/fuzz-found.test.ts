@@ -187,6 +187,21 @@ describe("an input identified by a field named like a property every object inhe
   });
 });
 
+describe("text ending in a backslash, and a traced `and` whose first part is always true (fuzz seed 932366588)", () => {
+  it("`\"label\\\\\"` then `\"x/*\"` in one condition: the printer took the closing quote for an escaped one and wrote a stray `*/` (documents 2406, 10394)", () => {
+    const v = build(`${model()}\nrule r when site.id = "label\\\\" or site.id = "x/*" then outcome = YES`);
+    expect(decide(v, { ...SITE, id: "label\\" })).toBe("YES");
+    expect(decide(v, { ...SITE, id: "x/*" })).toBe("YES");
+    expect(decide(v, SITE)).toBe("NO");
+  });
+
+  it("`(a and false) or not false` as the first part: its value was typed `true`, so a later part could not be assigned (document 282)", () => {
+    const v = build(`${model()}\nrule r when ((site.n > 5 and false) or (not false)) and site.n > 1 then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+    expect(decide(v, { ...SITE, n: 0 })).toBe("NO");
+  });
+});
+
 describe("the generated code of every version built above", () => {
   it("type-checks with the runtime (one program for all of them)", () => {
     expect(typeChecks.size).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  * `t.enter(site)` / `t.exit(value, facts)` around each condition a reader cares about). Takes the
  * CheckedVersion (every type, reference and narrowing the checker established: nothing is
  * resolved again here). Names come from names.ts, collision-free; every literal is written with
- * JSON.stringify, so no text from a rule document can break out of it. Expressions are walked with
+ * JSON.stringify (through render.ts literal), so no text from a rule document can break out of it. Expressions are walked with
  * the one traversal of ast/walk.ts; `and` / `or` chains are emitted flat, so a long condition
  * becomes a long line, not a deep nest.
  */
@@ -17,6 +17,7 @@ import type { TraceSite } from "../../runtime/trace.js";
 import { Phrases } from "../phrase/index.js";
 import type { Span } from "../source/span.js";
 import * as N from "./names.js";
+import { literal } from "./render.js";
 import { orderedPair, type OrderedPair } from "./ordered-pairs.js";
 import { enabled, type GenerateOptions } from "./passes.js";
 
@@ -238,17 +239,17 @@ export class ExpressionEmitter {
       case "NumberLiteral":
         return String(Number(e.text));
       case "TextLiteral":
-        return JSON.stringify(e.value);
+        return literal(e.value);
       case "DateLiteral":
       case "DateTimeLiteral":
-        return JSON.stringify(e.text);
+        return literal(e.text);
       case "ClauseLiteral":
-        return JSON.stringify(e.number);
+        return literal(e.number);
       case "NameRef":
         return this.nameRef(e, false);
       case "MemberAccess": {
         const ref = this.ref(e);
-        if (ref?.kind === "enumMember") return JSON.stringify(ref.member);
+        if (ref?.kind === "enumMember") return literal(ref.member);
         return this.bang(e, this.field(e, r[0]));
       }
       case "Call":
@@ -288,7 +289,7 @@ export class ExpressionEmitter {
       case "definition":
         return this.bang(e, traced ? `${this.tracedDefinition(r.name)}(t, ${FRAME})` : `${N.definition(r.name)}(${FRAME})`);
       case "enumMember":
-        return JSON.stringify(r.member);
+        return literal(r.member);
       default:
         throw new Error(`internal: unresolved name ${e.name.text} at ${at(e.span)}`);
     }
@@ -331,7 +332,7 @@ export class ExpressionEmitter {
         if (lt.kind === "datetime") return `(rt.compareInstants(${l}, ${r}) ${e.operator} 0)`;
         return `(${l} ${e.operator} ${r})`;
       case "/":
-        return `rt.divide(${l}, ${r}, ${JSON.stringify(at(e.span))})`;
+        return `rt.divide(${l}, ${r}, ${literal(at(e.span))})`;
       default:
         return `(${l} ${e.operator} ${r})`;
     }
@@ -678,7 +679,7 @@ export class ExpressionEmitter {
     const params = ["t: rt.Tracer", this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
     const lines = chainOperands(e, "and").map((o, i) => {
       const part = this.point(o, vars, clause);
-      if (i === 0) return `let value = ${part};`;
+      if (i === 0) return `let value: boolean = ${part};`;
       return this.readsNarrowed(o) ? `if (value) value = ${part};` : `if (value) value = ${part};\nelse ${explored(`${part};`)}`;
     });
     const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)}), traced part by part`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
@@ -766,7 +767,7 @@ export class ExpressionEmitter {
     const r = x.kind === "NameRef" ? this.ref(x) : undefined;
     let code = x.kind !== "NameRef" ? "undefined" : r?.kind === "input" ? INPUT : N.variable(x.name.text);
     members.reverse().forEach((m, i) => {
-      if (N.isInherited(m)) code = `(${i === 0 ? "" : `${code} != null && `}Object.hasOwn(${code}, ${JSON.stringify(m)}) ? ${code}[${JSON.stringify(m)}] : null)`;
+      if (N.isInherited(m)) code = `(${i === 0 ? "" : `${code} != null && `}Object.hasOwn(${code}, ${literal(m)}) ? ${code}[${literal(m)}] : null)`;
       else code = i === 0 ? `${code}.${m}` : `${code}?.${m}`;
     });
     return code;

@@ -2,13 +2,13 @@
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { CheckedVersion } from "../check/index.js";
 import { modelType } from "./expressions.js";
-import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
+import { banner, doc, literal, render, RUNTIME, type GeneratedFile } from "./render.js";
 
 export function indexFile(version: CheckedVersion): GeneratedFile {
   const input = modelType(version.input.type.text);
   const decisionType = modelType(version.decision.name.text);
   const statements: (string | StatementStructures)[] = [
-    `import type * as rt from ${JSON.stringify(RUNTIME)};`,
+    `import type * as rt from ${literal(RUNTIME)};`,
     `import { manifest, traceSites } from "./manifest.js";`,
     `import { validator } from "./model.js";`,
     `import type * as model from "./model.js";`,

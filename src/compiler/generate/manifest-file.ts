@@ -8,7 +8,7 @@ import type { Manifest } from "../../runtime/version.js";
 import type { CheckedVersion } from "../check/index.js";
 import { compareClauseNumbers, sha256 } from "../extract/index.js";
 import { timelineOf } from "../timeline/index.js";
-import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
+import { banner, doc, literal, render, RUNTIME, type GeneratedFile } from "./render.js";
 
 /** Dated facts and waiting rules (src/compiler/timeline), when the data model dates any fact. */
 function timelineEntry(version: CheckedVersion): { timeline?: ReturnType<typeof timelineOf> } {
@@ -65,13 +65,13 @@ export function manifestFile(version: CheckedVersion, sites: readonly TraceSite[
     ...timelineEntry(version),
   } satisfies Manifest;
   const statements: (string | StatementStructures)[] = [
-    `import type * as rt from ${JSON.stringify(RUNTIME)};`,
+    `import type * as rt from ${literal(RUNTIME)};`,
     {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [doc(`${meta.document} ${meta.version} (${meta.status}). ${meta.paraphrase}`)],
-      declarations: [{ name: "manifest", type: "rt.Manifest", initializer: JSON.stringify(manifest, null, 2) }],
+      declarations: [{ name: "manifest", type: "rt.Manifest", initializer: literal(manifest, 2) }],
     },
     {
       kind: StructureKind.VariableStatement,
@@ -90,8 +90,8 @@ const SITES_PER_LITERAL = 400;
 
 /** The trace sites as one array literal, or, for a large version, as literals of at most SITES_PER_LITERAL joined. */
 function sitesInitializer(sites: readonly unknown[]): string {
-  if (sites.length <= SITES_PER_LITERAL) return JSON.stringify(sites, null, 2);
+  if (sites.length <= SITES_PER_LITERAL) return literal(sites, 2);
   const chunks: string[] = [];
-  for (let i = 0; i < sites.length; i += SITES_PER_LITERAL) chunks.push(JSON.stringify(sites.slice(i, i + SITES_PER_LITERAL), null, 2));
+  for (let i = 0; i < sites.length; i += SITES_PER_LITERAL) chunks.push(literal(sites.slice(i, i + SITES_PER_LITERAL), 2));
   return `([] as rt.TraceSite[]).concat(\n${chunks.join(",\n")}\n)`;
 }

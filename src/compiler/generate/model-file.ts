@@ -9,7 +9,7 @@ import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
 import { tsType } from "./expressions.js";
 import { isInherited, typeName } from "./names.js";
-import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
+import { banner, doc, literal, render, RUNTIME, type GeneratedFile } from "./render.js";
 import { validatorCode } from "./validator.js";
 
 /** The schema's description of a field type (the runtime validator reads it). */
@@ -18,13 +18,13 @@ function fieldSchema(t: Type): string {
     case "enum":
     case "record":
     case "identifier":
-      return `{ kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)} }`;
+      return `{ kind: ${literal(t.kind)}, name: ${literal(t.name)} }`;
     case "list":
       return `{ kind: "list", element: ${fieldSchema(t.element)} }`;
     case "optional":
       return `{ kind: "optional", inner: ${fieldSchema(t.inner)} }`;
     default:
-      return `{ kind: ${JSON.stringify(t.kind)} }`;
+      return `{ kind: ${literal(t.kind)} }`;
   }
 }
 
@@ -35,13 +35,13 @@ export function declDoc(d: { doc?: string; context: A.ClauseContext; span: { fil
 }
 
 export function modelFile(version: CheckedVersion): GeneratedFile {
-  const statements: (string | StatementStructures)[] = [`import * as rt from ${JSON.stringify(RUNTIME)};`];
+  const statements: (string | StatementStructures)[] = [`import * as rt from ${literal(RUNTIME)};`];
   for (const e of version.enums) {
     statements.push({
       kind: StructureKind.TypeAlias,
       name: typeName(e.name.text),
       isExported: true,
-      type: e.members.map((m) => JSON.stringify(m.name.text)).join(" | "),
+      type: e.members.map((m) => literal(m.name.text)).join(" | "),
       docs: [declDoc(e)],
     });
   }
@@ -58,7 +58,7 @@ export function modelFile(version: CheckedVersion): GeneratedFile {
       // A field an amendment added with a default may be absent from a record; evaluation reads the default.
       const absent = t.kind === "optional" || version.fieldDefaults.get(decl.name.text)?.has(f.name.text) === true;
       const type = absent && t.kind !== "optional" ? `${tsType(t, typeName)} | null` : tsType(t, typeName);
-      return { name: JSON.stringify(f.name.text), type, hasQuestionToken: absent && decl.kind === "RecordDecl", isReadonly: true };
+      return { name: literal(f.name.text), type, hasQuestionToken: absent && decl.kind === "RecordDecl", isReadonly: true };
     }),
   });
   for (const r of version.records) statements.push(iface(r));
@@ -70,13 +70,13 @@ export function modelFile(version: CheckedVersion): GeneratedFile {
   // A record named like a property every object inherits (`hasOwnProperty`) gets that method's type
   // as its contextual type, not the schema's: its fields are then typed `as const`, which needs none.
   const records = version.records
-    .map((r) => `${JSON.stringify(r.name.text)}: [${r.fields.map((f) => `[${JSON.stringify(f.name.text)}, ${schemaOf(r.name.text, f.name.text)}]`).join(", ")}]${isInherited(r.name.text) ? " as const" : ""}`)
+    .map((r) => `${literal(r.name.text)}: [${r.fields.map((f) => `[${literal(f.name.text)}, ${schemaOf(r.name.text, f.name.text)}]`).join(", ")}]${isInherited(r.name.text) ? " as const" : ""}`)
     .join(",\n");
-  const enums = version.enums.map((e) => `${JSON.stringify(e.name.text)}: [${e.members.map((m) => JSON.stringify(m.name.text)).join(", ")}]`).join(",\n");
+  const enums = version.enums.map((e) => `${literal(e.name.text)}: [${e.members.map((m) => literal(m.name.text)).join(", ")}]`).join(",\n");
   const identifiers = version.identifiers
     .map((i) => {
       const cd = i.checkDigit === undefined ? "" : `, checkDigit: { weights: [${i.checkDigit.weights.join(", ")}], moduli: [${i.checkDigit.moduli.join(", ")}] }`;
-      return `${JSON.stringify(i.name.text)}: { pattern: ${JSON.stringify(i.pattern.value)}${cd} }`;
+      return `${literal(i.name.text)}: { pattern: ${literal(i.pattern.value)}${cd} }`;
     })
     .join(",\n");
   statements.push({
@@ -88,7 +88,7 @@ export function modelFile(version: CheckedVersion): GeneratedFile {
       {
         name: "schema",
         type: "rt.Schema",
-        initializer: `{\nroot: ${JSON.stringify(version.input.type.text)},\nkey: ${JSON.stringify(version.input.key.text)},\nrecords: {\n${records}\n},\nenums: {\n${enums}\n},\nidentifiers: {\n${identifiers}\n}\n}`,
+        initializer: `{\nroot: ${literal(version.input.type.text)},\nkey: ${literal(version.input.key.text)},\nrecords: {\n${records}\n},\nenums: {\n${enums}\n},\nidentifiers: {\n${identifiers}\n}\n}`,
       },
     ],
   });

@@ -1,7 +1,7 @@
 /** The registry `generated/index.ts`: every built version's metadata and a lazy loader. */
 import type { VersionMeta } from "../extract/index.js";
 import { versionTypes } from "../typing/registry.js";
-import type { GeneratedFile } from "./render.js";
+import { literal, type GeneratedFile } from "./render.js";
 
 export function generateRegistry(versions: readonly { readonly id: string; readonly meta?: VersionMeta }[]): GeneratedFile {
   const entries = versions
@@ -10,12 +10,12 @@ export function generateRegistry(versions: readonly { readonly id: string; reado
     .map((v) => {
       const m = v.meta!;
       const fields = [
-        `id: ${JSON.stringify(v.id)}`,
-        `version: ${JSON.stringify(m.version)}`,
-        `status: ${JSON.stringify(m.status)}`,
-        `published: ${JSON.stringify(m.published)}`,
-        ...(m.effectiveFrom === undefined ? [] : [`effectiveFrom: ${JSON.stringify(m.effectiveFrom)}`]),
-        `load: () => import(${JSON.stringify(`./${v.id}/index.js`)}).then((m) => m.version)`,
+        `id: ${literal(v.id)}`,
+        `version: ${literal(m.version)}`,
+        `status: ${literal(m.status)}`,
+        `published: ${literal(m.published)}`,
+        ...(m.effectiveFrom === undefined ? [] : [`effectiveFrom: ${literal(m.effectiveFrom)}`]),
+        `load: () => import(${literal(`./${v.id}/index.js`)}).then((m) => m.version)`,
       ];
       return `  {\n    ${fields.join(",\n    ")},\n  }`;
     });

@@ -14,7 +14,7 @@ import { enabled, type GenerateOptions } from "./passes.js";
 import { constantResult, settleCode } from "./settle.js";
 import { declDoc } from "./model-file.js";
 import * as N from "./names.js";
-import { banner, doc, render, RUNTIME, type GeneratedFile } from "./render.js";
+import { banner, doc, literal, render, RUNTIME, type GeneratedFile } from "./render.js";
 
 function clauseSuffix(clause: string | undefined, titles: ReadonlyMap<string, string>): string {
   if (clause === undefined) return "";
@@ -34,7 +34,7 @@ function resultObject(version: CheckedVersion, result: readonly A.Assignment[], 
     else code = t.kind === "list" ? "[]" : "null";
     // A shared (constant) result's lists are frozen too: nobody can change it through them.
     if (frozen && t.kind === "list") code = `Object.freeze(${code})`;
-    return `${JSON.stringify(f.name.text)}: ${code}`;
+    return `${literal(f.name.text)}: ${code}`;
   });
   return `{ ${parts.join(", ")} }`;
 }
@@ -163,7 +163,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
         initializer: `[\n${version.rules
           .map(
             (r) =>
-              `{ id: ${JSON.stringify(r.id)}, clause: ${JSON.stringify(r.clause)}, applies: ${N.ruleCondition(r.id)}, appliesTraced: ${N.tracedRuleCondition(r.id)}, result: ${N.ruleResult(r.id)}, setAsideBy: [${r.overriddenBy.map((w) => index.get(w)).join(", ")}] }`,
+              `{ id: ${literal(r.id)}, clause: ${literal(r.clause)}, applies: ${N.ruleCondition(r.id)}, appliesTraced: ${N.tracedRuleCondition(r.id)}, result: ${N.ruleResult(r.id)}, setAsideBy: [${r.overriddenBy.map((w) => index.get(w)).join(", ")}] }`,
           )
           .join(",\n")}\n]`,
       },
@@ -179,12 +179,12 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
       {
         name: "conditions",
         type: `Readonly<Record<string, (${record}: ${input}) => boolean>>`,
-        initializer: `Object.freeze({\n${version.rules.map((r) => `${JSON.stringify(r.id)}: (${record}: ${input}) => ${N.ruleCondition(r.id)}(new ${FRAME_TYPE}(${record}))`).join(",\n")}\n})`,
+        initializer: `Object.freeze({\n${version.rules.map((r) => `${literal(r.id)}: (${record}: ${input}) => ${N.ruleCondition(r.id)}(new ${FRAME_TYPE}(${record}))`).join(",\n")}\n})`,
       },
     ],
   };
   void INPUT;
-  const header: (string | StatementStructures)[] = [`import * as rt from ${JSON.stringify(RUNTIME)};`, `import { manifest, traceSites } from "./manifest.js";`, `import type * as model from "./model.js";`];
+  const header: (string | StatementStructures)[] = [`import * as rt from ${literal(RUNTIME)};`, `import { manifest, traceSites } from "./manifest.js";`, `import type * as model from "./model.js";`];
   const frame = frameClass(input, caches);
   // Constant sets first: parameters' values (computed as the module loads) may test membership in them.
   const body: (string | StatementStructures)[] = [...emitter.constants, ...statements, frame, ...constants, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ...settle.statements, ruleType, rulesTable, conditions];

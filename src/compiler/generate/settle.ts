@@ -15,7 +15,7 @@ import { forEachExpr } from "../ast/walk.js";
 import type { CheckedVersion } from "../check/index.js";
 import { FRAME, FRAME_TYPE, INPUT } from "./expressions.js";
 import * as N from "./names.js";
-import { doc } from "./render.js";
+import { doc, literal } from "./render.js";
 import type { FunctionDeclarationStructure, OptionalKind } from "ts-morph";
 
 /** Whether `e` is the same for every installation and cannot fail: literals, enum members, parameters. */
@@ -59,7 +59,7 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
   // object inherits (`hasOwnProperty`) is read directly, not through the own-property check that
   // gives null when absent (an id of `string | null` did not compile).
   const keyName = version.input.key.text;
-  const key = N.isInherited(keyName) ? `${INPUT}[${JSON.stringify(keyName)}]` : N.readField(INPUT, keyName);
+  const key = N.isInherited(keyName) ? `${INPUT}[${literal(keyName)}]` : N.readField(INPUT, keyName);
   const frame = { name: FRAME, type: FRAME_TYPE };
   const decision = `rt.Decision<${decisionType}>`;
   const useSets = sets && version.rules.length <= MAX_SET_RULES;

@@ -19,6 +19,7 @@
  */
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
+import { literal } from "./render.js";
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 /** Names every object inherits: such a field is read with an own-property check. */
@@ -76,13 +77,13 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
         return `(typeof ${x} === "string" && rt.isDateTime(${x}))`;
       case "enum": {
         const members = enums.get(t.name) ?? [];
-        if (members.length <= 8) return members.length === 0 ? "false" : `(${members.map((m) => `${x} === ${JSON.stringify(m)}`).join(" || ")})`;
-        const set = constant(`enum:${t.name}`, (n) => `/** The members of \`${t.name}\`. */\nconst ${n}: ReadonlySet<unknown> = new Set(${JSON.stringify(members)});`);
+        if (members.length <= 8) return members.length === 0 ? "false" : `(${members.map((m) => `${x} === ${literal(m)}`).join(" || ")})`;
+        const set = constant(`enum:${t.name}`, (n) => `/** The members of \`${t.name}\`. */\nconst ${n}: ReadonlySet<unknown> = new Set(${literal(members)});`);
         return `${set}.has(${x})`;
       }
       case "identifier": {
         const id = identifiers.get(t.name)!;
-        const pattern = constant(`id:${t.name}`, (n) => `/** The pattern of \`${t.name}\`. */\nconst ${n} = new RegExp(${JSON.stringify(id.pattern.value)}, "u");`);
+        const pattern = constant(`id:${t.name}`, (n) => `/** The pattern of \`${t.name}\`. */\nconst ${n} = new RegExp(${literal(id.pattern.value)}, "u");`);
         const digit = id.checkDigit === undefined ? "" : ` && rt.checkDigitValid(${x}, [${id.checkDigit.weights.join(", ")}], [${id.checkDigit.moduli.join(", ")}])`;
         return `(typeof ${x} === "string" && ${pattern}.test(${x})${digit})`;
       }
@@ -123,7 +124,7 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
     if (t.kind === "optional") return `(${x} === null ? 0 : ${count(t.inner, x)})`;
     if (t.kind === "list") {
       // A list's elements, in a function of its own: a plain loop, stopping at the first bad one.
-      const name = constant(`list:${JSON.stringify(t.element)}`, (n) => {
+      const name = constant(`list:${literal(t.element)}`, (n) => {
         const each = holdsObjects(t.element) || t.element.kind === "list" ? ["const m = " + count(t.element, "e") + ";", "if (m < 0) return -1;", "n += m;"] : [`if (!(${test(t.element, "e")})) return -1;`, ...tallyOf(t.element, "e")];
         return `function ${n}(list: readonly unknown[], tally: rt.Tally): number {\nlet n = 0;\nfor (let i = 0; i < list.length; i++) {\nconst e = list[i];\n${each.join("\n")}\n}\nreturn n;\n}`;
       });
@@ -139,7 +140,7 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
     fields.forEach((field, i) => {
       const t = schemaType(version, r.name.text, field);
       const v = `f${i}`;
-      const key = JSON.stringify(field);
+      const key = literal(field);
       if (FORBIDDEN.has(field)) {
         body.push(`if (Object.hasOwn(o, ${key})) return -1;`);
         return;
