@@ -202,6 +202,20 @@ describe("text ending in a backslash, and a traced `and` whose first part is alw
   });
 });
 
+describe("more of seed 933108314", () => {
+  it("`a < (if b > (c - 2) then …)`: TypeScript read `<(` as type arguments of a call (document 20692)", () => {
+    const v = build(`${model()}\nrule r when site.n < (if site.n > (site.n - 2) then 5 else 0) then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+    expect(decide(v, { ...SITE, n: 7 })).toBe("NO");
+  });
+
+  it("`x otherwise D` compared where `x` is known absent was typed as D's literal (TS2367, document 26883)", () => {
+    const v = build(`${model({ fields: "  on: optional date\n" })}\nrule r when (if site.on is present then false else (site.on otherwise 2022-05-11) = 2022-06-30) or (site.on otherwise 2022-05-11) = 2022-05-11 then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+    expect(decide(v, { ...SITE, on: "2022-06-30" })).toBe("NO");
+  });
+});
+
 describe("the generated code of every version built above", () => {
   it("type-checks with the runtime (one program for all of them)", () => {
     expect(typeChecks.size).toBeGreaterThan(0);

@@ -330,6 +330,10 @@ export class ExpressionEmitter {
       case ">":
       case ">=":
         if (lt.kind === "datetime") return `(rt.compareInstants(${l}, ${r}) ${e.operator} 0)`;
+        // `a < ((b > (c)) ? …)` does not parse as TypeScript: from `<(` it reads type arguments of a
+        // call (a fuzzer's document found it). So no `<` is written before a `(`: `x < (…)` becomes
+        // `(…) > x`, the same test of operands that have no effects (never traced).
+        if (e.operator === "<" && r.startsWith("(")) return `(${r} > ${l})`;
         return `(${l} ${e.operator} ${r})`;
       case "/":
         return `rt.divide(${l}, ${r}, ${literal(at(e.span))})`;
@@ -380,7 +384,8 @@ export class ExpressionEmitter {
    * The cast costs nothing at run time: TypeScript erases it.
    */
   private unnarrowed(e: A.Expr, code: string): string {
-    if (!narrowable(code)) return code;
+    // `x otherwise D` is narrowed through `x`: where `x` is known absent it is typed as D's literal.
+    if (!narrowable(code) && e.kind !== "Otherwise") return code;
     const t = this.type(e);
     if (t.kind === "empty" || t.kind === "list" || t.kind === "record") return code;
     const ts = tsType(t, modelType);
