@@ -137,6 +137,8 @@ export class Frame {
   m$readyForPartialMigration: boolean | undefined = undefined;
   /** `iocExclusionGroup`, once computed. */
   m$iocExclusionGroup: boolean | undefined = undefined;
+  /** The last list `scan_0` scanned, and what it found. */
+  scan_0: Scan_0 | undefined = undefined;
   constructor(readonly input: model.Installation) { }
 }
 
@@ -402,76 +404,86 @@ function loop_10(f: Frame): boolean {
   return true;
 }
 
-/** `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6) */
-function loop_11(f: Frame, v$attempts: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) return true; }
-  return false;
+/** What one pass over a list finds about its elements `a` with `unsuccessful(a)` (pass: fused scans). */
+interface Scan_0 {
+  /** The list scanned. */
+  list: readonly model.Attempt[];
+  /** How many elements meet the condition. */
+  count: number;
+  /** The least `a.at` of those elements (the first of equal ones), or null when there is none. */
+  min0: string | null;
+  /** The greatest `a.at` of those elements (the first of equal ones), or null when there is none. */
+  max0: string | null;
 }
 
-/** `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18) */
-function loop_12(f: Frame, v$attempts: readonly model.Attempt[]): string | null {
-  let found = false;
-  let best!: string;
-  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (!found || rt.compareInstants(x, best) > 0) { best = x; found = true; } } }
-  return found ? best : null;
-}
-
-/** `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20) */
-function loop_13(f: Frame, v$attempts: readonly model.Attempt[]): string | null {
-  let found = false;
-  let best!: string;
-  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { const x = v$a.at; if (!found || rt.compareInstants(x, best) < 0) { best = x; found = true; } } }
-  return found ? best : null;
-}
-
-/** `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3) */
-function loop_14(f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): number {
-  let n = 0;
-  for (const v$a of v$attempts) { if (d$unsuccessful(f, v$a)) { n++; } }
-  return n;
+/**
+ * One pass over `list` for these loops, which test the same condition of each element (pass: fused scans):
+ * - `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6)
+ * - `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18)
+ * - `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20)
+ * - `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3)
+ * The frame keeps the last list scanned: the loops that read one list in turn scan it once.
+ */
+function scan_0(f: Frame, list: readonly model.Attempt[]): Scan_0 {
+  let s = f.scan_0;
+  if (s !== undefined && s.list === list) return s;
+  let count: number = 0;
+  let min0: string | null = null;
+  let max0: string | null = null;
+  for (const v$a of list) {
+    if (d$unsuccessful(f, v$a)) {
+      count++;
+      const x0 = v$a.at;
+      if (min0 === null || rt.compareInstants(x0, min0) < 0) min0 = x0;
+      if (max0 === null || rt.compareInstants(x0, max0) > 0) max0 = x0;
+    }
+  }
+  if (s === undefined) f.scan_0 = s = { list, count, min0, max0 };
+  else { s.list = list; s.count = count; s.min0 = min0; s.max0 = max0; }
+  return s;
 }
 
 /** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
-function loop_15(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function loop_11(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) return true; }
   return false;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
-function loop_16(f: Frame): boolean {
+function loop_12(f: Frame): boolean {
   for (const v$m of f.input.devices) { if (d$isMeter(f, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
-function loop_17(f: Frame): model.Device[] {
+function loop_13(f: Frame): model.Device[] {
   const out: model.Device[] = [];
   for (const v$e of f.input.devices) { if (((v$e.type as model.DeviceType) === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
-function loop_18(f: Frame): model.Device[] {
+function loop_14(f: Frame): model.Device[] {
   const out: model.Device[] = [];
   for (const v$g of f.input.devices) { if (((v$g.type as model.DeviceType) === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:161:7) */
-function loop_19(f: Frame): boolean {
+function loop_15(f: Frame): boolean {
   for (const v$s of f.input.sharedMeterPoints) { if (!(((v$s.installedOn < f.input.installedOn) && !v$s.communicating))) return false; }
   return true;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-20.v1/04-26-partial-migration.md:138:40) */
-function loop_20(f: Frame): model.DeviceId[] {
+function loop_16(f: Frame): model.DeviceId[] {
   const out: model.DeviceId[] = [];
   for (const v$g of d$gsmes(f)) { out.push(v$g.id); }
   return out;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7) */
-function loop_21(f: Frame): boolean {
+function loop_17(f: Frame): boolean {
   for (const v$e of d$esmes(f)) { if (!(d$prepared(f, v$e))) return false; }
   return true;
 }
@@ -517,8 +529,8 @@ function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 /** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part */
 function traced_and_14(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = (t.enter(47), t.exit(f.input.communicating, [f.input.communicating]));
-  if (value) value = (t.enter(48), t.exit(loop_19(f), [f.input.installedOn, f.input.sharedMeterPoints]));
-  else { const mark = t.mark(); try { (t.enter(48), t.exit(loop_19(f), [f.input.installedOn, f.input.sharedMeterPoints])); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(48), t.exit(loop_15(f), [f.input.installedOn, f.input.sharedMeterPoints]));
+  else { const mark = t.mark(); try { (t.enter(48), t.exit(loop_15(f), [f.input.installedOn, f.input.sharedMeterPoints])); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -568,7 +580,7 @@ function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(66), t.exit(loop_15(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
+  let value: boolean = (t.enter(66), t.exit(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -610,7 +622,7 @@ function traced_and_21(t: rt.Tracer, f: Frame): boolean {
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(loop_14(f, v$attempts, v$required, v$regimeDays), v$required);
+  let value: boolean = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(scan_0(f, v$attempts).count, v$required);
   if (value) value = ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
   else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -806,7 +818,7 @@ export function d$dayNumber(f: Frame, v$t: string): number {
 export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): number {
   const memo = f.m$failureDays;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$attempts) return memo[i + 1] as number;
-  const value = (loop_11(f, v$attempts) ? ((d$dayNumber(f, (loop_12(f, v$attempts) ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (loop_13(f, v$attempts) ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+  const value = ((scan_0(f, v$attempts).count > 0) ? ((d$dayNumber(f, (scan_0(f, v$attempts).max0 ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (scan_0(f, v$attempts).min0 ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
   if (memo === undefined) f.m$failureDays = [v$attempts, value];
   else if (memo.length < 32) memo.push(v$attempts, value);
   return value;
@@ -821,7 +833,7 @@ export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): n
 export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const memo = f.m$regimeExhausted;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 4) if (memo[i] === v$attempts && memo[i + 1] === v$required && memo[i + 2] === v$regimeDays) return memo[i + 3] as boolean;
-  const value = ((loop_14(f, v$attempts, v$required, v$regimeDays) >= v$required) && (d$failureDays(f, v$attempts) >= v$regimeDays));
+  const value = ((scan_0(f, v$attempts).count >= v$required) && (d$failureDays(f, v$attempts) >= v$regimeDays));
   if (memo === undefined) f.m$regimeExhausted = [v$attempts, v$required, v$regimeDays, value];
   else if (memo.length < 64) memo.push(v$attempts, v$required, v$regimeDays, value);
   return value;
@@ -844,7 +856,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly m
 export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const memo = f.m$stepPersistentlyFailed;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 5) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations && memo[i + 2] === v$required && memo[i + 3] === v$regimeDays) return memo[i + 4] as boolean;
-  const value = (!(d$stepSucceeded(f, v$attempts, v$confirmations)) && (d$regimeExhausted(f, v$attempts, v$required, v$regimeDays) || (loop_15(f, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
+  const value = (!(d$stepSucceeded(f, v$attempts, v$confirmations)) && (d$regimeExhausted(f, v$attempts, v$required, v$regimeDays) || (loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
   if (memo === undefined) f.m$stepPersistentlyFailed = [v$attempts, v$confirmations, v$required, v$regimeDays, value];
   else if (memo.length < 80) memo.push(v$attempts, v$confirmations, v$required, v$regimeDays, value);
   return value;
@@ -1002,7 +1014,7 @@ function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$solelyDormantMeters(f: Frame): boolean {
   let value = f.m$solelyDormantMeters;
-  if (value === undefined) f.m$solelyDormantMeters = value = (d$hasDormantMeter(f) && loop_16(f));
+  if (value === undefined) f.m$solelyDormantMeters = value = (d$hasDormantMeter(f) && loop_12(f));
   return value;
 }
 
@@ -1020,7 +1032,7 @@ function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$esmes(f: Frame): readonly model.Device[] {
   let value = f.m$esmes;
-  if (value === undefined) f.m$esmes = value = loop_17(f);
+  if (value === undefined) f.m$esmes = value = loop_13(f);
   return value;
 }
 
@@ -1030,7 +1042,7 @@ export function d$esmes(f: Frame): readonly model.Device[] {
  */
 export function d$gsmes(f: Frame): readonly model.Device[] {
   let value = f.m$gsmes;
-  if (value === undefined) f.m$gsmes = value = loop_18(f);
+  if (value === undefined) f.m$gsmes = value = loop_14(f);
   return value;
 }
 
@@ -1059,7 +1071,7 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$lastInstalledOnlyCommunicating(f: Frame): boolean {
   let value = f.m$lastInstalledOnlyCommunicating;
-  if (value === undefined) f.m$lastInstalledOnlyCommunicating = value = (f.input.communicating && loop_19(f));
+  if (value === undefined) f.m$lastInstalledOnlyCommunicating = value = (f.input.communicating && loop_15(f));
   return value;
 }
 
@@ -1099,7 +1111,7 @@ function d$meterPointClear$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$gsmeIds(f: Frame): readonly model.DeviceId[] {
   let value = f.m$gsmeIds;
-  if (value === undefined) f.m$gsmeIds = value = loop_20(f);
+  if (value === undefined) f.m$gsmeIds = value = loop_16(f);
   return value;
 }
 
@@ -1122,7 +1134,7 @@ export function d$notifyResponsibleSupplier(f: Frame): boolean {
  */
 export function d$readyForPartialMigration(f: Frame): boolean {
   let value = f.m$readyForPartialMigration;
-  if (value === undefined) f.m$readyForPartialMigration = value = (d$solelyDormantMeters(f) && ((d$esmes(f)).length > 0) && loop_21(f) && ((d$gsmes(f)).length > 0) && f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && d$meterPointClear(f));
+  if (value === undefined) f.m$readyForPartialMigration = value = (d$solelyDormantMeters(f) && ((d$esmes(f)).length > 0) && loop_17(f) && ((d$gsmes(f)).length > 0) && f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && d$meterPointClear(f));
   return value;
 }
 

@@ -67,6 +67,26 @@ describe("generator passes", () => {
     expect(rules).toMatch(/for \(const v\$a of f\.input\.tries\) \{ if \(loop_\d+\(f, v\$a\)\) return true; \}/);
   });
 
+  it("fused scans: the loops over one list with one condition are one pass, read from the frame", () => {
+    const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    const scans = rules.split(/\n(?=\/\*\*)/).filter((chunk) => /\nfunction scan_\d+\(/.test(chunk));
+    // unsuccessfulTry: count, some, min and max of a.at, min of a.day, max of a.value; `failedTries`
+    // (a lone count) and `spanDays` (its condition reads the parameter `kind`) keep their loops.
+    expect(scans).toHaveLength(1);
+    expect(scans[0].match(/for \(const /g)).toHaveLength(1);
+    expect(scans[0].match(/^ \* - `/gm)).toHaveLength(6);
+    expect(rules).not.toMatch(/\/\*\* `[^`]*unsuccessfulTry\(a\)[^`]*` \([^)]*\) \*\/\nfunction loop_/);
+    expect(rules).toMatch(/\/\*\* `count a in d\.tries where a\.kind = FAILED` [^\n]*\nfunction loop_/);
+    // The random records below make `worn_out` both hold and fail, so the agreement test means something.
+    const on = loadVersionFiles(generateVersion(checked));
+    const worn = on.conditions.get("worn_out")!;
+    const next = random(7);
+    let held = 0;
+    for (let i = 0; i < 1_000; i++) if (worn(site(next, i))) held++;
+    expect(held).toBeGreaterThan(50);
+    expect(held).toBeLessThan(950);
+  });
+
   for (const pass of Object.keys(PASSES) as PassName[]) {
     it(`${pass}: every rule's condition and every decision agree with the pass turned off, on 3,000 random records`, () => {
       const on = loadVersionFiles(generateVersion(checked));

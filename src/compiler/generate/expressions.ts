@@ -20,6 +20,7 @@ import * as N from "./names.js";
 import { literal } from "./render.js";
 import { orderedPair, type OrderedPair } from "./ordered-pairs.js";
 import { enabled, type GenerateOptions } from "./passes.js";
+import { fusedScans, type Scan, type ScanRead } from "./fused-scans.js";
 
 /** The evaluation's frame, as every generated function names its first parameter, and its type. */
 export const FRAME = "f";
@@ -158,6 +159,11 @@ export class ExpressionEmitter {
   /** Traced definitions the traced code calls: only those are generated (no unused function). */
   readonly tracedDefinitionsUsed = new Set<string>();
   private readonly phrases: Phrases;
+  /** Loops read from a scan of their list (pass: fused scans), and the scans written so far. */
+  private readonly scans: ReadonlyMap<A.Expr, ScanRead>;
+  private readonly scansWritten = new Set<Scan>();
+  /** The frame's fields for the scans written (frame.ts): declarations with their doc comments. */
+  readonly scanFields: string[] = [];
 
   constructor(
     private readonly version: CheckedVersion,
@@ -165,6 +171,7 @@ export class ExpressionEmitter {
     private readonly options: GenerateOptions = {},
   ) {
     this.phrases = new Phrases(version);
+    this.scans = enabled(options, "fused-scans") ? fusedScans(version) : new Map();
   }
 
   /** Every generated function takes the evaluation's frame (see frame.ts); the record is `f.input`. */
@@ -432,6 +439,9 @@ export class ExpressionEmitter {
       if (e.quantifier === "no") return `(${len} === 0)`;
       return "true";
     }
+    // One pass over the list for every loop that tests the same condition (fused-scans.ts).
+    const fused = this.constantContext ? undefined : this.scans.get(e);
+    if (fused !== undefined) return this.scanRead(fused, this.emit(e.collection, vars));
     // In a parameter's value, no frame (and no input) is in scope: the checker allows none there.
     const frame = this.constantContext ? [] : [FRAME];
     const args = [...frame, ...[...vars.keys()].map(N.variable)].join(", ");
@@ -500,6 +510,88 @@ export class ExpressionEmitter {
     const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})${how}`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
     this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
     return `${name}(${args})`;
+  }
+
+  /** What a fused loop reads from the scan of `list` (pass: fused scans). */
+  private scanRead(r: ScanRead, list: string): string {
+    const scan = `${this.scanFunction(r.scan)}(${FRAME}, ${list})`;
+    switch (r.read) {
+      case "count":
+        return `${scan}.count`;
+      case "some":
+        return `(${scan}.count > 0)`;
+      case "min":
+        return `${scan}.min${r.value}`;
+      case "max":
+        return `${scan}.max${r.value}`;
+    }
+  }
+
+  /**
+   * A scan's function (written at its first use), its result's interface and its frame field: one
+   * pass over a list computes the count and every kept least and greatest value; the frame keeps
+   * the last list scanned and its result, one object reused for every list.
+   */
+  private scanFunction(scan: Scan): string {
+    const name = `scan_${scan.index}`;
+    if (this.scansWritten.has(scan)) return name;
+    this.scansWritten.add(scan);
+    const type = `Scan_${scan.index}`;
+    const elementType = scan.list.kind === "list" ? scan.list.element : scan.list;
+    const vars: Vars = new Map([[scan.variable, elementType]]);
+    const x = N.variable(scan.variable);
+    const condition = scan.condition.length === 1 ? this.emit(scan.condition[0], vars) : joinChain(scan.condition.map((c) => this.emit(c, vars)), "&&");
+    const fields: { name: string; type: string; doc: string }[] = [{ name: "count", type: "number", doc: "How many elements meet the condition." }];
+    const keep: string[] = [];
+    scan.values.forEach((v, i) => {
+      const t = tsType(v.type, modelType);
+      const text = this.source.of(v.value.span).replace(/`/g, "'");
+      const value = `x${i}`;
+      keep.push(`const ${value} = ${this.emit(v.value, vars)};`);
+      for (const [kept, on, beyond] of [["min", v.min, "<"], ["max", v.max, ">"]] as const) {
+        if (!on) continue;
+        const field = `${kept}${i}`;
+        fields.push({ name: field, type: `${t} | null`, doc: `The ${kept === "min" ? "least" : "greatest"} \`${text}\` of those elements (the first of equal ones), or null when there is none.` });
+        const better = v.type.kind === "datetime" ? `rt.compareInstants(${value}, ${field}) ${beyond} 0` : `${value} ${beyond} ${field}`;
+        keep.push(`if (${field} === null || ${better}) ${field} = ${value};`);
+      }
+    });
+    const listType = tsType(scan.list, modelType);
+    const conditionText = scan.condition.map((c) => this.source.of(c.span).replace(/`/g, "'")).join(" and ");
+    const uses = scan.loops.map((l) => `\`${this.source.of(l.span).replace(/`/g, "'")}\` (${at(l.span)})`);
+    const comment = (text: string): string => text.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    this.hoisted.push(
+      [
+        `/** What one pass over a list finds about its elements \`${scan.variable}\` with \`${comment(conditionText)}\` (pass: fused scans). */`,
+        `interface ${type} {`,
+        "/** The list scanned. */",
+        `list: ${listType};`,
+        ...fields.flatMap((f) => [`/** ${comment(f.doc)} */`, `${f.name}: ${f.type};`]),
+        "}",
+        "",
+        "/**",
+        ` * One pass over \`list\` for these loops, which test the same condition of each element (pass: fused scans):`,
+        ...uses.map((u) => ` * - ${comment(u)}`),
+        " * The frame keeps the last list scanned: the loops that read one list in turn scan it once.",
+        " */",
+        `function ${name}(${this.inputParam}, list: ${listType}): ${type} {`,
+        `let s = ${FRAME}.${name};`,
+        "if (s !== undefined && s.list === list) return s;",
+        ...fields.map((f) => `let ${f.name}: ${f.type} = ${f.name === "count" ? "0" : "null"};`),
+        `for (const ${x} of list) {`,
+        `if (${condition}) {`,
+        "count++;",
+        ...keep,
+        "}",
+        "}",
+        `if (s === undefined) ${FRAME}.${name} = s = { ${["list", ...fields.map((f) => f.name)].join(", ")} };`,
+        `else { ${["list", ...fields.map((f) => f.name)].map((f) => `s.${f} = ${f};`).join(" ")} }`,
+        "return s;",
+        "}",
+      ].join("\n"),
+    );
+    this.scanFields.push(`/** The last list \`${name}\` scanned, and what it found. */\n${name}: ${type} | undefined = undefined;`);
+    return name;
   }
 
   /**

@@ -89,7 +89,7 @@ export function cacheOf(version: CheckedVersion, d: A.DefinitionDecl, result: st
 }
 
 /** The Frame class of a version's rules.ts. */
-export function frameClass(inputType: string, caches: readonly DefinitionCache[]): string {
+export function frameClass(inputType: string, caches: readonly DefinitionCache[], scans: readonly string[] = []): string {
   return [
     "/**",
     " * One evaluation's frame: the record, and what the evaluation has computed and may need again.",
@@ -97,6 +97,7 @@ export function frameClass(inputType: string, caches: readonly DefinitionCache[]
     " */",
     "export class Frame {",
     ...caches.map((c) => c.declaration),
+    ...scans,
     `constructor(readonly input: ${inputType}) {}`,
     "}",
   ].join("\n");
