@@ -177,59 +177,8 @@ function members$Attempt(value: unknown, tally: rt.Tally): number {
   return n;
 }
 
-/** Whether `s` matches the pattern of `DeviceId`, "^[0-9A-F]{2}(-[0-9A-F]{2}){7}$", by character tests. */
-function matchesPattern_0(s: string): boolean {
-  if (s.length !== 23) return false;
-  let c = 0;
-  for (let i = 0; i < 2; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  c = s.charCodeAt(2);
-  if (!(c === 45)) return false;
-  for (let i = 3; i < 5; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  c = s.charCodeAt(5);
-  if (!(c === 45)) return false;
-  for (let i = 6; i < 8; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  c = s.charCodeAt(8);
-  if (!(c === 45)) return false;
-  for (let i = 9; i < 11; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  c = s.charCodeAt(11);
-  if (!(c === 45)) return false;
-  for (let i = 12; i < 14; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  c = s.charCodeAt(14);
-  if (!(c === 45)) return false;
-  for (let i = 15; i < 17; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  c = s.charCodeAt(17);
-  if (!(c === 45)) return false;
-  for (let i = 18; i < 20; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  c = s.charCodeAt(20);
-  if (!(c === 45)) return false;
-  for (let i = 21; i < 23; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
-  }
-  return true;
-}
-
+/** The pattern of `DeviceId`. */
+const PATTERN_0 = new RegExp("^[0-9A-F]{2}(-[0-9A-F]{2}){7}$", "u");
 function membersOfList_1(list: readonly unknown[], tally: rt.Tally): number {
   let n = 0;
   for (let i = 0; i < list.length; i++) {
@@ -249,7 +198,7 @@ function members$Device(value: unknown, tally: rt.Tally): number {
   let n = 7;
   const f0 = o["id"];
   if (f0 === undefined || f0 === null) return -1;
-  if (!((typeof f0 === "string" && matchesPattern_0(f0)))) return -1;
+  if (!((typeof f0 === "string" && PATTERN_0.test(f0)))) return -1;
   tally.length += f0.length + 2;
   const f1 = o["type"];
   if (f1 === undefined || f1 === null) return -1;
@@ -383,28 +332,10 @@ function members$SharedMeterPoint(value: unknown, tally: rt.Tally): number {
   return n;
 }
 
-/** Whether `s` matches the pattern of `MPAN`, "^[0-9]{13}$", by character tests. */
-function matchesPattern_2(s: string): boolean {
-  if (s.length !== 13) return false;
-  let c = 0;
-  for (let i = 0; i < 13; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57))) return false;
-  }
-  return true;
-}
-
-/** Whether `s` matches the pattern of `MPRN`, "^[0-9]{6,10}$", by character tests. */
-function matchesPattern_3(s: string): boolean {
-  if (s.length < 6 || s.length > 10) return false;
-  let c = 0;
-  for (let i = 0; i < s.length; i++) {
-    c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57))) return false;
-  }
-  return true;
-}
-
+/** The pattern of `MPAN`. */
+const PATTERN_2 = new RegExp("^[0-9]{13}$", "u");
+/** The pattern of `MPRN`. */
+const PATTERN_3 = new RegExp("^[0-9]{6,10}$", "u");
 function membersOfList_4(list: readonly unknown[], tally: rt.Tally): number {
   let n = 0;
   for (let i = 0; i < list.length; i++) {
@@ -466,7 +397,7 @@ function members$Installation(value: unknown, tally: rt.Tally): number {
     tally.length += 7;
     if (f3 === null) tally.length += 4;
     else {
-      if (!((typeof f3 === "string" && matchesPattern_2(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return -1;
+      if (!((typeof f3 === "string" && PATTERN_2.test(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return -1;
       tally.length += f3.length + 2;
     }
   }
@@ -477,7 +408,7 @@ function members$Installation(value: unknown, tally: rt.Tally): number {
     tally.length += 7;
     if (f4 === null) tally.length += 4;
     else {
-      if (!((typeof f4 === "string" && matchesPattern_3(f4)))) return -1;
+      if (!((typeof f4 === "string" && PATTERN_3.test(f4)))) return -1;
       tally.length += f4.length + 2;
     }
   }

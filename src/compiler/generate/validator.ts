@@ -20,7 +20,6 @@
  */
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { patternTestBody } from "./pattern.js";
 import { literal } from "./render.js";
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
@@ -50,7 +49,7 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
     let name = consts.get(key);
     if (name === undefined) {
       const kind = key.split(":")[0];
-      name = `${kind === "enum" ? "MEMBERS" : kind === "id" ? "PATTERN" : kind === "match" ? "matchesPattern" : "membersOfList"}_${consts.size}`;
+      name = `${kind === "enum" ? "MEMBERS" : kind === "id" ? "PATTERN" : "membersOfList"}_${consts.size}`;
       consts.set(key, name);
       statements.push(make(name));
     }
@@ -85,14 +84,9 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
       }
       case "identifier": {
         const id = identifiers.get(t.name)!;
-        // A simple pattern is tested character by character (generate/pattern.ts); any other runs as a regular expression.
-        const body = patternTestBody(id.pattern.value);
-        const pattern =
-          body === undefined
-            ? `${constant(`id:${t.name}`, (n) => `/** The pattern of \`${t.name}\`. */\nconst ${n} = new RegExp(${literal(id.pattern.value)}, "u");`)}.test`
-            : constant(`match:${t.name}`, (n) => `/** Whether \`s\` matches the pattern of \`${t.name}\`, ${literal(id.pattern.value).replace(/\*\//g, "*\\/")}, by character tests. */\nfunction ${n}(s: string): boolean {\n${body}\n}`);
+        const pattern = constant(`id:${t.name}`, (n) => `/** The pattern of \`${t.name}\`. */\nconst ${n} = new RegExp(${literal(id.pattern.value)}, "u");`);
         const digit = id.checkDigit === undefined ? "" : ` && rt.checkDigitValid(${x}, [${id.checkDigit.weights.join(", ")}], [${id.checkDigit.moduli.join(", ")}])`;
-        return `(typeof ${x} === "string" && ${pattern}(${x})${digit})`;
+        return `(typeof ${x} === "string" && ${pattern}.test(${x})${digit})`;
       }
       case "record":
       case "list":
