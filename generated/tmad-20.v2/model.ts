@@ -168,10 +168,12 @@ function members$Attempt(value: unknown, tally: rt.Tally): number {
   const f0 = o["at"];
   if (f0 === undefined || f0 === null) return -1;
   if (!((typeof f0 === "string" && rt.isDateTime(f0)))) return -1;
-  tally.colons += rt.dateTimeColons(f0);
+  tally.length += f0.length + 2;
   const f1 = o["outcome"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "SUCCEEDED" || f1 === "FAILED" || f1 === "TIMED_OUT"))) return -1;
+  tally.length += (f1 as string).length + 2;
+  tally.length += 18;
   return n;
 }
 
@@ -185,6 +187,7 @@ function membersOfList_1(list: readonly unknown[], tally: rt.Tally): number {
     if (m < 0) return -1;
     n += m;
   }
+  tally.length += list.length === 0 ? 2 : list.length + 1;
   return n;
 }
 
@@ -196,16 +199,19 @@ function members$Device(value: unknown, tally: rt.Tally): number {
   const f0 = o["id"];
   if (f0 === undefined || f0 === null) return -1;
   if (!((typeof f0 === "string" && PATTERN_0.test(f0)))) return -1;
-  tally.colons += rt.colonsIn(f0);
+  tally.length += f0.length + 2;
   const f1 = o["type"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "ESME" || f1 === "GSME" || f1 === "CH" || f1 === "PPMID" || f1 === "IHD"))) return -1;
+  tally.length += (f1 as string).length + 2;
   const f2 = o["dormant"];
   if (f2 === undefined || f2 === null) return -1;
   if (!(typeof f2 === "boolean")) return -1;
+  tally.length += f2 ? 4 : 5;
   const f3 = o["firmwareUpgradePossible"];
   if (f3 === undefined || f3 === null) return -1;
   if (!(typeof f3 === "boolean")) return -1;
+  tally.length += f3 ? 4 : 5;
   const f4 = o["firmwareAttempts"];
   if (f4 === undefined || f4 === null) return -1;
   const m4 = (Array.isArray(f4) ? membersOfList_1(f4, tally) : -1);
@@ -221,6 +227,7 @@ function members$Device(value: unknown, tally: rt.Tally): number {
   const m6 = (Array.isArray(f6) ? membersOfList_1(f6, tally) : -1);
   if (m6 < 0) return -1;
   n += m6;
+  tally.length += 122;
   return n;
 }
 
@@ -229,27 +236,38 @@ function members$ResponsibleSupplier(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 2;
+  let p = 2;
   const f0 = o["name"];
   if (f0 === undefined || f0 === null) return -1;
   if (!(typeof f0 === "string")) return -1;
-  tally.colons += rt.colonsIn(f0);
+  tally.length += f0.length + 2;
   const f1 = o["status"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "LIVE" || f1 === "CEASED_TRADING" || f1 === "NOT_LIVE_USER" || f1 === "UNIDENTIFIABLE"))) return -1;
+  tally.length += (f1 as string).length + 2;
   const f2 = o["statusChangedOn"];
   if (f2 !== undefined) {
     n++;
-    if (f2 !== null) {
+    p++;
+    tally.length += 18;
+    if (f2 === null) tally.length += 4;
+    else {
       if (!((typeof f2 === "string" && rt.isCalendarDate(f2)))) return -1;
+      tally.length += 12;
     }
   }
   const f3 = o["previousStatus"];
   if (f3 !== undefined) {
     n++;
-    if (f3 !== null) {
+    p++;
+    tally.length += 17;
+    if (f3 === null) tally.length += 4;
+    else {
       if (!((f3 === "LIVE" || f3 === "CEASED_TRADING" || f3 === "NOT_LIVE_USER" || f3 === "UNIDENTIFIABLE"))) return -1;
+      tally.length += (f3 as string).length + 2;
     }
   }
+  tally.length += 16 + (p === 0 ? 2 : p + 1);
   return n;
 }
 
@@ -258,26 +276,38 @@ function members$DataIssue(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 2;
+  let p = 2;
   const f0 = o["kind"];
   if (f0 === undefined || f0 === null) return -1;
   if (!((f0 === "DUPLICATE_DEVICE_ID" || f0 === "NO_PREPAYMENT_KEY" || f0 === "SUPPLIER_UNIDENTIFIABLE"))) return -1;
+  tally.length += (f0 as string).length + 2;
   const f1 = o["resolved"];
   if (f1 === undefined || f1 === null) return -1;
   if (!(typeof f1 === "boolean")) return -1;
+  tally.length += f1 ? 4 : 5;
   const f2 = o["raisedOn"];
   if (f2 !== undefined) {
     n++;
-    if (f2 !== null) {
+    p++;
+    tally.length += 11;
+    if (f2 === null) tally.length += 4;
+    else {
       if (!((typeof f2 === "string" && rt.isCalendarDate(f2)))) return -1;
+      tally.length += 12;
     }
   }
   const f3 = o["resolvedOn"];
   if (f3 !== undefined) {
     n++;
-    if (f3 !== null) {
+    p++;
+    tally.length += 13;
+    if (f3 === null) tally.length += 4;
+    else {
       if (!((typeof f3 === "string" && rt.isCalendarDate(f3)))) return -1;
+      tally.length += 12;
     }
   }
+  tally.length += 18 + (p === 0 ? 2 : p + 1);
   return n;
 }
 
@@ -289,12 +319,16 @@ function members$SharedMeterPoint(value: unknown, tally: rt.Tally): number {
   const f0 = o["generation"];
   if (f0 === undefined || f0 === null) return -1;
   if (!((f0 === "SMETS1_OTHER_SMSO" || f0 === "SMETS2_PLUS"))) return -1;
+  tally.length += (f0 as string).length + 2;
   const f1 = o["installedOn"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((typeof f1 === "string" && rt.isCalendarDate(f1)))) return -1;
+  tally.length += 12;
   const f2 = o["communicating"];
   if (f2 === undefined || f2 === null) return -1;
   if (!(typeof f2 === "boolean")) return -1;
+  tally.length += f2 ? 4 : 5;
+  tally.length += 47;
   return n;
 }
 
@@ -310,6 +344,7 @@ function membersOfList_4(list: readonly unknown[], tally: rt.Tally): number {
     if (m < 0) return -1;
     n += m;
   }
+  tally.length += list.length === 0 ? 2 : list.length + 1;
   return n;
 }
 
@@ -321,6 +356,7 @@ function membersOfList_5(list: readonly unknown[], tally: rt.Tally): number {
     if (m < 0) return -1;
     n += m;
   }
+  tally.length += list.length === 0 ? 2 : list.length + 1;
   return n;
 }
 
@@ -332,6 +368,7 @@ function membersOfList_6(list: readonly unknown[], tally: rt.Tally): number {
     if (m < 0) return -1;
     n += m;
   }
+  tally.length += list.length === 0 ? 2 : list.length + 1;
   return n;
 }
 
@@ -340,39 +377,49 @@ function members$Installation(value: unknown, tally: rt.Tally): number {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;
   const o = value as Record<string, unknown>;
   let n = 9;
+  let p = 9;
   const f0 = o["id"];
   if (f0 === undefined || f0 === null) return -1;
   if (!(typeof f0 === "string")) return -1;
-  tally.colons += rt.colonsIn(f0);
+  tally.length += f0.length + 2;
   const f1 = o["cohort"];
   if (f1 === undefined || f1 === null) return -1;
   if (!((f1 === "FOC" || f1 === "IOC" || f1 === "MOC_SECURE" || f1 === "MOC_MDS"))) return -1;
+  tally.length += (f1 as string).length + 2;
   const f2 = o["groupId"];
   if (f2 === undefined || f2 === null) return -1;
   if (!(typeof f2 === "string")) return -1;
-  tally.colons += rt.colonsIn(f2);
+  tally.length += f2.length + 2;
   const f3 = o["mpan"];
   if (f3 !== undefined) {
     n++;
-    if (f3 !== null) {
+    p++;
+    tally.length += 7;
+    if (f3 === null) tally.length += 4;
+    else {
       if (!((typeof f3 === "string" && PATTERN_2.test(f3) && rt.checkDigitValid(f3, [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43], [11, 10])))) return -1;
-      tally.colons += rt.colonsIn(f3);
+      tally.length += f3.length + 2;
     }
   }
   const f4 = o["mprn"];
   if (f4 !== undefined) {
     n++;
-    if (f4 !== null) {
+    p++;
+    tally.length += 7;
+    if (f4 === null) tally.length += 4;
+    else {
       if (!((typeof f4 === "string" && PATTERN_3.test(f4)))) return -1;
-      tally.colons += rt.colonsIn(f4);
+      tally.length += f4.length + 2;
     }
   }
   const f5 = o["installedOn"];
   if (f5 === undefined || f5 === null) return -1;
   if (!((typeof f5 === "string" && rt.isCalendarDate(f5)))) return -1;
+  tally.length += 12;
   const f6 = o["communicating"];
   if (f6 === undefined || f6 === null) return -1;
   if (!(typeof f6 === "boolean")) return -1;
+  tally.length += f6 ? 4 : 5;
   const f7 = o["responsibleSupplier"];
   if (f7 === undefined || f7 === null) return -1;
   const m7 = members$ResponsibleSupplier(f7, tally);
@@ -393,6 +440,7 @@ function members$Installation(value: unknown, tally: rt.Tally): number {
   const m10 = (Array.isArray(f10) ? membersOfList_6(f10, tally) : -1);
   if (m10 < 0) return -1;
   n += m10;
+  tally.length += 119 + (p === 0 ? 2 : p + 1);
   return n;
 }
 

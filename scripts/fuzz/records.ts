@@ -202,8 +202,9 @@ function problemWith(c: RecordCase, output: Record<string, any>, line: string, l
     return code === "invalid-json" || code === "too-deep" || code === "duplicate-key" ? undefined : `text that is not JSON gave ${code ?? "a decision"}`;
   }
   const deep = depthOf(value) > limits.maxDepth;
-  // JSON.stringify never writes a key twice: only the text-made cases can hold one.
-  const dup = (c.kind === "duplicate key" || c.kind === "text corrupted") && hasDuplicateKey(c.text);
+  // JSON.stringify never writes a key twice: only the text-made cases can hold one, and a first
+  // line that is an array made of the first record's text (which may be one of them).
+  const dup = (c.kind === "duplicate key" || c.kind === "text corrupted" || c.kind === "first line an array") && hasDuplicateKey(c.text);
   if (deep || dup) {
     if ((code === "too-deep" && deep) || (code === "duplicate-key" && dup)) return undefined;
     return `JSON ${deep ? `nested ${depthOf(value)} deep (limit ${limits.maxDepth})` : ""}${deep && dup ? " and " : ""}${dup ? "with a duplicate key" : ""} gave ${code ?? "a decision"}`;

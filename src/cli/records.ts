@@ -9,7 +9,6 @@
  * not JSON, too large, nested too deeply, duplicate keys.
  */
 import { createReadStream } from "node:fs";
-import { colonsIn } from "../runtime/index.js";
 import { ArraySplitter, type ArrayElement } from "./json-array.js";
 
 export interface Limits {
@@ -242,8 +241,8 @@ export interface Accounting {
   readonly depth: number;
   /** The members a valid value accounts for, or -1 (rt.Validator.accounted). */
   accounted(value: unknown): number;
-  /** The `:` in the strings of the value `accounted` last accepted (rt.Validator.colons). */
-  readonly colons: number;
+  /** The length of the value `accounted` last accepted as compact JSON without escapes, numbers aside (rt.Validator.textLength). */
+  readonly textLength: number;
 }
 
 /**
@@ -256,12 +255,15 @@ export interface Accounting {
  * record gave, at a fraction of the cost for the records that have none.
  *
  * With the version's validator, a record is validated as it is parsed, and a valid one costs
- * less still: when the generated check accepts the parsed value and accounts for as many members
- * as the text has keys (for a text without escapes: as many `:` as the text has, those of the
- * strings it accepted and one per member), no key is undeclared or given twice and the record nests no deeper than a
- * valid one can (at most `validator.depth`, within the limit), so the value is returned marked
- * `valid` without walking it. Any other record takes the path above, then validation from the
- * schema, and gets the same problem or errors as ever.
+ * less still: when the generated check accepts the parsed value and accounts for every key of the
+ * text, no key is undeclared or given twice and the record nests no deeper than a valid one can
+ * (at most `validator.depth`, within the limit), so the value is returned marked `valid` without
+ * walking it. For a text with no backslash, its length settles it: every string, key and literal
+ * of the value is then written exactly as compact JSON writes it, so the text is exactly as long as
+ * the check measured the members it accounted for (numbers aside) only when it has nothing else:
+ * any other member (undeclared, or a key given twice), blank or number makes it longer. Otherwise
+ * its keys are counted (countKeysQuickly, else countKeysInText). Any other record takes the path
+ * above, then validation from the schema, and gets the same problem or errors as ever.
  */
 export function parseRaw(raw: RawRecord, limits: Limits, validator?: Accounting): { value: unknown; valid?: true } | { problem: ParseProblem } {
   if (raw.tooLarge !== undefined) return { problem: { code: "too-large", message: `record ${raw.record} is ${raw.tooLarge} bytes, over the limit of ${limits.maxRecordBytes} (--max-record-bytes)` } };
@@ -279,16 +281,10 @@ export function parseRaw(raw: RawRecord, limits: Limits, validator?: Accounting)
     // valid, holds no key twice and nests no deeper than a valid record can.
     const accounted = validator.accounted(value);
     if (accounted >= 0) {
-      if (text.indexOf("\\") === -1) {
-        // No escape: every string reads as written, so the text's `:` are one per key and those in
-        // its strings. The check accounts for the `:` of the strings it accepted; any other key
-        // (undeclared, or given twice) adds at least its own `:`.
-        if (colonsIn(text) === accounted + validator.colons) return { value, valid: true };
-      } else {
-        let keys = countKeysQuickly(text);
-        if (keys === -1) keys = countKeysInText(text, Infinity);
-        if (keys === accounted) return { value, valid: true };
-      }
+      if (text.length === validator.textLength && text.indexOf("\\") === -1) return { value, valid: true };
+      let keys = countKeysQuickly(text);
+      if (keys === -1) keys = countKeysInText(text, Infinity);
+      if (keys === accounted) return { value, valid: true };
     }
   }
   const members = countKeysInValue(value, limits.maxDepth);

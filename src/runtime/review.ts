@@ -60,12 +60,56 @@ interface Instance {
   /** Steps from the record to the list (field names and element indexes). */
   readonly path: readonly (string | number)[];
   readonly key: string;
-  /** The enumerated facts of the record holding the list (e.g. its device type), to name it. */
-  readonly ownerFacts: readonly string[];
+  /** The record holding the list and its type, whose enumerated facts (e.g. its device type) name it. */
+  readonly owner: Readonly<Record<string, unknown>>;
+  readonly ownerType: string;
+  /** The list as the record holds it. */
+  readonly list: readonly unknown[];
   readonly counted: number;
-  /** Day numbers of the counted entries, and of every entry. */
+  /** Day numbers of the counted entries, the earliest of them, and the latest day of every entry. */
   readonly countedDays: readonly number[];
+  readonly firstDay?: number;
   readonly latest?: number;
+}
+
+/** Alternatives of field values (a regime's `where` or `counted`), as [field, value] pairs. */
+type Alternatives = readonly (readonly (readonly [string, unknown])[])[];
+
+/** A regime's `where` (by step of its list's path) and `counted` alternatives, made once per regime. */
+interface Matchers {
+  readonly where: ReadonlyMap<number, Alternatives>;
+  readonly counted: Alternatives | undefined;
+}
+
+const matchers = new WeakMap<Regime, Matchers>();
+
+function matchersOf(regime: Regime): Matchers {
+  let m = matchers.get(regime);
+  if (m === undefined) {
+    const pairs = (alts: readonly Readonly<Record<string, unknown>>[]): Alternatives => alts.map((alt) => Object.entries(alt));
+    const where = new Map<number, Alternatives>();
+    // The first `where` of a step applies, as `regime.where.find(…)` would take it.
+    for (const w of regime.where ?? []) if (!where.has(w.step)) where.set(w.step, pairs(w.match));
+    m = { where, counted: regime.counted === undefined ? undefined : pairs(regime.counted) };
+    matchers.set(regime, m);
+  }
+  return m;
+}
+
+/** Whether `v` has every field of one of the alternatives (as `alts.some((alt) => Object.entries(alt).every(…))`). */
+function matchesAny(alts: readonly (readonly (readonly [string, unknown])[])[], v: Readonly<Record<string, unknown>>): boolean {
+  for (let a = 0; a < alts.length; a++) {
+    const alt = alts[a];
+    let all = true;
+    for (let j = 0; j < alt.length; j++) {
+      if (v[alt[j][0]] !== alt[j][1]) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
 }
 
 /** The failing entries still to come in one list, and each one's day (days after `from`). */
@@ -83,7 +127,8 @@ export function waitingRegimes(timeline: Timeline | undefined, decision: Decisio
 export function reviewDecision(version: VersionModule<any, any>, input: unknown, decision: Decision, asOf: string | null, detail: boolean): Review | undefined {
   const regimes = waitingRegimes(version.manifest.timeline, decision);
   if (regimes === undefined) return undefined;
-  const instances = expand(version.validator.schema, input, regimes);
+  const schema = version.validator.schema;
+  const instances = expand(schema, input, regimes);
   let latest: number | undefined;
   for (const i of instances) if (i.latest !== undefined && (latest === undefined || i.latest > latest)) latest = i.latest;
   const from = asOf !== null ? dayNumber(asOf) + 1 : latest;
@@ -93,74 +138,85 @@ export function reviewDecision(version: VersionModule<any, any>, input: unknown,
 
   // Where a regime can end: its count reached at its pace, its days covered (give or take a day,
   // however the rules count days), whichever is later.
-  const onFrom = (i: Instance): number => i.countedDays.filter((d) => d === from).length;
+  const onFrom = instances.map((i) => {
+    let n = 0;
+    for (const d of i.countedDays) if (d === from) n++;
+    return n;
+  });
   const candidates = new Set<number>([from]);
-  for (const i of instances) {
-    const counted = from + countDays(i, onFrom(i));
+  instances.forEach((i, n) => {
+    const counted = from + countDays(i, onFrom[n]);
     candidates.add(counted);
-    if (i.regime.days === undefined) continue;
-    const base = i.countedDays.length > 0 ? Math.min(...i.countedDays) : from;
-    for (const k of [-1, 0, 1]) {
+    if (i.regime.days === undefined) return;
+    const base = i.firstDay ?? from;
+    for (let k = -1; k <= 1; k++) {
       const day = base + i.regime.days + k;
       if (day >= from) candidates.add(Math.max(day, counted));
     }
-  }
+  });
 
-  // Plans are made once; lists in the same state (e.g. every empty list of a regime) share one.
-  const stamps = new Map<number, string>();
-  const stamp = (type: "date" | "datetime", k: number): string => {
-    let day = stamps.get(from + k);
-    if (day === undefined) {
-      day = dateOf(from + k);
-      stamps.set(from + k, day);
+  // A failing entry of a regime on day k after `from`: one object per regime and day, shared by
+  // every list that gets one (evaluators only read entries).
+  const made = new Map<Regime, Record<string, unknown>[]>();
+  const entryOn = (regime: Regime, k: number): Record<string, unknown> => {
+    let days = made.get(regime);
+    if (days === undefined) {
+      days = [];
+      made.set(regime, days);
     }
-    // A date-time on the day's last second comes after anything already known that day.
-    return type === "date" ? day : `${day}T23:59:59Z`;
+    let e = days[k];
+    if (e === undefined) {
+      const day = dateOf(from + k);
+      // A date-time on the day's last second comes after anything already known that day.
+      e = withField(regime.next, regime.dating.field, regime.dating.type === "date" ? day : `${day}T23:59:59Z`);
+      days[k] = e;
+    }
+    return e;
   };
+  // Plans are made once; lists in the same state (e.g. every empty list of a regime) share one.
   const shared = new Map<string, Plan>();
-  const plans = instances.map((i) => {
-    const key = `${regimes.indexOf(i.regime)}|${i.counted}|${onFrom(i)}`;
+  const plans = instances.map((i, n) => {
+    const key = `${regimes.indexOf(i.regime)}|${i.counted}|${onFrom[n]}`;
     let p = shared.get(key);
     if (p === undefined) {
-      p = plan(i, onFrom(i), (k) => stamp(i.regime.dating.type, k));
+      p = plan(i, onFrom[n], (k) => entryOn(i.regime, k));
       shared.set(key, p);
     }
     return p;
   });
 
   let evaluations = 0;
+  const record = new Hypothetical(input, instances, plans, entryOn);
   const decide = (day: number, skip?: ReadonlySet<Instance>): Decision => {
     evaluations++;
-    return version.evaluate(hypothetical(input, instances, plans, day - from, stamp, skip), null);
+    return version.evaluate(record.at(day - from, skip), null);
   };
+  const result = JSON.stringify(decision.result);
+  const same = (d: Decision): boolean => d.status === decision.status && d.rule === decision.rule && JSON.stringify(d.result) === result;
   const days = [...candidates].sort((a, b) => a - b);
   const last = decide(days[days.length - 1]);
-  if (same(last, decision)) return { reviewOn: null, from: dateOf(from), why: `the decision stays the same up to ${dateOf(days[days.length - 1])} even if every remaining attempt fails`, evaluations };
+  if (same(last)) return { reviewOn: null, from: dateOf(from), why: `the decision stays the same up to ${dateOf(days[days.length - 1])} even if every remaining attempt fails`, evaluations };
   let lo = 0;
   let hi = days.length - 1;
   let then = last;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const d = decide(days[mid]);
-    if (same(d, decision)) lo = mid + 1;
+    if (same(d)) lo = mid + 1;
     else {
       hi = mid;
       then = d;
     }
   }
   const day = days[hi];
-  const waiting = detail ? binding(instances, (skip) => same(decide(day, skip), decision)) : undefined;
+  const waiting = detail ? binding(instances, (skip) => same(decide(day, skip))) : undefined;
   return {
     reviewOn: dateOf(day),
     from: dateOf(from),
     then: { status: then.status, rule: then.rule, clause: then.clause, result: then.result },
-    ...(waiting === undefined ? {} : { waitingOn: waiting.lists.map(describe), ...(waiting.anyOf && waiting.lists.length > 1 ? { anyOf: true } : {}) }),
+    ...(waiting === undefined ? {} : { waitingOn: waiting.lists.map((i) => describe(schema, i)), ...(waiting.anyOf && waiting.lists.length > 1 ? { anyOf: true } : {}) }),
     evaluations,
   };
-}
-
-function same(a: Decision, b: Decision): boolean {
-  return a.status === b.status && a.rule === b.rule && JSON.stringify(a.result) === JSON.stringify(b.result);
 }
 
 /**
@@ -185,20 +241,20 @@ function binding(instances: readonly Instance[], keeps: (skip: ReadonlySet<Insta
   return { lists, anyOf: true };
 }
 
-function describe(i: Instance): Waiting {
+function describe(schema: Schema, i: Instance): Waiting {
   const list = `$${i.path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`;
   const field = String(i.path[i.path.length - 1]);
   const count = i.regime.count;
   return {
     list,
     owner: list.slice(0, list.length - field.length - 1) || "$",
-    ownerFacts: i.ownerFacts,
+    ownerFacts: schema.records[i.ownerType].filter(([, t]) => t.kind === "enum").map(([f]) => i.owner[f]).filter((v): v is string => typeof v === "string"),
     field,
     regime: i.regime.name,
     counted: i.counted,
     ...(count === undefined ? {} : { count, left: Math.max(0, count - i.counted) }),
     ...(i.regime.days === undefined ? {} : { days: i.regime.days }),
-    ...(i.countedDays.length === 0 ? {} : { firstOn: dateOf(Math.min(...i.countedDays)) }),
+    ...(i.firstDay === undefined ? {} : { firstOn: dateOf(i.firstDay) }),
   };
 }
 
@@ -225,7 +281,7 @@ function countDays(i: Instance, onFrom: number): number {
   }
 }
 
-function plan(i: Instance, onFrom: number, stamp: (k: number) => string): Plan {
+function plan(i: Instance, onFrom: number, entryOn: (k: number) => Record<string, unknown>): Plan {
   const entries: Record<string, unknown>[] = [];
   const dayIndex: number[] = [];
   let remaining = Math.max(0, (i.regime.count ?? 0) - i.counted);
@@ -233,8 +289,7 @@ function plan(i: Instance, onFrom: number, stamp: (k: number) => string): Plan {
     const n = perDay(i, k, onFrom, remaining);
     remaining -= n;
     if (n === 0) continue;
-    // One object per day, repeated: evaluators only read entries.
-    const entry = withField(i.regime.next, i.regime.dating.field, stamp(k));
+    const entry = entryOn(k);
     for (let j = 0; j < n; j++) {
       entries.push(entry);
       dayIndex.push(k);
@@ -246,24 +301,97 @@ function plan(i: Instance, onFrom: number, stamp: (k: number) => string): Plan {
 /**
  * The record if every remaining attempt fails, up to day `k` after `from`: each list gets its
  * planned entries made by then, and one on day `k` itself (the regime is still retried then, which
- * is how it comes to cover its days). Only the objects on the way to each list are copied.
+ * is how it comes to cover its days). A list named by several regimes gets the most entries any of
+ * them needs. Only the objects on the way to the lists are copied, once per review: each `at(k)`
+ * puts that day's lists into the same copy (evaluators only read their input, and keep nothing of
+ * it between evaluations). Where one list lies inside another (no version has one), each day's
+ * record is copied afresh instead.
  */
-function hypothetical(input: unknown, instances: readonly Instance[], plans: readonly Plan[], k: number, stamp: (type: "date" | "datetime", k: number) => string, skip?: ReadonlySet<Instance>): unknown {
-  // A list named by several regimes gets the most entries any of them needs.
-  const added = new Map<string, { path: readonly (string | number)[]; entries: Record<string, unknown>[] }>();
-  instances.forEach((i, n) => {
-    if (skip?.has(i) === true) return;
-    const p = plans[n];
-    let made = 0;
-    while (made < p.dayIndex.length && p.dayIndex[made] <= k) made++;
-    const entries = p.entries.slice(0, made);
-    if (made === 0 || p.dayIndex[made - 1] !== k) entries.push(withField(i.regime.next, i.regime.dating.field, stamp(i.regime.dating.type, k)));
-    const prior = added.get(i.key);
-    if (prior === undefined || prior.entries.length < entries.length) added.set(i.key, { path: i.path, entries });
-  });
-  let root = input;
-  for (const { path, entries } of added.values()) root = appended(root, path, 0, entries);
-  return root;
+class Hypothetical {
+  /** The copy of the record, with the holder of each list (a copied object or array) and its original list. */
+  private readonly root: unknown;
+  private readonly slots: Map<string, { readonly holder: Record<string | number, unknown>; readonly step: string | number; readonly original: readonly unknown[] }> | undefined;
+  constructor(
+    private readonly input: unknown,
+    private readonly instances: readonly Instance[],
+    private readonly plans: readonly Plan[],
+    private readonly entryOn: (regime: Regime, k: number) => Record<string, unknown>,
+  ) {
+    const keys = [...new Set(instances.map((i) => i.key))];
+    const nested = instances.some((a) => instances.some((b) => a.key !== b.key && a.path.length < b.path.length && a.path.every((x, n) => b.path[n] === x)));
+    if (nested) {
+      this.root = input;
+      this.slots = undefined;
+      return;
+    }
+    const copies = new Map<unknown, Record<string | number, unknown>>();
+    const copyOf = (value: unknown): Record<string | number, unknown> => {
+      let c = copies.get(value);
+      if (c === undefined) {
+        c = Array.isArray(value) ? (value.slice() as unknown as Record<number, unknown>) : copied(value as Record<string, unknown>);
+        copies.set(value, c);
+      }
+      return c;
+    };
+    this.root = copyOf(input);
+    this.slots = new Map();
+    for (const key of keys) {
+      const i = instances.find((x) => x.key === key)!;
+      let value = input;
+      let holder = this.root as Record<string | number, unknown>;
+      for (let n = 0; n < i.path.length - 1; n++) {
+        value = (value as Record<string | number, unknown>)[i.path[n]];
+        const c = copyOf(value);
+        put(holder, i.path[n], c);
+        holder = c;
+      }
+      this.slots.set(key, { holder, step: i.path[i.path.length - 1], original: i.list });
+    }
+  }
+
+  /** The record on day `k` after `from`, leaving out the failing entries of the lists in `skip`. */
+  at(k: number, skip?: ReadonlySet<Instance>): unknown {
+    const chosen = new Map<string, { readonly n: number; readonly made: number; readonly extra: boolean }>();
+    for (let n = 0; n < this.instances.length; n++) {
+      const i = this.instances[n];
+      if (skip?.has(i) === true) continue;
+      // The planned entries made by day k: dayIndex ascends, so the first index past k, by bisection.
+      const days = this.plans[n].dayIndex;
+      let made = 0;
+      for (let hi = days.length; made < hi; ) {
+        const mid = (made + hi) >> 1;
+        if (days[mid] <= k) made = mid + 1;
+        else hi = mid;
+      }
+      const extra = made === 0 || days[made - 1] !== k;
+      const prior = chosen.get(i.key);
+      if (prior === undefined || prior.made + (prior.extra ? 1 : 0) < made + (extra ? 1 : 0)) chosen.set(i.key, { n, made, extra });
+    }
+    if (this.slots === undefined) {
+      let root = this.input;
+      for (const [key, c] of chosen) root = appended(root, this.instances.find((x) => x.key === key)!.path, 0, this.entries(c.n, c.made, c.extra, k));
+      return root;
+    }
+    for (const [key, slot] of this.slots) {
+      const c = chosen.get(key);
+      if (c === undefined) {
+        put(slot.holder, slot.step, slot.original);
+        continue;
+      }
+      const entries = this.plans[c.n].entries;
+      const list = slot.original.concat(c.made === entries.length ? entries : entries.slice(0, c.made));
+      if (c.extra) list.push(this.entryOn(this.instances[c.n].regime, k));
+      put(slot.holder, slot.step, list);
+    }
+    return this.root;
+  }
+
+  /** The planned entries made by day `k` of instance `n`, and one on day `k` when `extra`. */
+  private entries(n: number, made: number, extra: boolean, k: number): Record<string, unknown>[] {
+    const entries = this.plans[n].entries.slice(0, made);
+    if (extra) entries.push(this.entryOn(this.instances[n].regime, k));
+    return entries;
+  }
 }
 
 /** A copy of `value` with `entries` appended to the list at `path`; only the objects on the way are copied. */
@@ -285,11 +413,23 @@ function appended(value: unknown, path: readonly (string | number)[], step: numb
  * generic path, which was most of the review search's own time.
  */
 function withField(base: Readonly<Record<string, unknown>>, field: string, value: unknown): Record<string, unknown> {
+  const out = copied(base);
+  set(out, field, value);
+  return out;
+}
+
+/** `{ ...base }`, written as a loop (see withField). */
+function copied(base: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys = Object.keys(base);
   for (let i = 0; i < keys.length; i++) set(out, keys[i], base[keys[i]]);
-  set(out, field, value);
   return out;
+}
+
+/** `holder[step] = value` for an object or an array. */
+function put(holder: Record<string | number, unknown>, step: string | number, value: unknown): void {
+  if (typeof step === "number") holder[step] = value;
+  else set(holder, step, value);
 }
 
 /** An own property, even one named `__proto__` (which an assignment would take as the prototype). */
@@ -303,6 +443,8 @@ function expand(schema: Schema, input: unknown, regimes: readonly Regime[]): Ins
   const out: Instance[] = [];
   const seen = new Set<string>();
   for (const regime of regimes) {
+    const { where, counted } = matchersOf(regime);
+    const field = regime.dating.field;
     const walk = (value: unknown, type: FieldType, step: number, path: (string | number)[], owner: Record<string, unknown>, ownerType: string): void => {
       while (type.kind === "optional") type = type.inner;
       if (value === null || value === undefined) return;
@@ -313,15 +455,19 @@ function expand(schema: Schema, input: unknown, regimes: readonly Regime[]): Ins
         seen.add(`${key}|${regime.count}|${regime.days}`);
         const countedDays: number[] = [];
         let latest: number | undefined;
-        for (const e of value as Record<string, unknown>[]) {
-          const at = e[regime.dating.field];
+        let firstDay: number | undefined;
+        for (let n = 0; n < value.length; n++) {
+          const e = value[n] as Record<string, unknown>;
+          const at = e[field];
           if (typeof at !== "string") continue;
           const day = dayNumberOf(at);
           if (latest === undefined || day > latest) latest = day;
-          if (isCounted(regime, e)) countedDays.push(day);
+          if (counted === undefined || matchesAny(counted, e)) {
+            countedDays.push(day);
+            if (firstDay === undefined || day < firstDay) firstDay = day;
+          }
         }
-        const ownerFacts = schema.records[ownerType].filter(([, t]) => t.kind === "enum").map(([f]) => owner[f]).filter((v): v is string => typeof v === "string");
-        out.push({ regime, path: [...path], key, ownerFacts, counted: countedDays.length, countedDays, ...(latest === undefined ? {} : { latest }) });
+        out.push({ regime, path: [...path], key, owner, ownerType, list: value, counted: countedDays.length, countedDays, ...(firstDay === undefined ? {} : { firstDay }), ...(latest === undefined ? {} : { latest }) });
         return;
       }
       const name = regime.list[step];
@@ -329,25 +475,21 @@ function expand(schema: Schema, input: unknown, regimes: readonly Regime[]): Ins
         if (type.kind !== "list" || !Array.isArray(value)) return;
         const element = type.element;
         // Only the elements the rule looks at (e.g. the dormant meters), when the compiler could tell.
-        const match = regime.where?.find((w) => w.step === step)?.match;
-        value.forEach((v, i) => {
-          if (match === undefined || match.some((alt) => Object.entries(alt).every(([k, x]) => (v as Record<string, unknown>)[k] === x))) walk(v, element, step + 1, [...path, i], owner, ownerType);
-        });
+        const match = where.get(step);
+        for (let i = 0; i < value.length; i++) {
+          const v = value[i] as Record<string, unknown>;
+          if (match === undefined || matchesAny(match, v)) walk(v, element, step + 1, [...path, i], owner, ownerType);
+        }
         return;
       }
       if (type.kind !== "record") return;
       const obj = value as Record<string, unknown>;
-      const field = schema.records[type.name].find(([f]) => f === name);
-      if (field !== undefined) walk(obj[name], field[1], step + 1, [...path, name], obj, type.name);
+      const declared = schema.records[type.name].find(([f]) => f === name);
+      if (declared !== undefined) walk(obj[name], declared[1], step + 1, [...path, name], obj, type.name);
     };
     walk(input, { kind: "record", name: schema.root }, 0, [], input as Record<string, unknown>, schema.root);
   }
   return out;
-}
-
-function isCounted(regime: Regime, entry: Record<string, unknown>): boolean {
-  if (regime.counted === undefined) return true;
-  return regime.counted.some((alt) => Object.entries(alt).every(([k, v]) => entry[k] === v));
 }
 
 // Calendar days as numbers (days since 1970-01-01), without Date objects: the search works in days.

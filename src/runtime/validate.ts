@@ -64,9 +64,12 @@ interface CompiledIdentifier {
   readonly checkDigit?: { readonly weights: readonly number[]; readonly moduli: readonly number[] };
 }
 
-/** Where the generated check adds up the `:` in the strings of a record it accepts. */
+/**
+ * Where the generated check adds up what a record it accepts takes in compact JSON written without
+ * escapes: its length, less the text of its numbers (which can be written in more than one way).
+ */
 export interface Tally {
-  colons: number;
+  length: number;
 }
 
 /** Prepared once per version: regular expressions compiled, enum members in sets. */
@@ -74,7 +77,7 @@ export class Validator<T> {
   private readonly enumSets = new Map<string, Set<string>>();
   private readonly identifiers = new Map<string, CompiledIdentifier>();
   private readonly fieldSets = new Map<string, Set<string>>();
-  private readonly tally: Tally = { colons: 0 };
+  private readonly tally: Tally = { length: 0 };
 
   /**
    * How deep a valid record nests (each object and list a level, as each `{` and `[` of its JSON
@@ -119,16 +122,18 @@ export class Validator<T> {
    * (src/cli/records.ts).
    */
   accounted(value: unknown): number {
-    this.tally.colons = 0;
+    this.tally.length = 0;
     return this.count === undefined ? -1 : this.count(value, this.tally);
   }
 
   /**
-   * The `:` in the strings (and field names) of the value `accounted` last accepted. Its JSON text,
-   * when no string in it is written with an escape, holds exactly these and one `:` per key.
+   * The length of the value `accounted` last accepted as compact JSON written without escapes, its
+   * members limited to those it accounted for, less the text of its numbers. A JSON text of that
+   * value with no backslash is exactly this long only when it has nothing else: no number, no
+   * blank, no other member (undeclared, or a key given twice), each of which makes it longer.
    */
-  get colons(): number {
-    return this.tally.colons;
+  get textLength(): number {
+    return this.tally.length;
   }
 
   validate(value: unknown): { ok: true; value: T } | { ok: false; errors: InputError[] } {

@@ -181,22 +181,6 @@ function validDay(v: string): boolean {
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
-/** How many `:` a text holds. */
-export function colonsIn(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf(":"); i !== -1; i = s.indexOf(":", i + 1)) n++;
-  return n;
-}
-
-/**
- * How many `:` a valid date-time (isDateTime) holds: 2 in the common `YYYY-MM-DDTHH:MM:SSZ`, the
- * only valid shape 20 characters long (with an offset or a fraction it is longer, without seconds
- * shorter); counted for the others.
- */
-export function dateTimeColons(valid: string): number {
-  return valid.length === 20 ? 2 : colonsIn(valid);
-}
-
 /**
  * ISO 8601 date-time with an offset, on a real day. A 60th second (a leap second) is accepted in the
  * last minute of a UTC day only, which is where leap seconds are inserted (RFC 3339, appendix D).

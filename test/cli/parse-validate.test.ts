@@ -9,10 +9,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, parseRaw } from "../../src/cli/records.js";
+import { generateVersion } from "../../src/compiler/generate/index.js";
+import { loadVersionFiles } from "../../src/compiler/load.js";
 import { generateInstallations } from "../../src/population/generate.js";
 import { Validator } from "../../src/runtime/index.js";
 import v190 from "../../generated/tmad-19.0/index.js";
 import v20v2 from "../../generated/tmad-20.v2/index.js";
+import { compileFixture } from "../helpers/compile.js";
 
 type Outcome = { problem: string } | { valid: boolean; errors: string[] };
 
@@ -121,6 +124,14 @@ describe("parseRaw with the validator accepts only what the full path accepts", 
         `{${body.replace(/"name":"[^"]*"/, '"name":"A: B","name":"A: B"')}}`,
         `{${body.replace(/"name":"[^"]*"/, '"name":"A:B"')},"x":1}`,
         `{${body.replace(/"installedOn":"([^"]*)"/, '"installedOn":"$1T00:00:00Z"')}}`,
+        // The text's length settles a text without backslashes: a key twice with the same value, a
+        // number (written shorter than JavaScript writes it), a blank anywhere.
+        `{${body.replace(/"communicating":(true|false)/, '"communicating":$1,"communicating":$1')}}`,
+        `{${body.replace(/"cohort":"([^"]*)"/, '"cohort":"$1","cohort":"$1"')}}`,
+        `{"e":1e3,${body}}`,
+        `{${body},"e":1E+2}`,
+        `{${body.replace(/"communicating":(true|false)/, '"communicating":$1 ')}}`,
+        `{${body.replace(/"communicating":(true|false)/, '"communicating":\r\n$1')}}`,
         `[${line}]`,
         "{}",
         "null",
@@ -142,6 +153,42 @@ describe("parseRaw with the validator accepts only what the full path accepts", 
       expect(fast(deep, validator, 2)).toEqual({ problem: "too-deep" });
     });
   }
+});
+
+describe("parseRaw with a validator whose records hold numbers (test/fixtures/generate/passes)", () => {
+  // A number's text can be shorter than JavaScript writes it (`1e3` for 1000), which could make up
+  // for a key given twice: a value with a number is never settled by the text's length.
+  const { version } = loadVersionFiles(generateVersion(compileFixture("test/fixtures/generate/passes").checked!));
+  const validator = version.validator as Validator<unknown>;
+  const generic = new Validator<unknown>(validator.schema);
+  const event = (n: string, value: string): string => `{"at":"2022-05-01T10:00:00Z","day":"2022-05-01","kind":"OK","n":${n},"value":${value}}`;
+  const site = (tries: string): string => `{"id":"S-1","tries":[${tries}],"checks":[],"devices":[]}`;
+
+  it("takes the shortcut for compact text, and gives the full path's outcome for every number written otherwise", () => {
+    const plain = site(event("1000", "2.5"));
+    const parsed = parseRaw({ record: 1, text: plain }, DEFAULT_LIMITS, validator);
+    expect("value" in parsed && parsed.valid).toBe(true);
+    const texts = [
+      plain,
+      site(event("1e3", "2.5")),
+      site(event("1e3", "25e-1")),
+      // Two keys twice, each hidden by numbers written shorter than JavaScript writes them.
+      site(event("1000", "2.5").replace('"n":1000', '"n":1e3,"n":1e3,"n":1e3')),
+      site(event("100000", "2.5").replace('"n":100000', '"n":1e5,"n":1e5')),
+      site(`${event("1e3", "2.5")},${event("1e21", "1E+2")}`).replace('"id":"S-1"', '"id":"S-1","id":"S-1"'),
+      site(event("10", "0.5").replace('"kind":"OK"', '"kind":"OK","kind":"OK"')),
+      // `1e15` is 12 characters shorter than 1000000000000000, as long as the `"kind":"OK",` given twice.
+      site(event("10", "1e15").replace('"kind":"OK"', '"kind":"OK","kind":"OK"')),
+    ];
+    for (const text of texts) {
+      const want = reference(text, generic, DEFAULT_LIMITS.maxDepth);
+      expect([text, fast(text, validator, DEFAULT_LIMITS.maxDepth)]).toEqual([text, want]);
+    }
+    expect(reference(texts[3], generic, DEFAULT_LIMITS.maxDepth)).toEqual({ problem: "duplicate-key" });
+    const hidden = texts[texts.length - 1];
+    expect(hidden.length).toBe(JSON.stringify(JSON.parse(hidden)).length);
+    expect(reference(hidden, generic, DEFAULT_LIMITS.maxDepth)).toEqual({ problem: "duplicate-key" });
+  });
 });
 
 describe("Validator.validate on values not parsed from text", () => {

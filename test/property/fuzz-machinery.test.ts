@@ -5,10 +5,12 @@
  * compile and emits what does, and the record oracle fails a pipeline that loses, renumbers or
  * changes a record while passing the real one. The long runs are `npm run fuzz -- --minutes N`.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileDocument, runGenerated } from "../../scripts/fuzz/doc-cases.js";
 import { generateDocument } from "../../scripts/fuzz/documents.js";
-import { fuzzRecordFile, recordFile, scratchFolder } from "../../scripts/fuzz/records.js";
+import { hasDuplicateKey } from "../../scripts/fuzz.js";
+import { fuzzRecordFile, recordFile, scratchFolder, type RecordFile } from "../../scripts/fuzz/records.js";
 import { BatchTypeChecker } from "../../scripts/fuzz/typecheck.js";
 import { evaluateSource } from "../../src/cli/stream.js";
 import { loadVersion } from "../../src/index.js";
@@ -75,6 +77,42 @@ describe("records through the pipeline, and the oracle", () => {
       expect(r.failures.map((f) => f.signature)).toEqual([]);
       expect(r.records).toBeGreaterThanOrEqual(150);
     }
+  }, 60_000);
+
+  it("a first line that is an array holding a record with a key twice is a duplicate-key record (fuzz wrong-output-f83dc885)", async () => {
+    // The fuzzer's file: NDJSON whose first line is `[` + the next record's text (a key given twice) + `]`.
+    // tmad reads it as NDJSON (text follows the first line's array) and reports record 1 as
+    // duplicate-key, as the README says of any record with duplicate keys; the oracle used to
+    // expect no such problem of a first line made that way.
+    const content = readFileSync("test/fixtures/fuzz/first-line-array-duplicate-key.ndjson");
+    const texts = content.toString("utf8").split("\n");
+    const kindOf = (text: string, i: number): string => {
+      if (i === 0) return "first line an array";
+      try {
+        JSON.parse(text);
+      } catch {
+        return "text corrupted";
+      }
+      return hasDuplicateKey(text) ? "duplicate key" : "as generated";
+    };
+    const cases = texts.map((text, i) => ({ text, kind: kindOf(text, i) }));
+    expect(hasDuplicateKey(cases[0].text)).toBe(true);
+    const file: RecordFile = {
+      n: 0,
+      limits: { maxRecordBytes: 1_048_576, maxDepth: 32, maxRecordMs: 10_000 },
+      cases,
+      framed: { content, framing: "NDJSON, first line an array", numbers: cases.map((_, i) => i + 1) },
+      extension: "ndjson",
+      versionId: "19.0",
+      mode: "thread",
+      workers: 0,
+      batchBytes: 65_536,
+      chunkBytes: 4096,
+      trace: false,
+    };
+    const r = await fuzzRecordFile(file, await options());
+    expect(r.failures.map((f) => f.signature)).toEqual([]);
+    expect(r.records).toBe(16);
   }, 60_000);
 
   it("a pipeline that drops, renumbers or changes a record fails", async () => {

@@ -13,9 +13,10 @@
  *   caller (rt.Validator counts them in the value; the CLI counts the keys of the JSON text, which
  *   also finds a key given twice, as the parsed value holds it once).
  * A field is read as `o.name`; only a name that Object.prototype also has (`toString`, `valueOf`…)
- * is read with an own-property check, as a JSON object inherits those. The `:` in the strings it
- * accepts (and in the names of the fields present) are added to `tally.colons`, so that a caller
- * with the JSON text can count its `:` instead of its keys (src/cli/records.ts).
+ * is read with an own-property check, as a JSON object inherits those. What the members it accepts
+ * take in compact JSON written without escapes (keys, values, braces, brackets, commas) is added
+ * to `tally.length` (numbers aside), so that a caller with the JSON text can compare its length
+ * instead of counting its keys (src/cli/records.ts parseRaw).
  */
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
@@ -96,22 +97,30 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
   };
 
   /**
-   * A statement adding the `:` in a valid string `x` of `t` to the tally (none when it can hold
-   * none): a valid record's text has as many `:` as its keys and the `:` in its strings, when no
-   * string in it is written with an escape (src/cli/records.ts parseRaw).
+   * Statements adding to the tally what a valid scalar `x` of `t` takes in compact JSON written
+   * without escapes: its length (`"…"` for a string, `true`, `false`). A number's text, which can
+   * be written in more than one way, is not measured: a text holding one is always longer than the
+   * tally, and is settled by counting its keys instead (src/cli/records.ts parseRaw).
    */
-  const tallyOf = (t: Type, x: string): string[] => {
+  const lengthOf = (t: Type, x: string): string[] => {
     switch (t.kind) {
+      case "optional": {
+        const inner = lengthOf(t.inner, x);
+        return inner.length === 0 ? [] : [`if (${x} === null) tally.length += 4;`, "else {", ...inner, "}"];
+      }
       case "text":
       case "clause":
       case "identifier":
-        return [`tally.colons += rt.colonsIn(${x});`];
       case "datetime":
-        return [`tally.colons += rt.dateTimeColons(${x});`];
+        return [`tally.length += ${x}.length + 2;`];
       case "enum":
-        return (enums.get(t.name) ?? []).some((m) => m.includes(":")) ? [`tally.colons += rt.colonsIn(${x} as string);`] : [];
+        return [`tally.length += (${x} as string).length + 2;`];
+      case "date":
+        return ["tally.length += 12;"];
+      case "boolean":
+        return [`tally.length += ${x} ? 4 : 5;`];
       default:
-        return []; // dates, numbers, booleans: no `:` in a valid one
+        return [];
     }
   };
 
@@ -121,12 +130,13 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
   /** Code giving the members a valid `x` of `t` accounts for, or -1 when it is not valid. */
   const count = (t: Type, x: string): string => {
     if (t.kind === "record") return `${checkName(t.name)}(${x}, tally)`;
-    if (t.kind === "optional") return `(${x} === null ? 0 : ${count(t.inner, x)})`;
+    if (t.kind === "optional") return `(${x} === null ? ((tally.length += 4), 0) : ${count(t.inner, x)})`;
     if (t.kind === "list") {
-      // A list's elements, in a function of its own: a plain loop, stopping at the first bad one.
+      // A list's elements, in a function of its own: a plain loop, stopping at the first bad one;
+      // in JSON, its brackets and a comma between elements.
       const name = constant(`list:${literal(t.element)}`, (n) => {
-        const each = holdsObjects(t.element) || t.element.kind === "list" ? ["const m = " + count(t.element, "e") + ";", "if (m < 0) return -1;", "n += m;"] : [`if (!(${test(t.element, "e")})) return -1;`, ...tallyOf(t.element, "e")];
-        return `function ${n}(list: readonly unknown[], tally: rt.Tally): number {\nlet n = 0;\nfor (let i = 0; i < list.length; i++) {\nconst e = list[i];\n${each.join("\n")}\n}\nreturn n;\n}`;
+        const each = holdsObjects(t.element) || t.element.kind === "list" ? ["const m = " + count(t.element, "e") + ";", "if (m < 0) return -1;", "n += m;"] : [`if (!(${test(t.element, "e")})) return -1;`, ...lengthOf(t.element, "e")];
+        return `function ${n}(list: readonly unknown[], tally: rt.Tally): number {\nlet n = 0;\nfor (let i = 0; i < list.length; i++) {\nconst e = list[i];\n${each.join("\n")}\n}\ntally.length += list.length === 0 ? 2 : list.length + 1;\nreturn n;\n}`;
       });
       return `(Array.isArray(${x}) ? ${name}(${x}, tally) : -1)`;
     }
@@ -137,6 +147,8 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
     const fields = r.fields.map((f) => f.name.text);
     const body: string[] = [];
     let required = 0;
+    // In JSON, each required field's `"name":` (optional ones are added when present).
+    let keys = 0;
     fields.forEach((field, i) => {
       const t = schemaType(version, r.name.text, field);
       const v = `f${i}`;
@@ -148,19 +160,21 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
       // Own properties only, as validation reads them: a JSON object inherits only Object.prototype's names.
       body.push(`const ${v} = ${INHERITED.has(field) ? `Object.hasOwn(o, ${key}) ? o[${key}] : undefined` : `o[${key}]`};`);
       const inner = t.kind === "optional" ? t.inner : t;
-      const check = holdsObjects(inner) || inner.kind === "list" ? [`const m${i} = ${count(inner, v)};`, `if (m${i} < 0) return -1;`, `n += m${i};`] : [`if (!(${test(inner, v)})) return -1;`, ...tallyOf(inner, v)];
-      // A field's name is the text of its key: its own `:` (an identifier has none) are in the tally too.
-      const nameColons = field.split(":").length - 1;
-      const name = nameColons > 0 ? [`tally.colons += ${nameColons};`] : [];
-      if (t.kind === "optional") body.push(`if (${v} !== undefined) {`, "n++;", ...name, `if (${v} !== null) {`, ...check, "}", "}");
+      const check = holdsObjects(inner) || inner.kind === "list" ? [`const m${i} = ${count(inner, v)};`, `if (m${i} < 0) return -1;`, `n += m${i};`] : [`if (!(${test(inner, v)})) return -1;`, ...lengthOf(inner, v)];
+      // The key as JSON writes it, and its `:` (a name that needs an escape is never read this way: its text has a backslash).
+      const key$ = JSON.stringify(field).length + 1;
+      if (t.kind === "optional") body.push(`if (${v} !== undefined) {`, "n++;", "p++;", `tally.length += ${key$};`, `if (${v} === null) tally.length += 4;`, "else {", ...check, "}", "}");
       else {
         required++;
-        body.push(`if (${v} === undefined || ${v} === null) return -1;`, ...name, ...check);
+        keys += key$;
+        body.push(`if (${v} === undefined || ${v} === null) return -1;`, ...check);
       }
     });
-    const head = ['if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;', "const o = value as Record<string, unknown>;", `let n = ${required};`];
+    const head = ['if (typeof value !== "object" || value === null || Array.isArray(value)) return -1;', "const o = value as Record<string, unknown>;", `let n = ${required};`, ...(required < fields.length ? [`let p = ${required};`] : [])];
+    // Braces and a comma between members, with the required fields' keys.
+    const own = required < fields.length ? `tally.length += ${keys} + (p === 0 ? 2 : p + 1);` : `tally.length += ${keys + (required === 0 ? 2 : required + 1)};`;
     statements.push(
-      `/** The members a valid \`${r.name.text}\` accounts for (declared fields present, its own and those it holds), or -1 when \`value\` is not a valid \`${r.name.text}\`. */\nfunction ${checkName(r.name.text)}(value: unknown, tally: rt.Tally): number {\n${[...head, ...body, "return n;"].join("\n")}\n}`,
+      `/** The members a valid \`${r.name.text}\` accounts for (declared fields present, its own and those it holds), or -1 when \`value\` is not a valid \`${r.name.text}\`. */\nfunction ${checkName(r.name.text)}(value: unknown, tally: rt.Tally): number {\n${[...head, ...body, own, "return n;"].join("\n")}\n}`,
     );
   }
   return { statements, root: checkName(version.input.type.text) };
