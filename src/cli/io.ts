@@ -14,7 +14,12 @@ export interface CliIo {
   readonly stdin: Readable;
 }
 
-const current = new AsyncLocalStorage<CliIo>();
+/**
+ * Made on first use: src/cli/records.ts asks for standard input through cliIo, and the site's
+ * explorer bundles that module for the browser, where `node:` modules are empty (src/site/bundle.ts)
+ * and nothing may run at load that needs Node.
+ */
+let current: AsyncLocalStorage<CliIo> | undefined;
 
 const processIo: CliIo = {
   get stdout() {
@@ -30,10 +35,11 @@ const processIo: CliIo = {
 
 /** The streams of the command running now: the process's unless a caller of runCli gave others. */
 export function cliIo(): CliIo {
-  return current.getStore() ?? processIo;
+  return current?.getStore() ?? processIo;
 }
 
 /** Runs `body` with `io` as the streams its commands use. */
 export function withCliIo<T>(io: CliIo, body: () => Promise<T>): Promise<T> {
+  current ??= new AsyncLocalStorage<CliIo>();
   return current.run(io, body);
 }
