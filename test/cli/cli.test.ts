@@ -176,6 +176,18 @@ describe("tmad schema and the package's published schemas", { timeout: 60_000 },
     expect((await tmadIn(["schema", "nonsense"])).status).toBe(2);
   });
 
+  it("two command lines run at once in one process keep their output apart (runCli's streams)", async () => {
+    const kinds = ["decision", "trace", "explanation", "diff-report"];
+    const runs = await Promise.all(kinds.map((kind) => tmadIn(["schema", kind])));
+    for (const [i, kind] of kinds.entries()) expect(runs[i].stdout, kind).toBe(readFileSync(join(root, "schemas", `${kind}.schema.json`), "utf8"));
+    const [bad, good] = await Promise.all([tmadIn(["schema", "nonsense"]), tmadIn(["eval", "-", "--version", "20.v2", "--workers", "0"], readFileSync(join(root, EXAMPLES), "utf8").split("\n")[0])]);
+    expect([bad.status, bad.stdout]).toEqual([2, ""]);
+    expect(bad.stderr).toContain("tmad schema: name one schema");
+    expect(good.stderr).not.toContain("tmad schema");
+    expect(good.stderr).toContain("tmad eval: tmad-20.v2: 1 records = 1 decisions + 0 invalid");
+    expect(JSON.parse(good.stdout).installationId).toBe("INS-4.1-active-dual-fuel-foc");
+  });
+
   it("the package ships them (npm pack) and exports them by path", () => {
     const pack = spawnSync("npm", ["pack", "--dry-run", "--ignore-scripts", "--json"], { cwd: root, encoding: "utf8" });
     const packed = new Set((JSON.parse(pack.stdout)[0].files as { path: string }[]).map((f) => f.path));
