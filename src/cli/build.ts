@@ -17,6 +17,7 @@ import { typeCheckGenerated } from "../compiler/typecheck.js";
 import { diffOutput } from "../compiler/write.js";
 import { writeGenerated } from "./build-output.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 
 /** The version directories named, or every directory under rules/. */
 export function versionDirs(args: readonly string[]): string[] {
@@ -41,7 +42,7 @@ function compileDirs(reader: VersionReader, dirs: readonly string[], stopAfter: 
 }
 
 function print(diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  for (const d of diagnostics) cliIo().stderr.write(`${formatDiagnostic(d)}\n`);
 }
 
 /** Diagnostics of one version for `tmad check`: the pipeline's, then (when it compiled) the analysis'. */
@@ -63,10 +64,10 @@ export async function runCheck(args: readonly string[], options: { format: "text
   for (const d of versionDirs(args)) compiled.push(await checkDirectory(d, options.analysis, reader));
   const all = compiled.flatMap((c) => c.diagnostics);
   if (options.format === "json") {
-    process.stdout.write(`${JSON.stringify({ versions: compiled.map((c) => ({ id: c.id, diagnostics: c.diagnostics })) }, null, 2)}\n`);
+    cliIo().stdout.write(`${JSON.stringify({ versions: compiled.map((c) => ({ id: c.id, diagnostics: c.diagnostics })) }, null, 2)}\n`);
   } else {
-    for (const d of all) process.stdout.write(`${formatDiagnostic(d)}\n`);
-    for (const c of compiled) process.stdout.write(`${c.id}: ${summarize(c.diagnostics)}\n`);
+    for (const d of all) cliIo().stdout.write(`${formatDiagnostic(d)}\n`);
+    for (const c of compiled) cliIo().stdout.write(`${c.id}: ${summarize(c.diagnostics)}\n`);
   }
   return all.some((d) => d.severity === "error") ? 1 : 0;
 }
@@ -101,9 +102,9 @@ export interface BuildOptions {
 function printTimings(compiled: readonly CompiledVersion[], own: Readonly<Record<string, number>>): void {
   const ms = (x: number | undefined): string => (x === undefined ? "-" : `${Math.round(x)} ms`);
   const width = Math.max(...compiled.map((c) => c.id.length), 7);
-  process.stderr.write(`${"stage".padEnd(width)}  ${STAGE_NAMES.map((s) => s.padStart(9)).join(" ")}\n`);
-  for (const c of compiled) process.stderr.write(`${c.id.padEnd(width)}  ${STAGE_NAMES.map((s) => ms(c.timings[s]).padStart(9)).join(" ")}\n`);
-  for (const [name, value] of Object.entries(own)) process.stderr.write(`${name.padEnd(width)}  ${ms(value).padStart(9)}\n`);
+  cliIo().stderr.write(`${"stage".padEnd(width)}  ${STAGE_NAMES.map((s) => s.padStart(9)).join(" ")}\n`);
+  for (const c of compiled) cliIo().stderr.write(`${c.id.padEnd(width)}  ${STAGE_NAMES.map((s) => ms(c.timings[s]).padStart(9)).join(" ")}\n`);
+  for (const [name, value] of Object.entries(own)) cliIo().stderr.write(`${name.padEnd(width)}  ${ms(value).padStart(9)}\n`);
 }
 
 export async function runBuild(args: readonly string[], options: BuildOptions): Promise<number> {
@@ -121,11 +122,11 @@ export async function runBuild(args: readonly string[], options: BuildOptions): 
   };
   const failed = all.some((d) => d.severity === "error" || (options.strict && d.severity === "warning"));
   if (failed) {
-    process.stderr.write(`tmad build: ${summarize(all)}; nothing written\n`);
+    cliIo().stderr.write(`tmad build: ${summarize(all)}; nothing written\n`);
     return report(1);
   }
   if (pipelineStop !== "generate" || stopAfter === "generate") {
-    process.stdout.write(`tmad build: stopped after ${stopAfter}: ${compiled.length} version(s), ${summarize(all)}; nothing written\n`);
+    cliIo().stdout.write(`tmad build: stopped after ${stopAfter}: ${compiled.length} version(s), ${summarize(all)}; nothing written\n`);
     return report(0);
   }
   const files: GeneratedFile[] = compiled.flatMap((c) => c.files ?? []);
@@ -134,12 +135,12 @@ export async function runBuild(args: readonly string[], options: BuildOptions): 
   const owned = compiled.map((c) => c.id);
   if (options.check) {
     const diffs = diffOutput(options.out, files, owned);
-    for (const d of diffs) process.stderr.write(`${options.out}/${d.path}: ${d.kind === "missing" ? "missing" : d.kind === "extra" ? "not produced by the rules" : "differs from what the rules produce"}\n`);
+    for (const d of diffs) cliIo().stderr.write(`${options.out}/${d.path}: ${d.kind === "missing" ? "missing" : d.kind === "extra" ? "not produced by the rules" : "differs from what the rules produce"}\n`);
     if (diffs.length > 0) {
-      process.stderr.write(`tmad build --check: ${diffs.length} generated file(s) out of date; run \`npx tmad build\` and commit\n`);
+      cliIo().stderr.write(`tmad build --check: ${diffs.length} generated file(s) out of date; run \`npx tmad build\` and commit\n`);
       return report(1);
     }
-    process.stdout.write(`tmad build --check: ${files.length} generated files up to date\n`);
+    cliIo().stdout.write(`tmad build --check: ${files.length} generated files up to date\n`);
     return report(0);
   }
   // What is written must compile: a generator bug never reaches generated/ with exit 0. Only the
@@ -154,12 +155,12 @@ export async function runBuild(args: readonly string[], options: BuildOptions): 
   const errors = changed.size === 0 ? [] : typeCheckGenerated([...files, ...context], changed);
   own["typecheck"] = performance.now() - started;
   if (errors.length > 0) {
-    for (const e of errors) process.stderr.write(`${options.out}/${e}\n`);
-    process.stderr.write(`tmad build: internal error: the generated code does not compile (${errors.length} error(s) above); nothing written. Please report this with the rule documents that caused it.\n`);
+    for (const e of errors) cliIo().stderr.write(`${options.out}/${e}\n`);
+    cliIo().stderr.write(`tmad build: internal error: the generated code does not compile (${errors.length} error(s) above); nothing written. Please report this with the rule documents that caused it.\n`);
     return report(2);
   }
   if (stopAfter === "typecheck") {
-    process.stdout.write(`tmad build: stopped after typecheck: ${files.length} files compile; nothing written\n`);
+    cliIo().stdout.write(`tmad build: stopped after typecheck: ${files.length} files compile; nothing written\n`);
     return report(0);
   }
   // The output folder is taken through the guard only now: a build with errors touches nothing.
@@ -167,7 +168,7 @@ export async function runBuild(args: readonly string[], options: BuildOptions): 
   const written = writeGenerated(options.out, files, owned, options.force);
   transpileToDist(options.out, written.filter((d) => d.kind !== "extra").map((d) => files.find((f) => f.path === d.path)!));
   own["write"] = performance.now() - writing;
-  process.stdout.write(`tmad build: ${compiled.length} version(s), ${files.length} files, ${written.length} written\n`);
+  cliIo().stdout.write(`tmad build: ${compiled.length} version(s), ${files.length} files, ${written.length} written\n`);
   return report(0);
 }
 
@@ -194,9 +195,9 @@ export async function runPin(args: readonly string[]): Promise<number> {
   for (const dir of versionDirs(args)) {
     const compiled = compileVersion(reader.read(dir), "pins");
     const errors = compiled.diagnostics.filter((d) => d.severity === "error");
-    for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of errors) cliIo().stderr.write(`${formatDiagnostic(d)}\n`);
     if (errors.length > 0 || compiled.checked === undefined) {
-      process.stderr.write(`tmad pin: ${compiled.id} has errors; nothing pinned\n`);
+      cliIo().stderr.write(`tmad pin: ${compiled.id} has errors; nothing pinned\n`);
       failed = true;
       continue;
     }
@@ -205,7 +206,7 @@ export async function runPin(args: readonly string[]): Promise<number> {
     const before = existsSync(target) ? readFileSync(target, "utf8") : undefined;
     if (before !== text) writeFileSync(target, text);
     const stale = compiled.diagnostics.filter((d) => d.code === "TMAD7001" || d.code === "TMAD7002").length;
-    process.stdout.write(`tmad pin: ${compiled.id}: ${compiled.checked.rules.length} rules pinned${before === undefined ? ` (new ${PIN_FILE})` : before === text ? " (unchanged)" : stale > 0 ? ` (${stale} pin(s) renewed)` : ""}\n`);
+    cliIo().stdout.write(`tmad pin: ${compiled.id}: ${compiled.checked.rules.length} rules pinned${before === undefined ? ` (new ${PIN_FILE})` : before === text ? " (unchanged)" : stale > 0 ? ` (${stale} pin(s) renewed)` : ""}\n`);
   }
   return failed ? 1 : 0;
 }

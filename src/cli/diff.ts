@@ -22,6 +22,7 @@ import { limitsFrom, workersFrom } from "./eval.js";
 import { parseRaw, readBatches, readRawRecords, type Limits } from "./records.js";
 import { Sink } from "./sink.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 
 /** A version named by directory, by id (`tmad-20.v1`) or by number (`20.v1`). */
 export function versionDir(name: string): string {
@@ -32,9 +33,9 @@ export function versionDir(name: string): string {
 
 function side(reader: VersionReader, dir: string): (DiffSide & { readonly code: readonly (readonly [string, string])[] }) | undefined {
   const compiled = compileVersion(reader.read(dir), "pins");
-  for (const d of compiled.diagnostics) if (d.severity === "error") process.stderr.write(`${formatDiagnostic(d)}\n`);
+  for (const d of compiled.diagnostics) if (d.severity === "error") cliIo().stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(compiled.diagnostics) || compiled.checked === undefined) {
-    process.stderr.write(`tmad diff: ${compiled.id} has errors (above); fix them first\n`);
+    cliIo().stderr.write(`tmad diff: ${compiled.id} has errors (above); fix them first\n`);
     return undefined;
   }
   const code = transpileGenerated(filesToLoad(compiled.checked));
@@ -52,7 +53,7 @@ export async function runDiff(args: readonly string[], values: Record<string, un
   const b = side(reader, versionDir(args[1]));
   if (a === undefined || b === undefined) return 2;
   const file = values.population as string | undefined;
-  const progress = process.stderr.isTTY === true ? progressLine() : undefined;
+  const progress = cliIo().stderr.isTTY === true ? progressLine() : undefined;
   const options = { ids: values.ids === true, ...(progress === undefined ? {} : { progress: progress.update }) };
   let report;
   try {
@@ -106,10 +107,10 @@ function progressLine(): { update: (message: string) => void; done: () => void }
       if (now - last < 250) return;
       last = now;
       shown = true;
-      process.stderr.write(`\r\u001b[2K${message}`);
+      cliIo().stderr.write(`\r\u001b[2K${message}`);
     },
     done() {
-      if (shown) process.stderr.write("\r\u001b[2K");
+      if (shown) cliIo().stderr.write("\r\u001b[2K");
     },
   };
 }

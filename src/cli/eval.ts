@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, DEFAULT_MAX_RECORD_MS, type Limits } from "./records.js
 import { Sink } from "./sink.js";
 import { evaluateStream } from "./stream.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 
 /**
  * The version and date to evaluate with: `--version V` (every fact), `--as-of D` (the designated
@@ -72,7 +73,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
     summary = await evaluateStream(
       file,
       sel,
-      { asOf, trace: values.trace === true, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: process.stderr.isTTY === true && values.quiet !== true },
+      { asOf, trace: values.trace === true, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: cliIo().stderr.isTTY === true && values.quiet !== true },
       async (batch) => {
         if (batch.count === 0) return;
         const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}${lineEnd(format as OutputFormat)}`;
@@ -98,7 +99,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
     .map(([k, v]) => `${k}=${v}`);
   const id = versionLabel(sel, versionId);
   const rate = summary.seconds > 0 ? Math.round(summary.total / summary.seconds) : 0;
-  process.stderr.write(`tmad eval: ${id}: ${summary.total} records = ${decisions} decisions + ${summary.invalid} invalid; ${byOutcome.join(", ")} (${summary.seconds.toFixed(1)} s, ${rate} records/s)\n`);
+  cliIo().stderr.write(`tmad eval: ${id}: ${summary.total} records = ${decisions} decisions + ${summary.invalid} invalid; ${byOutcome.join(", ")} (${summary.seconds.toFixed(1)} s, ${rate} records/s)\n`);
   if (decisions + summary.invalid !== summary.total) throw new Error("internal: counts do not reconcile");
   return summary.invalid > 0 ? 1 : 0;
 }

@@ -11,6 +11,7 @@ import { evaluateRecord } from "../runtime/index.js";
 import { limitsFrom, selector } from "./eval.js";
 import { parseRaw, readRawRecords } from "./records.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 
 export async function runExplain(args: readonly string[], values: Record<string, unknown>): Promise<number> {
   const [file, ...extra] = args;
@@ -23,7 +24,7 @@ export async function runExplain(args: readonly string[], values: Record<string,
   const wanted = values.id as string | undefined;
   const limits = limitsFrom(values);
   // A reader that stops early (`| head`) ends the run quietly: nothing is lost that it wanted.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  cliIo().stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
@@ -38,12 +39,12 @@ export async function runExplain(args: readonly string[], values: Record<string,
         : evaluateRecord(version, parsed.value, { asOf, trace: true });
     if (!outcome.ok) invalid++;
     const explanation = buildExplanation(version, outcome, { record: raw.record, notes: values.notes === true });
-    process.stdout.write(format === "json" ? `${JSON.stringify(explanation)}\n` : `${shown > 0 ? "\n" : ""}${renderExplanationText(explanation)}\n`);
+    cliIo().stdout.write(format === "json" ? `${JSON.stringify(explanation)}\n` : `${shown > 0 ? "\n" : ""}${renderExplanationText(explanation)}\n`);
     shown++;
     if (wanted !== undefined) break;
   }
   if (shown === 0) {
-    process.stderr.write(wanted === undefined ? "tmad explain: no records in the input\n" : `tmad explain: no record with id "${wanted}"\n`);
+    cliIo().stderr.write(wanted === undefined ? "tmad explain: no records in the input\n" : `tmad explain: no record with id "${wanted}"\n`);
     return 1;
   }
   return invalid > 0 ? 1 : 0;

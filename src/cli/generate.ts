@@ -1,6 +1,6 @@
 /**
  * `tmad generate`: the command-line face of src/population/generate.ts, in the shape of the entries of the
- * `commands` record in src/cli/main.ts. Streams NDJSON to standard output, or with --out to
+ * `commands` record in src/cli/cli.ts. Streams NDJSON to standard output, or with --out to
  * `${out}.tmp-${pid}` renamed into place once complete, so an interrupted run never leaves a file
  * that looks whole. Writes wait for 'drain', so a million records stream in flat memory.
  */
@@ -8,6 +8,7 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { Sink } from "./sink.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 import { generateInstallations, MAX_COUNT, type GenerateOptions } from "../population/generate.js";
 
 /** Lines are joined into chunks of about this many characters: one write per record is slow. */
@@ -90,7 +91,7 @@ async function pump(lines: Iterable<string>, stream: Writable): Promise<boolean>
 async function run(positionals: string[], values: Record<string, unknown>): Promise<number> {
   const { out, ...options } = generateOptionsFrom(positionals, values);
   if (out === undefined) {
-    await pump(generateInstallations(options), process.stdout);
+    await pump(generateInstallations(options), cliIo().stdout);
     return 0;
   }
   const sink = new Sink(out);

@@ -10,6 +10,7 @@
  */
 import { createReadStream } from "node:fs";
 import { ArraySplitter, type ArrayElement } from "./json-array.js";
+import { cliIo } from "./io.js";
 
 export interface Limits {
   /** Largest record accepted, in bytes of its NDJSON line (or of its array element). */
@@ -47,7 +48,7 @@ const OPEN_BRACKET = 91;
 
 /** The bytes of a source, with a UTF-8 byte order mark at its start removed. */
 async function* bytesOf(source: RecordSource, highWaterMark: number): AsyncGenerator<Buffer> {
-  const stream: AsyncIterable<Uint8Array | string> = typeof source !== "string" ? source : source === "-" ? process.stdin : createReadStream(source, { highWaterMark });
+  const stream: AsyncIterable<Uint8Array | string> = typeof source !== "string" ? source : source === "-" ? cliIo().stdin : createReadStream(source, { highWaterMark });
   let head: Buffer | undefined = Buffer.alloc(0); // the first bytes, until three are seen
   for await (const piece of stream) {
     let b = typeof piece === "string" ? Buffer.from(piece, "utf8") : Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);

@@ -14,6 +14,7 @@ import { summaryCsv, summaryJson, summaryMarkdown } from "../report/write.js";
 import { limitsFrom, selector, workersFrom } from "./eval.js";
 import { OutputDir } from "./output-dir.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 
 export async function runReport(args: readonly string[], values: Record<string, unknown>): Promise<number> {
   const [file, ...extra] = args;
@@ -33,15 +34,15 @@ export async function runReport(args: readonly string[], values: Record<string, 
     workers,
     ...(values.split === undefined ? {} : { split: values.split as string }),
     ...(out === undefined ? {} : { out }),
-    progress: process.stderr.isTTY === true && values.quiet !== true,
+    progress: cliIo().stderr.isTTY === true && values.quiet !== true,
   });
   const m = t.manifest;
   if (out === undefined) {
     const asOf = sel.asOf ?? null;
-    process.stdout.write(format === "json" ? summaryJson(t, { title, versionId: m.id, asOf }) : format === "csv" ? summaryCsv(t) : summaryMarkdown(t, { title }));
+    cliIo().stdout.write(format === "json" ? summaryJson(t, { title, versionId: m.id, asOf }) : format === "csv" ? summaryCsv(t) : summaryMarkdown(t, { title }));
   } else {
-    process.stdout.write(`tmad report: wrote ${outDir}: summary.md, summary.csv, suppliers.csv, invalid.csv and a folder for each of ${t.suppliers.size} supplier(s)\n`);
+    cliIo().stdout.write(`tmad report: wrote ${outDir}: summary.md, summary.csv, suppliers.csv, invalid.csv and a folder for each of ${t.suppliers.size} supplier(s)\n`);
   }
-  process.stderr.write(`tmad report: ${m.id}: ${t.records} records = ${t.decisions} decisions + ${t.invalid} invalid\n`);
+  cliIo().stderr.write(`tmad report: ${m.id}: ${t.records} records = ${t.decisions} decisions + ${t.invalid} invalid\n`);
   return t.invalid > 0 ? 1 : 0;
 }

@@ -7,6 +7,7 @@
 import { SCHEMA_KINDS, schemaText, type SchemaKind } from "../schemas.js";
 import type { VersionSelector } from "../runtime/index.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 
 export async function runSchema(args: readonly string[], values: Record<string, unknown>): Promise<number> {
   const [kind, ...extra] = args;
@@ -19,6 +20,6 @@ export async function runSchema(args: readonly string[], values: Record<string, 
   const selector: VersionSelector | undefined = version !== undefined ? { version } : asOf !== undefined ? { asOf } : undefined;
   if (k === "installation" && selector === undefined) throw new UsageError("the installation schema is generated per version: add --version V (e.g. 20.v2) or --as-of DATE");
   if (k !== "installation" && selector !== undefined) throw new UsageError(`the ${k} schema is the same for every version: drop --version / --as-of`);
-  process.stdout.write(schemaText(k as SchemaKind, selector));
+  cliIo().stdout.write(schemaText(k as SchemaKind, selector));
   return 0;
 }

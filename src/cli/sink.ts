@@ -11,6 +11,7 @@
 import { createWriteStream, lstatSync, readdirSync, realpathSync, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { IoError, ioError } from "./io-error.js";
+import { cliIo } from "./io.js";
 
 const TMP_MARK = ".tmad-tmp-";
 
@@ -76,7 +77,7 @@ export class Sink {
 
   constructor(private readonly out: string | undefined) {
     if (out === undefined) {
-      this.stream = process.stdout;
+      this.stream = cliIo().stdout;
       this.tmp = undefined;
       this.target = undefined;
       return;

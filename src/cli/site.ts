@@ -7,6 +7,7 @@ import { formatDiagnostic, summarize } from "../compiler/diagnostics/diagnostic.
 import { buildSite } from "../site/index.js";
 import { versionDirs } from "./build.js";
 import { OutputDir } from "./output-dir.js";
+import { cliIo } from "./io.js";
 
 function kB(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} kB`;
@@ -21,10 +22,10 @@ export async function runSite(args: readonly string[], values: Record<string, un
   const quiet = values.quiet === true;
   let result: Awaited<ReturnType<typeof buildSite>>;
   try {
-    result = await buildSite({ dirs, comparisons: values["no-comparisons"] !== true, progress: (m) => (quiet ? undefined : process.stderr.write(`tmad site: ${m}…\n`)) });
-    for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    result = await buildSite({ dirs, comparisons: values["no-comparisons"] !== true, progress: (m) => (quiet ? undefined : cliIo().stderr.write(`tmad site: ${m}…\n`)) });
+    for (const d of result.diagnostics) cliIo().stderr.write(`${formatDiagnostic(d)}\n`);
     if (result.files === undefined) {
-      process.stderr.write(`tmad site: ${summarize(result.diagnostics)}; nothing written\n`);
+      cliIo().stderr.write(`tmad site: ${summarize(result.diagnostics)}; nothing written\n`);
       folder.discard();
       return 1;
     }
@@ -39,8 +40,8 @@ export async function runSite(args: readonly string[], values: Record<string, un
   for (const f of result.files) {
     const bytes = Buffer.byteLength(f.content, "utf8");
     total += bytes;
-    process.stdout.write(`  ${f.path.padEnd(width)}  ${String(bytes).padStart(8)} bytes  ${kB(bytes).padStart(9)}\n`);
+    cliIo().stdout.write(`  ${f.path.padEnd(width)}  ${String(bytes).padStart(8)} bytes  ${kB(bytes).padStart(9)}\n`);
   }
-  process.stdout.write(`tmad site: ${result.files.length} files, ${kB(total)}, written to ${out}; open ${out}/index.html\n`);
+  cliIo().stdout.write(`tmad site: ${result.files.length} files, ${kB(total)}, written to ${out}; open ${out}/index.html\n`);
   return 0;
 }

@@ -14,6 +14,7 @@ import type { VersionModule, VersionSelector } from "../runtime/index.js";
 import { loadVersionRef, processBatch, type BatchOptions, type BatchResult, type VersionRef } from "./batch.js";
 import { evaluateInWorkers } from "./pool.js";
 import { readBatches, type BatchInput, type RecordSource } from "./records.js";
+import { cliIo } from "./io.js";
 
 export interface StreamOptions extends BatchOptions {
   /** Worker threads; 0 evaluates in this thread (a record over the time budget is then reported only once it ends). */
@@ -60,11 +61,11 @@ class Progress {
       const done = Math.min(width, Math.round((bytes / this.totalBytes) * width));
       eta = ` [${"#".repeat(done)}${".".repeat(width - done)}]${eta}`;
     }
-    process.stderr.write(`\r${records.toLocaleString("en-GB")} records, ${Math.round(rate).toLocaleString("en-GB")} records/s${eta}   `);
+    cliIo().stderr.write(`\r${records.toLocaleString("en-GB")} records, ${Math.round(rate).toLocaleString("en-GB")} records/s${eta}   `);
   }
 
   done(): void {
-    if (this.enabled) process.stderr.write("\n");
+    if (this.enabled) cliIo().stderr.write("\n");
   }
 }
 

@@ -16,6 +16,7 @@ import { VersionReader } from "../compiler/source/versions.js";
 import { selectVersion, type VersionEntry } from "../runtime/index.js";
 import { versionDirs } from "./build.js";
 import { UsageError } from "./usage.js";
+import { cliIo } from "./io.js";
 
 /** The version directories to test: those named, the one --version names, or the one in force --as-of. */
 function chooseDirs(reader: VersionReader, args: readonly string[], values: Record<string, unknown>): string[] {
@@ -66,9 +67,9 @@ export async function runTest(args: readonly string[], values: Record<string, un
   let changed = 0;
   for (const dir of chooseDirs(reader, args, values)) {
     const { id, report, diagnostics } = testVersion(reader, dir);
-    for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of diagnostics) cliIo().stderr.write(`${formatDiagnostic(d)}\n`);
     if (report === undefined) {
-      process.stdout.write(`${id}: not tested: the rules or examples have errors (above)\n`);
+      cliIo().stdout.write(`${id}: not tested: the rules or examples have errors (above)\n`);
       failed++;
       continue;
     }
@@ -77,11 +78,11 @@ export async function runTest(args: readonly string[], values: Record<string, un
     passed += report.examples.filter((e) => e.passed).length;
     changed += report.examples.filter((e) => e.changed !== undefined).length;
     if (report.failures.length > 0) failed++;
-    if (format === "text") process.stdout.write(`${formatReport(report)}\n\n`);
+    if (format === "text") cliIo().stdout.write(`${formatReport(report)}\n\n`);
   }
-  if (format === "json") process.stdout.write(`${JSON.stringify({ reports }, null, 2)}\n`);
-  process.stdout.write(`tmad test: ${reports.length} version(s) tested, ${failed} with failures\n`);
-  process.stdout.write(`examples: ${passed} passed, ${changed > 0 ? `${changed} changed by an amendment, ` : ""}${total - passed - changed} failed\n`);
+  if (format === "json") cliIo().stdout.write(`${JSON.stringify({ reports }, null, 2)}\n`);
+  cliIo().stdout.write(`tmad test: ${reports.length} version(s) tested, ${failed} with failures\n`);
+  cliIo().stdout.write(`examples: ${passed} passed, ${changed > 0 ? `${changed} changed by an amendment, ` : ""}${total - passed - changed} failed\n`);
   return failed > 0 ? 1 : 0;
 }
 
@@ -147,7 +148,7 @@ export async function runShow(args: readonly string[]): Promise<number> {
   const dir = args[0];
   if (!existsSync(dir) || !statSync(dir).isDirectory() || readdirSync(dir).length === 0) throw new UsageError(`"${dir}" is not a directory of rule documents`);
   const compiled = compileVersion(new VersionReader().read(dir), "check");
-  for (const d of compiled.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  process.stdout.write(`${renderVersion(compiled.extracted, compiled.checked)}\n`);
+  for (const d of compiled.diagnostics) cliIo().stderr.write(`${formatDiagnostic(d)}\n`);
+  cliIo().stdout.write(`${renderVersion(compiled.extracted, compiled.checked)}\n`);
   return hasErrors(compiled.diagnostics) ? 1 : 0;
 }

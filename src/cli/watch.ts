@@ -10,6 +10,7 @@ import { formatDiagnostic, summarize } from "../compiler/diagnostics/diagnostic.
 import { chainOf } from "../compiler/extract/index.js";
 import { VersionReader } from "../compiler/source/versions.js";
 import { versionDirs } from "./build.js";
+import { cliIo } from "./io.js";
 
 /** One version's findings, as printable lines keyed by themselves; `reader` is shared by one run. */
 export type Findings = (dir: string, reader: VersionReader) => Promise<{ id: string; lines: string[]; summary: string }>;
@@ -34,13 +35,13 @@ export async function watchLoop(args: readonly string[], findings: Findings, lab
       const gone = [...before].filter((l) => !now.has(l));
       last.set(dir, now);
       const ms = Math.round(performance.now() - started);
-      if (first) for (const l of lines) process.stdout.write(`${l}\n`);
+      if (first) for (const l of lines) cliIo().stdout.write(`${l}\n`);
       else {
-        for (const l of gone) process.stdout.write(`- ${l.replace(/\n/g, "\n  ")}\n`);
-        for (const l of added) process.stdout.write(`+ ${l.replace(/\n/g, "\n  ")}\n`);
+        for (const l of gone) cliIo().stdout.write(`- ${l.replace(/\n/g, "\n  ")}\n`);
+        for (const l of added) cliIo().stdout.write(`+ ${l.replace(/\n/g, "\n  ")}\n`);
       }
-      if (first || added.length > 0 || gone.length > 0) process.stdout.write(`${id}: ${summary} (${ms} ms)\n`);
-      else process.stdout.write(`${id}: no change (${ms} ms)\n`);
+      if (first || added.length > 0 || gone.length > 0) cliIo().stdout.write(`${id}: ${summary} (${ms} ms)\n`);
+      else cliIo().stdout.write(`${id}: no change (${ms} ms)\n`);
     }
   };
   await run(dirs, true);
@@ -74,7 +75,7 @@ export async function watchLoop(args: readonly string[], findings: Findings, lab
       }),
     );
   }
-  process.stdout.write(`tmad ${label} --watch: watching ${dirs.length} version(s); Ctrl-C to stop\n`);
+  cliIo().stdout.write(`tmad ${label} --watch: watching ${dirs.length} version(s); Ctrl-C to stop\n`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => {
       for (const w of watchers) w.close();

@@ -4,7 +4,6 @@
  * start with the generated banner); reusing one needs --force, except the default generated/. Files
  * of a version that the build no longer produces are removed only when the build wrote them.
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,9 +11,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeGenerated } from "../../src/cli/build-output.js";
 import { OUTPUT_MARKER } from "../../src/cli/output-dir.js";
+import { tmadIn } from "../helpers/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CLI = join(root, "dist", "src", "cli", "main.js");
 const temps: string[] = [];
 function scratch(): string {
   const d = mkdtempSync(join(tmpdir(), "tmad-build-out-"));
@@ -93,12 +92,12 @@ describe("build output folders", () => {
 });
 
 describe("tmad build --out", { timeout: 120_000 }, () => {
-  it("`tmad build rules/tmad-20.v2 --out rules` refuses, exit 2, and deletes no source or pin", () => {
+  it("`tmad build rules/tmad-20.v2 --out rules` refuses, exit 2, and deletes no source or pin", async () => {
     const dir = scratch();
     cpSync(join(root, "rules"), join(dir, "rules"), { recursive: true });
     const list = (d: string): string[] => readdirSync(d, { recursive: true }).map(String).sort();
     const before = list(join(dir, "rules"));
-    const r = spawnSync(process.execPath, [CLI, "build", join(dir, "rules", "tmad-20.v2"), "--out", join(dir, "rules")], { cwd: root, encoding: "utf8" });
+    const r = await tmadIn(["build", join(dir, "rules", "tmad-20.v2"), "--out", join(dir, "rules")]);
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/not empty and was not written by tmad/);
     expect(list(join(dir, "rules"))).toEqual(before);

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLI, EXAMPLES, exampleLines, listFiles, removeTempDirs, root, tempDir, tmad } from "../helpers/cli.js";
+import { CLI, EXAMPLES, exampleLines, listFiles, removeTempDirs, root, tempDir, tmad, tmadIn } from "../helpers/cli.js";
 
 afterAll(removeTempDirs);
 
@@ -15,6 +15,7 @@ describe("eval", { timeout: 60_000 }, () => {
   const N = exampleLines.length;
 
   it("prints one NDJSON line per input record, numbered 1..N in order, and a reconciling summary", () => {
+    // As a program: its exit status, and the output written to the process's own stdout and stderr.
     const r = tmad(["eval", EXAMPLES, "--version", "20.v2"]);
     expect(r.status).toBe(1); // the examples include invalid records
     const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
@@ -29,26 +30,26 @@ describe("eval", { timeout: 60_000 }, () => {
     expect(r.stderr).toMatch(/MIGRATE_PARTIAL=\d+/);
   });
 
-  it("exits 0 for a file with only valid records", () => {
+  it("exits 0 for a file with only valid records", async () => {
     const dir = tempDir();
     const file = join(dir, "valid.ndjson");
     const valid = exampleLines.filter((l) => !JSON.parse(l).id.startsWith("INS-invalid-"));
     writeFileSync(file, `${valid.join("\n")}\n`);
-    const r = tmad(["eval", file, "--version", "20.v2"]);
+    const r = await tmadIn(["eval", file, "--version", "20.v2"]);
     expect(r.status).toBe(0);
     expect(r.stdout.trimEnd().split("\n").length).toBe(valid.length);
     expect(r.stderr).toContain(`${valid.length} records = ${valid.length} decisions + 0 invalid`);
   });
 
-  it("reads standard input with -", () => {
-    const r = tmad(["eval", "-", "--version", "tmad-20.v2"], `${exampleLines[0]}\n`);
+  it("reads standard input with -", async () => {
+    const r = await tmadIn(["eval", "-", "--version", "tmad-20.v2"], `${exampleLines[0]}\n`);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).installationId).toBe("INS-4.1-active-dual-fuel-foc");
   });
 
-  it("--format json is a JSON array with the same records", () => {
-    const nd = tmad(["eval", EXAMPLES, "--version", "20.v2"]);
-    const js = tmad(["eval", EXAMPLES, "--version", "20.v2", "--format", "json"]);
+  it("--format json is a JSON array with the same records", async () => {
+    const nd = await tmadIn(["eval", EXAMPLES, "--version", "20.v2"]);
+    const js = await tmadIn(["eval", EXAMPLES, "--version", "20.v2", "--format", "json"]);
     expect(js.status).toBe(1);
     const arr = JSON.parse(js.stdout);
     expect(Array.isArray(arr)).toBe(true);
@@ -56,8 +57,8 @@ describe("eval", { timeout: 60_000 }, () => {
     expect(arr).toEqual(nd.stdout.trimEnd().split("\n").map((l) => JSON.parse(l)));
   });
 
-  it("--format table prints a header and one row per record", () => {
-    const r = tmad(["eval", EXAMPLES, "--version", "20.v2", "--format", "table"]);
+  it("--format table prints a header and one row per record", async () => {
+    const r = await tmadIn(["eval", EXAMPLES, "--version", "20.v2", "--format", "table"]);
     expect(r.status).toBe(1);
     const rows = r.stdout.trimEnd().split("\n");
     expect(rows[0].split("\t")).toEqual(["record", "installation", "status", "result", "clause", "rule"]);
@@ -67,26 +68,26 @@ describe("eval", { timeout: 60_000 }, () => {
     expect(rows.find((l) => l.includes("INS-invalid-unknown-cohort"))).toContain("invalid\t$.cohort:");
   });
 
-  it("an unknown --format exits 2", () => {
-    expect(tmad(["eval", EXAMPLES, "--version", "20.v2", "--format", "xml"]).status).toBe(2);
+  it("an unknown --format exits 2", async () => {
+    expect((await tmadIn(["eval", EXAMPLES, "--version", "20.v2", "--format", "xml"])).status).toBe(2);
   });
 
-  it("--out FILE writes the file, prints nothing on stdout and leaves no temp file", () => {
+  it("--out FILE writes the file, prints nothing on stdout and leaves no temp file", async () => {
     const dir = tempDir();
     const out = join(dir, "decisions.ndjson");
-    const r = tmad(["eval", EXAMPLES, "--version", "20.v2", "--out", out]);
+    const r = await tmadIn(["eval", EXAMPLES, "--version", "20.v2", "--out", out]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(readdirSync(dir)).toEqual(["decisions.ndjson"]);
-    expect(readFileSync(out, "utf8")).toBe(tmad(["eval", EXAMPLES, "--version", "20.v2"]).stdout);
+    expect(readFileSync(out, "utf8")).toBe((await tmadIn(["eval", EXAMPLES, "--version", "20.v2"])).stdout);
   });
 
-  it("a line of garbage yields an invalid-json record and the batch goes on", () => {
+  it("a line of garbage yields an invalid-json record and the batch goes on", async () => {
     const dir = tempDir();
     const file = join(dir, "mixed.ndjson");
     const badMpan = exampleLines.find((l) => JSON.parse(l).id === "INS-invalid-mpan-check-digit")!;
     writeFileSync(file, [exampleLines[0], "", "{not json at all", "   ", exampleLines[1], "[1,2", badMpan].join("\n"));
-    const r = tmad(["eval", file, "--version", "20.v2"]);
+    const r = await tmadIn(["eval", file, "--version", "20.v2"]);
     expect(r.status).toBe(1);
     const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(out.map((o) => o.record)).toEqual([1, 3, 5, 6, 7]);
@@ -98,26 +99,26 @@ describe("eval", { timeout: 60_000 }, () => {
     expect(r.stderr).toContain("5 records = 2 decisions + 3 invalid");
   });
 
-  it("--trace adds each rule's trace", () => {
-    const r = tmad(["eval", "-", "--version", "20.v2", "--trace"], exampleLines[11]);
+  it("--trace adds each rule's trace", async () => {
+    const r = await tmadIn(["eval", "-", "--version", "20.v2", "--trace"], exampleLines[11]);
     const o = JSON.parse(r.stdout);
     expect(o.trace.rules.length).toBeGreaterThan(5);
     expect(o.trace.rules.find((x: any) => x.rule === o.rule).condition.value).toBe(true);
   });
 
-  it("--as-of with no designated version in force exits 2 with a message", () => {
-    const r = tmad(["eval", EXAMPLES, "--as-of", "2020-01-01"]);
+  it("--as-of with no designated version in force exits 2 with a message", async () => {
+    const r = await tmadIn(["eval", EXAMPLES, "--as-of", "2020-01-01"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("no designated version is in force on 2020-01-01");
     expect(r.stdout).toBe("");
   });
 
-  it("--as-of picks 19.0 before the re-designation and 20.v2 after it, and says so in each decision", () => {
+  it("--as-of picks 19.0 before the re-designation and 20.v2 after it, and says so in each decision", async () => {
     for (const [asOf, id] of [
       ["2022-04-01", "tmad-19.0"],
       ["2022-07-01", "tmad-20.v2"],
     ]) {
-      const r = tmad(["eval", EXAMPLES, "--as-of", asOf]);
+      const r = await tmadIn(["eval", EXAMPLES, "--as-of", asOf]);
       const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
       const decided = out.filter((o) => o.status !== "invalid");
       expect(decided.length).toBeGreaterThan(40);
@@ -126,38 +127,38 @@ describe("eval", { timeout: 60_000 }, () => {
     }
   });
 
-  it("19.0 cites no clause that exists only from 20.v1", () => {
-    const r = tmad(["eval", EXAMPLES, "--version", "19.0"]);
+  it("19.0 cites no clause that exists only from 20.v1", async () => {
+    const r = await tmadIn(["eval", EXAMPLES, "--version", "19.0"]);
     const cited = new Set(r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l)).flatMap((o) => [o.clause, o.result?.excludedCategory]).filter((c) => typeof c === "string"));
     for (const c of ["4.1A", "4.1B", "4.1C", "4.26A", "4.26B", "4.26C", "18.9", "18.10", "18.11", "18.12", "18.13"]) expect(cited.has(c), c).toBe(false);
   });
 
-  it("--version and --as-of together: the named version, with the facts known by the date", () => {
+  it("--version and --as-of together: the named version, with the facts known by the date", async () => {
     // The GSME's firmware upgrade failed six times a day from 1 April 2022 for 18 days; as of 9 April, 54 had.
     const record = JSON.parse(exampleLines.find((l) => l.includes('"INS-4.26A-mds-gsme-firmware-failed"'))!);
     record.devices[1].firmwareAttempts = Array.from({ length: 108 }, (_, k) => ({
       at: `${new Date(Date.parse("2022-04-01T00:00:00Z") + (Math.floor(k / 36) * 6 * 24 + (k % 36) * 4) * 3_600_000).toISOString().slice(0, 19)}Z`,
       outcome: "FAILED",
     }));
-    const all = JSON.parse(tmad(["eval", "-", "--version", "20.v1"], JSON.stringify(record)).stdout);
+    const all = JSON.parse((await tmadIn(["eval", "-", "--version", "20.v1"], JSON.stringify(record))).stdout);
     expect([all.result.outcome, all.asOf, all.factsIgnored]).toEqual(["MIGRATE_PARTIAL", null, undefined]);
-    const r = tmad(["eval", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record));
+    const r = await tmadIn(["eval", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record));
     expect(r.status).toBe(0);
     const then = JSON.parse(r.stdout);
     expect([then.versionId, then.asOf, then.result.outcome, then.factsIgnored, then.reviewOn]).toEqual(["tmad-20.v1", "2022-04-09", "PENDING", 54, "2022-04-18"]);
     expect(r.stderr).toContain("tmad-20.v1 (facts as of 2022-04-09)");
-    const explained = tmad(["explain", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record)).stdout;
+    const explained = (await tmadIn(["explain", "-", "--version", "20.v1", "--as-of", "2022-04-09"], JSON.stringify(record))).stdout;
     expect(explained).toContain("Facts as known on 2022-04-09: 54 dated after it ignored");
     expect(explained).toContain("Review on 2022-04-18");
   });
 
-  it("an --as-of that is not a calendar date exits 2 and says why", () => {
+  it("an --as-of that is not a calendar date exits 2 and says why", async () => {
     for (const [date, why] of [
       ["2022-06-31", "June 2022 has 30 days"],
       ["2023-02-31", "February 2023 has 28 days"],
     ]) {
       for (const args of [["--as-of", date], ["--version", "20.v2", "--as-of", date]]) {
-        const r = tmad(["eval", EXAMPLES, ...args]);
+        const r = await tmadIn(["eval", EXAMPLES, ...args]);
         expect(r.status).toBe(2);
         expect(r.stderr).toContain(`--as-of: as-of date "${date}" is not a calendar date: ${why}`);
         expect(r.stdout).toBe("");
@@ -165,26 +166,26 @@ describe("eval", { timeout: 60_000 }, () => {
     }
   });
 
-  it("an unknown version exits 2", () => {
-    const r = tmad(["eval", EXAMPLES, "--version", "99.v9"]);
+  it("an unknown version exits 2", async () => {
+    const r = await tmadIn(["eval", EXAMPLES, "--version", "99.v9"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no version "99.v9"');
   });
 
-  it("no version exits 2", () => {
-    const r = tmad(["eval", EXAMPLES]);
+  it("no version exits 2", async () => {
+    const r = await tmadIn(["eval", EXAMPLES]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--version");
   });
 
-  it("a missing input file exits 2", () => {
-    expect(tmad(["eval", "no-such-file.ndjson", "--version", "20.v2"]).status).toBe(2);
+  it("a missing input file exits 2", async () => {
+    expect((await tmadIn(["eval", "no-such-file.ndjson", "--version", "20.v2"])).status).toBe(2);
   });
 });
 
 describe("explain", { timeout: 60_000 }, () => {
-  it("--id X shows that record only", () => {
-    const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-4.26A-mds-gsme-firmware-failed"]);
+  it("--id X shows that record only", async () => {
+    const r = await tmadIn(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-4.26A-mds-gsme-firmware-failed"]);
     expect(r.status).toBe(0);
     expect(r.stdout.match(/\(record \d+\)/g)).toEqual(["(record 12)"]);
     expect(r.stdout).toContain("Installation INS-4.26A-mds-gsme-firmware-failed");
@@ -193,20 +194,20 @@ describe("explain", { timeout: 60_000 }, () => {
     expect(r.stdout.replace(/\s+/g, " ")).toContain("GSME 90-B3-D5-1F-30-1B-00-02: firmware attempts: 108 failed on 21 calendar days (10 Jan 2022 08:00 – 30 Jan 2022 04:00)");
   });
 
-  it("--id of an invalid record names the field path and exits 1", () => {
-    const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-invalid-missing-installedOn"]);
+  it("--id of an invalid record names the field path and exits 1", async () => {
+    const r = await tmadIn(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-invalid-missing-installedOn"]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("$.installedOn");
   });
 
-  it("an --id not in the input exits 1", () => {
-    const r = tmad(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-nope"]);
+  it("an --id not in the input exits 1", async () => {
+    const r = await tmadIn(["explain", EXAMPLES, "--version", "20.v2", "--id", "INS-nope"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('no record with id "INS-nope"');
   });
 
-  it("without --id explains every record", () => {
-    const r = tmad(["explain", EXAMPLES, "--version", "20.v2"]);
+  it("without --id explains every record", async () => {
+    const r = await tmadIn(["explain", EXAMPLES, "--version", "20.v2"]);
     expect(r.status).toBe(1);
     expect(r.stdout.match(/^Installation .* \(record \d+\)$/gm)!.length).toBe(exampleLines.length);
   });
@@ -238,7 +239,7 @@ describe("explain", { timeout: 60_000 }, () => {
 });
 
 describe("library API", { timeout: 60_000 }, () => {
-  it("works from plain JavaScript (ESM) through the package name", () => {
+  it("works from plain JavaScript (ESM) through the package name", async () => {
     const script = `
       import { readFileSync } from "node:fs";
       import { evaluate, explain, loadVersion } from "tmad";
@@ -278,10 +279,10 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     return { file, valid: n - broken, broken };
   }
 
-  it("keeps input order with workers, and reconciles counts with broken records mixed in", () => {
+  it("keeps input order with workers, and reconciles counts with broken records mixed in", async () => {
     const p = population(3000);
-    const single = tmad(["eval", p.file, "--version", "20.v2", "--workers", "0"]);
-    const parallel = tmad(["eval", p.file, "--version", "20.v2", "--workers", "2"]);
+    const single = await tmadIn(["eval", p.file, "--version", "20.v2", "--workers", "0"]);
+    const parallel = await tmadIn(["eval", p.file, "--version", "20.v2", "--workers", "2"]);
     expect(parallel.stdout).toBe(single.stdout);
     const out = parallel.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(out.map((o) => o.record)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
@@ -291,20 +292,20 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     for (const code of ["duplicate-key", "forbidden-key", "invalid-json", "too-deep"]) expect(codes.has(code), code).toBe(true);
   });
 
-  it("reports an oversized record without reading it whole, and goes on", () => {
+  it("reports an oversized record without reading it whole, and goes on", async () => {
     const file = join(tempDir(), "big.ndjson");
     writeFileSync(file, `${exampleLines[0]}\n{"id":"${"x".repeat(3_000_000)}"}\n${exampleLines[1]}\n`);
-    const r = tmad(["eval", file, "--version", "20.v2", "--workers", "1"]);
+    const r = await tmadIn(["eval", file, "--version", "20.v2", "--workers", "1"]);
     const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(out.map((o) => o.status)).toEqual(["decided", "invalid", "decided"]);
     expect(out[1].errors[0].code).toBe("too-large");
     expect(out[1].errors[0].message).toContain("--max-record-bytes");
   });
 
-  it("writes --out through a temporary file and CSV with a header", () => {
+  it("writes --out through a temporary file and CSV with a header", async () => {
     const p = population(500);
     const target = join(tempDir(), "decisions.csv");
-    const r = tmad(["eval", p.file, "--version", "20.v2", "--format", "csv", "--out", target]);
+    const r = await tmadIn(["eval", p.file, "--version", "20.v2", "--format", "csv", "--out", target]);
     expect(r.stdout).toBe("");
     const text = readFileSync(target, "utf8");
     expect(text.endsWith("\r\n")).toBe(true); // RFC 4180 line ends
@@ -314,10 +315,10 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     expect(readdirSync(dirname(target)).filter((f) => f.includes(".tmad-tmp-"))).toEqual([]);
   });
 
-  it("tmad report --out writes a folder per supplier whose totals equal the population (worker threads)", () => {
+  it("tmad report --out writes a folder per supplier whose totals equal the population (worker threads)", async () => {
     const p = population(1000);
     const dir = join(tempDir(), "report");
-    const r = tmad(["report", p.file, "--as-of", "2022-07-01", "--out", dir, "--workers", "2"]);
+    const r = await tmadIn(["report", p.file, "--as-of", "2022-07-01", "--out", dir, "--workers", "2"]);
     expect(r.status).toBe(1); // broken records are reported, and counted
     expect(r.stderr).toContain(`1000 records = ${p.valid} decisions + ${p.broken} invalid`);
     const index = readFileSync(join(dir, "suppliers.csv"), "utf8").trimEnd().split("\r\n").slice(1);
@@ -337,10 +338,10 @@ describe("tmad report --out never destroys what it did not write (issue 9)", { t
     return file;
   };
 
-  it("refuses a folder holding the user's files, and leaves them as they were", () => {
+  it("refuses a folder holding the user's files, and leaves them as they were", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "mine.txt"), "keep me");
-    const r = tmad(["report", small(), "--version", "20.v2", "--out", dir, "--force"]);
+    const r = await tmadIn(["report", small(), "--version", "20.v2", "--out", dir, "--force"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("not empty and was not written by tmad");
     expect(readdirSync(dir)).toEqual(["mine.txt"]);
@@ -358,20 +359,20 @@ describe("tmad report --out never destroys what it did not write (issue 9)", { t
     expect(readdirSync(cwd)).toEqual(["small.ndjson"]);
   });
 
-  it("reuses an earlier report's folder only with --force, replacing just its own files", () => {
+  it("reuses an earlier report's folder only with --force, replacing just its own files", async () => {
     const dir = join(tempDir(), "out");
     const input = small();
-    expect(tmad(["report", input, "--version", "20.v2", "--out", dir]).status).toBe(0);
+    expect((await tmadIn(["report", input, "--version", "20.v2", "--out", dir])).status).toBe(0);
     const before = listFiles(dir);
     expect(before).toContain(".tmad-output.json");
-    const again = tmad(["report", input, "--version", "20.v2", "--out", dir]);
+    const again = await tmadIn(["report", input, "--version", "20.v2", "--out", dir]);
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("add --force");
-    const forced = tmad(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
+    const forced = await tmadIn(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
     expect(forced.status).toBe(0);
     expect(listFiles(dir)).toEqual(before);
     writeFileSync(join(dir, "suppliers", "notes.txt"), "mine");
-    const foreign = tmad(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
+    const foreign = await tmadIn(["report", input, "--version", "20.v2", "--out", dir, "--force"]);
     expect(foreign.status).toBe(2);
     expect(foreign.stderr).toContain("suppliers/notes.txt");
     expect(readFileSync(join(dir, "suppliers", "notes.txt"), "utf8")).toBe("mine");

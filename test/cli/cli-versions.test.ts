@@ -10,15 +10,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { readVersion } from "../../src/compiler/source/versions.js";
-import { CLI, removeTempDirs, root, tempDir, tmad } from "../helpers/cli.js";
+import { CLI, removeTempDirs, root, tempDir, tmadIn } from "../helpers/cli.js";
 
 afterAll(removeTempDirs);
 
 describe("tmad test and tmad show", { timeout: 60_000 }, () => {
   const DEMO = "test/fixtures/versions";
 
-  it("runs the examples beside the clauses of each version and prints the coverage", () => {
-    const r = tmad(["test", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`]);
+  it("runs the examples beside the clauses of each version and prints the coverage", async () => {
+    const r = await tmadIn(["test", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("demo-1.0: 6 examples, 6 passed, 0 failed");
@@ -28,31 +28,31 @@ describe("tmad test and tmad show", { timeout: 60_000 }, () => {
     expect(r.stdout.trimEnd().split("\n").pop()).toBe("examples: 13 passed, 0 failed");
   });
 
-  it("fails and names the clause when a clause has no example", () => {
+  it("fails and names the clause when a clause has no example", async () => {
     const dir = join(tempDir(), "demo-1.0");
     cpSync(join(root, DEMO, "demo-1.0"), dir, { recursive: true });
     const file = join(dir, "index.md");
     const text = readFileSync(file, "utf8");
     writeFileSync(file, text.slice(0, text.lastIndexOf("```tmad-example")));
-    const r = tmad(["test", dir]);
+    const r = await tmadIn(["test", dir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("clause 3.1 (Default) has no example");
     expect(r.stdout).toContain("✗ 3.1    Default: 0 examples");
   });
 
-  it("fails a wrong example and says what differed", () => {
+  it("fails a wrong example and says what differed", async () => {
     const dir = join(tempDir(), "demo-1.0");
     cpSync(join(root, DEMO, "demo-1.0"), dir, { recursive: true });
     const file = join(dir, "index.md");
     writeFileSync(file, readFileSync(file, "utf8").replace("expect: { outcome: MIGRATE, rule: migrate }", "expect: { outcome: EXCLUDED, rule: migrate }"));
-    const r = tmad(["test", dir]);
+    const r = await tmadIn(["test", dir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('outcome: expected "EXCLUDED", got "MIGRATE"');
     expect(r.stdout.trimEnd().split("\n").pop()).toBe("examples: 5 passed, 1 failed");
   });
 
-  it("shows an amending version whole", () => {
-    const r = tmad(["show", `${DEMO}/demo-1.1`]);
+  it("shows an amending version whole", async () => {
+    const r = await tmadIn(["show", `${DEMO}/demo-1.1`]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Inserted: 2.2. Substituted: 2.1. Repealed: none.");
     expect(r.stdout).toContain("## 1.1 Migration");
@@ -65,8 +65,8 @@ describe("tmad test and tmad show", { timeout: 60_000 }, () => {
 describe("tmad diff", { timeout: 60_000 }, () => {
   const DEMO = "test/fixtures/versions";
 
-  it("exits 1 when behaviour changed, with the JSON schema named", () => {
-    const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "json"]);
+  it("exits 1 when behaviour changed, with the JSON schema named", async () => {
+    const r = await tmadIn(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "json"]);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.schema).toBe("tmad-diff/2");
@@ -74,31 +74,31 @@ describe("tmad diff", { timeout: 60_000 }, () => {
     expect(report.document.clauses.map((c: { number: string }) => c.number)).toEqual(["2.1", "2.2"]);
   });
 
-  it("exits 0 for a wording-only edit and reports the drift", () => {
-    const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.0-reworded`]);
+  it("exits 0 for a wording-only edit and reports the drift", async () => {
+    const r = await tmadIn(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.0-reworded`]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("clause 2.1: the text changed but its rules (exclude_failed) did not");
     expect(r.stdout).toContain("Verdict: no behaviour changed.");
   });
 
-  it("exits 2 for an unknown version or bad options", () => {
-    expect(tmad(["diff", "no-such-version", `${DEMO}/demo-1.0`]).status).toBe(2);
-    expect(tmad(["diff", `${DEMO}/demo-1.0`]).status).toBe(2);
-    expect(tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "pdf"]).status).toBe(2);
+  it("exits 2 for an unknown version or bad options", async () => {
+    expect((await tmadIn(["diff", "no-such-version", `${DEMO}/demo-1.0`])).status).toBe(2);
+    expect((await tmadIn(["diff", `${DEMO}/demo-1.0`])).status).toBe(2);
+    expect((await tmadIn(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "pdf"])).status).toBe(2);
   });
 
-  it("counts --population in worker threads with the report of one thread; --workers must be a number", () => {
-    const run = (workers: string) => tmad(["diff", "tmad-19.0", "tmad-20.v2", "--population", "examples/installations.ndjson", "--workers", workers, "--format", "json", "--ids"]);
-    const [one, two] = [run("0"), run("2")];
+  it("counts --population in worker threads with the report of one thread; --workers must be a number", async () => {
+    const run = (workers: string) => tmadIn(["diff", "tmad-19.0", "tmad-20.v2", "--population", "examples/installations.ndjson", "--workers", workers, "--format", "json", "--ids"]);
+    const [one, two] = [await run("0"), await run("2")];
     expect([one.status, two.status]).toEqual([1, 1]);
     expect(JSON.parse(two.stdout).population.records).toBeGreaterThan(0);
     expect(two.stdout).toBe(one.stdout);
-    expect(run("two").status).toBe(2);
+    expect((await run("two")).status).toBe(2);
   });
 
-  it("writes --out atomically", () => {
+  it("writes --out atomically", async () => {
     const out = join(tempDir(), "report.md");
-    const r = tmad(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "markdown", "--out", out]);
+    const r = await tmadIn(["diff", `${DEMO}/demo-1.0`, `${DEMO}/demo-1.1`, "--format", "markdown", "--out", out]);
     expect(r.status).toBe(1);
     expect(readFileSync(out, "utf8")).toContain("## 1. Document changes");
     expect(readdirSync(dirname(out))).toEqual(["report.md"]);
@@ -110,7 +110,7 @@ describe("tmad diff", { timeout: 60_000 }, () => {
  * outcomes as on the corpus, at a fraction of the compile time of its three-version chain.
  */
 describe("review pins", { timeout: 120_000 }, () => {
-  it("editing the text of a clause without tmad pin warns in check and fails build --strict; tmad pin clears it", () => {
+  it("editing the text of a clause without tmad pin warns in check and fails build --strict; tmad pin clears it", async () => {
     const dir = tempDir();
     for (const v of ["demo-1.0", "demo-1.1"]) cpSync(join(root, "test/fixtures/versions", v), join(dir, v), { recursive: true });
     const v1 = join(dir, "demo-1.0");
@@ -119,17 +119,17 @@ describe("review pins", { timeout: 120_000 }, () => {
     expect(findings()).toEqual([]);
     const file = join(v1, "index.md");
     writeFileSync(file, readFileSync(file, "utf8").replace("persistently failed meter are excluded,", "persistently failed meter after the whole retry regime are excluded,"));
-    const warned = tmad(["check", "--skip-analysis", v1]);
+    const warned = await tmadIn(["check", "--skip-analysis", v1]);
     expect(warned.status).toBe(0);
     expect(warned.stdout).toMatch(/warning TMAD7001: clause 2\.1 text changed since its rules were reviewed \(rule exclude_failed\); the change: .*\{\+after the whole retry regime\+\}/);
     const out = join(dir, "generated");
-    const strict = tmad(["build", "--strict", "--out", out, v1]);
+    const strict = await tmadIn(["build", "--strict", "--out", out, v1]);
     expect(strict.status).toBe(1);
     expect(existsSync(out)).toBe(false);
-    expect(tmad(["pin", v1]).stdout).toContain("tmad pin: demo-1.0: 2 rules pinned (1 pin(s) renewed)");
+    expect((await tmadIn(["pin", v1])).stdout).toContain("tmad pin: demo-1.0: 2 rules pinned (1 pin(s) renewed)");
     expect(findings()).toEqual([]);
     // --strict now passes: the pins were the only warnings (stopped there; building and writing are tested in cli.test.ts).
-    expect(tmad(["build", "--strict", "--stop-after", "pins", "--out", out, v1]).status).toBe(0);
+    expect((await tmadIn(["build", "--strict", "--stop-after", "pins", "--out", out, v1])).status).toBe(0);
   });
 });
 

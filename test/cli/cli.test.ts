@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLI, EXAMPLES, listFiles, removeTempDirs, root, tempDir, tmad } from "../helpers/cli.js";
+import { CLI, EXAMPLES, listFiles, removeTempDirs, root, tempDir, tmad, tmadIn } from "../helpers/cli.js";
 
 afterAll(removeTempDirs);
 
@@ -71,14 +71,14 @@ const DEMO = "test/fixtures/versions/demo-1.0";
 const DEMO_AMENDED = "test/fixtures/versions/demo-1.1";
 
 describe("build and check", { timeout: 120_000 }, () => {
-  it("check exits 0 on a version without errors", () => {
-    const r = tmad(["check", "--skip-analysis", DEMO_AMENDED]);
+  it("check exits 0 on a version without errors", async () => {
+    const r = await tmadIn(["check", "--skip-analysis", DEMO_AMENDED]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("demo-1.1: 0 errors");
     expect(r.stdout).not.toContain(" error ");
   });
 
-  it("check on a copy with three planted errors reports each at file:line:col with its code and a hint", () => {
+  it("check on a copy with three planted errors reports each at file:line:col with its code and a hint", async () => {
     const dir = tempDir();
     // 20.v2 amends 20.v1, which amends 19.0: copy the chain so the bases resolve.
     for (const v of ["tmad-19.0", "tmad-20.v1", "tmad-20.v2"]) cpSync(join(root, "rules", v), join(dir, v), { recursive: true });
@@ -97,7 +97,7 @@ describe("build and check", { timeout: 120_000 }, () => {
     writeFileSync(file, lines.join("\n"));
     const col = (line: number, text: string): number => lines[line - 1].indexOf(text) + 1;
 
-    const r = tmad(["check", join(dir, "tmad-20.v2")]);
+    const r = await tmadIn(["check", join(dir, "tmad-20.v2")]);
     expect(r.status).toBe(1);
     const out = r.stdout;
     expect(out).toContain(`18-excluded-categories.md:${field}:${col(field, "cohrot")} - error TMAD3002: record Installation has no field \`cohrot\`\n    hint: did you mean \`cohort\`?`);
@@ -106,23 +106,23 @@ describe("build and check", { timeout: 120_000 }, () => {
     expect(out).toMatch(/tmad-20\.v2: \d+ errors?/);
   });
 
-  it("check --format json gives the diagnostics as data", () => {
-    const r = tmad(["check", DEMO_AMENDED, "--format", "json", "--skip-analysis"]);
+  it("check --format json gives the diagnostics as data", async () => {
+    const r = await tmadIn(["check", DEMO_AMENDED, "--format", "json", "--skip-analysis"]);
     expect(r.status).toBe(0);
     const parsed = JSON.parse(r.stdout);
     expect(parsed.versions.map((v: { id: string }) => v.id)).toEqual(["demo-1.1"]);
     expect(parsed.versions[0].diagnostics.filter((d: any) => d.severity === "error")).toEqual([]);
   });
 
-  it("check on a directory that does not exist exits 2", () => {
-    const r = tmad(["check", "no/such/dir"]);
+  it("check on a directory that does not exist exits 2", async () => {
+    const r = await tmadIn(["check", "no/such/dir"]);
     expect(r.status).toBe(2);
   });
 
-  it("build --out writes what build --check then finds up to date, and --check fails on an edited file", () => {
+  it("build --out writes what build --check then finds up to date, and --check fails on an edited file", async () => {
     // --check compiles again in memory: a separate build gives the bytes the first one wrote.
     const out = join(tempDir(), "generated");
-    const built = tmad(["build", "--out", out, DEMO]);
+    const built = await tmadIn(["build", "--out", out, DEMO]);
     expect(built.stderr).toBe("");
     expect(built.status).toBe(0);
     const [, count, written] = /^tmad build: 1 version\(s\), (\d+) files, (\d+) written\n$/.exec(built.stdout) ?? [];
@@ -130,12 +130,12 @@ describe("build and check", { timeout: 120_000 }, () => {
     const files = listFiles(out);
     expect(files).toContain("index.ts");
     expect(files).toContain("demo-1.0/rules.ts");
-    const checked = tmad(["build", "--check", "--out", out, DEMO]);
+    const checked = await tmadIn(["build", "--check", "--out", out, DEMO]);
     expect(checked.stderr).toBe("");
     expect(checked.status).toBe(0);
     expect(checked.stdout).toBe(`tmad build --check: ${count} generated files up to date\n`);
     writeFileSync(join(out, "demo-1.0", "rules.ts"), `${readFileSync(join(out, "demo-1.0", "rules.ts"), "utf8")}// edited\n`);
-    const stale = tmad(["build", "--check", "--out", out, DEMO]);
+    const stale = await tmadIn(["build", "--check", "--out", out, DEMO]);
     expect(stale.status).toBe(1);
     expect(stale.stderr).toContain(`${out}/demo-1.0/rules.ts: differs from what the rules produce`);
     expect(stale.stderr).toContain("1 generated file(s) out of date");
@@ -143,37 +143,49 @@ describe("build and check", { timeout: 120_000 }, () => {
 });
 
 describe("build stages from the command line", { timeout: 120_000 }, () => {
-  it("build --timings prints each stage's time; --stop-after stops there and writes nothing; an unknown stage is a usage error", () => {
+  it("build --timings prints each stage's time; --stop-after stops there and writes nothing; an unknown stage is a usage error", async () => {
     const out = join(tempDir(), "generated");
-    const timed = tmad(["build", "--timings", "--stop-after", "typecheck", "--out", out, DEMO]);
+    const timed = await tmadIn(["build", "--timings", "--stop-after", "typecheck", "--out", out, DEMO]);
     expect(timed.status).toBe(0);
     expect(timed.stdout).toContain("tmad build: stopped after typecheck");
     expect(timed.stderr).toMatch(/stage\s+extract\s+parse\s+check\s+pins\s+generate\n/);
     expect(timed.stderr).toMatch(/demo-1\.0\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms\n/);
     expect(timed.stderr).toMatch(/typecheck\s+\d+ ms/);
     expect(existsSync(out)).toBe(false);
-    const parsed = tmad(["build", "--stop-after", "parse", "--out", out, DEMO]);
+    const parsed = await tmadIn(["build", "--stop-after", "parse", "--out", out, DEMO]);
     expect(parsed.status).toBe(0);
     expect(parsed.stdout).toContain("stopped after parse");
     expect(existsSync(out)).toBe(false);
-    expect(tmad(["build", "--stop-after", "lex", DEMO]).status).toBe(2);
+    expect((await tmadIn(["build", "--stop-after", "lex", DEMO])).status).toBe(2);
   });
 });
 
 describe("tmad schema and the package's published schemas", { timeout: 60_000 }, () => {
-  it("prints each schema as shipped; the installation schema needs a version", () => {
-    const inst = tmad(["schema", "installation", "--version", "20.v2"]);
+  it("prints each schema as shipped; the installation schema needs a version", async () => {
+    const inst = await tmadIn(["schema", "installation", "--version", "20.v2"]);
     expect(inst.status).toBe(0);
     expect(inst.stdout).toBe(readFileSync(join(root, "generated/tmad-20.v2/installation.schema.json"), "utf8"));
-    expect(tmad(["schema", "installation", "--as-of", "2022-07-01"]).stdout).toBe(inst.stdout);
+    expect((await tmadIn(["schema", "installation", "--as-of", "2022-07-01"])).stdout).toBe(inst.stdout);
     for (const kind of ["decision", "trace", "explanation", "diff-report"]) {
-      const r = tmad(["schema", kind]);
+      const r = await tmadIn(["schema", kind]);
       expect(r.status, kind).toBe(0);
       expect(r.stdout).toBe(readFileSync(join(root, "schemas", `${kind}.schema.json`), "utf8"));
     }
-    expect(tmad(["schema", "diff"]).stdout).toBe(tmad(["schema", "diff-report"]).stdout);
-    expect(tmad(["schema", "installation"]).status).toBe(2);
-    expect(tmad(["schema", "nonsense"]).status).toBe(2);
+    expect((await tmadIn(["schema", "diff"])).stdout).toBe((await tmadIn(["schema", "diff-report"])).stdout);
+    expect((await tmadIn(["schema", "installation"])).status).toBe(2);
+    expect((await tmadIn(["schema", "nonsense"])).status).toBe(2);
+  });
+
+  it("two command lines run at once in one process keep their output apart (runCli's streams)", async () => {
+    const kinds = ["decision", "trace", "explanation", "diff-report"];
+    const runs = await Promise.all(kinds.map((kind) => tmadIn(["schema", kind])));
+    for (const [i, kind] of kinds.entries()) expect(runs[i].stdout, kind).toBe(readFileSync(join(root, "schemas", `${kind}.schema.json`), "utf8"));
+    const [bad, good] = await Promise.all([tmadIn(["schema", "nonsense"]), tmadIn(["eval", "-", "--version", "20.v2", "--workers", "0"], readFileSync(join(root, EXAMPLES), "utf8").split("\n")[0])]);
+    expect([bad.status, bad.stdout]).toEqual([2, ""]);
+    expect(bad.stderr).toContain("tmad schema: name one schema");
+    expect(good.stderr).not.toContain("tmad schema");
+    expect(good.stderr).toContain("tmad eval: tmad-20.v2: 1 records = 1 decisions + 0 invalid");
+    expect(JSON.parse(good.stdout).installationId).toBe("INS-4.1-active-dual-fuel-foc");
   });
 
   it("the package ships them (npm pack) and exports them by path", () => {

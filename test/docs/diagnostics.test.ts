@@ -15,7 +15,6 @@
  * - `<!-- diagnostic: TMADnnnn not-emitted -->` above an empty fence: a code of the registry that no
  *   stage gives yet; the test asserts that no file under src/ but the registry names it.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +23,7 @@ import { analyze } from "../../src/compiler/analyze/index.js";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "../../src/compiler/diagnostics/codes.js";
 import { loadVersionFiles } from "../../src/compiler/load.js";
 import { compileVersion, type VersionSource } from "../../src/compiler/pipeline.js";
+import { tmadIn } from "../helpers/cli.js";
 
 const DOC = "docs/diagnostics.md";
 const text = readFileSync(DOC, "utf8");
@@ -114,11 +114,11 @@ describe("docs/diagnostics.md", () => {
   });
 
   for (const e of examples) {
-    it(`the example for ${e.code} (line ${e.line}) gives ${e.code}`, () => {
+    it(`the example for ${e.code} (line ${e.line}) gives ${e.code}`, async () => {
       if (e.option === "empty-directory") {
         const dir = mkdtempSync(join(tmpdir(), "tmad-docs-empty-"));
         try {
-          const r = spawnSync(process.execPath, ["dist/src/cli/main.js", "check", dir, "--format", "json"], { encoding: "utf8" });
+          const r = await tmadIn(["check", dir, "--format", "json"]);
           const out = JSON.parse(r.stdout) as { versions: { diagnostics: { code: string }[] }[] };
           expect(out.versions.flatMap((v) => v.diagnostics.map((d) => d.code))).toContain(e.code);
           expect(r.status).toBe(1);

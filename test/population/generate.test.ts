@@ -281,7 +281,7 @@ describe("the command", () => {
     readonly options: NonNullable<ParseArgsConfig["options"]>;
     run(positionals: string[], values: Record<string, unknown>): Promise<number>;
   }
-  // Type check: the command fits the `commands` record of src/cli/main.ts.
+  // Type check: the command fits the `commands` record of src/cli/cli.ts.
   const command: Command = generateCommand;
   const dirs: string[] = [];
   afterAll(() => {

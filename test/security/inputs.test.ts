@@ -1,19 +1,19 @@
 /**
- * Hostile input through the CLI (issue 6, part 5): `tmad eval FILE --version 20.v2` in a child
- * process on files that are too large, truncated, empty, binary, nested too deeply, with duplicate
+ * Hostile input through the CLI (issue 6, part 5): `tmad eval FILE --version 20.v2`, run in this
+ * process through the built command line (test/helpers/cli.ts, tmadIn), on files that are too
+ * large, truncated, empty, binary, nested too deeply, with duplicate
  * or forbidden keys. Each bad record gets one clear error record with its code, the records around
  * it still get decisions, and the exit status is 1 (0 for an empty input). Needs dist/ (npm test
  * builds it first).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { tmadIn } from "../helpers/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CLI = join(root, "dist", "src", "cli", "main.js");
 const valid = readFileSync(join(root, "examples/installations.ndjson"), "utf8")
   .split("\n")
   .filter((l) => l.trim() !== "")
@@ -29,10 +29,10 @@ interface Output {
   errors?: { code: string; path: string; message: string }[];
 }
 
-function evalFile(name: string, content: string | Buffer, extra: readonly string[] = []): { status: number | null; outputs: Output[]; stderr: string } {
+async function evalFile(name: string, content: string | Buffer, extra: readonly string[] = []): Promise<{ status: number | null; outputs: Output[]; stderr: string }> {
   const file = join(dir, name);
   writeFileSync(file, content);
-  const r = spawnSync(process.execPath, [CLI, "eval", file, "--version", "20.v2", ...extra], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 120_000 });
+  const r = await tmadIn(["eval", file, "--version", "20.v2", ...extra]);
   const outputs = r.stdout
     .split("\n")
     .filter((l) => l !== "")
@@ -50,15 +50,15 @@ function summary(stderr: string): string {
 }
 
 describe("hostile input records through `tmad eval`", () => {
-  it("the valid records alone give decisions and exit 0", () => {
-    const r = evalFile("valid.ndjson", `${valid.join("\n")}\n`);
+  it("the valid records alone give decisions and exit 0", async () => {
+    const r = await evalFile("valid.ndjson", `${valid.join("\n")}\n`);
     expect(codes(r.outputs)).toEqual(["decision", "decision", "decision"]);
     expect(r.status).toBe(0);
   });
 
-  it("a 50 MB single-line record is too-large; the run goes on", () => {
+  it("a 50 MB single-line record is too-large; the run goes on", async () => {
     const huge = `{"id":"huge","pad":"${"x".repeat(50 * 1024 * 1024)}"}`;
-    const r = evalFile("huge.ndjson", `${valid[0]}\n${huge}\n${valid[1]}\n`);
+    const r = await evalFile("huge.ndjson", `${valid[0]}\n${huge}\n${valid[1]}\n`);
     expect(codes(r.outputs)).toEqual(["decision", "too-large", "decision"]);
     expect(r.outputs[1].record).toBe(2);
     expect(r.outputs[1].errors?.[0]?.message).toMatch(/over the limit of 1048576/);
@@ -66,21 +66,21 @@ describe("hostile input records through `tmad eval`", () => {
     expect(summary(r.stderr)).toBe("3 records = 2 decisions + 1 invalid");
   }, 120_000);
 
-  it("a truncated final line (no newline) is invalid-json", () => {
-    const r = evalFile("truncated.ndjson", `${valid[0]}\n${valid[1]}\n${valid[2].slice(0, 80)}`);
+  it("a truncated final line (no newline) is invalid-json", async () => {
+    const r = await evalFile("truncated.ndjson", `${valid[0]}\n${valid[1]}\n${valid[2].slice(0, 80)}`);
     expect(codes(r.outputs)).toEqual(["decision", "decision", "invalid-json"]);
     expect(r.outputs[2].record).toBe(3);
     expect(r.status).toBe(1);
   });
 
-  it("an empty file gives no output, exit 0 and a summary of 0 records", () => {
-    const r = evalFile("empty.ndjson", "");
+  it("an empty file gives no output, exit 0 and a summary of 0 records", async () => {
+    const r = await evalFile("empty.ndjson", "");
     expect(r.outputs).toEqual([]);
     expect(r.status).toBe(0);
     expect(summary(r.stderr)).toBe("0 records = 0 decisions + 0 invalid");
   });
 
-  it("binary garbage (random bytes with NUL) gives error records, one per line, and the run goes on", () => {
+  it("binary garbage (random bytes with NUL) gives error records, one per line, and the run goes on", async () => {
     // A fixed pseudo-random sequence, so the case is the same every run.
     let s = 12345;
     const bytes = Buffer.alloc(4096);
@@ -96,7 +96,7 @@ describe("hostile input records through `tmad eval`", () => {
       .replace(/\r(?=\n|$)/g, "")
       .split("\n")
       .filter((l) => l.trim() !== "").length;
-    const r = evalFile("garbage.ndjson", content);
+    const r = await evalFile("garbage.ndjson", content);
     const c = codes(r.outputs);
     expect(c[0]).toBe("decision");
     expect(c[c.length - 1]).toBe("decision");
@@ -107,79 +107,79 @@ describe("hostile input records through `tmad eval`", () => {
     expect(r.status).toBe(1);
   });
 
-  it("100,000 levels of nesting are too-deep, without a stack overflow", () => {
+  it("100,000 levels of nesting are too-deep, without a stack overflow", async () => {
     const lists = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     const objects = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
-    const r = evalFile("deep.ndjson", `${valid[0]}\n${lists}\n${objects}\n${valid[1]}\n`);
+    const r = await evalFile("deep.ndjson", `${valid[0]}\n${lists}\n${objects}\n${valid[1]}\n`);
     expect(codes(r.outputs)).toEqual(["decision", "too-deep", "too-deep", "decision"]);
     expect(r.outputs[1].errors?.[0]?.message).toMatch(/more than 32 levels/);
     expect(r.stderr).not.toMatch(/RangeError|Maximum call stack/);
     expect(r.status).toBe(1);
   });
 
-  it("duplicate keys are duplicate-key, also when written with escapes", () => {
+  it("duplicate keys are duplicate-key, also when written with escapes", async () => {
     const dup = valid[0].replace(/^\{/, '{"id":"first",');
     const escaped = valid[0].replace(/^\{/, '{"\\u0069d":"first",');
-    const r = evalFile("dup.ndjson", `${dup}\n${escaped}\n${valid[1]}\n`);
+    const r = await evalFile("dup.ndjson", `${dup}\n${escaped}\n${valid[1]}\n`);
     expect(codes(r.outputs)).toEqual(["duplicate-key", "duplicate-key", "decision"]);
     expect(r.outputs[0].errors?.[0]?.message).toMatch(/"id" appears twice/);
     expect(r.status).toBe(1);
   });
 
-  it("`__proto__`, `constructor` and `prototype` keys are forbidden-key, at any depth", () => {
+  it("`__proto__`, `constructor` and `prototype` keys are forbidden-key, at any depth", async () => {
     const top = valid[0].replace(/^\{/, '{"__proto__":{"isAdmin":true},');
     const nested = valid[0].replace('"responsibleSupplier":{', '"responsibleSupplier":{"constructor":{"prototype":1},');
-    const r = evalFile("proto.ndjson", `${top}\n${nested}\n${valid[1]}\n`);
+    const r = await evalFile("proto.ndjson", `${top}\n${nested}\n${valid[1]}\n`);
     expect(codes(r.outputs)).toEqual(["forbidden-key", "forbidden-key", "decision"]);
     expect(r.outputs[0].errors?.[0]?.path).toBe("$.__proto__");
     expect(r.outputs[1].errors?.[0]?.path).toBe("$.responsibleSupplier.constructor");
     expect(r.status).toBe(1);
   });
 
-  it("an NDJSON file whose first line starts with `[` is read line by line, not as one array", () => {
-    const r = evalFile("first-line-array.ndjson", `[1,2]\n${valid[0]}\n${valid[1]}\n`);
+  it("an NDJSON file whose first line starts with `[` is read line by line, not as one array", async () => {
+    const r = await evalFile("first-line-array.ndjson", `[1,2]\n${valid[0]}\n${valid[1]}\n`);
     expect(codes(r.outputs)).toEqual(["not-an-object", "decision", "decision"]);
     expect(summary(r.stderr)).toBe("3 records = 2 decisions + 1 invalid");
   });
 
-  it("a JSON array on standard input, after a byte order mark, gives one output per element", () => {
+  it("a JSON array on standard input, after a byte order mark, gives one output per element", async () => {
     const input = `\ufeff[\n${valid.join(",\n")}\n]\n`;
-    const r = spawnSync(process.execPath, [CLI, "eval", "-", "--version", "20.v2"], { cwd: root, encoding: "utf8", input });
+    const r = await tmadIn(["eval", "-", "--version", "20.v2"], input);
     expect(codes(r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Output))).toEqual(["decision", "decision", "decision"]);
     expect(r.status).toBe(0);
   });
 
-  it("a JSON array element 200,000 levels deep is too-deep, and the run goes on", () => {
+  it("a JSON array element 200,000 levels deep is too-deep, and the run goes on", async () => {
     const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
-    const r = evalFile("deep-array.json", `[\n${valid[0]},\n${deep},\n${valid[1]}\n]\n`);
+    const r = await evalFile("deep-array.json", `[\n${valid[0]},\n${deep},\n${valid[1]}\n]\n`);
     expect(codes(r.outputs)).toEqual(["decision", "too-deep", "decision"]);
     expect(r.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
     expect(r.status).toBe(1);
   });
 
-  it("--max-record-bytes lowers the size limit", () => {
+  it("--max-record-bytes lowers the size limit", async () => {
     const small = '{"id":"x"}';
-    const r = evalFile("limit.ndjson", `${small}\n${valid[0]}\n`, ["--max-record-bytes", "100"]);
+    const r = await evalFile("limit.ndjson", `${small}\n${valid[0]}\n`, ["--max-record-bytes", "100"]);
     expect(codes(r.outputs)).toEqual(["missing-field", "too-large"]);
     expect(r.outputs[1].errors?.[0]?.message).toMatch(/over the limit of 100 \(--max-record-bytes\)/);
     expect(r.status).toBe(1);
-    const raised = evalFile("limit2.ndjson", `${valid[0]}\n`, ["--max-record-bytes", String(valid[0].length)]);
+    const raised = await evalFile("limit2.ndjson", `${valid[0]}\n`, ["--max-record-bytes", String(valid[0].length)]);
     expect(codes(raised.outputs)).toEqual(["decision"]);
   });
 
-  it("--max-depth lowers and raises the depth limit", () => {
+  it("--max-depth lowers and raises the depth limit", async () => {
     // The record nests `depth` deep: the record, `devices`, a device, its attempts, an attempt.
     const depthOf = (v: unknown): number => (typeof v === "object" && v !== null ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
     const depth = depthOf(JSON.parse(valid[1]));
     expect(depth).toBe(5);
-    const low = evalFile("depth.ndjson", `${valid[1]}\n`, ["--max-depth", String(depth - 1)]);
+    const low = await evalFile("depth.ndjson", `${valid[1]}\n`, ["--max-depth", String(depth - 1)]);
     expect(codes(low.outputs)).toEqual(["too-deep"]);
     expect(low.outputs[0].errors?.[0]?.message).toMatch(/more than 4 levels/);
-    const ok = evalFile("depth2.ndjson", `${valid[1]}\n`, ["--max-depth", String(depth)]);
+    const ok = await evalFile("depth2.ndjson", `${valid[1]}\n`, ["--max-depth", String(depth)]);
     expect(codes(ok.outputs)).toEqual(["decision"]);
     const deep = `${"[".repeat(40)}${"]".repeat(40)}`;
-    const high = evalFile("depth3.ndjson", `${deep}\n`, ["--max-depth", "64"]);
+    const high = await evalFile("depth3.ndjson", `${deep}\n`, ["--max-depth", "64"]);
     expect(codes(high.outputs)).toEqual(["not-an-object"]);
-    expect(evalFile("depth4.ndjson", `${valid[1]}\n`, ["--max-depth", "0"]).status).toBe(2);
+    expect((await evalFile("depth4.ndjson", `${valid[1]}\n`, ["--max-depth", "0"])).status).toBe(2);
   });
 });

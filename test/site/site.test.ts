@@ -4,7 +4,6 @@
  * a CLI build give the same bytes), the output-folder guard, and the explorer's code in Node: its
  * record reading matches the CLI's, and each version's bundled evaluator decides as the generated one.
  */
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadVersion } from "../../src/index.js";
 import type { VersionModule } from "../../src/runtime/index.js";
 import { buildSite, type SiteFile } from "../../src/site/index.js";
+import { tmadIn } from "../helpers/cli.js";
 import { listFiles } from "../helpers/files.js";
 import { explanationHtml } from "../../src/site/explanation.js";
 import { evaluateText, rawRecordsOfText, summaryOf } from "../../src/site/explorer/records.js";
@@ -20,7 +20,6 @@ import { highlightBlock, symbolsOf } from "../../src/site/highlight.js";
 import { linkClauses, proseHtml } from "../../src/site/markdown.js";
 
 const DEMO = ["test/fixtures/versions/demo-1.0", "test/fixtures/versions/demo-1.1"];
-const CLI = join(process.cwd(), "dist", "src", "cli", "main.js");
 const EXAMPLES = readFileSync("examples/installations.ndjson", "utf8");
 
 const temps: string[] = [];
@@ -197,9 +196,9 @@ describe("the explorer's code in Node", () => {
     expect(rawRecordsOfText("x".repeat(40), { maxRecordBytes: 10, maxDepth: 32 })[0]).toEqual({ record: 1, tooLarge: 40 });
   });
 
-  it("gives each record the CLI's decision or per-field errors, and the CLI's counts", () => {
+  it("gives each record the CLI's decision or per-field errors, and the CLI's counts", async () => {
     const outcomes = evaluateText(v2, `${EXAMPLES}{"id":"dup","id":"again"}\n{truncated\n`, null);
-    const cli = spawnSync(process.execPath, [CLI, "eval", "-", "--version", "20.v2", "--workers", "0"], { input: `${EXAMPLES}{"id":"dup","id":"again"}\n{truncated\n`, encoding: "utf8" });
+    const cli = await tmadIn(["eval", "-", "--version", "20.v2", "--workers", "0"], `${EXAMPLES}{"id":"dup","id":"again"}\n{truncated\n`);
     const lines = cli.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(outcomes).toHaveLength(lines.length);
     for (const [i, o] of outcomes.entries()) {
@@ -244,10 +243,10 @@ describe("the explorer's code in Node", () => {
 });
 
 describe("tmad site (CLI)", () => {
-  it("writes the same bytes as the library, refuses to overwrite without --force, and never touches other files", () => {
+  it("writes the same bytes as the library, refuses to overwrite without --force, and never touches other files", async () => {
     const out = join(tempDir(), "site");
-    const run = (...extra: string[]) => spawnSync(process.execPath, [CLI, "site", ...DEMO, "--out", out, "--quiet", ...extra], { encoding: "utf8" });
-    const first = run();
+    const run = (...extra: string[]) => tmadIn(["site", ...DEMO, "--out", out, "--quiet", ...extra]);
+    const first = await run();
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/demo-1\.1\.html\s+\d+ bytes/);
@@ -255,24 +254,24 @@ describe("tmad site (CLI)", () => {
     expect(listFiles(out)).toEqual([".tmad-output.json", ...files.map((f) => f.path)].sort());
     for (const f of files) expect(readFileSync(join(out, f.path), "utf8"), f.path).toBe(f.content);
 
-    const again = run();
+    const again = await run();
     expect(again.status).toBe(2);
     expect(again.stderr).toContain("add --force");
     // Reusing the folder: a run without comparisons removes the comparison page it no longer writes.
-    expect(run("--force", "--no-comparisons").status).toBe(0);
+    expect((await run("--force", "--no-comparisons")).status).toBe(0);
     expect(listFiles(out)).not.toContain("compare-demo-1.0--demo-1.1.html");
     expect(listFiles(out)).toContain("demo-1.1.html");
 
     writeFileSync(join(out, "notes.txt"), "mine");
-    const foreign = run("--force");
+    const foreign = await run("--force");
     expect(foreign.status).toBe(2);
     expect(foreign.stderr).toContain("notes.txt");
     expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
   });
 
-  it("reports a version's errors with file:line:col and writes nothing", () => {
+  it("reports a version's errors with file:line:col and writes nothing", async () => {
     const out = join(tempDir(), "site");
-    const r = spawnSync(process.execPath, [CLI, "site", "test/fixtures/check/names", "--out", out, "--quiet"], { encoding: "utf8" });
+    const r = await tmadIn(["site", "test/fixtures/check/names", "--out", out, "--quiet"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("test/fixtures/check/names/index.md:61:42 - error TMAD3002");
     expect(r.stderr).toMatch(/tmad site: \d+ errors.*; nothing written/);
