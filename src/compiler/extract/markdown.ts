@@ -3,8 +3,9 @@
  * version's metadata (YAML front matter), its clauses (a heading that starts with a clause number,
  * and the prose under it up to the next heading) and its fenced `tmad` / `tmad-example` blocks, each
  * tied to the clause it sits under and mapped line by line back to the Markdown file. Parsing uses
- * unified + remark-parse + remark-frontmatter, once per directory read: the result is remembered
- * for the VersionSource object it came from. Problems go to the acceptor; nothing here throws.
+ * unified + remark-parse + remark-frontmatter, once per directory read (fenced blocks' content
+ * lines are not run through it: fences.ts): the result is remembered for the VersionSource object it
+ * came from. Problems go to the acceptor; nothing here throws.
  */
 import type { Code, Heading, Root, RootContent } from "mdast";
 import remarkFrontmatter from "remark-frontmatter";
@@ -14,6 +15,7 @@ import { reporter, type Accept, type Diagnostic } from "../diagnostics/diagnosti
 import { fileSpan, type Span } from "../source/span.js";
 import type { SourceFile, VersionSource } from "../source/versions.js";
 import { sha256 } from "./clauses.js";
+import { parseSkippingFences } from "./fences.js";
 import { readFrontMatter } from "./front-matter.js";
 import { clauseText } from "./notes.js";
 import type { BlockKind, Clause, RuleBlock, VersionMeta } from "./version.js";
@@ -64,7 +66,7 @@ export function extractDocument(id: string, dir: string, files: readonly SourceF
   for (const file of sorted) {
     const text = file.text.replace(/\r\n?/g, "\n");
     const lines = text.split("\n");
-    const tree = markdown.parse(text) as Root;
+    const tree = parseSkippingFences(text, (t) => markdown.parse(t) as Root);
     const children = tree.children;
     let current: { number: string; title: string; span: Span; parts: { text: string; caption: boolean }[] } | undefined;
     let currentClause: string | undefined;
