@@ -2,7 +2,7 @@
  * Printing generated modules: ts-morph structures → formatted TypeScript text with the do-not-edit
  * banner. Shared by the files of a version and the registry.
  */
-import { Project, type SourceFile, type StatementStructures } from "ts-morph";
+import { printStructure, Project, StructureKind, type SourceFile, type StatementStructures } from "ts-morph";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -62,7 +62,28 @@ export function withoutFormatting<T>(generate: () => T): T {
   }
 }
 
+let printer: "structure" | "project" = "structure";
+
+/**
+ * Runs `generate` with unformatted files printed through a ts-morph project (created, then read
+ * back), as every file was before: for the test that both ways give the same text.
+ */
+export function throughProject<T>(generate: () => T): T {
+  const before = printer;
+  printer = "project";
+  try {
+    return generate();
+  } finally {
+    printer = before;
+  }
+}
+
 export function render(path: string, header: string, statements: (string | StatementStructures)[]): GeneratedFile {
+  // Unformatted, the text is what ts-morph's structure printer writes: the project would print the
+  // same text and then parse it into a syntax tree that nothing reads (most of the time of
+  // generating code for `tmad check` and the fuzzer). The printer's settings are the project's
+  // defaults (test/compiler/render.test.ts compares both ways on the corpus).
+  if (!formatting && printer === "structure") return { path, content: header + printStructure({ kind: StructureKind.SourceFile, statements }) };
   const file: SourceFile = project.createSourceFile(`/out/${path}`, { statements }, { overwrite: true });
   if (formatting && file.getEnd() <= FORMAT_LIMIT) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   const content = header + file.getFullText();
