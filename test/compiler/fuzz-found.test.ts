@@ -216,6 +216,20 @@ describe("more of seed 933108314", () => {
   });
 });
 
+describe("seed 936525187", () => {
+  it("`x otherwise D` ordered against a date where `x` is known both present and absent: `string >= never` (document 3411)", () => {
+    const v = build(`${model({ fields: "  on: optional date\n" })}\nrule r when (site.on is present and site.on is absent and 0099-12-31 >= (site.on otherwise 2022-06-30)) or (site.on otherwise 2022-05-11) < 2022-06-01 then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+    expect(decide(v, { ...SITE, on: "2022-06-30" })).toBe("NO");
+  });
+
+  it("the same with a field asserted present (`x!`) and with numbers", () => {
+    const v = build(`${model({ fields: "  on: optional date\n  k: optional integer\n" })}\nrule r when (site.on is present and site.on is absent and site.on < 2022-06-30) or (site.k is present and site.k is absent and ((site.k otherwise 3) + 1 > 2 or site.k >= 1)) or site.n > 2 then outcome = YES`);
+    expect(decide(v, SITE)).toBe("YES");
+    expect(decide(v, { ...SITE, n: 0, on: "2022-01-01", k: 5 })).toBe("NO");
+  });
+});
+
 describe("the generated code of every version built above", () => {
   it("type-checks with the runtime (one program for all of them)", () => {
     expect(typeChecks.size).toBeGreaterThan(0);

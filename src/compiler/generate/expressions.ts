@@ -333,6 +333,10 @@ export class ExpressionEmitter {
         // `a < ((b > (c)) ? …)` does not parse as TypeScript: from `<(` it reads type arguments of a
         // call (a fuzzer's document found it). So no `<` is written before a `(`: `x < (…)` becomes
         // `(…) > x`, the same test of operands that have no effects (never traced).
+        // An operand known both present and absent (`x is present and x is absent and x >= D`) is
+        // typed `never`, and `string >= never` does not compile: cast it as an equality does.
+        l = this.unnarrowedOperand(e.left, l);
+        r = this.unnarrowedOperand(e.right, r);
         if (e.operator === "<" && r.startsWith("(")) return `(${r} > ${l})`;
         return `(${l} ${e.operator} ${r})`;
       case "/":
@@ -390,6 +394,11 @@ export class ExpressionEmitter {
     if (t.kind === "empty" || t.kind === "list" || t.kind === "record") return code;
     const ts = tsType(t, modelType);
     return ts === "unknown" ? code : `(${code} as ${ts})`;
+  }
+
+  /** An ordered operand TypeScript may narrow to `never`: an asserted field (`x!`) or `x otherwise D`. */
+  private unnarrowedOperand(e: A.Expr, code: string): string {
+    return code.endsWith("!") || e.kind === "Otherwise" ? this.unnarrowed(e, code) : code;
   }
 
   private membership(e: A.Expr & { kind: "Membership" }, el: string, members: readonly string[], vars: Vars): string {
