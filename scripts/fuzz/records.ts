@@ -240,7 +240,9 @@ export interface RecordFile {
 export function recordFile(seed: number, n: number, caseMs: number, count?: number): RecordFile {
   const rng = new Rng(seed, n, 0x726563);
   const limits: Limits = { maxRecordBytes: rng.chance(0.7) ? 1 << 20 : rng.int(256, 65_536), maxDepth: rng.chance(0.8) ? 32 : rng.int(1, 64), maxRecordMs: caseMs };
-  const drawn = rng.chance(0.1) ? rng.int(1, 20) : rng.int(200, 3000);
+  // Most files hold thousands of records: a file through the worker pool starts its one or two
+  // workers (about 150 CPU-ms each, loading the versions), a cost shared by the file's records.
+  const drawn = rng.chance(0.1) ? rng.int(1, 20) : rng.int(400, 6000);
   count ??= drawn;
   const u = rng.next();
   const framing = u < 0.7 ? "ndjson" : u < 0.95 ? "array" : "first-line-array";

@@ -1,11 +1,16 @@
 /**
  * Printing generated modules (generate/render.ts): the text printed without a syntax tree is the one
- * ts-morph's createSourceFile gives for the same structures (render reaches ts-morph's printer through
- * a node's context, which has no public entry), and unformatted output is that text under the banner.
+ * ts-morph's createSourceFile gives for the same structures, and unformatted output is that text
+ * under the banner. Unformatted code (what `tmad check`, `tmad diff` and the fuzzer run in memory)
+ * must be exactly what a project gave, for every version of the corpus and for generated rule
+ * documents of every kind the fuzzer makes.
  */
 import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import { describe, expect, it } from "vitest";
-import { printStatements, render, withoutFormatting } from "../../src/compiler/generate/render.js";
+import { generateDocument } from "../../scripts/fuzz/documents.js";
+import { ruleVersions } from "../../scripts/fuzz.js";
+import { printStatements, render, throughProject, withoutFormatting } from "../../src/compiler/generate/render.js";
+import { compileVersion, type VersionSource } from "../../src/compiler/pipeline.js";
 
 const statements: (string | StatementStructures)[] = [
   { kind: StructureKind.ImportDeclaration, moduleSpecifier: "../../src/runtime/index.js", namespaceImport: "rt", isTypeOnly: false },
@@ -45,4 +50,34 @@ describe("printing generated modules", () => {
     expect(formatted).not.toBe(`// banner\n${printStatements(statements)}`);
     expect(formatted).toContain('  return (f.input.region === "R0") && !((f.input.cohort as string) === "MOC");');
   });
+});
+
+function bothWays(source: VersionSource): { direct?: readonly { path: string; content: string }[]; project?: readonly { path: string; content: string }[] } {
+  const direct = withoutFormatting(() => compileVersion(source)).files;
+  const project = withoutFormatting(() => throughProject(() => compileVersion(source))).files;
+  return { ...(direct === undefined ? {} : { direct }), ...(project === undefined ? {} : { project }) };
+}
+
+describe("unformatted generated code", () => {
+  it("is the project's text for every version of rules/", () => {
+    const versions = ruleVersions();
+    for (const v of versions) {
+      const { direct, project } = bothWays(v);
+      expect(direct).toBeDefined();
+      expect(direct).toEqual(project);
+    }
+    expect(versions.length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it("is the project's text for generated documents (hostile names and text included)", () => {
+    let compared = 0;
+    for (let i = 0; compared < 25 && i < 400; i++) {
+      const doc = generateDocument(31, i);
+      if (doc.features.some((f) => f.startsWith("stress: rules"))) continue;
+      const { direct, project } = bothWays({ id: `d${i}`, dir: `fuzz/d${i}`, files: [{ path: `fuzz/d${i}/index.md`, text: doc.text }] });
+      expect(direct).toEqual(project);
+      if (direct !== undefined) compared++;
+    }
+    expect(compared).toBe(25);
+  }, 120_000);
 });

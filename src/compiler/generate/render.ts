@@ -2,7 +2,7 @@
  * Printing generated modules: ts-morph structures → formatted TypeScript text with the do-not-edit
  * banner. Shared by the files of a version and the registry.
  */
-import { Project, type SourceFile, type StatementStructures } from "ts-morph";
+import { printStructure, Project, StructureKind, type SourceFile, type StatementStructures } from "ts-morph";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -62,29 +62,39 @@ export function withoutFormatting<T>(generate: () => T): T {
   }
 }
 
-/**
- * ts-morph's own printer of source file structures: what `project.createSourceFile(path, { statements })`
- * prints before it parses the text into a syntax tree. Reached through a node's context (ts-morph
- * 28 has no public entry to the printer alone; the version is pinned, and test/compiler/render.test.ts
- * checks that the text is the one createSourceFile gives).
- */
-interface StructurePrinting {
-  createWriter(): { toString(): string };
-  structurePrinterFactory: { forSourceFile(options: { isAmbient: boolean }): { printText(writer: unknown, structure: { statements: (string | StatementStructures)[] }): void } };
-}
-const printing = (project.createSourceFile("/printer/empty.ts", "") as unknown as { _context: StructurePrinting })._context;
+let printer: "structure" | "project" = "structure";
 
-/** The text ts-morph prints for a module of these statements, unformatted. */
+/**
+ * Runs `generate` with every module printed through a ts-morph project (created from the
+ * structures, then read back), as before: for the test that both ways give the same text.
+ */
+export function throughProject<T>(generate: () => T): T {
+  const before = printer;
+  printer = "project";
+  try {
+    return generate();
+  } finally {
+    printer = before;
+  }
+}
+
+/** The text ts-morph prints for a module of these statements, unformatted (its public structure printer, the project's default settings). */
 export function printStatements(statements: (string | StatementStructures)[]): string {
-  const writer = printing.createWriter();
-  printing.structurePrinterFactory.forSourceFile({ isAmbient: false }).printText(writer, { statements });
-  return writer.toString();
+  return printStructure({ kind: StructureKind.SourceFile, statements });
 }
 
 export function render(path: string, header: string, statements: (string | StatementStructures)[]): GeneratedFile {
+  if (printer === "project") {
+    const file: SourceFile = project.createSourceFile(`/out/${path}`, { statements }, { overwrite: true });
+    if (formatting && file.getEnd() <= FORMAT_LIMIT) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+    const content = header + file.getFullText();
+    project.removeSourceFile(file);
+    return { path, content };
+  }
+  // Only text that is formatted needs a syntax tree: unformatted code (`tmad check`, `tmad diff`,
+  // the fuzzer) and large modules are kept as printed, without parsing them for nothing (most of
+  // the time of generating; test/compiler/render.test.ts compares both ways on the corpus).
   const printed = printStatements(statements);
-  // Only text that is formatted needs a syntax tree: a large or in-memory module is kept as printed,
-  // without parsing megabytes of it for nothing (a tenth of a 1,200-rule build's time).
   if (!formatting || printed.length > FORMAT_LIMIT) return { path, content: header + printed };
   const file: SourceFile = project.createSourceFile(`/out/${path}`, printed, { overwrite: true });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
