@@ -17,7 +17,7 @@ import type { TraceSite } from "../../runtime/trace.js";
 import { Phrases } from "../phrase/index.js";
 import type { Span } from "../source/span.js";
 import * as N from "./names.js";
-import { literal } from "./render.js";
+import { inlineDoc, literal } from "./render.js";
 import { orderedPair, type OrderedPair } from "./ordered-pairs.js";
 import { enabled, type GenerateOptions } from "./passes.js";
 import { fusedScans, type Scan, type ScanRead } from "./fused-scans.js";
@@ -516,9 +516,14 @@ export class ExpressionEmitter {
     }
     // Everything in the comment comes from the rule document (its text and its file's path).
     const how = pair === undefined ? "" : ", in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs)";
-    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)})${how}`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    const comment = inlineDoc(`${this.quoted(e)} (${at(e.span)})${how}`);
     this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
     return `${name}(${args})`;
+  }
+
+  /** `e` as written in the rule document, in backquotes (a backquote in it written as `'`), for a comment. */
+  private quoted(e: A.Expr): string {
+    return `\`${this.source.of(e.span).replace(/`/g, "'")}\``;
   }
 
   /** What a fused loop reads from the scan of `list` (pass: fused scans). */
@@ -554,33 +559,32 @@ export class ExpressionEmitter {
     const keep: string[] = [];
     scan.values.forEach((v, i) => {
       const t = tsType(v.type, modelType);
-      const text = this.source.of(v.value.span).replace(/`/g, "'");
+      const text = this.quoted(v.value);
       const value = `x${i}`;
       keep.push(`const ${value} = ${this.emit(v.value, vars)};`);
       for (const [kept, on, beyond] of [["min", v.min, "<"], ["max", v.max, ">"]] as const) {
         if (!on) continue;
         const field = `${kept}${i}`;
-        fields.push({ name: field, type: `${t} | null`, doc: `The ${kept === "min" ? "least" : "greatest"} \`${text}\` of those elements (the first of equal ones), or null when there is none.` });
+        fields.push({ name: field, type: `${t} | null`, doc: `The ${kept === "min" ? "least" : "greatest"} ${text} of those elements (the first of equal ones), or null when there is none.` });
         const better = v.type.kind === "datetime" ? `rt.compareInstants(${value}, ${field}) ${beyond} 0` : `${value} ${beyond} ${field}`;
         keep.push(`if (${field} === null || ${better}) ${field} = ${value};`);
       }
     });
     const listType = tsType(scan.list, modelType);
     const conditionText = scan.condition.map((c) => this.source.of(c.span).replace(/`/g, "'")).join(" and ");
-    const uses = scan.loops.map((l) => `\`${this.source.of(l.span).replace(/`/g, "'")}\` (${at(l.span)})`);
-    const comment = (text: string): string => text.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    const uses = scan.loops.map((l) => `${this.quoted(l)} (${at(l.span)})`);
     this.hoisted.push(
       [
-        `/** What one pass over a list finds about its elements \`${scan.variable}\` with \`${comment(conditionText)}\` (pass: fused scans). */`,
+        `/** What one pass over a list finds about its elements \`${scan.variable}\` with \`${inlineDoc(conditionText)}\` (pass: fused scans). */`,
         `interface ${type} {`,
         "/** The list scanned. */",
         `list: ${listType};`,
-        ...fields.flatMap((f) => [`/** ${comment(f.doc)} */`, `${f.name}: ${f.type};`]),
+        ...fields.flatMap((f) => [`/** ${inlineDoc(f.doc)} */`, `${f.name}: ${f.type};`]),
         "}",
         "",
         "/**",
         ` * One pass over \`list\` for these loops, which test the same condition of each element (pass: fused scans):`,
-        ...uses.map((u) => ` * - ${comment(u)}`),
+        ...uses.map((u) => ` * - ${inlineDoc(u)}`),
         " * The frame keeps the last list scanned: the loops that read one list in turn scan it once.",
         " */",
         `function ${name}(${this.inputParam}, list: ${listType}): ${type} {`,
@@ -766,7 +770,7 @@ export class ExpressionEmitter {
         body = `let value = 0;\nfor (const ${x} of ${list}) { ${guard(`t.member(${x}); if (t.endMember(${pred})) value++;`)} }\nreturn value;`;
         break;
     }
-    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)}), traced member by member`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    const comment = inlineDoc(`${this.quoted(e)} (${at(e.span)}), traced member by member`);
     this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): ${returnType} {\n${body}\n}`);
     return `${name}(${args})`;
   }
@@ -788,7 +792,7 @@ export class ExpressionEmitter {
       if (i === 0) return `let value: boolean = ${part};`;
       return this.readsNarrowed(o) ? `if (value) value = ${part};` : `if (value) value = ${part};\nelse ${explored(`${part};`)}`;
     });
-    const comment = `\`${this.source.of(e.span).replace(/`/g, "'")}\` (${at(e.span)}), traced part by part`.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+    const comment = inlineDoc(`${this.quoted(e)} (${at(e.span)}), traced part by part`);
     this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): boolean {\n${lines.join("\n")}\nreturn value;\n}`);
     return `${name}(${args})`;
   }

@@ -39,6 +39,11 @@ export function doc(text: string): string {
   return text.replace(/\*\//g, "*\\/").replace(/\r\n?|[\u2028\u2029]/g, "\n");
 }
 
+/** Makes text safe inside a one-line JSDoc comment: no `*\/`, every line break a space. */
+export function inlineDoc(text: string): string {
+  return text.replace(/\*\//g, "*\\/").replace(/[\r\n\u2028\u2029]/g, " ");
+}
+
 /**
  * Files larger than this are not run through TypeScript's formatter: nobody reads a module of
  * thousands of rules line by line, and formatting it would take longer than everything else.
