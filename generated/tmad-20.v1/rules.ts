@@ -383,107 +383,112 @@ function loop_7(f: Frame): model.Device[] {
   return out;
 }
 
-/** `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3) */
-function loop_8(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "SUCCEEDED")) return true; }
-  return false;
+/** What one pass over a list finds about its elements `a` (pass: fused scans). */
+interface Scan_0 {
+  /** The list scanned. */
+  list: readonly model.Attempt[];
+  /** How many elements meet `a.outcome = SUCCEEDED`. */
+  count0: number;
+  /** How many elements meet `a.outcome = TIMED_OUT`. */
+  count1: number;
+  /** The least `a.at` of the elements that meet `a.outcome = TIMED_OUT` (the first of equal ones), or null when there is none. */
+  min0: string | null;
+  /** How many elements meet `unsuccessful(a)`. */
+  count2: number;
+  /** The least `a.at` of the elements that meet `unsuccessful(a)` (the first of equal ones), or null when there is none. */
+  min1: string | null;
+  /** The greatest `a.at` of the elements that meet `unsuccessful(a)` (the first of equal ones), or null when there is none. */
+  max1: string | null;
+}
+
+/**
+ * One pass over `list` for these loops, which test 3 conditions of each element (pass: fused scans):
+ * - `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3)
+ * - `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), its extreme (pass: ordered pairs)
+ * - `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6)
+ * - `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18)
+ * - `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20)
+ * - `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3)
+ * - `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12)
+ * The frame keeps the last list scanned: the loops that read one list in turn scan it once.
+ */
+function scan_0(f: Frame, list: readonly model.Attempt[]): Scan_0 {
+  let s = f.scan_0;
+  if (s !== undefined && s.list === list) return s;
+  let count0: number = 0;
+  let count1: number = 0;
+  let min0: string | null = null;
+  let count2: number = 0;
+  let min1: string | null = null;
+  let max1: string | null = null;
+  for (const v$a of list) {
+    if (((v$a.outcome as model.AttemptOutcome) === "SUCCEEDED")) count0++;
+    if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) {
+      count1++;
+      const x0 = v$a.at;
+      if (min0 === null || rt.compareInstants(x0, min0) < 0) min0 = x0;
+    }
+    if (d$unsuccessful(f, v$a)) {
+      count2++;
+      const x1 = v$a.at;
+      if (min1 === null || rt.compareInstants(x1, min1) < 0) min1 = x1;
+      if (max1 === null || rt.compareInstants(x1, max1) > 0) max1 = x1;
+    }
+  }
+  if (s === undefined) f.scan_0 = s = { list, count0, count1, min0, count2, min1, max1 };
+  else { s.list = list; s.count0 = count0; s.count1 = count1; s.min0 = min0; s.count2 = count2; s.min1 = min1; s.max1 = max1; }
+  return s;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs) */
-function loop_9(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  let best: string | null = null;
-  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) { const x = v$a.at; if (best === null || rt.compareInstants(x, best) < 0) best = x; } }
+function loop_8(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+  const best: string | null = scan_0(f, v$attempts).min0;
   if (best === null) return false;
   for (const v$c of v$confirmations) { if ((((v$c.outcome as model.AttemptOutcome) === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
   return false;
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7) */
-function loop_10(f: Frame): boolean {
+function loop_9(f: Frame): boolean {
   for (const v$m of d$dormantMeters(f)) { if (!(d$prepared(f, v$m))) return false; }
   return true;
 }
 
-/** What one pass over a list finds about its elements `a` with `unsuccessful(a)` (pass: fused scans). */
-interface Scan_0 {
-  /** The list scanned. */
-  list: readonly model.Attempt[];
-  /** How many elements meet the condition. */
-  count: number;
-  /** The least `a.at` of those elements (the first of equal ones), or null when there is none. */
-  min0: string | null;
-  /** The greatest `a.at` of those elements (the first of equal ones), or null when there is none. */
-  max0: string | null;
-}
-
-/**
- * One pass over `list` for these loops, which test the same condition of each element (pass: fused scans):
- * - `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6)
- * - `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18)
- * - `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20)
- * - `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3)
- * The frame keeps the last list scanned: the loops that read one list in turn scan it once.
- */
-function scan_0(f: Frame, list: readonly model.Attempt[]): Scan_0 {
-  let s = f.scan_0;
-  if (s !== undefined && s.list === list) return s;
-  let count: number = 0;
-  let min0: string | null = null;
-  let max0: string | null = null;
-  for (const v$a of list) {
-    if (d$unsuccessful(f, v$a)) {
-      count++;
-      const x0 = v$a.at;
-      if (min0 === null || rt.compareInstants(x0, min0) < 0) min0 = x0;
-      if (max0 === null || rt.compareInstants(x0, max0) > 0) max0 = x0;
-    }
-  }
-  if (s === undefined) f.scan_0 = s = { list, count, min0, max0 };
-  else { s.list = list; s.count = count; s.min0 = min0; s.max0 = max0; }
-  return s;
-}
-
-/** `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12) */
-function loop_11(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  for (const v$a of v$attempts) { if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) return true; }
-  return false;
-}
-
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
-function loop_12(f: Frame): boolean {
+function loop_10(f: Frame): boolean {
   for (const v$m of f.input.devices) { if (d$isMeter(f, v$m)) { if (!(v$m.dormant)) return false; } }
   return true;
 }
 
 /** `collect e for e in installation.devices where e.type = ESME` (rules/tmad-19.0/index.md:292:36) */
-function loop_13(f: Frame): model.Device[] {
+function loop_11(f: Frame): model.Device[] {
   const out: model.Device[] = [];
   for (const v$e of f.input.devices) { if (((v$e.type as model.DeviceType) === "ESME")) { out.push(v$e); } }
   return out;
 }
 
 /** `collect g for g in installation.devices where g.type = GSME` (rules/tmad-19.0/index.md:294:36) */
-function loop_14(f: Frame): model.Device[] {
+function loop_12(f: Frame): model.Device[] {
   const out: model.Device[] = [];
   for (const v$g of f.input.devices) { if (((v$g.type as model.DeviceType) === "GSME")) { out.push(v$g); } }
   return out;
 }
 
 /** `(every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:161:7) */
-function loop_15(f: Frame): boolean {
+function loop_13(f: Frame): boolean {
   for (const v$s of f.input.sharedMeterPoints) { if (!(((v$s.installedOn < f.input.installedOn) && !v$s.communicating))) return false; }
   return true;
 }
 
 /** `collect g.id for g in gsmes` (rules/tmad-20.v1/04-26-partial-migration.md:138:40) */
-function loop_16(f: Frame): model.DeviceId[] {
+function loop_14(f: Frame): model.DeviceId[] {
   const out: model.DeviceId[] = [];
   for (const v$g of d$gsmes(f)) { out.push(v$g.id); }
   return out;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7) */
-function loop_17(f: Frame): boolean {
+function loop_15(f: Frame): boolean {
   for (const v$e of d$esmes(f)) { if (!(d$prepared(f, v$e))) return false; }
   return true;
 }
@@ -529,8 +534,8 @@ function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 /** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part */
 function traced_and_14(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = (t.enter(47), t.exit(f.input.communicating, [f.input.communicating]));
-  if (value) value = (t.enter(48), t.exit(loop_15(f), [f.input.installedOn, f.input.sharedMeterPoints]));
-  else { const mark = t.mark(); try { (t.enter(48), t.exit(loop_15(f), [f.input.installedOn, f.input.sharedMeterPoints])); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(48), t.exit(loop_13(f), [f.input.installedOn, f.input.sharedMeterPoints]));
+  else { const mark = t.mark(); try { (t.enter(48), t.exit(loop_13(f), [f.input.installedOn, f.input.sharedMeterPoints])); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -580,7 +585,7 @@ function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(66), t.exit(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), [v$attempts]));
+  let value: boolean = (t.enter(66), t.exit((scan_0(f, v$attempts).count1 > 0), [v$attempts]));
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -622,7 +627,7 @@ function traced_and_21(t: rt.Tracer, f: Frame): boolean {
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(scan_0(f, v$attempts).count, v$required);
+  let value: boolean = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(scan_0(f, v$attempts).count2, v$required);
   if (value) value = ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
   else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -683,7 +688,7 @@ export function d$dormantMeters(f: Frame): readonly model.Device[] {
 export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   const memo = f.m$stepSucceeded;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 3) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations) return memo[i + 2] as boolean;
-  const value = (loop_8(f, v$attempts, v$confirmations) || loop_9(f, v$attempts, v$confirmations));
+  const value = ((scan_0(f, v$attempts).count0 > 0) || loop_8(f, v$attempts, v$confirmations));
   if (memo === undefined) f.m$stepSucceeded = [v$attempts, v$confirmations, value];
   else if (memo.length < 48) memo.push(v$attempts, v$confirmations, value);
   return value;
@@ -695,7 +700,7 @@ function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly mod
   const again = t.again(71, args);
   if (again !== undefined) return again.value as boolean;
   t.enter(71, args);
-  return t.exit(((t.enter(72), t.exit(loop_8(f, v$attempts, v$confirmations), [v$attempts])) || (t.enter(73), t.exit(loop_9(f, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
+  return t.exit(((t.enter(72), t.exit((scan_0(f, v$attempts).count0 > 0), [v$attempts])) || (t.enter(73), t.exit(loop_8(f, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
 }
 
 /**
@@ -776,7 +781,7 @@ function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
  */
 export function d$readyToMigrate(f: Frame): boolean {
   let value = f.m$readyToMigrate;
-  if (value === undefined) f.m$readyToMigrate = value = (f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && loop_10(f));
+  if (value === undefined) f.m$readyToMigrate = value = (f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && loop_9(f));
   return value;
 }
 
@@ -818,7 +823,7 @@ export function d$dayNumber(f: Frame, v$t: string): number {
 export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): number {
   const memo = f.m$failureDays;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$attempts) return memo[i + 1] as number;
-  const value = ((scan_0(f, v$attempts).count > 0) ? ((d$dayNumber(f, (scan_0(f, v$attempts).max0 ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (scan_0(f, v$attempts).min0 ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+  const value = ((scan_0(f, v$attempts).count2 > 0) ? ((d$dayNumber(f, (scan_0(f, v$attempts).max1 ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (scan_0(f, v$attempts).min1 ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
   if (memo === undefined) f.m$failureDays = [v$attempts, value];
   else if (memo.length < 32) memo.push(v$attempts, value);
   return value;
@@ -833,7 +838,7 @@ export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): n
 export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const memo = f.m$regimeExhausted;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 4) if (memo[i] === v$attempts && memo[i + 1] === v$required && memo[i + 2] === v$regimeDays) return memo[i + 3] as boolean;
-  const value = ((scan_0(f, v$attempts).count >= v$required) && (d$failureDays(f, v$attempts) >= v$regimeDays));
+  const value = ((scan_0(f, v$attempts).count2 >= v$required) && (d$failureDays(f, v$attempts) >= v$regimeDays));
   if (memo === undefined) f.m$regimeExhausted = [v$attempts, v$required, v$regimeDays, value];
   else if (memo.length < 64) memo.push(v$attempts, v$required, v$regimeDays, value);
   return value;
@@ -856,7 +861,7 @@ function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly m
 export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const memo = f.m$stepPersistentlyFailed;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 5) if (memo[i] === v$attempts && memo[i + 1] === v$confirmations && memo[i + 2] === v$required && memo[i + 3] === v$regimeDays) return memo[i + 4] as boolean;
-  const value = (!(d$stepSucceeded(f, v$attempts, v$confirmations)) && (d$regimeExhausted(f, v$attempts, v$required, v$regimeDays) || (loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays) && d$regimeExhausted(f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
+  const value = (!(d$stepSucceeded(f, v$attempts, v$confirmations)) && (d$regimeExhausted(f, v$attempts, v$required, v$regimeDays) || ((scan_0(f, v$attempts).count1 > 0) && d$regimeExhausted(f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays))));
   if (memo === undefined) f.m$stepPersistentlyFailed = [v$attempts, v$confirmations, v$required, v$regimeDays, value];
   else if (memo.length < 80) memo.push(v$attempts, v$confirmations, v$required, v$regimeDays, value);
   return value;
@@ -1014,7 +1019,7 @@ function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$solelyDormantMeters(f: Frame): boolean {
   let value = f.m$solelyDormantMeters;
-  if (value === undefined) f.m$solelyDormantMeters = value = (d$hasDormantMeter(f) && loop_12(f));
+  if (value === undefined) f.m$solelyDormantMeters = value = (d$hasDormantMeter(f) && loop_10(f));
   return value;
 }
 
@@ -1032,7 +1037,7 @@ function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$esmes(f: Frame): readonly model.Device[] {
   let value = f.m$esmes;
-  if (value === undefined) f.m$esmes = value = loop_13(f);
+  if (value === undefined) f.m$esmes = value = loop_11(f);
   return value;
 }
 
@@ -1042,7 +1047,7 @@ export function d$esmes(f: Frame): readonly model.Device[] {
  */
 export function d$gsmes(f: Frame): readonly model.Device[] {
   let value = f.m$gsmes;
-  if (value === undefined) f.m$gsmes = value = loop_14(f);
+  if (value === undefined) f.m$gsmes = value = loop_12(f);
   return value;
 }
 
@@ -1071,7 +1076,7 @@ function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$lastInstalledOnlyCommunicating(f: Frame): boolean {
   let value = f.m$lastInstalledOnlyCommunicating;
-  if (value === undefined) f.m$lastInstalledOnlyCommunicating = value = (f.input.communicating && loop_15(f));
+  if (value === undefined) f.m$lastInstalledOnlyCommunicating = value = (f.input.communicating && loop_13(f));
   return value;
 }
 
@@ -1111,7 +1116,7 @@ function d$meterPointClear$traced(t: rt.Tracer, f: Frame): boolean {
  */
 export function d$gsmeIds(f: Frame): readonly model.DeviceId[] {
   let value = f.m$gsmeIds;
-  if (value === undefined) f.m$gsmeIds = value = loop_16(f);
+  if (value === undefined) f.m$gsmeIds = value = loop_14(f);
   return value;
 }
 
@@ -1134,7 +1139,7 @@ export function d$notifyResponsibleSupplier(f: Frame): boolean {
  */
 export function d$readyForPartialMigration(f: Frame): boolean {
   let value = f.m$readyForPartialMigration;
-  if (value === undefined) f.m$readyForPartialMigration = value = (d$solelyDormantMeters(f) && ((d$esmes(f)).length > 0) && loop_17(f) && ((d$gsmes(f)).length > 0) && f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && d$meterPointClear(f));
+  if (value === undefined) f.m$readyForPartialMigration = value = (d$solelyDormantMeters(f) && ((d$esmes(f)).length > 0) && loop_15(f) && ((d$gsmes(f)).length > 0) && f.input.communicating && !(d$hasUnresolvedDataIssue(f)) && d$meterPointClear(f));
   return value;
 }
 

@@ -61,22 +61,39 @@ describe("generator passes", () => {
     // confirmed_later, tried_before and none_below; `divided` divides, so it stays as written.
     expect(paired).toHaveLength(3);
     for (const chunk of paired) {
-      expect(chunk.match(/for \(const /g)).toHaveLength(2);
+      // The a's extreme comes from the fused scan of site.tries (fused-scans.ts): one loop left, over the c's.
+      expect(chunk.match(/for \(const /g)).toHaveLength(1);
+      expect(chunk).toMatch(/const best: [^=]+ = scan_\d+\(f, f\.input\.tries\)\.(min|max)\d+;/);
       expect(chunk.replace(/function loop_\d+\(/, "")).not.toMatch(/loop_\d+\(/);
     }
     expect(rules).toMatch(/for \(const v\$a of f\.input\.tries\) \{ if \(loop_\d+\(f, v\$a\)\) return true; \}/);
+    // Without fused scans, each pair keeps its own loop over the a's: still no nested loop.
+    const alone = generateVersionWith(checked, { disable: new Set(["fused-scans"]) }).find((f) => f.path === "passes/rules.ts")!.content;
+    const pairedAlone = alone.split(/\n(?=\/\*\* `)/).filter((chunk) => /\nfunction loop_\d+\(/.test(chunk) && chunk.includes("(pass: ordered pairs)"));
+    expect(pairedAlone).toHaveLength(3);
+    for (const chunk of pairedAlone) {
+      expect(chunk.match(/for \(const /g)).toHaveLength(2);
+      expect(chunk).not.toMatch(/scan_\d+\(/);
+    }
   });
 
-  it("fused scans: the loops over one list with one condition are one pass, read from the frame", () => {
+  it("fused scans: the loops over lists of events are one pass testing each condition once, read from the frame", () => {
     const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
     const scans = rules.split(/\n(?=\/\*\*)/).filter((chunk) => /\nfunction scan_\d+\(/.test(chunk));
-    // unsuccessfulTry: count, some, min and max of a.at, min of a.day, max of a.value; `failedTries`
-    // (a lone count) and `spanDays` (its condition reads the parameter `kind`) keep their loops.
+    // unsuccessfulTry: count, some, min and max of a.at, min of a.day, max of a.value; failedTries
+    // (a count of a.kind = FAILED); the extremes of the three ordered pairs (a.kind = TIMED_OUT,
+    // a.n >= 2, and every element): five conditions, each tested once per element.
+    // `spanDays` (its condition reads the parameter `kind`) keeps its loops.
     expect(scans).toHaveLength(1);
     expect(scans[0].match(/for \(const /g)).toHaveLength(1);
-    expect(scans[0].match(/^ \* - `/gm)).toHaveLength(6);
+    expect(scans[0].match(/^ \* - `/gm)).toHaveLength(10);
+    expect(scans[0]).toContain("which test 5 conditions of each element");
+    for (const condition of ["d$unsuccessfulTry(f, v$a)", '(v$a.kind as model.Kind) === "FAILED"', '(v$a.kind as model.Kind) === "TIMED_OUT"', "(v$a.n >= 2)"]) {
+      expect(scans[0].split(condition)).toHaveLength(2);
+    }
     expect(rules).not.toMatch(/\/\*\* `[^`]*unsuccessfulTry\(a\)[^`]*` \([^)]*\) \*\/\nfunction loop_/);
-    expect(rules).toMatch(/\/\*\* `count a in d\.tries where a\.kind = FAILED` [^\n]*\nfunction loop_/);
+    expect(rules).not.toMatch(/\/\*\* `count a in d\.tries where a\.kind = FAILED` [^\n]*\nfunction loop_/);
+    expect(rules).toMatch(/\/\*\* `\(min a\.at for a in tries where a\.kind = kind\)` [^\n]*\nfunction loop_/);
     // The random records below make `worn_out` both hold and fail, so the agreement test means something.
     const on = loadVersionFiles(generateVersion(checked));
     const worn = on.conditions.get("worn_out")!;

@@ -20,7 +20,7 @@ import * as N from "./names.js";
 import { inlineDoc, literal } from "./render.js";
 import { orderedPair, type OrderedPair } from "./ordered-pairs.js";
 import { enabled, type GenerateOptions } from "./passes.js";
-import { fusedScans, type Scan, type ScanRead } from "./fused-scans.js";
+import { type FusedScans, fusedScans, type Scan, type ScanRead } from "./fused-scans.js";
 
 /** The evaluation's frame, as every generated function names its first parameter, and its type. */
 export const FRAME = "f";
@@ -159,8 +159,8 @@ export class ExpressionEmitter {
   /** Traced definitions the traced code calls: only those are generated (no unused function). */
   readonly tracedDefinitionsUsed = new Set<string>();
   private readonly phrases: Phrases;
-  /** Loops read from a scan of their list (pass: fused scans), and the scans written so far. */
-  private readonly scans: ReadonlyMap<A.Expr, ScanRead>;
+  /** Loops and ordered pairs' extremes read from a scan of their list (pass: fused scans), and the scans written so far. */
+  private readonly scans: FusedScans;
   private readonly scansWritten = new Set<Scan>();
   /** The frame's fields for the scans written (frame.ts): declarations with their doc comments. */
   readonly scanFields: string[] = [];
@@ -171,7 +171,7 @@ export class ExpressionEmitter {
     private readonly options: GenerateOptions = {},
   ) {
     this.phrases = new Phrases(version);
-    this.scans = enabled(options, "fused-scans") ? fusedScans(version) : new Map();
+    this.scans = enabled(options, "fused-scans") ? fusedScans(version, enabled(options, "ordered-pairs")) : { loops: new Map(), extremes: new Map() };
   }
 
   /** Every generated function takes the evaluation's frame (see frame.ts); the record is `f.input`. */
@@ -449,7 +449,7 @@ export class ExpressionEmitter {
       return "true";
     }
     // One pass over the list for every loop that tests the same condition (fused-scans.ts).
-    const fused = this.constantContext ? undefined : this.scans.get(e);
+    const fused = this.constantContext ? undefined : this.scans.loops.get(e);
     if (fused !== undefined) return this.scanRead(fused, this.emit(e.collection, vars));
     // In a parameter's value, no frame (and no input) is in scope: the checker allows none there.
     const frame = this.constantContext ? [] : [FRAME];
@@ -531,9 +531,9 @@ export class ExpressionEmitter {
     const scan = `${this.scanFunction(r.scan)}(${FRAME}, ${list})`;
     switch (r.read) {
       case "count":
-        return `${scan}.count`;
+        return `${scan}.count${r.condition}`;
       case "some":
-        return `(${scan}.count > 0)`;
+        return `(${scan}.count${r.condition} > 0)`;
       case "min":
         return `${scan}.min${r.value}`;
       case "max":
@@ -543,8 +543,9 @@ export class ExpressionEmitter {
 
   /**
    * A scan's function (written at its first use), its result's interface and its frame field: one
-   * pass over a list computes the count and every kept least and greatest value; the frame keeps
-   * the last list scanned and its result, one object reused for every list.
+   * pass over a list tests each condition of each element once, counting the elements that meet it
+   * and keeping every least and greatest value read under it; the frame keeps the last list scanned
+   * and its result, one object reused for every list.
    */
   private scanFunction(scan: Scan): string {
     const name = `scan_${scan.index}`;
@@ -554,28 +555,43 @@ export class ExpressionEmitter {
     const elementType = scan.list.kind === "list" ? scan.list.element : scan.list;
     const vars: Vars = new Map([[scan.variable, elementType]]);
     const x = N.variable(scan.variable);
-    const condition = scan.condition.length === 1 ? this.emit(scan.condition[0], vars) : joinChain(scan.condition.map((c) => this.emit(c, vars)), "&&");
-    const fields: { name: string; type: string; doc: string }[] = [{ name: "count", type: "number", doc: "How many elements meet the condition." }];
-    const keep: string[] = [];
-    scan.values.forEach((v, i) => {
-      const t = tsType(v.type, modelType);
-      const text = this.quoted(v.value);
-      const value = `x${i}`;
-      keep.push(`const ${value} = ${this.emit(v.value, vars)};`);
-      for (const [kept, on, beyond] of [["min", v.min, "<"], ["max", v.max, ">"]] as const) {
-        if (!on) continue;
-        const field = `${kept}${i}`;
-        fields.push({ name: field, type: `${t} | null`, doc: `The ${kept === "min" ? "least" : "greatest"} ${text} of those elements (the first of equal ones), or null when there is none.` });
-        const better = v.type.kind === "datetime" ? `rt.compareInstants(${value}, ${field}) ${beyond} 0` : `${value} ${beyond} ${field}`;
-        keep.push(`if (${field} === null || ${better}) ${field} = ${value};`);
+    const fields: { name: string; type: string; doc: string }[] = [];
+    const tests: string[] = [];
+    const textOf = (parts: readonly A.Expr[]): string => (parts.length === 0 ? "every element" : `\`${parts.map((c) => this.source.of(c.span).replace(/`/g, "'")).join(" and ")}\``);
+    scan.conditions.forEach((c, k) => {
+      const keep: string[] = [];
+      if (c.counted) {
+        fields.push({ name: `count${k}`, type: "number", doc: `How many elements meet ${textOf(c.parts)}.` });
+        keep.push(`count${k}++;`);
       }
+      scan.values.forEach((v, i) => {
+        if (v.condition !== k) return;
+        const t = tsType(v.type, modelType);
+        const text = this.quoted(v.value);
+        const value = `x${i}`;
+        keep.push(`const ${value} = ${this.emit(v.value, vars)};`);
+        for (const [kept, on, beyond] of [["min", v.min, "<"], ["max", v.max, ">"]] as const) {
+          if (!on) continue;
+          const field = `${kept}${i}`;
+          const among = c.parts.length === 0 ? "of the elements" : `of the elements that meet ${textOf(c.parts)}`;
+          fields.push({ name: field, type: `${t} | null`, doc: `The ${kept === "min" ? "least" : "greatest"} ${text} ${among} (the first of equal ones), or null when there is none.` });
+          const better = v.type.kind === "datetime" ? `rt.compareInstants(${value}, ${field}) ${beyond} 0` : `${value} ${beyond} ${field}`;
+          keep.push(`if (${field} === null || ${better}) ${field} = ${value};`);
+        }
+      });
+      if (c.parts.length === 0) {
+        tests.push(...keep);
+        return;
+      }
+      const condition = c.parts.length === 1 ? this.emit(c.parts[0], vars) : joinChain(c.parts.map((p) => this.emit(p, vars)), "&&");
+      tests.push(keep.length === 1 ? `if (${condition}) ${keep[0]}` : [`if (${condition}) {`, ...keep, "}"].join("\n"));
     });
     const listType = tsType(scan.list, modelType);
-    const conditionText = scan.condition.map((c) => this.source.of(c.span).replace(/`/g, "'")).join(" and ");
-    const uses = scan.loops.map((l) => `${this.quoted(l)} (${at(l.span)})`);
+    const uses = scan.loops.map((l) => `${this.quoted(l)} (${at(l.span)})${this.scans.extremes.has(l) ? ", its extreme (pass: ordered pairs)" : ""}`);
+    const one = scan.conditions.length === 1;
     this.hoisted.push(
       [
-        `/** What one pass over a list finds about its elements \`${scan.variable}\` with \`${inlineDoc(conditionText)}\` (pass: fused scans). */`,
+        `/** What one pass over a list finds about its elements \`${scan.variable}\` (pass: fused scans). */`,
         `interface ${type} {`,
         "/** The list scanned. */",
         `list: ${listType};`,
@@ -583,19 +599,16 @@ export class ExpressionEmitter {
         "}",
         "",
         "/**",
-        ` * One pass over \`list\` for these loops, which test the same condition of each element (pass: fused scans):`,
+        ` * One pass over \`list\` for these loops, which test ${one ? "the same condition" : `${scan.conditions.length} conditions`} of each element (pass: fused scans):`,
         ...uses.map((u) => ` * - ${inlineDoc(u)}`),
         " * The frame keeps the last list scanned: the loops that read one list in turn scan it once.",
         " */",
         `function ${name}(${this.inputParam}, list: ${listType}): ${type} {`,
         `let s = ${FRAME}.${name};`,
         "if (s !== undefined && s.list === list) return s;",
-        ...fields.map((f) => `let ${f.name}: ${f.type} = ${f.name === "count" ? "0" : "null"};`),
+        ...fields.map((f) => `let ${f.name}: ${f.type} = ${f.type === "number" ? "0" : "null"};`),
         `for (const ${x} of list) {`,
-        `if (${condition}) {`,
-        "count++;",
-        ...keep,
-        "}",
+        ...tests,
         "}",
         `if (s === undefined) ${FRAME}.${name} = s = { ${["list", ...fields.map((f) => f.name)].join(", ")} };`,
         `else { ${["list", ...fields.map((f) => f.name)].map((f) => `s.${f} = ${f};`).join(" ")} }`,
@@ -621,21 +634,26 @@ export class ExpressionEmitter {
     const innerVars = new Map(vars);
     const yType = this.type(p.inner.collection);
     innerVars.set(p.inner.variable.text, yType.kind === "list" ? yType.element : yType);
-    const aTests = [...(p.outer.filter === undefined ? [] : [p.outer.filter]), ...p.outerFilters].map((x) => this.emit(x, outerVars));
     const cTests = [...(p.inner.filter === undefined ? [] : [p.inner.filter]), ...p.innerFilters].map((x) => this.emit(x, innerVars));
     const valueType = this.type(aOperand);
     const t = tsType(valueType, modelType);
     const beyond = p.extreme === "min" ? "<" : ">";
     const better = valueType.kind === "datetime" ? `rt.compareInstants(x, best) ${beyond} 0` : `x ${beyond} best`;
-    const keep = `const x = ${this.emit(aOperand, outerVars)}; if (best === null || ${better}) best = x;`;
     const cValue = this.emit(cOperand, innerVars);
     const holds = p.aSide === "left" ? this.binary(p.comparison, "best", cValue) : this.binary(p.comparison, cValue, "best");
     const found = p.outer.quantifier === "some";
     const guarded = (tests: readonly string[], body: string): string =>
       tests.length === 0 ? body : `if (${tests.length === 1 && tests[0].startsWith("(") ? tests[0] : joinChain(tests, "&&")}) { ${body} }`;
+    // The extreme read from the scan of the a's list, when one stands for this loop (pass: fused scans).
+    const extreme = this.constantContext ? undefined : this.scans.extremes.get(p.outer);
+    let first: string[];
+    if (extreme === undefined) {
+      const aTests = [...(p.outer.filter === undefined ? [] : [p.outer.filter]), ...p.outerFilters].map((x) => this.emit(x, outerVars));
+      const keep = `const x = ${this.emit(aOperand, outerVars)}; if (best === null || ${better}) best = x;`;
+      first = [`let best: ${t} | null = null;`, `for (const ${a} of ${list}) { ${guarded(aTests, keep)} }`];
+    } else first = [`const best: ${t} | null = ${this.scanRead(extreme, list)};`];
     return [
-      `let best: ${t} | null = null;`,
-      `for (const ${a} of ${list}) { ${guarded(aTests, keep)} }`,
+      ...first,
       `if (best === null) return ${!found};`,
       `for (const ${c} of ${this.emit(p.inner.collection, vars)}) { ${guarded([...cTests, holds], `return ${found};`)} }`,
       `return ${!found};`,

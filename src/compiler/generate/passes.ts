@@ -15,8 +15,8 @@ export const PASSES = {
   "settled-sets": "the fired list and winner kept per set of applying rules",
   /** A quantifier or count over a whole list with no condition is its length (expressions.ts). */
   "list-length": "conditionless quantifiers over a list read its length",
-  /** Loops over one list testing one condition (count, some, min, max) are one pass, kept per list (fused-scans.ts). */
-  "fused-scans": "loops over one list with one condition fused into one pass",
+  /** Loops over one list (count, some, min, max, an ordered pair's extreme) are one pass testing each condition once, kept per list (fused-scans.ts). */
+  "fused-scans": "loops over one list fused into one pass, each condition tested once per element",
 } as const;
 
 export type PassName = keyof typeof PASSES;
