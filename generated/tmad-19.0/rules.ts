@@ -131,6 +131,10 @@ export class Frame {
   m$gsmeIds: readonly model.DeviceId[] | undefined = undefined;
   /** The last list `scan_0` scanned, and what it found. */
   scan_0: Scan_0 | undefined = undefined;
+  /** The last list `scan_0_1` scanned, and what it found. */
+  scan_0_1: Scan_0_1 | undefined = undefined;
+  /** The last list `scan_0_2` scanned, and what it found. */
+  scan_0_2: Scan_0_2 | undefined = undefined;
   constructor(readonly input: model.Installation) { }
 }
 
@@ -213,23 +217,15 @@ interface Scan_0 {
   count0: number;
   /** How many elements meet `a.outcome = TIMED_OUT`. */
   count1: number;
-  /** The least `a.at` of the elements that meet `a.outcome = TIMED_OUT` (the first of equal ones), or null when there is none. */
-  min0: string | null;
   /** How many elements meet `unsuccessful(a)`. */
   count2: number;
-  /** The least `a.at` of the elements that meet `unsuccessful(a)` (the first of equal ones), or null when there is none. */
-  min1: string | null;
-  /** The greatest `a.at` of the elements that meet `unsuccessful(a)` (the first of equal ones), or null when there is none. */
-  max1: string | null;
 }
 
 /**
- * One pass over `list` for these loops, which test 3 conditions of each element (pass: fused scans):
+ * One pass over `list` for these loops, which count the elements that meet 3 conditions (pass: fused scans):
  * - `(some a in attempts satisfies a.outcome = SUCCEEDED)` (rules/tmad-19.0/04-26-preparation.md:63:3)
- * - `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), its extreme (pass: ordered pairs)
+ * - `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), whether any a qualifies (pass: ordered pairs)
  * - `(some a in attempts satisfies unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:74:6)
- * - `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18)
- * - `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20)
  * - `(count a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:81:3)
  * - `(some a in attempts satisfies a.outcome = TIMED_OUT)` (rules/tmad-19.0/04-26-preparation.md:87:12)
  * The frame keeps the last list scanned: the loops that read one list in turn scan it once.
@@ -239,32 +235,49 @@ function scan_0(f: Frame, list: readonly model.Attempt[]): Scan_0 {
   if (s !== undefined && s.list === list) return s;
   let count0: number = 0;
   let count1: number = 0;
-  let min0: string | null = null;
   let count2: number = 0;
-  let min1: string | null = null;
-  let max1: string | null = null;
   for (const v$a of list) {
     if (((v$a.outcome as model.AttemptOutcome) === "SUCCEEDED")) count0++;
+    if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) count1++;
+    if (d$unsuccessful(f, v$a)) count2++;
+  }
+  if (s === undefined) f.scan_0 = s = { list, count0, count1, count2 };
+  else { s.list = list; s.count0 = count0; s.count1 = count1; s.count2 = count2; }
+  return s;
+}
+
+/** What one pass over a list finds about its elements `a` (pass: fused scans). */
+interface Scan_0_1 {
+  /** The list scanned. */
+  list: readonly model.Attempt[];
+  /** The least `a.at` of the elements that meet `a.outcome = TIMED_OUT` (the first of equal ones), or null when there is none. */
+  min0: string | null;
+}
+
+/**
+ * One pass over `list` for these loops, which keep the least or greatest values of the elements that meet `a.outcome = TIMED_OUT` (pass: fused scans):
+ * - `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), its extreme (pass: ordered pairs)
+ * The frame keeps the last list scanned: the loops that read one list in turn scan it once.
+ */
+function scan_0_1(f: Frame, list: readonly model.Attempt[]): Scan_0_1 {
+  let s = f.scan_0_1;
+  if (s !== undefined && s.list === list) return s;
+  let min0: string | null = null;
+  for (const v$a of list) {
     if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) {
-      count1++;
       const x0 = v$a.at;
       if (min0 === null || rt.compareInstants(x0, min0) < 0) min0 = x0;
     }
-    if (d$unsuccessful(f, v$a)) {
-      count2++;
-      const x1 = v$a.at;
-      if (min1 === null || rt.compareInstants(x1, min1) < 0) min1 = x1;
-      if (max1 === null || rt.compareInstants(x1, max1) > 0) max1 = x1;
-    }
   }
-  if (s === undefined) f.scan_0 = s = { list, count0, count1, min0, count2, min1, max1 };
-  else { s.list = list; s.count0 = count0; s.count1 = count1; s.min0 = min0; s.count2 = count2; s.min1 = min1; s.max1 = max1; }
+  if (s === undefined) f.scan_0_1 = s = { list, min0 };
+  else { s.list = list; s.min0 = min0; }
   return s;
 }
 
 /** `(some a in attempts where a.outcome = TIMED_OUT satisfies (some c in confirmations satisfies c.outcome = SUCCEEDED and c.at > a.at))` (rules/tmad-19.0/04-26-preparation.md:64:6), in O(n + m): the extreme of one side against each value of the other (pass: ordered pairs) */
 function loop_4(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  const best: string | null = scan_0(f, v$attempts).min0;
+  if (scan_0(f, v$attempts).count1 === 0) return false;
+  const best: string | null = scan_0_1(f, v$attempts).min0;
   if (best === null) return false;
   for (const v$c of v$confirmations) { if ((((v$c.outcome as model.AttemptOutcome) === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
   return false;
@@ -274,6 +287,39 @@ function loop_4(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations:
 function loop_5(f: Frame): boolean {
   for (const v$m of d$dormantMeters(f)) { if (!(d$prepared(f, v$m))) return false; }
   return true;
+}
+
+/** What one pass over a list finds about its elements `a` (pass: fused scans). */
+interface Scan_0_2 {
+  /** The list scanned. */
+  list: readonly model.Attempt[];
+  /** The least `a.at` of the elements that meet `unsuccessful(a)` (the first of equal ones), or null when there is none. */
+  min1: string | null;
+  /** The greatest `a.at` of the elements that meet `unsuccessful(a)` (the first of equal ones), or null when there is none. */
+  max1: string | null;
+}
+
+/**
+ * One pass over `list` for these loops, which keep the least or greatest values of the elements that meet `unsuccessful(a)` (pass: fused scans):
+ * - `(max a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:75:18)
+ * - `(min a.at for a in attempts where unsuccessful(a))` (rules/tmad-19.0/04-26-preparation.md:76:20)
+ * The frame keeps the last list scanned: the loops that read one list in turn scan it once.
+ */
+function scan_0_2(f: Frame, list: readonly model.Attempt[]): Scan_0_2 {
+  let s = f.scan_0_2;
+  if (s !== undefined && s.list === list) return s;
+  let min1: string | null = null;
+  let max1: string | null = null;
+  for (const v$a of list) {
+    if (d$unsuccessful(f, v$a)) {
+      const x1 = v$a.at;
+      if (min1 === null || rt.compareInstants(x1, min1) < 0) min1 = x1;
+      if (max1 === null || rt.compareInstants(x1, max1) > 0) max1 = x1;
+    }
+  }
+  if (s === undefined) f.scan_0_2 = s = { list, min1, max1 };
+  else { s.list = list; s.min1 = min1; s.max1 = max1; }
+  return s;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23) */
@@ -625,7 +671,7 @@ export function d$dayNumber(f: Frame, v$t: string): number {
 export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): number {
   const memo = f.m$failureDays;
   if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$attempts) return memo[i + 1] as number;
-  const value = ((scan_0(f, v$attempts).count2 > 0) ? ((d$dayNumber(f, (scan_0(f, v$attempts).max1 ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (scan_0(f, v$attempts).min1 ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
+  const value = ((scan_0(f, v$attempts).count2 > 0) ? ((d$dayNumber(f, (scan_0_2(f, v$attempts).max1 ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (scan_0_2(f, v$attempts).min1 ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
   if (memo === undefined) f.m$failureDays = [v$attempts, value];
   else if (memo.length < 32) memo.push(v$attempts, value);
   return value;

@@ -57,13 +57,14 @@ describe("generator passes", () => {
   it("ordered pairs: one loop per list, no nested loop, where the pattern applies", () => {
     const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
     const loops = rules.split(/\n(?=\/\*\* `)/).filter((chunk) => /\nfunction loop_\d+\(/.test(chunk));
-    const paired = loops.filter((chunk) => chunk.includes("(pass: ordered pairs)"));
+    // Each pair's function alone (a scan's interface and function may follow it in the chunk).
+    const paired = loops.filter((chunk) => chunk.includes("(pass: ordered pairs)")).map((chunk) => chunk.slice(0, chunk.indexOf("\n}\n") + 2));
     // confirmed_later, tried_before and none_below; `divided` divides, so it stays as written.
     expect(paired).toHaveLength(3);
     for (const chunk of paired) {
       // The a's extreme comes from the fused scan of site.tries (fused-scans.ts): one loop left, over the c's.
       expect(chunk.match(/for \(const /g)).toHaveLength(1);
-      expect(chunk).toMatch(/const best: [^=]+ = scan_\d+\(f, f\.input\.tries\)\.(min|max)\d+;/);
+      expect(chunk).toMatch(/const best: [^=]+ = scan_\d+_\d+\(f, f\.input\.tries\)\.(min|max)\d+;/);
       expect(chunk.replace(/function loop_\d+\(/, "")).not.toMatch(/loop_\d+\(/);
     }
     expect(rules).toMatch(/for \(const v\$a of f\.input\.tries\) \{ if \(loop_\d+\(f, v\$a\)\) return true; \}/);
@@ -77,20 +78,28 @@ describe("generator passes", () => {
     }
   });
 
-  it("fused scans: the loops over lists of events are one pass testing each condition once, read from the frame", () => {
+  it("fused scans: the loops over lists of events are one counting pass testing each condition once, and one pass per condition for extremes, read from the frame", () => {
     const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
-    const scans = rules.split(/\n(?=\/\*\*)/).filter((chunk) => /\nfunction scan_\d+\(/.test(chunk));
-    // unsuccessfulTry: count, some, min and max of a.at, min of a.day, max of a.value; failedTries
-    // (a count of a.kind = FAILED); the extremes of the three ordered pairs (a.kind = TIMED_OUT,
-    // a.n >= 2, and every element): five conditions, each tested once per element.
+    const scans = rules.split(/\n(?=\/\*\*)/).filter((chunk) => /\nfunction scan_\d+(_\d+)?\(/.test(chunk));
+    // Counted: unsuccessfulTry (count, some), a.kind = FAILED (failedTries), and the conditions of
+    // two ordered pairs (a.kind = TIMED_OUT, a.n >= 2), each tested once per element in one pass.
+    // Extremes, a pass each when read: under unsuccessfulTry (min and max of a.at, min of a.day,
+    // max of a.value), under each pair's condition, and of every element (none_below).
     // `spanDays` (its condition reads the parameter `kind`) keeps its loops.
-    expect(scans).toHaveLength(1);
-    expect(scans[0].match(/for \(const /g)).toHaveLength(1);
-    expect(scans[0].match(/^ \* - `/gm)).toHaveLength(10);
-    expect(scans[0]).toContain("which test 5 conditions of each element");
+    const counts = scans.filter((chunk) => /\nfunction scan_\d+\(/.test(chunk));
+    const extremes = scans.filter((chunk) => /\nfunction scan_\d+_\d+\(/.test(chunk));
+    expect(counts).toHaveLength(1);
+    expect(extremes).toHaveLength(4);
+    for (const chunk of scans) expect(chunk.match(/for \(const /g)).toHaveLength(1);
+    expect(counts[0]).toContain("which count the elements that meet 4 conditions");
     for (const condition of ["d$unsuccessfulTry(f, v$a)", '(v$a.kind as model.Kind) === "FAILED"', '(v$a.kind as model.Kind) === "TIMED_OUT"', "(v$a.n >= 2)"]) {
-      expect(scans[0].split(condition)).toHaveLength(2);
+      expect(counts[0].split(condition)).toHaveLength(2);
     }
+    const unsuccessful = extremes.find((chunk) => chunk.includes("that meet `unsuccessfulTry(a)`"))!;
+    expect(unsuccessful.match(/^ \* - `/gm)).toHaveLength(4);
+    expect(unsuccessful.match(/rt\.compareInstants/g)).toHaveLength(2);
+    // An ordered pair asks the counting pass first: no extreme is looked for when no a qualifies.
+    expect(rules).toMatch(/if \(scan_0\(f, f\.input\.tries\)\.count\d+ === 0\) return false;\n  const best: string \| null = scan_0_\d+\(f, f\.input\.tries\)\.min\d+;/);
     expect(rules).not.toMatch(/\/\*\* `[^`]*unsuccessfulTry\(a\)[^`]*` \([^)]*\) \*\/\nfunction loop_/);
     expect(rules).not.toMatch(/\/\*\* `count a in d\.tries where a\.kind = FAILED` [^\n]*\nfunction loop_/);
     expect(rules).toMatch(/\/\*\* `\(min a\.at for a in tries where a\.kind = kind\)` [^\n]*\nfunction loop_/);

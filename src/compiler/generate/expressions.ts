@@ -161,7 +161,8 @@ export class ExpressionEmitter {
   private readonly phrases: Phrases;
   /** Loops and ordered pairs' extremes read from a scan of their list (pass: fused scans), and the scans written so far. */
   private readonly scans: FusedScans;
-  private readonly scansWritten = new Set<Scan>();
+  /** The scans' passes written so far, by scan and part (`2:counts`, `2:0`). */
+  private readonly scansWritten = new Set<string>();
   /** The frame's fields for the scans written (frame.ts): declarations with their doc comments. */
   readonly scanFields: string[] = [];
 
@@ -528,44 +529,66 @@ export class ExpressionEmitter {
 
   /** What a fused loop reads from the scan of `list` (pass: fused scans). */
   private scanRead(r: ScanRead, list: string): string {
-    const scan = `${this.scanFunction(r.scan)}(${FRAME}, ${list})`;
     switch (r.read) {
       case "count":
-        return `${scan}.count${r.condition}`;
+        return `${this.scanFunction(r.scan, "counts")}(${FRAME}, ${list}).count${r.condition}`;
       case "some":
-        return `(${scan}.count${r.condition} > 0)`;
+        return `(${this.scanFunction(r.scan, "counts")}(${FRAME}, ${list}).count${r.condition} > 0)`;
       case "min":
-        return `${scan}.min${r.value}`;
       case "max":
-        return `${scan}.max${r.value}`;
+        return `${this.scanFunction(r.scan, r.scan.values[r.value].condition)}(${FRAME}, ${list}).${r.read}${r.value}`;
     }
   }
 
   /**
-   * A scan's function (written at its first use), its result's interface and its frame field: one
-   * pass over a list tests each condition of each element once, counting the elements that meet it
-   * and keeping every least and greatest value read under it; the frame keeps the last list scanned
-   * and its result, one object reused for every list.
+   * A scan's function (written at its first use), its result's interface and its frame field.
+   * `counts`: one pass over a list tests each counted condition of each element once and counts
+   * the elements that meet it (cheap: most conditions compare a field with a constant). A
+   * condition's number: a second pass, made only when a loop reads them, keeps the least and
+   * greatest values read under that condition (dearer: date-times compared), so a `some` or
+   * `count` never pays for extremes no one reads. The frame keeps each pass's last list and its
+   * result, one object reused for every list.
    */
-  private scanFunction(scan: Scan): string {
-    const name = `scan_${scan.index}`;
-    if (this.scansWritten.has(scan)) return name;
-    this.scansWritten.add(scan);
-    const type = `Scan_${scan.index}`;
+  private scanFunction(scan: Scan, part: "counts" | number): string {
+    const name = part === "counts" ? `scan_${scan.index}` : `scan_${scan.index}_${part}`;
+    const key = `${scan.index}:${part}`;
+    if (this.scansWritten.has(key)) return name;
+    this.scansWritten.add(key);
+    const type = part === "counts" ? `Scan_${scan.index}` : `Scan_${scan.index}_${part}`;
     const elementType = scan.list.kind === "list" ? scan.list.element : scan.list;
     const vars: Vars = new Map([[scan.variable, elementType]]);
     const x = N.variable(scan.variable);
     const fields: { name: string; type: string; doc: string }[] = [];
     const tests: string[] = [];
     const textOf = (parts: readonly A.Expr[]): string => (parts.length === 0 ? "every element" : `\`${parts.map((c) => this.source.of(c.span).replace(/`/g, "'")).join(" and ")}\``);
-    scan.conditions.forEach((c, k) => {
-      const keep: string[] = [];
-      if (c.counted) {
-        fields.push({ name: `count${k}`, type: "number", doc: `How many elements meet ${textOf(c.parts)}.` });
-        keep.push(`count${k}++;`);
+    const test = (parts: readonly A.Expr[], keep: readonly string[]): void => {
+      if (parts.length === 0) {
+        tests.push(...keep);
+        return;
       }
+      const condition = parts.length === 1 ? this.emit(parts[0], vars) : joinChain(parts.map((p) => this.emit(p, vars)), "&&");
+      tests.push(keep.length === 1 ? `if (${condition}) ${keep[0]}` : [`if (${condition}) {`, ...keep, "}"].join("\n"));
+    };
+    let readers: readonly A.Expr[];
+    let what: string;
+    if (part === "counts") {
+      scan.conditions.forEach((c, k) => {
+        if (!c.counted) return;
+        fields.push({ name: `count${k}`, type: "number", doc: `How many elements meet ${textOf(c.parts)}.` });
+        test(c.parts, [`count${k}++;`]);
+      });
+      const counted = fields.length;
+      const reads = this.scans;
+      readers = scan.loops.filter((l) => {
+        const pair = reads.extremes.get(l);
+        return pair === undefined ? l.kind === "Quantified" : scan.conditions[scan.values[pair.value].condition].counted;
+      });
+      what = counted === 1 ? "which count the elements that meet one condition" : `which count the elements that meet ${counted} conditions`;
+    } else {
+      const c = scan.conditions[part];
+      const keep: string[] = [];
       scan.values.forEach((v, i) => {
-        if (v.condition !== k) return;
+        if (v.condition !== part) return;
         const t = tsType(v.type, modelType);
         const text = this.quoted(v.value);
         const value = `x${i}`;
@@ -579,16 +602,17 @@ export class ExpressionEmitter {
           keep.push(`if (${field} === null || ${better}) ${field} = ${value};`);
         }
       });
-      if (c.parts.length === 0) {
-        tests.push(...keep);
-        return;
-      }
-      const condition = c.parts.length === 1 ? this.emit(c.parts[0], vars) : joinChain(c.parts.map((p) => this.emit(p, vars)), "&&");
-      tests.push(keep.length === 1 ? `if (${condition}) ${keep[0]}` : [`if (${condition}) {`, ...keep, "}"].join("\n"));
-    });
+      test(c.parts, keep);
+      const reads = this.scans;
+      readers = scan.loops.filter((l) => {
+        const r = reads.loops.get(l) ?? reads.extremes.get(l);
+        return r !== undefined && (r.read === "min" || r.read === "max") && scan.values[r.value].condition === part;
+      });
+      what = `which keep the least or greatest values of the elements that meet ${c.parts.length === 0 ? "no condition (every element)" : textOf(c.parts)}`;
+    }
     const listType = tsType(scan.list, modelType);
-    const uses = scan.loops.map((l) => `${this.quoted(l)} (${at(l.span)})${this.scans.extremes.has(l) ? ", its extreme (pass: ordered pairs)" : ""}`);
-    const one = scan.conditions.length === 1;
+    const pairRole = part === "counts" ? "whether any a qualifies" : "its extreme";
+    const uses = readers.map((l) => `${this.quoted(l)} (${at(l.span)})${this.scans.extremes.has(l) ? `, ${pairRole} (pass: ordered pairs)` : ""}`);
     this.hoisted.push(
       [
         `/** What one pass over a list finds about its elements \`${scan.variable}\` (pass: fused scans). */`,
@@ -599,7 +623,7 @@ export class ExpressionEmitter {
         "}",
         "",
         "/**",
-        ` * One pass over \`list\` for these loops, which test ${one ? "the same condition" : `${scan.conditions.length} conditions`} of each element (pass: fused scans):`,
+        ` * One pass over \`list\` for these loops, ${what} (pass: fused scans):`,
         ...uses.map((u) => ` * - ${inlineDoc(u)}`),
         " * The frame keeps the last list scanned: the loops that read one list in turn scan it once.",
         " */",
@@ -651,7 +675,12 @@ export class ExpressionEmitter {
       const aTests = [...(p.outer.filter === undefined ? [] : [p.outer.filter]), ...p.outerFilters].map((x) => this.emit(x, outerVars));
       const keep = `const x = ${this.emit(aOperand, outerVars)}; if (best === null || ${better}) best = x;`;
       first = [`let best: ${t} | null = null;`, `for (const ${a} of ${list}) { ${guarded(aTests, keep)} }`];
-    } else first = [`const best: ${t} | null = ${this.scanRead(extreme, list)};`];
+    } else {
+      // None of the a's meets the condition (the cheap pass says so): no pair, and no extreme to look for.
+      const k = extreme.scan.values[extreme.value].condition;
+      const none = extreme.scan.conditions[k].counted ? [`if (${this.scanRead({ scan: extreme.scan, read: "count", condition: k }, list)} === 0) return ${p.outer.quantifier !== "some"};`] : [];
+      first = [...none, `const best: ${t} | null = ${this.scanRead(extreme, list)};`];
+    }
     return [
       ...first,
       `if (best === null) return ${!found};`,

@@ -9,12 +9,17 @@
  * `some a in attempts satisfies a.outcome = SUCCEEDED` and the least `a.at` of the timed-out attempts
  * (pass: ordered pairs), `stepPersistentlyFailed` `some a in attempts satisfies a.outcome = TIMED_OUT`.
  * Seven loops over one list of up to a hundred attempts, testing three conditions. They are one
- * scan here: a function `scan_N(f, list)` that, for each condition, counts the elements meeting it
- * and keeps the least and greatest of each value read under it (in the order the separate loops
- * would: the first of equal values), once per list. The frame keeps the last list scanned and what
- * was found (an object reused by the evaluation, no allocation per list); a `some` is `count > 0`,
- * a `count` the count, a `min`/`max` the value kept, and an ordered pair's extreme (ordered-pairs.ts)
- * the value kept under the pair's filter (no condition: every element).
+ * scan here, in two kinds of pass over a list, each made once per list and only when read:
+ * - `scan_N(f, list)` tests every counted condition of each element once and counts the elements
+ *   meeting it (cheap: a field compared with a constant); a `some` is `count > 0`, a `count` the
+ *   count, and an ordered pair (ordered-pairs.ts) asks it first whether any a qualifies;
+ * - `scan_N_K(f, list)` keeps the least and greatest of each value read under condition K (in the
+ *   order the separate loops would: the first of equal values); a `min`/`max` is the value kept, an
+ *   ordered pair's extreme the value kept under the pair's filter (no condition: every element).
+ *   Kept apart because they compare date-times: `stepSucceeded` never pays for the failure days
+ *   `regimeExhausted` reads only once the count reaches the regime.
+ * The frame keeps each pass's last list and what it found (an object reused by the evaluation, no
+ * allocation per list).
  *
  * Where it applies (each a condition for the result to be the same function of the record):
  * - `some` and `count` (condition: `where` and `satisfies` parts), `min` and `max` (condition: the
@@ -55,7 +60,7 @@ export interface ScanValue {
 export interface ScanCondition {
   /** The condition's parts, of the first loop that tests it (an empty list: every element counts). */
   readonly parts: readonly A.Expr[];
-  /** Whether a loop reads how many elements meet it (`some`, `count`). */
+  /** Whether a loop reads how many elements meet it (`some`, `count`, an ordered pair before its extreme). */
   readonly counted: boolean;
 }
 
@@ -186,8 +191,10 @@ export function fusedScans(version: CheckedVersion, orderedPairs: boolean): Fuse
       const text = JSON.stringify(m.condition.map((c) => printExpr(c)));
       let k = conditions.findIndex((c) => c.text === text);
       if (k < 0) k = conditions.push({ parts: m.condition, counted: false, text }) - 1;
+      // An ordered pair first asks whether any element meets its condition (the cheap pass), and
+      // reads the extreme only then: its condition is counted too (every element: no need).
+      if (m.read === "count" || m.read === "some" || (m.pair && m.condition.length > 0)) conditions[k].counted = true;
       if (m.read === "count" || m.read === "some") {
-        conditions[k].counted = true;
         const read = m.read;
         reads.push((scan) => ({ scan, read, condition: k }));
         continue;
