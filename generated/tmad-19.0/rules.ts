@@ -1019,7 +1019,7 @@ export function default_result(f: Frame): model.Decision {
 
 /** What a set of applying rules (bit i for `RULES[i]`) settles to: computed once per set, then kept. */
 function settled(applying: number): Settled {
-  const known = SETTLED.get(applying);
+  const known = SETTLED[applying];
   if (known !== undefined) return known;
   const fired: string[] = [];
   const winners: string[] = [];
@@ -1038,7 +1038,7 @@ function settled(applying: number): Settled {
   }
 
   const settled: Settled = Object.freeze({ fired: Object.freeze(fired), winner: winners.length === 1 ? winner : -1, conflict: Object.freeze(winners.length > 1 ? winners : []) });
-  if (SETTLED.size < SETTLED_LIMIT) SETTLED.set(applying, settled);
+  SETTLED[applying] = settled;
   return settled;
 }
 
@@ -1088,10 +1088,8 @@ interface Settled {
   readonly conflict: readonly string[];
 }
 
-/** Sets of applying rules seen so far, and what each settles to. */
-const SETTLED = new Map<number, Settled>();
-/** At most this many sets are kept (a version of n rules has at most 2^n; this one has 3 rules). */
-const SETTLED_LIMIT = 4096;
+/** What each set of applying rules settles to, once seen: indexed by the set (a version of n rules has 2^n; this one has 3 rules). */
+const SETTLED: (Settled | undefined)[] = new Array<Settled | undefined>(8).fill(undefined);
 
 /** A rule as evaluation uses it. */
 interface Rule {

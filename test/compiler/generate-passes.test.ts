@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
 import { generateVersion, generateVersionWith, PASSES, type PassName } from "../../src/compiler/generate/index.js";
 import { loadVersionFiles } from "../../src/compiler/load.js";
+import { compileVersion } from "../../src/compiler/pipeline.js";
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
 import { compileFixture, expectGolden } from "../helpers/compile.js";
 
@@ -134,6 +135,30 @@ describe("generator passes", () => {
       expect(applied).toBeLessThan(3_000 * 4 - 1_000);
     });
   }
+
+  it("settled sets: an array indexed by the set up to 12 rules, a Map of the sets seen beyond; both agree with the pass turned off", () => {
+    const fixture = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    expect(fixture).toContain("const known = SETTLED[applying];");
+    expect(fixture).not.toContain("new Map<number, Settled>()");
+    // The fixture and six more rules, one site each: 13 rules, 2^13 sets.
+    const text = readFileSync(`${FIXTURE}/index.md`, "utf8").replace(
+      "## 2.1 Default",
+      ["## 1.4 More rules", "", "```tmad", ...[1, 2, 3, 4, 5, 6].flatMap((i) => [`rule site_${i}`, `  when site.id = "S-${i}"`, "  then outcome = BLOCKED", ""]), "```", "", "## 2.1 Default"].join("\n"),
+    );
+    const larger = compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] });
+    expect(larger.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
+    const rules = larger.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    expect(rules).toContain("new Map<number, Settled>()");
+    expect(rules).toContain("const known = SETTLED.get(applying);");
+    const on = loadVersionFiles(larger.files!);
+    const off = loadVersionFiles(generateVersionWith(larger.checked!, { disable: new Set(["settled-sets"]) }));
+    const next = random(13);
+    for (let i = 0; i < 500; i++) {
+      const record = site(next, i);
+      expect(on.version.evaluate(record, null)).toEqual(off.version.evaluate(record, null));
+    }
+    expect(on.version.evaluate({ ...site(next, 1), id: "S-1" }, null).fired).toContain("site_1");
+  });
 
   it("generated code has no unused declaration (tsc --noUnusedLocals), for the fixture and every version of the corpus", () => {
     // The corpus as committed in generated/ (`tmad build --check` keeps it what the rules produce).
