@@ -444,7 +444,7 @@ function scan_0_1(f: Frame, list: readonly model.Attempt[]): Scan_0_1 {
   for (const v$a of list) {
     if (((v$a.outcome as model.AttemptOutcome) === "TIMED_OUT")) {
       const x0 = v$a.at;
-      if (min0 === null || rt.compareInstants(x0, min0) < 0) min0 = x0;
+      if (min0 === null || rt.instantBefore(x0, min0)) min0 = x0;
     }
   }
   if (s === undefined) f.scan_0_1 = s = { list, min0 };
@@ -491,8 +491,9 @@ function scan_0_2(f: Frame, list: readonly model.Attempt[]): Scan_0_2 {
   for (const v$a of list) {
     if (d$unsuccessful(f, v$a)) {
       const x1 = v$a.at;
-      if (min1 === null || rt.compareInstants(x1, min1) < 0) min1 = x1;
-      if (max1 === null || rt.compareInstants(x1, max1) > 0) max1 = x1;
+      if (min1 === null || max1 === null) { min1 = x1; max1 = x1; }
+      else if (rt.instantBefore(x1, min1)) min1 = x1;
+      else if (rt.instantBefore(max1, x1)) max1 = x1;
     }
   }
   if (s === undefined) f.scan_0_2 = s = { list, min1, max1 };

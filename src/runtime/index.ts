@@ -5,7 +5,7 @@
 export { conflicted, decided, defaulted, ruleTraces } from "./decide.js";
 export { firstFailure, Tracer, type Fact, type RuleTrace, type Trace, type TraceNode, type TraceSite } from "./trace.js";
 export { Validator, type FieldType, type InputError, type InputErrorCode, type Schema, type Tally } from "./validate.js";
-export { checkDigitValid, compareInstants, daysBetween, divide, epochMs, EvaluationError, isCalendarDate, isDateTime } from "./values.js";
+export { checkDigitValid, compareInstants, daysBetween, divide, epochMs, EvaluationError, instantBefore, isCalendarDate, isDateTime } from "./values.js";
 export type { ClauseInfo, Decision, DecisionStatus, Manifest, ReportDimension, RuleInfo, TracedDecision, VersionModule } from "./version.js";
 export { asOfProblem, selectVersion, VersionSelectionError, type VersionEntry, type VersionSelector } from "./registry.js";
 export { citedClauses, clauseFieldValues, decisionOutcome, factAt } from "./facts.js";

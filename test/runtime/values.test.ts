@@ -6,7 +6,34 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadVersion, versions } from "../../src/index.js";
 import { closest } from "../../src/runtime/suggest.js";
-import { compareInstants, daysBetween, evaluateRecord, isDateTime, selectVersion, VersionSelectionError, type Decision } from "../../src/runtime/index.js";
+import { compareInstants, daysBetween, evaluateRecord, instantBefore, isDateTime, selectVersion, VersionSelectionError, type Decision } from "../../src/runtime/index.js";
+
+describe("instantBefore", () => {
+  it("is compareInstants(a, b) < 0, on the same layout and across offsets, fractions and leap seconds", () => {
+    const values = [
+      "2024-03-01T10:00:00Z",
+      "2024-03-01T10:00:00.5Z",
+      "2024-03-01T11:00:00+01:00",
+      "2024-03-01T09:30:00-00:30",
+      "2024-03-01T10:00Z",
+      "2024-02-29T23:59:60Z",
+      "2024-03-01T00:00:00Z",
+      "0099-12-31T10:00:00+00:00",
+      "0100-01-01T10:00:00Z",
+    ];
+    let earlier = 0;
+    for (const a of values) {
+      for (const b of values) {
+        expect([a, b, instantBefore(a, b)]).toEqual([a, b, compareInstants(a, b) < 0]);
+        if (instantBefore(a, b)) earlier++;
+      }
+    }
+    // Equal instants written differently are not before each other; others are, one way.
+    expect(instantBefore("2024-03-01T11:00:00+01:00", "2024-03-01T10:00:00Z")).toBe(false);
+    expect(instantBefore("2024-03-01T10:00:00Z", "2024-03-01T11:00:00+01:00")).toBe(false);
+    expect(earlier).toBeGreaterThan(20);
+  });
+});
 
 describe("date-times in years below 100", () => {
   it("order the same written with Z and with +00:00", () => {

@@ -593,14 +593,19 @@ export class ExpressionEmitter {
         const text = this.quoted(v.value);
         const value = `x${i}`;
         keep.push(`const ${value} = ${this.emit(v.value, vars)};`);
-        for (const [kept, on, beyond] of [["min", v.min, "<"], ["max", v.max, ">"]] as const) {
-          if (!on) continue;
-          const field = `${kept}${i}`;
-          const among = c.parts.length === 0 ? "of the elements" : `of the elements that meet ${textOf(c.parts)}`;
-          fields.push({ name: field, type: `${t} | null`, doc: `The ${kept === "min" ? "least" : "greatest"} ${text} ${among} (the first of equal ones), or null when there is none.` });
-          const better = v.type.kind === "datetime" ? `rt.compareInstants(${value}, ${field}) ${beyond} 0` : `${value} ${beyond} ${field}`;
-          keep.push(`if (${field} === null || ${better}) ${field} = ${value};`);
+        const among = c.parts.length === 0 ? "of the elements" : `of the elements that meet ${textOf(c.parts)}`;
+        // `before(p, q)`: p is strictly below q (an earlier instant for date-times), so the first of equal values stays.
+        const before = (p: string, q: string): string => (v.type.kind === "datetime" ? `rt.instantBefore(${p}, ${q})` : `${p} < ${q}`);
+        const min = `min${i}`;
+        const max = `max${i}`;
+        for (const [kept, on, field] of [["least", v.min, min], ["greatest", v.max, max]] as const) {
+          if (on) fields.push({ name: field, type: `${t} | null`, doc: `The ${kept} ${text} ${among} (the first of equal ones), or null when there is none.` });
         }
+        if (v.min && v.max) {
+          // Both kept: a value below the least cannot be above the greatest, so one test settles most elements.
+          keep.push(`if (${min} === null || ${max} === null) { ${min} = ${value}; ${max} = ${value}; }`, `else if (${before(value, min)}) ${min} = ${value};`, `else if (${before(max, value)}) ${max} = ${value};`);
+        } else if (v.min) keep.push(`if (${min} === null || ${before(value, min)}) ${min} = ${value};`);
+        else keep.push(`if (${max} === null || ${before(max, value)}) ${max} = ${value};`);
       });
       test(c.parts, keep);
       const reads = this.scans;
