@@ -457,7 +457,7 @@ function loop_8(f: Frame, v$attempts: readonly model.Attempt[], v$confirmations:
   if (scan_0(f, v$attempts).count1 === 0) return false;
   const best: string | null = scan_0_1(f, v$attempts).min0;
   if (best === null) return false;
-  for (const v$c of v$confirmations) { if ((((v$c.outcome as model.AttemptOutcome) === "SUCCEEDED") && (rt.compareInstants(v$c.at, best) > 0))) { return true; } }
+  for (const v$c of v$confirmations) { if ((((v$c.outcome as model.AttemptOutcome) === "SUCCEEDED") && rt.instantBefore(best, v$c.at))) { return true; } }
   return false;
 }
 

@@ -667,9 +667,12 @@ export class ExpressionEmitter {
     const valueType = this.type(aOperand);
     const t = tsType(valueType, modelType);
     const beyond = p.extreme === "min" ? "<" : ">";
-    const better = valueType.kind === "datetime" ? `rt.compareInstants(x, best) ${beyond} 0` : `x ${beyond} best`;
+    const better = valueType.kind === "datetime" ? (p.extreme === "min" ? "rt.instantBefore(x, best)" : "rt.instantBefore(best, x)") : `x ${beyond} best`;
     const cValue = this.emit(cOperand, innerVars);
-    const holds = p.aSide === "left" ? this.binary(p.comparison, "best", cValue) : this.binary(p.comparison, cValue, "best");
+    const [l, r] = p.aSide === "left" ? ["best", cValue] : [cValue, "best"];
+    // Date-times: one instant comparison (rt.instantBefore), the same order as rt.compareInstants.
+    const instants: Record<string, string> = { "<": `rt.instantBefore(${l}, ${r})`, ">": `rt.instantBefore(${r}, ${l})`, "<=": `!rt.instantBefore(${r}, ${l})`, ">=": `!rt.instantBefore(${l}, ${r})` };
+    const holds = valueType.kind === "datetime" ? instants[p.comparison.operator] : this.binary(p.comparison, l, r);
     const found = p.outer.quantifier === "some";
     const guarded = (tests: readonly string[], body: string): string =>
       tests.length === 0 ? body : `if (${tests.length === 1 && tests[0].startsWith("(") ? tests[0] : joinChain(tests, "&&")}) { ${body} }`;
