@@ -93,28 +93,20 @@ export class Frame {
   m$stepSucceeded: unknown[] | undefined = undefined;
   /** `firmwareSucceeded(d)` by its arguments (the same objects), once computed: up to 16 of them. */
   m$firmwareSucceeded: unknown[] | undefined = undefined;
-  /** `configurationSucceeded(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$configurationSucceeded: unknown[] | undefined = undefined;
   /** `prepared(d)` by its arguments (the same objects), once computed: up to 16 of them. */
   m$prepared: unknown[] | undefined = undefined;
   /** `readyToMigrate`, once computed. */
   m$readyToMigrate: boolean | undefined = undefined;
-  /** `failureDays(attempts)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$failureDays: unknown[] | undefined = undefined;
   /** `regimeExhausted(attempts, required, regimeDays)` by its arguments (the same objects), once computed: up to 16 of them. */
   m$regimeExhausted: unknown[] | undefined = undefined;
   /** `stepPersistentlyFailed(attempts, confirmations, required, regimeDays)` by its arguments (the same objects), once computed: up to 16 of them. */
   m$stepPersistentlyFailed: unknown[] | undefined = undefined;
   /** `firmwarePersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
   m$firmwarePersistentlyFailed: unknown[] | undefined = undefined;
-  /** `configurationPersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$configurationPersistentlyFailed: unknown[] | undefined = undefined;
   /** `preparationPersistentlyFailed(d)` by its arguments (the same objects), once computed: up to 16 of them. */
   m$preparationPersistentlyFailed: unknown[] | undefined = undefined;
   /** `unableToAttemptFirmware(d)` by its arguments (the same objects), once computed: up to 16 of them. */
   m$unableToAttemptFirmware: unknown[] | undefined = undefined;
-  /** `preparationInProgress(d)` by its arguments (the same objects), once computed: up to 16 of them. */
-  m$preparationInProgress: unknown[] | undefined = undefined;
   /** `hasDormantMeter`, once computed. */
   m$hasDormantMeter: boolean | undefined = undefined;
   /** `solelyDormantMeters`, once computed. */
@@ -779,12 +771,7 @@ function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): 
  * Source: rules/tmad-19.0/04-26-preparation.md:93
  */
 export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
-  const memo = f.m$configurationSucceeded;
-  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
-  const value = d$stepSucceeded(f, v$d.configurationAttempts, v$d.confirmationAttempts);
-  if (memo === undefined) f.m$configurationSucceeded = [v$d, value];
-  else if (memo.length < 32) memo.push(v$d, value);
-  return value;
+  return d$stepSucceeded(f, v$d.configurationAttempts, v$d.confirmationAttempts);
 }
 
 /** Traced variant of {@link d$configurationSucceeded}. */
@@ -868,12 +855,7 @@ export function d$dayNumber(f: Frame, v$t: string): number {
  * Source: rules/tmad-19.0/04-26-preparation.md:73
  */
 export function d$failureDays(f: Frame, v$attempts: readonly model.Attempt[]): number {
-  const memo = f.m$failureDays;
-  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$attempts) return memo[i + 1] as number;
-  const value = ((scan_0(f, v$attempts).count2 > 0) ? ((d$dayNumber(f, (scan_0_2(f, v$attempts).max1 ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (scan_0_2(f, v$attempts).min1 ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
-  if (memo === undefined) f.m$failureDays = [v$attempts, value];
-  else if (memo.length < 32) memo.push(v$attempts, value);
-  return value;
+  return ((scan_0(f, v$attempts).count2 > 0) ? ((d$dayNumber(f, (scan_0_2(f, v$attempts).max1 ?? "1900-01-01T00:00:00Z")) - d$dayNumber(f, (scan_0_2(f, v$attempts).min1 ?? "1900-01-01T00:00:00Z"))) + 1) : 0);
 }
 
 /**
@@ -953,12 +935,7 @@ function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.
  * Source: rules/tmad-19.0/04-26-preparation.md:100
  */
 export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): boolean {
-  const memo = f.m$configurationPersistentlyFailed;
-  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
-  const value = (d$firmwareSucceeded(f, v$d) && d$stepPersistentlyFailed(f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays));
-  if (memo === undefined) f.m$configurationPersistentlyFailed = [v$d, value];
-  else if (memo.length < 32) memo.push(v$d, value);
-  return value;
+  return (d$firmwareSucceeded(f, v$d) && d$stepPersistentlyFailed(f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays));
 }
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
@@ -1025,12 +1002,7 @@ function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Dev
  * Source: rules/tmad-19.0/04-26-preparation.md:116
  */
 export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
-  const memo = f.m$preparationInProgress;
-  if (memo !== undefined) for (let i = 0; i < memo.length; i += 2) if (memo[i] === v$d) return memo[i + 1] as boolean;
-  const value = (!(d$prepared(f, v$d)) && !(d$preparationPersistentlyFailed(f, v$d)) && !(d$unableToAttemptFirmware(f, v$d)));
-  if (memo === undefined) f.m$preparationInProgress = [v$d, value];
-  else if (memo.length < 32) memo.push(v$d, value);
-  return value;
+  return (!(d$prepared(f, v$d)) && !(d$preparationPersistentlyFailed(f, v$d)) && !(d$unableToAttemptFirmware(f, v$d)));
 }
 
 /** Traced variant of {@link d$preparationInProgress}. */

@@ -162,6 +162,45 @@ describe("generator passes", () => {
     expect(on.version.evaluate({ ...site(next, 1), id: "S-1" }, null).fired).toContain("site_1");
   });
 
+  it("definition cache: a definition reached from one place, once per argument, is not remembered; one reached again with the same arguments is", () => {
+    const fixture = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    // stuck(d): three rules call it; failedTries(d): only stuck(d), which is remembered.
+    expect(fixture).toContain("m$stuck: unknown[] | undefined");
+    expect(fixture).not.toContain("m$failedTries");
+    const corpus = readFileSync("generated/tmad-20.v2/rules.ts", "utf8");
+    expect(corpus).toContain("m$prepared: unknown[] | undefined");
+    expect(corpus).not.toContain("m$configurationSucceeded");
+    // One call site, inside a loop over d, with arguments that do not read d: the same arguments
+    // for every d, so the value is remembered.
+    const text = readFileSync(`${FIXTURE}/index.md`, "utf8").replace(
+      "## 2.1 Default",
+      [
+        "## 1.4 Shared lists",
+        "",
+        "```tmad",
+        "definition checkedTwice(events: list of Event): integer = count a in events where a.n >= 2",
+        "",
+        "definition oftenChecked(events: list of Event): integer = count a in events where a.n >= 3",
+        "",
+        "rule checked_more",
+        "  when some d in site.devices satisfies checkedTwice(site.checks) > count a in d.tries where a.n >= 2",
+        "  then outcome = BLOCKED",
+        "",
+        "rule checked_often",
+        "  when some d in site.devices satisfies oftenChecked(d.tries) > 1",
+        "  then outcome = BLOCKED",
+        "```",
+        "",
+        "## 2.1 Default",
+      ].join("\n"),
+    );
+    const shared = compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] });
+    expect(shared.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
+    const rules = shared.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    expect(rules).toContain("m$checkedTwice: unknown[] | undefined");
+    expect(rules).not.toContain("m$oftenChecked");
+  });
+
   it("generated code has no unused declaration (tsc --noUnusedLocals), for the fixture and every version of the corpus", () => {
     // The corpus as committed in generated/ (`tmad build --check` keeps it what the rules produce).
     const files = [...compiled.files!];

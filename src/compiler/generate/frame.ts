@@ -8,12 +8,13 @@
  * - each definition with parameters that loops, directly or through the definitions it uses
  *   (`prepared(d)` of a device, `stepSucceeded(attempts, confirmations)` of its lists), by its
  *   arguments: a small array of (arguments, value) searched by identity, not a Map; at most
- *   MEMO_ENTRIES argument lists, beyond which the value is computed each time.
+ *   MEMO_ENTRIES argument lists, beyond which the value is computed each time; unless it is called
+ *   from one place only, in code that runs once per argument list anyway (reachedOnceEach).
  * Definitions are pure functions of the record and their arguments (objects of the record, or
  * numbers and text compared by value), so remembering changes no result, only the work.
  */
 import type * as A from "../ast/nodes.js";
-import { forEachExpr } from "../ast/walk.js";
+import { expressionsOf, forEachExpr } from "../ast/walk.js";
 import type { CheckedVersion } from "../check/index.js";
 import * as N from "./names.js";
 
@@ -49,6 +50,72 @@ function loops(version: CheckedVersion, d: A.DefinitionDecl, seen: Map<string, b
 
 const loopsMemo = new WeakMap<CheckedVersion, Map<string, boolean>>();
 
+/** A rule's condition or result, or the default result: evaluated once per evaluation. */
+const ONCE = "";
+
+/**
+ * For each definition, what its calls are in: the calling definition's name (ONCE for a rule or the
+ * default result), and whether the call's arguments read every variable bound around the call
+ * (inside a loop over `m`, `g(m)` is reached once per m; `g(site.tries)` once per element, each
+ * time with the same arguments) and, in a definition with parameters, one of them.
+ */
+function callers(version: CheckedVersion): Map<string, { caller: string; distinct: boolean }[]> {
+  const known = callersMemo.get(version);
+  if (known !== undefined) return known;
+  const found = new Map<string, { caller: string; distinct: boolean }[]>();
+  const readsName = (args: readonly A.Expr[], name: string): boolean => {
+    let hit = false;
+    for (const arg of args) {
+      forEachExpr(arg, (x) => {
+        if (x.kind === "NameRef" && x.name.text === name && version.refs.get(x)?.kind === "variable") hit = true;
+        return hit ? false : undefined;
+      });
+    }
+    return hit;
+  };
+  const walk = (root: A.Expr, caller: string, params: readonly string[], bound: readonly string[]): void =>
+    forEachExpr(root, (x) => {
+      if (x.kind === "Quantified" || x.kind === "Aggregated" || x.kind === "Collect") {
+        walk(x.collection, caller, params, bound);
+        const inner = [...bound, x.variable.text];
+        for (const part of [x.filter, x.kind === "Quantified" ? x.predicate : x.value]) if (part !== undefined) walk(part, caller, params, inner);
+        return false;
+      }
+      if (x.kind === "Call") {
+        const distinct = bound.every((v) => readsName(x.args, v)) && (params.length === 0 || params.some((v) => readsName(x.args, v)));
+        const list = found.get(x.callee.text);
+        if (list === undefined) found.set(x.callee.text, [{ caller, distinct }]);
+        else list.push({ caller, distinct });
+      }
+      return undefined;
+    });
+  for (const d of version.definitions) walk(d.body, d.name.text, d.params.map((p) => p.name.text), []);
+  for (const r of version.rules) for (const e of expressionsOf(r.decl)) walk(e, ONCE, [], []);
+  if (version.defaultResult !== undefined) for (const e of expressionsOf(version.defaultResult.decl)) walk(e, ONCE, [], []);
+  callersMemo.set(version, found);
+  return found;
+}
+
+const callersMemo = new WeakMap<CheckedVersion, Map<string, { caller: string; distinct: boolean }[]>>();
+
+/**
+ * Whether definition `name` (with parameters) is called from one place only, with arguments that
+ * change with every variable around the call (see callers), in code that runs at most once for
+ * each of its own arguments: a rule, the default result, a definition without
+ * parameters or one that loops (remembered by the frame, or itself reached once each), or a
+ * definition that is itself reached once each. Then each of its arguments reaches it about once,
+ * and remembering it costs an array per evaluation for nothing (`configurationSucceeded(d)`, called
+ * only by the remembered `prepared(d)`). Only the work can change, never a result.
+ */
+function reachedOnceEach(version: CheckedVersion, name: string, seen: Map<string, boolean>): boolean {
+  const sites = callers(version).get(name) ?? [];
+  if (sites.length !== 1 || !sites[0].distinct) return false;
+  if (sites[0].caller === ONCE) return true;
+  const caller = version.definitions.find((d) => d.name.text === sites[0].caller);
+  if (caller === undefined) return false;
+  return caller.params.length === 0 || loops(version, caller, seen) || reachedOnceEach(version, caller.name.text, seen);
+}
+
 /**
  * How many argument lists a definition with parameters remembers per evaluation: its calls are
  * found by a linear search (a record has a few devices, each with a few lists), so a definition
@@ -70,6 +137,7 @@ export function cacheOf(version: CheckedVersion, d: A.DefinitionDecl, result: st
   let seen = loopsMemo.get(version);
   if (seen === undefined) loopsMemo.set(version, (seen = new Map()));
   if (!loops(version, d, seen)) return undefined;
+  if (reachedOnceEach(version, d.name.text, seen)) return undefined;
   const params = d.params.map((p) => N.variable(p.name.text));
   const stride = params.length + 1;
   const same = params.map((p, i) => `memo[i${i === 0 ? "" : ` + ${i}`}] === ${p}`).join(" && ");
