@@ -27,10 +27,9 @@ const manifest = {
 
 /** `ok(d)` traced: its node reused when read again with the same device. */
 function ok(t: Tracer, d: { good: boolean }): boolean {
-  const again = t.again(2, [d]);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(2, [d]);
-  return t.exit(d.good, [d.good]);
+  if (t.again1(2, d)) return t.value as boolean;
+  t.enter(2);
+  return t.remember1(d, t.exit1(d.good, d.good));
 }
 
 const summary = (n: TraceNode): unknown => ({ text: n.text, value: n.value, facts: n.facts, operands: n.operands, member: n.member, children: n.children.map(summary) });
@@ -43,7 +42,8 @@ describe("Tracer", () => {
     // Rule 1: `a and b` with `n >= 3` (operands recorded) and `ok(d1)`.
     t.enter(0);
     t.enter(1);
-    t.exit(5 >= 3, [5], [5, 3]);
+    t.operands(5, 3);
+    t.exit1((t.l as number) >= (t.r as number), 5);
     t.exit(ok(t, d1));
     const first = t.takeLast();
     // Rule 2: a quantifier member by member; d1's definition node is read again.
@@ -92,7 +92,8 @@ describe("Tracer", () => {
     const d = { id: "D1", type: "ESME", good: true };
     t.enter(0);
     t.enter(1);
-    t.exit(false, [1], [1, 3]);
+    t.operands(1, 3);
+    t.exit1(false, 1);
     const mark = t.mark();
     try {
       t.enter(1);
@@ -104,7 +105,7 @@ describe("Tracer", () => {
     t.exit(false);
     const root = t.takeLast();
     // ok(d) was forgotten with the dropped part: it is traced afresh (no node to reuse).
-    expect(t.again(2, [d])).toBeUndefined();
+    expect(t.again1(2, d)).toBe(false);
     t.enter(3);
     t.exit(ok(t, d));
     const next = t.takeLast();
@@ -116,7 +117,8 @@ describe("Tracer", () => {
   it("shows rules to JSON, spreading and structured cloning, and nothing else", () => {
     const t = new Tracer(sites);
     t.enter(1);
-    t.exit(true, [4], [4, 3]);
+    t.operands(4, 3);
+    t.exit1(true, 4);
     const first = t.takeLast();
     t.enter(3);
     t.exit(true);

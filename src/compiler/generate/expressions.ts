@@ -676,15 +676,13 @@ export class ExpressionEmitter {
       ...operatorOf(e, compared !== undefined),
       ...(quantifier === undefined ? {} : { quantifier }),
     });
-    const factList = `[${facts.map((f) => f.code).join(", ")}]`;
     if (compared !== undefined && e.kind === "Binary") {
-      // Both operands recorded (`40 >= 108`): computed once, then compared as plain code would.
+      // Both operands recorded (`40 >= 108`): computed once (`t.operands`), then compared as plain code would.
       const t = tsType(compared, modelType);
-      const test = this.binary(e, "l", "r");
-      return `((l: ${t}, r: ${t}) => (t.enter(${id}), t.exit(${test}, ${factList}, [l, r])))(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)})`;
+      const test = this.binary(e, `(t.l as ${t})`, `(t.r as ${t})`);
+      return `(t.enter(${id}), t.operands(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)}), ${exitCall(test, facts)})`;
     }
-    const factCode = facts.length === 0 ? "" : `, ${factList}`;
-    return `(t.enter(${id}), t.exit(${this.traced(e, vars, clause)}${factCode}))`;
+    return `(t.enter(${id}), ${exitCall(this.traced(e, vars, clause), facts)})`;
   }
 
   /** For a comparison of numbers or dates (not `count … > 0`, which is an existence test): the operands' type. */
@@ -882,6 +880,16 @@ export class ExpressionEmitter {
     });
     return code;
   }
+}
+
+/**
+ * `t.exit…(value, facts…)`: the site's value and the facts it read, in the order of its site's
+ * `facts`, passed one by one up to three (no list per evaluation), as a list beyond.
+ */
+export function exitCall(value: string, facts: readonly { code: string }[]): string {
+  if (facts.length === 0) return `t.exit(${value})`;
+  if (facts.length <= 3) return `t.exit${facts.length}(${[value, ...facts.map((f) => f.code)].join(", ")})`;
+  return `t.exitN(${value}, [${facts.map((f) => f.code).join(", ")}])`;
 }
 
 /**
