@@ -127,6 +127,45 @@ function slots(code: number): number {
   }
 }
 
+/** A site with every field present (undefined where the site has none): one shape, so reading its fields is fast. */
+interface UniformSite {
+  readonly kind: TraceSite["kind"];
+  readonly text: string;
+  readonly at: string;
+  readonly facts: readonly string[];
+  readonly name: string | undefined;
+  readonly clause: string | undefined;
+  readonly operator: string | undefined;
+  readonly quantifier: TraceSite["quantifier"];
+  /** A member's text: the quantifier's variable. */
+  readonly variable: string;
+  /** A member's key fields. */
+  readonly key: readonly string[];
+}
+
+/** Each version's sites as UniformSites, made once per site table. */
+const UNIFORM = new WeakMap<readonly TraceSite[], readonly UniformSite[]>();
+
+function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
+  let known = UNIFORM.get(sites);
+  if (known === undefined) {
+    known = sites.map((s) => ({
+      kind: s.kind,
+      text: s.text,
+      at: s.at,
+      facts: s.facts,
+      name: s.name,
+      clause: s.clause,
+      operator: s.operator,
+      quantifier: s.quantifier,
+      variable: s.quantifier?.variable ?? "member",
+      key: s.quantifier?.key ?? [],
+    }));
+    UNIFORM.set(sites, known);
+  }
+  return known;
+}
+
 /**
  * Collects one evaluation's trace. Create one per traced evaluation.
  *
@@ -408,7 +447,7 @@ export class Tracer {
 
   /** Builds the trace nodes from the recording, exactly as they were read: the conditions' nodes, in order. */
   private nodes(conditions: readonly number[]): TraceNode[] {
-    const sites = this.sites;
+    const sites = uniform(this.sites);
     const events = this.events;
     const payload = this.payload;
     interface Open {
@@ -473,7 +512,7 @@ export class Tracer {
         case MEMBER: {
           const element = payload[p++] as Record<string, unknown> | null;
           const key: Record<string, unknown> = {};
-          for (const field of sites[id].quantifier?.key ?? []) key[field] = element?.[field] ?? null;
+          for (const field of sites[id].key) key[field] = element?.[field] ?? null;
           stack.push({ position: e, children: [], member: key });
           break;
         }
@@ -484,7 +523,7 @@ export class Tracer {
           stack[stack.length - 1].children.push({
             kind: "member",
             site: id,
-            text: site.quantifier?.variable ?? "member",
+            text: site.variable,
             at: site.at,
             value,
             facts: [],
