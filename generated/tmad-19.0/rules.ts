@@ -145,8 +145,8 @@ function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -184,7 +184,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:65:8), traced part by part */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(5), t.exit1(((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort));
+  let value: boolean = t.leaf1(5, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(6), t.exit(traced_loop_1(t, f)));
@@ -316,7 +316,7 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(8), t.exit1(f.input.communicating, f.input.communicating));
+  let value: boolean = t.leaf1(8, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(10), t.exit(traced_loop_2(t, f)));
@@ -347,20 +347,20 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/18-excluded-categories.md:51:3), traced part by part */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
-  if (value) value = (t.enter(18), t.exit(((d$esmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(18), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(18, ((d$esmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(18, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(19), t.exit(traced_loop_3(t, f)));
   else { const mark = t.mark(); try { (t.enter(19), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(20), t.exit(((d$gsmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(20), t.exit(((d$gsmes(f)).length > 0))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(21), t.exit1(f.input.communicating, f.input.communicating));
-  else { const mark = t.mark(); try { (t.enter(21), t.exit1(f.input.communicating, f.input.communicating)); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(20, ((d$gsmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(20, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf1(21, f.input.communicating, f.input.communicating);
+  else { const mark = t.mark(); try { t.leaf1(21, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(24, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(24, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -374,7 +374,7 @@ function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(33), t.exit1(loop_7(f, v$attempts, v$confirmations, v$required, v$regimeDays), v$attempts));
+  let value: boolean = t.leaf1(33, loop_7(f, v$attempts, v$confirmations, v$required, v$regimeDays), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -390,7 +390,7 @@ function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
 function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value: boolean = (t.enter(36), t.exit(!(t.enter(37), t.exit1(v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible))));
+  let value: boolean = (t.enter(36), t.exit(!t.leaf1(37, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
@@ -400,8 +400,8 @@ function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of f.input.devices) {
-    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(41), t.exit1(v$m.dormant, v$m.dormant))); } } catch { t.unwind(mark); } }
-    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember((t.enter(41), t.exit1(v$m.dormant, v$m.dormant)))) value = false; }
+    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(41, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember(t.leaf1(41, v$m.dormant, v$m.dormant))) value = false; }
   }
   return value;
 }
@@ -416,9 +416,9 @@ function traced_and_9(t: rt.Tracer, f: Frame): boolean {
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(48), t.operands(scan_0(f, v$attempts).count, v$required), t.exit2(((t.l as number) >= (t.r as number)), v$attempts, v$required));
-  if (value) value = (t.enter(49), t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.exit2(((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
-  else { const mark = t.mark(); try { (t.enter(49), t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.exit2(((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
+  let value: boolean = (t.operands(scan_0(f, v$attempts).count, v$required), t.leaf2(48, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
+  if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
+  else { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -454,7 +454,7 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(25)) return t.value as boolean;
   t.enter(25);
-  return t.remember0(t.exit(((t.enter(26), t.exit((d$supplierStatus(f) === "UNIDENTIFIABLE"))) || (t.enter(27), t.exit1(loop_2(f), f.input.dataIssues)))));
+  return t.remember0(t.exit((t.leaf(26, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(27, loop_2(f), f.input.dataIssues))));
 }
 
 /**
@@ -494,7 +494,7 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   if (t.again2(42, v$attempts, v$confirmations)) return t.value as boolean;
   t.enter(42);
-  return t.remember2(v$attempts, v$confirmations, t.exit(((t.enter(43), t.exit1(loop_4(f, v$attempts, v$confirmations), v$attempts)) || (t.enter(44), t.exit2(loop_5(f, v$attempts, v$confirmations), v$attempts, v$confirmations)))));
+  return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(43, loop_4(f, v$attempts, v$confirmations), v$attempts) || t.leaf2(44, loop_5(f, v$attempts, v$confirmations), v$attempts, v$confirmations))));
 }
 
 /**
@@ -781,8 +781,7 @@ export function d$hasDormantMeter(f: Frame): boolean {
 /** Traced variant of {@link d$hasDormantMeter}. */
 function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(51)) return t.value as boolean;
-  t.enter(51);
-  return t.remember0(t.exit(((d$dormantMeters(f)).length > 0)));
+  return t.remember0(t.leaf(51, ((d$dormantMeters(f)).length > 0)));
 }
 
 /**
@@ -835,8 +834,7 @@ export function d$sharesMeterPoint(f: Frame): boolean {
 /** Traced variant of {@link d$sharesMeterPoint}. */
 function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(16)) return t.value as boolean;
-  t.enter(16);
-  return t.remember0(t.exit1((f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
+  return t.remember0(t.leaf1(16, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
 }
 
 /**

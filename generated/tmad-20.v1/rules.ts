@@ -169,8 +169,8 @@ function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -193,8 +193,8 @@ function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
 /** `hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:43:8), traced part by part */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
-  if (value) value = (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING")));
-  else { const mark = t.mark(); try { (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING"));
+  else { const mark = t.mark(); try { t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING")); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
   else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = d$meterPointClear$traced(t, f);
@@ -205,8 +205,8 @@ function traced_and_1(t: rt.Tracer, f: Frame): boolean {
 /** `hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:98:8), traced part by part */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
-  if (value) value = (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER")));
-  else { const mark = t.mark(); try { (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER"));
+  else { const mark = t.mark(); try { t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER")); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
   else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = d$meterPointClear$traced(t, f);
@@ -219,8 +219,8 @@ function traced_and_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$sharesMeterPoint$traced(t, f);
   if (value) value = d$lastInstalledOnlyCommunicating$traced(t, f);
   else { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(9, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(9, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
   else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
   return value;
@@ -244,7 +244,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/04-26-partial-migration.md:48:8), traced part by part */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(11), t.exit1(((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort));
+  let value: boolean = t.leaf1(11, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(12), t.exit(traced_loop_1(t, f)));
@@ -270,7 +270,7 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:97:8), traced part by part */
 function traced_and_5(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(14), t.exit1(((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort));
+  let value: boolean = t.leaf1(14, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(15), t.exit(traced_loop_2(t, f)));
@@ -320,9 +320,9 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = MOC_MDS and installation.groupId = "CB" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:315:8), traced part by part */
 function traced_and_7(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(19), t.exit1(((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort));
-  if (value) value = (t.enter(20), t.exit1(((f.input.groupId as string) === "CB"), f.input.groupId));
-  else { const mark = t.mark(); try { (t.enter(20), t.exit1(((f.input.groupId as string) === "CB"), f.input.groupId)); } catch { t.unwind(mark); } }
+  let value: boolean = t.leaf1(19, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
+  if (value) value = t.leaf1(20, ((f.input.groupId as string) === "CB"), f.input.groupId);
+  else { const mark = t.mark(); try { t.leaf1(20, ((f.input.groupId as string) === "CB"), f.input.groupId); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(21), t.exit(traced_loop_4(t, f)));
   else { const mark = t.mark(); try { (t.enter(21), t.exit(traced_loop_4(t, f))); } catch { t.unwind(mark); } }
   return value;
@@ -500,7 +500,7 @@ function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
 function traced_and_11(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(31), t.exit1(f.input.communicating, f.input.communicating));
+  let value: boolean = t.leaf1(31, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(33), t.exit(traced_loop_6(t, f)));
@@ -510,7 +510,7 @@ function traced_and_11(t: rt.Tracer, f: Frame): boolean {
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
 function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value: boolean = (t.enter(37), t.exit(!(t.enter(38), t.exit1(v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible))));
+  let value: boolean = (t.enter(37), t.exit(!t.leaf1(38, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
@@ -528,9 +528,9 @@ function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part */
 function traced_and_14(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(47), t.exit1(f.input.communicating, f.input.communicating));
-  if (value) value = (t.enter(48), t.exit2(loop_15(f), f.input.installedOn, f.input.sharedMeterPoints));
-  else { const mark = t.mark(); try { (t.enter(48), t.exit2(loop_15(f), f.input.installedOn, f.input.sharedMeterPoints)); } catch { t.unwind(mark); } }
+  let value: boolean = t.leaf1(47, f.input.communicating, f.input.communicating);
+  if (value) value = t.leaf2(48, loop_15(f), f.input.installedOn, f.input.sharedMeterPoints);
+  else { const mark = t.mark(); try { t.leaf2(48, loop_15(f), f.input.installedOn, f.input.sharedMeterPoints); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -547,14 +547,14 @@ function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear` (rules/tmad-20.v1/18-excluded-categories.md:87:3), traced part by part */
 function traced_and_15(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
-  if (value) value = (t.enter(52), t.exit(((d$esmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(52), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(52, ((d$esmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(52, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(53), t.exit(traced_loop_7(t, f)));
   else { const mark = t.mark(); try { (t.enter(53), t.exit(traced_loop_7(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(54), t.exit(((d$gsmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(54), t.exit(((d$gsmes(f)).length > 0))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(55), t.exit1(f.input.communicating, f.input.communicating));
-  else { const mark = t.mark(); try { (t.enter(55), t.exit1(f.input.communicating, f.input.communicating)); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(54, ((d$gsmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(54, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf1(55, f.input.communicating, f.input.communicating);
+  else { const mark = t.mark(); try { t.leaf1(55, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = d$meterPointClear$traced(t, f);
@@ -564,9 +564,9 @@ function traced_and_15(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and installation.groupId in {"AA", "BA", "CA"}` (rules/tmad-20.v1/18-excluded-categories.md:193:3), traced part by part */
 function traced_and_16(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(58), t.exit1(((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort));
-  if (value) value = (t.enter(59), t.exit1(((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId));
-  else { const mark = t.mark(); try { (t.enter(59), t.exit1(((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId)); } catch { t.unwind(mark); } }
+  let value: boolean = t.leaf1(58, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
+  if (value) value = t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId);
+  else { const mark = t.mark(); try { t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -580,7 +580,7 @@ function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(66), t.exit1(loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), v$attempts));
+  let value: boolean = t.leaf1(66, loop_11(f, v$attempts, v$confirmations, v$required, v$regimeDays), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -606,8 +606,8 @@ function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of f.input.devices) {
-    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(70), t.exit1(v$m.dormant, v$m.dormant))); } } catch { t.unwind(mark); } }
-    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember((t.enter(70), t.exit1(v$m.dormant, v$m.dormant)))) value = false; }
+    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(70, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember(t.leaf1(70, v$m.dormant, v$m.dormant))) value = false; }
   }
   return value;
 }
@@ -622,9 +622,9 @@ function traced_and_21(t: rt.Tracer, f: Frame): boolean {
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(76), t.operands(scan_0(f, v$attempts).count, v$required), t.exit2(((t.l as number) >= (t.r as number)), v$attempts, v$required));
-  if (value) value = (t.enter(77), t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.exit2(((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
-  else { const mark = t.mark(); try { (t.enter(77), t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.exit2(((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
+  let value: boolean = (t.operands(scan_0(f, v$attempts).count, v$required), t.leaf2(76, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
+  if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
+  else { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -652,7 +652,7 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(27)) return t.value as boolean;
   t.enter(27);
-  return t.remember0(t.exit(((t.enter(28), t.exit((d$supplierStatus(f) === "UNIDENTIFIABLE"))) || (t.enter(29), t.exit1(loop_6(f), f.input.dataIssues)))));
+  return t.remember0(t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues))));
 }
 
 /**
@@ -692,7 +692,7 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   if (t.again2(71, v$attempts, v$confirmations)) return t.value as boolean;
   t.enter(71);
-  return t.remember2(v$attempts, v$confirmations, t.exit(((t.enter(72), t.exit1(loop_8(f, v$attempts, v$confirmations), v$attempts)) || (t.enter(73), t.exit2(loop_9(f, v$attempts, v$confirmations), v$attempts, v$confirmations)))));
+  return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(72, loop_8(f, v$attempts, v$confirmations), v$attempts) || t.leaf2(73, loop_9(f, v$attempts, v$confirmations), v$attempts, v$confirmations))));
 }
 
 /**
@@ -979,8 +979,7 @@ export function d$hasDormantMeter(f: Frame): boolean {
 /** Traced variant of {@link d$hasDormantMeter}. */
 function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(44)) return t.value as boolean;
-  t.enter(44);
-  return t.remember0(t.exit(((d$dormantMeters(f)).length > 0)));
+  return t.remember0(t.leaf(44, ((d$dormantMeters(f)).length > 0)));
 }
 
 /**
@@ -1033,8 +1032,7 @@ export function d$sharesMeterPoint(f: Frame): boolean {
 /** Traced variant of {@link d$sharesMeterPoint}. */
 function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(45)) return t.value as boolean;
-  t.enter(45);
-  return t.remember0(t.exit1((f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
+  return t.remember0(t.leaf1(45, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
 }
 
 /**

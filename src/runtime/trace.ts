@@ -102,8 +102,10 @@ const EXIT = 1;
 const MEMBER = 2;
 /** The element ends: 1 slot, the predicate's value. */
 const END_MEMBER = 3;
-/** A definition traced before with the same arguments is read again: 1 slot, the position of its ENTER event. */
+/** A definition traced before with the same arguments is read again: 1 slot, the position of its ENTER (or LEAF) event. */
 const AGAIN = 4;
+/** A site with no traced parts, entered and exited at once: the payload of EXIT. */
+const LEAF = 5;
 const KIND = 7;
 /** EXIT: how many facts follow the value (FACTS_LIST: one slot holds them as a list). */
 const FACTS_SHIFT = 3;
@@ -118,7 +120,8 @@ function slots(code: number): number {
   switch (code & KIND) {
     case ENTER:
       return 0;
-    case EXIT: {
+    case EXIT:
+    case LEAF: {
       const facts = (code & FACTS_MASK) >> FACTS_SHIFT;
       return 1 + (facts === FACTS_LIST ? 1 : facts) + ((code & OPERANDS) === 0 ? 0 : 2);
     }
@@ -235,6 +238,55 @@ export class Tracer {
     this.compared = OPERANDS;
     this.l = l;
     this.r = r;
+  }
+
+  /** A site with no traced parts, recorded as one event: `enter(site)` and `exit…` at once. */
+  private open1(site: number, facts: number): void {
+    const at = this.events.length;
+    this.closed = at;
+    this.events.push(LEAF | (facts << FACTS_SHIFT) | this.compared | (site << SITE_SHIFT));
+    if (this.open.length === 0) this.roots.push(at);
+  }
+
+  leaf<T>(site: number, value: T): T {
+    this.open1(site, 0);
+    this.payload.push(value);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  leaf1<T>(site: number, value: T, a: unknown): T {
+    this.open1(site, 1);
+    this.payload.push(value, a);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  leaf2<T>(site: number, value: T, a: unknown, b: unknown): T {
+    this.open1(site, 2);
+    this.payload.push(value, a, b);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  leaf3<T>(site: number, value: T, a: unknown, b: unknown, c: unknown): T {
+    this.open1(site, 3);
+    this.payload.push(value, a, b, c);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  leafN<T>(site: number, value: T, facts: readonly unknown[]): T {
+    if (facts.length < FACTS_LIST) {
+      this.open1(site, facts.length);
+      this.payload.push(value);
+      for (let i = 0; i < facts.length; i++) this.payload.push(facts[i]);
+    } else {
+      this.open1(site, FACTS_LIST);
+      this.payload.push(value, facts);
+    }
+    this.operandsIfCompared();
+    return value;
   }
 
   exit<T>(value: T): T {
@@ -466,8 +518,10 @@ export class Tracer {
         case ENTER:
           stack.push({ position: e, children: [] });
           break;
-        case EXIT: {
-          const frame = stack.pop()!;
+        case EXIT:
+        case LEAF: {
+          const leaf = (code & KIND) === LEAF;
+          const frame = leaf ? undefined : stack.pop()!;
           const site = sites[id];
           const value = payload[p++];
           const count = (code & FACTS_MASK) >> FACTS_SHIFT;
@@ -497,7 +551,7 @@ export class Tracer {
             at: site.at,
             value,
             facts: read,
-            children: frame.children,
+            children: frame === undefined ? [] : frame.children,
             name: site.name,
             clause: site.clause,
             operator: site.operator,
@@ -505,7 +559,7 @@ export class Tracer {
             quantifier: site.quantifier,
             member: undefined,
           };
-          built[frame.position] = node;
+          built[frame === undefined ? e : frame.position] = node;
           stack[stack.length - 1].children.push(node);
           break;
         }

@@ -680,9 +680,10 @@ export class ExpressionEmitter {
       // Both operands recorded (`40 >= 108`): computed once (`t.operands`), then compared as plain code would.
       const t = tsType(compared, modelType);
       const test = this.binary(e, `(t.l as ${t})`, `(t.r as ${t})`);
-      return `(t.enter(${id}), t.operands(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)}), ${exitCall(test, facts)})`;
+      return `(t.operands(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)}), ${leafCall(id, test, facts)})`;
     }
-    return `(t.enter(${id}), ${exitCall(this.traced(e, vars, clause), facts)})`;
+    const value = this.traced(e, vars, clause);
+    return tracesParts(value) ? `(t.enter(${id}), ${exitCall(value, facts)})` : leafCall(id, value, facts);
   }
 
   /** For a comparison of numbers or dates (not `count … > 0`, which is an existence test): the operands' type. */
@@ -890,6 +891,22 @@ export function exitCall(value: string, facts: readonly { code: string }[]): str
   if (facts.length === 0) return `t.exit(${value})`;
   if (facts.length <= 3) return `t.exit${facts.length}(${[value, ...facts.map((f) => f.code)].join(", ")})`;
   return `t.exitN(${value}, [${facts.map((f) => f.code).join(", ")}])`;
+}
+
+/** `t.leaf…(site, value, facts…)`: a site with no traced parts, as `exitCall` gives but one event. */
+export function leafCall(site: number, value: string, facts: readonly { code: string }[]): string {
+  if (facts.length === 0) return `t.leaf(${site}, ${value})`;
+  if (facts.length <= 3) return `t.leaf${facts.length}(${[`${site}`, value, ...facts.map((f) => f.code)].join(", ")})`;
+  return `t.leafN(${site}, ${value}, [${facts.map((f) => f.code).join(", ")}])`;
+}
+
+/**
+ * Whether traced code records anything itself (calls the tracer `t` or passes it on). A variable
+ * or field named `t` may make this true of code that records nothing: that code is then traced as
+ * a site with parts (`enter`, `exit`), which gives the same trace.
+ */
+export function tracesParts(code: string): boolean {
+  return /\bt\.|\(t, /.test(code);
 }
 
 /**

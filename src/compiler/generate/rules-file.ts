@@ -8,7 +8,7 @@ import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructu
 import type * as A from "../ast/nodes.js";
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { exitCall, FRAME, FRAME_TYPE, INPUT, isComposite, modelType, tsType, type ExpressionEmitter } from "./expressions.js";
+import { exitCall, FRAME, leafCall, tracesParts, FRAME_TYPE, INPUT, isComposite, modelType, tsType, type ExpressionEmitter } from "./expressions.js";
 import { cacheOf, frameClass, type DefinitionCache } from "./frame.js";
 import { enabled, type GenerateOptions } from "./passes.js";
 import { constantResult, settleCode } from "./settle.js";
@@ -121,11 +121,12 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
         returnType: result,
         docs: [`Traced variant of {@link ${N.definition(d.name.text)}}.`],
         // Traced once per evaluation and arguments: later reads reuse the node.
-        statements: [
-          `if (t.again${arity}(${[`${site}`, ...argList].join(", ")})) return t.value as ${result};`,
-          `t.enter(${site});`,
-          `return t.remember${arity}(${[...argList, exitCall(emitter.traceBody(d.body, vars, d.context.clause), facts)].join(", ")});`,
-        ],
+        statements: (() => {
+          const body = emitter.traceBody(d.body, vars, d.context.clause);
+          const again = `if (t.again${arity}(${[`${site}`, ...argList].join(", ")})) return t.value as ${result};`;
+          if (!tracesParts(body)) return [again, `return t.remember${arity}(${[...argList, leafCall(site, body, facts)].join(", ")});`];
+          return [again, `t.enter(${site});`, `return t.remember${arity}(${[...argList, exitCall(body, facts)].join(", ")});`];
+        })(),
       });
     }
   }
