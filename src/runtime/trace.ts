@@ -90,6 +90,8 @@ export interface Trace {
 
 /** The facts of a node that reads none: one frozen empty list shared by all. */
 const NO_FACTS: Fact[] = Object.freeze([]) as unknown as Fact[];
+/** The children of a node with no traced parts (a LEAF): one frozen empty list shared by all. */
+const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 
 // What a traced evaluation records, event by event (`Tracer.events`: the kind in the low 3 bits,
 // for EXIT the number of facts and whether operands follow in the next 5 bits, the site above
@@ -502,12 +504,10 @@ export class Tracer {
     const sites = uniform(this.sites);
     const events = this.events;
     const payload = this.payload;
-    interface Open {
-      readonly position: number;
-      readonly children: TraceNode[];
-      readonly member?: Readonly<Record<string, unknown>>;
-    }
-    const stack: Open[] = [{ position: -1, children: [] }];
+    // The nodes still open (ENTER and MEMBER events), innermost last: their positions, children and member keys.
+    const positions: number[] = [-1];
+    const children: TraceNode[][] = [[]];
+    const members: (Readonly<Record<string, unknown>> | undefined)[] = [undefined];
     /** The node of each completed ENTER (by its position) and of each AGAIN. */
     const built: (TraceNode | undefined)[] = new Array(events.length);
     let p = 0;
@@ -516,12 +516,20 @@ export class Tracer {
       const id = code >> SITE_SHIFT;
       switch (code & KIND) {
         case ENTER:
-          stack.push({ position: e, children: [] });
+          positions.push(e);
+          children.push([]);
+          members.push(undefined);
           break;
         case EXIT:
         case LEAF: {
           const leaf = (code & KIND) === LEAF;
-          const frame = leaf ? undefined : stack.pop()!;
+          let parts = NO_CHILDREN;
+          let position = e;
+          if (!leaf) {
+            position = positions.pop()!;
+            parts = children.pop()!;
+            members.pop();
+          }
           const site = sites[id];
           const value = payload[p++];
           const count = (code & FACTS_MASK) >> FACTS_SHIFT;
@@ -551,7 +559,7 @@ export class Tracer {
             at: site.at,
             value,
             facts: read,
-            children: frame === undefined ? [] : frame.children,
+            children: parts,
             name: site.name,
             clause: site.clause,
             operator: site.operator,
@@ -559,42 +567,46 @@ export class Tracer {
             quantifier: site.quantifier,
             member: undefined,
           };
-          built[frame === undefined ? e : frame.position] = node;
-          stack[stack.length - 1].children.push(node);
+          built[position] = node;
+          children[children.length - 1].push(node);
           break;
         }
         case MEMBER: {
           const element = payload[p++] as Record<string, unknown> | null;
           const key: Record<string, unknown> = {};
           for (const field of sites[id].key) key[field] = element?.[field] ?? null;
-          stack.push({ position: e, children: [], member: key });
+          positions.push(e);
+          children.push([]);
+          members.push(key);
           break;
         }
         case END_MEMBER: {
-          const frame = stack.pop()!;
+          positions.pop();
+          const parts = children.pop()!;
+          const member = members.pop();
           const site = sites[id];
           const value = payload[p++];
-          stack[stack.length - 1].children.push({
+          children[children.length - 1].push({
             kind: "member",
             site: id,
             text: site.variable,
             at: site.at,
             value,
             facts: [],
-            children: frame.children,
+            children: parts,
             name: undefined,
             clause: undefined,
             operator: undefined,
             operands: undefined,
             quantifier: undefined,
-            member: frame.member ?? {},
+            member: member ?? {},
           });
           break;
         }
         case AGAIN: {
           const node = built[payload[p++] as number]!;
           built[e] = node;
-          stack[stack.length - 1].children.push(node);
+          children[children.length - 1].push(node);
           break;
         }
       }
