@@ -1,7 +1,8 @@
 /**
  * The Tracer records during evaluation and builds the trace tree only when `Trace.rules` is read:
  * the tree it builds, a definition read again, a member's key fields, a failing explored part
- * dropped (Tracer.mark / unwind), and `rules` seen by JSON, spreading and structured cloning.
+ * dropped (Tracer.mark / unwind), sites recorded as one event (leaf…) with facts one by one or as
+ * a list, and `rules` seen by JSON, spreading and structured cloning.
  */
 import { describe, expect, it } from "vitest";
 import { Tracer, type TraceNode, type TraceSite } from "../../src/runtime/trace.js";
@@ -98,6 +99,10 @@ describe("Tracer", () => {
     try {
       t.enter(1);
       ok(t, d);
+      // Events of every payload size in the dropped part: a comparison, facts as a list.
+      t.operands(7, 8);
+      t.leaf1(1, false, 7);
+      t.leafN(1, true, Array.from({ length: 20 }, (_, i) => i));
       throw new Error("division by zero");
     } catch {
       t.unwind(mark);
@@ -111,7 +116,42 @@ describe("Tracer", () => {
     const next = t.takeLast();
     const rules = t.finish(manifest, [root, next], []).rules;
     expect(rules[0].condition.children.map((c) => c.text)).toEqual(["n >= 3"]);
+    // What follows the dropped part is read from the right place in the payload.
+    expect([rules[0].condition.value, rules[0].condition.children[0].operands]).toEqual([false, [1, 3]]);
     expect(rules[1].condition.children.map((c) => [c.text, c.value])).toEqual([["ok(d) = d.good", true]]);
+  });
+
+  it("records sites with no traced parts as one event, facts one by one or as a list, and definitions of many arguments", () => {
+    const many = Array.from({ length: 16 }, (_, i) => `installation.f${i}`);
+    const wide: TraceSite[] = [
+      ...sites,
+      { kind: "condition", text: "all sixteen", at: "x.md:4:1", facts: many },
+      { kind: "condition", text: "four", at: "x.md:5:1", facts: many.slice(0, 4) },
+      { kind: "definition", name: "pair", text: "pair(a, b, c, d, e) = a", at: "x.md:6:1", facts: ["a"] },
+    ];
+    const t = new Tracer(wide);
+    const values = many.map((_, i) => i);
+    const args = [1, 2, 3, 4, 5] as const;
+    const pair = (): number => {
+      if (t.againN(6, args)) return t.value as number;
+      return t.rememberN(args, t.leaf1(6, 1, 1));
+    };
+    t.enter(0);
+    t.leafN(4, true, values);
+    t.leafN(5, true, values.slice(0, 4));
+    t.operands(2, 3);
+    t.leaf1(1, 2 < 3, 2);
+    t.exit(pair() === pair());
+    const rules = t.finish(manifest, [t.takeLast()], []).rules;
+    const [sixteen, four, compared, first, second] = rules[0].condition.children;
+    expect(sixteen.facts).toEqual(many.map((path, i) => ({ path, value: i })));
+    expect(sixteen.children).toEqual([]);
+    expect(four.facts.map((f) => f.value)).toEqual([0, 1, 2, 3]);
+    expect([compared.text, compared.value, compared.operands, compared.facts]).toEqual(["n >= 3", true, [2, 3], [{ path: "installation.n", value: 2 }]]);
+    // A definition recorded as one event is reused where it is read again, with other arguments not.
+    expect(second).toBe(first);
+    expect([first.kind, first.name, first.value]).toEqual(["definition", "pair", 1]);
+    expect(t.againN(6, [1, 2, 3, 4, 6])).toBe(false);
   });
 
   it("shows rules to JSON, spreading and structured cloning, and nothing else", () => {
