@@ -1,8 +1,9 @@
 /**
  * Evaluation traces. The traced variant of a generated evaluator calls `enter(id)` before and
- * `exit(value, facts)` after each condition it evaluates; ids index the version's static table of
- * condition sites (source text, location, rule, clause, fact paths), so a trace stores only ids and
- * values while it is built and is expanded into readable nodes at the end.
+ * `exit…(value, facts…)` after each condition it evaluates (`leaf…(id, value, facts…)` for one with
+ * no traced parts); ids index the version's static table of condition sites (source text,
+ * location, rule, clause, fact paths), so a trace stores only codes and values while it is built
+ * and is expanded into readable nodes when it is read.
  *
  * For explanations the traced variant records more than the plain evaluation needs:
  * - a quantifier over entities (devices, meters: records with an identifier or lists of their own)

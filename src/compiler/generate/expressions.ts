@@ -1,7 +1,7 @@
 /**
  * Checked expressions → TypeScript expression text, in two modes: plain (fast: no closures,
  * quantifiers hoisted into module-level loops, constant sets hoisted) and traced (the same code with
- * `t.enter(site)` / `t.exit(value, facts)` around each condition a reader cares about). Takes the
+ * `t.enter(site)` / `t.exit…(value, facts…)` around each condition a reader cares about). Takes the
  * CheckedVersion (every type, reference and narrowing the checker established: nothing is
  * resolved again here). Names come from names.ts, collision-free; every literal is written with
  * JSON.stringify (through render.ts literal), so no text from a rule document can break out of it. Expressions are walked with
@@ -659,7 +659,7 @@ export class ExpressionEmitter {
     return (e.kind === "NameRef" || e.kind === "Call") && this.ref(e)?.kind === "definition";
   }
 
-  /** A trace site around `e`: `(t.enter(id), t.exit(value, [facts]))`. */
+  /** A trace site around `e`: `(t.enter(id), t.exit…(value, facts…))`, or `t.leaf…(id, value, facts…)` when `e` has no traced parts. */
   private point(e: A.Expr, vars: Vars, clause: string | undefined): string {
     if (this.isDefinitionRef(e)) return this.traced(e, vars, clause);
     const facts = isComposite(e) ? [] : this.freePaths(e, vars);
