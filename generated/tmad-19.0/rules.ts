@@ -137,8 +137,8 @@ function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -176,7 +176,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:65:8), traced part by part */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(5), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
+  let value: boolean = t.leaf1(5, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(6), t.exit(traced_loop_1(t, f)));
@@ -356,7 +356,7 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(8), t.exit(f.input.communicating, [f.input.communicating]));
+  let value: boolean = t.leaf1(8, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(10), t.exit(traced_loop_2(t, f)));
@@ -387,20 +387,20 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/18-excluded-categories.md:51:3), traced part by part */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
-  if (value) value = (t.enter(18), t.exit(((d$esmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(18), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(18, ((d$esmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(18, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(19), t.exit(traced_loop_3(t, f)));
   else { const mark = t.mark(); try { (t.enter(19), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(20), t.exit(((d$gsmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(20), t.exit(((d$gsmes(f)).length > 0))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(21), t.exit(f.input.communicating, [f.input.communicating]));
-  else { const mark = t.mark(); try { (t.enter(21), t.exit(f.input.communicating, [f.input.communicating])); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(20, ((d$gsmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(20, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf1(21, f.input.communicating, f.input.communicating);
+  else { const mark = t.mark(); try { t.leaf1(21, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(24), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(24, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(24, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -414,7 +414,7 @@ function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(33), t.exit((scan_0(f, v$attempts).count1 > 0), [v$attempts]));
+  let value: boolean = t.leaf1(33, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -430,7 +430,7 @@ function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
 function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value: boolean = (t.enter(36), t.exit(!(t.enter(37), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
+  let value: boolean = (t.enter(36), t.exit(!t.leaf1(37, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
@@ -440,8 +440,8 @@ function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of f.input.devices) {
-    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(41), t.exit(v$m.dormant, [v$m.dormant]))); } } catch { t.unwind(mark); } }
-    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember((t.enter(41), t.exit(v$m.dormant, [v$m.dormant])))) value = false; }
+    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(41, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember(t.leaf1(41, v$m.dormant, v$m.dormant))) value = false; }
   }
   return value;
 }
@@ -449,16 +449,16 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 /** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
 function traced_and_9(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
-  if (value) value = (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices]));
-  else { const mark = t.mark(); try { (t.enter(40), t.exit(traced_loop_4(t, f), [f.input.devices])); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices));
+  else { const mark = t.mark(); try { (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices)); } catch { t.unwind(mark); } }
   return value;
 }
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = ((l: number, r: number) => (t.enter(48), t.exit((l >= r), [v$attempts, v$required], [l, r])))(scan_0(f, v$attempts).count2, v$required);
-  if (value) value = ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
-  else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(49), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
+  let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(48, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
+  if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
+  else { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -492,10 +492,9 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(25);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(25)) return t.value as boolean;
   t.enter(25);
-  return t.exit(((t.enter(26), t.exit((d$supplierStatus(f) === "UNIDENTIFIABLE"))) || (t.enter(27), t.exit(loop_2(f), [f.input.dataIssues]))));
+  return t.remember0(t.exit((t.leaf(26, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(27, loop_2(f), f.input.dataIssues))));
 }
 
 /**
@@ -533,11 +532,9 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  const args = [v$attempts, v$confirmations];
-  const again = t.again(42, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(42, args);
-  return t.exit(((t.enter(43), t.exit((scan_0(f, v$attempts).count0 > 0), [v$attempts])) || (t.enter(44), t.exit(loop_4(f, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
+  if (t.again2(42, v$attempts, v$confirmations)) return t.value as boolean;
+  t.enter(42);
+  return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(43, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(44, loop_4(f, v$attempts, v$confirmations), v$attempts, v$confirmations))));
 }
 
 /**
@@ -556,11 +553,9 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(45, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(45, args);
-  return t.exit(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
+  if (t.again1(45, v$d)) return t.value as boolean;
+  t.enter(45);
+  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts));
 }
 
 /**
@@ -574,11 +569,9 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(46, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(46, args);
-  return t.exit(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
+  if (t.again1(46, v$d)) return t.value as boolean;
+  t.enter(46);
+  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts));
 }
 
 /**
@@ -598,11 +591,9 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(28, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(28, args);
-  return t.exit(traced_and_5(t, f, v$d));
+  if (t.again1(28, v$d)) return t.value as boolean;
+  t.enter(28);
+  return t.remember1(v$d, t.exit(traced_and_5(t, f, v$d)));
 }
 
 /**
@@ -619,10 +610,9 @@ export function d$readyToMigrate(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(7);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(7)) return t.value as boolean;
   t.enter(7);
-  return t.exit(traced_and_2(t, f));
+  return t.remember0(t.exit(traced_and_2(t, f)));
 }
 
 /**
@@ -673,11 +663,9 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 
 /** Traced variant of {@link d$regimeExhausted}. */
 function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  const args = [v$attempts, v$required, v$regimeDays];
-  const again = t.again(47, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(47, args);
-  return t.exit(traced_and_10(t, f, v$attempts, v$required, v$regimeDays));
+  if (t.again3(47, v$attempts, v$required, v$regimeDays)) return t.value as boolean;
+  t.enter(47);
+  return t.remember3(v$attempts, v$required, v$regimeDays, t.exit(traced_and_10(t, f, v$attempts, v$required, v$regimeDays)));
 }
 
 /**
@@ -696,11 +684,9 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
 function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  const args = [v$attempts, v$confirmations, v$required, v$regimeDays];
-  const again = t.again(29, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(29, args);
-  return t.exit(traced_and_6(t, f, v$attempts, v$confirmations, v$required, v$regimeDays));
+  if (t.again4(29, v$attempts, v$confirmations, v$required, v$regimeDays)) return t.value as boolean;
+  t.enter(29);
+  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, t.exit(traced_and_6(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)));
 }
 
 /**
@@ -719,11 +705,9 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(11, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(11, args);
-  return t.exit(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]);
+  if (t.again1(11, v$d)) return t.value as boolean;
+  t.enter(11);
+  return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]));
 }
 
 /**
@@ -738,11 +722,9 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(50, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(50, args);
-  return t.exit(traced_and_11(t, f, v$d));
+  if (t.again1(50, v$d)) return t.value as boolean;
+  t.enter(50);
+  return t.remember1(v$d, t.exit(traced_and_11(t, f, v$d)));
 }
 
 /**
@@ -757,11 +739,9 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(34, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(34, args);
-  return t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d)));
+  if (t.again1(34, v$d)) return t.value as boolean;
+  t.enter(34);
+  return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))));
 }
 
 /**
@@ -776,11 +756,9 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(35, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(35, args);
-  return t.exit(traced_and_8(t, f, v$d));
+  if (t.again1(35, v$d)) return t.value as boolean;
+  t.enter(35);
+  return t.remember1(v$d, t.exit(traced_and_8(t, f, v$d)));
 }
 
 /**
@@ -795,11 +773,9 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(12, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(12, args);
-  return t.exit(traced_and_3(t, f, v$d));
+  if (t.again1(12, v$d)) return t.value as boolean;
+  t.enter(12);
+  return t.remember1(v$d, t.exit(traced_and_3(t, f, v$d)));
 }
 
 /**
@@ -814,10 +790,8 @@ export function d$hasDormantMeter(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasDormantMeter}. */
 function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(51);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(51);
-  return t.exit(((d$dormantMeters(f)).length > 0));
+  if (t.again0(51)) return t.value as boolean;
+  return t.remember0(t.leaf(51, ((d$dormantMeters(f)).length > 0)));
 }
 
 /**
@@ -832,10 +806,9 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(39);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(39)) return t.value as boolean;
   t.enter(39);
-  return t.exit(traced_and_9(t, f));
+  return t.remember0(t.exit(traced_and_9(t, f)));
 }
 
 /**
@@ -870,10 +843,8 @@ export function d$sharesMeterPoint(f: Frame): boolean {
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
 function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(16);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(16);
-  return t.exit((f.input.sharedMeterPoints.length > 0), [f.input.sharedMeterPoints]);
+  if (t.again0(16)) return t.value as boolean;
+  return t.remember0(t.leaf1(16, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
 }
 
 /**
@@ -890,10 +861,9 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(17);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(17)) return t.value as boolean;
   t.enter(17);
-  return t.exit(traced_and_4(t, f));
+  return t.remember0(t.exit(traced_and_4(t, f)));
 }
 
 /**

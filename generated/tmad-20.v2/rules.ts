@@ -165,8 +165,8 @@ function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(2), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -189,8 +189,8 @@ function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
 /** `hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:43:8), traced part by part */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
-  if (value) value = (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING")));
-  else { const mark = t.mark(); try { (t.enter(5), t.exit((d$supplierStatus(f) === "CEASED_TRADING"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING"));
+  else { const mark = t.mark(); try { t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING")); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
   else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = d$meterPointClear$traced(t, f);
@@ -201,8 +201,8 @@ function traced_and_1(t: rt.Tracer, f: Frame): boolean {
 /** `hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:98:8), traced part by part */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
-  if (value) value = (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER")));
-  else { const mark = t.mark(); try { (t.enter(7), t.exit((d$supplierStatus(f) === "NOT_LIVE_USER"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER"));
+  else { const mark = t.mark(); try { t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER")); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
   else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = d$meterPointClear$traced(t, f);
@@ -215,8 +215,8 @@ function traced_and_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$sharesMeterPoint$traced(t, f);
   if (value) value = d$lastInstalledOnlyCommunicating$traced(t, f);
   else { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE")));
-  else { const mark = t.mark(); try { (t.enter(9), t.exit((d$supplierStatus(f) === "LIVE"))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(9, (d$supplierStatus(f) === "LIVE"));
+  else { const mark = t.mark(); try { t.leaf(9, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
   if (value) value = d$readyToMigrate$traced(t, f);
   else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
   return value;
@@ -240,7 +240,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:97:8), traced part by part */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(11), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
+  let value: boolean = t.leaf1(11, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(12), t.exit(traced_loop_1(t, f)));
@@ -290,9 +290,9 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = MOC_MDS and installation.groupId = "CB" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:315:8), traced part by part */
 function traced_and_6(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(16), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort]));
-  if (value) value = (t.enter(17), t.exit(((f.input.groupId as string) === "CB"), [f.input.groupId]));
-  else { const mark = t.mark(); try { (t.enter(17), t.exit(((f.input.groupId as string) === "CB"), [f.input.groupId])); } catch { t.unwind(mark); } }
+  let value: boolean = t.leaf1(16, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
+  if (value) value = t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId);
+  else { const mark = t.mark(); try { t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(18), t.exit(traced_loop_3(t, f)));
   else { const mark = t.mark(); try { (t.enter(18), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
   return value;
@@ -358,7 +358,7 @@ function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:43:8), traced part by part */
 function traced_and_10(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(25), t.exit(((f.input.cohort as model.Cohort) === "MOC_MDS"), [f.input.cohort]));
+  let value: boolean = t.leaf1(25, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(26), t.exit(traced_loop_5(t, f)));
@@ -544,7 +544,7 @@ function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
 function traced_and_11(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(31), t.exit(f.input.communicating, [f.input.communicating]));
+  let value: boolean = t.leaf1(31, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(33), t.exit(traced_loop_6(t, f)));
@@ -554,7 +554,7 @@ function traced_and_11(t: rt.Tracer, f: Frame): boolean {
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
 function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  let value: boolean = (t.enter(37), t.exit(!(t.enter(38), t.exit(v$d.firmwareUpgradePossible, [v$d.firmwareUpgradePossible]))));
+  let value: boolean = (t.enter(37), t.exit(!t.leaf1(38, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
   return value;
@@ -572,9 +572,9 @@ function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part */
 function traced_and_14(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(47), t.exit(f.input.communicating, [f.input.communicating]));
-  if (value) value = (t.enter(48), t.exit(loop_13(f), [f.input.installedOn, f.input.sharedMeterPoints]));
-  else { const mark = t.mark(); try { (t.enter(48), t.exit(loop_13(f), [f.input.installedOn, f.input.sharedMeterPoints])); } catch { t.unwind(mark); } }
+  let value: boolean = t.leaf1(47, f.input.communicating, f.input.communicating);
+  if (value) value = t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints);
+  else { const mark = t.mark(); try { t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -591,14 +591,14 @@ function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear` (rules/tmad-20.v1/18-excluded-categories.md:87:3), traced part by part */
 function traced_and_15(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
-  if (value) value = (t.enter(52), t.exit(((d$esmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(52), t.exit(((d$esmes(f)).length > 0))); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(52, ((d$esmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(52, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(53), t.exit(traced_loop_7(t, f)));
   else { const mark = t.mark(); try { (t.enter(53), t.exit(traced_loop_7(t, f))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(54), t.exit(((d$gsmes(f)).length > 0)));
-  else { const mark = t.mark(); try { (t.enter(54), t.exit(((d$gsmes(f)).length > 0))); } catch { t.unwind(mark); } }
-  if (value) value = (t.enter(55), t.exit(f.input.communicating, [f.input.communicating]));
-  else { const mark = t.mark(); try { (t.enter(55), t.exit(f.input.communicating, [f.input.communicating])); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf(54, ((d$gsmes(f)).length > 0));
+  else { const mark = t.mark(); try { t.leaf(54, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  if (value) value = t.leaf1(55, f.input.communicating, f.input.communicating);
+  else { const mark = t.mark(); try { t.leaf1(55, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
   if (value) value = (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else { const mark = t.mark(); try { (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
   if (value) value = d$meterPointClear$traced(t, f);
@@ -608,9 +608,9 @@ function traced_and_15(t: rt.Tracer, f: Frame): boolean {
 
 /** `installation.cohort = IOC and installation.groupId in {"AA", "BA", "CA"}` (rules/tmad-20.v1/18-excluded-categories.md:193:3), traced part by part */
 function traced_and_16(t: rt.Tracer, f: Frame): boolean {
-  let value: boolean = (t.enter(58), t.exit(((f.input.cohort as model.Cohort) === "IOC"), [f.input.cohort]));
-  if (value) value = (t.enter(59), t.exit(((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), [f.input.groupId]));
-  else { const mark = t.mark(); try { (t.enter(59), t.exit(((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), [f.input.groupId])); } catch { t.unwind(mark); } }
+  let value: boolean = t.leaf1(58, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
+  if (value) value = t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId);
+  else { const mark = t.mark(); try { t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -624,7 +624,7 @@ function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
 function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = (t.enter(66), t.exit((scan_0(f, v$attempts).count1 > 0), [v$attempts]));
+  let value: boolean = t.leaf1(66, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
   return value;
@@ -650,8 +650,8 @@ function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
   for (const v$m of f.input.devices) {
-    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember((t.enter(70), t.exit(v$m.dormant, [v$m.dormant]))); } } catch { t.unwind(mark); } }
-    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember((t.enter(70), t.exit(v$m.dormant, [v$m.dormant])))) value = false; }
+    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(70, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+    else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember(t.leaf1(70, v$m.dormant, v$m.dormant))) value = false; }
   }
   return value;
 }
@@ -659,16 +659,16 @@ function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
 /** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
 function traced_and_21(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
-  if (value) value = (t.enter(69), t.exit(traced_loop_8(t, f), [f.input.devices]));
-  else { const mark = t.mark(); try { (t.enter(69), t.exit(traced_loop_8(t, f), [f.input.devices])); } catch { t.unwind(mark); } }
+  if (value) value = (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices));
+  else { const mark = t.mark(); try { (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices)); } catch { t.unwind(mark); } }
   return value;
 }
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
 function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  let value: boolean = ((l: number, r: number) => (t.enter(76), t.exit((l >= r), [v$attempts, v$required], [l, r])))(scan_0(f, v$attempts).count2, v$required);
-  if (value) value = ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays);
-  else { const mark = t.mark(); try { ((l: number, r: number) => (t.enter(77), t.exit((l >= r), [v$attempts, v$regimeDays], [l, r])))(d$failureDays(f, v$attempts), v$regimeDays); } catch { t.unwind(mark); } }
+  let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(76, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
+  if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
+  else { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
   return value;
 }
 
@@ -694,10 +694,9 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(27);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(27)) return t.value as boolean;
   t.enter(27);
-  return t.exit(((t.enter(28), t.exit((d$supplierStatus(f) === "UNIDENTIFIABLE"))) || (t.enter(29), t.exit(loop_6(f), [f.input.dataIssues]))));
+  return t.remember0(t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues))));
 }
 
 /**
@@ -735,11 +734,9 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  const args = [v$attempts, v$confirmations];
-  const again = t.again(71, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(71, args);
-  return t.exit(((t.enter(72), t.exit((scan_0(f, v$attempts).count0 > 0), [v$attempts])) || (t.enter(73), t.exit(loop_8(f, v$attempts, v$confirmations), [v$attempts, v$confirmations]))));
+  if (t.again2(71, v$attempts, v$confirmations)) return t.value as boolean;
+  t.enter(71);
+  return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(72, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(73, loop_8(f, v$attempts, v$confirmations), v$attempts, v$confirmations))));
 }
 
 /**
@@ -758,11 +755,9 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(60, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(60, args);
-  return t.exit(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), [v$d.confirmationAttempts, v$d.firmwareAttempts]);
+  if (t.again1(60, v$d)) return t.value as boolean;
+  t.enter(60);
+  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts));
 }
 
 /**
@@ -776,11 +771,9 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(74, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(74, args);
-  return t.exit(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), [v$d.configurationAttempts, v$d.confirmationAttempts]);
+  if (t.again1(74, v$d)) return t.value as boolean;
+  t.enter(74);
+  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts));
 }
 
 /**
@@ -800,11 +793,9 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(61, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(61, args);
-  return t.exit(traced_and_17(t, f, v$d));
+  if (t.again1(61, v$d)) return t.value as boolean;
+  t.enter(61);
+  return t.remember1(v$d, t.exit(traced_and_17(t, f, v$d)));
 }
 
 /**
@@ -821,10 +812,9 @@ export function d$readyToMigrate(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(30);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(30)) return t.value as boolean;
   t.enter(30);
-  return t.exit(traced_and_11(t, f));
+  return t.remember0(t.exit(traced_and_11(t, f)));
 }
 
 /**
@@ -875,11 +865,9 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 
 /** Traced variant of {@link d$regimeExhausted}. */
 function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  const args = [v$attempts, v$required, v$regimeDays];
-  const again = t.again(75, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(75, args);
-  return t.exit(traced_and_22(t, f, v$attempts, v$required, v$regimeDays));
+  if (t.again3(75, v$attempts, v$required, v$regimeDays)) return t.value as boolean;
+  t.enter(75);
+  return t.remember3(v$attempts, v$required, v$regimeDays, t.exit(traced_and_22(t, f, v$attempts, v$required, v$regimeDays)));
 }
 
 /**
@@ -898,11 +886,9 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
 function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  const args = [v$attempts, v$confirmations, v$required, v$regimeDays];
-  const again = t.again(62, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(62, args);
-  return t.exit(traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays));
+  if (t.again4(62, v$attempts, v$confirmations, v$required, v$regimeDays)) return t.value as boolean;
+  t.enter(62);
+  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, t.exit(traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)));
 }
 
 /**
@@ -921,11 +907,9 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(34, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(34, args);
-  return t.exit(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]);
+  if (t.again1(34, v$d)) return t.value as boolean;
+  t.enter(34);
+  return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]));
 }
 
 /**
@@ -940,11 +924,9 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(67, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(67, args);
-  return t.exit(traced_and_20(t, f, v$d));
+  if (t.again1(67, v$d)) return t.value as boolean;
+  t.enter(67);
+  return t.remember1(v$d, t.exit(traced_and_20(t, f, v$d)));
 }
 
 /**
@@ -964,11 +946,9 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(35, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(35, args);
-  return t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d)));
+  if (t.again1(35, v$d)) return t.value as boolean;
+  t.enter(35);
+  return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))));
 }
 
 /**
@@ -988,11 +968,9 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(36, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(36, args);
-  return t.exit(traced_and_12(t, f, v$d));
+  if (t.again1(36, v$d)) return t.value as boolean;
+  t.enter(36);
+  return t.remember1(v$d, t.exit(traced_and_12(t, f, v$d)));
 }
 
 /**
@@ -1007,11 +985,9 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  const args = [v$d];
-  const again = t.again(40, args);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(40, args);
-  return t.exit(traced_and_13(t, f, v$d));
+  if (t.again1(40, v$d)) return t.value as boolean;
+  t.enter(40);
+  return t.remember1(v$d, t.exit(traced_and_13(t, f, v$d)));
 }
 
 /**
@@ -1026,10 +1002,8 @@ export function d$hasDormantMeter(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasDormantMeter}. */
 function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(44);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(44);
-  return t.exit(((d$dormantMeters(f)).length > 0));
+  if (t.again0(44)) return t.value as boolean;
+  return t.remember0(t.leaf(44, ((d$dormantMeters(f)).length > 0)));
 }
 
 /**
@@ -1044,10 +1018,9 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(68);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(68)) return t.value as boolean;
   t.enter(68);
-  return t.exit(traced_and_21(t, f));
+  return t.remember0(t.exit(traced_and_21(t, f)));
 }
 
 /**
@@ -1082,10 +1055,8 @@ export function d$sharesMeterPoint(f: Frame): boolean {
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
 function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(45);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(45);
-  return t.exit((f.input.sharedMeterPoints.length > 0), [f.input.sharedMeterPoints]);
+  if (t.again0(45)) return t.value as boolean;
+  return t.remember0(t.leaf1(45, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
 }
 
 /**
@@ -1101,10 +1072,9 @@ export function d$lastInstalledOnlyCommunicating(f: Frame): boolean {
 
 /** Traced variant of {@link d$lastInstalledOnlyCommunicating}. */
 function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(46);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(46)) return t.value as boolean;
   t.enter(46);
-  return t.exit(traced_and_14(t, f));
+  return t.remember0(t.exit(traced_and_14(t, f)));
 }
 
 /**
@@ -1121,10 +1091,9 @@ export function d$meterPointClear(f: Frame): boolean {
 
 /** Traced variant of {@link d$meterPointClear}. */
 function d$meterPointClear$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(49);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(49)) return t.value as boolean;
   t.enter(49);
-  return t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f)));
+  return t.remember0(t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f))));
 }
 
 /**
@@ -1164,10 +1133,9 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(51);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(51)) return t.value as boolean;
   t.enter(51);
-  return t.exit(traced_and_15(t, f));
+  return t.remember0(t.exit(traced_and_15(t, f)));
 }
 
 /**
@@ -1183,10 +1151,9 @@ export function d$iocExclusionGroup(f: Frame): boolean {
 
 /** Traced variant of {@link d$iocExclusionGroup}. */
 function d$iocExclusionGroup$traced(t: rt.Tracer, f: Frame): boolean {
-  const again = t.again(57);
-  if (again !== undefined) return again.value as boolean;
+  if (t.again0(57)) return t.value as boolean;
   t.enter(57);
-  return t.exit(traced_and_16(t, f));
+  return t.remember0(t.exit(traced_and_16(t, f)));
 }
 
 /**

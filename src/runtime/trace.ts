@@ -1,8 +1,9 @@
 /**
  * Evaluation traces. The traced variant of a generated evaluator calls `enter(id)` before and
- * `exit(value, facts)` after each condition it evaluates; ids index the version's static table of
- * condition sites (source text, location, rule, clause, fact paths), so a trace stores only ids and
- * values while it is built and is expanded into readable nodes at the end.
+ * `exit…(value, facts…)` after each condition it evaluates (`leaf…(id, value, facts…)` for one with
+ * no traced parts); ids index the version's static table of condition sites (source text,
+ * location, rule, clause, fact paths), so a trace stores only codes and values while it is built
+ * and is expanded into readable nodes when it is read.
  *
  * For explanations the traced variant records more than the plain evaluation needs:
  * - a quantifier over entities (devices, meters: records with an identifier or lists of their own)
@@ -88,127 +89,364 @@ export interface Trace {
   readonly review?: Review;
 }
 
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
 /** The facts of a node that reads none: one frozen empty list shared by all. */
 const NO_FACTS: Fact[] = Object.freeze([]) as unknown as Fact[];
+/** The children of a node with no traced parts (a LEAF): one frozen empty list shared by all. */
+const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 
 // What a traced evaluation records, event by event (`Tracer.events`: the kind in the low 3 bits,
-// the site above them), with each event's payload in `Tracer.payload`, a fixed number of slots by kind.
-/** A condition or definition starts: 1 slot, the definition's arguments (or undefined). */
+// for EXIT the number of facts and whether operands follow in the next 5 bits, the site above
+// them), with each event's payload in `Tracer.payload`, a number of slots its code tells.
+/** A condition or definition starts: no payload. */
 const ENTER = 0;
-/** The innermost open site ends: 3 slots, its value, the facts it read (a list or undefined) and the operands of a comparison (or undefined). */
+/** The innermost open site ends: its value, then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). */
 const EXIT = 1;
 /** One element of the quantifier on top starts: 1 slot, the element. */
 const MEMBER = 2;
 /** The element ends: 1 slot, the predicate's value. */
 const END_MEMBER = 3;
-/** A definition traced before with the same arguments is read again: 1 slot, the position of its ENTER event. */
+/** A definition traced before with the same arguments is read again: 1 slot, the position of its ENTER (or LEAF) event. */
 const AGAIN = 4;
+/** A site with no traced parts, entered and exited at once: the payload of EXIT. */
+const LEAF = 5;
+const KIND = 7;
+/** EXIT: how many facts follow the value (FACTS_LIST: one slot holds them as a list). */
+const FACTS_SHIFT = 3;
+const FACTS_MASK = 15 << FACTS_SHIFT;
+const FACTS_LIST = 15;
+/** EXIT: the two operands of a comparison follow the facts. */
+const OPERANDS = 1 << 7;
+const SITE_SHIFT = 8;
 
-/** Which sites of a version are definitions' (read at every `exit`: a byte array, not the sites' objects of many shapes). */
-const DEFINITIONS = new WeakMap<readonly TraceSite[], Uint8Array>();
+/** The payload slots of an event. */
+function slots(code: number): number {
+  switch (code & KIND) {
+    case ENTER:
+      return 0;
+    case EXIT:
+    case LEAF: {
+      const facts = (code & FACTS_MASK) >> FACTS_SHIFT;
+      return 1 + (facts === FACTS_LIST ? 1 : facts) + ((code & OPERANDS) === 0 ? 0 : 2);
+    }
+    default:
+      return 1;
+  }
+}
 
-/** Payload slots by event kind. */
-const SLOTS = [1, 3, 1, 1, 1];
+/** A site with every field present (undefined where the site has none): one shape, so reading its fields is fast. */
+interface UniformSite {
+  readonly kind: TraceSite["kind"];
+  readonly text: string;
+  readonly at: string;
+  readonly facts: readonly string[];
+  readonly name: string | undefined;
+  readonly clause: string | undefined;
+  readonly operator: string | undefined;
+  readonly quantifier: TraceSite["quantifier"];
+  /** A member's text: the quantifier's variable. */
+  readonly variable: string;
+  /** A member's key fields. */
+  readonly key: readonly string[];
+}
 
-/** What `again` returns when the definition was traced before: its value (one object per tracer, overwritten by the next hit). */
-interface Hit {
-  value: unknown;
+/** Each version's sites as UniformSites, made once per site table. */
+const UNIFORM = new WeakMap<readonly TraceSite[], readonly UniformSite[]>();
+
+function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
+  let known = UNIFORM.get(sites);
+  if (known === undefined) {
+    known = sites.map((s) => ({
+      kind: s.kind,
+      text: s.text,
+      at: s.at,
+      facts: s.facts,
+      name: s.name,
+      clause: s.clause,
+      operator: s.operator,
+      quantifier: s.quantifier,
+      variable: s.quantifier?.variable ?? "member",
+      key: s.quantifier?.key ?? [],
+    }));
+    UNIFORM.set(sites, known);
+  }
+  return known;
 }
 
 /**
  * Collects one evaluation's trace. Create one per traced evaluation.
  *
- * Evaluation only records: site ids and kinds into `events`, values, facts, operands, arguments
- * and elements into `payload`, both flat lists that grow by pushes (no node is built). The trace
- * tree (`TraceNode`s, facts with their paths, members with their key fields) is built from the
- * recording the first time a caller reads `Trace.rules` (see `finish`), never when no one does.
+ * Evaluation only records: codes (kind, site, how many facts) into `events`, values, facts,
+ * operands and elements into `payload`, both flat lists that grow by pushes (no node, no list per
+ * site, no closure). The trace tree (`TraceNode`s, facts with their paths, members with their key
+ * fields) is built from the recording the first time a caller reads `Trace.rules` (see `finish`),
+ * never when no one does.
+ *
+ * Generated code calls, for a condition: `enter(site)`, then `exit(value)` or `exit1(value, fact)`
+ * … `exitN(value, facts)` (the facts in the order of the site's `facts`), after `operands(l, r)`
+ * for a comparison; for a definition, first `again1(site, arg)` (… `againN`): when true, the
+ * definition was traced before with the same arguments and its value is `value`; else `enter`,
+ * `exit…`, then `remember1(arg, value)` (… `rememberN`) so later reads reuse its node.
  */
 export class Tracer {
   private readonly events: number[] = [];
   private readonly payload: unknown[] = [];
-  /** The ENTER and MEMBER events still open, innermost last: two slots each, the position in `events` and in `payload`. */
+  /** Positions in `events` of the ENTER and MEMBER events still open, innermost last. */
   private readonly open: number[] = [];
   /** Positions in `events` of completed top-level events (ENTER or AGAIN), for `takeLast`. */
   private readonly roots: number[] = [];
   /**
-   * By site (an array by site id, not a Map): the definitions traced so far, three slots each:
-   * the arguments, the value and the position of the ENTER event.
+   * By site (an array by site id, not a Map): the definitions traced so far, flat, one entry of
+   * the arguments, the value and the position of the ENTER event each (`stride` = arguments + 2).
    */
   private readonly done: (unknown[] | undefined)[] = [];
-  private readonly hit: Hit = { value: undefined };
+  /** By site: the length of one entry of `done` (the definition's arguments + 2). */
+  private readonly strides: number[] = [];
+  /** The ENTER position of the site `exit…` closed last (for `remember…`). */
+  private closed = -1;
+  /** Set by `operands`: the next `exit…` records the two operands. */
+  private compared = 0;
+  /** The operands given to `operands`, for the comparison's test to read. */
+  l: unknown = undefined;
+  r: unknown = undefined;
+  /** After a successful `again…`: the definition's value. */
+  value: unknown = undefined;
 
-  /** By site: 1 for a definition's site (its node is reused when it is read again), else 0. */
-  private readonly definitions: Uint8Array;
+  constructor(private readonly sites: readonly TraceSite[]) {}
 
-  constructor(private readonly sites: readonly TraceSite[]) {
-    let definitions = DEFINITIONS.get(sites);
-    if (definitions === undefined) {
-      definitions = new Uint8Array(sites.length);
-      for (let i = 0; i < sites.length; i++) if (sites[i].kind === "definition") definitions[i] = 1;
-      DEFINITIONS.set(sites, definitions);
-    }
-    this.definitions = definitions;
+  enter(site: number): void {
+    this.open.push(this.events.length);
+    this.events.push(ENTER | (site << SITE_SHIFT));
   }
 
-  enter(site: number, args?: readonly unknown[]): void {
-    this.open.push(this.events.length, this.payload.length);
-    this.events.push(ENTER | (site << 3));
-    this.payload.push(args);
-  }
-
-  exit<T>(value: T, facts?: readonly unknown[], operands?: readonly [unknown, unknown]): T {
-    const args = this.payload[this.open.pop()!];
+  /** Closes the innermost open site: `facts` more payload slots follow its value. */
+  private close(facts: number): number {
     const start = this.open.pop()!;
+    this.closed = start;
     const code = this.events[start];
-    this.events.push(EXIT | (code & ~7));
-    this.payload.push(value, facts, operands);
-    const site = code >> 3;
-    if (this.definitions[site] === 1) {
-      let done = this.done[site];
-      if (done === undefined) done = this.done[site] = [];
-      done.push(args ?? NO_ARGS, value, start);
-    }
+    this.events.push(EXIT | (facts << FACTS_SHIFT) | this.compared | (code & ~255));
     if (this.open.length === 0) this.roots.push(start);
+    return start;
+  }
+
+  /** The operands after the facts, when `operands` was called. */
+  private operandsIfCompared(): void {
+    if (this.compared !== 0) {
+      this.payload.push(this.l, this.r);
+      this.compared = 0;
+    }
+  }
+
+  /** For a comparison (between `enter` and `exit…`): the next `exit…` records both operands; the test reads them as `l` and `r`. */
+  operands(l: unknown, r: unknown): void {
+    this.compared = OPERANDS;
+    this.l = l;
+    this.r = r;
+  }
+
+  /** A site with no traced parts, recorded as one event: `enter(site)` and `exit…` at once. */
+  private open1(site: number, facts: number): void {
+    const at = this.events.length;
+    this.closed = at;
+    this.events.push(LEAF | (facts << FACTS_SHIFT) | this.compared | (site << SITE_SHIFT));
+    if (this.open.length === 0) this.roots.push(at);
+  }
+
+  leaf<T>(site: number, value: T): T {
+    this.open1(site, 0);
+    this.payload.push(value);
+    this.operandsIfCompared();
     return value;
   }
 
-  /**
-   * A definition already traced in this evaluation with the same arguments (the same values, or the
-   * same records and lists): its value (its node is added again where it is read, with the same
-   * facts and parts), or undefined the first time. Definitions are pure, so each is traced once per argument.
-   */
-  again(site: number, args: readonly unknown[] = NO_ARGS): Hit | undefined {
-    const done = this.done[site];
-    if (done === undefined) return undefined;
-    // A plain loop, no closure: a traced evaluation asks this at every read of a definition.
-    search: for (let k = 0; k < done.length; k += 3) {
-      const known = done[k] as readonly unknown[];
-      if (known.length !== args.length) continue;
-      for (let i = 0; i < args.length; i++) if (known[i] !== args[i]) continue search;
-      const at = this.events.length;
-      this.events.push(AGAIN | (site << 3));
-      this.payload.push(done[k + 2]);
-      if (this.open.length === 0) this.roots.push(at);
-      this.hit.value = done[k + 1];
-      return this.hit;
+  leaf1<T>(site: number, value: T, a: unknown): T {
+    this.open1(site, 1);
+    this.payload.push(value, a);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  leaf2<T>(site: number, value: T, a: unknown, b: unknown): T {
+    this.open1(site, 2);
+    this.payload.push(value, a, b);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  leaf3<T>(site: number, value: T, a: unknown, b: unknown, c: unknown): T {
+    this.open1(site, 3);
+    this.payload.push(value, a, b, c);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  leafN<T>(site: number, value: T, facts: readonly unknown[]): T {
+    if (facts.length < FACTS_LIST) {
+      this.open1(site, facts.length);
+      this.payload.push(value);
+      for (let i = 0; i < facts.length; i++) this.payload.push(facts[i]);
+    } else {
+      this.open1(site, FACTS_LIST);
+      this.payload.push(value, facts);
     }
-    return undefined;
+    this.operandsIfCompared();
+    return value;
+  }
+
+  exit<T>(value: T): T {
+    this.close(0);
+    this.payload.push(value);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  exit1<T>(value: T, a: unknown): T {
+    this.close(1);
+    this.payload.push(value, a);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  exit2<T>(value: T, a: unknown, b: unknown): T {
+    this.close(2);
+    this.payload.push(value, a, b);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  exit3<T>(value: T, a: unknown, b: unknown, c: unknown): T {
+    this.close(3);
+    this.payload.push(value, a, b, c);
+    this.operandsIfCompared();
+    return value;
+  }
+
+  /** Any number of facts, as a list. */
+  exitN<T>(value: T, facts: readonly unknown[]): T {
+    if (facts.length < FACTS_LIST) {
+      this.close(facts.length);
+      this.payload.push(value);
+      for (let i = 0; i < facts.length; i++) this.payload.push(facts[i]);
+    } else {
+      this.close(FACTS_LIST);
+      this.payload.push(value, facts);
+    }
+    this.operandsIfCompared();
+    return value;
+  }
+
+  /** A definition traced before: its node is added again where it is read, and `value` is its value. */
+  private hit(site: number, done: unknown[], k: number, stride: number): true {
+    const at = this.events.length;
+    this.events.push(AGAIN | (site << SITE_SHIFT));
+    this.payload.push(done[k + stride - 1]);
+    if (this.open.length === 0) this.roots.push(at);
+    this.value = done[k + stride - 2];
+    return true;
+  }
+
+  /**
+   * Whether the definition at `site` was traced in this evaluation with no arguments; if so, its
+   * node is added again where it is read and `value` is its value. Definitions are pure, so each
+   * is traced once per evaluation and arguments.
+   */
+  again0(site: number): boolean {
+    const done = this.done[site];
+    return done !== undefined && done.length > 0 && this.hit(site, done, 0, 2);
+  }
+
+  /** `again0` for a definition of one argument (the same value, or the same record or list). */
+  again1(site: number, a: unknown): boolean {
+    const done = this.done[site];
+    if (done !== undefined) for (let k = 0; k < done.length; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
+    return false;
+  }
+
+  again2(site: number, a: unknown, b: unknown): boolean {
+    const done = this.done[site];
+    if (done !== undefined) for (let k = 0; k < done.length; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
+    return false;
+  }
+
+  again3(site: number, a: unknown, b: unknown, c: unknown): boolean {
+    const done = this.done[site];
+    if (done !== undefined) for (let k = 0; k < done.length; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
+    return false;
+  }
+
+  again4(site: number, a: unknown, b: unknown, c: unknown, d: unknown): boolean {
+    const done = this.done[site];
+    if (done !== undefined) for (let k = 0; k < done.length; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
+    return false;
+  }
+
+  /** Any number of arguments, as a list. */
+  againN(site: number, args: readonly unknown[]): boolean {
+    const done = this.done[site];
+    if (done === undefined) return false;
+    const stride = args.length + 2;
+    search: for (let k = 0; k < done.length; k += stride) {
+      for (let i = 0; i < args.length; i++) if (done[k + i] !== args[i]) continue search;
+      return this.hit(site, done, k, stride);
+    }
+    return false;
+  }
+
+  /** The list of the definition `exit…` just closed (its site's), for `remember…`. */
+  private doneOfClosed(args: number): unknown[] {
+    const site = this.events[this.closed] >> SITE_SHIFT;
+    let done = this.done[site];
+    if (done === undefined) {
+      done = this.done[site] = [];
+      this.strides[site] = args + 2;
+    }
+    return done;
+  }
+
+  /** After `exit…` of a definition of no arguments: later reads (`again0`) reuse its node. */
+  remember0<T>(value: T): T {
+    this.doneOfClosed(0).push(value, this.closed);
+    return value;
+  }
+
+  remember1<T>(a: unknown, value: T): T {
+    this.doneOfClosed(1).push(a, value, this.closed);
+    return value;
+  }
+
+  remember2<T>(a: unknown, b: unknown, value: T): T {
+    this.doneOfClosed(2).push(a, b, value, this.closed);
+    return value;
+  }
+
+  remember3<T>(a: unknown, b: unknown, c: unknown, value: T): T {
+    this.doneOfClosed(3).push(a, b, c, value, this.closed);
+    return value;
+  }
+
+  remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T): T {
+    this.doneOfClosed(4).push(a, b, c, d, value, this.closed);
+    return value;
+  }
+
+  rememberN<T>(args: readonly unknown[], value: T): T {
+    const done = this.doneOfClosed(args.length);
+    for (let i = 0; i < args.length; i++) done.push(args[i]);
+    done.push(value, this.closed);
+    return value;
   }
 
   /** Starts one element of the quantifier being traced (the site open innermost). */
   member(element: unknown): void {
-    const site = this.events[this.open[this.open.length - 2]] & ~7;
-    this.open.push(this.events.length, this.payload.length);
+    const site = this.events[this.open[this.open.length - 1]] & ~255;
+    this.open.push(this.events.length);
     this.events.push(MEMBER | site);
     this.payload.push(element);
   }
 
   /** Ends the element started by `member` with the predicate's value. */
   endMember<T>(value: T): T {
-    this.open.pop();
     const start = this.open.pop()!;
-    this.events.push(END_MEMBER | (this.events[start] & ~7));
+    this.events.push(END_MEMBER | (this.events[start] & ~255));
     this.payload.push(value);
     return value;
   }
@@ -227,17 +465,19 @@ export class Tracer {
    */
   unwind(mark: number): void {
     let payload = 0;
-    for (let e = 0; e < mark; e++) payload += SLOTS[this.events[e] & 7];
+    for (let e = 0; e < mark; e++) payload += slots(this.events[e]);
     this.events.length = mark;
     this.payload.length = payload;
-    while (this.open.length > 0 && this.open[this.open.length - 2] >= mark) this.open.length -= 2;
+    this.compared = 0;
+    while (this.open.length > 0 && this.open[this.open.length - 1] >= mark) this.open.length -= 1;
     while (this.roots.length > 0 && this.roots[this.roots.length - 1] >= mark) this.roots.pop();
     // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
     for (let site = 0; site < this.done.length; site++) {
       const done = this.done[site];
-      if (done === undefined) continue;
+      if (done === undefined || done.length === 0) continue;
+      const stride = this.strides[site];
       const kept: unknown[] = [];
-      for (let k = 0; k < done.length; k += 3) if ((done[k + 2] as number) < mark) kept.push(done[k], done[k + 1], done[k + 2]);
+      for (let k = 0; k < done.length; k += stride) if ((done[k + stride - 1] as number) < mark) for (let i = 0; i < stride; i++) kept.push(done[k + i]);
       this.done[site] = kept;
     }
   }
@@ -262,37 +502,56 @@ export class Tracer {
 
   /** Builds the trace nodes from the recording, exactly as they were read: the conditions' nodes, in order. */
   private nodes(conditions: readonly number[]): TraceNode[] {
-    const sites = this.sites;
+    const sites = uniform(this.sites);
     const events = this.events;
     const payload = this.payload;
-    interface Open {
-      readonly site: number;
-      readonly position: number;
-      readonly children: TraceNode[];
-      readonly member?: Readonly<Record<string, unknown>>;
-    }
-    const stack: Open[] = [{ site: -1, position: -1, children: [] }];
+    // The nodes still open (ENTER and MEMBER events), innermost last: their positions, children and member keys.
+    const positions: number[] = [-1];
+    const children: TraceNode[][] = [[]];
+    const members: (Readonly<Record<string, unknown>> | undefined)[] = [undefined];
     /** The node of each completed ENTER (by its position) and of each AGAIN. */
-    const built = new Map<number, TraceNode>();
+    const built: (TraceNode | undefined)[] = new Array(events.length);
     let p = 0;
     for (let e = 0; e < events.length; e++) {
-      const kind = events[e] & 7;
-      const id = events[e] >> 3;
-      switch (kind) {
+      const code = events[e];
+      const id = code >> SITE_SHIFT;
+      switch (code & KIND) {
         case ENTER:
-          stack.push({ site: id, position: e, children: [] });
-          p += 1;
+          positions.push(e);
+          children.push([]);
+          members.push(undefined);
           break;
-        case EXIT: {
-          const frame = stack.pop()!;
+        case EXIT:
+        case LEAF: {
+          const leaf = (code & KIND) === LEAF;
+          let parts = NO_CHILDREN;
+          let position = e;
+          if (!leaf) {
+            position = positions.pop()!;
+            parts = children.pop()!;
+            members.pop();
+          }
           const site = sites[id];
-          const value = payload[p];
-          const facts = payload[p + 1] as readonly unknown[] | undefined;
-          const operands = payload[p + 2] as readonly [unknown, unknown] | undefined;
-          p += 3;
+          const value = payload[p++];
+          const count = (code & FACTS_MASK) >> FACTS_SHIFT;
+          let facts: readonly unknown[] | undefined;
+          let first = p;
+          if (count === FACTS_LIST) {
+            facts = payload[p++] as readonly unknown[];
+            first = 0;
+          } else {
+            facts = payload;
+            p += count;
+          }
+          const given = count === FACTS_LIST ? facts.length : count;
+          let operands: readonly [unknown, unknown] | undefined;
+          if ((code & OPERANDS) !== 0) {
+            operands = [payload[p], payload[p + 1]];
+            p += 2;
+          }
           const paths = site.facts;
           const read: Fact[] = paths.length === 0 ? NO_FACTS : new Array(paths.length);
-          for (let i = 0; i < paths.length; i++) read[i] = { path: paths[i], value: facts?.[i] ?? null };
+          for (let i = 0; i < paths.length; i++) read[i] = { path: paths[i], value: (i < given ? facts[first + i] : undefined) ?? null };
           // One shape for every node (absent fields undefined, which JSON leaves out).
           const node: TraceNode = {
             kind: site.kind,
@@ -301,7 +560,7 @@ export class Tracer {
             at: site.at,
             value,
             facts: read,
-            children: frame.children,
+            children: parts,
             name: site.name,
             clause: site.clause,
             operator: site.operator,
@@ -309,50 +568,51 @@ export class Tracer {
             quantifier: site.quantifier,
             member: undefined,
           };
-          built.set(frame.position, node);
-          stack[stack.length - 1].children.push(node);
+          built[position] = node;
+          children[children.length - 1].push(node);
           break;
         }
         case MEMBER: {
-          const element = payload[p] as Record<string, unknown> | null;
-          p += 1;
+          const element = payload[p++] as Record<string, unknown> | null;
           const key: Record<string, unknown> = {};
-          for (const field of sites[id].quantifier?.key ?? []) key[field] = element?.[field] ?? null;
-          stack.push({ site: id, position: e, children: [], member: key });
+          for (const field of sites[id].key) key[field] = element?.[field] ?? null;
+          positions.push(e);
+          children.push([]);
+          members.push(key);
           break;
         }
         case END_MEMBER: {
-          const frame = stack.pop()!;
+          positions.pop();
+          const parts = children.pop()!;
+          const member = members.pop();
           const site = sites[id];
-          const value = payload[p];
-          p += 1;
-          stack[stack.length - 1].children.push({
+          const value = payload[p++];
+          children[children.length - 1].push({
             kind: "member",
             site: id,
-            text: site.quantifier?.variable ?? "member",
+            text: site.variable,
             at: site.at,
             value,
             facts: [],
-            children: frame.children,
+            children: parts,
             name: undefined,
             clause: undefined,
             operator: undefined,
             operands: undefined,
             quantifier: undefined,
-            member: frame.member ?? {},
+            member: member ?? {},
           });
           break;
         }
         case AGAIN: {
-          const node = built.get(payload[p] as number)!;
-          p += 1;
-          built.set(e, node);
-          stack[stack.length - 1].children.push(node);
+          const node = built[payload[p++] as number]!;
+          built[e] = node;
+          children[children.length - 1].push(node);
           break;
         }
       }
     }
-    return conditions.map((c) => built.get(c)!);
+    return conditions.map((c) => built[c]!);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The Tracer records during evaluation and builds the trace tree only when `Trace.rules` is read:
  * the tree it builds, a definition read again, a member's key fields, a failing explored part
- * dropped (Tracer.mark / unwind), and `rules` seen by JSON, spreading and structured cloning.
+ * dropped (Tracer.mark / unwind), sites recorded as one event (leaf…) with facts one by one or as
+ * a list, and `rules` seen by JSON, spreading and structured cloning.
  */
 import { describe, expect, it } from "vitest";
 import { Tracer, type TraceNode, type TraceSite } from "../../src/runtime/trace.js";
@@ -27,10 +28,9 @@ const manifest = {
 
 /** `ok(d)` traced: its node reused when read again with the same device. */
 function ok(t: Tracer, d: { good: boolean }): boolean {
-  const again = t.again(2, [d]);
-  if (again !== undefined) return again.value as boolean;
-  t.enter(2, [d]);
-  return t.exit(d.good, [d.good]);
+  if (t.again1(2, d)) return t.value as boolean;
+  t.enter(2);
+  return t.remember1(d, t.exit1(d.good, d.good));
 }
 
 const summary = (n: TraceNode): unknown => ({ text: n.text, value: n.value, facts: n.facts, operands: n.operands, member: n.member, children: n.children.map(summary) });
@@ -43,7 +43,8 @@ describe("Tracer", () => {
     // Rule 1: `a and b` with `n >= 3` (operands recorded) and `ok(d1)`.
     t.enter(0);
     t.enter(1);
-    t.exit(5 >= 3, [5], [5, 3]);
+    t.operands(5, 3);
+    t.exit1((t.l as number) >= (t.r as number), 5);
     t.exit(ok(t, d1));
     const first = t.takeLast();
     // Rule 2: a quantifier member by member; d1's definition node is read again.
@@ -92,11 +93,16 @@ describe("Tracer", () => {
     const d = { id: "D1", type: "ESME", good: true };
     t.enter(0);
     t.enter(1);
-    t.exit(false, [1], [1, 3]);
+    t.operands(1, 3);
+    t.exit1(false, 1);
     const mark = t.mark();
     try {
       t.enter(1);
       ok(t, d);
+      // Events of every payload size in the dropped part: a comparison, facts as a list.
+      t.operands(7, 8);
+      t.leaf1(1, false, 7);
+      t.leafN(1, true, Array.from({ length: 20 }, (_, i) => i));
       throw new Error("division by zero");
     } catch {
       t.unwind(mark);
@@ -104,19 +110,55 @@ describe("Tracer", () => {
     t.exit(false);
     const root = t.takeLast();
     // ok(d) was forgotten with the dropped part: it is traced afresh (no node to reuse).
-    expect(t.again(2, [d])).toBeUndefined();
+    expect(t.again1(2, d)).toBe(false);
     t.enter(3);
     t.exit(ok(t, d));
     const next = t.takeLast();
     const rules = t.finish(manifest, [root, next], []).rules;
     expect(rules[0].condition.children.map((c) => c.text)).toEqual(["n >= 3"]);
+    // What follows the dropped part is read from the right place in the payload.
+    expect([rules[0].condition.value, rules[0].condition.children[0].operands]).toEqual([false, [1, 3]]);
     expect(rules[1].condition.children.map((c) => [c.text, c.value])).toEqual([["ok(d) = d.good", true]]);
+  });
+
+  it("records sites with no traced parts as one event, facts one by one or as a list, and definitions of many arguments", () => {
+    const many = Array.from({ length: 16 }, (_, i) => `installation.f${i}`);
+    const wide: TraceSite[] = [
+      ...sites,
+      { kind: "condition", text: "all sixteen", at: "x.md:4:1", facts: many },
+      { kind: "condition", text: "four", at: "x.md:5:1", facts: many.slice(0, 4) },
+      { kind: "definition", name: "pair", text: "pair(a, b, c, d, e) = a", at: "x.md:6:1", facts: ["a"] },
+    ];
+    const t = new Tracer(wide);
+    const values = many.map((_, i) => i);
+    const args = [1, 2, 3, 4, 5] as const;
+    const pair = (): number => {
+      if (t.againN(6, args)) return t.value as number;
+      return t.rememberN(args, t.leaf1(6, 1, 1));
+    };
+    t.enter(0);
+    t.leafN(4, true, values);
+    t.leafN(5, true, values.slice(0, 4));
+    t.operands(2, 3);
+    t.leaf1(1, 2 < 3, 2);
+    t.exit(pair() === pair());
+    const rules = t.finish(manifest, [t.takeLast()], []).rules;
+    const [sixteen, four, compared, first, second] = rules[0].condition.children;
+    expect(sixteen.facts).toEqual(many.map((path, i) => ({ path, value: i })));
+    expect(sixteen.children).toEqual([]);
+    expect(four.facts.map((f) => f.value)).toEqual([0, 1, 2, 3]);
+    expect([compared.text, compared.value, compared.operands, compared.facts]).toEqual(["n >= 3", true, [2, 3], [{ path: "installation.n", value: 2 }]]);
+    // A definition recorded as one event is reused where it is read again, with other arguments not.
+    expect(second).toBe(first);
+    expect([first.kind, first.name, first.value]).toEqual(["definition", "pair", 1]);
+    expect(t.againN(6, [1, 2, 3, 4, 6])).toBe(false);
   });
 
   it("shows rules to JSON, spreading and structured cloning, and nothing else", () => {
     const t = new Tracer(sites);
     t.enter(1);
-    t.exit(true, [4], [4, 3]);
+    t.operands(4, 3);
+    t.exit1(true, 4);
     const first = t.takeLast();
     t.enter(3);
     t.exit(true);

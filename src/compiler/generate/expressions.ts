@@ -1,7 +1,7 @@
 /**
  * Checked expressions → TypeScript expression text, in two modes: plain (fast: no closures,
  * quantifiers hoisted into module-level loops, constant sets hoisted) and traced (the same code with
- * `t.enter(site)` / `t.exit(value, facts)` around each condition a reader cares about). Takes the
+ * `t.enter(site)` / `t.exit…(value, facts…)` around each condition a reader cares about). Takes the
  * CheckedVersion (every type, reference and narrowing the checker established: nothing is
  * resolved again here). Names come from names.ts, collision-free; every literal is written with
  * JSON.stringify (through render.ts literal), so no text from a rule document can break out of it. Expressions are walked with
@@ -714,7 +714,7 @@ export class ExpressionEmitter {
     return (e.kind === "NameRef" || e.kind === "Call") && this.ref(e)?.kind === "definition";
   }
 
-  /** A trace site around `e`: `(t.enter(id), t.exit(value, [facts]))`. */
+  /** A trace site around `e`: `(t.enter(id), t.exit…(value, facts…))`, or `t.leaf…(id, value, facts…)` when `e` has no traced parts. */
   private point(e: A.Expr, vars: Vars, clause: string | undefined): string {
     if (this.isDefinitionRef(e)) return this.traced(e, vars, clause);
     const facts = isComposite(e) ? [] : this.freePaths(e, vars);
@@ -731,15 +731,14 @@ export class ExpressionEmitter {
       ...operatorOf(e, compared !== undefined),
       ...(quantifier === undefined ? {} : { quantifier }),
     });
-    const factList = `[${facts.map((f) => f.code).join(", ")}]`;
     if (compared !== undefined && e.kind === "Binary") {
-      // Both operands recorded (`40 >= 108`): computed once, then compared as plain code would.
+      // Both operands recorded (`40 >= 108`): computed once (`t.operands`), then compared as plain code would.
       const t = tsType(compared, modelType);
-      const test = this.binary(e, "l", "r");
-      return `((l: ${t}, r: ${t}) => (t.enter(${id}), t.exit(${test}, ${factList}, [l, r])))(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)})`;
+      const test = this.binary(e, `(t.l as ${t})`, `(t.r as ${t})`);
+      return `(t.operands(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)}), ${leafCall(id, test, facts)})`;
     }
-    const factCode = facts.length === 0 ? "" : `, ${factList}`;
-    return `(t.enter(${id}), t.exit(${this.traced(e, vars, clause)}${factCode}))`;
+    const value = this.traced(e, vars, clause);
+    return tracesParts(value) ? `(t.enter(${id}), ${exitCall(value, facts)})` : leafCall(id, value, facts);
   }
 
   /** For a comparison of numbers or dates (not `count … > 0`, which is an existence test): the operands' type. */
@@ -937,6 +936,32 @@ export class ExpressionEmitter {
     });
     return code;
   }
+}
+
+/**
+ * `t.exit…(value, facts…)`: the site's value and the facts it read, in the order of its site's
+ * `facts`, passed one by one up to three (no list per evaluation), as a list beyond.
+ */
+export function exitCall(value: string, facts: readonly { code: string }[]): string {
+  if (facts.length === 0) return `t.exit(${value})`;
+  if (facts.length <= 3) return `t.exit${facts.length}(${[value, ...facts.map((f) => f.code)].join(", ")})`;
+  return `t.exitN(${value}, [${facts.map((f) => f.code).join(", ")}])`;
+}
+
+/** `t.leaf…(site, value, facts…)`: a site with no traced parts, as `exitCall` gives but one event. */
+export function leafCall(site: number, value: string, facts: readonly { code: string }[]): string {
+  if (facts.length === 0) return `t.leaf(${site}, ${value})`;
+  if (facts.length <= 3) return `t.leaf${facts.length}(${[`${site}`, value, ...facts.map((f) => f.code)].join(", ")})`;
+  return `t.leafN(${site}, ${value}, [${facts.map((f) => f.code).join(", ")}])`;
+}
+
+/**
+ * Whether traced code records anything itself (calls the tracer `t` or passes it on). A variable
+ * or field named `t` may make this true of code that records nothing: that code is then traced as
+ * a site with parts (`enter`, `exit`), which gives the same trace.
+ */
+export function tracesParts(code: string): boolean {
+  return /\bt\.|\(t, /.test(code);
 }
 
 /**

@@ -8,7 +8,7 @@ import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructu
 import type * as A from "../ast/nodes.js";
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { FRAME, FRAME_TYPE, INPUT, isComposite, modelType, tsType, type ExpressionEmitter } from "./expressions.js";
+import { exitCall, FRAME, leafCall, tracesParts, FRAME_TYPE, INPUT, isComposite, modelType, tsType, type ExpressionEmitter } from "./expressions.js";
 import { cacheOf, frameClass, type DefinitionCache } from "./frame.js";
 import { enabled, type GenerateOptions } from "./passes.js";
 import { constantResult, settleCode } from "./settle.js";
@@ -112,19 +112,21 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
       const params = [frameParam, ...d.params.map((p, i) => ({ name: N.variable(p.name.text), type: tsType(paramTypes[i], modelType) }))];
       const facts = isComposite(d.body) ? [] : emitter.freePaths(d.body, vars);
       const site = emitter.definitionSite(d, facts);
-      const factCode = facts.length === 0 ? "" : `, [${facts.map((f) => f.code).join(", ")}]`;
+      const args = d.params.map((p) => N.variable(p.name.text));
+      const arity = args.length <= 4 ? `${args.length}` : "N";
+      const argList = args.length <= 4 ? args : [`[${args.join(", ")}]`];
       traced.set(d.name.text, {
         name: N.tracedDefinition(d.name.text),
         parameters: [{ name: "t", type: "rt.Tracer" }, ...params],
         returnType: result,
         docs: [`Traced variant of {@link ${N.definition(d.name.text)}}.`],
         // Traced once per evaluation and arguments: later reads reuse the node.
-        statements: [
-          ...(d.params.length === 0 ? [`const again = t.again(${site});`] : [`const args = [${d.params.map((p) => N.variable(p.name.text)).join(", ")}];`, `const again = t.again(${site}, args);`]),
-          `if (again !== undefined) return again.value as ${result};`,
-          `t.enter(${site}${d.params.length === 0 ? "" : ", args"});`,
-          `return t.exit(${emitter.traceBody(d.body, vars, d.context.clause)}${factCode});`,
-        ],
+        statements: (() => {
+          const body = emitter.traceBody(d.body, vars, d.context.clause);
+          const again = `if (t.again${arity}(${[`${site}`, ...argList].join(", ")})) return t.value as ${result};`;
+          if (!tracesParts(body)) return [again, `return t.remember${arity}(${[...argList, leafCall(site, body, facts)].join(", ")});`];
+          return [again, `t.enter(${site});`, `return t.remember${arity}(${[...argList, exitCall(body, facts)].join(", ")});`];
+        })(),
       });
     }
   }
