@@ -7,7 +7,7 @@
  * - "settled sets": with at most 30 rules, the rules that apply are a set of bits (bit i for
  *   RULES[i]); what a set settles to (the fired list, the winner or the conflicting rules) is
  *   computed the first time the set is seen and kept, frozen, for every later record with the same
- *   set (at most SETTLED_LIMIT sets are kept; beyond that they are computed each time). Larger
+ *   set (src/runtime/settled.ts, shared by every version; at most 4096 sets are kept). Larger
  *   versions settle from a list of booleans, as the literal translation does.
  */
 import type * as A from "../ast/nodes.js";
@@ -69,39 +69,12 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
     return {
       functions: [
         {
-          name: "settled",
-          parameters: [{ name: "applying", type: "number" }],
-          returnType: "Settled",
-          docs: ["What a set of applying rules (bit i for `RULES[i]`) settles to: computed once per set, then kept."],
-          statements: [
-            "const known = SETTLED.get(applying);",
-            "if (known !== undefined) return known;",
-            "const fired: string[] = [];",
-            "const winners: string[] = [];",
-            "let winner = -1;",
-            "for (let i = 0; i < RULES.length; i++) {",
-            "if ((applying & (1 << i)) === 0) continue;",
-            "const rule = RULES[i];",
-            "fired.push(rule.id);",
-            "let setAside = false;",
-            "for (const j of rule.setAsideBy) if ((applying & (1 << j)) !== 0) setAside = true;",
-            "if (!setAside) {",
-            "winners.push(rule.id);",
-            "winner = i;",
-            "}",
-            "}",
-            "const settled: Settled = Object.freeze({ fired: Object.freeze(fired), winner: winners.length === 1 ? winner : -1, conflict: Object.freeze(winners.length > 1 ? winners : []) });",
-            "if (SETTLED.size < SETTLED_LIMIT) SETTLED.set(applying, settled);",
-            "return settled;",
-          ],
-        },
-        {
           name: "settle",
           parameters: [frame, { name: "asOf", type: "string | null" }, { name: "applying", type: "number" }],
           returnType: decision,
           docs: ["The decision from the set of rules that apply: the one applicable rule not set aside by another, the default when none, a conflict when several."],
           statements: [
-            "const s = settled(applying);",
+            "const s = SETTLED.of(applying);",
             `const id = ${key};`,
             "if (s.winner >= 0) {",
             "const rule = RULES[s.winner];",
@@ -144,16 +117,7 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
         },
       ],
       statements: [
-        [
-          "/** What a set of applying rules settles to: `winner` is the deciding rule's position, or -1 (none, or a conflict between `conflict`). */",
-          "interface Settled {",
-          "readonly fired: readonly string[];",
-          "readonly winner: number;",
-          "readonly conflict: readonly string[];",
-          "}",
-        ].join("\n"),
-        "/** Sets of applying rules seen so far, and what each settles to. */\nconst SETTLED = new Map<number, Settled>();",
-        `/** At most this many sets are kept (a version of n rules has at most 2^n; this one has ${version.rules.length} rules). */\nconst SETTLED_LIMIT = 4096;`,
+        `/** What each set of applying rules settles to, computed once per set (at most 4096 sets are kept; a version of n rules has at most 2^n, this one has ${version.rules.length} rules). */\nconst SETTLED = new rt.SettledSets(RULES);`,
       ],
     };
   }
