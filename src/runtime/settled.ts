@@ -20,17 +20,23 @@ export interface SettlingRule {
 }
 
 export class SettledSets {
+  /** Up to 12 rules (4,096 sets): every set has its place in an array indexed by the set, no hashing per record. */
+  private readonly indexed: (Settled | undefined)[] | undefined;
+  /** More rules: the sets seen so far. */
   private readonly known = new Map<number, Settled>();
 
   /** `limit`: at most this many sets are kept (a version of n rules has at most 2^n); beyond it, sets are computed each time. */
   constructor(
     private readonly rules: readonly SettlingRule[],
     private readonly limit = 4096,
-  ) {}
+  ) {
+    this.indexed = 2 ** rules.length <= limit ? new Array<Settled | undefined>(2 ** rules.length).fill(undefined) : undefined;
+  }
 
   /** What the set `applying` (bit i for rule i) settles to. */
   of(applying: number): Settled {
-    const known = this.known.get(applying);
+    const indexed = this.indexed;
+    const known = indexed !== undefined ? indexed[applying] : this.known.get(applying);
     if (known !== undefined) return known;
     const fired: string[] = [];
     const winners: string[] = [];
@@ -47,7 +53,8 @@ export class SettledSets {
       }
     }
     const settled: Settled = Object.freeze({ fired: Object.freeze(fired), winner: winners.length === 1 ? winner : -1, conflict: Object.freeze(winners.length > 1 ? winners : []) });
-    if (this.known.size < this.limit) this.known.set(applying, settled);
+    if (indexed !== undefined) indexed[applying] = settled;
+    else if (this.known.size < this.limit) this.known.set(applying, settled);
     return settled;
   }
 }
