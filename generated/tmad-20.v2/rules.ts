@@ -1404,34 +1404,9 @@ export function default_result(f: Frame): model.Decision {
   return default_result$value;
 }
 
-/** What a set of applying rules (bit i for `RULES[i]`) settles to: computed once per set, then kept. */
-function settled(applying: number): Settled {
-  const known = SETTLED[applying];
-  if (known !== undefined) return known;
-  const fired: string[] = [];
-  const winners: string[] = [];
-  let winner = -1;
-  for (let i = 0; i < RULES.length; i++) {
-    if ((applying & (1 << i)) === 0) continue;
-    const rule = RULES[i];
-    fired.push(rule.id);
-    let setAside = false;
-    for (const j of rule.setAsideBy) if ((applying & (1 << j)) !== 0) setAside = true;
-    if (!setAside) {
-      winners.push(rule.id);
-      winner = i;
-    }
-
-  }
-
-  const settled: Settled = Object.freeze({ fired: Object.freeze(fired), winner: winners.length === 1 ? winner : -1, conflict: Object.freeze(winners.length > 1 ? winners : []) });
-  SETTLED[applying] = settled;
-  return settled;
-}
-
 /** The decision from the set of rules that apply: the one applicable rule not set aside by another, the default when none, a conflict when several. */
 function settle(f: Frame, asOf: string | null, applying: number): rt.Decision<model.Decision> {
-  const s = settled(applying);
+  const s = SETTLED.of(applying);
   const id = f.input.id;
   if (s.winner >= 0) {
     const rule = RULES[s.winner];
@@ -1495,16 +1470,6 @@ export function evaluateTraced(i$installation: model.Installation, asOf: string 
   return { decision, trace: t.finish(manifest, conditions, decision.fired) };
 }
 
-/** What a set of applying rules settles to: `winner` is the deciding rule's position, or -1 (none, or a conflict between `conflict`). */
-interface Settled {
-  readonly fired: readonly string[];
-  readonly winner: number;
-  readonly conflict: readonly string[];
-}
-
-/** What each set of applying rules settles to, once seen: indexed by the set (a version of n rules has 2^n; this one has 12 rules). */
-const SETTLED: (Settled | undefined)[] = new Array<Settled | undefined>(4096).fill(undefined);
-
 /** A rule as evaluation uses it. */
 interface Rule {
   readonly id: string;
@@ -1531,6 +1496,8 @@ const RULES: readonly Rule[] = [
   { id: "exclude_unresolved_duplicate_mpxn", clause: "18.13", applies: r$exclude_unresolved_duplicate_mpxn$applies, appliesTraced: r$exclude_unresolved_duplicate_mpxn$applies$traced, result: r$exclude_unresolved_duplicate_mpxn$result, setAsideBy: [1, 8, 6, 7, 9, 5, 11] },
   { id: "migrate_partial_moc_mds", clause: "4.26A", applies: r$migrate_partial_moc_mds$applies, appliesTraced: r$migrate_partial_moc_mds$applies$traced, result: r$migrate_partial_moc_mds$result, setAsideBy: [] }
 ];
+/** What each set of applying rules settles to, computed once per set (at most 4096 sets are kept; a version of n rules has at most 2^n, this one has 12 rules). */
+const SETTLED = new rt.SettledSets(RULES);
 /** Each rule's condition, by rule id: whether the rule applies to a validated record (for tools that compare versions rule by rule), each call in a frame of its own. */
 export const conditions: Readonly<Record<string, (i$installation: model.Installation) => boolean>> = Object.freeze({
   "migrate_clean_installation": (i$installation: model.Installation) => r$migrate_clean_installation$applies(new Frame(i$installation)),

@@ -14,3 +14,4 @@ export { cutFacts, type CutOutcome, type FactsCut } from "./asof.js";
 export { reviewDecision, type Review, type Waiting } from "./review.js";
 export type { DatedField, DatingField, Regime, Timeline } from "./timeline.js";
 export { negate } from "./phrase.js";
+export { SettledSets, type Settled, type SettlingRule } from "./settled.js";

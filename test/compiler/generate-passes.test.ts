@@ -138,10 +138,10 @@ describe("generator passes", () => {
     });
   }
 
-  it("settled sets: an array indexed by the set up to 12 rules, a Map of the sets seen beyond; both agree with the pass turned off", () => {
+  it("settled sets: kept by the runtime's SettledSets (an array indexed by the set up to 12 rules, a Map of the sets seen beyond); both agree with the pass turned off", () => {
     const fixture = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
-    expect(fixture).toContain("const known = SETTLED[applying];");
-    expect(fixture).not.toContain("new Map<number, Settled>()");
+    expect(fixture).toContain("const SETTLED = new rt.SettledSets(RULES);");
+    expect(fixture).toContain("SETTLED.of(");
     // The fixture and six more rules, one site each: 13 rules, 2^13 sets.
     const text = readFileSync(`${FIXTURE}/index.md`, "utf8").replace(
       "## 2.1 Default",
@@ -150,8 +150,7 @@ describe("generator passes", () => {
     const larger = compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] });
     expect(larger.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
     const rules = larger.files!.find((f) => f.path === "passes/rules.ts")!.content;
-    expect(rules).toContain("new Map<number, Settled>()");
-    expect(rules).toContain("const known = SETTLED.get(applying);");
+    expect(rules).toContain("const SETTLED = new rt.SettledSets(RULES);");
     const on = loadVersionFiles(larger.files!);
     const off = loadVersionFiles(generateVersionWith(larger.checked!, { disable: new Set(["settled-sets"]) }));
     const next = random(13);

@@ -189,7 +189,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
   const header: (string | StatementStructures)[] = [`import * as rt from ${literal(RUNTIME)};`, `import { manifest, traceSites } from "./manifest.js";`, `import type * as model from "./model.js";`];
   const frame = frameClass(input, caches, emitter.scanFields);
   // Constant sets first: parameters' values (computed as the module loads) may test membership in them.
-  const body: (string | StatementStructures)[] = [...emitter.constants, ...statements, frame, ...constants, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ...settle.statements, ruleType, rulesTable, conditions];
+  const body: (string | StatementStructures)[] = [...emitter.constants, ...statements, frame, ...constants, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ruleType, rulesTable, ...settle.statements, conditions];
   return render(`${version.id}/rules.ts`, banner(version.dir), [...header, ...body]);
 }
 

@@ -7,10 +7,8 @@
  * - "settled sets": with at most 30 rules, the rules that apply are a set of bits (bit i for
  *   RULES[i]); what a set settles to (the fired list, the winner or the conflicting rules) is
  *   computed the first time the set is seen and kept, frozen, for every later record with the same
- *   set (at most SETTLED_LIMIT sets are kept; beyond that they are computed each time). With up to
- *   12 rules every set has its place in an array indexed by the set (no hashing per record); with
- *   more, a Map keeps the sets seen. Larger versions settle from a list of booleans, as the literal
- *   translation does.
+ *   set (src/runtime/settled.ts, shared by every version; at most 4096 sets are kept). Larger
+ *   versions settle from a list of booleans, as the literal translation does.
  */
 import type * as A from "../ast/nodes.js";
 import { forEachExpr } from "../ast/walk.js";
@@ -46,9 +44,6 @@ export function constantResult(version: CheckedVersion, result: readonly A.Assig
 /** Bit `i` of a set of applying rules, as a literal (`1 << i`). */
 const bit = (i: number): string => `${2 ** i}`;
 
-/** At most this many sets are kept: all of them, in an array, for a version of up to 12 rules. */
-const SETTLED_LIMIT = 4096;
-
 /** The most rules whose applying set fits in the bits of one number (`1 << 30` is the last safe bit). */
 export const MAX_SET_RULES = 30;
 
@@ -68,47 +63,18 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
   const frame = { name: FRAME, type: FRAME_TYPE };
   const decision = `rt.Decision<${decisionType}>`;
   const useSets = sets && version.rules.length <= MAX_SET_RULES;
-  // Up to 2^12 sets, an array indexed by the set (no hashing per record); beyond, a Map of those seen.
-  const indexed = 2 ** version.rules.length <= SETTLED_LIMIT;
   const evaluateDoc = doc(`Evaluates ${title} for one validated ${version.input.type.text}.`);
   const tracedDoc = doc(`Evaluates ${title} and records why: every rule's condition, with the facts it read.`);
   if (useSets) {
     return {
       functions: [
         {
-          name: "settled",
-          parameters: [{ name: "applying", type: "number" }],
-          returnType: "Settled",
-          docs: ["What a set of applying rules (bit i for `RULES[i]`) settles to: computed once per set, then kept."],
-          statements: [
-            indexed ? "const known = SETTLED[applying];" : "const known = SETTLED.get(applying);",
-            "if (known !== undefined) return known;",
-            "const fired: string[] = [];",
-            "const winners: string[] = [];",
-            "let winner = -1;",
-            "for (let i = 0; i < RULES.length; i++) {",
-            "if ((applying & (1 << i)) === 0) continue;",
-            "const rule = RULES[i];",
-            "fired.push(rule.id);",
-            "let setAside = false;",
-            "for (const j of rule.setAsideBy) if ((applying & (1 << j)) !== 0) setAside = true;",
-            "if (!setAside) {",
-            "winners.push(rule.id);",
-            "winner = i;",
-            "}",
-            "}",
-            "const settled: Settled = Object.freeze({ fired: Object.freeze(fired), winner: winners.length === 1 ? winner : -1, conflict: Object.freeze(winners.length > 1 ? winners : []) });",
-            indexed ? "SETTLED[applying] = settled;" : "if (SETTLED.size < SETTLED_LIMIT) SETTLED.set(applying, settled);",
-            "return settled;",
-          ],
-        },
-        {
           name: "settle",
           parameters: [frame, { name: "asOf", type: "string | null" }, { name: "applying", type: "number" }],
           returnType: decision,
           docs: ["The decision from the set of rules that apply: the one applicable rule not set aside by another, the default when none, a conflict when several."],
           statements: [
-            "const s = settled(applying);",
+            "const s = SETTLED.of(applying);",
             `const id = ${key};`,
             "if (s.winner >= 0) {",
             "const rule = RULES[s.winner];",
@@ -151,22 +117,7 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
         },
       ],
       statements: [
-        [
-          "/** What a set of applying rules settles to: `winner` is the deciding rule's position, or -1 (none, or a conflict between `conflict`). */",
-          "interface Settled {",
-          "readonly fired: readonly string[];",
-          "readonly winner: number;",
-          "readonly conflict: readonly string[];",
-          "}",
-        ].join("\n"),
-        ...(indexed
-          ? [
-              `/** What each set of applying rules settles to, once seen: indexed by the set (a version of n rules has 2^n; this one has ${version.rules.length} rules). */\nconst SETTLED: (Settled | undefined)[] = new Array<Settled | undefined>(${2 ** version.rules.length}).fill(undefined);`,
-            ]
-          : [
-              "/** Sets of applying rules seen so far, and what each settles to. */\nconst SETTLED = new Map<number, Settled>();",
-              `/** At most this many sets are kept (a version of n rules has at most 2^n; this one has ${version.rules.length} rules). */\nconst SETTLED_LIMIT = ${SETTLED_LIMIT};`,
-            ]),
+        `/** What each set of applying rules settles to, computed once per set (at most 4096 sets are kept; a version of n rules has at most 2^n, this one has ${version.rules.length} rules). */\nconst SETTLED = new rt.SettledSets(RULES);`,
       ],
     };
   }
