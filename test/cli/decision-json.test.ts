@@ -83,7 +83,7 @@ describe("decision lines", () => {
 
   it("leave to JSON.stringify what could write otherwise another time", () => {
     const json = new DecisionJson();
-    const thawed = { ...base, result: { ...base.result } };
+    const thawed = { ...base, result: { ...base.result } as Record<string, unknown> };
     const shallow = { ...base, result: Object.freeze({ ...base.result, deregister: ["A"] }) };
     let calls = 0;
     const getter = { ...base, result: Object.freeze(Object.defineProperty({}, "outcome", { get: () => `MIGRATE ${++calls}`, enumerable: true })) };
@@ -94,7 +94,8 @@ describe("decision lines", () => {
     const cyclic: Record<string, unknown> = { outcome: "MIGRATE" };
     cyclic.self = cyclic;
     Object.freeze(cyclic);
-    const reordered = { document: base.document, ...base };
+    const { document, ...others } = base;
+    const reordered = { ...others, document };
     const conflict = { ...base, status: "conflict", result: null, rule: null, clause: null, conflict: Object.freeze(["a", "b"]) };
     const missing = { ...base, installationId: undefined };
     const numeric = { ...base, installationId: 7 };
