@@ -7,6 +7,7 @@ import { loadVersion } from "../index.js";
 import { reportLine } from "../report/row.js";
 import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, type RecordOutcome, type VersionModule, type VersionSelector } from "../runtime/index.js";
 import { csvRow } from "./csv.js";
+import { DecisionJson } from "./decision-json.js";
 import type { RawRecord } from "./records.js";
 import { DEFAULT_MAX_RECORD_MS, parseRaw, recordsOf, withinSize, type BatchInput, type Limits } from "./records.js";
 
@@ -53,16 +54,15 @@ export function tableHeader(): string {
   return ["record", "installation", "status", "result", "clause", "rule"].join("\t");
 }
 
+const decisionJson = new DecisionJson();
+
 function format(version: VersionModule<any, any>, record: number, o: RecordOutcome, fmt: OutputFormat, input: unknown): string {
   switch (fmt) {
     case "ndjson":
     case "json": {
       // A decision without a trace: its JSON with the record number put first, as toOutput would,
-      // without copying the decision into a new object.
-      if (o.ok && o.trace === undefined) {
-        const json = JSON.stringify(o.decision);
-        if (json.length > 2) return `{"record":${record},${json.slice(1)}`;
-      }
+      // without copying the decision into a new object (and what repeats written once: decision-json.ts).
+      if (o.ok && o.trace === undefined) return decisionJson.line(record, o.decision);
       return JSON.stringify(toOutput(record, o));
     }
     case "table":

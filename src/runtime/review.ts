@@ -59,7 +59,8 @@ interface Instance {
   readonly regime: Regime;
   /** Steps from the record to the list (field names and element indexes). */
   readonly path: readonly (string | number)[];
-  readonly key: string;
+  /** Which list of the record it is (0, 1, …): instances of regimes that name the same list share it. */
+  readonly key: number;
   /** The record holding the list and its type, whose enumerated facts (e.g. its device type) name it. */
   readonly owner: Readonly<Record<string, unknown>>;
   readonly ownerType: string;
@@ -68,17 +69,18 @@ interface Instance {
   readonly counted: number;
   /** Day numbers of the counted entries, the earliest of them, and the latest day of every entry. */
   readonly countedDays: readonly number[];
-  readonly firstDay?: number;
-  readonly latest?: number;
+  readonly firstDay: number | undefined;
+  readonly latest: number | undefined;
 }
 
 /** Alternatives of field values (a regime's `where` or `counted`), as [field, value] pairs. */
 type Alternatives = readonly (readonly (readonly [string, unknown])[])[];
 
-/** A regime's `where` (by step of its list's path) and `counted` alternatives, made once per regime. */
+/** A regime's `where` (by step of its list's path) and `counted` alternatives, and its route in a schema, made once per regime. */
 interface Matchers {
   readonly where: ReadonlyMap<number, Alternatives>;
   readonly counted: Alternatives | undefined;
+  route(schema: Schema): Route;
 }
 
 const matchers = new WeakMap<Regime, Matchers>();
@@ -90,7 +92,12 @@ function matchersOf(regime: Regime): Matchers {
     const where = new Map<number, Alternatives>();
     // The first `where` of a step applies, as `regime.where.find(…)` would take it.
     for (const w of regime.where ?? []) if (!where.has(w.step)) where.set(w.step, pairs(w.match));
-    m = { where, counted: regime.counted === undefined ? undefined : pairs(regime.counted) };
+    let route: { readonly schema: Schema; readonly route: Route } | undefined;
+    m = {
+      where,
+      counted: regime.counted === undefined ? undefined : pairs(regime.counted),
+      route: (schema) => (route?.schema === schema ? route : (route = { schema, route: routeOf(schema, regime) })).route,
+    };
     matchers.set(regime, m);
   }
   return m;
@@ -112,10 +119,15 @@ function matchesAny(alts: readonly (readonly (readonly [string, unknown])[])[], 
   return false;
 }
 
-/** The failing entries still to come in one list, and each one's day (days after `from`). */
+/**
+ * The failing entries still to come in one list, at the regime's pace from `from`: `first` of them
+ * on day 0 (the pace, less what that day already holds), then `pace` a day, `total` in all. So by
+ * day k (days after `from`) `madeBy(plan, k)` of them are made, and there is no need to list them.
+ */
 interface Plan {
-  readonly entries: readonly Record<string, unknown>[];
-  readonly dayIndex: readonly number[];
+  readonly total: number;
+  readonly first: number;
+  readonly pace: number;
 }
 
 /** The regimes a decision waits on, if its rule is a waiting rule. */
@@ -143,9 +155,10 @@ export function reviewDecision(version: VersionModule<any, any>, input: unknown,
     for (const d of i.countedDays) if (d === from) n++;
     return n;
   });
+  const plans = instances.map((i, n) => planOf(i, onFrom[n]));
   const candidates = new Set<number>([from]);
   instances.forEach((i, n) => {
-    const counted = from + countDays(i, onFrom[n]);
+    const counted = from + countDays(plans[n]);
     candidates.add(counted);
     if (i.regime.days === undefined) return;
     const base = i.firstDay ?? from;
@@ -156,34 +169,13 @@ export function reviewDecision(version: VersionModule<any, any>, input: unknown,
   });
 
   // A failing entry of a regime on day k after `from`: one object per regime and day, shared by
-  // every list that gets one (evaluators only read entries).
-  const made = new Map<Regime, Record<string, unknown>[]>();
-  const entryOn = (regime: Regime, k: number): Record<string, unknown> => {
-    let days = made.get(regime);
-    if (days === undefined) {
-      days = [];
-      made.set(regime, days);
-    }
-    let e = days[k];
-    if (e === undefined) {
-      const day = dateOf(from + k);
-      // A date-time on the day's last second comes after anything already known that day.
-      e = withField(regime.next, regime.dating.field, regime.dating.type === "date" ? day : `${day}T23:59:59Z`);
-      days[k] = e;
-    }
-    return e;
+  // every list that gets one (evaluators only read entries), and by the reviews that follow.
+  const byRegime = new Map<Regime, Readonly<Record<string, unknown>>[]>();
+  const entryOn = (regime: Regime, k: number): Readonly<Record<string, unknown>> => {
+    let days = byRegime.get(regime);
+    if (days === undefined) byRegime.set(regime, (days = []));
+    return (days[k] ??= failingEntry(regime, from + k));
   };
-  // Plans are made once; lists in the same state (e.g. every empty list of a regime) share one.
-  const shared = new Map<string, Plan>();
-  const plans = instances.map((i, n) => {
-    const key = `${regimes.indexOf(i.regime)}|${i.counted}|${onFrom[n]}`;
-    let p = shared.get(key);
-    if (p === undefined) {
-      p = plan(i, onFrom[n], (k) => entryOn(i.regime, k));
-      shared.set(key, p);
-    }
-    return p;
-  });
 
   let evaluations = 0;
   const record = new Hypothetical(input, instances, plans, entryOn);
@@ -191,8 +183,9 @@ export function reviewDecision(version: VersionModule<any, any>, input: unknown,
     evaluations++;
     return version.evaluate(record.at(day - from, skip), null);
   };
-  const result = JSON.stringify(decision.result);
-  const same = (d: Decision): boolean => d.status === decision.status && d.rule === decision.rule && JSON.stringify(d.result) === result;
+  let result: string | undefined;
+  // Results are compared as JSON; the same object (a constant result) is the same JSON.
+  const same = (d: Decision): boolean => d.status === decision.status && d.rule === decision.rule && (d.result === decision.result || JSON.stringify(d.result) === (result ??= JSON.stringify(decision.result)));
   const days = [...candidates].sort((a, b) => a - b);
   const last = decide(days[days.length - 1]);
   if (same(last)) return { reviewOn: null, from: dateOf(from), why: `the decision stays the same up to ${dateOf(days[days.length - 1])} even if every remaining attempt fails`, evaluations };
@@ -266,36 +259,46 @@ function pace(regime: Regime): number {
   return regime.count !== undefined && regime.days !== undefined && regime.days > 0 ? Math.ceil(regime.count / regime.days) : Number.POSITIVE_INFINITY;
 }
 
-/** Entries still to come on day k after `from`: the pace, less what day 0 already holds, up to what remains. */
-function perDay(i: Instance, k: number, onFrom: number, remaining: number): number {
-  return Math.min(k === 0 ? Math.max(0, pace(i.regime) - onFrom) : pace(i.regime), remaining);
+/**
+ * The entries still to come in a list: up to its regime's count, at the pace from `from`, day 0
+ * holding the pace less what it already holds (`onFrom`). Without a pace they all come on day 0.
+ */
+function planOf(i: Instance, onFrom: number): Plan {
+  const total = Math.max(0, (i.regime.count ?? 0) - i.counted);
+  const p = pace(i.regime);
+  return { total, first: Math.min(Math.max(0, p - onFrom), total), pace: p };
+}
+
+/** The planned entries made by day k after `from` (k ≥ 0; -1: none). */
+function madeBy(plan: Plan, k: number): number {
+  if (k < 0) return 0;
+  return k === 0 ? plan.first : Math.min(plan.total, plan.first + k * plan.pace);
 }
 
 /** Days after `from` until the regime's count is reached at its pace (0 when it already is). */
-function countDays(i: Instance, onFrom: number): number {
-  let remaining = Math.max(0, (i.regime.count ?? 0) - i.counted);
-  let k = 0;
-  for (; ; k++) {
-    remaining -= perDay(i, k, onFrom, remaining);
-    if (remaining <= 0) return k;
-  }
+function countDays(plan: Plan): number {
+  return plan.first >= plan.total ? 0 : Math.ceil((plan.total - plan.first) / plan.pace);
 }
 
-function plan(i: Instance, onFrom: number, entryOn: (k: number) => Record<string, unknown>): Plan {
-  const entries: Record<string, unknown>[] = [];
-  const dayIndex: number[] = [];
-  let remaining = Math.max(0, (i.regime.count ?? 0) - i.counted);
-  for (let k = 0; remaining > 0; k++) {
-    const n = perDay(i, k, onFrom, remaining);
-    remaining -= n;
-    if (n === 0) continue;
-    const entry = entryOn(k);
-    for (let j = 0; j < n; j++) {
-      entries.push(entry);
-      dayIndex.push(k);
-    }
+/** Failing entries by regime and day number, shared by reviews; each regime keeps at most ENTRY_DAYS days. */
+const entries = new WeakMap<Regime, Map<number, Readonly<Record<string, unknown>>>>();
+const ENTRY_DAYS = 4096;
+
+/** The failing entry of a regime on a day: its `next` shape, dated that day (a date-time: the day's last second, after anything already known that day). */
+function failingEntry(regime: Regime, day: number): Readonly<Record<string, unknown>> {
+  let byDay = entries.get(regime);
+  if (byDay === undefined) {
+    byDay = new Map();
+    entries.set(regime, byDay);
   }
-  return { entries, dayIndex };
+  let e = byDay.get(day);
+  if (e === undefined) {
+    const date = dateOf(day);
+    e = Object.freeze(withField(regime.next, regime.dating.field, regime.dating.type === "date" ? date : `${date}T23:59:59Z`));
+    if (byDay.size >= ENTRY_DAYS) byDay.clear();
+    byDay.set(day, e);
+  }
+  return e;
 }
 
 /**
@@ -308,16 +311,30 @@ function plan(i: Instance, onFrom: number, entryOn: (k: number) => Record<string
  * record is copied afresh instead.
  */
 class Hypothetical {
-  /** The copy of the record, with the holder of each list (a copied object or array) and its original list. */
+  /** The copy of the record (the record itself where one list lies inside another). */
   private readonly root: unknown;
-  private readonly slots: Map<string, { readonly holder: Record<string | number, unknown>; readonly step: string | number; readonly original: readonly unknown[] }> | undefined;
+  /** Per list (by key): the object or array that holds it in the copy, its step there and its original; undefined where one list lies inside another. */
+  private readonly slots: readonly { readonly holder: Record<string | number, unknown>; readonly step: string | number; readonly original: readonly unknown[] }[] | undefined;
+  /** Per list (by key), for one `at`: the instance whose entries it gets (-1: none), and how many. */
+  private readonly chosen: number[];
+  private readonly made: number[];
+  private readonly extra: boolean[];
+  /** The first instance of each list. */
+  private readonly firstOf: readonly Instance[];
+  /** Per instance, its planned entries once made (plannedOf). */
+  private readonly planned: (readonly unknown[] | undefined)[] = [];
   constructor(
     private readonly input: unknown,
     private readonly instances: readonly Instance[],
     private readonly plans: readonly Plan[],
-    private readonly entryOn: (regime: Regime, k: number) => Record<string, unknown>,
+    private readonly entryOn: (regime: Regime, k: number) => Readonly<Record<string, unknown>>,
   ) {
-    const keys = [...new Set(instances.map((i) => i.key))];
+    const firstOf: Instance[] = [];
+    for (const i of instances) firstOf[i.key] ??= i;
+    this.firstOf = firstOf;
+    this.chosen = firstOf.map(() => -1);
+    this.made = firstOf.map(() => 0);
+    this.extra = firstOf.map(() => false);
     const nested = instances.some((a) => instances.some((b) => a.key !== b.key && a.path.length < b.path.length && a.path.every((x, n) => b.path[n] === x)));
     if (nested) {
       this.root = input;
@@ -334,9 +351,7 @@ class Hypothetical {
       return c;
     };
     this.root = copyOf(input);
-    this.slots = new Map();
-    for (const key of keys) {
-      const i = instances.find((x) => x.key === key)!;
+    this.slots = firstOf.map((i) => {
       let value = input;
       let holder = this.root as Record<string | number, unknown>;
       for (let n = 0; n < i.path.length - 1; n++) {
@@ -345,52 +360,67 @@ class Hypothetical {
         put(holder, i.path[n], c);
         holder = c;
       }
-      this.slots.set(key, { holder, step: i.path[i.path.length - 1], original: i.list });
-    }
+      return { holder, step: i.path[i.path.length - 1], original: i.list };
+    });
   }
 
   /** The record on day `k` after `from`, leaving out the failing entries of the lists in `skip`. */
   at(k: number, skip?: ReadonlySet<Instance>): unknown {
-    const chosen = new Map<string, { readonly n: number; readonly made: number; readonly extra: boolean }>();
+    const { chosen, made, extra } = this;
+    chosen.fill(-1);
+    // The lists in the order an instance was first chosen for them (the order they are appended in, where lists nest).
+    const order: number[] = [];
     for (let n = 0; n < this.instances.length; n++) {
       const i = this.instances[n];
       if (skip?.has(i) === true) continue;
-      // The planned entries made by day k: dayIndex ascends, so the first index past k, by bisection.
-      const days = this.plans[n].dayIndex;
-      let made = 0;
-      for (let hi = days.length; made < hi; ) {
-        const mid = (made + hi) >> 1;
-        if (days[mid] <= k) made = mid + 1;
-        else hi = mid;
-      }
-      const extra = made === 0 || days[made - 1] !== k;
-      const prior = chosen.get(i.key);
-      if (prior === undefined || prior.made + (prior.extra ? 1 : 0) < made + (extra ? 1 : 0)) chosen.set(i.key, { n, made, extra });
+      const m = madeBy(this.plans[n], k);
+      // No planned entry on day k itself: it gets one more, that day.
+      const e = m === madeBy(this.plans[n], k - 1);
+      const key = i.key;
+      if (chosen[key] === -1) order.push(key);
+      else if (made[key] + (extra[key] ? 1 : 0) >= m + (e ? 1 : 0)) continue;
+      chosen[key] = n;
+      made[key] = m;
+      extra[key] = e;
     }
     if (this.slots === undefined) {
       let root = this.input;
-      for (const [key, c] of chosen) root = appended(root, this.instances.find((x) => x.key === key)!.path, 0, this.entries(c.n, c.made, c.extra, k));
+      for (const key of order) root = appended(root, this.firstOf[key].path, 0, this.grown([], key, k));
       return root;
     }
-    for (const [key, slot] of this.slots) {
-      const c = chosen.get(key);
-      if (c === undefined) {
-        put(slot.holder, slot.step, slot.original);
-        continue;
-      }
-      const entries = this.plans[c.n].entries;
-      const list = slot.original.concat(c.made === entries.length ? entries : entries.slice(0, c.made));
-      if (c.extra) list.push(this.entryOn(this.instances[c.n].regime, k));
-      put(slot.holder, slot.step, list);
+    for (let key = 0; key < this.slots.length; key++) {
+      const slot = this.slots[key];
+      put(slot.holder, slot.step, chosen[key] === -1 ? slot.original : this.grown(slot.original, key, k));
     }
     return this.root;
   }
 
-  /** The planned entries made by day `k` of instance `n`, and one on day `k` when `extra`. */
-  private entries(n: number, made: number, extra: boolean, k: number): Record<string, unknown>[] {
-    const entries = this.plans[n].entries.slice(0, made);
-    if (extra) entries.push(this.entryOn(this.instances[n].regime, k));
-    return entries;
+  /** `list` with the planned entries made by day `k` of the instance chosen for list `key`, and one on day `k` when it gets one. */
+  private grown(list: readonly unknown[], key: number, k: number): unknown[] {
+    const n = this.chosen[key];
+    const planned = this.plannedOf(n);
+    const made = this.made[key];
+    const out = list.concat(made === planned.length ? planned : planned.slice(0, made));
+    if (this.extra[key]) out.push(this.entryOn(this.instances[n].regime, k));
+    return out;
+  }
+
+  /** Every planned entry of instance `n`, in order (each day's entries are one shared object); made once per review. */
+  private plannedOf(n: number): readonly unknown[] {
+    let planned = this.planned[n];
+    if (planned === undefined) {
+      const plan = this.plans[n];
+      const regime = this.instances[n].regime;
+      const all: unknown[] = [];
+      for (let day = 0; all.length < plan.total; day++) {
+        const upto = madeBy(plan, day);
+        if (upto === all.length) continue;
+        const entry = this.entryOn(regime, day);
+        while (all.length < upto) all.push(entry);
+      }
+      this.planned[n] = planned = all;
+    }
+    return planned;
   }
 }
 
@@ -441,55 +471,101 @@ function set(o: Record<string, unknown>, key: string, value: unknown): void {
 /** Every list of the record each regime names, with what it already holds. */
 function expand(schema: Schema, input: unknown, regimes: readonly Regime[]): Instance[] {
   const out: Instance[] = [];
-  const seen = new Set<string>();
+  /** Each list's key, by its route and element indexes. */
+  const lists = new Map<string, number>();
+  const path: (string | number)[] = [];
   for (const regime of regimes) {
-    const { where, counted } = matchersOf(regime);
+    const { where, counted, route } = matchersOf(regime);
+    const types = route(schema);
     const field = regime.dating.field;
-    const walk = (value: unknown, type: FieldType, step: number, path: (string | number)[], owner: Record<string, unknown>, ownerType: string): void => {
-      while (type.kind === "optional") type = type.inner;
-      if (value === null || value === undefined) return;
-      if (step === regime.list.length) {
-        if (!Array.isArray(value)) return;
-        const key = JSON.stringify(path);
-        if (seen.has(`${key}|${regime.count}|${regime.days}`)) return;
-        seen.add(`${key}|${regime.count}|${regime.days}`);
-        const countedDays: number[] = [];
-        let latest: number | undefined;
-        let firstDay: number | undefined;
-        for (let n = 0; n < value.length; n++) {
-          const e = value[n] as Record<string, unknown>;
-          const at = e[field];
-          if (typeof at !== "string") continue;
-          const day = dayNumberOf(at);
-          if (latest === undefined || day > latest) latest = day;
-          if (counted === undefined || matchesAny(counted, e)) {
-            countedDays.push(day);
-            if (firstDay === undefined || day < firstDay) firstDay = day;
-          }
+    const steps = regime.list;
+    const leaf = (value: readonly unknown[], indexes: string, owner: Record<string, unknown>, ownerType: string): void => {
+      const id = `${types.key}${indexes}`;
+      let key = lists.get(id);
+      if (key === undefined) {
+        key = lists.size;
+        lists.set(id, key);
+      } else {
+        // A list already found under the same thresholds (another regime's, or a repeated one) is found once.
+        for (const i of out) if (i.key === key && String(i.regime.count) === String(regime.count) && String(i.regime.days) === String(regime.days)) return;
+      }
+      const countedDays: number[] = [];
+      let latest: number | undefined;
+      let firstDay: number | undefined;
+      for (let n = 0; n < value.length; n++) {
+        const e = value[n] as Record<string, unknown>;
+        const at = e[field];
+        if (typeof at !== "string") continue;
+        const day = dayNumberOf(at);
+        if (latest === undefined || day > latest) latest = day;
+        if (counted === undefined || matchesAny(counted, e)) {
+          countedDays.push(day);
+          if (firstDay === undefined || day < firstDay) firstDay = day;
         }
-        out.push({ regime, path: [...path], key, owner, ownerType, list: value, counted: countedDays.length, countedDays, ...(firstDay === undefined ? {} : { firstDay }), ...(latest === undefined ? {} : { latest }) });
+      }
+      out.push({ regime, path: path.slice(), key, owner, ownerType, list: value, counted: countedDays.length, countedDays, firstDay, latest });
+    };
+    const walk = (value: unknown, step: number, indexes: string, owner: Record<string, unknown>, ownerType: string): void => {
+      if (value === null || value === undefined) return;
+      if (step === steps.length) {
+        if (Array.isArray(value)) leaf(value, indexes, owner, ownerType);
         return;
       }
-      const name = regime.list[step];
+      const type = types.at[step];
+      if (type === null) return;
+      const name = steps[step];
       if (name === "*") {
-        if (type.kind !== "list" || !Array.isArray(value)) return;
-        const element = type.element;
+        if (!Array.isArray(value)) return;
         // Only the elements the rule looks at (e.g. the dormant meters), when the compiler could tell.
         const match = where.get(step);
         for (let i = 0; i < value.length; i++) {
           const v = value[i] as Record<string, unknown>;
-          if (match === undefined || matchesAny(match, v)) walk(v, element, step + 1, [...path, i], owner, ownerType);
+          if (match !== undefined && !matchesAny(match, v)) continue;
+          path.push(i);
+          walk(v, step + 1, `${indexes}${i},`, owner, ownerType);
+          path.pop();
         }
         return;
       }
-      if (type.kind !== "record") return;
       const obj = value as Record<string, unknown>;
-      const declared = schema.records[type.name].find(([f]) => f === name);
-      if (declared !== undefined) walk(obj[name], declared[1], step + 1, [...path, name], obj, type.name);
+      path.push(name);
+      walk(obj[name], step + 1, indexes, obj, (type as { readonly name: string }).name);
+      path.pop();
     };
-    walk(input, { kind: "record", name: schema.root }, 0, [], input as Record<string, unknown>, schema.root);
+    walk(input, 0, "", input as Record<string, unknown>, schema.root);
   }
   return out;
+}
+
+/**
+ * The types along a regime's list, step by step (optional ones unwrapped): a `*` step's must be a
+ * list, a field step's a record declaring the field; null where it is not, and the walk stops there.
+ * `key` names the route in list keys (a JSON array, so no route's key begins another's).
+ */
+interface Route {
+  readonly at: readonly (FieldType | null)[];
+  readonly key: string;
+}
+
+function routeOf(schema: Schema, regime: Regime): Route {
+  const unwrap = (t: FieldType): FieldType => {
+    while (t.kind === "optional") t = t.inner;
+    return t;
+  };
+  const at: (FieldType | null)[] = [];
+  let type: FieldType | null = unwrap({ kind: "record", name: schema.root });
+  for (const name of regime.list) {
+    let next: FieldType | null = null;
+    if (type?.kind === "list" && name === "*") next = unwrap(type.element);
+    else if (type?.kind === "record" && name !== "*") {
+      const declared: readonly [string, FieldType] | undefined = schema.records[type.name]?.find(([f]) => f === name);
+      if (declared !== undefined) next = unwrap(declared[1]);
+    }
+    // The walk goes on from this step only to a value of the next step's type.
+    at.push(next === null ? null : type);
+    type = next;
+  }
+  return { at, key: `${JSON.stringify(regime.list)}:` };
 }
 
 // Calendar days as numbers (days since 1970-01-01), without Date objects: the search works in days.

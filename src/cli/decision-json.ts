@@ -1,0 +1,122 @@
+/**
+ * A Decision's output line, `{"record":N,…the Decision's members…}`, exactly as JSON.stringify
+ * writes it, without writing again what repeats from record to record. Most of a Decision is the
+ * same for every record its rule decides: the version's fields, the status, the rule and clause,
+ * and (from a generated evaluator) a result and a fired list that are frozen constants, one object
+ * per rule or combination of rules. Their JSON text is made once per such result and fired list and
+ * reused; what varies (the record number and installation id, and members after the Decision's own,
+ * such as `reviewOn` or `factsIgnored`) is written for each record.
+ *
+ * Only what cannot change is reused: a result or fired list is cached by identity when it is deeply
+ * frozen plain data (frozen objects and arrays of data properties, down to primitives, with no
+ * `toJSON`), so its text is what JSON.stringify would give every time. Anything else (members in
+ * another order, an unfrozen result, a value JSON.stringify would treat specially) is written by
+ * JSON.stringify, as before.
+ */
+import type { Decision } from "../runtime/index.js";
+
+/** A Decision's own members, in the order the runtime builds them (src/runtime/decide.ts). */
+const MEMBERS = ["installationId", "document", "version", "versionId", "asOf", "sourceHash", "status", "result", "rule", "clause", "fired"] as const;
+
+/** The Decision's members after `installationId`, as JSON text (without braces), for one result and fired list. */
+interface Tail {
+  readonly document: unknown;
+  readonly version: unknown;
+  readonly versionId: unknown;
+  readonly asOf: unknown;
+  readonly sourceHash: unknown;
+  readonly status: unknown;
+  readonly rule: unknown;
+  readonly clause: unknown;
+  readonly text: string;
+}
+
+/** Deepest frozen value checked; deeper (or cyclic) values are left to JSON.stringify. */
+const MAX_DEPTH = 16;
+
+export class DecisionJson {
+  /** Tails by result (deeply frozen), then by fired list (deeply frozen). */
+  private readonly tails = new WeakMap<object, WeakMap<object, Tail>>();
+  /** Objects found to be deeply frozen plain data (true) or not (false). */
+  private readonly frozen = new WeakMap<object, boolean>();
+
+  /** `{"record":N,…}`: the Decision with its record number first, as `{"record":N,...JSON.stringify(decision).slice(1)}` would be. */
+  line(record: number, d: Decision): string {
+    const fast = this.fast(record, d);
+    if (fast !== undefined) return fast;
+    const json = JSON.stringify(d);
+    return json.length > 2 ? `{"record":${record},${json.slice(1)}` : `{"record":${record}}`;
+  }
+
+  private fast(record: number, d: Decision): string | undefined {
+    if (Object.getPrototypeOf(d) !== Object.prototype) return undefined;
+    const keys = Object.keys(d);
+    if (keys.length < MEMBERS.length) return undefined;
+    for (let i = 0; i < MEMBERS.length; i++) if (keys[i] !== MEMBERS[i]) return undefined;
+    const id = d.installationId;
+    if (typeof id !== "string" || typeof d.result !== "object" || d.result === null || typeof d.fired !== "object" || d.fired === null) return undefined;
+    if (!this.isFrozenData(d.result) || !this.isFrozenData(d.fired)) return undefined;
+    let text = `{"record":${record},"installationId":${JSON.stringify(id)}${this.tail(d)}`;
+    for (let i = MEMBERS.length; i < keys.length; i++) {
+      const key = keys[i];
+      const v = (d as unknown as Record<string, unknown>)[key];
+      // What JSON.stringify leaves out, or would write by calling something, is not written here.
+      if (v === undefined) continue;
+      if (typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") return undefined;
+      if (typeof v === "object" && v !== null && !this.isFrozenData(v)) return undefined;
+      text += `,${JSON.stringify(key)}:${JSON.stringify(v)}`;
+    }
+    return `${text}}`;
+  }
+
+  /** The members from `document` to `fired` as JSON text, each after a comma; made once per result, fired list and their companions. */
+  private tail(d: Decision): string {
+    const result = d.result as object;
+    let byFired = this.tails.get(result);
+    if (byFired === undefined) {
+      byFired = new WeakMap();
+      this.tails.set(result, byFired);
+    }
+    let t = byFired.get(d.fired);
+    if (
+      t === undefined ||
+      t.document !== d.document ||
+      t.version !== d.version ||
+      t.versionId !== d.versionId ||
+      t.asOf !== d.asOf ||
+      t.sourceHash !== d.sourceHash ||
+      t.status !== d.status ||
+      t.rule !== d.rule ||
+      t.clause !== d.clause
+    ) {
+      // Written by JSON.stringify itself, from an object with the same members in the same order.
+      const rest = JSON.stringify({ document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, result, rule: d.rule, clause: d.clause, fired: d.fired }).slice(1, -1);
+      t = { document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, rule: d.rule, clause: d.clause, text: rest.length > 0 ? `,${rest}` : "" };
+      byFired.set(d.fired, t);
+    }
+    return t.text;
+  }
+
+  /** Whether `v` is a primitive JSON.stringify writes plainly, or a deeply frozen plain object or array of such values. */
+  private isFrozenData(v: unknown, depth = 0): boolean {
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return true;
+    if (typeof v !== "object") return false;
+    const known = this.frozen.get(v);
+    if (known !== undefined) return known;
+    let ok = depth < MAX_DEPTH && Object.isFrozen(v);
+    if (ok) {
+      const proto = Object.getPrototypeOf(v);
+      ok = Array.isArray(v) ? proto === Array.prototype : proto === Object.prototype;
+    }
+    if (ok) {
+      for (const [key, p] of Object.entries(Object.getOwnPropertyDescriptors(v))) {
+        if (key === "toJSON" || !("value" in p) || !this.isFrozenData(p.value, depth + 1)) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    this.frozen.set(v, ok);
+    return ok;
+  }
+}
