@@ -5,12 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { expectEqual } from "../helpers/equal.js";
 import { formatDiagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
 import { generateVersion, generateVersionWith, PASSES, type PassName } from "../../src/compiler/generate/index.js";
 import { loadVersionFiles } from "../../src/compiler/load.js";
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
 import { compileFixture, expectGolden } from "../helpers/compile.js";
+import { expectEqual } from "../helpers/equal.js";
 
 const FIXTURE = "test/fixtures/generate/passes";
 const compiled = compileFixture(FIXTURE);

@@ -7,12 +7,12 @@
  * errors are those validation gives (compared too).
  */
 import { describe, expect, it } from "vitest";
-import { expectEqual } from "../helpers/equal.js";
 import { Validator } from "../../src/runtime/index.js";
 import { generateInstallations } from "../../src/population/generate.js";
 import v190 from "../../generated/tmad-19.0/index.js";
 import v20v1 from "../../generated/tmad-20.v1/index.js";
 import v20v2 from "../../generated/tmad-20.v2/index.js";
+import { expectEqual } from "../helpers/equal.js";
 
 function random(seed: number): (n: number) => number {
   let x = seed;
