@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { countKeysInText, countKeysInValue, DEFAULT_LIMITS, parseRaw, scanJson } from "../../src/cli/records.js";
 import { generateInstallations } from "../../src/population/generate.js";
+import { expectEqual } from "../helpers/equal.js";
 
 function reference(text: string, maxDepth: number): { value: unknown } | { problem: { code: string; message: string } } {
   const scanned = scanJson(text, maxDepth);
@@ -51,7 +52,7 @@ describe("parseRaw counts instead of scanning every record", () => {
     let problems = 0;
     const check = (text: string, maxDepth: number): void => {
       const got = parseRaw({ record: 1, text }, { ...DEFAULT_LIMITS, maxDepth });
-      expect([text, got]).toEqual([text, reference(text, maxDepth)]);
+      expectEqual([text, got], [text, reference(text, maxDepth)]);
       if ("problem" in got) problems++;
     };
     for (const line of lines) check(line, DEFAULT_LIMITS.maxDepth);
