@@ -86,15 +86,18 @@ function instantOfFrom(from: string): number {
 
 /** Whether date-time `a` is an earlier instant than `b`: `compareInstants(a, b) < 0`, with one text comparison in the common case. */
 export function instantBefore(a: string, b: string): boolean {
-  if (a.length === b.length && a.charCodeAt(a.length - 1) === 90 && b.charCodeAt(b.length - 1) === 90) return a < b;
-  return instant(a) < instant(b);
+  return sameUtcLayout(a, b) ? a < b : instant(a) < instant(b);
 }
 
 /** Orders two date-times as instants: negative, zero or positive. */
 export function compareInstants(a: string, b: string): number {
-  // The same UTC layout orders as text: no parsing needed (the common case).
-  if (a.length === b.length && a.charCodeAt(a.length - 1) === 90 && b.charCodeAt(b.length - 1) === 90) return a < b ? -1 : a > b ? 1 : 0;
+  if (sameUtcLayout(a, b)) return a < b ? -1 : a > b ? 1 : 0;
   return instant(a) - instant(b);
+}
+
+/** Two UTC date-times of the same length (`…Z`, the common case) order as text: no parsing needed. */
+function sameUtcLayout(a: string, b: string): boolean {
+  return a.length === b.length && a.charCodeAt(a.length - 1) === 90 && b.charCodeAt(b.length - 1) === 90;
 }
 
 export function divide(a: number, b: number, at: string): number {

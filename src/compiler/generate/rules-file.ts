@@ -8,7 +8,7 @@ import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructu
 import type * as A from "../ast/nodes.js";
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { exitCall, FRAME, leafCall, tracesParts, FRAME_TYPE, INPUT, isComposite, modelType, tsType, type ExpressionEmitter } from "./expressions.js";
+import { exitCall, FRAME, FRAME_TYPE, INPUT, isComposite, leafCall, modelType, tracesParts, tsType, type ExpressionEmitter } from "./expressions.js";
 import { cacheOf, frameClass, type DefinitionCache } from "./frame.js";
 import { enabled, type GenerateOptions } from "./passes.js";
 import { constantResult, settleCode } from "./settle.js";
