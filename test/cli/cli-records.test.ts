@@ -348,12 +348,12 @@ describe("tmad report --out never destroys what it did not write (issue 9)", { t
     expect(readFileSync(join(dir, "mine.txt"), "utf8")).toBe("keep me");
   });
 
-  it("`--out ..` refuses the parent folder instead of emptying it", () => {
+  it("`--out ..` refuses the parent folder instead of emptying it", async () => {
     const parent = tempDir();
     writeFileSync(join(parent, "thesis.md"), "years of work");
     const cwd = join(parent, "work");
     cpSync(small(), join(parent, "work", "small.ndjson"));
-    const r = spawnSync(process.execPath, [CLI, "report", "small.ndjson", "--version", "20.v2", "--out", "..", "--force"], { cwd, encoding: "utf8" });
+    const r = await tmadIn(["report", "small.ndjson", "--version", "20.v2", "--out", "..", "--force"], undefined, { cwd });
     expect(r.status).toBe(2);
     expect(readFileSync(join(parent, "thesis.md"), "utf8")).toBe("years of work");
     expect(readdirSync(cwd)).toEqual(["small.ndjson"]);

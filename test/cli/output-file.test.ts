@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sink } from "../../src/cli/sink.js";
+import { tmadIn } from "../helpers/cli.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CLI = join(root, "dist", "src", "cli", "main.js");
@@ -138,20 +139,20 @@ describe("the CLI's single-file outputs", { timeout: 60_000 }, () => {
     return path;
   }
 
-  it("--out to a null device writes into the device and leaves it a device", () => {
+  it("--out to a null device writes into the device and leaves it a device", async () => {
     const target = device("null", 3);
     if (target === undefined) return;
-    const r = spawnSync(process.execPath, [CLI, "eval", "examples/installations.ndjson", "--version", "20.v2", "--out", target], { cwd: root, encoding: "utf8" });
+    const r = await tmadIn(["eval", "examples/installations.ndjson", "--version", "20.v2", "--out", target]);
     expect(r.status, r.stderr).toBe(1); // the examples include invalid records
     expect(r.stderr).toMatch(/records = /);
     expect(lstatSync(target).isCharacterDevice()).toBe(true);
     expect(readdirSync(dirname(target))).toEqual(["null"]);
   });
 
-  it("a full device says what failed (no space left), exits 2 and leaves the device as it was", () => {
+  it("a full device says what failed (no space left), exits 2 and leaves the device as it was", async () => {
     const target = device("full", 7);
     if (target === undefined) return;
-    const r = spawnSync(process.execPath, [CLI, "eval", "examples/installations.ndjson", "--version", "20.v2", "--out", target], { cwd: root, encoding: "utf8" });
+    const r = await tmadIn(["eval", "examples/installations.ndjson", "--version", "20.v2", "--out", target]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`tmad eval: cannot write ${target}: no space left on the device (ENOSPC)\n`);
     expect(lstatSync(target).isCharacterDevice()).toBe(true);

@@ -54,16 +54,24 @@ let runCli: Promise<RunCli> | undefined;
 /**
  * `tmad args` run in this process, from the repository root (the working directory of the tests), with
  * `input` as its standard input (none: an empty one, as spawnSync gives). Its status is the exit code
- * main.js would set.
+ * main.js would set. With `cwd`, the command runs from that folder instead: the process changes to it
+ * for the run and back after (the files of a worker run one after another, their tests one at a
+ * time, so nothing else reads the working directory meanwhile).
  */
-export async function tmadIn(args: readonly string[], input?: string): Promise<Run> {
+export async function tmadIn(args: readonly string[], input?: string, options: { cwd?: string } = {}): Promise<Run> {
   if (process.cwd() !== root) throw new Error(`tmadIn runs from the working directory, ${process.cwd()}, not the repository root`);
   runCli ??= import(pathToFileURL(join(root, "dist", "src", "cli", "cli.js")).href).then((m: { runCli: RunCli }) => m.runCli);
+  const run = await runCli;
   const stdout = new Collector();
   const stderr = new Collector();
   const stdin = Readable.from(input === undefined ? [] : [Buffer.from(input, "utf8")]);
-  const status = await (await runCli)(args, { stdout, stderr, stdin });
-  return { status, stdout: stdout.text(), stderr: stderr.text() };
+  if (options.cwd !== undefined) process.chdir(options.cwd);
+  try {
+    const status = await run(args, { stdout, stderr, stdin });
+    return { status, stdout: stdout.text(), stderr: stderr.text() };
+  } finally {
+    process.chdir(root);
+  }
 }
 
 const temps: string[] = [];

@@ -3,10 +3,10 @@
  * errors planted by edits, and every feature asked for as an editor would. Expected positions are
  * computed here from the text (JavaScript string indices are UTF-16, as LSP's characters are).
  */
-import { spawnSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tmadIn } from "../helpers/cli.js";
 import { corpusCopy, LspClient, repo, uri, type LspDiagnostic } from "./client.js";
 
 interface Range {
@@ -119,7 +119,7 @@ describe("tmad lsp over stdio, on a copy of the corpus", () => {
   it("gives the same diagnostics as `tmad check` on the same text", async () => {
     writeFileSync(file, planted);
     // The planted file belongs to tmad-20.v2 alone (no version is built on it).
-    const cli = spawnSync(process.execPath, [join(repo, "dist/src/cli/main.js"), "check", "--skip-analysis", "--format", "json", "rules/tmad-20.v2"], { cwd: root, encoding: "utf8" });
+    const cli = await tmadIn(["check", "--skip-analysis", "--format", "json", "rules/tmad-20.v2"], undefined, { cwd: root });
     expect(cli.status).toBe(1);
     const fromCli = new Set<string>();
     for (const v of JSON.parse(cli.stdout).versions as { diagnostics: { code: string; message: string; hint?: string; span: { file: string; start: { line: number; column: number }; end: { line: number; column: number } } }[] }[]) {
@@ -246,13 +246,13 @@ describe("tmad lsp analysis once a version settles", () => {
     const doc = readFileSync(join(repo, "docs/diagnostics.md"), "utf8");
     const body = /<!-- diagnostic: TMAD6001 -->\n````markdown\n([\s\S]*?)^````$/m.exec(doc)![1]!;
     const file = join(root, "rules/demo/index.md");
-    spawnSync("mkdir", ["-p", join(root, "rules/demo")]);
+    mkdirSync(join(root, "rules/demo"), { recursive: true });
     writeFileSync(file, body);
     const client = await LspClient.start(root, { analysis: true, analysisDelayMs: 50 });
     try {
       client.open(file);
       await client.diagnosticsFor(file, (list) => list.some((x) => x.code === "TMAD6001"), 60_000);
-      const cli = spawnSync(process.execPath, [join(repo, "dist/src/cli/main.js"), "check", "--format", "json"], { cwd: root, encoding: "utf8" });
+      const cli = await tmadIn(["check", "--format", "json"], undefined, { cwd: root });
       const expected = (JSON.parse(cli.stdout).versions[0].diagnostics as { code: string; span: { file: string; start: { line: number; column: number } } }[]).map(
         (x) => `${uri(join(root, x.span.file))} ${x.code} ${x.span.start.line - 1}:${x.span.start.column - 1}`,
       );
