@@ -8,9 +8,8 @@ import { evaluate as handwritten, instantMs } from "../../bench/handwritten-20v2
 import { createEngine, evaluate as jre } from "../../bench/json-rules-engine-20v2.js";
 import { exampleLines, loadRecords } from "../../bench/records.js";
 import version, { type Decision as Result, type Installation } from "../../generated/tmad-20.v2/index.js";
-import { compileVersion } from "../../src/compiler/pipeline.js";
-import { readVersion } from "../../src/compiler/source/versions.js";
 import type { Decision } from "../../src/runtime/index.js";
+import { compiledDir } from "../helpers/diff.js";
 import { expectEqual } from "../helpers/equal.js";
 
 function validated(raw: readonly unknown[]): Installation[] {
@@ -24,7 +23,7 @@ function validated(raw: readonly unknown[]): Installation[] {
 
 const fileRecords = validated(exampleLines().map((l) => JSON.parse(l)));
 const blockRecords = validated(
-  compileVersion(readVersion("rules/tmad-20.v2"), "check").checked!.examples.map((e) => e.record),
+  compiledDir("rules/tmad-20.v2").checked!.examples.map((e) => e.record),
 );
 
 /** The fields the benchmark compares: status, rule, clause and the decision's result. */

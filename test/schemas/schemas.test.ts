@@ -10,16 +10,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { readVersion } from "../../src/compiler/source/versions.js";
 import { toOutput } from "../../src/cli/batch.js";
-import { diffVersions, type DiffSide } from "../../src/compiler/diff/index.js";
+import { diffVersions } from "../../src/compiler/diff/index.js";
 import { renderDiff } from "../../src/compiler/diff/render.js";
-import { loadVersionFiles } from "../../src/compiler/load.js";
-import { compileVersion } from "../../src/compiler/pipeline.js";
 import { buildExplanation, loadVersion, versions } from "../../src/index.js";
 import { generateInstallations } from "../../src/population/generate.js";
 import { evaluateRecord } from "../../src/runtime/index.js";
 import { SCHEMA_KINDS, schemaText } from "../../src/schemas.js";
+import { diffSide } from "../helpers/diff.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const lines = readFileSync(join(root, "examples/installations.ndjson"), "utf8")
@@ -113,11 +111,8 @@ describe("decision, trace and explanation schemas, against real outputs", () => 
 });
 
 describe("diff report schema", () => {
-  function side(dir: string): DiffSide {
-    const compiled = compileVersion(readVersion(dir));
-    if (compiled.files === undefined || compiled.checked === undefined) throw new Error(`${dir} does not compile`);
-    return { checked: compiled.checked, loaded: loadVersionFiles(compiled.files) };
-  }
+  /** The version as the diff takes it, compiled once per worker (test/helpers/diff.ts; test/compiler/diff.test.ts diffs these too). */
+  const side = diffSide;
 
   it("a real diff, with a population and a broken record, validates", () => {
     const a = ajv();
