@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import { chainOf } from "../src/compiler/extract/index.js";
 import { readVersion } from "../src/compiler/source/versions.js";
 import { diffVersions, mayDecideDifferently, type DiffSide } from "../src/compiler/diff/index.js";
+import { withoutFormatting } from "../src/compiler/generate/index.js";
 import { sameDecision } from "../src/compiler/diff/population.js";
 import { loadVersionFiles } from "../src/compiler/load.js";
 import { compileVersion, type VersionSource } from "../src/compiler/pipeline.js";
@@ -49,9 +50,16 @@ interface FileRef {
   readonly index: number;
 }
 
-/** Every file of the chain, newest version first. */
-function filesOf(source: VersionSource): FileRef[] {
-  return chainOf(source, () => undefined).flatMap(({ source: version }) => version.files.map((_, index) => ({ version, index })));
+const chainFiles = new WeakMap<VersionSource, readonly FileRef[]>();
+
+/** Every file of the chain, newest version first (once per source: each amendment of the base reads them). */
+function filesOf(source: VersionSource): readonly FileRef[] {
+  let found = chainFiles.get(source);
+  if (found === undefined) {
+    found = chainOf(source, () => undefined).flatMap(({ source: version }) => version.files.map((_, index) => ({ version, index })));
+    chainFiles.set(source, found);
+  }
+  return found;
 }
 
 /** The chain with one file's text replaced (the version holding it, and every version whose base chain reaches it). */
@@ -168,7 +176,8 @@ function balanced(s: string): boolean {
 }
 
 function sideOf(source: VersionSource, withCode: boolean): (DiffSide & { ok: true }) | { ok: false; checked?: undefined } | { ok: true; checked: DiffSide["checked"]; loaded?: undefined } {
-  const compiled = compileVersion(source, withCode ? "generate" : "check");
+  // The code is only run, never read: generated unformatted, as tmad diff does (render.ts).
+  const compiled = withCode ? withoutFormatting(() => compileVersion(source, "generate")) : compileVersion(source, "check");
   if (compiled.checked === undefined || compiled.diagnostics.some((d) => d.severity === "error")) return { ok: false };
   if (!withCode) return { ok: true, checked: compiled.checked };
   if (compiled.files === undefined) return { ok: false };
