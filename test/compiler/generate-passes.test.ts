@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
-import { generateVersion, generateVersionWith, PASSES, type PassName } from "../../src/compiler/generate/index.js";
+import { generateVersion, generateVersionWith, PASSES, withoutFormatting as unformatted, type PassName } from "../../src/compiler/generate/index.js";
 import { loadVersionFiles } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
@@ -16,6 +16,10 @@ import { expectEqual } from "../helpers/equal.js";
 const FIXTURE = "test/fixtures/generate/passes";
 const compiled = compileFixture(FIXTURE);
 const checked = compiled.checked!;
+// Code generated only to be run (the agreement of each pass with it turned off) is generated
+// unformatted, as tmad check and tmad diff generate what they only run: TypeScript's formatter
+// changes its layout alone, and was most of the cost of generating it. The formatted text is what
+// the goldens and the pattern tests read.
 
 /** A small deterministic generator (a linear congruential one: the same records on every run). */
 function random(seed: number): (n: number) => number {
@@ -108,7 +112,7 @@ describe("generator passes", () => {
     expect(rules).not.toMatch(/\/\*\* `count a in d\.tries where a\.kind = FAILED` [^\n]*\nfunction loop_/);
     expect(rules).toMatch(/\/\*\* `\(min a\.at for a in tries where a\.kind = kind\)` [^\n]*\nfunction loop_/);
     // The random records below make `worn_out` both hold and fail, so the agreement test means something.
-    const on = loadVersionFiles(generateVersion(checked));
+    const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
     const worn = on.conditions.get("worn_out")!;
     const next = random(7);
     let held = 0;
@@ -119,8 +123,8 @@ describe("generator passes", () => {
 
   for (const pass of Object.keys(PASSES) as PassName[]) {
     it(`${pass}: every rule's condition and every decision agree with the pass turned off, on 3,000 random records`, () => {
-      const on = loadVersionFiles(generateVersion(checked));
-      const off = loadVersionFiles(generateVersionWith(checked, { disable: new Set([pass]) }));
+      const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
+      const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set([pass]) })));
       const next = random(20261202);
       let applied = 0;
       for (let i = 0; i < 3_000; i++) {
@@ -155,7 +159,7 @@ describe("generator passes", () => {
     const rules = larger.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(rules).toContain("const SETTLED = new rt.SettledSets(RULES);");
     const on = loadVersionFiles(larger.files!);
-    const off = loadVersionFiles(generateVersionWith(larger.checked!, { disable: new Set(["settled-sets"]) }));
+    const off = loadVersionFiles(unformatted(() => generateVersionWith(larger.checked!, { disable: new Set(["settled-sets"]) })));
     const next = random(13);
     for (let i = 0; i < 500; i++) {
       const record = site(next, i);
@@ -216,7 +220,7 @@ describe("generator passes", () => {
   });
 
   it("ordered pairs: a record with 8,500 tries and 8,500 checks is decided (linear, not quadratic)", () => {
-    const on = loadVersionFiles(generateVersion(checked));
+    const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
     const at = (minute: number): string => `2022-05-01T${pad(Math.floor(minute / 60) % 24)}:${pad(minute % 60)}:00Z`;
     const day = "2022-05-02";
     // Every try times out after every check succeeded, except the last check: confirmed only by it.
