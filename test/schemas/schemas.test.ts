@@ -111,14 +111,11 @@ describe("decision, trace and explanation schemas, against real outputs", () => 
 });
 
 describe("diff report schema", () => {
-  /** The version as the diff takes it, compiled once per worker (test/helpers/diff.ts; test/compiler/diff.test.ts diffs these too). */
-  const side = diffSide;
-
   it("a real diff, with a population and a broken record, validates", () => {
     const a = ajv();
     const valid = validator(a, "urn:tmad:schema:diff-report:2");
     const population = [...examples.slice(0, 20).map((value, i) => ({ record: i + 1, value })), { record: 21, parseError: "not JSON" }];
-    const report = JSON.parse(renderDiff(diffVersions(side("test/fixtures/versions/demo-1.0"), side("test/fixtures/versions/demo-1.1"), { population }), "json", { ids: false }));
+    const report = JSON.parse(renderDiff(diffVersions(diffSide("test/fixtures/versions/demo-1.0"), diffSide("test/fixtures/versions/demo-1.1"), { population }), "json", { ids: false }));
     expect(report.behaviour.length).toBeGreaterThan(0);
     expect(valid(report)).toBeUndefined();
   });
