@@ -14,7 +14,7 @@
 import { versions, type VersionModules } from "../generated/index.js";
 import { buildExplanation } from "./explanation/build.js";
 import type { Explanation } from "./explanation/types.js";
-import { evaluateRecord, selectVersion, type RecordOutcome, type VersionEntry, type VersionModule, type VersionSelector } from "./runtime/index.js";
+import { evaluateRecord, selectVersion, traceLevelOf, type TraceLevel, type RecordOutcome, type VersionEntry, type VersionModule, type VersionSelector } from "./runtime/index.js";
 
 export * from "./runtime/index.js";
 export { buildExplanation, quoteClause, renderExplanation, renderExplanationText, type ExplainOptions } from "./explain.js";
@@ -31,7 +31,8 @@ export type InputOf<V extends KnownVersion> = VersionModules[V] extends VersionM
 export type AnyResult = ResultOf<KnownVersion>;
 
 export type LoadOptions = VersionSelector;
-export type EvaluateOptions = VersionSelector & { readonly trace?: boolean };
+/** `trace`: `true` (or `complete`) for a complete trace, `evaluated` for the evaluation as it went (see Trace.explored). */
+export type EvaluateOptions = VersionSelector & { readonly trace?: boolean | TraceLevel };
 
 /** The version module chosen by id (`20.v2`, `tmad-20.v2`) or by date (designated version in force). */
 export async function loadVersion<V extends KnownVersion>(selector: { readonly version: V }): Promise<VersionModules[V]>;
@@ -47,11 +48,11 @@ export async function loadVersion(selector: LoadOptions): Promise<VersionModule<
  * known by the date. The Decision records both; a waiting decision carries `reviewOn`. Named by a
  * known version, the Decision's result is typed with that version's decision type.
  */
-export async function evaluate<V extends KnownVersion>(record: unknown, options: { readonly version: V; readonly asOf?: string; readonly trace?: boolean }): Promise<RecordOutcome<ResultOf<V>>>;
+export async function evaluate<V extends KnownVersion>(record: unknown, options: { readonly version: V; readonly asOf?: string; readonly trace?: boolean | TraceLevel }): Promise<RecordOutcome<ResultOf<V>>>;
 export async function evaluate(record: unknown, options: EvaluateOptions): Promise<RecordOutcome<AnyResult>>;
 export async function evaluate(record: unknown, options: EvaluateOptions): Promise<RecordOutcome<any>> {
   const version = await loadVersion(options);
-  return evaluateRecord(version, record, { asOf: options.asOf ?? null, trace: options.trace === true });
+  return evaluateRecord(version, record, { asOf: options.asOf ?? null, trace: traceLevelOf(options.trace) ?? false });
 }
 
 /**

@@ -136,9 +136,11 @@ const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decis
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
-  else { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -151,10 +153,15 @@ function loop_0(f: Frame): boolean {
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8), traced member by member */
 function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
+  let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+    if (value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$m); if (t.endMember(d$preparationInProgress$traced(t, f, v$m))) value = true; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -167,10 +174,15 @@ function loop_1(f: Frame): boolean {
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8), traced member by member */
 function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$g of d$gsmes(f)) {
-    if (!value) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$g); if (!t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -178,9 +190,11 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(5, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
-  else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(6), t.exit(traced_loop_1(t, f)));
-  else { const mark = t.mark(); try { (t.enter(6), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(6), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -347,10 +361,15 @@ function loop_10(f: Frame): model.DeviceId[] {
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
 function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
-    if (!value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$m); if (!t.endMember(d$prepared$traced(t, f, v$m))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -358,9 +377,11 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(8, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(10), t.exit(traced_loop_2(t, f)));
-  else { const mark = t.mark(); try { (t.enter(10), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(10), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -368,19 +389,26 @@ function traced_and_2(t: rt.Tracer, f: Frame): boolean {
 function traced_and_3(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
-  else { const mark = t.mark(); try { (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
-  else { const mark = t.mark(); try { (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
 function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$e of d$esmes(f)) {
-    if (!value) { const mark = t.mark(); try { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$e); if (!t.endMember(d$prepared$traced(t, f, v$e))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -388,19 +416,26 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = t.leaf(18, ((d$esmes(f)).length > 0));
-  else { const mark = t.mark(); try { t.leaf(18, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(18, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else { t.skip(7); return false; }
   if (value) value = (t.enter(19), t.exit(traced_loop_3(t, f)));
-  else { const mark = t.mark(); try { (t.enter(19), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(19), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(6); return false; }
   if (value) value = t.leaf(20, ((d$gsmes(f)).length > 0));
-  else { const mark = t.mark(); try { t.leaf(20, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(20, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else { t.skip(5); return false; }
   if (value) value = t.leaf1(21, f.input.communicating, f.input.communicating);
-  else { const mark = t.mark(); try { t.leaf1(21, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf1(21, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
+  else { t.skip(4); return false; }
   if (value) value = (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(3); return false; }
   if (value) value = (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = t.leaf(24, (d$supplierStatus(f) === "LIVE"));
-  else { const mark = t.mark(); try { t.leaf(24, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(24, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -408,7 +443,8 @@ function traced_and_4(t: rt.Tracer, f: Frame): boolean {
 function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
-  else { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -416,7 +452,8 @@ function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = t.leaf1(33, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
-  else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -424,7 +461,8 @@ function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
   if (value) value = (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
-  else { const mark = t.mark(); try { (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -432,17 +470,23 @@ function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(36), t.exit(!t.leaf1(37, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
-  else { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
 function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$m of f.input.devices) {
-    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(41, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(41, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember(t.leaf1(41, v$m.dormant, v$m.dormant))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -450,7 +494,8 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 function traced_and_9(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices));
-  else { const mark = t.mark(); try { (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices)); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -458,7 +503,8 @@ function traced_and_9(t: rt.Tracer, f: Frame): boolean {
 function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(48, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
   if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
-  else { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -466,7 +512,8 @@ function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 function traced_and_11(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
-  else { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -969,9 +1016,9 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
   return settle(f, asOf, applying);
 }
 
-/** Evaluates TMAD 19.0 and records why: every rule's condition, with the facts it read. */
-export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
-  const t = new rt.Tracer(traceSites);
+/** Evaluates TMAD 19.0 and records why: every rule's condition, with the facts it read; every part of each condition (`complete`), or only what the evaluation evaluated (`evaluated`). */
+export function evaluateTraced(i$installation: model.Installation, asOf: string | null, level: rt.TraceLevel = "complete"): rt.TracedDecision<model.Decision> {
+  const t = new rt.Tracer(traceSites, level);
   const f = new Frame(i$installation);
   const conditions: number[] = [];
   let applying = 0;

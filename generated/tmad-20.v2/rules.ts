@@ -164,9 +164,11 @@ const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decis
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
-  else { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -179,10 +181,15 @@ function loop_0(f: Frame): boolean {
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8), traced member by member */
 function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
+  let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+    if (value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationInProgress$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$m); if (t.endMember(d$preparationInProgress$traced(t, f, v$m))) value = true; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -190,11 +197,14 @@ function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING"));
-  else { const mark = t.mark(); try { t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING")); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING")); } catch { t.unwind(mark); } }
+  else { t.skip(3); return false; }
   if (value) value = d$readyToMigrate$traced(t, f);
-  else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = d$meterPointClear$traced(t, f);
-  else { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -202,11 +212,14 @@ function traced_and_1(t: rt.Tracer, f: Frame): boolean {
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER"));
-  else { const mark = t.mark(); try { t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER")); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER")); } catch { t.unwind(mark); } }
+  else { t.skip(3); return false; }
   if (value) value = d$readyToMigrate$traced(t, f);
-  else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = d$meterPointClear$traced(t, f);
-  else { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -214,11 +227,14 @@ function traced_and_2(t: rt.Tracer, f: Frame): boolean {
 function traced_and_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$sharesMeterPoint$traced(t, f);
   if (value) value = d$lastInstalledOnlyCommunicating$traced(t, f);
-  else { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(3); return false; }
   if (value) value = t.leaf(9, (d$supplierStatus(f) === "LIVE"));
-  else { const mark = t.mark(); try { t.leaf(9, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(9, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = d$readyToMigrate$traced(t, f);
-  else { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -231,10 +247,15 @@ function loop_1(f: Frame): boolean {
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8), traced member by member */
 function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$g of d$gsmes(f)) {
-    if (!value) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$g); if (!t.endMember(d$firmwarePersistentlyFailed$traced(t, f, v$g))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -242,9 +263,11 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(11, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
-  else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(12), t.exit(traced_loop_1(t, f)));
-  else { const mark = t.mark(); try { (t.enter(12), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(12), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -257,10 +280,15 @@ function loop_2(f: Frame): boolean {
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8), traced member by member */
 function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
+  let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$unableToAttemptFirmware$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+    if (value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$unableToAttemptFirmware$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$m); if (t.endMember(d$unableToAttemptFirmware$traced(t, f, v$m))) value = true; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -268,7 +296,8 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 function traced_and_5(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(14), t.exit(traced_loop_2(t, f)));
-  else { const mark = t.mark(); try { (t.enter(14), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(14), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -281,10 +310,15 @@ function loop_3(f: Frame): boolean {
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8), traced member by member */
 function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
+  let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+    if (value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$m); if (t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m))) value = true; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -292,9 +326,11 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 function traced_and_6(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(16, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId);
-  else { const mark = t.mark(); try { t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(18), t.exit(traced_loop_3(t, f)));
-  else { const mark = t.mark(); try { (t.enter(18), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(18), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -307,10 +343,15 @@ function loop_4(f: Frame): boolean {
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8), traced member by member */
 function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = false;
+  let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
-    if (value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+    if (value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$m); if (t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$m))) value = true; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -318,7 +359,8 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 function traced_and_7(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(20), t.exit(traced_loop_4(t, f)));
-  else { const mark = t.mark(); try { (t.enter(20), t.exit(traced_loop_4(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(20), t.exit(traced_loop_4(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -326,7 +368,8 @@ function traced_and_7(t: rt.Tracer, f: Frame): boolean {
 function traced_and_8(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$hasUnresolvedDataIssue$traced(t, f);
-  else { const mark = t.mark(); try { d$hasUnresolvedDataIssue$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$hasUnresolvedDataIssue$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -334,9 +377,11 @@ function traced_and_8(t: rt.Tracer, f: Frame): boolean {
 function traced_and_9(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$sharesMeterPoint$traced(t, f);
-  else { const mark = t.mark(); try { d$sharesMeterPoint$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$sharesMeterPoint$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -349,10 +394,15 @@ function loop_5(f: Frame): boolean {
 /** `(every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:45:8), traced member by member */
 function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$g of d$gsmes(f)) {
-    if (!value) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$g); t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$g)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$g); if (!t.endMember(d$preparationPersistentlyFailed$traced(t, f, v$g))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -360,9 +410,11 @@ function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
 function traced_and_10(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(25, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
-  else { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(26), t.exit(traced_loop_5(t, f)));
-  else { const mark = t.mark(); try { (t.enter(26), t.exit(traced_loop_5(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(26), t.exit(traced_loop_5(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -535,10 +587,15 @@ function loop_15(f: Frame): boolean {
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
 function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
-    if (!value) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$m); t.endMember(d$prepared$traced(t, f, v$m)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$m); if (!t.endMember(d$prepared$traced(t, f, v$m))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -546,9 +603,11 @@ function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
 function traced_and_11(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(31, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(33), t.exit(traced_loop_6(t, f)));
-  else { const mark = t.mark(); try { (t.enter(33), t.exit(traced_loop_6(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(33), t.exit(traced_loop_6(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -556,7 +615,8 @@ function traced_and_11(t: rt.Tracer, f: Frame): boolean {
 function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(37), t.exit(!t.leaf1(38, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
-  else { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -564,9 +624,11 @@ function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(41), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
-  else { const mark = t.mark(); try { (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
-  else { const mark = t.mark(); try { (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -574,17 +636,23 @@ function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_and_14(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(47, f.input.communicating, f.input.communicating);
   if (value) value = t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints);
-  else { const mark = t.mark(); try { t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7), traced member by member */
 function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$e of d$esmes(f)) {
-    if (!value) { const mark = t.mark(); try { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { t.member(v$e); t.endMember(d$prepared$traced(t, f, v$e)); } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else { t.member(v$e); if (!t.endMember(d$prepared$traced(t, f, v$e))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -592,17 +660,23 @@ function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
 function traced_and_15(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = t.leaf(52, ((d$esmes(f)).length > 0));
-  else { const mark = t.mark(); try { t.leaf(52, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(52, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else { t.skip(6); return false; }
   if (value) value = (t.enter(53), t.exit(traced_loop_7(t, f)));
-  else { const mark = t.mark(); try { (t.enter(53), t.exit(traced_loop_7(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(53), t.exit(traced_loop_7(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(5); return false; }
   if (value) value = t.leaf(54, ((d$gsmes(f)).length > 0));
-  else { const mark = t.mark(); try { t.leaf(54, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf(54, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
+  else { t.skip(4); return false; }
   if (value) value = t.leaf1(55, f.input.communicating, f.input.communicating);
-  else { const mark = t.mark(); try { t.leaf1(55, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf1(55, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
+  else { t.skip(3); return false; }
   if (value) value = (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
-  else { const mark = t.mark(); try { (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
+  else { t.skip(2); return false; }
   if (value) value = d$meterPointClear$traced(t, f);
-  else { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -610,7 +684,8 @@ function traced_and_15(t: rt.Tracer, f: Frame): boolean {
 function traced_and_16(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(58, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId);
-  else { const mark = t.mark(); try { t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -618,7 +693,8 @@ function traced_and_16(t: rt.Tracer, f: Frame): boolean {
 function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
-  else { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -626,7 +702,8 @@ function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = t.leaf1(66, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
-  else { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -634,7 +711,8 @@ function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.enter(63), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
   if (value) value = (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
-  else { const mark = t.mark(); try { (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -642,17 +720,23 @@ function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
-  else { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
 function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = true;
+  let skipped = 0;
   for (const v$m of f.input.devices) {
-    if (!value) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(70, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+    if (!value) {
+      if (t.complete) { const mark = t.mark(); try { if (d$isMeter(f, v$m)) { t.member(v$m); t.endMember(t.leaf1(70, v$m.dormant, v$m.dormant)); } } catch { t.unwind(mark); } }
+      else skipped++;
+    }
     else if (d$isMeter(f, v$m)) { t.member(v$m); if (!t.endMember(t.leaf1(70, v$m.dormant, v$m.dormant))) value = false; }
   }
+  if (skipped > 0) t.skip(skipped);
   return value;
 }
 
@@ -660,7 +744,8 @@ function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
 function traced_and_21(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices));
-  else { const mark = t.mark(); try { (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices)); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -668,7 +753,8 @@ function traced_and_21(t: rt.Tracer, f: Frame): boolean {
 function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(76, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
   if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
-  else { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
+  else if (t.complete) { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
+  else { t.skip(1); return false; }
   return value;
 }
 
@@ -1436,9 +1522,9 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
   return settle(f, asOf, applying);
 }
 
-/** Evaluates TMAD 20.v2 and records why: every rule's condition, with the facts it read. */
-export function evaluateTraced(i$installation: model.Installation, asOf: string | null): rt.TracedDecision<model.Decision> {
-  const t = new rt.Tracer(traceSites);
+/** Evaluates TMAD 20.v2 and records why: every rule's condition, with the facts it read; every part of each condition (`complete`), or only what the evaluation evaluated (`evaluated`). */
+export function evaluateTraced(i$installation: model.Installation, asOf: string | null, level: rt.TraceLevel = "complete"): rt.TracedDecision<model.Decision> {
+  const t = new rt.Tracer(traceSites, level);
   const f = new Frame(i$installation);
   const conditions: number[] = [];
   let applying = 0;

@@ -5,7 +5,7 @@
  */
 import { loadVersion } from "../index.js";
 import { reportLine } from "../report/row.js";
-import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, type RecordOutcome, type VersionModule, type VersionSelector } from "../runtime/index.js";
+import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, type RecordOutcome, type TraceLevel, type VersionModule, type VersionSelector } from "../runtime/index.js";
 import { csvRow } from "./csv.js";
 import { DecisionJson } from "./decision-json.js";
 import type { RawRecord } from "./records.js";
@@ -16,7 +16,8 @@ export type OutputFormat = "ndjson" | "json" | "table" | "csv" | "report";
 
 export interface BatchOptions {
   readonly asOf: string | null;
-  readonly trace: boolean;
+  /** Trace each record: `true` or `complete` (every part), `evaluated` (as evaluated), false for none. */
+  readonly trace: boolean | TraceLevel;
   readonly format: OutputFormat;
   readonly limits: Limits;
 }

@@ -83,7 +83,7 @@ const commands: Record<string, Command> = {
   },
   eval: {
     summary: "evaluate installation records (NDJSON or JSON array)",
-    usage: `tmad eval <file|-> (--version V | --as-of DATE | --version V --as-of DATE) [--trace]
+    usage: `tmad eval <file|-> (--version V | --as-of DATE | --version V --as-of DATE) [--trace | --trace-evaluated]
           [--format ndjson|json|csv|table] [--out FILE] [--workers N] [--max-record-bytes B] [--max-depth D]
           [--max-record-ms MS] [--quiet]
   Streams NDJSON, or one JSON array (when the whole first value is an array), and writes one output
@@ -96,6 +96,10 @@ const commands: Record<string, Command> = {
   --as-of             evaluate as on DATE (YYYY-MM-DD): facts dated after it are ignored (the decision
                       says how many), and without --version the designated version in force on DATE
   --trace             include each rule's evaluated conditions and the facts they read
+  --trace-evaluated   a trace of what the evaluation evaluated, in order, for a trace per record kept
+                      as an audit record (about 3× cheaper): where an earlier part of a condition
+                      decided it, the later parts are not evaluated and the trace says how many
+                      (\`explored\`, \`notEvaluated\`); --trace evaluates every part to show all that failed
   --out FILE          write to .FILE.tmad-tmp-PID beside FILE, renamed to FILE only when the run
                       completes; a device or pipe (e.g. /dev/null) is written in place
   --workers N         worker threads (default: the machine's cores; 0: this thread only, where a
@@ -105,7 +109,7 @@ const commands: Record<string, Command> = {
   --max-record-ms     longest one record's evaluation may take (default 5000); a record over it is
                       stopped and reported as too-slow
   --quiet             no progress line (it is shown only when stderr is a terminal anyway)`,
-    options: { ...versionOptions, ...limitOptions, ...budgetOptions, trace: { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
+    options: { ...versionOptions, ...limitOptions, ...budgetOptions, trace: { type: "boolean" }, "trace-evaluated": { type: "boolean" }, format: { type: "string" }, out: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" } },
     run: async (p, v) => (await import("./eval.js")).runEval(p, v),
   },
   pin: {

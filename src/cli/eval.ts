@@ -63,6 +63,8 @@ export async function runEval(args: readonly string[], values: Record<string, un
   if (file === undefined || extra.length > 0) throw new UsageError("name one input file, or - for standard input");
   const format = (values.format as string | undefined) ?? "ndjson";
   if (!["ndjson", "json", "table", "csv"].includes(format)) throw new UsageError("--format must be ndjson, json, csv or table");
+  if (values.trace === true && values["trace-evaluated"] === true) throw new UsageError("--trace and --trace-evaluated: choose one");
+  const trace = values["trace-evaluated"] === true ? "evaluated" : values.trace === true;
   const sel = selector(values);
   const asOf = asOfOf(sel);
   const sink = new Sink(values.out as string | undefined);
@@ -73,7 +75,7 @@ export async function runEval(args: readonly string[], values: Record<string, un
     summary = await evaluateStream(
       file,
       sel,
-      { asOf, trace: values.trace === true, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: cliIo().stderr.isTTY === true && values.quiet !== true },
+      { asOf, trace, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: cliIo().stderr.isTTY === true && values.quiet !== true },
       async (batch) => {
         if (batch.count === 0) return;
         const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}${lineEnd(format as OutputFormat)}`;

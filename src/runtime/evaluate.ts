@@ -6,7 +6,7 @@
  */
 import { cutFacts, type FactsCut } from "./asof.js";
 import { reviewDecision, type Review } from "./review.js";
-import type { Trace } from "./trace.js";
+import type { Trace, TraceLevel } from "./trace.js";
 import type { InputError } from "./validate.js";
 import { EvaluationError } from "./values.js";
 import type { Decision, VersionModule } from "./version.js";
@@ -23,7 +23,8 @@ export type RecordOutcome<R = any> =
 export interface EvaluateOptions {
   /** Evaluate with the facts known at the end of this day (YYYY-MM-DD, checked by the caller); null: every fact. */
   readonly asOf?: string | null;
-  readonly trace?: boolean;
+  /** Trace the evaluation: `true` or `complete`, every part of each condition; `evaluated`, only what the evaluation evaluated (Trace.explored). */
+  readonly trace?: boolean | TraceLevel;
   /** Find the date a waiting decision can change (`reviewOn`); default true. The population diff, which compares decisions only, leaves it out. */
   readonly review?: boolean;
   /**
@@ -31,6 +32,11 @@ export interface EvaluateOptions {
    * parses, src/cli/records.ts parseRaw): it is not validated again.
    */
   readonly valid?: boolean;
+}
+
+/** The trace level a `trace` option asks for: undefined for none (false, absent, or anything else). */
+export function traceLevelOf(trace: unknown): TraceLevel | undefined {
+  return trace === true || trace === "complete" ? "complete" : trace === "evaluated" ? "evaluated" : undefined;
 }
 
 export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown, options: EvaluateOptions = {}): RecordOutcome<R> {
@@ -49,9 +55,10 @@ export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown,
   }
   let decision: Decision<R>;
   let trace: Trace | undefined;
+  const level = traceLevelOf(options.trace);
   try {
-    if (options.trace === true) {
-      const r = version.evaluateTraced(input, asOf);
+    if (level !== undefined) {
+      const r = version.evaluateTraced(input, asOf, level);
       decision = r.decision;
       trace = r.trace;
     } else decision = version.evaluate(input, asOf);
@@ -59,7 +66,7 @@ export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown,
     if (!(e instanceof EvaluationError)) throw e;
     return invalid([{ code: "evaluation-error", path: "$", message: `${e.message} at ${e.at}` }]);
   }
-  const review = timeline === undefined || options.review === false ? undefined : reviewOf(version, input, decision, asOf, options.trace === true);
+  const review = timeline === undefined || options.review === false ? undefined : reviewOf(version, input, decision, asOf, level !== undefined);
   if (asOf !== null || review !== undefined) {
     decision = { ...decision, ...(asOf === null ? {} : { factsIgnored: cut?.ignored ?? 0 }), ...(review === undefined ? {} : { reviewOn: review.reviewOn }) };
   }

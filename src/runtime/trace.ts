@@ -12,6 +12,12 @@
  *   `Tracer.mark` / `Tracer.unwind`, which drop what a failing part half recorded and leave the result alone), so every false part of a false
  *   conjunction and every member that made a quantifier false is shown, not only the first;
  * - a comparison of numbers or dates records both operands (`40 >= 108`).
+ *
+ * That complete exploration is the default. A Tracer made with `"evaluated"` records the
+ * evaluation as it goes instead, as the plain evaluation short-circuits: once an `and` or a
+ * quantifier has its value, the parts after the deciding one are not evaluated, and the node says
+ * how many were left (`notEvaluated`, from `skip`); such a trace says so (`Trace.explored`). It
+ * costs what the evaluation costs, for bulk use where each trace is an audit record.
  */
 import { ruleTraces } from "./decide.js";
 import type { Review } from "./review.js";
@@ -66,6 +72,12 @@ export interface TraceNode {
   /** For a member: the element's identifying fields (e.g. `{ id, type }` of a device). */
   readonly member?: Readonly<Record<string, unknown>>;
   readonly children: readonly TraceNode[];
+  /**
+   * Only in a trace as evaluated (`Trace.explored`): how many parts (conditions of an `and`,
+   * elements of a quantifier) after the last child were not evaluated, because an earlier one
+   * already decided the value.
+   */
+  readonly notEvaluated?: number;
 }
 
 export interface RuleTrace {
@@ -81,8 +93,20 @@ export interface RuleTrace {
   readonly condition: TraceNode;
 }
 
+/**
+ * How much of each condition a trace explored: `complete` (the default) evaluates every part of a
+ * false `and` and every member of a quantifier, for an explanation that shows all that failed;
+ * `evaluated` records the evaluation as it short-circuits, and marks what it left out.
+ */
+export type TraceLevel = "complete" | "evaluated";
+
 export interface Trace {
   readonly rules: readonly RuleTrace[];
+  /**
+   * `evaluated` when the trace records the evaluation as it short-circuited: a node whose later
+   * parts were not evaluated says how many (`notEvaluated`). Absent for a complete trace.
+   */
+  readonly explored?: "evaluated";
   /** With an as-of date: the facts dated after it, left out or set back (the first 50 paths). */
   readonly asOf?: { readonly date: string; readonly factsIgnored: number; readonly ignored: readonly string[] };
   /** For a decision that waits on retries: how `reviewOn` was found, and what it waits on. */
@@ -109,6 +133,8 @@ const END_MEMBER = 3;
 const AGAIN = 4;
 /** A site with no traced parts, entered and exited at once: the payload of EXIT. */
 const LEAF = 5;
+/** Parts of the site open innermost not evaluated (a trace as evaluated): no payload, their number in place of the site. */
+const SKIP = 6;
 const KIND = 7;
 /** EXIT: how many facts follow the value (FACTS_LIST: one slot holds them as a list). */
 const FACTS_SHIFT = 3;
@@ -122,6 +148,7 @@ const SITE_SHIFT = 8;
 function slots(code: number): number {
   switch (code & KIND) {
     case ENTER:
+    case SKIP:
       return 0;
     case EXIT:
     case LEAF: {
@@ -210,8 +237,18 @@ export class Tracer {
   r: unknown = undefined;
   /** After a successful `again…`: the definition's value. */
   value: unknown = undefined;
+  /**
+   * Whether parts are still evaluated once their condition's value is known (a complete trace);
+   * false for a trace as evaluated, where generated code calls `skip` instead.
+   */
+  readonly complete: boolean;
 
-  constructor(private readonly sites: readonly TraceSite[]) {}
+  constructor(
+    private readonly sites: readonly TraceSite[],
+    level: TraceLevel = "complete",
+  ) {
+    this.complete = level === "complete";
+  }
 
   enter(site: number): void {
     this.open.push(this.events.length);
@@ -452,6 +489,14 @@ export class Tracer {
   }
 
   /**
+   * A trace as evaluated: `count` parts of the condition open innermost (conditions of an `and`,
+   * elements of a quantifier) are not evaluated, because an earlier part decided its value.
+   */
+  skip(count: number): void {
+    this.events.push(SKIP | (count << SITE_SHIFT));
+  }
+
+  /**
    * Where the recording is, before a part whose value no longer matters is evaluated for the
    * explanation only (generated code: `const mark = t.mark(); try { … } catch { t.unwind(mark); }`).
    */
@@ -509,6 +554,8 @@ export class Tracer {
     const positions: number[] = [-1];
     const children: TraceNode[][] = [[]];
     const members: (Readonly<Record<string, unknown>> | undefined)[] = [undefined];
+    /** How many of their parts were not evaluated (SKIP events; a trace as evaluated only). */
+    const skipped: number[] = [0];
     /** The node of each completed ENTER (by its position) and of each AGAIN. */
     const built: (TraceNode | undefined)[] = new Array(events.length);
     let p = 0;
@@ -520,16 +567,19 @@ export class Tracer {
           positions.push(e);
           children.push([]);
           members.push(undefined);
+          skipped.push(0);
           break;
         case EXIT:
         case LEAF: {
           const leaf = (code & KIND) === LEAF;
           let parts = NO_CHILDREN;
           let position = e;
+          let notEvaluated = 0;
           if (!leaf) {
             position = positions.pop()!;
             parts = children.pop()!;
             members.pop();
+            notEvaluated = skipped.pop()!;
           }
           const site = sites[id];
           const value = payload[p++];
@@ -567,6 +617,7 @@ export class Tracer {
             operands,
             quantifier: site.quantifier,
             member: undefined,
+            notEvaluated: notEvaluated === 0 ? undefined : notEvaluated,
           };
           built[position] = node;
           children[children.length - 1].push(node);
@@ -579,12 +630,14 @@ export class Tracer {
           positions.push(e);
           children.push([]);
           members.push(key);
+          skipped.push(0);
           break;
         }
         case END_MEMBER: {
           positions.pop();
           const parts = children.pop()!;
           const member = members.pop();
+          const notEvaluated = skipped.pop()!;
           const site = sites[id];
           const value = payload[p++];
           children[children.length - 1].push({
@@ -601,9 +654,13 @@ export class Tracer {
             operands: undefined,
             quantifier: undefined,
             member: member ?? {},
+            notEvaluated: notEvaluated === 0 ? undefined : notEvaluated,
           });
           break;
         }
+        case SKIP:
+          skipped[skipped.length - 1] += id;
+          break;
         case AGAIN: {
           const node = built[payload[p++] as number]!;
           built[e] = node;
@@ -632,6 +689,7 @@ class Recorded {
     this.#manifest = m;
     this.#conditions = conditions;
     this.#fired = fired;
+    if (!tracer.complete) Object.defineProperty(this, "explored", EXPLORED_PROPERTY);
     // One getter function for every trace, so every trace has the same shape (hidden class).
     Object.defineProperty(this, "rules", RULES_PROPERTY);
   }
@@ -643,6 +701,7 @@ class Recorded {
 }
 
 const RULES_PROPERTY: PropertyDescriptor = { get: Recorded.rules, enumerable: true, configurable: false };
+const EXPLORED_PROPERTY: PropertyDescriptor = { value: "evaluated", enumerable: true, configurable: false };
 
 /**
  * The condition that made a rule not apply: following `and` chains, the first conjunct that was

@@ -3,7 +3,7 @@
  * versions only through this interface, so it never depends on the compiler or on one version.
  */
 import type { Timeline } from "./timeline.js";
-import type { Trace, TraceSite } from "./trace.js";
+import type { Trace, TraceLevel, TraceSite } from "./trace.js";
 import type { InputError, Validator } from "./validate.js";
 
 export interface ReportDimension {
@@ -112,7 +112,12 @@ export interface VersionModule<I = unknown, R = any> {
   readonly traceSites: readonly TraceSite[];
   /** Evaluates a validated record. Throws EvaluationError only for run-time faults such as division by zero. */
   evaluate(input: I, asOf: string | null): Decision<R>;
-  evaluateTraced(input: I, asOf: string | null): TracedDecision<R>;
+  /**
+   * Evaluates a validated record and records why: `complete` (the default) explores every part of
+   * a condition for the explanation; `evaluated` records only what the evaluation evaluated, and
+   * marks what it left out (see Trace.explored).
+   */
+  evaluateTraced(input: I, asOf: string | null, level?: TraceLevel): TracedDecision<R>;
 }
 
 export type { InputError };

@@ -787,7 +787,8 @@ export class ExpressionEmitter {
 
   /**
    * A quantifier traced member by member: each element's predicate under `t.member` /
-   * `t.endMember`; once the value is known, the remaining elements are explored, not skipped.
+   * `t.endMember`; once the value is known, the remaining elements are explored for a complete
+   * trace (`t.complete`), or counted as not evaluated (`t.skip`) for a trace as evaluated.
    */
   private tracedLoop(e: A.Expr & { kind: "Quantified" }, vars: Vars, clause: string | undefined): string {
     const args = ["t", FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
@@ -806,7 +807,7 @@ export class ExpressionEmitter {
     const guard = (body: string): string => (filter === undefined ? body : `if (${filter}) { ${body} }`);
     const one = `t.member(${x}); t.endMember(${pred});`;
     const loop = (init: string, decided: string, update: string, type: string): string =>
-      `let value: ${type} = ${init};\nfor (const ${x} of ${list}) {\nif (${decided}) ${explored(guard(one))}\nelse ${filter === undefined ? "" : `if (${filter}) `}{ t.member(${x}); ${update} }\n}\nreturn value;`;
+      `let value: ${type} = ${init};\nlet skipped = 0;\nfor (const ${x} of ${list}) {\nif (${decided}) {\nif (t.complete) ${explored(guard(one))}\nelse skipped++;\n}\nelse ${filter === undefined ? "" : `if (${filter}) `}{ t.member(${x}); ${update} }\n}\nif (skipped > 0) t.skip(skipped);\nreturn value;`;
     let body: string;
     let returnType = "boolean";
     switch (e.quantifier) {
@@ -834,17 +835,21 @@ export class ExpressionEmitter {
   /**
    * `a and b and c` traced: one hoisted function (no closure per part), its parts in order, the
    * value plain evaluation gives (stopping at the first false part), and every part after a false
-   * one explored (`explored`), unless it reads an optional value an earlier part proved present.
+   * one explored (`explored`) for a complete trace (`t.complete`), unless it reads an optional
+   * value an earlier part proved present; for a trace as evaluated, the parts after a false one
+   * are counted as not evaluated (`t.skip`) and the function returns.
    * `a and b and …` is one list of conditions to a reader, not a nest of pairs.
    */
   private tracedAnd(e: A.Expr & { kind: "Binary" }, vars: Vars, clause: string | undefined): string {
     const args = ["t", FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
     const name = `traced_and_${this.tracedAnds++}`;
     const params = ["t: rt.Tracer", this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
-    const lines = chainOperands(e, "and").map((o, i) => {
+    const operands = chainOperands(e, "and");
+    const lines = operands.map((o, i) => {
       const part = this.point(o, vars, clause);
       if (i === 0) return `let value: boolean = ${part};`;
-      return this.readsNarrowed(o) ? `if (value) value = ${part};` : `if (value) value = ${part};\nelse ${explored(`${part};`)}`;
+      const stop = `{ t.skip(${operands.length - i}); return false; }`;
+      return this.readsNarrowed(o) ? `if (value) value = ${part};\nelse if (!t.complete) ${stop}` : `if (value) value = ${part};\nelse if (t.complete) ${explored(`${part};`)}\nelse ${stop}`;
     });
     const comment = inlineDoc(`${this.quoted(e)} (${at(e.span)}), traced part by part`);
     this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): boolean {\n${lines.join("\n")}\nreturn value;\n}`);

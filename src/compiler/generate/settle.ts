@@ -64,7 +64,9 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
   const decision = `rt.Decision<${decisionType}>`;
   const useSets = sets && version.rules.length <= MAX_SET_RULES;
   const evaluateDoc = doc(`Evaluates ${title} for one validated ${version.input.type.text}.`);
-  const tracedDoc = doc(`Evaluates ${title} and records why: every rule's condition, with the facts it read.`);
+  const tracedDoc = doc(
+    `Evaluates ${title} and records why: every rule's condition, with the facts it read; every part of each condition (\`complete\`), or only what the evaluation evaluated (\`evaluated\`).`,
+  );
   if (useSets) {
     return {
       functions: [
@@ -102,11 +104,11 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
         {
           name: "evaluateTraced",
           isExported: true,
-          parameters: [{ name: record, type: input }, { name: "asOf", type: "string | null" }],
+          parameters: [{ name: record, type: input }, { name: "asOf", type: "string | null" }, { name: "level", type: "rt.TraceLevel", initializer: '"complete"' }],
           returnType: `rt.TracedDecision<${decisionType}>`,
           docs: [tracedDoc],
           statements: [
-            "const t = new rt.Tracer(traceSites);",
+            "const t = new rt.Tracer(traceSites, level);",
             `const f = new ${FRAME_TYPE}(${record});`,
             "const conditions: number[] = [];",
             "let applying = 0;",
@@ -161,11 +163,11 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
       {
         name: "evaluateTraced",
         isExported: true,
-        parameters: [{ name: record, type: input }, { name: "asOf", type: "string | null" }],
+        parameters: [{ name: record, type: input }, { name: "asOf", type: "string | null" }, { name: "level", type: "rt.TraceLevel", initializer: '"complete"' }],
         returnType: `rt.TracedDecision<${decisionType}>`,
         docs: [tracedDoc],
         statements: [
-          "const t = new rt.Tracer(traceSites);",
+          "const t = new rt.Tracer(traceSites, level);",
           `const f = new ${FRAME_TYPE}(${record});`,
           "const conditions: number[] = [];",
           "const applies: boolean[] = [];",
