@@ -2,7 +2,8 @@
  * Building an Explanation from a traced evaluation: the trace's nodes become reasons worded from
  * their sites' statements, pruned to the parts that matter (every false part of a false `and`, the
  * true parts of a true `or`, the members that made a quantifier hold or fail), with the facts read
- * in words. Takes a VersionModule and a RecordOutcome (traced); gives an Explanation.
+ * in words. Takes a VersionModule and a RecordOutcome (traced); gives an Explanation. A trace as
+ * evaluated (Trace.explored) has parts that were not evaluated: a reason stands in for them, saying so.
  */
 import { negate, type Decision, type Manifest, type RecordOutcome, type RuleTrace, type TraceNode, type VersionModule } from "../runtime/index.js";
 import { FactWords, pathWords } from "./facts.js";
@@ -115,6 +116,7 @@ class Builder {
         lines: timeLines(d, outcome.trace),
       },
       ...(d.conflict === undefined ? {} : { conflict: d.conflict }),
+      ...(outcome.trace?.explored === undefined ? {} : { explored: outcome.trace.explored }),
     };
     return { ...explanation, summary: this.summary(explanation, d, rules), reason: this.reasonLine(explanation, d) };
   }
@@ -153,9 +155,30 @@ class Builder {
     }
   }
 
+  /**
+   * In a trace as evaluated, for a node whose later parts or members were not evaluated (an
+   * earlier one decided it): one reason saying so, to stand where they would be.
+   */
+  private notEvaluated(n: TraceNode): Reason[] {
+    const count = n.notEvaluated;
+    if (count === undefined || count === 0) return [];
+    const what = n.quantifier === undefined ? "part" : "member";
+    return [
+      {
+        statement: `${count} more ${what}${count === 1 ? "" : "s"} not evaluated: an earlier ${what} already decided the condition`,
+        holds: null,
+        text: n.text,
+        at: n.at,
+        facts: [],
+        because: [],
+        notEvaluated: count,
+      },
+    ];
+  }
+
   /** A node as the reasons a reader sees: `and`/`or` conditions open into their parts, `not` into its operand. */
   private collapse(n: TraceNode, depth = 0): Reason[] {
-    if (n.kind === "condition" && (n.operator === "and" || n.operator === "or")) return this.matters(n).flatMap((c) => this.collapse(c, depth));
+    if (n.kind === "condition" && (n.operator === "and" || n.operator === "or")) return [...this.matters(n).flatMap((c) => this.collapse(c, depth)), ...this.notEvaluated(n)];
     if (n.operator === "not" && n.children.length === 1) return this.collapse(n.children[0], depth);
     return [this.reason(n, depth)];
   }
@@ -176,7 +199,7 @@ class Builder {
       facts: members === undefined ? n.facts.map((f) => this.fact(f.path, f.value)) : [],
       ...(n.operands === undefined || n.operator === undefined ? {} : { comparison: { operator: n.operator, left: n.operands[0], right: n.operands[1] } }),
       ...(members === undefined ? {} : { members }),
-      because: deeper ? this.matters(n).flatMap((c) => this.collapse(c, depth + 1)) : [],
+      because: deeper ? [...this.matters(n).flatMap((c) => this.collapse(c, depth + 1)), ...this.notEvaluated(n)] : [],
     };
   }
 
@@ -196,7 +219,7 @@ class Builder {
       name: this.words.entityName(key) ?? n.text,
       holds: typeof n.value === "boolean" ? n.value : null,
       facts: this.memberFacts(n),
-      because: depth + 1 < this.maxDepth ? n.children.flatMap((c) => this.collapse(c, depth + 1)) : [],
+      because: depth + 1 < this.maxDepth ? [...n.children.flatMap((c) => this.collapse(c, depth + 1)), ...this.notEvaluated(n)] : [],
     };
   }
 
@@ -276,6 +299,8 @@ class Builder {
    */
   private thresholds(n: TraceNode, names: Map<unknown, string>): PendingCheck[] | null {
     if (n.value !== false) return [];
+    // Parts not evaluated (a trace as evaluated) may hold anything: what it still needs is not known.
+    if (n.notEvaluated !== undefined) return null;
     if (n.operands !== undefined && (n.operator === ">=" || n.operator === ">")) {
       const [have, need] = n.operands;
       if (typeof have !== "number" || typeof need !== "number") return null;
@@ -403,7 +428,8 @@ class Builder {
 }
 
 function leaves(rs: readonly Reason[]): number {
-  return rs.reduce((n, r) => n + (r.because.length === 0 ? 1 : leaves(r.because)), 0);
+  // A reason standing for parts not evaluated is not a part that failed.
+  return rs.reduce((n, r) => n + (r.notEvaluated !== undefined ? 0 : r.because.length === 0 ? 1 : leaves(r.because)), 0);
 }
 
 function joinAnd(parts: readonly string[]): string {

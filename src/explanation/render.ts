@@ -19,6 +19,9 @@ export function renderExplanationText(e: Explanation): string {
   out.push(`${v.document} ${v.version} (${v.status}${v.asOf === null ? "" : `, facts as of ${v.asOf}`}), source sha256 ${v.sourceHash.slice(0, 12)}`);
   out.push("");
   out.push(...wrap(e.summary, ""));
+  if (e.explored === "evaluated") {
+    out.push("", ...wrap("This trace records the evaluation as it went: where an earlier part of a condition decided it, the later parts were not evaluated, and are marked so. Not every part that failed may be shown.", ""));
+  }
   if (e.status === "invalid") {
     out.push("", "Problems:");
     for (const p of e.errors ?? []) out.push(`  ✗ ${p.path}: ${p.message} [${p.code}]`);

@@ -39,6 +39,12 @@ export interface Explanation {
   readonly conflict?: readonly string[];
   /** For an invalid record: what is wrong with it. */
   readonly errors?: readonly InputError[];
+  /**
+   * `evaluated` when the trace explained recorded the evaluation as it went (Trace.explored): where
+   * an earlier part decided a condition, the later parts were not evaluated, and a reason with
+   * `notEvaluated` says so in their place. Absent for a complete trace.
+   */
+  readonly explored?: "evaluated";
 }
 
 export interface VersionRef {
@@ -88,6 +94,12 @@ export interface Reason {
   /** For a quantified condition over entities: the members that made it hold or fail. */
   readonly members?: readonly MemberView[];
   readonly because: readonly Reason[];
+  /**
+   * Only in an explanation of a trace as evaluated: this reason is not a condition but stands for
+   * this many parts (or members) of the condition above that were not evaluated, because an earlier
+   * one already decided it; its statement says so, and `holds` is null.
+   */
+  readonly notEvaluated?: number;
 }
 
 export interface FactView {
