@@ -428,47 +428,59 @@ export class Tracer {
     return false;
   }
 
-  /** The list of the definition `exit…` just closed (its site's), for `remember…`. */
-  private doneOfClosed(args: number): unknown[] {
+  /** The entries of the definition `exit…` just closed (its site's), or undefined before its first `remember…`. */
+  private doneOfClosed(): unknown[] | undefined {
+    return this.done[this.events[this.closed] >> SITE_SHIFT];
+  }
+
+  /** The first entry of the definition `exit…` just closed: a list of its own size (no growing from empty). */
+  private firstDone(entry: unknown[]): void {
     const site = this.events[this.closed] >> SITE_SHIFT;
-    let done = this.done[site];
-    if (done === undefined) {
-      done = this.done[site] = [];
-      this.strides[site] = args + 2;
-    }
-    return done;
+    this.done[site] = entry;
+    this.strides[site] = entry.length;
   }
 
   /** After `exit…` of a definition of no arguments: later reads (`again0`) reuse its node. */
   remember0<T>(value: T): T {
-    this.doneOfClosed(0).push(value, this.closed);
+    const done = this.doneOfClosed();
+    if (done === undefined) this.firstDone([value, this.closed]);
+    else done.push(value, this.closed);
     return value;
   }
 
   remember1<T>(a: unknown, value: T): T {
-    this.doneOfClosed(1).push(a, value, this.closed);
+    const done = this.doneOfClosed();
+    if (done === undefined) this.firstDone([a, value, this.closed]);
+    else done.push(a, value, this.closed);
     return value;
   }
 
   remember2<T>(a: unknown, b: unknown, value: T): T {
-    this.doneOfClosed(2).push(a, b, value, this.closed);
+    const done = this.doneOfClosed();
+    if (done === undefined) this.firstDone([a, b, value, this.closed]);
+    else done.push(a, b, value, this.closed);
     return value;
   }
 
   remember3<T>(a: unknown, b: unknown, c: unknown, value: T): T {
-    this.doneOfClosed(3).push(a, b, c, value, this.closed);
+    const done = this.doneOfClosed();
+    if (done === undefined) this.firstDone([a, b, c, value, this.closed]);
+    else done.push(a, b, c, value, this.closed);
     return value;
   }
 
   remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T): T {
-    this.doneOfClosed(4).push(a, b, c, d, value, this.closed);
+    const done = this.doneOfClosed();
+    if (done === undefined) this.firstDone([a, b, c, d, value, this.closed]);
+    else done.push(a, b, c, d, value, this.closed);
     return value;
   }
 
   rememberN<T>(args: readonly unknown[], value: T): T {
-    const done = this.doneOfClosed(args.length);
-    for (let i = 0; i < args.length; i++) done.push(args[i]);
-    done.push(value, this.closed);
+    const entry = [...args, value, this.closed];
+    const done = this.doneOfClosed();
+    if (done === undefined) this.firstDone(entry);
+    else for (let i = 0; i < entry.length; i++) done.push(entry[i]);
     return value;
   }
 
