@@ -162,7 +162,7 @@ class Builder {
   private notEvaluated(n: TraceNode): Reason[] {
     const count = n.notEvaluated;
     if (count === undefined || count === 0) return [];
-    const what = n.quantifier === undefined ? "part" : "member";
+    const what = n.quantifier === undefined ? "part" : "element";
     return [
       {
         statement: `${count} more ${what}${count === 1 ? "" : "s"} not evaluated: an earlier ${what} already decided the condition`,

@@ -96,7 +96,7 @@ export interface Reason {
   readonly because: readonly Reason[];
   /**
    * Only in an explanation of a trace as evaluated: this reason is not a condition but stands for
-   * this many parts (or members) of the condition above that were not evaluated, because an earlier
+   * this many parts (or elements of a quantifier) of the condition above that were not evaluated, because an earlier
    * one already decided it; its statement says so, and `holds` is null.
    */
   readonly notEvaluated?: number;

@@ -138,7 +138,7 @@ describe("explaining a trace as evaluated", () => {
       const notes = [...reasons([...e.because, ...e.notApplied.flatMap((n) => n.because)])].filter((r) => r.notEvaluated !== undefined);
       for (const r of notes) {
         expect(r.holds).toBeNull();
-        expect(r.statement).toMatch(/^\d+ more (parts?|members?) not evaluated: an earlier (part|member) already decided the condition$/);
+        expect(r.statement).toMatch(/^\d+ more (parts?|elements?) not evaluated: an earlier (part|element) already decided the condition$/);
       }
       const text = renderExplanationText(e);
       expect(text).toContain("This trace records the evaluation as it went");
