@@ -2,7 +2,7 @@
  * Runs one evaluator alone for a while, for a CPU profile:
  *   node --cpu-prof --cpu-prof-dir=/tmp/tmad-prof --import tsx bench/profile.ts generated 5
  *   npx tsx bench/profile-summary.ts /tmp/tmad-prof/<file>.cpuprofile
- * Subjects: generated | traced (recorded only) | tree (traced, the tree built) | handwritten. Seconds default to 5.
+ * Subjects: generated | traced (recorded only) | evaluated (traced as evaluated, recorded only) | tree (traced, the tree built) | handwritten. Seconds default to 5.
  */
 import { performance } from "node:perf_hooks";
 import { loadVersion } from "../src/index.js";
@@ -21,6 +21,8 @@ const one: (r: Installation) => number =
     ? (r) => version.evaluateTraced(r, null).trace.rules.length
     : subject === "traced"
     ? (r) => version.evaluateTraced(r, null).decision.fired.length
+    : subject === "evaluated"
+    ? (r) => version.evaluateTraced(r, null, "evaluated").decision.fired.length
     : subject === "handwritten"
       ? (r) => handwritten(r, null).fired.length
       : (r) => version.evaluate(r, null).fired.length;

@@ -549,7 +549,7 @@ export class Tracer {
    * (one per rule, in order). The tree is built from the recording when `rules` is first read.
    */
   finish(m: Manifest, conditions: readonly number[], fired: readonly string[]): Trace {
-    return new Recorded(this, m, conditions, fired) as unknown as Trace;
+    return (this.complete ? new Recorded(this, m, conditions, fired) : new RecordedAsEvaluated(this, m, conditions, fired)) as unknown as Trace;
   }
 
   /** The rule traces of a recording: its trace nodes built, one RuleTrace per rule. */
@@ -687,9 +687,10 @@ export class Tracer {
 
 /**
  * A recorded trace: what `Trace.rules` is built from when it is first read. Its state is in private
- * fields, so JSON, spreading and structured cloning see only `rules` (an own, enumerable accessor).
+ * fields, so JSON, spreading and structured cloning see only `rules` (an own, enumerable accessor),
+ * and `explored` for a trace as evaluated (`RecordedAsEvaluated`).
  */
-class Recorded {
+abstract class Recording {
   readonly #tracer: Tracer;
   readonly #manifest: Manifest;
   readonly #conditions: readonly number[];
@@ -701,19 +702,38 @@ class Recorded {
     this.#manifest = m;
     this.#conditions = conditions;
     this.#fired = fired;
-    if (!tracer.complete) Object.defineProperty(this, "explored", EXPLORED_PROPERTY);
-    // One getter function for every trace, so every trace has the same shape (hidden class).
-    Object.defineProperty(this, "rules", RULES_PROPERTY);
   }
 
   /** The getter of `rules`: the rule traces, built from the recording on the first read. */
-  static rules(this: Recorded): readonly RuleTrace[] {
+  static rules(this: Recording): readonly RuleTrace[] {
     return (this.#built ??= this.#tracer.build(this.#manifest, this.#conditions, this.#fired));
   }
 }
 
-const RULES_PROPERTY: PropertyDescriptor = { get: Recorded.rules, enumerable: true, configurable: false };
-const EXPLORED_PROPERTY: PropertyDescriptor = { value: "evaluated", enumerable: true, configurable: false };
+/** A complete trace: `rules` only. */
+class Recorded extends Recording {
+  constructor(tracer: Tracer, m: Manifest, conditions: readonly number[], fired: readonly string[]) {
+    super(tracer, m, conditions, fired);
+    // One getter function for every trace, so every trace has the same shape (hidden class).
+    Object.defineProperty(this, "rules", RULES_PROPERTY);
+  }
+}
+
+/**
+ * A trace as evaluated: `explored`, then `rules`. `explored` is a field (a plain store, where
+ * `Object.defineProperty` costs a call into the runtime), defined before `rules` so that JSON
+ * lists it first.
+ */
+class RecordedAsEvaluated extends Recording {
+  readonly explored = "evaluated";
+
+  constructor(tracer: Tracer, m: Manifest, conditions: readonly number[], fired: readonly string[]) {
+    super(tracer, m, conditions, fired);
+    Object.defineProperty(this, "rules", RULES_PROPERTY);
+  }
+}
+
+const RULES_PROPERTY: PropertyDescriptor = { get: Recording.rules, enumerable: true, configurable: false };
 
 /**
  * The condition that made a rule not apply: following `and` chains, the first conjunct that was
