@@ -222,12 +222,11 @@ export class Tracer {
   /** Positions in `events` of completed top-level events (ENTER or AGAIN), for `takeLast`. */
   private readonly roots: number[] = [];
   /**
-   * By site (an array by site id, not a Map): the definitions traced so far, flat, one entry of
-   * the arguments, the value and the position of the ENTER event each (`stride` = arguments + 2).
+   * By site (an array by site id, not a Map, made to the size of the site table): the definitions
+   * traced so far, flat: the length of one entry (the stride: the definition's arguments + 2),
+   * then one entry of the arguments, the value and the position of the ENTER event each.
    */
-  private readonly done: (unknown[] | undefined)[] = [];
-  /** By site: the length of one entry of `done` (the definition's arguments + 2). */
-  private readonly strides: number[] = [];
+  private readonly done: (unknown[] | undefined)[];
   /** The ENTER position of the site `exit…` closed last (for `remember…`). */
   private closed = -1;
   /** Set by `operands`: the next `exit…` records the two operands. */
@@ -248,6 +247,7 @@ export class Tracer {
     level: TraceLevel = "complete",
   ) {
     this.complete = level === "complete";
+    this.done = new Array(sites.length);
   }
 
   enter(site: number): void {
@@ -388,31 +388,31 @@ export class Tracer {
    */
   again0(site: number): boolean {
     const done = this.done[site];
-    return done !== undefined && done.length > 0 && this.hit(site, done, 0, 2);
+    return done !== undefined && done.length > 1 && this.hit(site, done, 1, 2);
   }
 
   /** `again0` for a definition of one argument (the same value, or the same record or list). */
   again1(site: number, a: unknown): boolean {
     const done = this.done[site];
-    if (done !== undefined) for (let k = 0; k < done.length; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
+    if (done !== undefined) for (let k = 1; k < done.length; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
     return false;
   }
 
   again2(site: number, a: unknown, b: unknown): boolean {
     const done = this.done[site];
-    if (done !== undefined) for (let k = 0; k < done.length; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
+    if (done !== undefined) for (let k = 1; k < done.length; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
     return false;
   }
 
   again3(site: number, a: unknown, b: unknown, c: unknown): boolean {
     const done = this.done[site];
-    if (done !== undefined) for (let k = 0; k < done.length; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
+    if (done !== undefined) for (let k = 1; k < done.length; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
     return false;
   }
 
   again4(site: number, a: unknown, b: unknown, c: unknown, d: unknown): boolean {
     const done = this.done[site];
-    if (done !== undefined) for (let k = 0; k < done.length; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
+    if (done !== undefined) for (let k = 1; k < done.length; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
     return false;
   }
 
@@ -421,7 +421,7 @@ export class Tracer {
     const done = this.done[site];
     if (done === undefined) return false;
     const stride = args.length + 2;
-    search: for (let k = 0; k < done.length; k += stride) {
+    search: for (let k = 1; k < done.length; k += stride) {
       for (let i = 0; i < args.length; i++) if (done[k + i] !== args[i]) continue search;
       return this.hit(site, done, k, stride);
     }
@@ -433,45 +433,43 @@ export class Tracer {
     return this.done[this.events[this.closed] >> SITE_SHIFT];
   }
 
-  /** The first entry of the definition `exit…` just closed: a list of its own size (no growing from empty). */
+  /** The stride and first entry of the definition `exit…` just closed: a list of its own size (no growing from empty). */
   private firstDone(entry: unknown[]): void {
-    const site = this.events[this.closed] >> SITE_SHIFT;
-    this.done[site] = entry;
-    this.strides[site] = entry.length;
+    this.done[this.events[this.closed] >> SITE_SHIFT] = entry;
   }
 
   /** After `exit…` of a definition of no arguments: later reads (`again0`) reuse its node. */
   remember0<T>(value: T): T {
     const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([value, this.closed]);
+    if (done === undefined) this.firstDone([2, value, this.closed]);
     else done.push(value, this.closed);
     return value;
   }
 
   remember1<T>(a: unknown, value: T): T {
     const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([a, value, this.closed]);
+    if (done === undefined) this.firstDone([3, a, value, this.closed]);
     else done.push(a, value, this.closed);
     return value;
   }
 
   remember2<T>(a: unknown, b: unknown, value: T): T {
     const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([a, b, value, this.closed]);
+    if (done === undefined) this.firstDone([4, a, b, value, this.closed]);
     else done.push(a, b, value, this.closed);
     return value;
   }
 
   remember3<T>(a: unknown, b: unknown, c: unknown, value: T): T {
     const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([a, b, c, value, this.closed]);
+    if (done === undefined) this.firstDone([5, a, b, c, value, this.closed]);
     else done.push(a, b, c, value, this.closed);
     return value;
   }
 
   remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T): T {
     const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([a, b, c, d, value, this.closed]);
+    if (done === undefined) this.firstDone([6, a, b, c, d, value, this.closed]);
     else done.push(a, b, c, d, value, this.closed);
     return value;
   }
@@ -479,7 +477,7 @@ export class Tracer {
   rememberN<T>(args: readonly unknown[], value: T): T {
     const entry = [...args, value, this.closed];
     const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone(entry);
+    if (done === undefined) this.firstDone([entry.length, ...entry]);
     else for (let i = 0; i < entry.length; i++) done.push(entry[i]);
     return value;
   }
@@ -531,10 +529,10 @@ export class Tracer {
     // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
     for (let site = 0; site < this.done.length; site++) {
       const done = this.done[site];
-      if (done === undefined || done.length === 0) continue;
-      const stride = this.strides[site];
-      const kept: unknown[] = [];
-      for (let k = 0; k < done.length; k += stride) if ((done[k + stride - 1] as number) < mark) for (let i = 0; i < stride; i++) kept.push(done[k + i]);
+      if (done === undefined || done.length <= 1) continue;
+      const stride = done[0] as number;
+      const kept: unknown[] = [stride];
+      for (let k = 1; k < done.length; k += stride) if ((done[k + stride - 1] as number) < mark) for (let i = 0; i < stride; i++) kept.push(done[k + i]);
       this.done[site] = kept;
     }
   }
