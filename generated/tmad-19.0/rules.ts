@@ -1020,16 +1020,12 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null, level: rt.TraceLevel = "complete"): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites, level);
   const f = new Frame(i$installation);
-  const conditions: number[] = [];
   let applying = 0;
   if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
-  conditions.push(t.takeLast());
   if (r$await_dormant_meter_preparation$applies$traced(t, f)) applying |= 2;
-  conditions.push(t.takeLast());
   if (r$migrate_partial_ioc$applies$traced(t, f)) applying |= 4;
-  conditions.push(t.takeLast());
   const decision = settle(f, asOf, applying);
-  return { decision, trace: t.finish(manifest, conditions, decision.fired) };
+  return { decision, trace: t.finish(manifest, decision.fired) };
 }
 
 /** A rule as evaluation uses it. */

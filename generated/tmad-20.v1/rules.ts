@@ -1526,34 +1526,21 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null, level: rt.TraceLevel = "complete"): rt.TracedDecision<model.Decision> {
   const t = new rt.Tracer(traceSites, level);
   const f = new Frame(i$installation);
-  const conditions: number[] = [];
   let applying = 0;
   if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
-  conditions.push(t.takeLast());
   if (r$await_dormant_meter_preparation$applies$traced(t, f)) applying |= 2;
-  conditions.push(t.takeLast());
   if (r$migrate_without_notice_ceased_trading$applies$traced(t, f)) applying |= 4;
-  conditions.push(t.takeLast());
   if (r$migrate_without_notice_not_live_user$applies$traced(t, f)) applying |= 8;
-  conditions.push(t.takeLast());
   if (r$migrate_last_installed_only_communicating$applies$traced(t, f)) applying |= 16;
-  conditions.push(t.takeLast());
   if (r$migrate_partial_moc_mds$applies$traced(t, f)) applying |= 32;
-  conditions.push(t.takeLast());
   if (r$migrate_partial_ioc$applies$traced(t, f)) applying |= 64;
-  conditions.push(t.takeLast());
   if (r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t, f)) applying |= 128;
-  conditions.push(t.takeLast());
   if (r$exclude_moc_mds_persistent_failure$applies$traced(t, f)) applying |= 256;
-  conditions.push(t.takeLast());
   if (r$exclude_ioc_persistent_failure$applies$traced(t, f)) applying |= 512;
-  conditions.push(t.takeLast());
   if (r$exclude_unresolved_data_issues$applies$traced(t, f)) applying |= 1024;
-  conditions.push(t.takeLast());
   if (r$exclude_unresolved_duplicate_mpxn$applies$traced(t, f)) applying |= 2048;
-  conditions.push(t.takeLast());
   const decision = settle(f, asOf, applying);
-  return { decision, trace: t.finish(manifest, conditions, decision.fired) };
+  return { decision, trace: t.finish(manifest, decision.fired) };
 }
 
 /** A rule as evaluation uses it. */

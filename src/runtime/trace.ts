@@ -219,7 +219,7 @@ export class Tracer {
   private readonly payload: unknown[] = [];
   /** Positions in `events` of the ENTER and MEMBER events still open, innermost last. */
   private readonly open: number[] = [];
-  /** Positions in `events` of completed top-level events (ENTER or AGAIN), for `takeLast`. */
+  /** Positions in `events` of completed top-level events (ENTER, LEAF or AGAIN): the rules' conditions, one per rule in order (see `finish`). */
   private readonly roots: number[] = [];
   /**
    * By site (an array by site id, not a Map, made to the size of the site table): the definitions
@@ -537,22 +537,18 @@ export class Tracer {
     }
   }
 
-  /** The last completed top-level event (a rule's condition), taken: its position, for `finish`. */
-  takeLast(): number {
-    return this.roots.pop()!;
-  }
-
   /**
-   * The trace of the evaluation: one RuleTrace per rule, from the top-level events `takeLast` gave
-   * (one per rule, in order). The tree is built from the recording when `rules` is first read.
+   * The trace of the evaluation: one RuleTrace per rule, from the top-level events recorded (a
+   * rule's condition is one site, so one per rule, in order). The tree is built from the
+   * recording when `rules` is first read.
    */
-  finish(m: Manifest, conditions: readonly number[], fired: readonly string[]): Trace {
-    return (this.complete ? new Recorded(this, m, conditions, fired) : new RecordedAsEvaluated(this, m, conditions, fired)) as unknown as Trace;
+  finish(m: Manifest, fired: readonly string[]): Trace {
+    return (this.complete ? new Recorded(this, m, fired) : new RecordedAsEvaluated(this, m, fired)) as unknown as Trace;
   }
 
   /** The rule traces of a recording: its trace nodes built, one RuleTrace per rule. */
-  build(m: Manifest, conditions: readonly number[], fired: readonly string[]): readonly RuleTrace[] {
-    return ruleTraces(m, this.nodes(conditions), fired);
+  build(m: Manifest, fired: readonly string[]): readonly RuleTrace[] {
+    return ruleTraces(m, this.nodes(this.roots), fired);
   }
 
   /** Builds the trace nodes from the recording, exactly as they were read: the conditions' nodes, in order. */
@@ -691,27 +687,25 @@ export class Tracer {
 abstract class Recording {
   readonly #tracer: Tracer;
   readonly #manifest: Manifest;
-  readonly #conditions: readonly number[];
   readonly #fired: readonly string[];
   #built: readonly RuleTrace[] | undefined = undefined;
 
-  constructor(tracer: Tracer, m: Manifest, conditions: readonly number[], fired: readonly string[]) {
+  constructor(tracer: Tracer, m: Manifest, fired: readonly string[]) {
     this.#tracer = tracer;
     this.#manifest = m;
-    this.#conditions = conditions;
     this.#fired = fired;
   }
 
   /** The getter of `rules`: the rule traces, built from the recording on the first read. */
   static rules(this: Recording): readonly RuleTrace[] {
-    return (this.#built ??= this.#tracer.build(this.#manifest, this.#conditions, this.#fired));
+    return (this.#built ??= this.#tracer.build(this.#manifest, this.#fired));
   }
 }
 
 /** A complete trace: `rules` only. */
 class Recorded extends Recording {
-  constructor(tracer: Tracer, m: Manifest, conditions: readonly number[], fired: readonly string[]) {
-    super(tracer, m, conditions, fired);
+  constructor(tracer: Tracer, m: Manifest, fired: readonly string[]) {
+    super(tracer, m, fired);
     // One getter function for every trace, so every trace has the same shape (hidden class).
     Object.defineProperty(this, "rules", RULES_PROPERTY);
   }
@@ -725,8 +719,8 @@ class Recorded extends Recording {
 class RecordedAsEvaluated extends Recording {
   readonly explored = "evaluated";
 
-  constructor(tracer: Tracer, m: Manifest, conditions: readonly number[], fired: readonly string[]) {
-    super(tracer, m, conditions, fired);
+  constructor(tracer: Tracer, m: Manifest, fired: readonly string[]) {
+    super(tracer, m, fired);
     Object.defineProperty(this, "rules", RULES_PROPERTY);
   }
 }

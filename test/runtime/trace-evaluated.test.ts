@@ -106,7 +106,7 @@ describe("Tracer as evaluated", () => {
     t.leaf(1, false);
     t.skip(2);
     t.exit(false);
-    const trace = t.finish(manifest, [t.takeLast()], []);
+    const trace = t.finish(manifest, []);
     const node = trace.rules[0].condition;
     expect(node.notEvaluated).toBe(2);
     expect(node.children.map((c) => c.notEvaluated)).toEqual([undefined]);
@@ -119,7 +119,7 @@ describe("Tracer as evaluated", () => {
     t.enter(0);
     t.leaf(1, false);
     t.exit(false);
-    const json = JSON.stringify(t.finish(manifest, [t.takeLast()], []));
+    const json = JSON.stringify(t.finish(manifest, []));
     expect(json).not.toContain("explored");
     expect(json).not.toContain("notEvaluated");
   });

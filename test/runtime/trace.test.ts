@@ -46,7 +46,6 @@ describe("Tracer", () => {
     t.operands(5, 3);
     t.exit1((t.l as number) >= (t.r as number), 5);
     t.exit(ok(t, d1));
-    const first = t.takeLast();
     // Rule 2: a quantifier member by member; d1's definition node is read again.
     t.enter(3);
     t.member(d1);
@@ -54,8 +53,8 @@ describe("Tracer", () => {
     t.member(d2);
     t.endMember(ok(t, d2));
     t.exit(false);
-    const second = t.takeLast();
-    const trace = t.finish(manifest, [first, second], ["first"]);
+    // One top-level site per rule: the rules' conditions.
+    const trace = t.finish(manifest, ["first"]);
 
     const rules = trace.rules;
     expect(trace.rules).toBe(rules);
@@ -108,13 +107,11 @@ describe("Tracer", () => {
       t.unwind(mark);
     }
     t.exit(false);
-    const root = t.takeLast();
     // ok(d) was forgotten with the dropped part: it is traced afresh (no node to reuse).
     expect(t.again1(2, d)).toBe(false);
     t.enter(3);
     t.exit(ok(t, d));
-    const next = t.takeLast();
-    const rules = t.finish(manifest, [root, next], []).rules;
+    const rules = t.finish(manifest, []).rules;
     expect(rules[0].condition.children.map((c) => c.text)).toEqual(["n >= 3"]);
     // What follows the dropped part is read from the right place in the payload.
     expect([rules[0].condition.value, rules[0].condition.children[0].operands]).toEqual([false, [1, 3]]);
@@ -142,7 +139,7 @@ describe("Tracer", () => {
     t.operands(2, 3);
     t.leaf1(1, 2 < 3, 2);
     t.exit(pair() === pair());
-    const rules = t.finish(manifest, [t.takeLast()], []).rules;
+    const rules = t.finish(manifest, []).rules;
     const [sixteen, four, compared, first, second] = rules[0].condition.children;
     expect(sixteen.facts).toEqual(many.map((path, i) => ({ path, value: i })));
     expect(sixteen.children).toEqual([]);
@@ -159,10 +156,9 @@ describe("Tracer", () => {
     t.enter(1);
     t.operands(4, 3);
     t.exit1(true, 4);
-    const first = t.takeLast();
     t.enter(3);
     t.exit(true);
-    const trace = t.finish(manifest, [first, t.takeLast()], ["first"]);
+    const trace = t.finish(manifest, ["first"]);
     expect(Object.keys(trace)).toEqual(["rules"]);
     const json = JSON.parse(JSON.stringify(trace)) as { rules: { condition: { text: string } }[] };
     expect(Object.keys(json)).toEqual(["rules"]);
