@@ -19,6 +19,7 @@ import type { Ref, Type } from "../compiler/check/index.js";
 import { parameterValues } from "../compiler/search/index.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { runExamples } from "../compiler/examples/run.js";
+import { withoutFormatting } from "../compiler/generate/index.js";
 import type { Clause, RuleBlock, SourceFile } from "../compiler/extract/index.js";
 import { loadChecked, loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
 import { compileVersion, type VersionSource } from "../compiler/pipeline.js";
@@ -274,7 +275,8 @@ let explainCache: { key: string; loaded: LoadedVersion; compiled: ReturnType<typ
  */
 export function explainExampleAt(source: VersionSource, file: string, line: number): Explanation {
   const key = sourceKey(source);
-  const compiled = explainCache?.key === key ? explainCache.compiled : compileVersion(source, "generate");
+  // The evaluator is only run, never shown: generated unformatted, as the analysis generates it (load.ts).
+  const compiled = explainCache?.key === key ? explainCache.compiled : withoutFormatting(() => compileVersion(source, "generate"));
   const block = compiled.extracted.blocks.find((b) => b.kind === "example" && b.file === file && b.span.start.line <= line && line <= b.span.end.line);
   if (block === undefined) return { ok: false, message: "the cursor is not in a `tmad-example` block of this version" };
   if (hasErrors(compiled.diagnostics) || compiled.files === undefined || compiled.checked === undefined) {
