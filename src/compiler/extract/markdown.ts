@@ -37,7 +37,7 @@ const markdown = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]);
 
 /** Syntax trees by file text; cleared when it holds this many. */
 const trees = new Map<string, Root>();
-const TREES_LIMIT = 1_000;
+const TREES_LIMIT = 256;
 
 /**
  * A file's Markdown syntax tree, parsed once per text: a version whose files are given again as new
