@@ -652,9 +652,19 @@ function fromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** The month (year × 12 + month) whose first day's number is `monthStart`: a list's dates mostly fall in one month. */
+let month = -1;
+let monthStart = 0;
+
 /** The day number of a `YYYY-MM-DD` date. */
 function dayNumber(date: string): number {
-  return fromCivil(digits(date, 0, 4), digits(date, 5, 7), digits(date, 8, 10));
+  const y = digits(date, 0, 4);
+  const m = digits(date, 5, 7);
+  if (y * 12 + m !== month) {
+    month = y * 12 + m;
+    monthStart = fromCivil(y, m, 1);
+  }
+  return monthStart + digits(date, 8, 10) - 1;
 }
 
 /** The day number (UTC) of a date or date-time; a date-time in UTC is read without parsing. */
