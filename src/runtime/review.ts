@@ -204,14 +204,14 @@ export function reviewWith(version: VersionModule<any, any>, input: unknown, dec
   const days = [...candidates].sort((a, b) => a - b);
   const index = new Map(days.map((d, n) => [d, n]));
   const decisions: Decision[] = [];
-  const at = search(
+  const change = search(
     days.length,
     likelyEnds(instances, plans, from).map((d) => index.get(d) ?? -1),
     (n) => !same((decisions[n] = decide(days[n]))),
   );
-  if (at === days.length) return { reviewOn: null, from: dateOf(from), why: `the decision stays the same up to ${dateOf(days[days.length - 1])} even if every remaining attempt fails`, evaluations };
-  const then = decisions[at];
-  const day = days[at];
+  if (change === days.length) return { reviewOn: null, from: dateOf(from), why: `the decision stays the same up to ${dateOf(days[days.length - 1])} even if every remaining attempt fails`, evaluations };
+  const then = decisions[change];
+  const day = days[change];
   const waiting = detail ? binding(instances, (skip) => same(decide(day, skip))) : undefined;
   return {
     reviewOn: dateOf(day),
