@@ -19,6 +19,7 @@ import type { Ref, Type } from "../compiler/check/index.js";
 import { parameterValues } from "../compiler/search/index.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { runExamples } from "../compiler/examples/run.js";
+import { withoutFormatting } from "../compiler/generate/index.js";
 import type { Clause, RuleBlock, SourceFile } from "../compiler/extract/index.js";
 import { loadChecked, loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
 import { compileVersion, type VersionSource } from "../compiler/pipeline.js";
@@ -89,8 +90,12 @@ class Memo<V> {
   }
 }
 
-/** Version sources by content: the same text gives the same object, whose extraction and parse the compiler remembers. */
-const sources = new Memo<VersionSource>(256);
+/**
+ * Version sources by content, for each reader (a server's workspace): the same text gives the same
+ * object, whose extraction and parse the compiler remembers. Per reader because the object's base
+ * lookup reads through that reader, in its root: two servers in one process (tests) share none.
+ */
+const sources = new WeakMap<SourceReader, Memo<VersionSource>>();
 
 /**
  * A version directory as `tmad check` run in `root` reads it (src/compiler/source/versions.ts:
@@ -109,7 +114,12 @@ export function readVersionSource(root: string, absDir: string, reader: SourceRe
   const pinText = reader.read(pinPath);
   const id = basename(absDir);
   const dir = projectPath(root, absDir);
-  return sources.get(JSON.stringify([id, dir, files, pinText ?? null]), () => ({
+  let memo = sources.get(reader);
+  if (memo === undefined) {
+    memo = new Memo<VersionSource>(256);
+    sources.set(reader, memo);
+  }
+  return memo.get(JSON.stringify([id, dir, files, pinText ?? null]), () => ({
     id,
     dir,
     files,
@@ -274,7 +284,8 @@ let explainCache: { key: string; loaded: LoadedVersion; compiled: ReturnType<typ
  */
 export function explainExampleAt(source: VersionSource, file: string, line: number): Explanation {
   const key = sourceKey(source);
-  const compiled = explainCache?.key === key ? explainCache.compiled : compileVersion(source, "generate");
+  // The evaluator is only run, never shown: generated unformatted, as the analysis generates it (load.ts).
+  const compiled = explainCache?.key === key ? explainCache.compiled : withoutFormatting(() => compileVersion(source, "generate"));
   const block = compiled.extracted.blocks.find((b) => b.kind === "example" && b.file === file && b.span.start.line <= line && line <= b.span.end.line);
   if (block === undefined) return { ok: false, message: "the cursor is not in a `tmad-example` block of this version" };
   if (hasErrors(compiled.diagnostics) || compiled.files === undefined || compiled.checked === undefined) {

@@ -10,7 +10,7 @@
  * on the installation it replaces by naming it. Inherited examples use the replacements. Problems
  * are diagnostics at the block's lines in the Markdown file (TMAD5xxx).
  */
-import { parseDocument } from "yaml";
+import { parseDocument, type Document } from "yaml";
 import { diagnostic, type Accept } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { RuleBlock } from "../extract/index.js";
@@ -55,6 +55,26 @@ export interface ResolvedExamples {
   readonly replacements: Replacement[];
 }
 
+/** Example blocks' YAML documents by text; cleared when it holds this many. */
+const parsedBlocks = new Map<string, Document.Parsed>();
+const PARSED_BLOCKS_LIMIT = 5_000;
+
+/**
+ * An example block's YAML document, parsed once per text: each compile of a version reads the
+ * examples of its whole base chain again (every version of `tmad build`, every re-check of the
+ * language server after an edit elsewhere), and parsing is most of the time of resolving them. The
+ * document is only read (its errors, and `toJS()`, a new value each call, which callers may change).
+ */
+function parseBlock(code: string): Document.Parsed {
+  let doc = parsedBlocks.get(code);
+  if (doc === undefined) {
+    doc = parseDocument(code, { uniqueKeys: true });
+    if (parsedBlocks.size >= PARSED_BLOCKS_LIMIT) parsedBlocks.clear();
+    parsedBlocks.set(code, doc);
+  }
+  return doc;
+}
+
 const EXAMPLE_KEYS = ["example", "installation", "patch", "set", "expect", "cites", "not-cites"];
 const DEFINE_KEYS = ["define", "installation", "patch", "set"];
 const REPLACE_KEYS = ["replace", "installation", "patch", "set"];
@@ -74,7 +94,7 @@ export function resolveExamples(blocks: readonly RuleBlock[], accept: Accept, la
   for (const block of blocks) {
     if (block.kind !== "example") continue;
     const span = block.span;
-    const doc = parseDocument(block.code, { uniqueKeys: true });
+    const doc = parseBlock(block.code);
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const lines = block.code.split("\n");

@@ -35,6 +35,26 @@ const CLAUSE_HEADING = /^(\d+(?:\.\d+)*[A-Z]{0,2})\s+(\S[\s\S]*)$/;
 
 const markdown = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]);
 
+/** Syntax trees by file text; cleared when it holds this many. */
+const trees = new Map<string, Root>();
+const TREES_LIMIT = 256;
+
+/**
+ * A file's Markdown syntax tree, parsed once per text: a version whose files are given again as new
+ * objects (the language server's re-check after an edit in another file, an amendment made in
+ * memory that shares the rest of its chain) reads the trees of the files it did not change. The
+ * tree is only read here.
+ */
+function markdownTree(text: string): Root {
+  let tree = trees.get(text);
+  if (tree === undefined) {
+    tree = parseSkippingFences(text, (t) => markdown.parse(t) as Root);
+    if (trees.size >= TREES_LIMIT) trees.clear();
+    trees.set(text, tree);
+  }
+  return tree;
+}
+
 
 const remembered = new WeakMap<VersionSource, { layer: ExtractedLayer; diagnostics: readonly Diagnostic[] }>();
 
@@ -66,7 +86,7 @@ export function extractDocument(id: string, dir: string, files: readonly SourceF
   for (const file of sorted) {
     const text = file.text.replace(/\r\n?/g, "\n");
     const lines = text.split("\n");
-    const tree = parseSkippingFences(text, (t) => markdown.parse(t) as Root);
+    const tree = markdownTree(text);
     const children = tree.children;
     let current: { number: string; title: string; span: Span; parts: { text: string; caption: boolean }[] } | undefined;
     let currentClause: string | undefined;
