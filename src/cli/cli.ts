@@ -102,8 +102,9 @@ const commands: Record<string, Command> = {
                       (\`explored\`, \`notEvaluated\`); --trace evaluates every part to show all that failed
   --out FILE          write to .FILE.tmad-tmp-PID beside FILE, renamed to FILE only when the run
                       completes; a device or pipe (e.g. /dev/null) is written in place
-  --workers N         worker threads (default: the machine's cores; 0: this thread only, where a
-                      record over the time budget is reported when it ends but cannot be stopped)
+  --workers N         worker threads at most (default: the machine's cores; one starts, the others when
+                      a second batch of about 256 KB comes; 0: this thread only, where a record over
+                      the time budget is reported when it ends but cannot be stopped)
   --max-record-bytes  largest record accepted (default 1048576); larger ones are reported, not read
   --max-depth         deepest nesting accepted (default 32)
   --max-record-ms     longest one record's evaluation may take (default 5000); a record over it is

@@ -29,6 +29,8 @@ export interface PoolOptions {
   readonly version: VersionRef;
   readonly options: BatchOptions;
   readonly resourceLimits?: ResourceLimits;
+  /** Called as each worker thread is started (replacements included): for tests and diagnostics. */
+  readonly onWorkerStart?: () => void;
 }
 
 interface Job extends WorkerJob {
@@ -83,7 +85,14 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
   const resourceLimits = pool.resourceLimits ?? DEFAULT_RESOURCE_LIMITS;
   const budget = pool.options.limits.maxRecordMs ?? DEFAULT_MAX_RECORD_MS;
   const setup = { version: pool.version, options: pool.options };
-  const slots: Slot[] = await Promise.all(Array.from({ length: pool.workers }, () => startWorker(setup, resourceLimits)));
+  const start = (): Promise<Slot> => {
+    pool.onWorkerStart?.();
+    return startWorker(setup, resourceLimits);
+  };
+  // One worker at first; the others start when a second batch comes (an input of one batch, a
+  // dozen records, never pays for threads it cannot use: each loads the version, ~0.2 CPU-s).
+  const slots: Slot[] = pool.workers > 0 ? [await start()] : [];
+  let unstarted = pool.workers - slots.length;
   const all = new Set<Slot>(slots);
   const jobs = new Map<number, Job>(); // sent and not yet returned
   const results = new Map<number, BatchResult>(); // returned and not yet handed on
@@ -118,6 +127,25 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
   };
   slots.forEach(listen);
 
+  /** Starts one of the workers not started yet, in the background; the batches go to it once it is ready. */
+  const startAnother = (): void => {
+    unstarted--;
+    starting.push(
+      start().then(
+        (fresh) => {
+          all.add(fresh);
+          if (closing) return;
+          slots.push(fresh);
+          listen(fresh);
+        },
+        (e: Error) => {
+          failure ??= e;
+          notify();
+        },
+      ),
+    );
+  };
+
   /** A worker is gone: mark the record it was on, start another worker, send it the gone one's batches. */
   const died = (slot: Slot, cause: unknown): void => {
     if (slot.dead || closing) return;
@@ -137,7 +165,7 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
     slot.jobs = [];
     if (slot.stopped === undefined) void slot.worker.terminate();
     starting.push(
-      startWorker(setup, resourceLimits).then(
+      start().then(
         (fresh) => {
           all.add(fresh);
           slots[slots.indexOf(slot)] = fresh;
@@ -209,6 +237,7 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
         yield* ready();
       }
       if (failure !== undefined) throw failure;
+      if (sent > 0 && unstarted > 0) startAnother();
       const job: Job = { seq: sent++, input, poison: [] };
       jobs.set(job.seq, job);
       post(await freeSlot(), job);

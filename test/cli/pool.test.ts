@@ -9,6 +9,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { BatchResult } from "../../dist/src/cli/batch.js";
+import { evaluateInWorkers } from "../../dist/src/cli/pool.js";
+import type { BatchInput } from "../../dist/src/cli/records.js";
 import { evaluateSource, type StreamOptions } from "../../dist/src/cli/stream.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -101,5 +103,31 @@ describe("one record never costs the run", { timeout: 60_000 }, () => {
     reconcile(outputs, results, 3);
     expect(codes(outputs)).toEqual(["decision", "unknown-enum-member", "decision"]);
     expect(outputs[1].errors[0].message).not.toMatch(/did you mean/);
+  });
+});
+
+describe("worker threads start as the work needs them", { timeout: 60_000 }, () => {
+  /** Runs `batches` batches of `perBatch` records in a pool of `workers`; gives the records out, in order, and the threads started. */
+  async function pooled(batches: number, perBatch: number, workers: number): Promise<{ records: number[]; started: number }> {
+    const inputs = async function* (): AsyncGenerator<BatchInput> {
+      for (let b = 0; b < batches; b++) {
+        yield { kind: "raws", raws: Array.from({ length: perBatch }, (_, i) => ({ record: b * perBatch + i + 1, text: record(`INS-${b}-${i}`) })) };
+      }
+    };
+    let started = 0;
+    const records: number[] = [];
+    for await (const r of evaluateInWorkers(inputs(), { workers, version: fixture, options: options(), onWorkerStart: () => started++ })) {
+      for (const line of r.body.split("\n")) records.push((JSON.parse(line) as { record: number }).record);
+    }
+    return { records, started };
+  }
+
+  it("an input of one batch starts one worker, even when more are allowed", async () => {
+    expect(await pooled(1, 12, 2)).toEqual({ records: Array.from({ length: 12 }, (_, i) => i + 1), started: 1 });
+  });
+
+  it("a second batch starts the other workers, up to the number allowed, and the order is kept", async () => {
+    expect(await pooled(12, 5, 2)).toEqual({ records: Array.from({ length: 60 }, (_, i) => i + 1), started: 2 });
+    expect((await pooled(12, 5, 3)).started).toBe(3);
   });
 });
