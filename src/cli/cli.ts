@@ -97,7 +97,7 @@ const commands: Record<string, Command> = {
                       says how many), and without --version the designated version in force on DATE
   --trace             include each rule's evaluated conditions and the facts they read
   --trace-evaluated   a trace of what the evaluation evaluated, in order, for a trace per record kept
-                      as an audit record (about 2× cheaper): where an earlier part of a condition
+                      as an audit record (about 2.5× cheaper): where an earlier part of a condition
                       decided it, the later parts are not evaluated and the trace says how many
                       (\`explored\`, \`notEvaluated\`); --trace evaluates every part to show all that failed
   --out FILE          write to .FILE.tmad-tmp-PID beside FILE, renamed to FILE only when the run
