@@ -26,22 +26,24 @@ describe("help and usage", { timeout: 60_000 }, () => {
     expect(r.stdout).toContain("Usage: tmad <command>");
   });
 
-  it("--help exits 0 and lists the commands", () => {
-    const r = tmad(["--help"]);
+  // The rest run the command line in this process (tmadIn: the exit code main.js would set); the
+  // test above and "an unknown command exits 2" are the programs whose exit status the shell sees.
+  it("--help exits 0 and lists the commands", async () => {
+    const r = await tmadIn(["--help"]);
     expect(r.status).toBe(0);
     for (const c of ["build", "check", "eval", "explain"]) expect(r.stdout).toContain(c);
   });
 
   for (const c of ["build", "check", "eval", "explain"]) {
-    it(`${c} --help exits 0 with its usage`, () => {
-      const r = tmad([c, "--help"]);
+    it(`${c} --help exits 0 with its usage`, async () => {
+      const r = await tmadIn([c, "--help"]);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`tmad ${c}`);
     });
   }
 
-  it("no command exits 2 with the help", () => {
-    const r = tmad([]);
+  it("no command exits 2 with the help", async () => {
+    const r = await tmadIn([]);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain("Commands:");
   });
@@ -52,8 +54,8 @@ describe("help and usage", { timeout: 60_000 }, () => {
     expect(r.stderr).toContain('unknown command "frobnicate"');
   });
 
-  it("an unknown option exits 2", () => {
-    const r = tmad(["eval", EXAMPLES, "--version", "20.v2", "--bogus"]);
+  it("an unknown option exits 2", async () => {
+    const r = await tmadIn(["eval", EXAMPLES, "--version", "20.v2", "--bogus"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--bogus");
   });
