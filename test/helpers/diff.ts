@@ -4,7 +4,7 @@
  * the corpus is compiled once per worker, not once per file. Callers must not modify what they get.
  */
 import type { DiffSide } from "../../src/compiler/diff/index.js";
-import { loadVersionFiles, type LoadedVersion } from "../../src/compiler/load.js";
+import { loadChecked, loadVersionFiles, type LoadedVersion } from "../../src/compiler/load.js";
 import { compileVersion, type CompiledVersion, type VersionSource } from "../../src/compiler/pipeline.js";
 import { readVersion } from "../../src/compiler/source/versions.js";
 
@@ -41,12 +41,23 @@ export function loadedDir(dir: string): LoadedVersion {
   return l;
 }
 
+/**
+ * `dir` as `tmad diff` takes it, once per directory: checked up to the pins, its evaluator generated
+ * unformatted and loaded (the diff only runs it; formatting was most of the cost of compiling). A
+ * directory this worker already compiled whole is taken from that cache instead.
+ */
 export function diffSide(dir: string): DiffSide {
   let s = sides.get(dir);
   if (s === undefined) {
-    const checked = compiledDir(dir).checked;
-    if (checked === undefined) throw new Error(`${dir} does not compile`);
-    s = { checked, loaded: loadedDir(dir) };
+    if (compiledDirs.has(dir)) {
+      const checked = compiledDir(dir).checked;
+      if (checked === undefined) throw new Error(`${dir} does not compile`);
+      s = { checked, loaded: loadedDir(dir) };
+    } else {
+      const compiled = compileVersion(readVersion(dir), "pins");
+      if (compiled.checked === undefined || compiled.diagnostics.some((d) => d.severity === "error")) throw new Error(`${dir} does not compile`);
+      s = { checked: compiled.checked, loaded: loadChecked(compiled.checked) };
+    }
     sides.set(dir, s);
   }
   return s;
