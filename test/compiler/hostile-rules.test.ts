@@ -5,7 +5,7 @@
  * in memory; when it compiles, its generated code is type-checked with the runtime and loaded.
  */
 import { describe, expect, it } from "vitest";
-import type { GeneratedFile } from "../../src/compiler/generate/index.js";
+import { withoutFormatting, type GeneratedFile } from "../../src/compiler/generate/index.js";
 import { loadGenerated } from "../../src/compiler/load.js";
 import { compileVersion, type CompiledVersion } from "../../src/compiler/pipeline.js";
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
@@ -28,15 +28,21 @@ function model(opts: { record?: string; input?: string; fields?: string; outcome
 
 /** The generated code of every version `build` makes, type-checked together by the last test. */
 const typeChecks = new TypeCheckBatch();
+/** The label of the version broken on purpose, and whether a test added it to typeChecks. */
+const BROKEN = "broken on purpose";
+let brokenAdded = false;
 
 /**
  * Compiles and loads; the generated code is type-checked with the runtime (what `tmad build` does
  * before it writes) by the last test of this file, with every other version built here, in one
  * program. `typeCheck: false` for the very large outputs, whose type-check takes seconds (tmad
- * build still does it).
+ * build still does it). The code is generated unformatted, as for `tmad check`: it is only run and
+ * type-checked here, and TypeScript's formatter changes whitespace only (formatted output is what
+ * the generator's golden tests and `tmad build --check` of the corpus compare); formatting the
+ * 900-term rule and the 300 rules took more CPU than compiling them.
  */
 function build(blocks: string, typeCheck = true): VersionModule<unknown, Record<string, unknown>> {
-  const c = compile(blocks);
+  const c = withoutFormatting(() => compile(blocks));
   expect(c.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`)).toEqual([]);
   if (typeCheck) typeChecks.add(expect.getState().currentTestName ?? "?", c.files as GeneratedFile[]);
   return loadGenerated(c.files!);
@@ -167,23 +173,27 @@ describe("build type-checks what it writes", () => {
     expect(typeCheckGenerated(broken).join("\n")).toMatch(/^hostile\/rules\.ts:\d+: .*Type '"MAYBE"' is not assignable to type 'Outcome'/);
     // Only the files asked about are reported, the others serve as context.
     expect(typeCheckGenerated(broken, new Set(["hostile/model.ts"]))).toEqual([]);
-    // Checked together with others (as this file's last test does), the broken one is still found,
-    // and named by the label it was added with; the unbroken ones compile.
-    const batch = new TypeCheckBatch();
-    batch.add("clean", c.files!);
-    batch.add("broken", broken);
-    batch.add("clean again", c.files!);
-    const errors = batch.check();
-    expect(errors.length).toBeGreaterThan(0);
-    for (const e of errors) expect(e).toMatch(/^broken: hostile~1\/rules\.ts:\d+: .*Type '"MAYBE"' is not assignable to type 'Outcome'/);
+    // Checked together with others, the broken one is still found, and named by the label it was
+    // added with; the unbroken ones compile. The last test checks it, in the program it checks every
+    // version of this file in (one TypeScript program fewer).
+    typeChecks.add("clean", c.files!);
+    typeChecks.add(BROKEN, broken);
+    typeChecks.add("clean again", c.files!);
+    brokenAdded = true;
   });
 });
 
 describe("the generated code of every version built above", () => {
   it("type-checks with the runtime (one program for all of them)", () => {
-    // Names that collide, Object.prototype's names, deep nesting, 100 terms, 300 rules: 23 versions
-    // when the whole file runs (fewer when a test is picked with -t).
+    // Names that collide, Object.prototype's names, deep nesting, 100 terms, 300 rules, and the
+    // clean, broken and clean again versions of the test above: 26 versions when the whole file runs
+    // (fewer when a test is picked with -t). Only the one broken on purpose has errors.
     expect(typeChecks.size).toBeGreaterThan(0);
-    expect(typeChecks.check()).toEqual([]);
+    const errors = typeChecks.check();
+    expect(errors.filter((e) => !e.startsWith(`${BROKEN}: `))).toEqual([]);
+    if (brokenAdded) {
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) expect(e).toMatch(/^broken on purpose: hostile~\d+\/rules\.ts:\d+: .*Type '"MAYBE"' is not assignable to type 'Outcome'/);
+    }
   });
 });
