@@ -90,12 +90,8 @@ class Memo<V> {
   }
 }
 
-/**
- * Version sources by content, for each reader (a server's workspace): the same text gives the same
- * object, whose extraction and parse the compiler remembers. Per reader because the object's base
- * lookup reads through that reader, in its root: two servers in one process (tests) share none.
- */
-const sources = new WeakMap<SourceReader, Memo<VersionSource>>();
+/** Version sources by content: the same text gives the same object, whose extraction and parse the compiler remembers. */
+const sources = new Memo<VersionSource>(256);
 
 /**
  * A version directory as `tmad check` run in `root` reads it (src/compiler/source/versions.ts:
@@ -114,12 +110,7 @@ export function readVersionSource(root: string, absDir: string, reader: SourceRe
   const pinText = reader.read(pinPath);
   const id = basename(absDir);
   const dir = projectPath(root, absDir);
-  let memo = sources.get(reader);
-  if (memo === undefined) {
-    memo = new Memo<VersionSource>(256);
-    sources.set(reader, memo);
-  }
-  return memo.get(JSON.stringify([id, dir, files, pinText ?? null]), () => ({
+  return sources.get(JSON.stringify([id, dir, files, pinText ?? null]), () => ({
     id,
     dir,
     files,

@@ -19,12 +19,9 @@ import {
   createConnection,
   ProposedFeatures,
   RequestType,
-  StreamMessageReader,
-  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeLens,
-  type Connection,
   type InitializeParams,
   type InitializeResult,
   type Position,
@@ -61,26 +58,11 @@ const ExplainExampleRequest = new RequestType<ExplainExampleParams, ExplainExamp
 /** How long edits are gathered before a re-check: a burst of keystrokes is checked once. */
 const RECHECK_DELAY_MS = 20;
 
-/** `tmad lsp --stdio`: the server on the process's stdin and stdout; the process exits when stdin closes. */
 export function runServer(): Promise<number> {
   // stdout carries the protocol: nothing else may write there.
   console.log = console.error;
   console.info = console.error;
-  return serve(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
-}
-
-/**
- * The server on streams of the caller's (a test running it in its own process): messages come from
- * `input` and go to `output`. Unlike runServer, it leaves the process alone: the console is not
- * redirected, and the end of `input` does not exit the process (vscode-languageserver exits it for
- * plain streams, not for message readers).
- */
-export function serveStreams(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<number> {
-  return serve(createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output)));
-}
-
-/** Answers the client on `connection`; resolves with 0 when the client sends `exit`. */
-function serve(connection: Connection): Promise<number> {
+  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
   const documents = new TextDocuments(TextDocument);
   let ws: Workspace | undefined;
   let analysis: AnalysisScheduler | undefined;

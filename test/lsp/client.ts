@@ -1,13 +1,11 @@
 /**
  * A minimal LSP client for tests: spawns `tmad lsp` from dist/ and speaks JSON-RPC over its stdio
- * with Content-Length framing, written here so the tests exercise the wire protocol itself; or
- * (`inProcess`) speaks the same bytes to the same server run in this process over in-memory streams.
+ * with Content-Length framing, written here so the tests exercise the wire protocol itself.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough, type Readable, type Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 
 export const repo = resolve(import.meta.dirname, "../..");
@@ -39,41 +37,18 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   stderr = "";
 
-  /** `fromServer`: what the server writes; `toServer`: what it reads; `exited`: its exit code, once it has ended. */
-  private constructor(
-    fromServer: Readable,
-    private readonly toServer: Writable,
-    private readonly exited: Promise<number | null>,
-  ) {
-    fromServer.on("data", (chunk: Buffer) => this.receive(chunk));
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
+    child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
   }
 
   /** Starts `tmad lsp` (or, with `server`, another command line run with node, e.g. the bundled server). */
   static async start(root: string, initializationOptions: Record<string, unknown> = {}, server: readonly string[] = [cli, "lsp"]): Promise<LspClient> {
     const child = spawn(process.execPath, [...server, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    const client = new LspClient(child.stdout, child.stdin, new Promise((r) => child.once("exit", (code) => r(code))));
-    child.stderr.on("data", (chunk: Buffer) => (client.stderr += chunk.toString()));
-    return client.initialize(root, initializationOptions, process.pid);
-  }
-
-  /**
-   * The same server run in this process (src/lsp/server.ts, `serveStreams`), the same bytes on
-   * in-memory streams instead of a pipe: everything but the process (its start, ~1.5 CPU-seconds of
-   * loading the compiler, and stdio; `start` tests those). Its exit code is the one runServer gives.
-   */
-  static async inProcess(root: string, initializationOptions: Record<string, unknown> = {}): Promise<LspClient> {
-    const { serveStreams } = await import("../../src/lsp/server.js");
-    const toServer = new PassThrough();
-    const fromServer = new PassThrough();
-    const client = new LspClient(fromServer, toServer, serveStreams(toServer, fromServer));
-    // No parent process to watch: the server runs in this one.
-    return client.initialize(root, initializationOptions, null);
-  }
-
-  private async initialize(root: string, initializationOptions: Record<string, unknown>, processId: number | null): Promise<LspClient> {
-    await this.request("initialize", { processId, rootUri: uri(root), workspaceFolders: [{ uri: uri(root), name: "test" }], capabilities: {}, initializationOptions });
-    this.notify("initialized", {});
-    return this;
+    const client = new LspClient(child);
+    await client.request("initialize", { processId: process.pid, rootUri: uri(root), workspaceFolders: [{ uri: uri(root), name: "test" }], capabilities: {}, initializationOptions });
+    client.notify("initialized", {});
+    return client;
   }
 
   private receive(chunk: Buffer): void {
@@ -109,7 +84,7 @@ export class LspClient {
 
   private send(message: unknown): void {
     const body = Buffer.from(JSON.stringify(message), "utf8");
-    this.toServer.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
+    this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
   }
 
   request<T = unknown>(method: string, params: unknown): Promise<T> {
@@ -160,8 +135,9 @@ export class LspClient {
   }
 
   async stop(): Promise<number | null> {
+    const exited = new Promise<number | null>((r) => this.child.once("exit", (code) => r(code)));
     await this.request("shutdown", null);
     this.notify("exit", null);
-    return this.exited;
+    return exited;
   }
 }
