@@ -353,7 +353,7 @@ describe("tmad report --out never destroys what it did not write (issue 9)", { t
     writeFileSync(join(parent, "thesis.md"), "years of work");
     const cwd = join(parent, "work");
     cpSync(small(), join(parent, "work", "small.ndjson"));
-    const r = await tmadIn(["report", "small.ndjson", "--version", "20.v2", "--out", "..", "--force"], undefined, { cwd });
+    const r = tmad(["report", "small.ndjson", "--version", "20.v2", "--out", "..", "--force"], undefined, { cwd });
     expect(r.status).toBe(2);
     expect(readFileSync(join(parent, "thesis.md"), "utf8")).toBe("years of work");
     expect(readdirSync(cwd)).toEqual(["small.ndjson"]);

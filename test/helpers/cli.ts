@@ -28,8 +28,9 @@ export interface Run {
   stderr: string;
 }
 
-export function tmad(args: readonly string[], input?: string): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: root, encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
+/** `tmad args` as a program, from the repository root or from `options.cwd`. */
+export function tmad(args: readonly string[], input?: string, options: { cwd?: string } = {}): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? root, encoding: "utf8", input, maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -54,24 +55,20 @@ let runCli: Promise<RunCli> | undefined;
 /**
  * `tmad args` run in this process, from the repository root (the working directory of the tests), with
  * `input` as its standard input (none: an empty one, as spawnSync gives). Its status is the exit code
- * main.js would set. With `cwd`, the command runs from that folder instead: the process changes to it
- * for the run and back after (the files of a worker run one after another, their tests one at a
- * time, so nothing else reads the working directory meanwhile).
+ * main.js would set. A command that must run from another folder is run as a program (`tmad` with
+ * `cwd`): changing this process's directory for one run is not safe, because a module loaded
+ * meanwhile can keep it (esbuild's service is spawned in the directory current when esbuild was first
+ * imported, so a later site build failed with ENOENT once that folder was removed).
  */
-export async function tmadIn(args: readonly string[], input?: string, options: { cwd?: string } = {}): Promise<Run> {
+export async function tmadIn(args: readonly string[], input?: string): Promise<Run> {
   if (process.cwd() !== root) throw new Error(`tmadIn runs from the working directory, ${process.cwd()}, not the repository root`);
   runCli ??= import(pathToFileURL(join(root, "dist", "src", "cli", "cli.js")).href).then((m: { runCli: RunCli }) => m.runCli);
   const run = await runCli;
   const stdout = new Collector();
   const stderr = new Collector();
   const stdin = Readable.from(input === undefined ? [] : [Buffer.from(input, "utf8")]);
-  if (options.cwd !== undefined) process.chdir(options.cwd);
-  try {
-    const status = await run(args, { stdout, stderr, stdin });
-    return { status, stdout: stdout.text(), stderr: stderr.text() };
-  } finally {
-    process.chdir(root);
-  }
+  const status = await run(args, { stdout, stderr, stdin });
+  return { status, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 const temps: string[] = [];

@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tmadIn } from "../helpers/cli.js";
+import { tmad } from "../helpers/cli.js";
 import { corpusCopy, LspClient, repo, uri, type LspDiagnostic } from "./client.js";
 
 interface Range {
@@ -119,7 +119,7 @@ describe("tmad lsp over stdio, on a copy of the corpus", () => {
   it("gives the same diagnostics as `tmad check` on the same text", async () => {
     writeFileSync(file, planted);
     // The planted file belongs to tmad-20.v2 alone (no version is built on it).
-    const cli = await tmadIn(["check", "--skip-analysis", "--format", "json", "rules/tmad-20.v2"], undefined, { cwd: root });
+    const cli = tmad(["check", "--skip-analysis", "--format", "json", "rules/tmad-20.v2"], undefined, { cwd: root });
     expect(cli.status).toBe(1);
     const fromCli = new Set<string>();
     for (const v of JSON.parse(cli.stdout).versions as { diagnostics: { code: string; message: string; hint?: string; span: { file: string; start: { line: number; column: number }; end: { line: number; column: number } } }[] }[]) {
@@ -252,7 +252,7 @@ describe("tmad lsp analysis once a version settles", () => {
     try {
       client.open(file);
       await client.diagnosticsFor(file, (list) => list.some((x) => x.code === "TMAD6001"), 60_000);
-      const cli = await tmadIn(["check", "--format", "json"], undefined, { cwd: root });
+      const cli = tmad(["check", "--format", "json"], undefined, { cwd: root });
       const expected = (JSON.parse(cli.stdout).versions[0].diagnostics as { code: string; span: { file: string; start: { line: number; column: number } } }[]).map(
         (x) => `${uri(join(root, x.span.file))} ${x.code} ${x.span.start.line - 1}:${x.span.start.column - 1}`,
       );
