@@ -22,6 +22,7 @@ import { runExamples } from "../compiler/examples/run.js";
 import { withoutFormatting } from "../compiler/generate/index.js";
 import type { Clause, RuleBlock, SourceFile } from "../compiler/extract/index.js";
 import { loadChecked, loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
+import { Memo } from "../compiler/memo.js";
 import { compileVersion, type VersionSource } from "../compiler/pipeline.js";
 import { PIN_FILE } from "../compiler/pins/index.js";
 import { DEFAULT_RULES_ROOT, findBase } from "../compiler/source/versions.js";
@@ -74,20 +75,6 @@ function baseOf(files: readonly SourceFile[]): string | undefined {
     return undefined;
   }
   return undefined;
-}
-
-/** A small memo that forgets its oldest entries past `limit`. */
-class Memo<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly limit: number) {}
-  get(key: string, make: () => V): V {
-    const hit = this.entries.get(key);
-    if (hit !== undefined) return hit;
-    const value = make();
-    this.entries.set(key, value);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
-    return value;
-  }
 }
 
 /** Version sources by content: the same text gives the same object, whose extraction and parse the compiler remembers. */

@@ -16,6 +16,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import type { RuleBlock } from "../extract/index.js";
 import type { Span } from "../source/span.js";
 import type { Replacement } from "../check/checked-version.js";
+import { Memo } from "../memo.js";
 
 export interface Expectation {
   /** Decision result fields by name, plus `status` and `rule`. */
@@ -55,9 +56,8 @@ export interface ResolvedExamples {
   readonly replacements: Replacement[];
 }
 
-/** Example blocks' YAML documents by text; cleared when it holds this many. */
-const parsedBlocks = new Map<string, Document.Parsed>();
-const PARSED_BLOCKS_LIMIT = 5_000;
+/** Example blocks' YAML documents by text, the 5,000 latest. */
+const parsedBlocks = new Memo<Document.Parsed>(5_000);
 
 /**
  * An example block's YAML document, parsed once per text: each compile of a version reads the
@@ -66,13 +66,7 @@ const PARSED_BLOCKS_LIMIT = 5_000;
  * document is only read (its errors, and `toJS()`, a new value each call, which callers may change).
  */
 function parseBlock(code: string): Document.Parsed {
-  let doc = parsedBlocks.get(code);
-  if (doc === undefined) {
-    doc = parseDocument(code, { uniqueKeys: true });
-    if (parsedBlocks.size >= PARSED_BLOCKS_LIMIT) parsedBlocks.clear();
-    parsedBlocks.set(code, doc);
-  }
-  return doc;
+  return parsedBlocks.get(code, () => parseDocument(code, { uniqueKeys: true }));
 }
 
 const EXAMPLE_KEYS = ["example", "installation", "patch", "set", "expect", "cites", "not-cites"];

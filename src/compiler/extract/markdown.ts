@@ -17,6 +17,7 @@ import type { SourceFile, VersionSource } from "../source/versions.js";
 import { sha256 } from "./clauses.js";
 import { parseSkippingFences } from "./fences.js";
 import { readFrontMatter } from "./front-matter.js";
+import { Memo } from "../memo.js";
 import { clauseText } from "./notes.js";
 import type { BlockKind, Clause, RuleBlock, VersionMeta } from "./version.js";
 
@@ -35,9 +36,8 @@ const CLAUSE_HEADING = /^(\d+(?:\.\d+)*[A-Z]{0,2})\s+(\S[\s\S]*)$/;
 
 const markdown = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]);
 
-/** Syntax trees by file text; cleared when it holds this many. */
-const trees = new Map<string, Root>();
-const TREES_LIMIT = 256;
+/** Syntax trees by file text, the 256 latest. */
+const trees = new Memo<Root>(256);
 
 /**
  * A file's Markdown syntax tree, parsed once per text: a version whose files are given again as new
@@ -46,13 +46,7 @@ const TREES_LIMIT = 256;
  * tree is only read here.
  */
 function markdownTree(text: string): Root {
-  let tree = trees.get(text);
-  if (tree === undefined) {
-    tree = parseSkippingFences(text, (t) => markdown.parse(t) as Root);
-    if (trees.size >= TREES_LIMIT) trees.clear();
-    trees.set(text, tree);
-  }
-  return tree;
+  return trees.get(text, () => parseSkippingFences(text, (t) => markdown.parse(t) as Root));
 }
 
 
