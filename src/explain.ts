@@ -7,6 +7,7 @@ import { buildExplanation, type ExplainOptions } from "./explanation/build.js";
 import { renderExplanationText } from "./explanation/render.js";
 
 export { buildExplanation, quoteClause, type ExplainOptions } from "./explanation/build.js";
+export { EXPLORED_NOTE, notEvaluatedStatement } from "./explanation/explored.js";
 export { renderExplanationText } from "./explanation/render.js";
 export type * from "./explanation/types.js";
 

@@ -6,6 +6,7 @@
  * evaluated (Trace.explored) has parts that were not evaluated: a reason stands in for them, saying so.
  */
 import { negate, type Decision, type Manifest, type RecordOutcome, type RuleTrace, type TraceNode, type VersionModule } from "../runtime/index.js";
+import { notEvaluatedStatement } from "./explored.js";
 import { FactWords, pathWords } from "./facts.js";
 import { timeLines } from "./time.js";
 import type { ClauseQuote, Explanation, FactView, MemberView, NotApplied, OutcomeField, PendingCheck, PendingMeter, Reason } from "./types.js";
@@ -162,10 +163,9 @@ class Builder {
   private notEvaluated(n: TraceNode): Reason[] {
     const count = n.notEvaluated;
     if (count === undefined || count === 0) return [];
-    const what = n.quantifier === undefined ? "part" : "element";
     return [
       {
-        statement: `${count} more ${what}${count === 1 ? "" : "s"} not evaluated: an earlier ${what} already decided the condition`,
+        statement: notEvaluatedStatement(count, n.quantifier !== undefined),
         holds: null,
         text: n.text,
         at: n.at,

@@ -5,6 +5,7 @@
  * rule that did not apply with every part of it that failed. Takes an Explanation; gives text.
  */
 import { negate } from "../runtime/index.js";
+import { EXPLORED_NOTE } from "./explored.js";
 import { formatDate, pathWords } from "./facts.js";
 import type { Explanation, FactView, Reason } from "./types.js";
 
@@ -20,7 +21,7 @@ export function renderExplanationText(e: Explanation): string {
   out.push("");
   out.push(...wrap(e.summary, ""));
   if (e.explored === "evaluated") {
-    out.push("", ...wrap("This trace records the evaluation as it went: where an earlier part of a condition decided it, the later parts were not evaluated, and are marked so. Not every part that failed may be shown.", ""));
+    out.push("", ...wrap(EXPLORED_NOTE, ""));
   }
   if (e.status === "invalid") {
     out.push("", "Problems:");

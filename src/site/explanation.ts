@@ -7,7 +7,7 @@
  * thing. Every step links to the clause it belongs to on the version's page. Runs in the browser
  * and in Node alike.
  */
-import { buildExplanation, renderExplanationText, type Explanation, type Reason } from "../explain.js";
+import { buildExplanation, EXPLORED_NOTE, notEvaluatedStatement, renderExplanationText, type Explanation, type Reason } from "../explain.js";
 import { firstFailure, type Decision, type Manifest, type RecordOutcome, type TraceNode, type VersionModule } from "../runtime/index.js";
 import { clauseId, declarationId, esc, ruleId } from "./html.js";
 
@@ -60,7 +60,7 @@ function mark(value: unknown): string {
 function step(node: TraceNode, links: Links): string {
   const what = node.kind === "definition" && node.name !== undefined ? `definition ${links.definition(node.name)}: <code>${esc(node.text)}</code>` : `<code>${esc(node.text)}</code>`;
   const where = node.clause === undefined ? "" : ` <span class="where">${links.clause(node.clause)}</span>`;
-  const skipped = node.notEvaluated === undefined ? [] : [`<li>${mark(null)} ${node.notEvaluated} more not evaluated: an earlier part already decided the condition</li>`];
+  const skipped = node.notEvaluated === undefined ? [] : [`<li>${mark(null)} ${esc(notEvaluatedStatement(node.notEvaluated, node.quantifier !== undefined))}</li>`];
   const parts = [...node.children.map((c) => step(c, links)), ...skipped];
   const children = parts.length === 0 ? "" : `<ul>${parts.join("")}</ul>`;
   return `<li>${mark(node.value)} ${what} → <span class="value">${esc(show(node.value))}</span>${where} ${facts(node)}${children}</li>`;
@@ -88,7 +88,7 @@ function plainHtml(e: Explanation, links: Links): string {
           .map((p) => `<li>${esc(p.name)}${p.reviewOn === undefined ? "" : ` (review on ${esc(p.reviewOn)})`}<ul>${[...p.facts, ...p.checks.map((c) => `needs ${c.left} more: ${c.about === null ? "" : `${c.about}, `}${c.statement} (${c.have} of ${c.need})`)].map((t) => `<li>${esc(t)}</li>`).join("")}</ul></li>`)
           .join("")}</ul></section>`;
   const time = e.time.lines.length === 0 ? "" : `<p class="time">${e.time.lines.map(esc).join("<br>")}</p>`;
-  const explored = e.explored === undefined ? "" : `<p class="explored">This trace records the evaluation as it went: where an earlier part of a condition decided it, the later parts were not evaluated, and are marked so.</p>`;
+  const explored = e.explored === undefined ? "" : `<p class="explored">${esc(EXPLORED_NOTE)}</p>`;
   return `<p class="summary">${esc(e.summary)}</p>${explored}${time}${because}${pending}`;
 }
 
