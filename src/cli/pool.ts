@@ -85,13 +85,13 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
   const resourceLimits = pool.resourceLimits ?? DEFAULT_RESOURCE_LIMITS;
   const budget = pool.options.limits.maxRecordMs ?? DEFAULT_MAX_RECORD_MS;
   const setup = { version: pool.version, options: pool.options };
-  const start = (): Promise<Slot> => {
-    pool.onWorkerStart?.();
-    return startWorker(setup, resourceLimits);
-  };
   // One worker at first; the others start when a second batch comes (an input of one batch, a
   // dozen records, never pays for threads it cannot use: each loads the version, ~0.2 CPU-s).
-  const slots: Slot[] = pool.workers > 0 ? [await start()] : [];
+  const slots: Slot[] = [];
+  if (pool.workers > 0) {
+    pool.onWorkerStart?.();
+    slots.push(await startWorker(setup, resourceLimits));
+  }
   let unstarted = pool.workers - slots.length;
   const all = new Set<Slot>(slots);
   const jobs = new Map<number, Job>(); // sent and not yet returned
@@ -127,16 +127,17 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
   };
   slots.forEach(listen);
 
-  /** Starts one of the workers not started yet, in the background; the batches go to it once it is ready. */
-  const startAnother = (): void => {
-    unstarted--;
+  /**
+   * Starts a worker in the background; `ready` takes it once it has loaded the version (it is in
+   * `all`, so it is terminated at the end either way). A worker that cannot start fails the run.
+   */
+  const launch = (ready: (fresh: Slot) => void): void => {
+    pool.onWorkerStart?.();
     starting.push(
-      start().then(
+      startWorker(setup, resourceLimits).then(
         (fresh) => {
           all.add(fresh);
-          if (closing) return;
-          slots.push(fresh);
-          listen(fresh);
+          ready(fresh);
         },
         (e: Error) => {
           failure ??= e;
@@ -144,6 +145,16 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
         },
       ),
     );
+  };
+
+  /** Starts one of the workers not started yet, in the background; the batches go to it once it is ready. */
+  const startAnother = (): void => {
+    unstarted--;
+    launch((fresh) => {
+      if (closing) return;
+      slots.push(fresh);
+      listen(fresh);
+    });
   };
 
   /** A worker is gone: mark the record it was on, start another worker, send it the gone one's batches. */
@@ -164,20 +175,11 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
     const orphans = slot.jobs;
     slot.jobs = [];
     if (slot.stopped === undefined) void slot.worker.terminate();
-    starting.push(
-      start().then(
-        (fresh) => {
-          all.add(fresh);
-          slots[slots.indexOf(slot)] = fresh;
-          listen(fresh);
-          for (const job of orphans) post(fresh, job);
-        },
-        (e: Error) => {
-          failure ??= e;
-          notify();
-        },
-      ),
-    );
+    launch((fresh) => {
+      slots[slots.indexOf(slot)] = fresh;
+      listen(fresh);
+      for (const job of orphans) post(fresh, job);
+    });
   };
 
   // The watchdog: a worker whose record counter has not moved for longer than the budget is stopped.
