@@ -14,7 +14,7 @@
 import { versions, type VersionModules } from "../generated/index.js";
 import { buildExplanation } from "./explanation/build.js";
 import type { Explanation } from "./explanation/types.js";
-import { evaluateRecord, selectVersion, traceLevelOf, type TraceLevel, type RecordOutcome, type VersionEntry, type VersionModule, type VersionSelector } from "./runtime/index.js";
+import { evaluateRecord, selectVersion, type TraceLevel, type RecordOutcome, type VersionEntry, type VersionModule, type VersionSelector } from "./runtime/index.js";
 
 export * from "./runtime/index.js";
 export { buildExplanation, quoteClause, renderExplanation, renderExplanationText, type ExplainOptions } from "./explain.js";
@@ -52,7 +52,7 @@ export async function evaluate<V extends KnownVersion>(record: unknown, options:
 export async function evaluate(record: unknown, options: EvaluateOptions): Promise<RecordOutcome<AnyResult>>;
 export async function evaluate(record: unknown, options: EvaluateOptions): Promise<RecordOutcome<any>> {
   const version = await loadVersion(options);
-  return evaluateRecord(version, record, { asOf: options.asOf ?? null, trace: traceLevelOf(options.trace) ?? false });
+  return evaluateRecord(version, record, { asOf: options.asOf ?? null, trace: options.trace ?? false });
 }
 
 /**

@@ -12,7 +12,7 @@ import type { BatchResult } from "./cli/batch.js";
 import { DEFAULT_LIMITS, type Limits, type RecordSource } from "./cli/records.js";
 import { evaluateStream as pipeline } from "./cli/stream.js";
 import type { AnyResult, KnownVersion, ResultOf } from "./index.js";
-import { traceLevelOf, type Decision, type RecordOutcome, type TraceLevel, type VersionSelector } from "./runtime/index.js";
+import type { Decision, RecordOutcome, TraceLevel, VersionSelector } from "./runtime/index.js";
 
 export type StreamOptions = VersionSelector & {
   /** `true` (or `complete`) for a complete trace, `evaluated` for the evaluation as it went (see Trace.explored). */
@@ -51,7 +51,7 @@ export async function* evaluateStream(input: string | AsyncIterable<Uint8Array |
     selector,
     {
       asOf,
-      trace: traceLevelOf(options.trace) ?? false,
+      trace: options.trace ?? false,
       format: "ndjson",
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       workers: options.workers ?? availableParallelism(),

@@ -35,7 +35,7 @@ export interface EvaluateOptions {
 }
 
 /** The trace level a `trace` option asks for: undefined for none (false, absent, or anything else). */
-export function traceLevelOf(trace: unknown): TraceLevel | undefined {
+function traceLevelOf(trace: unknown): TraceLevel | undefined {
   return trace === true || trace === "complete" ? "complete" : trace === "evaluated" ? "evaluated" : undefined;
 }
 

@@ -9,7 +9,7 @@ export { checkDigitValid, compareInstants, daysBetween, divide, epochMs, Evaluat
 export type { ClauseInfo, Decision, DecisionStatus, Manifest, ReportDimension, RuleInfo, TracedDecision, VersionModule } from "./version.js";
 export { asOfProblem, selectVersion, VersionSelectionError, type VersionEntry, type VersionSelector } from "./registry.js";
 export { citedClauses, clauseFieldValues, decisionOutcome, factAt } from "./facts.js";
-export { evaluateRecord, traceLevelOf, type EvaluateOptions, type RecordOutcome } from "./evaluate.js";
+export { evaluateRecord, type EvaluateOptions, type RecordOutcome } from "./evaluate.js";
 export { cutFacts, type CutOutcome, type FactsCut } from "./asof.js";
 export { reviewDecision, type Review, type Waiting } from "./review.js";
 export type { DatedField, DatingField, Regime, Timeline } from "./timeline.js";
