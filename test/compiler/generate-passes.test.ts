@@ -50,6 +50,34 @@ function site(next: (n: number) => number, i: number): Record<string, unknown> {
   return { id: `S-${i}`, tries: list(), checks: list(), devices };
 }
 
+/** The fixture's evaluator generated with every pass (unformatted) and loaded: once, for the tests that run it. */
+let loaded: ReturnType<typeof loadVersionFiles> | undefined;
+function loadedWithEveryPass(): ReturnType<typeof loadVersionFiles> {
+  loaded ??= loadVersionFiles(unformatted(() => generateVersion(checked)));
+  return loaded;
+}
+
+/**
+ * The evaluator generated with every pass, and what it answers on the 3,000 random records the
+ * passes are compared on: each rule's condition and the decision, per record. Worked out once for
+ * the comparisons with each pass turned off (the same records, seed 20261202, for every pass), which
+ * had each generated and loaded it and run it on every record again. The records are valid input.
+ */
+let everyPass: { records: Record<string, unknown>[]; answers: Map<string, boolean[]>; decisions: unknown[] } | undefined;
+function withEveryPass(): NonNullable<typeof everyPass> {
+  if (everyPass !== undefined) return everyPass;
+  const on = loadedWithEveryPass();
+  const next = random(20261202);
+  const records = Array.from({ length: 3_000 }, (_, i) => site(next, i));
+  for (const record of records) {
+    const valid = on.version.validator.validate(record).ok;
+    if (!valid) expect(valid).toBe(true);
+  }
+  const answers = new Map([...on.conditions].map(([rule, applies]) => [rule, records.map((r) => applies(r))]));
+  everyPass = { records, answers, decisions: records.map((r) => on.version.evaluate(r, null)) };
+  return everyPass;
+}
+
 describe("generator passes", () => {
   it("compiles the fixture without diagnostics", () => {
     expect(compiled.diagnostics.map(formatDiagnostic)).toEqual([]);
@@ -112,7 +140,7 @@ describe("generator passes", () => {
     expect(rules).not.toMatch(/\/\*\* `count a in d\.tries where a\.kind = FAILED` [^\n]*\nfunction loop_/);
     expect(rules).toMatch(/\/\*\* `\(min a\.at for a in tries where a\.kind = kind\)` [^\n]*\nfunction loop_/);
     // The random records below make `worn_out` both hold and fail, so the agreement test means something.
-    const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
+    const on = loadedWithEveryPass();
     const worn = on.conditions.get("worn_out")!;
     const next = random(7);
     let held = 0;
@@ -123,21 +151,17 @@ describe("generator passes", () => {
 
   for (const pass of Object.keys(PASSES) as PassName[]) {
     it(`${pass}: every rule's condition and every decision agree with the pass turned off, on 3,000 random records`, () => {
-      const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
+      const on = withEveryPass();
       const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set([pass]) })));
-      const next = random(20261202);
       let applied = 0;
-      for (let i = 0; i < 3_000; i++) {
-        const record = site(next, i);
-        const valid = on.version.validator.validate(record).ok;
-        if (!valid) expect(valid).toBe(true);
-        for (const [rule, applies] of on.conditions) {
+      for (const [i, record] of on.records.entries()) {
+        for (const [rule, answers] of on.answers) {
           const expected = off.conditions.get(rule)!(record);
           if (expected) applied++;
-          const actual = applies(record);
+          const actual = answers[i];
           if (actual !== expected) expect([record, rule, actual]).toEqual([record, rule, expected]);
         }
-        expectEqual(on.version.evaluate(record, null), off.version.evaluate(record, null));
+        expectEqual(on.decisions[i], off.version.evaluate(record, null));
       }
       // The random records exercise both answers of the conditions.
       expect(applied).toBeGreaterThan(1_000);
@@ -220,7 +244,7 @@ describe("generator passes", () => {
   });
 
   it("ordered pairs: a record with 8,500 tries and 8,500 checks is decided (linear, not quadratic)", () => {
-    const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
+    const on = loadedWithEveryPass();
     const at = (minute: number): string => `2022-05-01T${pad(Math.floor(minute / 60) % 24)}:${pad(minute % 60)}:00Z`;
     const day = "2022-05-02";
     // Every try times out after every check succeeded, except the last check: confirmed only by it.
