@@ -19,6 +19,7 @@ import {
   INVALID_KINDS,
   invalidKindAt,
   installationId,
+  isoDateTime,
   mpanCheckDigit,
   type GenerateOptions,
   type Installation,
@@ -72,6 +73,21 @@ describe("valid records (invalidRate 0)", () => {
   it("computes MPAN check digits (primer example)", () => {
     expect(mpanCheckDigit("104000000000")).toBe(9);
     expect(mpanCheckDigit("114123456789")).toBe(8);
+  });
+
+  it("writes each time as toISOString does, without the milliseconds", () => {
+    const iso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+    const DAY = 86_400_000;
+    const edges = [0, 1, 999, 1_000, 59_999, 3_599_999, DAY - 1, DAY, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2022, 5, 11), 253_402_300_799_999, 253_402_300_800_000, -1, -DAY, 1.5, DAY + 0.25];
+    for (const ms of edges) expect(isoDateTime(ms), String(ms)).toBe(iso(ms));
+    // Runs of times a few hours apart, as attempts are (the day is kept between calls), and jumps.
+    let x = 11;
+    const next = (): number => (x = (x * 1103515245 + 12345) % 2 ** 31);
+    let ms = Date.UTC(2012, 0, 1);
+    for (let i = 0; i < 5_000; i++) {
+      ms += next() % 5 === 0 ? next() * 1_000 : (next() % (6 * 3_600)) * 1_000 + (next() % 1_000);
+      if (isoDateTime(ms) !== iso(ms)) expect(isoDateTime(ms), String(ms)).toBe(iso(ms));
+    }
   });
 
   it("keeps dates before asOf and attempts in time order", () => {
