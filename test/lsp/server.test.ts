@@ -7,9 +7,9 @@
  * the same messages, without starting a process).
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tmad } from "../helpers/cli.js";
+import { tmadIn } from "../helpers/cli.js";
 import { corpusCopy, forbidProcessExit, LspClient, repo, uri, type LspDiagnostic } from "./client.js";
 
 interface Range {
@@ -124,13 +124,14 @@ describe("tmad lsp on a copy of the corpus", () => {
 
   it("gives the same diagnostics as `tmad check` on the same text", async () => {
     writeFileSync(file, planted);
-    // The planted file belongs to tmad-20.v2 alone (no version is built on it).
-    const cli = tmad(["check", "--skip-analysis", "--format", "json", "rules/tmad-20.v2"], undefined, { cwd: root });
+    // The planted file belongs to tmad-20.v2 alone (no version is built on it). The built CLI, run in
+    // this process (tmadIn), from the repository: its paths are relative to it, its base found beside.
+    const cli = await tmadIn(["check", "--skip-analysis", "--format", "json", join(root, "rules/tmad-20.v2")]);
     expect(cli.status).toBe(1);
     const fromCli = new Set<string>();
     for (const v of JSON.parse(cli.stdout).versions as { diagnostics: { code: string; message: string; hint?: string; span: { file: string; start: { line: number; column: number }; end: { line: number; column: number } } }[] }[]) {
       for (const d of v.diagnostics) {
-        fromCli.add(`${uri(join(root, d.span.file))} ${d.span.start.line - 1}:${d.span.start.column - 1}-${d.span.end.line - 1}:${d.span.end.column - 1} ${d.code} ${d.message}${d.hint === undefined ? "" : `\nhint: ${d.hint}`}`);
+        fromCli.add(`${uri(resolve(repo, d.span.file))} ${d.span.start.line - 1}:${d.span.start.column - 1}-${d.span.end.line - 1}:${d.span.end.column - 1} ${d.code} ${d.message}${d.hint === undefined ? "" : `\nhint: ${d.hint}`}`);
       }
     }
     const fromServer = new Set<string>();
@@ -259,9 +260,10 @@ describe("tmad lsp --stdio, a process: analysis once a version settles", () => {
     try {
       client.open(file);
       await client.diagnosticsFor(file, (list) => list.some((x) => x.code === "TMAD6001"), 60_000);
-      const cli = tmad(["check", "--format", "json"], undefined, { cwd: root });
+      // The built CLI in this process (tmadIn), on the version by its path: spans relative to the repository.
+      const cli = await tmadIn(["check", "--format", "json", join(root, "rules/demo")]);
       const expected = (JSON.parse(cli.stdout).versions[0].diagnostics as { code: string; span: { file: string; start: { line: number; column: number } } }[]).map(
-        (x) => `${uri(join(root, x.span.file))} ${x.code} ${x.span.start.line - 1}:${x.span.start.column - 1}`,
+        (x) => `${uri(resolve(repo, x.span.file))} ${x.code} ${x.span.start.line - 1}:${x.span.start.column - 1}`,
       );
       expect(expected.some((x) => x.includes("TMAD6001"))).toBe(true);
       const published = [...client.diagnostics].flatMap(([u, list]) => list.map((x) => `${u} ${x.code} ${x.range.start.line}:${x.range.start.character}`));
