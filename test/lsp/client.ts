@@ -231,7 +231,9 @@ class InProcessReader implements MessageReader {
 /**
  * For a test file that runs servers in its process: while it runs, process.exit throws instead of
  * ending vitest's worker, and the test during which it was called fails (also when the call was
- * made, and its error caught, inside the server); process.exit is restored after the file.
+ * made, and its error caught, inside the server); process.exit is restored after the file. vitest's
+ * own guard is not enough: it makes process.exit throw in a worker's first file only, and with
+ * `isolate: false` the files after it get the real one back (a lost worker, "Worker exited unexpectedly").
  */
 export function forbidProcessExit(): void {
   const calls: string[] = [];
