@@ -178,7 +178,8 @@ describe("generator passes", () => {
       "## 2.1 Default",
       ["## 1.4 More rules", "", "```tmad", ...[1, 2, 3, 4, 5, 6].flatMap((i) => [`rule site_${i}`, `  when site.id = "S-${i}"`, "  then outcome = BLOCKED", ""]), "```", "", "## 2.1 Default"].join("\n"),
     );
-    const larger = compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] });
+    // Generated to be run, and searched for one line: unformatted (the layout is the formatter's alone).
+    const larger = unformatted(() => compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] }));
     expect(larger.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
     const rules = larger.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(rules).toContain("const SETTLED = new rt.SettledSets(RULES);");
@@ -224,7 +225,8 @@ describe("generator passes", () => {
         "## 2.1 Default",
       ].join("\n"),
     );
-    const shared = compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] });
+    // Searched for declarations only: generated unformatted (the layout is the formatter's alone).
+    const shared = unformatted(() => compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] }));
     expect(shared.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
     const rules = shared.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(rules).toContain("m$checkedTwice: unknown[] | undefined");
