@@ -3,6 +3,7 @@
  * banner. Shared by the files of a version and the registry.
  */
 import { printStructure, Project, StructureKind, type SourceFile, type StatementStructures } from "ts-morph";
+import { formatModule } from "./format.js";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -10,7 +11,8 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
-const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
+/** The project of `throughProject`, made when first used. */
+let project: Project | undefined;
 
 /** The import specifier of the runtime, relative to a generated version folder. */
 export const RUNTIME = "../../src/runtime/index.js";
@@ -90,6 +92,7 @@ export function printStatements(statements: (string | StatementStructures)[]): s
 
 export function render(path: string, header: string, statements: (string | StatementStructures)[]): GeneratedFile {
   if (printer === "project") {
+    project ??= new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
     const file: SourceFile = project.createSourceFile(`/out/${path}`, { statements }, { overwrite: true });
     if (formatting && file.getEnd() <= FORMAT_LIMIT) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
     const content = header + file.getFullText();
@@ -101,9 +104,5 @@ export function render(path: string, header: string, statements: (string | State
   // the time of generating; test/compiler/render.test.ts compares both ways on the corpus).
   const printed = printStatements(statements);
   if (!formatting || printed.length > FORMAT_LIMIT) return { path, content: header + printed };
-  const file: SourceFile = project.createSourceFile(`/out/${path}`, printed, { overwrite: true });
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
-  const content = header + file.getFullText();
-  project.removeSourceFile(file);
-  return { path, content };
+  return { path, content: header + formatModule(`/out/${path}`, printed) };
 }
