@@ -55,8 +55,9 @@ function languageService(): ts.LanguageService {
   return ts.createLanguageService(host, undefined, ts.LanguageServiceMode.Syntactic);
 }
 
-/** `text` (a module at `name`, e.g. `/out/v/rules.ts`) as TypeScript's formatter lays it out. */
-export function formatModule(name: string, text: string): string {
+/** The TypeScript module `text` as TypeScript's formatter lays it out (only its extension is read from its name). */
+export function formatModule(text: string): string {
+  const name = "/module.ts";
   module = { name, text, version: module.version + 1 };
   service ??= languageService();
   // The service keeps this module's syntax tree until the next call replaces it.

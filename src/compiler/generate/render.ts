@@ -3,6 +3,7 @@
  * banner. Shared by the files of a version and the registry.
  */
 import { printStructure, Project, StructureKind, type SourceFile, type StatementStructures } from "ts-morph";
+import { Memo } from "../memo.js";
 import { formatModule } from "./format.js";
 
 export interface GeneratedFile {
@@ -56,6 +57,14 @@ const FORMAT_LIMIT = 400_000;
 let formatting = true;
 
 /**
+ * Formatted text by printed text. Formatting is most of generating, and the same module is often
+ * printed again: the model of versions that share their data model (tmad-19.0, 20.v1 and 20.v2 in
+ * one `tmad build` or `tmad site`), or a version built again by a process that lives on (a test
+ * run's workers). Bounded, as a long-running process would otherwise keep every module it formatted.
+ */
+const formatted = new Memo<string>(32);
+
+/**
  * Runs `generate` with TypeScript's formatter off: for code that is only run in memory (the
  * analysis of `tmad check`, `tmad diff`), never written or read. The same code, laid out as printed.
  */
@@ -104,5 +113,5 @@ export function render(path: string, header: string, statements: (string | State
   // the time of generating; test/compiler/render.test.ts compares both ways on the corpus).
   const printed = printStatements(statements);
   if (!formatting || printed.length > FORMAT_LIMIT) return { path, content: header + printed };
-  return { path, content: header + formatModule(`/out/${path}`, printed) };
+  return { path, content: header + formatted.get(printed, () => formatModule(printed)) };
 }
