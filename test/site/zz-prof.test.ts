@@ -1,0 +1,274 @@
+/**
+ * The site in a real browser (Debian's chromium driven by playwright-core), opened from the file
+ * system as a reader would: the 20.v2 page's clause anchors and rule cross-references, no horizontal
+ * overflow at 1280 px and 390 px, and the decision explorer evaluating examples/installations.ndjson
+ * in the page with 20.v2, then 20.v1, then by date. One browser launch for the file; screenshots go
+ * to test-artifacts/site/. Where no browser can be had, the reason is printed and the tests skipped.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluateRecord } from "../../src/runtime/index.js";
+import { loadVersion } from "../../src/index.js";
+import { buildSite } from "../../src/site/index.js";
+import { artifactPath, openBrowser } from "../helpers/browser.js";
+import { afterEach, beforeEach } from "vitest";
+// @ts-ignore
+import { childCpu, selfCpu } from "/tmp/bexp/lib2.mjs";
+let m0: [number, number, number] = [0, 0, 0];
+const m = (): [number, number, number] => [performance.now(), selfCpu(), childCpu()];
+const show_ = (label: string) => { const x = m(); console.log(`PROF ${label}: ${((x[0]-m0[0])/1000).toFixed(2)} wall, node ${(x[1]-m0[1]).toFixed(2)}, chromium ${(x[2]-m0[2]).toFixed(2)}`); m0 = x; };
+m0 = m();
+
+
+const require = createRequire(import.meta.url);
+show_("imports"); const opened = await openBrowser(); show_("launch");
+if (!opened.ok) console.warn(`\n[site browser tests] SKIPPED: ${opened.reason}\n`);
+
+const EXAMPLES = readFileSync("examples/installations.ndjson", "utf8");
+const ID = "INS-4.26A-mds-gsme-configuration-failed";
+
+/** The example records (NDJSON lines) of these installations. */
+function recordsOf(ids: readonly string[]): string[] {
+  const lines = EXAMPLES.split("\n").filter((l) => ids.some((id) => l.includes(`"id":"${id}"`)));
+  if (lines.length !== ids.length) throw new Error(`expected one example record for each of ${ids.join(", ")}, found ${lines.length}`);
+  return lines;
+}
+
+async function writeSite(dirs: string[], comparisons: boolean): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), "tmad-site-browser-"));
+  const r = await buildSite({ dirs, comparisons });
+  if (r.files === undefined) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+  for (const f of r.files) {
+    mkdirSync(dirname(join(out, f.path)), { recursive: true });
+    writeFileSync(join(out, f.path), f.content);
+  }
+  return out;
+}
+
+/** Horizontal overflow of the page: how far the document is wider than the window. */
+async function overflow(page: Page): Promise<number> {
+  // A string, evaluated in the page: the tests are type-checked without the DOM library.
+  return page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+}
+
+/** Whether the element's top is within the window (it was scrolled to). */
+async function inView(page: Page, selector: string): Promise<boolean> {
+  const top = await page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().top);
+  const height = await page.evaluate<number>("window.innerHeight");
+  return top >= -1 && top < height;
+}
+
+describe.skipIf(!opened.ok)("the site in chromium", () => {
+  beforeEach(() => { m0 = m(); });
+  afterEach((c) => show_(c.task.name.slice(0, 30)));
+  const browser = (opened as { browser: Browser }).browser;
+  let corpus: string;
+  let demo: string;
+  let context: BrowserContext;
+  let page: Page;
+  const requests: string[] = [];
+  const errors: string[] = [];
+  const url = (dir: string, path: string): string => pathToFileURL(join(dir, path)).href;
+  /**
+   * Opens a page, unless it is the document already shown (a test before may leave it at another
+   * fragment): for the version pages and a fresh explorer, which have no state but the scroll.
+   */
+  const show = async (href: string): Promise<void> => {
+    if (page.url().split("#")[0] !== href) await page.goto(href);
+  };
+
+  beforeAll(async () => {
+    // The corpus without comparison pages (the diff's search is slow and tested elsewhere); the
+    // demo fixtures with theirs.
+    [corpus, demo] = await Promise.all([writeSite(["rules/tmad-19.0", "rules/tmad-20.v1", "rules/tmad-20.v2"], false), writeSite(["test/fixtures/versions/demo-1.0", "test/fixtures/versions/demo-1.1"], true)]);
+    show_("buildSite");
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser.close();
+    for (const d of [corpus, demo]) if (d !== undefined) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("20.v2: the contents link to #clause-4.26A, and a rule's cross-references lead to the rule and the clause", async () => {
+    await page.goto(url(corpus, "tmad-20.v2.html"));
+    await page.locator('nav.toc a[href="#clause-4.26A"]').click();
+    expect(new URL(page.url()).hash).toBe("#clause-4.26A");
+    expect(await inView(page, "#clause-4\\.26A")).toBe(true);
+    expect(await page.locator("#clause-4\\.26A h2").textContent()).toBe("4.26A Partial migration for MOC (MDS)");
+    expect(await page.locator("#clause-4\\.26A .provenance").textContent()).toContain("Substituted by 20.v2: replaces the text of tmad-20.v1");
+    await page.screenshot({ path: artifactPath("site", "version-20.v2-clause-4.26A-1280.png") });
+
+    // In 18.10's rule block, `unless migrate_partial_moc_mds` is a link to the rule in 4.26A.
+    await page.locator('#clause-18\\.10 pre a.rule[href="#rule-migrate_partial_moc_mds"]').click();
+    expect(new URL(page.url()).hash).toBe("#rule-migrate_partial_moc_mds");
+    expect(await inView(page, "#rule-migrate_partial_moc_mds")).toBe(true);
+    expect(await page.locator("#clause-4\\.26A #rule-migrate_partial_moc_mds").count()).toBe(1);
+    // And from the rule, `clause 18.5` leads to the Excluded Category it records.
+    await page.locator('#clause-4\\.26A pre a.clause[href="#clause-18.5"]').click();
+    expect(new URL(page.url()).hash).toBe("#clause-18.5");
+    expect(await inView(page, "#clause-18\\.5")).toBe(true);
+    // A definition used in the rule leads to its declaration.
+    await page.locator('#clause-4\\.26A pre a.definition[href="#definition-readyForPartialMigration"]').click();
+    expect(await inView(page, "#definition-readyForPartialMigration")).toBe(true);
+  });
+
+  it("prints as an annex: no navigation, the examples' details shown, the notice kept", async () => {
+    await show(url(corpus, "tmad-20.v2.html"));
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("header.site nav").isVisible()).toBe(false);
+    expect(await page.locator(".notice").first().isVisible()).toBe(true);
+    expect(await page.locator("#clause-4\\.26A li.example details pre").first().isVisible()).toBe(true);
+    await page.pdf({ path: artifactPath("site", "annex-20.v2.pdf"), format: "A4" });
+    await page.emulateMedia({ media: "screen" });
+    expect(await page.locator("#clause-4\\.26A li.example details pre").first().isVisible()).toBe(false);
+  });
+
+  it("has no horizontal overflow at 1280 px and at 390 px", async () => {
+    // Each page opened once and measured at both widths: the layout follows the window's width (the
+    // stylesheet's media queries; no script on the pages reads it), as on a fresh load at that width.
+    const pages = [url(corpus, "tmad-20.v2.html"), url(corpus, "tmad-20.v1.html"), url(corpus, "index.html"), url(corpus, "explorer.html"), url(demo, "compare-demo-1.0--demo-1.1.html")];
+    for (const p of pages) {
+      await show(p);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        expect(await overflow(page), `${p} at ${width} px`).toBeLessThanOrEqual(0);
+      }
+      if (p === pages[0]) {
+        await page.goto(`${p}#clause-4.26A`);
+        await page.screenshot({ path: artifactPath("site", "version-20.v2-clause-4.26A-390.png") });
+      }
+      if (p === pages[4]) await page.screenshot({ path: artifactPath("site", "comparison-demo-390.png"), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it("explorer: 20.v2 decides the record MIGRATE_PARTIAL under 4.26A and explains why; an invalid record shows its field error", async () => {
+    await page.goto(url(corpus, "explorer.html"));
+    await page.fill("#records", EXAMPLES);
+    await page.selectOption("#version", "tmad-20.v2");
+    await page.click("button[type=submit]");
+    await page.waitForSelector('#results[data-version="tmad-20.v2"]:not([hidden])');
+    expect(await page.locator("#summary").textContent()).toContain("62 records = 57 decisions + 5 invalid");
+
+    const record = page.locator(`article[data-installation="${ID}"]`);
+    expect(await record.locator(".verdict").textContent()).toBe("MIGRATE_PARTIAL under clause 4.26A Partial migration for MOC (MDS), by rule migrate_partial_moc_mds");
+    expect(await record.locator(".verdict a").first().getAttribute("href")).toBe("tmad-20.v2.html#clause-4.26A");
+    const why = record.locator("section.why");
+    expect(await why.locator("h4").textContent()).toBe("Why rule migrate_partial_moc_mds applies (clause 4.26A)");
+    expect(await why.locator("ul.trace > li > .yes").count()).toBe(1);
+    expect(await why.textContent()).toContain("installation.cohort = MOC_MDS");
+    expect(await why.locator('a[href="tmad-20.v2.html#clause-4.26A"]').count()).toBeGreaterThan(0);
+    // In plain words first: the summary generated from the rules, and each reason with its facts.
+    expect(await record.locator("p.summary").textContent()).toMatch(/^Under TMAD 20\.v2, .*\(MIGRATE_PARTIAL\).*Decided by clause 4\.26A/);
+    expect(await record.locator("section.because li").count()).toBeGreaterThan(0);
+    expect(await record.locator("section.because h4 a").getAttribute("href")).toBe("tmad-20.v2.html#clause-4.26A");
+    expect(await record.locator("dl.result div").allTextContents()).toEqual(["outcomeMIGRATE_PARTIAL (migrate after deregistering the named devices)", "excludedCategory18.5", 'deregister["90-B3-D5-1F-30-1C-00-02"]', "notifySuppliertrue"]);
+
+    // The same per-field errors as the CLI: what the runtime's validator says of the record.
+    const bad = page.locator('article[data-installation="INS-invalid-malformed-device-id"]');
+    const line = EXAMPLES.split("\n").find((l) => l.includes('"INS-invalid-malformed-device-id"'))!;
+    const v2 = await loadVersion({ version: "20.v2" });
+    const o = evaluateRecord(v2, JSON.parse(line));
+    if (o.ok) throw new Error("the invalid example record validated");
+    expect(await bad.locator("ul.errors li").allTextContents()).toEqual(o.errors.map((e) => `${e.path}: ${e.message} [${e.code}]`));
+    expect(o.errors[0].path).toBe("$.devices[0].id");
+
+    const top = (): Promise<void> => record.evaluate((el) => el.scrollIntoView());
+    await top();
+    await page.screenshot({ path: artifactPath("site", "explorer-20.v2-1280.png") });
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await top();
+    await page.screenshot({ path: artifactPath("site", "explorer-20.v2-390.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("explorer: picking 20.v1 changes the decision (the draft excludes under 18.10); a date picks the version in force", async () => {
+    const record = page.locator(`article[data-installation="${ID}"]`);
+    await page.selectOption("#version", "tmad-20.v1");
+    await page.waitForSelector('#results[data-version="tmad-20.v1"]');
+    expect(await record.getAttribute("data-outcome")).toBe("EXCLUDED");
+    expect(await record.locator(".verdict").textContent()).toContain("EXCLUDED under clause 18.10");
+    expect(await record.locator(".verdict a").first().getAttribute("href")).toBe("tmad-20.v1.html#clause-18.10");
+
+    await page.fill("#as-of", "2022-07-01");
+    await page.waitForSelector('#results[data-version="tmad-20.v2"]');
+    expect(await page.locator("#summary").textContent()).toContain("TMAD 20.v2 (in force on 2022-07-01)");
+    expect(await record.getAttribute("data-outcome")).toBe("MIGRATE_PARTIAL");
+    await page.fill("#as-of", "2022-04-01");
+    await page.waitForSelector('#results[data-version="tmad-19.0"]');
+    expect(await record.getAttribute("data-clause")).not.toBe("4.26A");
+
+    // A step's link opens the clause on the version's page.
+    await page.locator(`article[data-installation="${ID}"] .verdict a`).first().click();
+    await page.waitForURL(/tmad-19\.0\.html#clause-/);
+  });
+
+  it("explorer: an opened file (a JSON array) is evaluated like pasted records", async () => {
+    await page.goto(url(corpus, "explorer.html"));
+    const lines = recordsOf([ID, "INS-invalid-unknown-cohort"]);
+    await page.selectOption("#version", "tmad-20.v2");
+    await page.setInputFiles("#file", { name: "two.json", mimeType: "application/json", buffer: Buffer.from(`[${lines.join(",\n")}]`) });
+    await page.waitForSelector('#results[data-version="tmad-20.v2"]:not([hidden])');
+    expect(await page.locator("#summary").textContent()).toContain("2 records = 1 decisions + 1 invalid");
+    expect(await page.locator(`article[data-installation="${ID}"]`).getAttribute("data-outcome")).toBe("MIGRATE_PARTIAL");
+    expect(await page.locator('article[data-installation="INS-invalid-unknown-cohort"] ul.errors').textContent()).toContain("$.cohort");
+  });
+
+  it("passes axe's WCAG 2.1 AA and best-practice checks (a clause, the explorer with results, a comparison, the home page)", async () => {
+    // axe is injected as a script, which the pages' Content-Security-Policy forbids: a separate
+    // context that bypasses it, for this audit only.
+    const audit = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    try {
+      const p = await audit.newPage();
+      const check = async (target: string, include?: string[]): Promise<string[]> => {
+        await p.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+        const context = include === undefined ? "document" : JSON.stringify({ include: include.map((s) => [s]) });
+        const violations = await p.evaluate<{ id: string; nodes: { target: string[] }[] }[]>(
+          `axe.run(${context}, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }).then((r) => r.violations)`,
+        );
+        return violations.map((v) => `${target}: ${v.id} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      };
+      const found: string[] = [];
+      await p.goto(url(corpus, "index.html"));
+      found.push(...(await check("index.html")));
+      // Every clause is written by the same code: one, with the page's header and contents, stands for all.
+      await p.goto(url(corpus, "tmad-20.v2.html"));
+      found.push(...(await check("tmad-20.v2.html", ["header.page", "nav.toc", "#clause-4\\.26A", "#precedence"])));
+      await p.goto(url(demo, "compare-demo-1.0--demo-1.1.html"));
+      found.push(...(await check("compare-demo-1.0--demo-1.1.html")));
+      // The explorer with the two records whose articles are audited. Each article is written from its
+      // own record alone (explanationHtml; no ids, nothing shared between articles), so these are the
+      // same elements as among all 62 examples; the other 60 were outside the audit, yet made axe's
+      // work (its colour-contrast check above all) grow with the page, from 2 to 10 CPU-seconds.
+      await p.goto(url(corpus, "explorer.html"));
+      const audited = [ID, "INS-invalid-malformed-device-id"];
+      await p.fill("#records", recordsOf(audited).join("\n"));
+      await p.click("button[type=submit]");
+      await p.waitForSelector("#results:not([hidden])");
+      expect(await p.locator("#decisions > article").count()).toBe(audited.length);
+      found.push(...(await check("explorer.html", ["header.page", "form", "#summary", ...audited.map((id) => `article[data-installation="${id}"]`)])));
+      expect(found).toEqual([]);
+    } finally {
+      await audit.close();
+    }
+  });
+
+  it("loaded nothing but the site's own files and raised no error", () => {
+    expect(requests.filter((r) => !r.startsWith("file://"))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
