@@ -65,11 +65,11 @@ describe.skipIf(!opened.ok)("the site in chromium", () => {
   const errors: string[] = [];
   const url = (dir: string, path: string): string => pathToFileURL(join(dir, path)).href;
   /**
-   * Opens a page, unless it is the document already shown (a test before may leave it at another
-   * fragment): for the version pages and a fresh explorer, which have no state but the scroll.
+   * Opens a page, unless it is the document already shown (a test before may have left it at another
+   * fragment): pages without a script keep no state but the scroll. The explorer is always reloaded.
    */
   const show = async (href: string): Promise<void> => {
-    if (page.url().split("#")[0] !== href) await page.goto(href);
+    if (href.endsWith("/explorer.html") || page.url().split("#")[0] !== href) await page.goto(href);
   };
 
   beforeAll(async () => {
