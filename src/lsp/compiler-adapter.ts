@@ -77,8 +77,12 @@ function baseOf(files: readonly SourceFile[]): string | undefined {
   return undefined;
 }
 
-/** Version sources by content: the same text gives the same object, whose extraction and parse the compiler remembers. */
-const sources = new Memo<VersionSource>(256);
+/**
+ * Version sources by content, per reader (a server's workspace): the same text gives the same object,
+ * whose extraction and parse the compiler remembers. Per reader because an object's base lookup reads
+ * through its reader, in its root: servers that share a process (the tests') must not share them.
+ */
+const sources = new WeakMap<SourceReader, Memo<VersionSource>>();
 
 /**
  * A version directory as `tmad check` run in `root` reads it (src/compiler/source/versions.ts:
@@ -97,7 +101,12 @@ export function readVersionSource(root: string, absDir: string, reader: SourceRe
   const pinText = reader.read(pinPath);
   const id = basename(absDir);
   const dir = projectPath(root, absDir);
-  return sources.get(JSON.stringify([id, dir, files, pinText ?? null]), () => ({
+  let memo = sources.get(reader);
+  if (memo === undefined) {
+    memo = new Memo<VersionSource>(256);
+    sources.set(reader, memo);
+  }
+  return memo.get(JSON.stringify([id, dir, files, pinText ?? null]), () => ({
     id,
     dir,
     files,

@@ -22,6 +22,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CodeLens,
+  type Connection,
   type InitializeParams,
   type InitializeResult,
   type Position,
@@ -58,11 +59,27 @@ const ExplainExampleRequest = new RequestType<ExplainExampleParams, ExplainExamp
 /** How long edits are gathered before a re-check: a burst of keystrokes is checked once. */
 const RECHECK_DELAY_MS = 20;
 
+/**
+ * `tmad lsp --stdio`: the server on the process's stdin and stdout. On `exit` vscode-languageserver
+ * ends the process, with 0 after `shutdown` and 1 otherwise, as LSP asks; so does the end of stdin.
+ */
 export function runServer(): Promise<number> {
   // stdout carries the protocol: nothing else may write there.
   console.log = console.error;
   console.info = console.error;
   const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  serve(connection);
+  return new Promise<number>((resolve) => {
+    connection.onExit(() => resolve(0));
+  });
+}
+
+/**
+ * Answers the client on `connection` (its handlers registered, and listening). What ends the process
+ * is the connection's (runServer's ends it on `exit`); the tests run the server in their own process
+ * on a connection that does not (test/lsp/client.ts).
+ */
+export function serve(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let ws: Workspace | undefined;
   let analysis: AnalysisScheduler | undefined;
@@ -197,7 +214,4 @@ export function runServer(): Promise<number> {
   });
   documents.listen(connection);
   connection.listen();
-  return new Promise<number>((resolve) => {
-    connection.onExit(() => resolve(0));
-  });
 }

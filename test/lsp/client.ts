@@ -1,12 +1,27 @@
 /**
- * A minimal LSP client for tests: spawns `tmad lsp` from dist/ and speaks JSON-RPC over its stdio
- * with Content-Length framing, written here so the tests exercise the wire protocol itself.
+ * A minimal LSP client for tests, speaking JSON-RPC with Content-Length framing, written here so the
+ * tests exercise the wire protocol itself: to `tmad lsp --stdio` started from dist/ as a process
+ * (`start`), or to the same server run in this process on in-memory streams (`inProcess`).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { PassThrough, type Readable, type Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import {
+  createConnection,
+  ExitNotification,
+  Message,
+  ProposedFeatures,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type DataCallback,
+  type Disposable,
+  type MessageReader,
+} from "vscode-languageserver/node";
 
 export const repo = resolve(import.meta.dirname, "../..");
 const cli = join(repo, "dist/src/cli/main.js");
@@ -37,18 +52,51 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   stderr = "";
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
-    child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
+  /** `fromServer`: what the server writes; `toServer`: what it reads; `exited`: its exit code, once it has ended. */
+  private constructor(
+    fromServer: Readable,
+    private readonly toServer: Writable,
+    private readonly exited: Promise<number | null>,
+  ) {
+    fromServer.on("data", (chunk: Buffer) => this.receive(chunk));
   }
 
   /** Starts `tmad lsp` (or, with `server`, another command line run with node, e.g. the bundled server). */
   static async start(root: string, initializationOptions: Record<string, unknown> = {}, server: readonly string[] = [cli, "lsp"]): Promise<LspClient> {
     const child = spawn(process.execPath, [...server, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    const client = new LspClient(child);
-    await client.request("initialize", { processId: process.pid, rootUri: uri(root), workspaceFolders: [{ uri: uri(root), name: "test" }], capabilities: {}, initializationOptions });
-    client.notify("initialized", {});
-    return client;
+    const client = new LspClient(child.stdout, child.stdin, new Promise((r) => child.once("exit", (code) => r(code))));
+    child.stderr.on("data", (chunk: Buffer) => (client.stderr += chunk.toString()));
+    return client.initialize(root, initializationOptions, process.pid);
+  }
+
+  /**
+   * The same server (src/lsp/server.ts, `serve`) run in this process: the same bytes, on in-memory
+   * streams instead of stdio, without the process's start (loading the compiler, ~2 CPU-seconds).
+   * Nothing on this connection ends the process (the test's, vitest's worker): the reader answers
+   * `exit` itself (InProcessReader); the reader is a message reader, not a stream, so the library
+   * does not exit when the stream ends; and `initialize` names no client process, so the library's
+   * watchdog does not poll one to exit when it is gone. The file's tests call forbidProcessExit too.
+   */
+  static async inProcess(root: string, initializationOptions: Record<string, unknown> = {}): Promise<LspClient> {
+    const { serve } = await import("../../src/lsp/server.js");
+    const toServer = new PassThrough();
+    const fromServer = new PassThrough();
+    const reader = new InProcessReader(new StreamMessageReader(toServer));
+    const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(fromServer));
+    const exited = reader.exited.then((code) => {
+      connection.dispose();
+      toServer.end();
+      fromServer.end();
+      return code;
+    });
+    serve(connection);
+    return new LspClient(fromServer, toServer, exited).initialize(root, initializationOptions, null);
+  }
+
+  private async initialize(root: string, initializationOptions: Record<string, unknown>, processId: number | null): Promise<LspClient> {
+    await this.request("initialize", { processId, rootUri: uri(root), workspaceFolders: [{ uri: uri(root), name: "test" }], capabilities: {}, initializationOptions });
+    this.notify("initialized", {});
+    return this;
   }
 
   private receive(chunk: Buffer): void {
@@ -84,7 +132,7 @@ export class LspClient {
 
   private send(message: unknown): void {
     const body = Buffer.from(JSON.stringify(message), "utf8");
-    this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
+    this.toServer.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]));
   }
 
   request<T = unknown>(method: string, params: unknown): Promise<T> {
@@ -134,10 +182,75 @@ export class LspClient {
     }
   }
 
+  /** `shutdown`, then `exit`: the server's exit code (in process: the one the process would have ended with). */
   async stop(): Promise<number | null> {
-    const exited = new Promise<number | null>((r) => this.child.once("exit", (code) => r(code)));
     await this.request("shutdown", null);
     this.notify("exit", null);
-    return exited;
+    return this.exited;
   }
+}
+
+/**
+ * The messages of an in-process server's client, but `exit`, which it answers itself. On `exit`
+ * vscode-languageserver ends the process (its watchdog calls process.exit), which in vitest's worker
+ * throws or ends the worker; so `exit` never reaches the server: `exited` gives the code the process
+ * would end with, as the library decides it (0 when `shutdown` came first, 1 otherwise), and the
+ * connection is disposed by whoever awaits it. Messages are handled in the order they are read, so a
+ * `shutdown` read before `exit` has been answered before it.
+ */
+class InProcessReader implements MessageReader {
+  private shutdown = false;
+  private exit: (code: number) => void = () => undefined;
+  readonly exited = new Promise<number>((resolve) => (this.exit = resolve));
+
+  constructor(private readonly messages: MessageReader) {}
+
+  get onError(): MessageReader["onError"] {
+    return this.messages.onError;
+  }
+  get onClose(): MessageReader["onClose"] {
+    return this.messages.onClose;
+  }
+  get onPartialMessage(): MessageReader["onPartialMessage"] {
+    return this.messages.onPartialMessage;
+  }
+
+  listen(callback: DataCallback): Disposable {
+    return this.messages.listen((message) => {
+      if (Message.isNotification(message) && message.method === ExitNotification.method) return this.exit(this.shutdown ? 0 : 1);
+      if (Message.isRequest(message) && message.method === ShutdownRequest.method) this.shutdown = true;
+      callback(message);
+    });
+  }
+
+  dispose(): void {
+    this.messages.dispose();
+  }
+}
+
+/**
+ * For a test file that runs servers in its process: while it runs, process.exit throws instead of
+ * ending vitest's worker, and the test during which it was called fails (also when the call was
+ * made, and its error caught, inside the server); process.exit is restored after the file. vitest's
+ * own guard is not enough: it makes process.exit throw in a worker's first file only, and with
+ * `isolate: false` the files after it get the real one back (a lost worker, "Worker exited unexpectedly").
+ */
+export function forbidProcessExit(): void {
+  const calls: string[] = [];
+  let exit: typeof process.exit | undefined;
+  beforeAll(() => {
+    exit = process.exit;
+    process.exit = ((code?: number | string | null) => {
+      const call = `process.exit(${String(code)})`;
+      calls.push(`${call}\n${new Error().stack ?? ""}`);
+      throw new Error(`${call} called while a language server runs in the test's process`);
+    }) as typeof process.exit;
+  });
+  afterEach(() => {
+    expect(calls.splice(0), "calls of process.exit").toEqual([]);
+  });
+  afterAll(() => {
+    if (exit !== undefined) process.exit = exit;
+    expect(calls, "calls of process.exit").toEqual([]);
+  });
 }

@@ -2,12 +2,15 @@
  * `tmad lsp` driven over its protocol: a copy of the corpus, a rule file opened in the "editor",
  * errors planted by edits, and every feature asked for as an editor would. Expected positions are
  * computed here from the text (JavaScript string indices are UTF-16, as LSP's characters are).
+ * The analysis test starts `tmad lsp --stdio` as a process, as an editor does (stdio, the analysis
+ * worker thread, the exit code); the others run the same server in this process (LspClient.inProcess:
+ * the same messages, without starting a process).
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tmad } from "../helpers/cli.js";
-import { corpusCopy, LspClient, repo, uri, type LspDiagnostic } from "./client.js";
+import { tmadIn } from "../helpers/cli.js";
+import { corpusCopy, forbidProcessExit, LspClient, repo, uri, type LspDiagnostic } from "./client.js";
 
 interface Range {
   start: { line: number; character: number };
@@ -58,7 +61,10 @@ function occurrencesInRuleBlocks(dir: string, name: string): string[] {
   return out.sort();
 }
 
-describe("tmad lsp over stdio, on a copy of the corpus", () => {
+// A server in this process must not end it: process.exit fails the test instead.
+forbidProcessExit();
+
+describe("tmad lsp on a copy of the corpus", () => {
   let root: string;
   let client: LspClient;
   let file: string;
@@ -69,7 +75,7 @@ describe("tmad lsp over stdio, on a copy of the corpus", () => {
     root = corpusCopy();
     file = join(root, "rules/tmad-20.v2/04-26-partial-migration.md");
     original = readFileSync(file, "utf8");
-    client = await LspClient.start(root, { analysis: false });
+    client = await LspClient.inProcess(root, { analysis: false });
     client.open(file);
   });
 
@@ -118,13 +124,14 @@ describe("tmad lsp over stdio, on a copy of the corpus", () => {
 
   it("gives the same diagnostics as `tmad check` on the same text", async () => {
     writeFileSync(file, planted);
-    // The planted file belongs to tmad-20.v2 alone (no version is built on it).
-    const cli = tmad(["check", "--skip-analysis", "--format", "json", "rules/tmad-20.v2"], undefined, { cwd: root });
+    // The planted file belongs to tmad-20.v2 alone (no version is built on it). The built CLI, run in
+    // this process (tmadIn), from the repository: its paths are relative to it, its base found beside.
+    const cli = await tmadIn(["check", "--skip-analysis", "--format", "json", join(root, "rules/tmad-20.v2")]);
     expect(cli.status).toBe(1);
     const fromCli = new Set<string>();
     for (const v of JSON.parse(cli.stdout).versions as { diagnostics: { code: string; message: string; hint?: string; span: { file: string; start: { line: number; column: number }; end: { line: number; column: number } } }[] }[]) {
       for (const d of v.diagnostics) {
-        fromCli.add(`${uri(join(root, d.span.file))} ${d.span.start.line - 1}:${d.span.start.column - 1}-${d.span.end.line - 1}:${d.span.end.column - 1} ${d.code} ${d.message}${d.hint === undefined ? "" : `\nhint: ${d.hint}`}`);
+        fromCli.add(`${uri(resolve(repo, d.span.file))} ${d.span.start.line - 1}:${d.span.start.column - 1}-${d.span.end.line - 1}:${d.span.end.column - 1} ${d.code} ${d.message}${d.hint === undefined ? "" : `\nhint: ${d.hint}`}`);
       }
     }
     const fromServer = new Set<string>();
@@ -239,7 +246,7 @@ describe("tmad lsp over stdio, on a copy of the corpus", () => {
   });
 });
 
-describe("tmad lsp analysis once a version settles", () => {
+describe("tmad lsp --stdio, a process: analysis once a version settles", () => {
   it("adds the warnings of `tmad check` after the quiet period, like the CLI", async () => {
     const root = corpusCopy();
     rmSync(join(root, "rules"), { recursive: true });
@@ -249,12 +256,14 @@ describe("tmad lsp analysis once a version settles", () => {
     mkdirSync(join(root, "rules/demo"), { recursive: true });
     writeFileSync(file, body);
     const client = await LspClient.start(root, { analysis: true, analysisDelayMs: 50 });
+    let exitCode: number | null;
     try {
       client.open(file);
       await client.diagnosticsFor(file, (list) => list.some((x) => x.code === "TMAD6001"), 60_000);
-      const cli = tmad(["check", "--format", "json"], undefined, { cwd: root });
+      // The built CLI in this process (tmadIn), on the version by its path: spans relative to the repository.
+      const cli = await tmadIn(["check", "--format", "json", join(root, "rules/demo")]);
       const expected = (JSON.parse(cli.stdout).versions[0].diagnostics as { code: string; span: { file: string; start: { line: number; column: number } } }[]).map(
-        (x) => `${uri(join(root, x.span.file))} ${x.code} ${x.span.start.line - 1}:${x.span.start.column - 1}`,
+        (x) => `${uri(resolve(repo, x.span.file))} ${x.code} ${x.span.start.line - 1}:${x.span.start.column - 1}`,
       );
       expect(expected.some((x) => x.includes("TMAD6001"))).toBe(true);
       const published = [...client.diagnostics].flatMap(([u, list]) => list.map((x) => `${u} ${x.code} ${x.range.start.line}:${x.range.start.character}`));
@@ -263,9 +272,11 @@ describe("tmad lsp analysis once a version settles", () => {
       client.change(file, body.replace("rule migrate_listed", "rule migrate_listed_again"));
       await client.diagnosticsFor(file, (list) => list.every((x) => x.code !== "TMAD6001") || list.some((x) => x.message.includes("migrate_listed_again")), 60_000);
     } finally {
-      await client.stop();
+      exitCode = await client.stop();
       rmSync(root, { recursive: true, force: true });
     }
+    // After shutdown and exit, the process ends, with 0.
+    expect(exitCode).toBe(0);
   });
 });
 
@@ -283,7 +294,7 @@ describe("tmad lsp on amendments that replace and extend", () => {
     for (const v of ["tmad-20.v3-firmware", "tmad-20.v3-administration"]) cpSync(join(repo, "test/fixtures/versions", v), join(root, "rules", v), { recursive: true });
     firmware = join(root, "rules/tmad-20.v3-firmware/index.md");
     administration = join(root, "rules/tmad-20.v3-administration/index.md");
-    client = await LspClient.start(root, { analysis: false });
+    client = await LspClient.inProcess(root, { analysis: false });
     client.open(firmware);
     client.open(administration);
   });
