@@ -6,7 +6,6 @@
  * dates and the zip entries' timestamps are fixed (1 January 1980, the zip format's epoch).
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import ExcelJS from "exceljs";
 
 export type Cell = string | number | boolean | null;
 
@@ -22,7 +21,15 @@ export interface SheetSpec {
 const MAX_CELL = 32_767;
 const EPOCH = new Date(Date.UTC(1980, 0, 1));
 
+/**
+ * exceljs, loaded when the first workbook is written: it is the largest module tmad loads (about a
+ * CPU-second), and `tmad report` without --out, or with an --out folder it refuses, writes none.
+ */
+let excel: Promise<typeof import("exceljs")> | undefined;
+
 export async function writeWorkbook(path: string, sheets: readonly SheetSpec[]): Promise<void> {
+  excel ??= import("exceljs").then((m) => m.default);
+  const ExcelJS = await excel;
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   workbook.creator = "tmad";
   workbook.lastModifiedBy = "tmad";

@@ -4,7 +4,7 @@
  * scale with workers and broken records; tmad report's output folders; an interrupted eval.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI, EXAMPLES, exampleLines, listFiles, removeTempDirs, root, tempDir, tmad, tmadIn } from "../helpers/cli.js";
@@ -279,15 +279,19 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
     return { file, valid: n - broken, broken };
   }
 
+  // The commands read records in batches of about 256 KiB (src/cli/eval.ts, src/report/run.ts), about
+  // 90 sample records; a pool has at most 4 batches out per worker. 1,200 records are 14 batches,
+  // more than two workers hold at once, with every kind of broken record (one every 97 lines).
   it("keeps input order with workers, and reconciles counts with broken records mixed in", async () => {
-    const p = population(3000);
+    const p = population(1200);
+    expect(statSync(p.file).size).toBeGreaterThan(12 * 2 ** 18);
     const single = await tmadIn(["eval", p.file, "--version", "20.v2", "--workers", "0"]);
     const parallel = await tmadIn(["eval", p.file, "--version", "20.v2", "--workers", "2"]);
     expect(parallel.stdout).toBe(single.stdout);
     const out = parallel.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
-    expect(out.map((o) => o.record)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(out.map((o) => o.record)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
     expect(out.filter((o) => o.status === "invalid").length).toBe(p.broken);
-    expect(parallel.stderr).toContain(`3000 records = ${p.valid} decisions + ${p.broken} invalid`);
+    expect(parallel.stderr).toContain(`1200 records = ${p.valid} decisions + ${p.broken} invalid`);
     const codes = new Set(out.filter((o) => o.status === "invalid").flatMap((o) => o.errors.map((e: { code: string }) => e.code)));
     for (const code of ["duplicate-key", "forbidden-key", "invalid-json", "too-deep"]) expect(codes.has(code), code).toBe(true);
   });
@@ -316,11 +320,13 @@ describe("population scale: eval streaming and report", { timeout: 120_000 }, ()
   });
 
   it("tmad report --out writes a folder per supplier whose totals equal the population (worker threads)", async () => {
-    const p = population(1000);
+    // 400 records: 5 batches (see above) over the two worker threads, 4 of them broken, each sample record several times.
+    const p = population(400);
+    expect(statSync(p.file).size).toBeGreaterThan(4 * 2 ** 18);
     const dir = join(tempDir(), "report");
     const r = await tmadIn(["report", p.file, "--as-of", "2022-07-01", "--out", dir, "--workers", "2"]);
     expect(r.status).toBe(1); // broken records are reported, and counted
-    expect(r.stderr).toContain(`1000 records = ${p.valid} decisions + ${p.broken} invalid`);
+    expect(r.stderr).toContain(`400 records = ${p.valid} decisions + ${p.broken} invalid`);
     const index = readFileSync(join(dir, "suppliers.csv"), "utf8").trimEnd().split("\r\n").slice(1);
     expect(index.reduce((n, line) => n + Number(line.split(",").at(-2)), 0)).toBe(p.valid);
     for (const line of index) {

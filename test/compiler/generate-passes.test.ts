@@ -50,6 +50,34 @@ function site(next: (n: number) => number, i: number): Record<string, unknown> {
   return { id: `S-${i}`, tries: list(), checks: list(), devices };
 }
 
+/** The fixture's evaluator generated with every pass (unformatted) and loaded: once, for the tests that run it. */
+let loaded: ReturnType<typeof loadVersionFiles> | undefined;
+function loadedWithEveryPass(): ReturnType<typeof loadVersionFiles> {
+  loaded ??= loadVersionFiles(unformatted(() => generateVersion(checked)));
+  return loaded;
+}
+
+/**
+ * The evaluator generated with every pass, and what it answers on the 3,000 random records the
+ * passes are compared on: each rule's condition and the decision, per record. Worked out once for
+ * the comparisons with each pass turned off (the same records, seed 20261202, for every pass), which
+ * had each generated and loaded it and run it on every record again. The records are valid input.
+ */
+let everyPass: { records: Record<string, unknown>[]; answers: Map<string, boolean[]>; decisions: unknown[] } | undefined;
+function withEveryPass(): NonNullable<typeof everyPass> {
+  if (everyPass !== undefined) return everyPass;
+  const on = loadedWithEveryPass();
+  const next = random(20261202);
+  const records = Array.from({ length: 3_000 }, (_, i) => site(next, i));
+  for (const record of records) {
+    const valid = on.version.validator.validate(record).ok;
+    if (!valid) expect(valid).toBe(true);
+  }
+  const answers = new Map([...on.conditions].map(([rule, applies]) => [rule, records.map((r) => applies(r))]));
+  everyPass = { records, answers, decisions: records.map((r) => on.version.evaluate(r, null)) };
+  return everyPass;
+}
+
 describe("generator passes", () => {
   it("compiles the fixture without diagnostics", () => {
     expect(compiled.diagnostics.map(formatDiagnostic)).toEqual([]);
@@ -75,7 +103,8 @@ describe("generator passes", () => {
     }
     expect(rules).toMatch(/for \(const v\$a of f\.input\.tries\) \{ if \(loop_\d+\(f, v\$a\)\) return true; \}/);
     // Without fused scans, each pair keeps its own loop over the a's: still no nested loop.
-    const alone = generateVersionWith(checked, { disable: new Set(["fused-scans"]) }).find((f) => f.path === "passes/rules.ts")!.content;
+    // Unformatted: the same chunks as formatted, but for blanks, and the patterns read no blank the formatter adds.
+    const alone = unformatted(() => generateVersionWith(checked, { disable: new Set(["fused-scans"]) })).find((f) => f.path === "passes/rules.ts")!.content;
     const pairedAlone = alone.split(/\n(?=\/\*\* `)/).filter((chunk) => /\nfunction loop_\d+\(/.test(chunk) && chunk.includes("(pass: ordered pairs)"));
     expect(pairedAlone).toHaveLength(3);
     for (const chunk of pairedAlone) {
@@ -112,7 +141,7 @@ describe("generator passes", () => {
     expect(rules).not.toMatch(/\/\*\* `count a in d\.tries where a\.kind = FAILED` [^\n]*\nfunction loop_/);
     expect(rules).toMatch(/\/\*\* `\(min a\.at for a in tries where a\.kind = kind\)` [^\n]*\nfunction loop_/);
     // The random records below make `worn_out` both hold and fail, so the agreement test means something.
-    const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
+    const on = loadedWithEveryPass();
     const worn = on.conditions.get("worn_out")!;
     const next = random(7);
     let held = 0;
@@ -123,21 +152,17 @@ describe("generator passes", () => {
 
   for (const pass of Object.keys(PASSES) as PassName[]) {
     it(`${pass}: every rule's condition and every decision agree with the pass turned off, on 3,000 random records`, () => {
-      const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
+      const on = withEveryPass();
       const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set([pass]) })));
-      const next = random(20261202);
       let applied = 0;
-      for (let i = 0; i < 3_000; i++) {
-        const record = site(next, i);
-        const valid = on.version.validator.validate(record).ok;
-        if (!valid) expect(valid).toBe(true);
-        for (const [rule, applies] of on.conditions) {
+      for (const [i, record] of on.records.entries()) {
+        for (const [rule, answers] of on.answers) {
           const expected = off.conditions.get(rule)!(record);
           if (expected) applied++;
-          const actual = applies(record);
+          const actual = answers[i];
           if (actual !== expected) expect([record, rule, actual]).toEqual([record, rule, expected]);
         }
-        expectEqual(on.version.evaluate(record, null), off.version.evaluate(record, null));
+        expectEqual(on.decisions[i], off.version.evaluate(record, null));
       }
       // The random records exercise both answers of the conditions.
       expect(applied).toBeGreaterThan(1_000);
@@ -154,7 +179,8 @@ describe("generator passes", () => {
       "## 2.1 Default",
       ["## 1.4 More rules", "", "```tmad", ...[1, 2, 3, 4, 5, 6].flatMap((i) => [`rule site_${i}`, `  when site.id = "S-${i}"`, "  then outcome = BLOCKED", ""]), "```", "", "## 2.1 Default"].join("\n"),
     );
-    const larger = compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] });
+    // Generated to be run, and searched for one line: unformatted (the layout is the formatter's alone).
+    const larger = unformatted(() => compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] }));
     expect(larger.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
     const rules = larger.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(rules).toContain("const SETTLED = new rt.SettledSets(RULES);");
@@ -200,7 +226,8 @@ describe("generator passes", () => {
         "## 2.1 Default",
       ].join("\n"),
     );
-    const shared = compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] });
+    // Searched for declarations only: generated unformatted (the layout is the formatter's alone).
+    const shared = unformatted(() => compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] }));
     expect(shared.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
     const rules = shared.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(rules).toContain("m$checkedTwice: unknown[] | undefined");
@@ -220,7 +247,7 @@ describe("generator passes", () => {
   });
 
   it("ordered pairs: a record with 8,500 tries and 8,500 checks is decided (linear, not quadratic)", () => {
-    const on = loadVersionFiles(unformatted(() => generateVersion(checked)));
+    const on = loadedWithEveryPass();
     const at = (minute: number): string => `2022-05-01T${pad(Math.floor(minute / 60) % 24)}:${pad(minute % 60)}:00Z`;
     const day = "2022-05-02";
     // Every try times out after every check succeeded, except the last check: confirmed only by it.

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { generateDocument } from "../../scripts/fuzz/documents.js";
 import { ruleVersions } from "../../scripts/fuzz.js";
 import { printStatements, render, throughProject, withoutFormatting } from "../../src/compiler/generate/render.js";
+import { generateVersion } from "../../src/compiler/generate/index.js";
 import { compileVersion, type VersionSource } from "../../src/compiler/pipeline.js";
 
 const statements: (string | StatementStructures)[] = [
@@ -52,11 +53,21 @@ describe("printing generated modules", () => {
   });
 });
 
+/**
+ * The version's files printed both ways. It is compiled once: generate takes the CheckedVersion
+ * alone (its output a pure function of it), so the project's printing is asked of the same checked
+ * version instead of extracting, parsing and checking the Markdown a second time. Both are present
+ * exactly when the version compiles (the pipeline generates only then).
+ */
 function bothWays(source: VersionSource): { direct?: readonly { path: string; content: string }[]; project?: readonly { path: string; content: string }[] } {
-  const direct = withoutFormatting(() => compileVersion(source)).files;
-  const project = withoutFormatting(() => throughProject(() => compileVersion(source))).files;
+  const compiled = withoutFormatting(() => compileVersion(source));
+  const direct = compiled.files;
+  const project = direct === undefined ? undefined : withoutFormatting(() => throughProject(() => generateVersion(compiled.checked!)));
   return { ...(direct === undefined ? {} : { direct }), ...(project === undefined ? {} : { project }) };
 }
+
+/** A feature of a generated document that is a fault injected into its model: any but its stress, hostile names or text, token mutations and line ends. */
+const injectedFault = (feature: string): boolean => !/^(stress: |hostile (names|text)$|\d+ token mutation\(s\)$|CRLF$)/.test(feature);
 
 describe("unformatted generated code", () => {
   it("is the project's text for every version of rules/", () => {
@@ -74,6 +85,10 @@ describe("unformatted generated code", () => {
     for (let i = 0; compared < 25 && i < 400; i++) {
       const doc = generateDocument(31, i);
       if (doc.features.some((f) => f.startsWith("stress: rules"))) continue;
+      // A document with a fault injected into its model (an unknown field, a cycle, …) has errors,
+      // and generates nothing to compare: not compiled at all (two thirds of these documents, and
+      // of the time). The 25 compared are the same as when every document was compiled.
+      if (doc.features.some(injectedFault)) continue;
       const { direct, project } = bothWays({ id: `d${i}`, dir: `fuzz/d${i}`, files: [{ path: `fuzz/d${i}/index.md`, text: doc.text }] });
       expect(direct).toEqual(project);
       if (direct !== undefined) compared++;

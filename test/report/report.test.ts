@@ -77,7 +77,9 @@ function population(count: number): string {
 }
 
 describe("tmad report, as a library", () => {
-  const COUNT = 1500;
+  // 800 records (the report is written twice, here and in the test of its bytes): every Excluded
+  // Category of 18.9–18.13 at least 3 times, 89 BLOCKED, 160 installations listed, 16 invalid.
+  const COUNT = 800;
   let dir: string;
   let tally: Tally;
   let index: string[][];
