@@ -21,7 +21,7 @@ import { readVersion } from "../src/compiler/source/versions.js";
 import { diffVersions, mayDecideDifferently, type DiffSide } from "../src/compiler/diff/index.js";
 import { withoutFormatting } from "../src/compiler/generate/index.js";
 import { sameDecision } from "../src/compiler/diff/population.js";
-import { loadVersionFiles } from "../src/compiler/load.js";
+import { loadChecked, loadVersionFiles } from "../src/compiler/load.js";
 import { compileVersion, type VersionSource } from "../src/compiler/pipeline.js";
 import { generateInstallations } from "../src/population/generate.js";
 
@@ -212,6 +212,8 @@ export function runAmendments(options: { count: number; seed: number; population
   const original = sideOf(base, true) as DiffSide;
   const records = [...generateInstallations({ count: options.population, seed: options.seed })].map((l) => JSON.parse(l) as unknown);
   records.push(...original.checked.examples.map((e) => e.record));
+  /** The original's decisions, once: every evaluated amendment is compared with them. */
+  const originalDecisions = records.map((r) => original.loaded.version.evaluate(r, null));
   const rnd = random(options.seed);
   const results: AmendmentResult[] = [];
   let skipped = 0;
@@ -249,10 +251,11 @@ export function runAmendments(options: { count: number; seed: number; population
       continue;
     }
     if (mayDiffer) evaluatedChanged++;
-    const amended = sideOf(amendment.source, true) as DiffSide;
+    // The version checked above, its code generated (unformatted) and loaded: not compiled a second time.
+    const amended: DiffSide = { checked: structure.checked, loaded: loadChecked(structure.checked) };
     let differs = 0;
-    for (const record of records) {
-      if (!sameDecision(original.loaded.version.evaluate(record, null), amended.loaded.version.evaluate(record, null))) differs++;
+    for (let i = 0; i < records.length; i++) {
+      if (!sameDecision(originalDecisions[i], amended.loaded.version.evaluate(records[i], null))) differs++;
     }
     const verdict = diffVersions(original, amended).verdict;
     const r = { amendment, mayDiffer, populationDiffers: differs, verdict, unsound: differs > 0 && (verdict === "unchanged" || !mayDiffer) };

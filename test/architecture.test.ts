@@ -134,12 +134,35 @@ describe("the type-checker refuses a runtime that imports the compiler", () => {
   // tsconfig.runtime.json` (npm run typecheck); here, the mechanism. The project is checked in this
   // process by the project's TypeScript, its config read as `tsc -p tsconfig.runtime.json` reads it,
   // instead of by two tsc processes (~2.4 CPU-seconds each); the second program reuses the first's
-  // unchanged files, and its check is the planted file's (where TS6307 is reported) and the
-  // project's own errors.
+  // unchanged files (parsed once, see cachingHost), and its check is the planted file's (where
+  // TS6307 is reported) and the project's own errors.
   const copy = mkdtempSync(join(tmpdir(), "tmad-boundary-"));
   for (const p of ["src", "grammar", "tsconfig.json", "tsconfig.runtime.json", "package.json"]) cpSync(join(root, p), join(copy, p), { recursive: true });
   symlinkSync(join(root, "node_modules"), join(copy, "node_modules"), "dir");
   let previous: ts.Program | undefined;
+  /**
+   * The files both programs read (the standard library, @types/node, the runtime), parsed and bound
+   * once: a program given an old one reuses its files only when its root files are the same, and the
+   * planted file is a new root.
+   */
+  const parsed = new Map<string, ts.SourceFile>();
+  let host: ts.CompilerHost | undefined;
+  const cachingHost = (options: ts.CompilerOptions): ts.CompilerHost => {
+    if (host !== undefined) return host;
+    const base = ts.createCompilerHost(options);
+    host = {
+      ...base,
+      getSourceFile: (name, language, onError, create) => {
+        let sf = parsed.get(name);
+        if (sf === undefined) {
+          sf = base.getSourceFile(name, language, onError, create);
+          if (sf !== undefined) parsed.set(name, sf);
+        }
+        return sf;
+      },
+    };
+    return host;
+  };
   /**
    * `tsc -p tsconfig.runtime.json` in the copy: whether it fails, and the errors it prints; with
    * `only`, the project's errors (options, syntax, global) and the type errors of that file alone
@@ -149,7 +172,7 @@ describe("the type-checker refuses a runtime that imports the compiler", () => {
   const tsc = (only?: string): { failed: boolean; output: string } => {
     const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } };
     const config = ts.getParsedCommandLineOfConfigFile(join(copy, "tsconfig.runtime.json"), undefined, host)!;
-    const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, projectReferences: config.projectReferences, oldProgram: previous });
+    const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, projectReferences: config.projectReferences, oldProgram: previous, host: cachingHost(config.options) });
     previous = program;
     const file = only === undefined ? undefined : program.getSourceFile(join(copy, only));
     if (only !== undefined && file === undefined) throw new Error(`${only} is not in the project`);

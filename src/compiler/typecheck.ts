@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Project, ts } from "ts-morph";
+import { Project, ts, type SourceFile } from "ts-morph";
 import type { GeneratedFile } from "./generate/index.js";
 
 /** The runtime's type sources beside this module: `.ts` in src/, `.d.ts` in dist/. */
@@ -52,12 +52,26 @@ function manifestDeclarations(content: string): string | undefined {
   return out;
 }
 
+/** A project of the runtime's types, kept for the next check (see checker()). */
+interface Checker {
+  readonly project: Project;
+  /** The runtime's sources it holds, by name, to see whether they changed since. */
+  readonly runtime: ReadonlyMap<string, string>;
+}
+
+const checkers = new Map<boolean, Checker>();
+
 /**
- * `only`: the paths whose errors are wanted (default: every file); the others are context.
- * `strictUnused`: also report locals nothing uses (the generator's tests ask for it: generated code
- * carries no dead declarations).
+ * The project a check runs in: made once per process (for each setting of noUnusedLocals) and kept.
+ * Each check adds the generated files and removes them after; what stays is the standard library
+ * and the runtime, parsed and bound once instead of once a check (about a third of a small version's
+ * check: the language server, the tests and the fuzzer's replay check many times in one process). A
+ * runtime whose sources changed on disk since gets a new project.
  */
-export function typeCheckGenerated(files: readonly GeneratedFile[], only?: ReadonlySet<string>, strictUnused = false): string[] {
+function checker(strictUnused: boolean): Project {
+  const runtime = new Map(runtimeTypes().map((f) => [f.name, f.text]));
+  const kept = checkers.get(strictUnused);
+  if (kept !== undefined && kept.runtime.size === runtime.size && [...runtime].every(([name, text]) => kept.runtime.get(name) === text)) return kept.project;
   const project = new Project({
     useInMemoryFileSystem: true,
     compilerOptions: {
@@ -72,19 +86,41 @@ export function typeCheckGenerated(files: readonly GeneratedFile[], only?: Reado
       noUnusedLocals: strictUnused,
     },
   });
-  for (const f of runtimeTypes()) project.createSourceFile(`/p/src/runtime/${f.name}`, f.text);
+  for (const [name, text] of runtime) project.createSourceFile(`/p/src/runtime/${name}`, text);
+  checkers.set(strictUnused, { project, runtime });
+  return project;
+}
+
+/**
+ * `only`: the paths whose errors are wanted (default: every file); the others are context.
+ * `strictUnused`: also report locals nothing uses (the generator's tests ask for it: generated code
+ * carries no dead declarations).
+ */
+export function typeCheckGenerated(files: readonly GeneratedFile[], only?: ReadonlySet<string>, strictUnused = false): string[] {
+  const project = checker(strictUnused);
   const byType = (f: GeneratedFile): boolean => f.path.endsWith("/manifest.ts") && f.content.length > MANIFEST_CHECKED_BY_TYPE_ABOVE;
   const source = (f: GeneratedFile): string => (byType(f) ? manifestDeclarations(f.content) ?? f.content : f.content);
-  const wanted = files.filter((f) => only === undefined || only.has(f.path)).map((f) => project.createSourceFile(`/p/generated/${f.path}`, source(f)));
-  for (const f of files) if (only !== undefined && !only.has(f.path)) project.createSourceFile(`/p/generated/${f.path}`, source(f));
-  const generated = (path: string): boolean => path.startsWith("/p/generated/");
-  const program = project.getProgram();
-  const diagnostics = [...program.getGlobalDiagnostics(), ...wanted.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])];
-  return diagnostics
-    .filter((d) => d.getCategory() === ts.DiagnosticCategory.Error)
-    .map((d) => {
-      const path = d.getSourceFile()?.getFilePath() ?? "";
-      const where = generated(path) ? path.slice("/p/generated/".length) : path;
-      return `${where}:${d.getLineNumber() ?? 0}: ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ")}`;
-    });
+  const added: SourceFile[] = [];
+  const add = (f: GeneratedFile): SourceFile => {
+    const sf = project.createSourceFile(`/p/generated/${f.path}`, source(f));
+    added.push(sf);
+    return sf;
+  };
+  try {
+    const wanted = files.filter((f) => only === undefined || only.has(f.path)).map(add);
+    for (const f of files) if (only !== undefined && !only.has(f.path)) add(f);
+    const generated = (path: string): boolean => path.startsWith("/p/generated/");
+    const program = project.getProgram();
+    const diagnostics = [...program.getGlobalDiagnostics(), ...wanted.flatMap((sf) => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])];
+    return diagnostics
+      .filter((d) => d.getCategory() === ts.DiagnosticCategory.Error)
+      .map((d) => {
+        const path = d.getSourceFile()?.getFilePath() ?? "";
+        const where = generated(path) ? path.slice("/p/generated/".length) : path;
+        return `${where}:${d.getLineNumber() ?? 0}: ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ")}`;
+      });
+  } finally {
+    // The next check sees only its own files.
+    for (const sf of added) project.removeSourceFile(sf);
+  }
 }

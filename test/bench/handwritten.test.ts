@@ -9,7 +9,7 @@ import { createEngine, evaluate as jre } from "../../bench/json-rules-engine-20v
 import { exampleLines, loadRecords } from "../../bench/records.js";
 import version, { type Decision as Result, type Installation } from "../../generated/tmad-20.v2/index.js";
 import type { Decision } from "../../src/runtime/index.js";
-import { compiledDir } from "../helpers/diff.js";
+import { checkedDir } from "../helpers/diff.js";
 import { expectEqual } from "../helpers/equal.js";
 
 function validated(raw: readonly unknown[]): Installation[] {
@@ -23,7 +23,7 @@ function validated(raw: readonly unknown[]): Installation[] {
 
 const fileRecords = validated(exampleLines().map((l) => JSON.parse(l)));
 const blockRecords = validated(
-  compiledDir("rules/tmad-20.v2").checked!.examples.map((e) => e.record),
+  checkedDir("rules/tmad-20.v2").examples.map((e) => e.record),
 );
 
 /** The fields the benchmark compares: status, rule, clause and the decision's result. */

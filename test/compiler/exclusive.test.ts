@@ -15,7 +15,7 @@ import { loadVersionFiles } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { canonical, Exclusion, expressionConstants, SearchSpace, searchModel } from "../../src/compiler/search/index.js";
 import { readVersion } from "../../src/compiler/source/versions.js";
-import { compiledDir, loadedDir } from "../helpers/diff.js";
+import { checkedDir, loadedDir } from "../helpers/diff.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -105,7 +105,7 @@ describe("on the corpus", () => {
   for (const id of ["tmad-19.0", "tmad-20.v1", "tmad-20.v2"]) {
     it(`${id}: no pair of rules that applies together is called exclusive; the others are, so check stops early`, () => {
       // Compiled and loaded once per worker (test/helpers/diff.ts): other files use the corpus too.
-      const checked = compiledDir(`rules/${id}`).checked!;
+      const checked = checkedDir(`rules/${id}`);
       const loaded = loadedDir(`rules/${id}`);
       const ex = new Exclusion(expressionConstants(checked));
       const conditions = new Map(checked.rules.map((r) => [r.id, canonical(checked, r.decl.condition)]));

@@ -173,6 +173,8 @@ describe("build type-checks what it writes", () => {
     expect(typeCheckGenerated(broken).join("\n")).toMatch(/^hostile\/rules\.ts:\d+: .*Type '"MAYBE"' is not assignable to type 'Outcome'/);
     // Only the files asked about are reported, the others serve as context.
     expect(typeCheckGenerated(broken, new Set(["hostile/model.ts"]))).toEqual([]);
+    // The checks share their library and runtime, not their files: the same paths, unbroken, compile.
+    expect(typeCheckGenerated(c.files!)).toEqual([]);
     // Checked together with others, the broken one is still found, and named by the label it was
     // added with; the unbroken ones compile. The last test checks it, in the program it checks every
     // version of this file in (one TypeScript program fewer).

@@ -3,12 +3,15 @@
  * ts-morph's createSourceFile gives for the same structures, and unformatted output is that text
  * under the banner. Unformatted code (what `tmad check`, `tmad diff` and the fuzzer run in memory)
  * must be exactly what a project gave, for every version of the corpus and for generated rule
- * documents of every kind the fuzzer makes.
+ * documents of every kind the fuzzer makes. Formatted code (generate/format.ts: TypeScript's
+ * formatter through a language service of its own) must be what a project's formatText gave; the
+ * corpus's formatted files are held by the goldens and `build --check`.
  */
 import { Project, StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import { describe, expect, it } from "vitest";
 import { generateDocument } from "../../scripts/fuzz/documents.js";
 import { ruleVersions } from "../../scripts/fuzz.js";
+import { formatModule } from "../../src/compiler/generate/format.js";
 import { printStatements, render, throughProject, withoutFormatting } from "../../src/compiler/generate/render.js";
 import { generateVersion } from "../../src/compiler/generate/index.js";
 import { compileVersion, type VersionSource } from "../../src/compiler/pipeline.js";
@@ -51,18 +54,38 @@ describe("printing generated modules", () => {
     expect(formatted).not.toBe(`// banner\n${printStatements(statements)}`);
     expect(formatted).toContain('  return (f.input.region === "R0") && !((f.input.cohort as string) === "MOC");');
   });
+
+  it("formats as a ts-morph project's formatText does", () => {
+    const settings = { indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true };
+    const project = new Project({ useInMemoryFileSystem: true });
+    const odd = [...statements, "if (counter) {\n\tlet tabbed=1;\n}", "export const last = 1"];
+    const file = project.createSourceFile("/out/v/rules.ts", { statements: odd });
+    file.formatText(settings);
+    const expected = `// banner\n${file.getFullText()}`;
+    expect(render("v/rules.ts", "// banner\n", odd).content).toBe(expected);
+    expect(throughProject(() => render("v/rules.ts", "// banner\n", odd)).content).toBe(expected);
+    expect(expected).toContain("\n  let tabbed = 1;\n");
+    // Text the printer has not normalised: line breaks of both kinds, no final newline.
+    const raw = "const crlf = `a\r\nb`;\r\nif (crlf) {\n\tlet tabbed=1;\r\n}";
+    const rawFile = project.createSourceFile("/out/v/raw.ts", raw);
+    rawFile.formatText(settings);
+    expect(formatModule(raw)).toBe(rawFile.getFullText());
+    expect(rawFile.getFullText()).toBe("const crlf = `a\nb`;\nif (crlf) {\n  let tabbed = 1;\n}\n");
+  });
 });
 
 /**
- * The version's files printed both ways. It is compiled once: generate takes the CheckedVersion
- * alone (its output a pure function of it), so the project's printing is asked of the same checked
- * version instead of extracting, parsing and checking the Markdown a second time. Both are present
- * exactly when the version compiles (the pipeline generates only then).
+ * The version's files printed both ways (unformatted, or formatted with `formatted`). It is compiled
+ * once: generate takes the CheckedVersion alone (its output a pure function of it), so the project's
+ * printing is asked of the same checked version instead of extracting, parsing and checking the
+ * Markdown a second time. Both are present exactly when the version compiles (the pipeline generates
+ * only then).
  */
-function bothWays(source: VersionSource): { direct?: readonly { path: string; content: string }[]; project?: readonly { path: string; content: string }[] } {
-  const compiled = withoutFormatting(() => compileVersion(source));
+function bothWays(source: VersionSource, formatted = false): { direct?: readonly { path: string; content: string }[]; project?: readonly { path: string; content: string }[] } {
+  const as = <T>(f: () => T): T => (formatted ? f() : withoutFormatting(f));
+  const compiled = as(() => compileVersion(source));
   const direct = compiled.files;
-  const project = direct === undefined ? undefined : withoutFormatting(() => throughProject(() => generateVersion(compiled.checked!)));
+  const project = direct === undefined ? undefined : as(() => throughProject(() => generateVersion(compiled.checked!)));
   return { ...(direct === undefined ? {} : { direct }), ...(project === undefined ? {} : { project }) };
 }
 
@@ -94,5 +117,19 @@ describe("unformatted generated code", () => {
       if (direct !== undefined) compared++;
     }
     expect(compared).toBe(25);
+  }, 120_000);
+});
+
+describe("formatted generated code", () => {
+  it("is the project's formatted text for generated documents with hostile text", () => {
+    let compared = 0;
+    for (let i = 0; compared < 2 && i < 400; i++) {
+      const doc = generateDocument(47, i);
+      if (doc.features.some((f) => f.startsWith("stress")) || !doc.features.includes("hostile text")) continue;
+      const { direct, project } = bothWays({ id: `d${i}`, dir: `fuzz/d${i}`, files: [{ path: `fuzz/d${i}/index.md`, text: doc.text }] }, true);
+      expect(direct).toEqual(project);
+      if (direct !== undefined) compared++;
+    }
+    expect(compared).toBe(2);
   }, 120_000);
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { timelineOf } from "../../src/compiler/timeline/index.js";
-import { compiledDir } from "../helpers/diff.js";
+import { checkedDir } from "../helpers/diff.js";
 
 const FRONT = `---
 document: DEMO
@@ -134,7 +134,7 @@ default then outcome = GO`);
 
   it("on the corpus: 4.26's rule waits on the firmware, configuration and confirmation regimes of the dormant meters", () => {
     for (const dir of ["rules/tmad-19.0", "rules/tmad-20.v1", "rules/tmad-20.v2"]) {
-      const t = timelineOf(compiledDir(dir).checked!)!;
+      const t = timelineOf(checkedDir(dir))!;
       expect(Object.keys(t.waits), dir).toEqual(["await_dormant_meter_preparation"]);
       const regimes = t.waits.await_dormant_meter_preparation.map((r) => [r.list.join("."), r.count, r.days, r.name]);
       expect(regimes).toEqual([

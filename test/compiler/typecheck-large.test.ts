@@ -5,11 +5,13 @@
  * The corpus's 20.v2 files stand in, the manifest made large by a long comment at its end.
  */
 import { describe, expect, it } from "vitest";
+import { generateVersion, withoutFormatting } from "../../src/compiler/generate/index.js";
 import { MANIFEST_CHECKED_BY_TYPE_ABOVE, typeCheckGenerated } from "../../src/compiler/typecheck.js";
-import { compiledDir } from "../helpers/diff.js";
+import { checkedDir } from "../helpers/diff.js";
 
 describe("type-checking a large manifest", () => {
-  const files = compiledDir("rules/tmad-20.v2").files!;
+  // Generated unformatted (the formatter changes whitespace only, not what TypeScript finds): only type-checked here.
+  const files = withoutFormatting(() => generateVersion(checkedDir("rules/tmad-20.v2")));
   const padding = `\n// ${"x".repeat(MANIFEST_CHECKED_BY_TYPE_ABOVE)}\n`;
   const large = files.map((f) => (f.path.endsWith("/manifest.ts") ? { ...f, content: f.content + padding } : f));
   const edit = (file: string, from: string, to: string) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DiagnosticList, formatDiagnostic, type Diagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
-import { mergePatch, resolveExamples as resolveWith, runExamples, setPath, type ResolvedExamples } from "../../src/compiler/examples/index.js";
+import { parseDocument } from "yaml";
+import { copyValue, mergePatch, resolveExamples as resolveWith, runExamples, setPath, type ResolvedExamples } from "../../src/compiler/examples/index.js";
 import type { RuleBlock } from "../../src/compiler/extract/index.js";
 import { loadGenerated } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
@@ -105,6 +106,21 @@ describe("examples", () => {
     expect(setPath(r, "a[1].b", 2)).toMatch(/only 1 element/);
     expect(setPath(r, "__proto__.x", 1)).toBe("that key is not allowed");
     expect(setPath(r, "a..b", 1)).toBe("not a path");
+  });
+
+  it("copies a YAML value as structuredClone does", () => {
+    const yaml = "x: &r { k: [1, 2, { z: null }] }\ny: *r\n__proto__: { polluted: true }\nn: [.inf, .nan, -0, ~]\nb: !!binary aGVsbG8=\n";
+    const value = parseDocument(yaml).toJS() as Record<string, { k: unknown[] }>;
+    const copy = copyValue(value) as Record<string, { k: unknown[] }>;
+    expect(copy).toStrictEqual(structuredClone(value));
+    expect(copy.x).not.toBe(value.x);
+    expect(copy.x.k).not.toBe(value.x.k);
+    // The alias's value is one object in the copy too, and `__proto__` an own key, not the prototype.
+    expect(copy.y).toBe(copy.x);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(["x", "y", "__proto__", "n", "b"]);
+    expect(copy["b"]).toBeInstanceOf(Uint8Array);
+    expect(() => copyValue(() => 1)).toThrow();
   });
 });
 

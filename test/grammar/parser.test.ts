@@ -430,6 +430,31 @@ describe("spans are in Markdown file coordinates", () => {
     expect(diagnostics[0].message).toContain("'='");
   });
 
+  it("a block given again as a new object is parsed once; the same text elsewhere is parsed for its place", () => {
+    const code = "rule r\n  when a and b\n  then x = 1";
+    const first = parse(code, options);
+    // The same declarations, parsed once.
+    expect(parse(code, options).declarations).toBe(first.declarations);
+    expect((first.declarations[0] as A.RuleDecl).condition.span.start).toEqual(at(11, 10));
+    for (const [moved, line, column] of [
+      [parse(code, { ...options, firstLine: 30 }), 31, 10],
+      [parse(code, { ...options, indent: 4 }), 11, 12],
+      [parseBlock({ ...block(code, options), columnOffsets: [2, 6, 2] }), 11, 14],
+    ] as const) {
+      expect(moved.declarations).not.toBe(first.declarations);
+      expect((moved.declarations[0] as A.RuleDecl).condition.span.start).toEqual(at(line, column));
+    }
+    expect(parseBlock({ ...block(code, options), file: "u.md" }).declarations[0].span.file).toBe("u.md");
+    expect(parseBlock({ ...block(code, options), clause: "4.2", version: "v1" }).declarations[0].context).toEqual({ clause: "4.2", file: FILE, version: "v1" });
+    expect(first.declarations[0].context).toEqual({ file: FILE });
+    // A syntax error is reported again each time the block is given, at its place.
+    const broken = "rule r\n  when a\n  then x 1";
+    const errors = parse(broken, options).diagnostics;
+    expect(errors.map((d) => d.code)).toEqual(["TMAD2003"]);
+    expect(parse(broken, options).diagnostics).toEqual(errors);
+    expect(parseBlock({ ...block(broken, options), file: "u.md" }).diagnostics.map((d) => d.span.file)).toEqual(["u.md"]);
+  });
+
   it("a syntax error at the end of a block points just past its last character", () => {
     const { diagnostics } = parse("rule r\n  when a\n  then", options);
     expect(diagnostics).toHaveLength(1);

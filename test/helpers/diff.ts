@@ -2,14 +2,16 @@
  * Test helpers: a version directory compiled in memory, loaded, and as the diff takes it. Cached
  * per directory: the test files share each worker's modules (vitest.config.ts: isolate: false), so
  * the corpus is compiled once per worker, not once per file. Callers must not modify what they get.
+ * Only compiledDir generates the files formatted, as `tmad build` writes them (most of the cost of
+ * compiling a corpus version): take it for the files' text, checkedDir and loadedDir otherwise.
  */
+import type { CheckedVersion } from "../../src/compiler/check/index.js";
 import type { DiffSide } from "../../src/compiler/diff/index.js";
 import { loadChecked, loadVersionFiles, type LoadedVersion } from "../../src/compiler/load.js";
 import { compileVersion, type CompiledVersion, type VersionSource } from "../../src/compiler/pipeline.js";
 import { readVersion } from "../../src/compiler/source/versions.js";
 
 const compiledDirs = new Map<string, CompiledVersion>();
-const loadedDirs = new Map<string, LoadedVersion>();
 const sides = new Map<string, DiffSide>();
 
 /** A version source compiled in memory into a diff side; undefined when it does not compile. */
@@ -29,16 +31,17 @@ export function compiledDir(dir: string): CompiledVersion {
   return c;
 }
 
-/** The compiled version of `dir` loaded as a module, once per directory. */
+/**
+ * The checked version of `dir` (as diffSide takes it: checked up to the pins), for tests that read
+ * the checked version only and not the generated files.
+ */
+export function checkedDir(dir: string): CheckedVersion {
+  return diffSide(dir).checked;
+}
+
+/** The version of `dir` loaded as a module (as diffSide loads it: generated unformatted, unless compiled whole already). */
 export function loadedDir(dir: string): LoadedVersion {
-  let l = loadedDirs.get(dir);
-  if (l === undefined) {
-    const compiled = compiledDir(dir);
-    if (compiled.files === undefined) throw new Error(`${dir} does not compile`);
-    l = loadVersionFiles(compiled.files);
-    loadedDirs.set(dir, l);
-  }
-  return l;
+  return diffSide(dir).loaded;
 }
 
 /**
@@ -49,10 +52,10 @@ export function loadedDir(dir: string): LoadedVersion {
 export function diffSide(dir: string): DiffSide {
   let s = sides.get(dir);
   if (s === undefined) {
-    if (compiledDirs.has(dir)) {
-      const checked = compiledDir(dir).checked;
-      if (checked === undefined) throw new Error(`${dir} does not compile`);
-      s = { checked, loaded: loadedDir(dir) };
+    const whole = compiledDirs.get(dir);
+    if (whole !== undefined) {
+      if (whole.checked === undefined || whole.files === undefined) throw new Error(`${dir} does not compile`);
+      s = { checked: whole.checked, loaded: loadVersionFiles(whole.files) };
     } else {
       const compiled = compileVersion(readVersion(dir), "pins");
       if (compiled.checked === undefined || compiled.diagnostics.some((d) => d.severity === "error")) throw new Error(`${dir} does not compile`);

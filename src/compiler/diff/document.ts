@@ -52,25 +52,42 @@ function words(text: string): string[] {
 export function wordDiff(before: string, after: string): WordChange[] {
   const a = words(before);
   const b = words(after);
-  const key = (w: string): string => w.trim();
+  // Words are compared without their white space, each as a number (one per distinct word), found
+  // once: the table below compares every word of one side with every word of the other.
+  const ids = new Map<string, number>();
+  const idOf = (w: string): number => {
+    const k = w.trim();
+    let id = ids.get(k);
+    if (id === undefined) ids.set(k, (id = ids.size));
+    return id;
+  };
+  const ka = a.map(idOf);
+  const kb = b.map(idOf);
   const n = a.length;
   const m = b.length;
   // Trim the common head and tail first: amended clauses usually change in one place.
   let head = 0;
-  while (head < n && head < m && key(a[head]) === key(b[head])) head++;
+  while (head < n && head < m && ka[head] === kb[head]) head++;
   let tail = 0;
-  while (tail < n - head && tail < m - head && key(a[n - 1 - tail]) === key(b[m - 1 - tail])) tail++;
+  while (tail < n - head && tail < m - head && ka[n - 1 - tail] === kb[m - 1 - tail]) tail++;
   const ai = a.slice(head, n - tail);
   const bi = b.slice(head, m - tail);
-  const lcs: number[][] = Array.from({ length: ai.length + 1 }, () => new Array<number>(bi.length + 1).fill(0));
-  for (let i = ai.length - 1; i >= 0; i--) for (let j = bi.length - 1; j >= 0; j--) lcs[i][j] = key(ai[i]) === key(bi[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const kai = ka.slice(head, n - tail);
+  const kbi = kb.slice(head, m - tail);
+  // lcs(i, j): the longest common subsequence of ai[i..] and bi[j..], row by row in one array.
+  const width = bi.length + 1;
+  const table = new Uint32Array((ai.length + 1) * width);
+  const lcs = (i: number, j: number): number => table[i * width + j];
+  for (let i = ai.length - 1; i >= 0; i--) {
+    for (let j = bi.length - 1; j >= 0; j--) table[i * width + j] = kai[i] === kbi[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1));
+  }
   const ops: WordChange[] = a.slice(0, head).map((text) => ({ op: "=" as const, text }));
   let i = 0;
   let j = 0;
   while (i < ai.length || j < bi.length) {
     // Removed words before inserted ones, as a reader expects a replacement to read.
-    if (i < ai.length && j < bi.length && key(ai[i]) === key(bi[j])) ops.push({ op: "=", text: bi[j++] }), i++;
-    else if (i < ai.length && (j === bi.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ op: "-", text: ai[i++] });
+    if (i < ai.length && j < bi.length && kai[i] === kbi[j]) ops.push({ op: "=", text: bi[j++] }), i++;
+    else if (i < ai.length && (j === bi.length || lcs(i + 1, j) >= lcs(i, j + 1))) ops.push({ op: "-", text: ai[i++] });
     else ops.push({ op: "+", text: bi[j++] });
   }
   ops.push(...b.slice(m - tail).map((text) => ({ op: "=" as const, text })));

@@ -192,10 +192,10 @@ export function resolveExamples(blocks: readonly RuleBlock[], accept: Accept, la
         used.set(key, inner);
       }
       uses.push(name, ...(used.get(key) ?? []));
-      record = structuredClone(resolved.get(key));
+      record = copyValue(resolved.get(key));
       if (record === undefined) return undefined;
     } else {
-      record = structuredClone(spec.installation);
+      record = copyValue(spec.installation);
     }
     if (spec.patch !== undefined) record = mergePatch(record, spec.patch);
     for (const [path, value] of Object.entries(spec.set ?? {})) {
@@ -247,9 +247,39 @@ function readExpectation(o: Record<string, unknown>, span: Span, accept: Accept)
   return { fields: expect as Record<string, unknown>, cites, notCites };
 }
 
+/**
+ * A deep copy of a value read from YAML, as structuredClone gives it: plain objects and lists
+ * copied (a value reached twice, through a YAML alias, copied once and shared as before; keys such
+ * as `__proto__` kept as own properties), anything else (a scalar, or a value of another kind)
+ * as structuredClone copies it (a function or symbol: its error). Each example copies its installation record, and structuredClone's
+ * serialisation was most of the time of resolving examples.
+ */
+export function copyValue(value: unknown, copies = new Map<object, unknown>()): unknown {
+  if (typeof value === "function" || typeof value === "symbol") return structuredClone(value);
+  if (typeof value !== "object" || value === null) return value;
+  const done = copies.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && Object.keys(value).length === value.length) {
+    const list: unknown[] = [];
+    copies.set(value, list);
+    for (const v of value) list.push(copyValue(v, copies));
+    return list;
+  }
+  if (Object.getPrototypeOf(value) === Object.prototype && Object.getOwnPropertySymbols(value).length === 0) {
+    const object: Record<string, unknown> = {};
+    copies.set(value, object);
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "__proto__") Object.defineProperty(object, k, { value: copyValue(v, copies), writable: true, enumerable: true, configurable: true });
+      else object[k] = copyValue(v, copies);
+    }
+    return object;
+  }
+  return structuredClone(value);
+}
+
 /** RFC 7396 JSON merge patch: objects merge key by key, `null` removes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return structuredClone(patch);
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return copyValue(patch);
   const base: Record<string, unknown> = typeof target === "object" && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete base[k];
@@ -270,13 +300,13 @@ export function setPath(root: unknown, path: string, value: unknown): string | u
       const index = Number(step.slice(1, -1));
       if (!Array.isArray(current)) return `${steps.slice(0, i).join("") || "the record"} is not a list`;
       if (index >= current.length) return `${steps.slice(0, i).join("")} has only ${current.length} element(s)`;
-      if (last) current[index] = structuredClone(value);
+      if (last) current[index] = copyValue(value);
       else current = current[index];
     } else {
       if (typeof current !== "object" || current === null || Array.isArray(current)) return `${steps.slice(0, i).join("") || "the record"} is not an object`;
       if (step === "__proto__" || step === "constructor" || step === "prototype") return "that key is not allowed";
       const obj = current as Record<string, unknown>;
-      if (last) obj[step] = structuredClone(value);
+      if (last) obj[step] = copyValue(value);
       else current = obj[step];
     }
   }

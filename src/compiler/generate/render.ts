@@ -3,6 +3,8 @@
  * banner. Shared by the files of a version and the registry.
  */
 import { printStructure, Project, StructureKind, type SourceFile, type StatementStructures } from "ts-morph";
+import { Memo } from "../memo.js";
+import { formatModule } from "./format.js";
 
 export interface GeneratedFile {
   /** Path relative to the output root, e.g. `tmad-20.v2/rules.ts`. */
@@ -10,7 +12,8 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
-const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
+/** The project of `throughProject`, made when first used. */
+let project: Project | undefined;
 
 /** The import specifier of the runtime, relative to a generated version folder. */
 export const RUNTIME = "../../src/runtime/index.js";
@@ -54,6 +57,14 @@ const FORMAT_LIMIT = 400_000;
 let formatting = true;
 
 /**
+ * Formatted text by printed text. Formatting is most of generating, and the same module is often
+ * printed again: the model of versions that share their data model (tmad-19.0, 20.v1 and 20.v2 in
+ * one `tmad build` or `tmad site`), or a version built again by a process that lives on (a test
+ * run's workers). Bounded, as a long-running process would otherwise keep every module it formatted.
+ */
+const formatted = new Memo<string>(32);
+
+/**
  * Runs `generate` with TypeScript's formatter off: for code that is only run in memory (the
  * analysis of `tmad check`, `tmad diff`), never written or read. The same code, laid out as printed.
  */
@@ -90,6 +101,7 @@ export function printStatements(statements: (string | StatementStructures)[]): s
 
 export function render(path: string, header: string, statements: (string | StatementStructures)[]): GeneratedFile {
   if (printer === "project") {
+    project ??= new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
     const file: SourceFile = project.createSourceFile(`/out/${path}`, { statements }, { overwrite: true });
     if (formatting && file.getEnd() <= FORMAT_LIMIT) file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
     const content = header + file.getFullText();
@@ -101,9 +113,5 @@ export function render(path: string, header: string, statements: (string | State
   // the time of generating; test/compiler/render.test.ts compares both ways on the corpus).
   const printed = printStatements(statements);
   if (!formatting || printed.length > FORMAT_LIMIT) return { path, content: header + printed };
-  const file: SourceFile = project.createSourceFile(`/out/${path}`, printed, { overwrite: true });
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
-  const content = header + file.getFullText();
-  project.removeSourceFile(file);
-  return { path, content };
+  return { path, content: header + formatted.get(printed, () => formatModule(printed)) };
 }

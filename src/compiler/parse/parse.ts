@@ -15,6 +15,7 @@ import { RuleLexer } from "../../../grammar/tokens.js";
 import type * as A from "../ast/nodes.js";
 import { DiagnosticList, reporter, type Accept, type Diagnostic, type Report } from "../diagnostics/diagnostic.js";
 import type { ExtractedVersion, RuleBlock } from "../extract/index.js";
+import { Memo } from "../memo.js";
 import type { Span } from "../source/span.js";
 import { BlockMap } from "./block-map.js";
 import { declarationSegments, expressionDepth, MAX_EXPRESSION_DEPTH, MAX_NESTING, nestingDepth } from "./nesting.js";
@@ -42,20 +43,27 @@ export function parseVersion(extracted: ExtractedVersion, accept: Accept): Parse
   return { extracted, program: { declarations }, suppressions: suppressionsOf(extracted.blocks) };
 }
 
-const parsedBlocks = new WeakMap<RuleBlock, { declarations: A.Declaration[]; diagnostics: Diagnostic[] }>();
+/** Each block's declarations and syntax errors, by what the block is (the 256 latest). */
+const parsedBlocks = new Memo<{ declarations: A.Declaration[]; diagnostics: Diagnostic[] }>(256);
+
+/** Everything the parse of a block reads: its text and where it sits (the spans of its AST and errors). */
+function blockKey(block: RuleBlock): string {
+  return JSON.stringify([block.kind, block.file, block.clause ?? null, block.version ?? null, block.firstLine, block.columnOffsets, block.span, block.code]);
+}
 
 /**
  * The declarations of one `tmad` block; its syntax errors go to `accept`. Parsed once per block
- * object: the blocks of a base chain, extracted once per command (or per edit of their directory,
- * in the language server), are parsed once however many versions build on them.
+ * (by its text and place, not by object): the blocks of a base chain are parsed once however many
+ * versions build on them, and a version given again as new objects (the language server's re-check
+ * after an edit in another file, an amendment made in memory that shares the rest of its chain, a
+ * command run again in the same process) parses only the blocks whose text or place changed. The
+ * AST is only read after it is built, so versions may share it.
  */
 export function parseRuleBlock(block: RuleBlock, accept: Accept): A.Declaration[] {
-  let r = parsedBlocks.get(block);
-  if (r === undefined) {
+  const r = parsedBlocks.get(blockKey(block), () => {
     const diagnostics: Diagnostic[] = [];
-    r = { declarations: parseBlockNow(block, (d) => diagnostics.push(d)), diagnostics };
-    parsedBlocks.set(block, r);
-  }
+    return { declarations: parseBlockNow(block, (d) => diagnostics.push(d)), diagnostics };
+  });
   for (const d of r.diagnostics) accept(d);
   return r.declarations;
 }
