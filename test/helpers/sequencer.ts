@@ -21,15 +21,16 @@ export const LONGEST_FIRST: readonly string[] = [
   "test/site/browser.test.ts",
   "test/lsp/server.test.ts",
   "test/property/fuzz-machinery.test.ts",
-  "test/cli/cli-records.test.ts",
-  "test/compiler/diff-property.test.ts",
   "test/compiler/hostile-rules.test.ts",
+  "test/cli/cli-records.test.ts",
   "test/compiler/render.test.ts",
-  "test/property/compiler.test.ts",
-  "test/compiler/amendments.test.ts",
-  "test/site/site.test.ts",
-  "test/compiler/generate-passes.test.ts",
+  "test/compiler/diff-corpus.test.ts",
+  "test/population/coverage.test.ts",
   "test/cli/cli.test.ts",
+  "test/cli/cli-versions.test.ts",
+  "test/report/report.test.ts",
+  "test/compiler/diff-html.test.ts",
+  "test/compiler/diff-property.test.ts",
 ];
 
 export default class LongestFirst extends BaseSequencer {
