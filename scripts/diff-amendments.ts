@@ -19,10 +19,9 @@ import { createHash } from "node:crypto";
 import { chainOf } from "../src/compiler/extract/index.js";
 import { readVersion } from "../src/compiler/source/versions.js";
 import { diffVersions, mayDecideDifferently, type DiffSide } from "../src/compiler/diff/index.js";
-import { withoutFormatting } from "../src/compiler/generate/index.js";
 import { sameDecision } from "../src/compiler/diff/population.js";
 import { loadChecked, loadVersionFiles } from "../src/compiler/load.js";
-import { compileVersion, type VersionSource } from "../src/compiler/pipeline.js";
+import { compileToRun, compileVersion, type VersionSource } from "../src/compiler/pipeline.js";
 import { generateInstallations } from "../src/population/generate.js";
 
 export type AmendmentKind = "threshold" | "rule" | "precedence" | "removed" | "neutral";
@@ -177,7 +176,7 @@ function balanced(s: string): boolean {
 
 function sideOf(source: VersionSource, withCode: boolean): (DiffSide & { ok: true }) | { ok: false; checked?: undefined } | { ok: true; checked: DiffSide["checked"]; loaded?: undefined } {
   // The code is only run, never read: generated unformatted, as tmad diff does (render.ts).
-  const compiled = withCode ? withoutFormatting(() => compileVersion(source, "generate")) : compileVersion(source, "check");
+  const compiled = withCode ? compileToRun(source) : compileVersion(source, "check");
   if (compiled.checked === undefined || compiled.diagnostics.some((d) => d.severity === "error")) return { ok: false };
   if (!withCode) return { ok: true, checked: compiled.checked };
   if (compiled.files === undefined) return { ok: false };

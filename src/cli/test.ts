@@ -9,10 +9,9 @@ import { transitiveDependencies, type CheckedVersion, type Replacement } from ".
 import { formatDiagnostic, hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { formatReport, runExamples, type TestReport } from "../compiler/examples/index.js";
 import { compareClauseNumbers, type ExtractedVersion } from "../compiler/extract/index.js";
-import { withoutFormatting } from "../compiler/generate/index.js";
 import { loadGenerated } from "../compiler/load.js";
 import { parameterValues } from "../compiler/search/index.js";
-import { compileVersion, stages } from "../compiler/pipeline.js";
+import { compileToRun, compileVersion, stages } from "../compiler/pipeline.js";
 import { VersionReader } from "../compiler/source/versions.js";
 import { selectVersion, type VersionEntry } from "../runtime/index.js";
 import { versionDirs } from "./build.js";
@@ -41,8 +40,7 @@ function chooseDirs(reader: VersionReader, args: readonly string[], values: Reco
  * expected, the amendment changed it (reported as such, not as a failure).
  */
 export function testVersion(reader: VersionReader, dir: string): { id: string; report?: TestReport; diagnostics: readonly Diagnostic[] } {
-  // The evaluators are only run, never written: generated unformatted, as `tmad check` and `tmad diff` generate what they run (load.ts).
-  const compiled = withoutFormatting(() => compileVersion(reader.read(dir)));
+  const compiled = compileToRun(reader.read(dir));
   const diagnostics = compiled.diagnostics;
   if (hasErrors(diagnostics) || compiled.files === undefined || compiled.checked === undefined) return { id: compiled.id, diagnostics };
   const checked = compiled.checked;
@@ -50,7 +48,7 @@ export function testVersion(reader: VersionReader, dir: string): { id: string; r
   let base: { version: ReturnType<typeof loadGenerated>; examples: NonNullable<typeof compiled.checked>["examples"] } | undefined;
   const baseVersion = (): typeof base => {
     if (base === undefined && baseLayer !== undefined) {
-      const b = withoutFormatting(() => compileVersion(baseLayer.source));
+      const b = compileToRun(baseLayer.source);
       if (b.files !== undefined && b.checked !== undefined) base = { version: loadGenerated(b.files), examples: b.checked.examples };
     }
     return base;

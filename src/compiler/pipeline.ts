@@ -18,7 +18,7 @@
 import { checkVersion, checkWithResolution, type CheckedVersion, type Resolution } from "./check/index.js";
 import { DiagnosticList, hasErrors, reporter, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { extractVersion, type ExtractedVersion } from "./extract/index.js";
-import { generateVersion, type GeneratedFile } from "./generate/index.js";
+import { generateVersion, withoutFormatting, type GeneratedFile } from "./generate/index.js";
 import { parseVersion, type ParsedVersion } from "./parse/index.js";
 import { checkPins } from "./pins/index.js";
 import { fileSpan } from "./source/span.js";
@@ -94,6 +94,15 @@ export function compileVersion(source: VersionSource, stopAfter: StageName = "ge
   if (stopAfter === "pins" || hasErrors(list.all)) return done(withChecked);
   const files = timed(timings, "generate", () => stages.generate(checked));
   return done({ ...withChecked, files });
+}
+
+/**
+ * compileVersion for code that is only run, never written or shown (`tmad test`, the site's
+ * explorer, the language server's explained examples): the same code, generated without
+ * TypeScript's formatter, which is most of the generate stage's time.
+ */
+export function compileToRun(source: VersionSource, stopAfter: StageName = "generate"): CompiledVersion {
+  return withoutFormatting(() => compileVersion(source, stopAfter));
 }
 
 /** Compiles up to `stopAfter` and gives the CheckedVersion, or the diagnostics that prevent one. */

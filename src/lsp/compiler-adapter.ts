@@ -19,11 +19,10 @@ import type { Ref, Type } from "../compiler/check/index.js";
 import { parameterValues } from "../compiler/search/index.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import { runExamples } from "../compiler/examples/run.js";
-import { withoutFormatting } from "../compiler/generate/index.js";
 import type { Clause, RuleBlock, SourceFile } from "../compiler/extract/index.js";
 import { loadChecked, loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
 import { Memo } from "../compiler/memo.js";
-import { compileVersion, type VersionSource } from "../compiler/pipeline.js";
+import { compileToRun, compileVersion, type VersionSource } from "../compiler/pipeline.js";
 import { PIN_FILE } from "../compiler/pins/index.js";
 import { DEFAULT_RULES_ROOT, findBase } from "../compiler/source/versions.js";
 import type { Position as SourcePosition, Span } from "../compiler/source/span.js";
@@ -271,8 +270,7 @@ let explainCache: { key: string; loaded: LoadedVersion; compiled: ReturnType<typ
  */
 export function explainExampleAt(source: VersionSource, file: string, line: number): Explanation {
   const key = sourceKey(source);
-  // The evaluator is only run, never shown: generated unformatted, as the analysis generates it (load.ts).
-  const compiled = explainCache?.key === key ? explainCache.compiled : withoutFormatting(() => compileVersion(source, "generate"));
+  const compiled = explainCache?.key === key ? explainCache.compiled : compileToRun(source);
   const block = compiled.extracted.blocks.find((b) => b.kind === "example" && b.file === file && b.span.start.line <= line && line <= b.span.end.line);
   if (block === undefined) return { ok: false, message: "the cursor is not in a `tmad-example` block of this version" };
   if (hasErrors(compiled.diagnostics) || compiled.files === undefined || compiled.checked === undefined) {

@@ -14,8 +14,7 @@ import { hasErrors, sortDiagnostics } from "../compiler/diagnostics/diagnostic.j
 import { runExamples, type PrecedenceCoverage, type RuleCoverage } from "../compiler/examples/run.js";
 import { compareClauseNumbers, type ExtractedVersion, type RuleBlock } from "../compiler/extract/index.js";
 import { loadVersionFiles, type LoadedVersion } from "../compiler/load.js";
-import { withoutFormatting } from "../compiler/generate/index.js";
-import { compileVersion, type CompiledVersion } from "../compiler/pipeline.js";
+import { compileToRun, type CompiledVersion } from "../compiler/pipeline.js";
 import { decisionOutcome } from "../runtime/index.js";
 import type { Manifest } from "../runtime/version.js";
 
@@ -178,7 +177,7 @@ export interface LoadResult {
  * left off (as for `tmad test`); the bundles are the same bytes either way.
  */
 export function loadSiteVersion(dir: string): LoadResult {
-  const compiled = withoutFormatting(() => compileVersion(readVersion(dir)));
+  const compiled = compileToRun(readVersion(dir));
   const diagnostics = sortDiagnostics(compiled.diagnostics);
   const x: ExtractedVersion = compiled.extracted;
   if (hasErrors(diagnostics) || compiled.files === undefined || compiled.checked === undefined || x.meta === undefined) return { diagnostics };

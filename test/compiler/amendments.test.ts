@@ -13,9 +13,8 @@ import { describe, expect, it } from "vitest";
 import { renderVersion, testVersion } from "../../src/cli/test.js";
 import { formatDiagnostic } from "../../src/compiler/diagnostics/diagnostic.js";
 import { formatReport, runExamples } from "../../src/compiler/examples/index.js";
-import { withoutFormatting } from "../../src/compiler/generate/index.js";
 import { loadVersionFiles } from "../../src/compiler/load.js";
-import { compileVersion } from "../../src/compiler/pipeline.js";
+import { compileToRun, compileVersion } from "../../src/compiler/pipeline.js";
 import { readVersion, VersionReader, type VersionSource } from "../../src/compiler/source/versions.js";
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
 import type { VersionModule } from "../../src/runtime/index.js";
@@ -38,7 +37,7 @@ function decide(v: Module, record: unknown): { status: string; rule: string | nu
 describe("an amendment that replaces one parameter (firmware regime 40 × 3)", () => {
   const reader = new VersionReader();
   // Its generated code is only type-checked and run here: generated unformatted (whitespace is all the formatter changes).
-  const compiled = withoutFormatting(() => compileVersion(reader.read(FIRMWARE)));
+  const compiled = compileToRun(reader.read(FIRMWARE));
   const base = checkedDir("rules/tmad-20.v2");
   const checked = compiled.checked!;
   const loaded = loadVersionFiles(compiled.files!);
@@ -102,7 +101,7 @@ describe("an amendment that replaces one parameter (firmware regime 40 × 3)", (
 
 describe("an amendment that extends the data model (a supplier status, an optional field) and adds a rule", () => {
   const reader = new VersionReader();
-  const compiled = withoutFormatting(() => compileVersion(reader.read(ADMINISTRATION)));
+  const compiled = compileToRun(reader.read(ADMINISTRATION));
   const amended = loadVersionFiles(compiled.files!).version;
   const base = loadedDir("rules/tmad-20.v2").version;
   const records = readFileSync("examples/installations.ndjson", "utf8")

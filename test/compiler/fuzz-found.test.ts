@@ -5,9 +5,9 @@
  * loaded and run, plainly and traced; a document that is wrong gets a coded error instead.
  */
 import { describe, expect, it } from "vitest";
-import { withoutFormatting, type GeneratedFile } from "../../src/compiler/generate/index.js";
+import type { GeneratedFile } from "../../src/compiler/generate/index.js";
 import { loadGenerated } from "../../src/compiler/load.js";
-import { compileVersion, type CompiledVersion } from "../../src/compiler/pipeline.js";
+import { compileToRun, type CompiledVersion } from "../../src/compiler/pipeline.js";
 import type { VersionModule } from "../../src/runtime/index.js";
 import { TypeCheckBatch } from "../helpers/typecheck-batch.js";
 
@@ -18,7 +18,7 @@ const HEADER = ["---", "document: DEMO", 'version: "1.0"', "status: draft", "pub
  * neither what TypeScript finds in it nor what it does, and was most of the cost of each compile here.
  */
 function compile(blocks: string): CompiledVersion {
-  return withoutFormatting(() => compileVersion({ id: "found", dir: "found", files: [{ path: "found/index.md", text: `${HEADER}## 1.1 Clause\n\nText.\n\n\`\`\`tmad\n${blocks}\n\`\`\`\n` }] }));
+  return compileToRun({ id: "found", dir: "found", files: [{ path: "found/index.md", text: `${HEADER}## 1.1 Clause\n\nText.\n\n\`\`\`tmad\n${blocks}\n\`\`\`\n` }] });
 }
 
 function model(opts: { record?: string; fields?: string } = {}): string {
