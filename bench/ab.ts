@@ -18,11 +18,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Decision, Device, Installation } from "../generated/tmad-20.v2/model.js";
+import type { Decision, Installation } from "../generated/tmad-20.v2/model.js";
 import { loadVersion } from "../src/index.js";
 import type * as rt from "../src/runtime/index.js";
-import { loadRecords, root } from "./records.js";
-import { consume } from "./timing.js";
+import { groupRecords, isDormantMeter, loadRecords, root } from "./records.js";
+import { consume, median, nsPerRecord } from "./timing.js";
 
 type Evaluate = (r: Installation, asOf: string | null) => rt.Decision<Decision>;
 interface Subject {
@@ -47,29 +47,19 @@ export function abPass(records: readonly model.Installation[]): number {
 }
 `;
 
-const isDormantMeter = (d: Device): boolean => (d.type === "ESME" || d.type === "GSME") && d.dormant;
 function classOf(r: Installation): string {
   const n = r.devices.filter(isDormantMeter).length;
   return n === 0 ? "no dormant meter" : n === 1 ? "1 dormant meter" : "2 or more dormant meters";
 }
 
-const cpuNs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) * 1000;
-};
 
 /** CPU ns per record of the subject's passes over `records`, repeated for at least `ms` of CPU. */
 function perRecord(subject: Subject, records: readonly Installation[], ms: number): number {
-  let n = 0;
-  const start = cpuNs();
-  do {
+  return nsPerRecord(() => {
     consume(subject.abPass(records));
-    n += records.length;
-  } while (cpuNs() - start < ms * 1e6);
-  return (cpuNs() - start) / n;
+    return records.length;
+  }, ms);
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function records(count: number): Promise<readonly Installation[]> {
   const version = (await loadVersion({ version: "20.v2" })) as rt.VersionModule<Installation, Decision>;
@@ -77,14 +67,7 @@ async function records(count: number): Promise<readonly Installation[]> {
 }
 
 function byClass(list: readonly Installation[]): Map<string, readonly Installation[]> {
-  const classes = new Map<string, Installation[]>([["all records", [...list]]]);
-  for (const r of list) {
-    const key = classOf(r);
-    const members = classes.get(key);
-    if (members === undefined) classes.set(key, [r]);
-    else members.push(r);
-  }
-  return classes;
+  return new Map([["all records", list], ...groupRecords(list, classOf)]);
 }
 
 /** In a child process: one subject's CPU ns per record by class, as JSON on stdout. */

@@ -13,13 +13,12 @@ import type { Decision, Device, Installation } from "../generated/tmad-20.v2/mod
 import { loadVersion } from "../src/index.js";
 import type * as rt from "../src/runtime/index.js";
 import { evaluate as handwritten } from "./handwritten-20v2.js";
-import { loadRecords } from "./records.js";
-import { consume } from "./timing.js";
+import { groupRecords, isDormantMeter, loadRecords } from "./records.js";
+import { consume, median, nsPerRecord } from "./timing.js";
 
 const count = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 7);
 
-const isDormantMeter = (d: Device): boolean => (d.type === "ESME" || d.type === "GSME") && d.dormant;
 const history = (d: Device): number => Math.max(d.firmwareAttempts.length, d.configurationAttempts.length, d.confirmationAttempts.length);
 
 function classOf(r: Installation): string {
@@ -30,33 +29,17 @@ function classOf(r: Installation): string {
   return `${dormant.length} dormant meter${dormant.length > 1 ? "s" : ""}, longest history ${band}`;
 }
 
-function cpuNs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) * 1000;
-}
-
-/** CPU ns per record of `evaluate` over `records`, repeated for at least ~50 ms of CPU. */
+/** CPU ns per record of `evaluate` over `records`, repeated for at least 50 ms of CPU. */
 function perRecord(evaluate: (r: Installation) => number, records: readonly Installation[]): number {
-  let n = 0;
-  const start = cpuNs();
-  do {
+  return nsPerRecord(() => {
     for (let i = 0; i < records.length; i++) consume(evaluate(records[i]));
-    n += records.length;
-  } while (cpuNs() - start < 50e6);
-  return (cpuNs() - start) / n;
+    return records.length;
+  }, 50);
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const version = (await loadVersion({ version: "20.v2" })) as rt.VersionModule<Installation, Decision>;
 const { records } = await loadRecords(version, count);
-const classes = new Map<string, Installation[]>();
-for (const r of records) {
-  const key = classOf(r);
-  const list = classes.get(key);
-  if (list === undefined) classes.set(key, [r]);
-  else list.push(r);
-}
+const classes = groupRecords(records, classOf);
 const generated = (r: Installation): number => version.evaluate(r, null).fired.length;
 const hand = (r: Installation): number => handwritten(r, null).fired.length;
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Device } from "../generated/tmad-20.v2/model.js";
 import type { VersionModule } from "../src/runtime/index.js";
 
 export type RecordSource = "auto" | "examples" | "generator";
@@ -72,4 +73,19 @@ export async function loadRecords<I>(version: VersionModule<I, unknown>, count: 
     else rejected++;
   }
   return { source: useGenerator ? `src/population/generate.ts, seed ${seed}` : "examples/installations.ndjson, valid records cycled with unique ids", records, rejected };
+}
+
+/** A 20.v2 device that is a dormant meter: the records with one are most of the evaluators' time. */
+export const isDormantMeter = (d: Device): boolean => (d.type === "ESME" || d.type === "GSME") && d.dormant;
+
+/** The records grouped by `classOf`, classes in the order first met. */
+export function groupRecords<R>(records: readonly R[], classOf: (r: R) => string): Map<string, R[]> {
+  const classes = new Map<string, R[]>();
+  for (const r of records) {
+    const key = classOf(r);
+    const members = classes.get(key);
+    if (members === undefined) classes.set(key, [r]);
+    else members.push(r);
+  }
+  return classes;
 }

@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "./records.js";
 import type { Measurement } from "./rows.js";
+import { median } from "./timing.js";
 
 const CLI = join(root, "dist", "src", "cli", "main.js");
 const MINIMAL = join(root, "bench", "minimal-eval.mjs");
@@ -33,7 +34,6 @@ function timed(args: readonly string[]): Run {
   return { cpu: Number(m[1]) + Number(m[2]), wall: Number(m[3]), rssMb: Math.round(Number(m[4]) / 1024) };
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function streamingRows(): Promise<Measurement[]> {
   if (!existsSync(TIME)) return [{ benchmark: "tmad eval ÷ minimal streaming script", value: "-", unit: "", note: "needs /usr/bin/time (Debian package time)" }];

@@ -26,9 +26,21 @@ export interface Throughput {
  * 2-core box), wall time counts the time the scheduler gave to others; CPU time counts only ours,
  * so records per CPU-second are what the rows report (as the issue's figures are).
  */
-function cpuMs(): number {
+export function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/**
+ * CPU ns per record of `pass` (it evaluates some records and says how many), repeated until it has
+ * taken at least `minMs` of CPU: for comparing evaluators on a few records at a time.
+ */
+export function nsPerRecord(pass: () => number, minMs: number): number {
+  let n = 0;
+  const start = cpuMs();
+  do n += pass();
+  while (cpuMs() - start < minMs);
+  return ((cpuMs() - start) * 1e6) / n;
 }
 
 async function timed(subject: Subject, minMs: number): Promise<{ n: number; ms: number }> {
@@ -41,7 +53,8 @@ async function timed(subject: Subject, minMs: number): Promise<{ n: number; ms: 
   return { n, ms: cpuMs() - cpuStart };
 }
 
-const median = (xs: readonly number[]): number => {
+/** The median (of an even number: the mean of the middle two). */
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
