@@ -118,14 +118,15 @@ const NO_FACTS: Fact[] = Object.freeze([]) as unknown as Fact[];
 /** The children of a node with no traced parts (a LEAF): one frozen empty list shared by all. */
 const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 
-// What a traced evaluation records, event by event (`Tracer.events`: the kind in the low 3 bits,
-// for EXIT the number of facts and whether operands follow in the next 5 bits, the site above
-// them), with each event's payload in `Tracer.payload`, a number of slots its code tells.
+// What a traced evaluation records (`Tracer.log`), event by event: each event's code (the kind in
+// the low 3 bits, for EXIT and LEAF the number of facts and whether operands follow in the next
+// 5 bits, the site or a count above them), then its payload, a number of slots its code tells.
+// One list for both: one push per call, and a position in it names an event.
 /** A condition or definition starts: no payload. */
 const ENTER = 0;
-/** The innermost open site ends: its value, then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). */
+/** The innermost open site ends: its value, then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
 const EXIT = 1;
-/** One element of the quantifier on top starts: 1 slot, the element. */
+/** One element of the quantifier open innermost starts: 1 slot, the element. */
 const MEMBER = 2;
 /** The element ends: 1 slot, the predicate's value. */
 const END_MEMBER = 3;
@@ -136,29 +137,20 @@ const LEAF = 5;
 /** Parts of the site open innermost not evaluated (a trace as evaluated): no payload, their number in place of the site. */
 const SKIP = 6;
 const KIND = 7;
-/** EXIT: how many facts follow the value (FACTS_LIST: one slot holds them as a list). */
+/** EXIT and LEAF: how many facts follow the value (FACTS_LIST: one slot holds them as a list). */
 const FACTS_SHIFT = 3;
 const FACTS_MASK = 15 << FACTS_SHIFT;
 const FACTS_LIST = 15;
-/** EXIT: the two operands of a comparison follow the facts. */
+/** EXIT and LEAF: the two operands of a comparison follow the facts. */
 const OPERANDS = 1 << 7;
 const SITE_SHIFT = 8;
-
-/** The payload slots of an event. */
-function slots(code: number): number {
-  switch (code & KIND) {
-    case ENTER:
-    case SKIP:
-      return 0;
-    case EXIT:
-    case LEAF: {
-      const facts = (code & FACTS_MASK) >> FACTS_SHIFT;
-      return 1 + (facts === FACTS_LIST ? 1 : facts) + ((code & OPERANDS) === 0 ? 0 : 2);
-    }
-    default:
-      return 1;
-  }
-}
+/** The codes of EXIT and LEAF with one, two and three facts. */
+const EXIT1 = EXIT | (1 << FACTS_SHIFT);
+const EXIT2 = EXIT | (2 << FACTS_SHIFT);
+const EXIT3 = EXIT | (3 << FACTS_SHIFT);
+const LEAF1 = LEAF | (1 << FACTS_SHIFT);
+const LEAF2 = LEAF | (2 << FACTS_SHIFT);
+const LEAF3 = LEAF | (3 << FACTS_SHIFT);
 
 /** A site with every field present (undefined where the site has none): one shape, so reading its fields is fast. */
 interface UniformSite {
@@ -202,11 +194,11 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
 /**
  * Collects one evaluation's trace. Create one per traced evaluation.
  *
- * Evaluation only records: codes (kind, site, how many facts) into `events`, values, facts,
- * operands and elements into `payload`, both flat lists that grow by pushes (no node, no list per
- * site, no closure). The trace tree (`TraceNode`s, facts with their paths, members with their key
- * fields) is built from the recording the first time a caller reads `Trace.rules` (see `finish`),
- * never when no one does.
+ * Evaluation only records: each event's code (kind, site, how many facts) and then its payload
+ * (values, facts, operands, elements) into `log`, one flat list that grows by pushes, one push per
+ * call (no node, no list per site, no closure). The trace tree (`TraceNode`s, facts with their
+ * paths, members with their key fields) is built from the recording the first time a caller reads
+ * `Trace.rules` (see `finish`), never when no one does.
  *
  * Generated code calls, for a condition: `enter(site)`, then `exit(value)` or `exit1(value, fact)`
  * … `exitN(value, facts)` (the facts in the order of the site's `facts`), after `operands(l, r)`
@@ -215,22 +207,20 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * `exit…`, then `remember1(arg, value)` (… `rememberN`) so later reads reuse its node.
  */
 export class Tracer {
-  private readonly events: number[] = [];
-  private readonly payload: unknown[] = [];
-  /** Positions in `events` of the ENTER and MEMBER events still open, innermost last. */
+  /** The recording: each event's code, then its payload (see ENTER … SKIP). */
+  private readonly log: unknown[] = [];
+  /** Positions in `log` of the ENTER events still open, innermost last. */
   private readonly open: number[] = [];
-  /** Positions in `events` of completed top-level events (ENTER, LEAF or AGAIN): the rules' conditions, one per rule in order (see `finish`). */
-  private readonly roots: number[] = [];
   /**
    * By site (an array by site id, not a Map, made to the size of the site table): the definitions
    * traced so far, flat: the length of one entry (the stride: the definition's arguments + 2),
    * then one entry of the arguments, the value and the position of the ENTER event each.
    */
   private readonly done: (unknown[] | undefined)[];
-  /** The ENTER position of the site `exit…` closed last (for `remember…`). */
+  /** The position of the ENTER (or LEAF) event of the site `exit…` (or `leaf…`) closed last (for `remember…`). */
   private closed = -1;
-  /** Set by `operands`: the next `exit…` records the two operands. */
-  private compared = 0;
+  /** Set by `operands`: the next `exit…` or `leaf…` records the two operands. */
+  private compared = false;
   /** The operands given to `operands`, for the comparison's test to read. */
   l: unknown = undefined;
   r: unknown = undefined;
@@ -251,132 +241,105 @@ export class Tracer {
   }
 
   enter(site: number): void {
-    this.open.push(this.events.length);
-    this.events.push(ENTER | (site << SITE_SHIFT));
+    this.open.push(this.log.length);
+    this.log.push(ENTER | (site << SITE_SHIFT));
   }
 
-  /** Closes the innermost open site: `facts` more payload slots follow its value. */
-  private close(facts: number): number {
-    const start = this.open.pop()!;
-    this.closed = start;
-    const code = this.events[start];
-    this.events.push(EXIT | (facts << FACTS_SHIFT) | this.compared | (code & ~255));
-    if (this.open.length === 0) this.roots.push(start);
-    return start;
-  }
-
-  /** The operands after the facts, when `operands` was called. */
-  private operandsIfCompared(): void {
-    if (this.compared !== 0) {
-      this.payload.push(this.l, this.r);
-      this.compared = 0;
-    }
-  }
-
-  /** For a comparison (between `enter` and `exit…`): the next `exit…` records both operands; the test reads them as `l` and `r`. */
+  /** For a comparison (between `enter` and `exit…`, or before `leaf…`): the next `exit…` or `leaf…` records both operands; the test reads them as `l` and `r`. */
   operands(l: unknown, r: unknown): void {
-    this.compared = OPERANDS;
+    this.compared = true;
     this.l = l;
     this.r = r;
   }
 
-  /** A site with no traced parts, recorded as one event: `enter(site)` and `exit…` at once. */
-  private open1(site: number, facts: number): void {
-    const at = this.events.length;
-    this.closed = at;
-    this.events.push(LEAF | (facts << FACTS_SHIFT) | this.compared | (site << SITE_SHIFT));
-    if (this.open.length === 0) this.roots.push(at);
+  /** The operands after an event's facts, when `operands` was called (its code says so). */
+  private withOperands(): void {
+    this.compared = false;
+    this.log.push(this.l, this.r);
+  }
+
+  /** Closes the innermost open site (its EXIT event follows); the code of that event. */
+  private close(code: number): number {
+    this.closed = this.open.pop()!;
+    return this.compared ? code | OPERANDS : code;
+  }
+
+  /** A site with no traced parts (a LEAF event follows, `enter(site)` and `exit…` at once); the code of that event. */
+  private open1(code: number, site: number): number {
+    this.closed = this.log.length;
+    return (this.compared ? code | OPERANDS : code) | (site << SITE_SHIFT);
   }
 
   leaf<T>(site: number, value: T): T {
-    this.open1(site, 0);
-    this.payload.push(value);
-    this.operandsIfCompared();
+    this.log.push(this.open1(LEAF, site), value);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   leaf1<T>(site: number, value: T, a: unknown): T {
-    this.open1(site, 1);
-    this.payload.push(value, a);
-    this.operandsIfCompared();
+    this.log.push(this.open1(LEAF1, site), value, a);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   leaf2<T>(site: number, value: T, a: unknown, b: unknown): T {
-    this.open1(site, 2);
-    this.payload.push(value, a, b);
-    this.operandsIfCompared();
+    this.log.push(this.open1(LEAF2, site), value, a, b);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   leaf3<T>(site: number, value: T, a: unknown, b: unknown, c: unknown): T {
-    this.open1(site, 3);
-    this.payload.push(value, a, b, c);
-    this.operandsIfCompared();
+    this.log.push(this.open1(LEAF3, site), value, a, b, c);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   leafN<T>(site: number, value: T, facts: readonly unknown[]): T {
     if (facts.length < FACTS_LIST) {
-      this.open1(site, facts.length);
-      this.payload.push(value);
-      for (let i = 0; i < facts.length; i++) this.payload.push(facts[i]);
-    } else {
-      this.open1(site, FACTS_LIST);
-      this.payload.push(value, facts);
-    }
-    this.operandsIfCompared();
+      this.log.push(this.open1(LEAF | (facts.length << FACTS_SHIFT), site), value);
+      for (let i = 0; i < facts.length; i++) this.log.push(facts[i]);
+    } else this.log.push(this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site), value, facts);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   exit<T>(value: T): T {
-    this.close(0);
-    this.payload.push(value);
-    this.operandsIfCompared();
+    this.log.push(this.close(EXIT), value);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   exit1<T>(value: T, a: unknown): T {
-    this.close(1);
-    this.payload.push(value, a);
-    this.operandsIfCompared();
+    this.log.push(this.close(EXIT1), value, a);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   exit2<T>(value: T, a: unknown, b: unknown): T {
-    this.close(2);
-    this.payload.push(value, a, b);
-    this.operandsIfCompared();
+    this.log.push(this.close(EXIT2), value, a, b);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   exit3<T>(value: T, a: unknown, b: unknown, c: unknown): T {
-    this.close(3);
-    this.payload.push(value, a, b, c);
-    this.operandsIfCompared();
+    this.log.push(this.close(EXIT3), value, a, b, c);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   /** Any number of facts, as a list. */
   exitN<T>(value: T, facts: readonly unknown[]): T {
     if (facts.length < FACTS_LIST) {
-      this.close(facts.length);
-      this.payload.push(value);
-      for (let i = 0; i < facts.length; i++) this.payload.push(facts[i]);
-    } else {
-      this.close(FACTS_LIST);
-      this.payload.push(value, facts);
-    }
-    this.operandsIfCompared();
+      this.log.push(this.close(EXIT | (facts.length << FACTS_SHIFT)), value);
+      for (let i = 0; i < facts.length; i++) this.log.push(facts[i]);
+    } else this.log.push(this.close(EXIT | (FACTS_LIST << FACTS_SHIFT)), value, facts);
+    if (this.compared) this.withOperands();
     return value;
   }
 
   /** A definition traced before: its node is added again where it is read, and `value` is its value. */
   private hit(site: number, done: unknown[], k: number, stride: number): true {
-    const at = this.events.length;
-    this.events.push(AGAIN | (site << SITE_SHIFT));
-    this.payload.push(done[k + stride - 1]);
-    if (this.open.length === 0) this.roots.push(at);
+    this.log.push(AGAIN | (site << SITE_SHIFT), done[k + stride - 1]);
     this.value = done[k + stride - 2];
     return true;
   }
@@ -430,12 +393,12 @@ export class Tracer {
 
   /** The entries of the definition `exit…` just closed (its site's), or undefined before its first `remember…`. */
   private doneOfClosed(): unknown[] | undefined {
-    return this.done[this.events[this.closed] >> SITE_SHIFT];
+    return this.done[(this.log[this.closed] as number) >> SITE_SHIFT];
   }
 
   /** The stride and first entry of the definition `exit…` just closed: a list of its own size (no growing from empty). */
   private firstDone(entry: unknown[]): void {
-    this.done[this.events[this.closed] >> SITE_SHIFT] = entry;
+    this.done[(this.log[this.closed] as number) >> SITE_SHIFT] = entry;
   }
 
   /** After `exit…` of a definition of no arguments: later reads (`again0`) reuse its node. */
@@ -482,19 +445,14 @@ export class Tracer {
     return value;
   }
 
-  /** Starts one element of the quantifier being traced (the site open innermost). */
+  /** Starts one element of the quantifier being traced (the site open innermost, whose site the member's node takes when the tree is built). */
   member(element: unknown): void {
-    const site = this.events[this.open[this.open.length - 1]] & ~255;
-    this.open.push(this.events.length);
-    this.events.push(MEMBER | site);
-    this.payload.push(element);
+    this.log.push(MEMBER, element);
   }
 
   /** Ends the element started by `member` with the predicate's value. */
   endMember<T>(value: T): T {
-    const start = this.open.pop()!;
-    this.events.push(END_MEMBER | (this.events[start] & ~255));
-    this.payload.push(value);
+    this.log.push(END_MEMBER, value);
     return value;
   }
 
@@ -503,7 +461,7 @@ export class Tracer {
    * elements of a quantifier) are not evaluated, because an earlier part decided its value.
    */
   skip(count: number): void {
-    this.events.push(SKIP | (count << SITE_SHIFT));
+    this.log.push(SKIP | (count << SITE_SHIFT));
   }
 
   /**
@@ -511,21 +469,17 @@ export class Tracer {
    * explanation only (generated code: `const mark = t.mark(); try { … } catch { t.unwind(mark); }`).
    */
   mark(): number {
-    return this.events.length;
+    return this.log.length;
   }
 
   /**
    * The part started at `mark` failed (plain evaluation would not have evaluated it): whatever it
-   * half recorded is dropped. Rare, so it may take time: the payload's length is counted again.
+   * half recorded is dropped. Rare, so it may take time: every site's definitions are looked at.
    */
   unwind(mark: number): void {
-    let payload = 0;
-    for (let e = 0; e < mark; e++) payload += slots(this.events[e]);
-    this.events.length = mark;
-    this.payload.length = payload;
-    this.compared = 0;
+    this.log.length = mark;
+    this.compared = false;
     while (this.open.length > 0 && this.open[this.open.length - 1] >= mark) this.open.length -= 1;
-    while (this.roots.length > 0 && this.roots[this.roots.length - 1] >= mark) this.roots.pop();
     // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
     for (let site = 0; site < this.done.length; site++) {
       const done = this.done[site];
@@ -538,7 +492,7 @@ export class Tracer {
   }
 
   /**
-   * The trace of the evaluation: one RuleTrace per rule, from the top-level events recorded (a
+   * The trace of the evaluation: one RuleTrace per rule, from the top-level nodes recorded (a
    * rule's condition is one site, so one per rule, in order). The tree is built from the
    * recording when `rules` is first read.
    */
@@ -548,61 +502,62 @@ export class Tracer {
 
   /** The rule traces of a recording: its trace nodes built, one RuleTrace per rule. */
   build(m: Manifest, fired: readonly string[]): readonly RuleTrace[] {
-    return ruleTraces(m, this.nodes(this.roots), fired);
+    return ruleTraces(m, this.nodes(), fired);
   }
 
-  /** Builds the trace nodes from the recording, exactly as they were read: the conditions' nodes, in order. */
-  private nodes(conditions: readonly number[]): TraceNode[] {
+  /** Builds the trace nodes from the recording, exactly as they were read: the top-level nodes (the rules' conditions), in order. */
+  private nodes(): TraceNode[] {
     const sites = uniform(this.sites);
-    const events = this.events;
-    const payload = this.payload;
-    // The nodes still open (ENTER and MEMBER events), innermost last: their positions, children and member keys.
+    const log = this.log;
+    // The nodes still open (ENTER and MEMBER events), innermost last: their positions, sites, children and member keys.
     const positions: number[] = [-1];
+    const ids: number[] = [-1];
     const children: TraceNode[][] = [[]];
     const members: (Readonly<Record<string, unknown>> | undefined)[] = [undefined];
     /** How many of their parts were not evaluated (SKIP events; a trace as evaluated only). */
     const skipped: number[] = [0];
-    /** The node of each completed ENTER (by its position) and of each AGAIN. */
-    const built: (TraceNode | undefined)[] = new Array(events.length);
-    let p = 0;
-    for (let e = 0; e < events.length; e++) {
-      const code = events[e];
-      const id = code >> SITE_SHIFT;
+    /** The node of each completed ENTER or LEAF (by its position) and of each AGAIN. */
+    const built: (TraceNode | undefined)[] = new Array(log.length);
+    for (let e = 0, p = 1; e < log.length; e = p, p = e + 1) {
+      // The event's code at `e`, its payload from `p` on (`p` ends past it).
+      const code = log[e] as number;
       switch (code & KIND) {
         case ENTER:
           positions.push(e);
+          ids.push(code >> SITE_SHIFT);
           children.push([]);
           members.push(undefined);
           skipped.push(0);
           break;
         case EXIT:
         case LEAF: {
-          const leaf = (code & KIND) === LEAF;
+          let id = code >> SITE_SHIFT;
           let parts = NO_CHILDREN;
           let position = e;
           let notEvaluated = 0;
-          if (!leaf) {
+          if ((code & KIND) === EXIT) {
             position = positions.pop()!;
+            id = ids.pop()!;
             parts = children.pop()!;
             members.pop();
             notEvaluated = skipped.pop()!;
           }
           const site = sites[id];
-          const value = payload[p++];
+          const value = log[p++];
           const count = (code & FACTS_MASK) >> FACTS_SHIFT;
           let facts: readonly unknown[] | undefined;
           let first = p;
           if (count === FACTS_LIST) {
-            facts = payload[p++] as readonly unknown[];
+            facts = log[p++] as readonly unknown[];
             first = 0;
           } else {
-            facts = payload;
+            facts = log;
             p += count;
           }
           const given = count === FACTS_LIST ? facts.length : count;
           let operands: readonly [unknown, unknown] | undefined;
           if ((code & OPERANDS) !== 0) {
-            operands = [payload[p], payload[p + 1]];
+            operands = [log[p], log[p + 1]];
             p += 2;
           }
           const paths = site.facts;
@@ -630,10 +585,13 @@ export class Tracer {
           break;
         }
         case MEMBER: {
-          const element = payload[p++] as Record<string, unknown> | null;
+          // A member of the quantifier open innermost: its site.
+          const id = ids[ids.length - 1];
+          const element = log[p++] as Record<string, unknown> | null;
           const key: Record<string, unknown> = {};
           for (const field of sites[id].key) key[field] = element?.[field] ?? null;
           positions.push(e);
+          ids.push(id);
           children.push([]);
           members.push(key);
           skipped.push(0);
@@ -641,11 +599,12 @@ export class Tracer {
         }
         case END_MEMBER: {
           positions.pop();
+          const id = ids.pop()!;
           const parts = children.pop()!;
           const member = members.pop();
           const notEvaluated = skipped.pop()!;
           const site = sites[id];
-          const value = payload[p++];
+          const value = log[p++];
           children[children.length - 1].push({
             kind: "member",
             site: id,
@@ -665,17 +624,17 @@ export class Tracer {
           break;
         }
         case SKIP:
-          skipped[skipped.length - 1] += id;
+          skipped[skipped.length - 1] += code >> SITE_SHIFT;
           break;
         case AGAIN: {
-          const node = built[payload[p++] as number]!;
+          const node = built[log[p++] as number]!;
           built[e] = node;
           children[children.length - 1].push(node);
           break;
         }
       }
     }
-    return conditions.map((c) => built[c]!);
+    return children[0];
   }
 }
 

@@ -113,7 +113,7 @@ describe("Tracer", () => {
     t.exit(ok(t, d));
     const rules = t.finish(manifest, []).rules;
     expect(rules[0].condition.children.map((c) => c.text)).toEqual(["n >= 3"]);
-    // What follows the dropped part is read from the right place in the payload.
+    // What follows the dropped part is read from the right place in the recording.
     expect([rules[0].condition.value, rules[0].condition.children[0].operands]).toEqual([false, [1, 3]]);
     expect(rules[1].condition.children.map((c) => [c.text, c.value])).toEqual([["ok(d) = d.good", true]]);
   });
