@@ -781,8 +781,8 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(27)) return t.value as boolean;
-  t.enter(27);
-  return t.remember0(t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues))));
+  const entered = t.enter(27);
+  return t.remember0(t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues))), entered);
 }
 
 /**
@@ -821,8 +821,8 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   if (t.again2(71, v$attempts, v$confirmations)) return t.value as boolean;
-  t.enter(71);
-  return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(72, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(73, loop_8(f, v$attempts, v$confirmations), v$attempts, v$confirmations))));
+  const entered = t.enter(71);
+  return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(72, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(73, loop_8(f, v$attempts, v$confirmations), v$attempts, v$confirmations))), entered);
 }
 
 /**
@@ -842,8 +842,8 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(60, v$d)) return t.value as boolean;
-  t.enter(60);
-  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts));
+  const entered = t.enter(60);
+  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts), entered);
 }
 
 /**
@@ -858,8 +858,8 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(74, v$d)) return t.value as boolean;
-  t.enter(74);
-  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts));
+  const entered = t.enter(74);
+  return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts), entered);
 }
 
 /**
@@ -880,8 +880,8 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(61, v$d)) return t.value as boolean;
-  t.enter(61);
-  return t.remember1(v$d, t.exit(traced_and_17(t, f, v$d)));
+  const entered = t.enter(61);
+  return t.remember1(v$d, t.exit(traced_and_17(t, f, v$d)), entered);
 }
 
 /**
@@ -899,8 +899,8 @@ export function d$readyToMigrate(f: Frame): boolean {
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(30)) return t.value as boolean;
-  t.enter(30);
-  return t.remember0(t.exit(traced_and_11(t, f)));
+  const entered = t.enter(30);
+  return t.remember0(t.exit(traced_and_11(t, f)), entered);
 }
 
 /**
@@ -952,8 +952,8 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 /** Traced variant of {@link d$regimeExhausted}. */
 function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   if (t.again3(75, v$attempts, v$required, v$regimeDays)) return t.value as boolean;
-  t.enter(75);
-  return t.remember3(v$attempts, v$required, v$regimeDays, t.exit(traced_and_22(t, f, v$attempts, v$required, v$regimeDays)));
+  const entered = t.enter(75);
+  return t.remember3(v$attempts, v$required, v$regimeDays, t.exit(traced_and_22(t, f, v$attempts, v$required, v$regimeDays)), entered);
 }
 
 /**
@@ -973,8 +973,8 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
 function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   if (t.again4(62, v$attempts, v$confirmations, v$required, v$regimeDays)) return t.value as boolean;
-  t.enter(62);
-  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, t.exit(traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)));
+  const entered = t.enter(62);
+  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, t.exit(traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)), entered);
 }
 
 /**
@@ -994,8 +994,8 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(34, v$d)) return t.value as boolean;
-  t.enter(34);
-  return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]));
+  const entered = t.enter(34);
+  return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]), entered);
 }
 
 /**
@@ -1011,8 +1011,8 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(67, v$d)) return t.value as boolean;
-  t.enter(67);
-  return t.remember1(v$d, t.exit(traced_and_20(t, f, v$d)));
+  const entered = t.enter(67);
+  return t.remember1(v$d, t.exit(traced_and_20(t, f, v$d)), entered);
 }
 
 /**
@@ -1033,8 +1033,8 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(35, v$d)) return t.value as boolean;
-  t.enter(35);
-  return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))));
+  const entered = t.enter(35);
+  return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))), entered);
 }
 
 /**
@@ -1055,8 +1055,8 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(36, v$d)) return t.value as boolean;
-  t.enter(36);
-  return t.remember1(v$d, t.exit(traced_and_12(t, f, v$d)));
+  const entered = t.enter(36);
+  return t.remember1(v$d, t.exit(traced_and_12(t, f, v$d)), entered);
 }
 
 /**
@@ -1072,8 +1072,8 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   if (t.again1(40, v$d)) return t.value as boolean;
-  t.enter(40);
-  return t.remember1(v$d, t.exit(traced_and_13(t, f, v$d)));
+  const entered = t.enter(40);
+  return t.remember1(v$d, t.exit(traced_and_13(t, f, v$d)), entered);
 }
 
 /**
@@ -1105,8 +1105,8 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(68)) return t.value as boolean;
-  t.enter(68);
-  return t.remember0(t.exit(traced_and_21(t, f)));
+  const entered = t.enter(68);
+  return t.remember0(t.exit(traced_and_21(t, f)), entered);
 }
 
 /**
@@ -1159,8 +1159,8 @@ export function d$lastInstalledOnlyCommunicating(f: Frame): boolean {
 /** Traced variant of {@link d$lastInstalledOnlyCommunicating}. */
 function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(46)) return t.value as boolean;
-  t.enter(46);
-  return t.remember0(t.exit(traced_and_14(t, f)));
+  const entered = t.enter(46);
+  return t.remember0(t.exit(traced_and_14(t, f)), entered);
 }
 
 /**
@@ -1178,8 +1178,8 @@ export function d$meterPointClear(f: Frame): boolean {
 /** Traced variant of {@link d$meterPointClear}. */
 function d$meterPointClear$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(49)) return t.value as boolean;
-  t.enter(49);
-  return t.remember0(t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f))));
+  const entered = t.enter(49);
+  return t.remember0(t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f))), entered);
 }
 
 /**
@@ -1220,8 +1220,8 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(51)) return t.value as boolean;
-  t.enter(51);
-  return t.remember0(t.exit(traced_and_15(t, f)));
+  const entered = t.enter(51);
+  return t.remember0(t.exit(traced_and_15(t, f)), entered);
 }
 
 /**
@@ -1238,8 +1238,8 @@ export function d$iocExclusionGroup(f: Frame): boolean {
 /** Traced variant of {@link d$iocExclusionGroup}. */
 function d$iocExclusionGroup$traced(t: rt.Tracer, f: Frame): boolean {
   if (t.again0(57)) return t.value as boolean;
-  t.enter(57);
-  return t.remember0(t.exit(traced_and_16(t, f)));
+  const entered = t.enter(57);
+  return t.remember0(t.exit(traced_and_16(t, f)), entered);
 }
 
 /**

@@ -204,20 +204,19 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * … `exitN(value, facts)` (the facts in the order of the site's `facts`), after `operands(l, r)`
  * for a comparison; for a definition, first `again1(site, arg)` (… `againN`): when true, the
  * definition was traced before with the same arguments and its value is `value`; else `enter`,
- * `exit…`, then `remember1(arg, value)` (… `rememberN`) so later reads reuse its node.
+ * `exit…`, then `remember1(arg, value, entered)` (… `rememberN`; `entered` what `enter` returned,
+ * left out after a `leaf…`) so later reads reuse its node.
  */
 export class Tracer {
   /** The recording: each event's code, then its payload (see ENTER … SKIP). */
   private readonly log: unknown[] = [];
-  /** Positions in `log` of the ENTER events still open, innermost last. */
-  private readonly open: number[] = [];
   /**
    * By site (an array by site id, not a Map, made to the size of the site table): the definitions
    * traced so far, flat: the length of one entry (the stride: the definition's arguments + 2),
    * then one entry of the arguments, the value and the position of the ENTER event each.
    */
   private readonly done: (unknown[] | undefined)[];
-  /** The position of the ENTER (or LEAF) event of the site `exit…` (or `leaf…`) closed last (for `remember…`). */
+  /** The position of the LEAF event `leaf…` recorded last (for `remember…` of a definition with no traced parts). */
   private closed = -1;
   /** Set by `operands`: the next `exit…` or `leaf…` records the two operands. */
   private compared = false;
@@ -240,9 +239,11 @@ export class Tracer {
     this.done = new Array(sites.length);
   }
 
-  enter(site: number): void {
-    this.open.push(this.log.length);
+  /** Starts a site; its ENTER event's position (for `remember…` of a definition: where its node is). */
+  enter(site: number): number {
+    const at = this.log.length;
     this.log.push(ENTER | (site << SITE_SHIFT));
+    return at;
   }
 
   /** For a comparison (between `enter` and `exit…`, or before `leaf…`): the next `exit…` or `leaf…` records both operands; the test reads them as `l` and `r`. */
@@ -258,9 +259,8 @@ export class Tracer {
     this.log.push(this.l, this.r);
   }
 
-  /** Closes the innermost open site (its EXIT event follows); the code of that event. */
+  /** The code of the EXIT event that closes the innermost open site (its ENTER is found when the tree is built). */
   private close(code: number): number {
-    this.closed = this.open.pop()!;
     return this.compared ? code | OPERANDS : code;
   }
 
@@ -391,56 +391,59 @@ export class Tracer {
     return false;
   }
 
-  /** The entries of the definition `exit…` just closed (its site's), or undefined before its first `remember…`. */
-  private doneOfClosed(): unknown[] | undefined {
-    return this.done[(this.log[this.closed] as number) >> SITE_SHIFT];
+  /** The entries of the definition whose node is at `at` (its site's), or undefined before its first `remember…`. */
+  private doneAt(at: number): unknown[] | undefined {
+    return this.done[(this.log[at] as number) >> SITE_SHIFT];
   }
 
-  /** The stride and first entry of the definition `exit…` just closed: a list of its own size (no growing from empty). */
-  private firstDone(entry: unknown[]): void {
-    this.done[(this.log[this.closed] as number) >> SITE_SHIFT] = entry;
+  /** The stride and first entry of the definition whose node is at `at`: a list of its own size (no growing from empty). */
+  private firstDone(at: number, entry: unknown[]): void {
+    this.done[(this.log[at] as number) >> SITE_SHIFT] = entry;
   }
 
-  /** After `exit…` of a definition of no arguments: later reads (`again0`) reuse its node. */
-  remember0<T>(value: T): T {
-    const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([2, value, this.closed]);
-    else done.push(value, this.closed);
+  /**
+   * After `exit…` of a definition of no arguments (`at`: what its `enter` returned), or after its
+   * `leaf…` (`at` left out): later reads (`again0`) reuse its node.
+   */
+  remember0<T>(value: T, at = this.closed): T {
+    const done = this.doneAt(at);
+    if (done === undefined) this.firstDone(at, [2, value, at]);
+    else done.push(value, at);
     return value;
   }
 
-  remember1<T>(a: unknown, value: T): T {
-    const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([3, a, value, this.closed]);
-    else done.push(a, value, this.closed);
+  remember1<T>(a: unknown, value: T, at = this.closed): T {
+    const done = this.doneAt(at);
+    if (done === undefined) this.firstDone(at, [3, a, value, at]);
+    else done.push(a, value, at);
     return value;
   }
 
-  remember2<T>(a: unknown, b: unknown, value: T): T {
-    const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([4, a, b, value, this.closed]);
-    else done.push(a, b, value, this.closed);
+  remember2<T>(a: unknown, b: unknown, value: T, at = this.closed): T {
+    const done = this.doneAt(at);
+    if (done === undefined) this.firstDone(at, [4, a, b, value, at]);
+    else done.push(a, b, value, at);
     return value;
   }
 
-  remember3<T>(a: unknown, b: unknown, c: unknown, value: T): T {
-    const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([5, a, b, c, value, this.closed]);
-    else done.push(a, b, c, value, this.closed);
+  remember3<T>(a: unknown, b: unknown, c: unknown, value: T, at = this.closed): T {
+    const done = this.doneAt(at);
+    if (done === undefined) this.firstDone(at, [5, a, b, c, value, at]);
+    else done.push(a, b, c, value, at);
     return value;
   }
 
-  remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T): T {
-    const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([6, a, b, c, d, value, this.closed]);
-    else done.push(a, b, c, d, value, this.closed);
+  remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T, at = this.closed): T {
+    const done = this.doneAt(at);
+    if (done === undefined) this.firstDone(at, [6, a, b, c, d, value, at]);
+    else done.push(a, b, c, d, value, at);
     return value;
   }
 
-  rememberN<T>(args: readonly unknown[], value: T): T {
-    const entry = [...args, value, this.closed];
-    const done = this.doneOfClosed();
-    if (done === undefined) this.firstDone([entry.length, ...entry]);
+  rememberN<T>(args: readonly unknown[], value: T, at = this.closed): T {
+    const entry = [...args, value, at];
+    const done = this.doneAt(at);
+    if (done === undefined) this.firstDone(at, [entry.length, ...entry]);
     else for (let i = 0; i < entry.length; i++) done.push(entry[i]);
     return value;
   }
@@ -479,7 +482,6 @@ export class Tracer {
   unwind(mark: number): void {
     this.log.length = mark;
     this.compared = false;
-    while (this.open.length > 0 && this.open[this.open.length - 1] >= mark) this.open.length -= 1;
     // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
     for (let site = 0; site < this.done.length; site++) {
       const done = this.done[site];

@@ -29,8 +29,8 @@ const manifest = {
 /** `ok(d)` traced: its node reused when read again with the same device. */
 function ok(t: Tracer, d: { good: boolean }): boolean {
   if (t.again1(2, d)) return t.value as boolean;
-  t.enter(2);
-  return t.remember1(d, t.exit1(d.good, d.good));
+  const entered = t.enter(2);
+  return t.remember1(d, t.exit1(d.good, d.good), entered);
 }
 
 const summary = (n: TraceNode): unknown => ({ text: n.text, value: n.value, facts: n.facts, operands: n.operands, member: n.member, children: n.children.map(summary) });

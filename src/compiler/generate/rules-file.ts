@@ -125,7 +125,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
           const body = emitter.traceBody(d.body, vars, d.context.clause);
           const again = `if (t.again${arity}(${[`${site}`, ...argList].join(", ")})) return t.value as ${result};`;
           if (!tracesParts(body)) return [again, `return t.remember${arity}(${[...argList, leafCall(site, body, facts)].join(", ")});`];
-          return [again, `t.enter(${site});`, `return t.remember${arity}(${[...argList, exitCall(body, facts)].join(", ")});`];
+          return [again, `const entered = t.enter(${site});`, `return t.remember${arity}(${[...argList, exitCall(body, facts), "entered"].join(", ")});`];
         })(),
       });
     }
