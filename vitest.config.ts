@@ -34,6 +34,11 @@ function testTheBuild(): Plugin {
   };
 }
 
+/** `text` as a regular expression that matches it literally. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 export default defineConfig({
   plugins: [testTheBuild()],
   test: {
@@ -54,7 +59,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // dist/'s modules (see testTheBuild) are imported by node, not transformed by vite.
-    server: { deps: { external: [/\/dist\/(src|grammar|generated)\//] } },
+    server: { deps: { external: [new RegExp(`^${escapeRegExp(join(root, "dist"))}/(${compiled.join("|")})/`)] } },
     // Transformed modules kept on disk between runs (node_modules/.experimental-vitest-cache, keyed by
     // content): a second run skips vite's transform of test/ and scripts/.
     experimental: { fsModuleCache: true },
