@@ -16,7 +16,9 @@ const compiled = ["src", "grammar", "generated"];
  * ~20% of the CPU-seconds of the files that load the compiler. It is also the code the CLI runs and
  * the package ships. One copy of each module: test/cli/pool.test.ts, which imports dist/ by name,
  * and the CLI run in-process (test/helpers/cli.ts) share the modules the other tests import.
- * (`vitest` in watch mode sees an edit of src/ only after `npm run build`.)
+ * (`vitest` in watch mode sees an edit of src/ only after `npm run build`.) A specifier with a
+ * query, `../../src/x.ts?source`, keeps the TypeScript source: for a test of what a module does when
+ * it runs from src/ (as under tsx), e.g. src/compiler/typecheck.ts reading the runtime's sources.
  */
 function testTheBuild(): Plugin {
   return {
