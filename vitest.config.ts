@@ -12,8 +12,9 @@ const compiled = ["src", "grammar", "generated"];
  * The tests' (and scripts', bench's) imports of src/, grammar/ and generated/ load the JavaScript
  * tsc built into dist/ (`npm test` builds it first; global-setup.ts rebuilds it when a source is
  * newer), run by node itself (server.deps.external below), instead of vite transforming each
- * TypeScript source in the worker: on a clean checkout, where no transform is cached, that was
- * ~20% of the CPU-seconds of the files that load the compiler. It is also the code the CLI runs and
+ * TypeScript source (in vitest's main process) for the workers to run: on a clean checkout, where no
+ * transform is cached, 5-18% of the CPU-seconds of groups of test files that load the compiler
+ * (measured interleaved, old and new config in turn). It is also the code the CLI runs and
  * the package ships. One copy of each module: test/cli/pool.test.ts, which imports dist/ by name,
  * and the CLI run in-process (test/helpers/cli.ts) share the modules the other tests import.
  * (`vitest` in watch mode sees an edit of src/ only after `npm run build`.) A specifier with a
