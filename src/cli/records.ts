@@ -418,7 +418,9 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
       skipping = false;
       from = nl + 1;
     }
+    let end = from; // after the last line end found in `chunk`
     for (let nl = chunk.indexOf(10, from); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+      end = nl + 1;
       lines++;
       partial = 0;
       if (pendingBytes + nl + 1 - from >= targetBytes) {
@@ -433,14 +435,13 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
       }
     }
     if (from < chunk.length) {
-      const end = chunk.lastIndexOf(10) + 1; // after the last whole line (0: none in this piece)
-      const tail = chunk.length - Math.max(end, from);
+      const tail = chunk.length - end; // the start of a line that goes on in the next piece
       if (partial + tail > limits.maxRecordBytes + 1) {
         // The line in progress is too long (beyond the limit and a carriage return, which is not
         // part of the record; the exact size is checked where lines are split): send what came
         // before it, then drop it as it streams.
         if (end > from) pending.push(chunk.subarray(from, end));
-        const whole = pendingBytes + Math.max(0, end - from) - partial;
+        const whole = pendingBytes + end - from - partial;
         if (whole > 0) {
           const first = line;
           line += lines;
