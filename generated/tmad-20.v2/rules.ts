@@ -536,8 +536,8 @@ function scan_0_2(f: Frame, list: readonly model.Attempt[]): Scan_0_2 {
     if (d$unsuccessful(f, v$a)) {
       const x1 = v$a.at;
       if (min1 === null || max1 === null) { min1 = x1; max1 = x1; }
-      else if (rt.instantBefore(x1, min1)) min1 = x1;
       else if (rt.instantBefore(max1, x1)) max1 = x1;
+      else if (rt.instantBefore(x1, min1)) min1 = x1;
     }
   }
   if (s === undefined) f.scan_0_2 = s = { list, min1, max1 };

@@ -9,7 +9,7 @@ import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, ty
 import { csvRow } from "./csv.js";
 import { DecisionJson } from "./decision-json.js";
 import type { RawRecord } from "./records.js";
-import { DEFAULT_MAX_RECORD_MS, parseRaw, recordsOf, withinSize, type BatchInput, type Limits } from "./records.js";
+import { DEFAULT_MAX_RECORD_MS, eachRecord, parseRaw, withinSize, type BatchInput, type Limits } from "./records.js";
 
 /** `report` is internal: one compact line per record for `tmad report` to aggregate. */
 export type OutputFormat = "ndjson" | "json" | "table" | "csv" | "report";
@@ -139,8 +139,6 @@ function failed(version: VersionModule<any, any>, code: InputErrorCode, message:
  * (a fault in tmad, a stack overflow) costs that record only: an `internal-error` record.
  */
 export function processBatch(version: VersionModule<any, any>, input: BatchInput, options: BatchOptions, watch: BatchWatch = {}): BatchResult {
-  // Lines split here were not measured by the reader when they fell inside one chunk.
-  const raws = recordsOf(input).map((r) => withinSize(r, options.limits.maxRecordBytes));
   const budget = options.limits.maxRecordMs ?? DEFAULT_MAX_RECORD_MS;
   const progress = watch.progress;
   if (progress !== undefined) {
@@ -151,8 +149,9 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   let invalid = 0;
-  for (let i = 0; i < raws.length; i++) {
-    const raw = raws[i];
+  const visit = (line: RawRecord, i: number): void => {
+    // Lines split here were not measured by the reader when they fell inside one chunk.
+    const raw = withinSize(line, options.limits.maxRecordBytes);
     if (progress !== undefined) {
       Atomics.store(progress, PROGRESS.INDEX, i);
       Atomics.add(progress, PROGRESS.COUNTER, 1);
@@ -176,6 +175,8 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     const key = summaryKey(o);
     counts[key] = (counts[key] ?? 0) + 1;
     lines.push(format(version, raw.record, o, options.format, value));
-  }
+  };
+  // Decoding a piece of the chunk is work on the first record it holds (for the pool's watchdog).
+  eachRecord(input, visit, progress === undefined ? undefined : (i) => Atomics.store(progress, PROGRESS.INDEX, i));
   return { body: lines.join(options.format === "json" ? ",\n" : lineEnd(options.format)), count: lines.length, counts, invalid };
 }

@@ -7,8 +7,16 @@ import type { Decision, Manifest } from "./version.js";
 /** The decision's first declared field when it is text (e.g. `outcome`), else its status; `conflict` for a conflict. */
 export function decisionOutcome(d: Decision): string {
   if (d.status === "conflict") return "conflict";
-  const first = Object.values(d.result ?? {})[0];
-  return typeof first === "string" ? first : d.status;
+  const result: unknown = d.result;
+  if (result !== null && result !== undefined) {
+    // The first own enumerable member, as `Object.values(result)[0]`, without making the list (once a record).
+    for (const key in result as object) {
+      if (!Object.prototype.hasOwnProperty.call(result, key)) continue;
+      const first: unknown = (result as Record<string, unknown>)[key];
+      return typeof first === "string" ? first : d.status;
+    }
+  }
+  return d.status;
 }
 
 /** The values of the decision's clause-typed fields that are set (e.g. the Excluded Category). */

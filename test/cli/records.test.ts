@@ -19,8 +19,11 @@ describe("reading records in chunks", () => {
 
   it("numbers every record by its line, whatever the chunk size, and reports long lines", async () => {
     const expected: RawRecord[] = await collect(readRawRecords(file, limits));
-    for (const target of [1, 64, 1000, 1 << 18]) {
-      const batches = await collect(readBatches(file, limits, target));
+    const bytes = Buffer.from(`${lines.join("\r\n")}\r\n{"last":true}`);
+    // Read from the file, and from streams cut into pieces of a few sizes (long lines then span pieces).
+    const sources = [file, 3, 50, 333].map((cut) => (typeof cut === "string" ? () => cut : () => (async function* () { for (let i = 0; i < bytes.length; i += cut) yield bytes.subarray(i, i + cut); })()));
+    for (const [target, source] of [1, 64, 1000, 1 << 18].flatMap((t) => sources.map((s) => [t, s] as const))) {
+      const batches = await collect(readBatches(source(), limits, target));
       // Each batch is transferred to a worker in real use: detach it here to prove numbering does not depend on it.
       const records = batches.flatMap((b) => {
         const r = recordsOf(b);
@@ -33,6 +36,33 @@ describe("reading records in chunks", () => {
     }
     expect(expected.filter((r) => r.tooLarge !== undefined).length).toBe(lines.filter((l) => l.length > 200).length);
     expect(expected[expected.length - 1]).toEqual({ record: 401, text: '{"last":true}' });
+  });
+});
+
+describe("splitting a chunk into records", () => {
+  it("gives the lines of a chunk decoded as a whole, however it is cut into pieces to decode", () => {
+    // Lines of every length around the 64 KB pieces, multi-byte characters, a broken UTF-8
+    // sequence before a newline, carriage returns, blank lines and lines longer than a piece.
+    const lines: Buffer[] = [];
+    for (let i = 0; i < 120; i++) {
+      const text = i % 11 === 3 ? " \t" : `{"n":${i},"s":"${"é€𝄞x".repeat((i * 977) % 3000)}${i % 17 === 0 ? "y".repeat(70_000 + i) : ""}"}${i % 5 === 0 ? "\r" : ""}`;
+      lines.push(Buffer.concat([Buffer.from(text), i % 23 === 9 ? Buffer.from([0xe2, 0x82]) : Buffer.alloc(0)]));
+    }
+    const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")]));
+    expect(bytes.length).toBeGreaterThan(4 << 16);
+    const expected: RawRecord[] = [];
+    bytes
+      .toString("utf8")
+      .split("\n")
+      .slice(0, -1)
+      .forEach((line, i) => {
+        const text = line.endsWith("\r") ? line.slice(0, -1) : line;
+        if (text.trim() !== "") expected.push({ record: 10 + i, text });
+      });
+    expect(recordsOf({ kind: "chunk", firstLine: 10, bytes: new Uint8Array(bytes) })).toEqual(expected);
+    // The last line without its newline.
+    const open = bytes.subarray(0, bytes.length - 1);
+    expect(recordsOf({ kind: "chunk", firstLine: 10, bytes: new Uint8Array(open) })).toEqual(expected);
   });
 });
 

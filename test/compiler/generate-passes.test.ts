@@ -132,9 +132,10 @@ describe("generator passes", () => {
     }
     const unsuccessful = extremes.find((chunk) => chunk.includes("that meet `unsuccessfulTry(a)`"))!;
     expect(unsuccessful.match(/^ \* - `/gm)).toHaveLength(4);
-    // The least and greatest a.at: one instant comparison settles an element below the least.
+    // The least and greatest a.at: one instant comparison settles an element above the greatest (in a
+    // list in time order, every element), tested first.
     expect(unsuccessful.match(/rt\.instantBefore/g)).toHaveLength(2);
-    expect(unsuccessful).toMatch(/\n\s*else if \(rt\.instantBefore\((x\d+), (min\d+)\)\) \2 = \1;\n\s*else if \(rt\.instantBefore\((max\d+), \1\)\) \3 = \1;/);
+    expect(unsuccessful).toMatch(/\n\s*else if \(rt\.instantBefore\((max\d+), (x\d+)\)\) \1 = \2;\n\s*else if \(rt\.instantBefore\(\2, (min\d+)\)\) \3 = \2;/);
     // An ordered pair asks the counting pass first: no extreme is looked for when no a qualifies.
     expect(rules).toMatch(/if \(scan_0\(f, f\.input\.tries\)\.count\d+ === 0\) return false;\n  const best: string \| null = scan_0_\d+\(f, f\.input\.tries\)\.min\d+;/);
     expect(rules).not.toMatch(/\/\*\* `[^`]*unsuccessfulTry\(a\)[^`]*` \([^)]*\) \*\/\nfunction loop_/);

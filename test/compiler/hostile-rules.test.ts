@@ -183,6 +183,18 @@ describe("build type-checks what it writes", () => {
     typeChecks.add("clean again", c.files!);
     brokenAdded = true;
   });
+
+  it("run from src/ (as under tsx), the type-check reads the runtime's sources and finds the same", async () => {
+    // The tests load the compiler from dist/ (vitest.config.ts), where typecheck.ts checks against
+    // the runtime's declaration files, as the CLI does; its source checks against src/runtime's .ts.
+    const fromSource = "../../src/compiler/typecheck.ts?source";
+    const { typeCheckGenerated: checkFromSource } = (await import(/* @vite-ignore */ fromSource)) as { typeCheckGenerated: typeof typeCheckGenerated };
+    expect(checkFromSource).not.toBe(typeCheckGenerated);
+    const c = compile(`${model()}\nrule r when site.n > 1 then outcome = YES`);
+    const broken = c.files!.map((f) => (f.path.endsWith("rules.ts") ? { ...f, content: f.content.replace('"outcome": "YES"', '"outcome": "MAYBE"') } : f));
+    expect(checkFromSource(broken).join("\n")).toMatch(/^hostile\/rules\.ts:\d+: .*Type '"MAYBE"' is not assignable to type 'Outcome'/);
+    expect(checkFromSource(c.files!)).toEqual([]);
+  });
 });
 
 describe("the generated code of every version built above", () => {

@@ -1,7 +1,8 @@
 /**
- * Runs once before any test file (vitest globalSetup): the tests that start the built CLI or load
- * dist/ (test/cli, test/security, test/site, test/lsp, …) must not test a stale build. `npm test`
- * builds first; a plain `npx vitest` after an edit rebuilds here, once, instead of in each file.
+ * Runs once before any test file (vitest globalSetup): every test runs dist/ (the built CLI, and the
+ * modules of src/, grammar/ and generated/ that tests import are loaded from dist/, vitest.config.ts)
+ * and must not test a stale build. `npm test` builds first; a plain `npx vitest` after an edit
+ * rebuilds here, once, instead of in each file.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluate, explain, loadVersion, renderExplanationText } from "../../src/index.js";
-import { evaluateRecord, VersionSelectionError, type RecordOutcome, type TraceNode, type VersionModule } from "../../src/runtime/index.js";
+import { decisionOutcome, evaluateRecord, VersionSelectionError, type Decision, type RecordOutcome, type TraceNode, type VersionModule } from "../../src/runtime/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const records: Record<string, any>[] = readFileSync(join(root, "examples", "installations.ndjson"), "utf8")
@@ -475,5 +475,25 @@ describe("version selection", () => {
     expect((await loadVersion({ asOf: "2022-06-11" })).manifest.id).toBe("tmad-20.v2");
     expect((await loadVersion({ asOf: "2030-01-01" })).manifest.id).toBe("tmad-20.v2");
     await expect(loadVersion({ asOf: "not-a-date" })).rejects.toBeInstanceOf(VersionSelectionError);
+  });
+});
+
+describe("a decision's outcome for summaries", () => {
+  it("is the result's first own enumerable member when it is text, else the status", () => {
+    const d = (result: unknown, status = "decided"): Decision => ({ status, result }) as unknown as Decision;
+    expect(decisionOutcome(d({ outcome: "MIGRATE", notifySupplier: true }))).toBe("MIGRATE");
+    expect(decisionOutcome(d(Object.freeze({ outcome: "PENDING" })))).toBe("PENDING");
+    expect(decisionOutcome(d({ count: 3, outcome: "MIGRATE" }))).toBe("decided");
+    expect(decisionOutcome(d({}))).toBe("decided");
+    expect(decisionOutcome(d(null, "no-decision"))).toBe("no-decision");
+    expect(decisionOutcome(d({ outcome: "X" }, "conflict"))).toBe("conflict");
+    // Integer-like keys come first, inherited and non-enumerable members do not count (as Object.values).
+    expect(decisionOutcome(d({ b: "second", 1: "first" }))).toBe("first");
+    const inherited = Object.create({ outcome: "INHERITED" }) as Record<string, unknown>;
+    expect(decisionOutcome(d(inherited))).toBe("decided");
+    inherited.own = "OWN";
+    expect(decisionOutcome(d(inherited))).toBe("OWN");
+    expect(decisionOutcome(d(Object.defineProperty({ shown: "SHOWN" }, "hidden", { value: "HIDDEN", enumerable: false })))).toBe("SHOWN");
+    expect(decisionOutcome(d(Object.defineProperties({}, { hidden: { value: "HIDDEN", enumerable: false }, shown: { value: "SHOWN", enumerable: true } })))).toBe("SHOWN");
   });
 });

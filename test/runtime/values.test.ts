@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadVersion, versions } from "../../src/index.js";
 import { closest } from "../../src/runtime/suggest.js";
-import { compareInstants, daysBetween, evaluateRecord, instantBefore, isDateTime, selectVersion, VersionSelectionError, type Decision } from "../../src/runtime/index.js";
+import { compareInstants, daysBetween, epochMs, evaluateRecord, instantBefore, isDateTime, selectVersion, VersionSelectionError, type Decision } from "../../src/runtime/index.js";
 
 describe("instantBefore", () => {
   it("is compareInstants(a, b) < 0, on the same layout and across offsets, fractions and leap seconds", () => {
@@ -32,6 +32,35 @@ describe("instantBefore", () => {
     expect(instantBefore("2024-03-01T11:00:00+01:00", "2024-03-01T10:00:00Z")).toBe(false);
     expect(instantBefore("2024-03-01T10:00:00Z", "2024-03-01T11:00:00+01:00")).toBe(false);
     expect(earlier).toBeGreaterThan(20);
+  });
+});
+
+describe("epochMs", () => {
+  it("is Date.UTC's day count (shifted by 400 years below 100) on every day of the years around each century and leap rule, and on the 1st and last of each month of every 7th year", () => {
+    const DAY_MS = 86_400_000;
+    const pad = (n: number, width: number): string => String(n).padStart(width, "0");
+    const reference = (y: number, m: number, d: number): number => (y < 100 ? Date.UTC(y + 400, m - 1, d) - 146_097 * DAY_MS : Date.UTC(y, m - 1, d));
+    // 2000 + y mod 400 has y's leap years: the day before the 1st of the next month is the month's last.
+    const daysIn = (y: number, m: number): number => new Date(Date.UTC(2000 + (y % 400), m, 0)).getUTCDate();
+    const years = [0, 1, 3, 4, 96, 99, 100, 101, 399, 400, 1600, 1899, 1900, 1970, 1999, 2000, 2024, 2100, 9999];
+    const wrong: string[] = [];
+    let checked = 0;
+    for (let y = 0; y <= 9999; y++) {
+      const every = years.includes(y);
+      if (!every && y % 7 !== 0) continue;
+      for (let m = 1; m <= 12; m++) {
+        const last = daysIn(y, m);
+        for (let d = 1; d <= last; d++) {
+          if (!every && d !== 1 && d !== last) continue;
+          const date = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+          if (epochMs(date) !== reference(y, m, d)) wrong.push(date);
+          checked++;
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(40_000);
+    expect(epochMs("2024-02-29T23:59:59.5-01:30")).toBe(Date.UTC(2024, 2, 1, 1, 29, 59, 500));
   });
 });
 

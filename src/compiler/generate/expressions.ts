@@ -602,8 +602,11 @@ export class ExpressionEmitter {
           if (on) fields.push({ name: field, type: `${t} | null`, doc: `The ${kept} ${text} ${among} (the first of equal ones), or null when there is none.` });
         }
         if (v.min && v.max) {
-          // Both kept: a value below the least cannot be above the greatest, so one test settles most elements.
-          keep.push(`if (${min} === null || ${max} === null) { ${min} = ${value}; ${max} = ${value}; }`, `else if (${before(value, min)}) ${min} = ${value};`, `else if (${before(max, value)}) ${max} = ${value};`);
+          // Both kept: a value above the greatest cannot be below the least, so one test settles most elements.
+          // The greatest is tested first: lists of events are usually appended in time order, and in an
+          // ascending list every element is a new greatest, one test each (least first took two; a
+          // date-time comparison is a string comparison or two parses, the most of such a scan's work).
+          keep.push(`if (${min} === null || ${max} === null) { ${min} = ${value}; ${max} = ${value}; }`, `else if (${before(max, value)}) ${max} = ${value};`, `else if (${before(value, min)}) ${min} = ${value};`);
         } else if (v.min) keep.push(`if (${min} === null || ${before(value, min)}) ${min} = ${value};`);
         else keep.push(`if (${max} === null || ${before(max, value)}) ${max} = ${value};`);
       });
