@@ -18,7 +18,7 @@
  */
 import type { Regime, Timeline } from "./timeline.js";
 import type { FieldType, Schema } from "./validate.js";
-import { epochMs } from "./values.js";
+import { civilDay, epochMs } from "./values.js";
 import type { Decision, VersionModule } from "./version.js";
 
 /** One list a pending decision waits on: where it is, how far its regime has run. */
@@ -642,16 +642,6 @@ function digits(s: string, from: number, to: number): number {
   return n;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function fromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /** The month (year × 12 + month) whose first day's number is `monthStart`: a list's dates mostly fall in one month. */
 let month = -1;
 let monthStart = 0;
@@ -662,7 +652,7 @@ function dayNumber(date: string): number {
   const m = digits(date, 5, 7);
   if (y * 12 + m !== month) {
     month = y * 12 + m;
-    monthStart = fromCivil(y, m, 1);
+    monthStart = civilDay(y, m, 1);
   }
   return monthStart + digits(date, 8, 10) - 1;
 }

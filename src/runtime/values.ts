@@ -29,9 +29,10 @@ function digits2(v: string, at: number): number {
  * 1900-1999), in integer arithmetic: Date.UTC is a call into the engine's C++ and cost most of a
  * parse (dayNumber-style rules parse two date-times per list). The year is shifted by 400 (146,097
  * days, which repeat exactly) so that every division is of a positive number and truncates.
- * Counted in years from March, so that the leap day is the last day of its year.
+ * Counted in years from March, so that the leap day is the last day of its year. Shared with the
+ * review's day arithmetic (review.ts), which counts in days.
  */
-function civilDay(year: number, month: number, day: number): number {
+export function civilDay(year: number, month: number, day: number): number {
   const y = year + (month <= 2 ? 399 : 400);
   const era = Math.trunc(y / 400);
   const yearOfEra = y - era * 400;
