@@ -2,11 +2,10 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vitest/config";
+import { COMPILED_FOLDERS as compiled } from "./test/helpers/global-setup.js";
 import LongestFirst from "./test/helpers/sequencer.js";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
-/** The folders tsconfig.json compiles into dist/ (dist/src, dist/grammar, dist/generated). */
-const compiled = ["src", "grammar", "generated"];
 
 /**
  * The tests' (and scripts', bench's) imports of src/, grammar/ and generated/ load the JavaScript

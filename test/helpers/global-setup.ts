@@ -11,6 +11,9 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+/** The folders tsconfig.json compiles into dist/ (its `include`): the build is stale when one of their sources is newer, and vitest.config.ts loads their modules from dist/. */
+export const COMPILED_FOLDERS: readonly string[] = ["src", "grammar", "generated"];
+
 /** Newest modification time of the TypeScript that dist/ is compiled from. */
 function newestSource(): number {
   let newest = 0;
@@ -22,7 +25,7 @@ function newestSource(): number {
       else if (name.endsWith(".ts")) newest = Math.max(newest, st.mtimeMs);
     }
   };
-  for (const d of ["src", "grammar", "generated"]) walk(join(root, d));
+  for (const d of COMPILED_FOLDERS) walk(join(root, d));
   return newest;
 }
 
