@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: runs every row of bench/rows.ts, prints a Markdown table, and writes it to
- * bench/RESULTS.md with the machine it ran on and the command.
+ * bench/RESULTS.md with the machine it ran on and the command, between the markers of
+ * bench/results-file.ts: the sections people wrote in that file are kept.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join, relative } from "node:path";
 import { root } from "./records.js";
+import { withLatestRun, writeResults } from "./results-file.js";
 import { rows, type Measurement } from "./rows.js";
 import { machine, table } from "./table.js";
 
@@ -33,9 +35,7 @@ async function main(): Promise<void> {
   console.log(`\n${load}`);
   if (only !== undefined) return;
   const m = machine();
-  const report = [
-    "# Benchmark results",
-    "",
+  const block = [
     `Run on ${new Date().toISOString()} with \`${command}\`${Object.keys(process.env).some((k) => k.startsWith("BENCH_")) ? ` (settings: ${Object.entries(process.env).filter(([k]) => k.startsWith("BENCH_")).map(([k, v]) => `${k}=${v}`).join(" ")})` : ""}.`,
     "",
     "## Machine",
@@ -48,8 +48,9 @@ async function main(): Promise<void> {
     md,
     "",
   ].join("\n");
-  writeFileSync(join(root, "bench", "RESULTS.md"), report);
-  process.stderr.write("wrote bench/RESULTS.md\n");
+  const path = join(root, "bench", "RESULTS.md");
+  writeResults(path, withLatestRun(existsSync(path) ? readFileSync(path, "utf8") : undefined, block));
+  process.stderr.write("wrote its table into bench/RESULTS.md (the rest of the file kept)\n");
 }
 
 await main();
