@@ -65,20 +65,6 @@ export function spanProblem(d: Diagnostic, files: readonly SourceFile[]): string
   return undefined;
 }
 
-/**
- * Bugs found by this fuzzer that are reported but not fixed yet: a diagnostic that shows one of them
- * is counted under its name instead of failing the property, so the fuzzer keeps looking for new
- * ones. Empty now: the two it found (TMAD3009 spans in a file named "rules" when nothing parsed, and
- * TMAD2003 spans ending one column past the end of the last line of a block) are fixed, and the
- * `it(...)` tests in test/property/compiler.test.ts keep them fixed.
- */
-export function knownBug(_d: Diagnostic, _files: readonly SourceFile[]): string | undefined {
-  return undefined;
-}
-
-/** How often each known bug was seen (by the fuzz command's report). */
-export const knownBugHits = new Map<string, number>();
-
 /** Compiles, timing it; throws (failing the property) on an exception, a hang or a bad span. */
 export function compileAndCheck(source: VersionSource, stopAfter: StageName): void {
   const started = performance.now();
@@ -88,9 +74,7 @@ export function compileAndCheck(source: VersionSource, stopAfter: StageName): vo
   const all: SourceFile[] = chainOf(source, () => undefined).flatMap((c) => c.source.files);
   for (const d of compiled.diagnostics) {
     const problem = spanProblem(d, all);
-    const bug = problem === undefined ? undefined : knownBug(d, all);
-    if (bug !== undefined) knownBugHits.set(bug, (knownBugHits.get(bug) ?? 0) + 1);
-    else if (problem !== undefined) throw new Error(`${d.code} at ${d.span.file}:${d.span.start.line}:${d.span.start.column}-${d.span.end.line}:${d.span.end.column} (${d.message}): ${problem}`);
+    if (problem !== undefined) throw new Error(`${d.code} at ${d.span.file}:${d.span.start.line}:${d.span.start.column}-${d.span.end.line}:${d.span.end.column} (${d.message}): ${problem}`);
   }
 }
 
@@ -688,7 +672,6 @@ async function main(argv: readonly string[]): Promise<number> {
     failures += failedHere;
     process.stdout.write(`${failedHere === 0 ? "ok  " : "FAIL"} ${p.name}: ${runs} cases, ${failedHere} failing chunk(s), ${(ms / 1000).toFixed(1)} s\n`);
   }
-  for (const [bug, n] of knownBugHits) process.stdout.write(`known bug seen ${n} time(s): ${bug}\n`);
   process.stdout.write(`fuzz: ${done} cases, ${failures} failing chunk(s), ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return failures === 0 ? 0 : 1;
 }
