@@ -22,21 +22,17 @@ import { checkDigitValid, isCalendarDate, isDateTime, type FieldType, type Schem
 /** Printable ASCII but `"` and `\`: what a string's text may hold to be read here. */
 const PLAIN = "[ !#-\\[\\]-~]*";
 
-type Read = () => unknown;
-
 /** A value of a field, read where a valid text has it, or FAIL. */
 const FAIL: unique symbol = Symbol("fail");
 
 export class SchemaReader {
   private readonly shape: RegExp;
-  private readonly root: Read;
-  private s = "";
-  private i = 0;
+  private readonly root: Compiled;
 
   private constructor(schema: Schema) {
     const patterns = new Map<string, string>();
     this.shape = new RegExp(`^${this.recordPattern(schema, schema.root, patterns, new Set())}$`);
-    this.root = this.recordReader(schema, schema.root);
+    this.root = compileReader(schema);
   }
 
   /**
@@ -60,10 +56,7 @@ export class SchemaReader {
     } catch {
       return undefined;
     }
-    this.s = text;
-    this.i = 0;
-    const v = this.root();
-    this.s = "";
+    const v = this.root(text);
     return v === FAIL ? undefined : v;
   }
 
@@ -131,144 +124,110 @@ export class SchemaReader {
     }
   }
 
-  private recordReader(schema: Schema, name: string): Read {
-    const fields = schema.records[name]!.map(([field, type]) => ({ field, optional: type.kind === "optional", key: `"${field}":`, read: this.valueReader(schema, type.kind === "optional" ? type.inner : type) }));
-    const values: unknown[] = fields.map(() => ABSENT);
-    const make = maker(fields);
-    return () => {
-      const s = this.s;
-      this.i++; // {
-      let first = true;
-      for (let k = 0; k < fields.length; k++) {
-        const f = fields[k];
-        // The shape puts a comma before every field but the first one present.
-        const at = first ? this.i : this.i + 1;
-        if (f.optional && ((!first && s.charCodeAt(this.i) !== 44) /* , */ || !s.startsWith(f.key, at))) {
-          values[k] = ABSENT;
-          continue;
-        }
-        this.i = at + f.key.length;
-        first = false;
-        if (f.optional && s.charCodeAt(this.i) === 110 /* n */) {
-          this.i += 4;
-          values[k] = null;
-          continue;
-        }
-        const v = f.read();
-        if (v === FAIL) return FAIL;
-        values[k] = v;
-      }
-      this.i++; // }
-      return make(values, ABSENT);
-    };
-  }
-
-  private valueReader(schema: Schema, type: FieldType): Read {
-    switch (type.kind) {
-      case "boolean":
-        return () => {
-          if (this.s.charCodeAt(this.i) === 116 /* t */) {
-            this.i += 4;
-            return true;
-          }
-          this.i += 5;
-          return false;
-        };
-      case "text":
-      case "clause":
-      case "enum":
-        return () => this.string();
-      case "date":
-        return () => {
-          const v = this.string();
-          return isCalendarDate(v) ? v : FAIL;
-        };
-      case "datetime":
-        return () => {
-          const v = this.string();
-          return isDateTime(v) ? v : FAIL;
-        };
-      case "identifier": {
-        const id = schema.identifiers[type.name];
-        if (id === undefined) throw new Error(`no identifier ${type.name}`);
-        // As the generated check tests it (src/compiler/generate/validator.ts).
-        const pattern = new RegExp(id.pattern, "u");
-        const digit = id.checkDigit;
-        return digit === undefined
-          ? () => {
-              const v = this.string();
-              return pattern.test(v) ? v : FAIL;
-            }
-          : () => {
-              const v = this.string();
-              return pattern.test(v) && checkDigitValid(v, digit.weights, digit.moduli) ? v : FAIL;
-            };
-      }
-      case "record":
-        return this.recordReader(schema, type.name);
-      case "list": {
-        const element = this.valueReader(schema, type.element);
-        return () => {
-          const s = this.s;
-          const out: unknown[] = [];
-          if (s.charCodeAt(++this.i) === 93 /* ] */) {
-            this.i++;
-            return out;
-          }
-          for (;;) {
-            const v = element();
-            if (v === FAIL) return FAIL;
-            out.push(v);
-            if (s.charCodeAt(this.i++) === 93 /* ] */) return out;
-          }
-        };
-      }
-      case "optional": {
-        const inner = this.valueReader(schema, type.inner);
-        return () => {
-          if (this.s.charCodeAt(this.i) === 110 /* n */) {
-            this.i += 4;
-            return null;
-          }
-          return inner();
-        };
-      }
-      default:
-        return () => FAIL;
-    }
-  }
-
-  /** The string starting at the reader's place (the shape says it holds no quote or backslash). */
-  private string(): string {
-    const j = this.s.indexOf('"', this.i + 1);
-    const v = this.s.slice(this.i + 1, j);
-    this.i = j + 1;
-    return v;
-  }
 }
+
+/** What a compiled reader is: the record of a text the shape accepted, or FAIL. */
+type Compiled = (s: string) => unknown;
 
 /** Marks an optional field absent from the text. */
 const ABSENT: unique symbol = Symbol("absent");
 
 /**
- * A function making a record's object from its values in declared order, its members in that
- * order and only those present, as JSON.parse makes it from such a text. Compiled for the record
- * (as a validator library compiles its schemas) so that each member is set by name at a place of
- * its own: one place setting every name in turn was a third of the reading. The names are checked
- * first (checkName) and written as JSON string literals.
+ * The reader of a text the shape accepted, compiled from the schema (as a validator library
+ * compiles its schemas): one function per record type and per list, each field read at a place of
+ * its own, where it is known to be (its key is skipped, not compared: the shape matched it), its
+ * value checked as the generated check checks it, and the object made with its members in the
+ * declared order, only those present. Every name is checked first (checkName) and written as a JSON
+ * string literal; nothing else of the schema is written into the code but numbers.
  */
-function maker(fields: readonly { readonly field: string; readonly optional: boolean }[]): (values: readonly unknown[], absent: symbol) => Record<string, unknown> {
-  // The required fields before the first optional one in a literal, the rest added in turn.
-  let lead = fields.findIndex((f) => f.optional);
-  if (lead < 0) lead = fields.length;
-  const lines = [`const o = {${fields.slice(0, lead).map(({ field }, k) => `${JSON.stringify(field)}: values[${k}]`).join(", ")}};`];
-  fields.forEach(({ field, optional }, k) => {
-    if (k < lead) return;
-    const set = `o[${JSON.stringify(field)}] = values[${k}];`;
-    lines.push(optional ? `if (values[${k}] !== absent) ${set}` : set);
-  });
-  lines.push("return o;");
-  return new Function("values", "absent", lines.join("\n")) as (values: readonly unknown[], absent: symbol) => Record<string, unknown>;
+function compileReader(schema: Schema): Compiled {
+  const out: string[] = [];
+  const patterns: { pattern: RegExp; checkDigit?: { readonly weights: readonly number[]; readonly moduli: readonly number[] } }[] = [];
+  const records = new Map<string, number>();
+  const lists = new Map<string, number>();
+
+  const value = (t: FieldType, v: string): string => {
+    const str = `j = s.indexOf('"', i + 1); ${v} = s.slice(i + 1, j); i = j + 1;`;
+    switch (t.kind) {
+      case "boolean":
+        return `if (s.charCodeAt(i) === 116) { ${v} = true; i += 4; } else { ${v} = false; i += 5; }`;
+      case "text":
+      case "clause":
+      case "enum":
+        return str;
+      case "date":
+        return `${str} if (!isCalendarDate(${v})) return FAIL;`;
+      case "datetime":
+        return `${str} if (!isDateTime(${v})) return FAIL;`;
+      case "identifier": {
+        const id = schema.identifiers[t.name];
+        if (id === undefined) throw new Error(`no identifier ${t.name}`);
+        // As the generated check tests it (src/compiler/generate/validator.ts).
+        const k = patterns.push({ pattern: new RegExp(id.pattern, "u"), checkDigit: id.checkDigit }) - 1;
+        const digit = id.checkDigit === undefined ? "" : ` || !checkDigitValid(${v}, patterns[${k}].checkDigit.weights, patterns[${k}].checkDigit.moduli)`;
+        return `${str} if (!patterns[${k}].pattern.test(${v})${digit}) return FAIL;`;
+      }
+      case "record":
+        return `${v} = r${record(t.name)}(); if (${v} === FAIL) return FAIL;`;
+      case "list":
+        return `${v} = l${list(t.element)}(); if (${v} === FAIL) return FAIL;`;
+      case "optional":
+        return `if (s.charCodeAt(i) === 110) { ${v} = null; i += 4; } else { ${value(t.inner, v)} }`;
+      default:
+        return "return FAIL;";
+    }
+  };
+
+  const list = (element: FieldType): number => {
+    const key = JSON.stringify(element);
+    const known = lists.get(key);
+    if (known !== undefined) return known;
+    const k = lists.size;
+    lists.set(key, k);
+    out.push(`function l${k}() { const a = []; let e, j; if (s.charCodeAt(++i) === 93) { i++; return a; } for (;;) { ${value(element, "e")} a.push(e); if (s.charCodeAt(i++) === 93) return a; } }`);
+    return k;
+  };
+
+  const record = (name: string): number => {
+    const known = records.get(name);
+    if (known !== undefined) return known;
+    const k = records.size;
+    records.set(name, k);
+    const fields = schema.records[name]!;
+    const lines = ["i++;", `let j${fields.map((_, f) => `, f${f}`).join("")};`];
+    // Whether a field came before this one (then a comma is before it): known while compiling
+    // until an optional field, then kept in `first`.
+    let first: boolean | undefined = true;
+    fields.forEach(([field, type], f) => {
+      checkName(field);
+      const key = JSON.stringify(field);
+      const skip = `i += ${first === true ? "" : first === false ? "1 + " : "(first ? 0 : 1) + "}${key.length + 1};`;
+      if (type.kind === "optional") {
+        const present = first === true ? `s.startsWith(${JSON.stringify(`${key}:`)}, i)` : first === false ? `s.charCodeAt(i) === 44 && s.startsWith(${JSON.stringify(`${key}:`)}, i + 1)` : `(first ? s.startsWith(${JSON.stringify(`${key}:`)}, i) : s.charCodeAt(i) === 44 && s.startsWith(${JSON.stringify(`${key}:`)}, i + 1))`;
+        lines.push(`if (${present}) { ${skip} ${first !== false ? "first = false; " : ""}${value(type, `f${f}`)} } else f${f} = ABSENT;`);
+        if (first === true) {
+          lines.splice(1, 0, "let first = true;");
+          first = undefined;
+        }
+      } else {
+        lines.push(`${skip} ${first === undefined ? "first = false; " : ""}${value(type, `f${f}`)}`);
+        first = false;
+      }
+    });
+    let lead = fields.findIndex(([, t]) => t.kind === "optional");
+    if (lead < 0) lead = fields.length;
+    lines.push(`i++; const o = {${fields.slice(0, lead).map(([field], f) => `${JSON.stringify(field)}: f${f}`).join(", ")}};`);
+    fields.forEach(([field, type], f) => {
+      if (f >= lead) lines.push(`${type.kind === "optional" ? `if (f${f} !== ABSENT) ` : ""}o[${JSON.stringify(field)}] = f${f};`);
+    });
+    lines.push("return o;");
+    out.push(`function r${k}() {\n${lines.join("\n")}\n}`);
+    return k;
+  };
+
+  const root = record(schema.root);
+  const source = `let s = "", i = 0;\n${out.join("\n")}\nreturn (text) => { s = text; i = 0; const v = r${root}(); s = ""; return v; };`;
+  return new Function("isCalendarDate", "isDateTime", "checkDigitValid", "patterns", "FAIL", "ABSENT", source)(isCalendarDate, isDateTime, checkDigitValid, patterns, FAIL, ABSENT) as Compiled;
 }
 
 /** A field name written in JSON as it is, and not one an object has already (`__proto__`, `constructor`…). */
