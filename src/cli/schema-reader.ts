@@ -8,10 +8,10 @@
  * It understands compact JSON (no blank anywhere) holding exactly the declared fields of each
  * record, in their declared order, an optional field present or not, every string printable ASCII
  * with no backslash, no number: one regular expression built from the schema tests that shape
- * (V8 compiles it to machine code, far cheaper than comparing keys in JavaScript), then a walk
- * that knows where every key is reads the values and checks each as the generated check does
- * (dates, date-times, identifier patterns and check digits; enum members and booleans the
- * expression already settled). A text of that shape holds no undeclared, forbidden or repeated
+ * (V8 compiles it to machine code, far cheaper than comparing keys in JavaScript), then code
+ * compiled from the schema, which knows where every key is, reads the values and checks each as
+ * the generated check does (dates, date-times, identifier patterns and check digits; enum members
+ * and booleans the expression already settled). A text of that shape holds no undeclared, forbidden or repeated
  * key and nests no deeper than a valid record, and its strings mean what they say, so where this
  * reader returns a value it is the value JSON.parse gives (same members in the same order) and
  * the general path would have found it valid. Integers and decimals are not read: a version with
@@ -30,8 +30,7 @@ export class SchemaReader {
   private readonly root: Compiled;
 
   private constructor(schema: Schema) {
-    const patterns = new Map<string, string>();
-    this.shape = new RegExp(`^${this.recordPattern(schema, schema.root, patterns, new Set())}$`);
+    this.shape = new RegExp(`^${this.recordPattern(schema, schema.root, new Map(), new Set())}$`);
     this.root = compileReader(schema);
   }
 
@@ -123,7 +122,6 @@ export class SchemaReader {
         return "(?!)";
     }
   }
-
 }
 
 /** What a compiled reader is: the record of a text the shape accepted, or FAIL. */
