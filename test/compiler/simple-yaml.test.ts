@@ -2,7 +2,7 @@
  * The fast reader of example blocks (examples/simple-yaml.ts) answers only for text the yaml
  * package reads without error, and then with the same value: on every example block of the corpus
  * and of a synthetic version (bench/synthetic.ts writes its examples with yaml's stringify), on
- * hand-written edge cases, and on thousands of mutations of the corpus's blocks. It must also read
+ * hand-written edge cases, and on 2,000 mutations of the corpus's blocks. It must also read
  * the corpus's and the synthetic version's blocks itself (else it speeds nothing up).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -90,6 +90,10 @@ describe("simple-yaml", () => {
       "a: -",
       "a:\n  -\n  - b",
       "a: café",
+      // Nesting deeper than the reader recurses (yaml decides; the reader must not overflow its stack).
+      `a: ${"[".repeat(100_000)}${"]".repeat(100_000)}`,
+      Array.from({ length: 200 }, (_, i) => `${" ".repeat(i)}k:`).join("\n"),
+      Array.from({ length: 200 }, (_, i) => `${" ".repeat(2 * i)}- k:`).join("\n"),
     ];
     for (const text of declined) expect({ text, read: readSimpleYaml(text) }).toEqual({ text, read: undefined });
     const read: [string, unknown][] = [
@@ -120,7 +124,7 @@ describe("simple-yaml", () => {
     };
     const pieces = [" ", "  ", ":", ": ", "#", "-", "- ", "[", "]", "{", "}", ",", '"', "'", "\n", "\n  ", "0", "1.5", "a", "null", "true", "&", "*", "!", "|", ">", "~", "."];
     let read = 0;
-    for (let i = 0; i < 4000; i++) {
+    for (let i = 0; i < 2000; i++) {
       let text = corpus[random(corpus.length)];
       for (let edits = 1 + random(3); edits > 0; edits--) {
         const at = random(text.length + 1);
@@ -135,6 +139,6 @@ describe("simple-yaml", () => {
       expect({ text, agrees: result ?? true }).toEqual({ text, agrees: true });
     }
     // The mutations reach the reader, not only its refusals.
-    expect(read).toBeGreaterThan(500);
+    expect(read).toBeGreaterThan(250);
   });
 });

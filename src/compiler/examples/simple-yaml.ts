@@ -19,6 +19,9 @@ const fail = (): never => {
   throw new NotSimple();
 };
 
+/** Deeper nesting is left to yaml: the reader recurses once a level, and must not run out of stack. */
+const MAX_DEPTH = 64;
+
 interface Line {
   readonly indent: number;
   /** The line without its indentation. */
@@ -59,10 +62,12 @@ export function readSimpleYaml(text: string): SimpleValue | undefined {
 
 class BlockReader {
   at = 0;
+  private depth = 0;
   constructor(private readonly lines: readonly Line[]) {}
 
   /** A block mapping whose keys start at column `indent`; its first key is on line `this.at`, from `offset` within it. */
   mapping(indent: number, offset: number): { [key: string]: SimpleValue } {
+    if (++this.depth > MAX_DEPTH) fail();
     const out: { [key: string]: SimpleValue } = {};
     let first = true;
     while (this.at < this.lines.length) {
@@ -84,6 +89,7 @@ class BlockReader {
       if (rest === "") out[key] = this.nested(indent);
       else out[key] = this.value(rest, indent);
     }
+    this.depth--;
     return out;
   }
 
@@ -137,6 +143,7 @@ class BlockReader {
 
   /** A block sequence whose dashes are at column `indent`, from line `this.at`. */
   private sequence(indent: number): SimpleValue[] {
+    if (++this.depth > MAX_DEPTH) fail();
     const out: SimpleValue[] = [];
     while (this.at < this.lines.length) {
       const line = this.lines[this.at];
@@ -154,6 +161,7 @@ class BlockReader {
         this.at++;
       }
     }
+    this.depth--;
     return out;
   }
 }
@@ -263,6 +271,7 @@ function plain(text: string, inFlow: boolean): SimpleValue {
 /** A one-line flow collection: `[a, "b", { c: 1 }]`, `{ k: v }`; no trailing commas, no empty entries. */
 class FlowReader {
   at = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   /** Spaces and line breaks between a flow collection's parts. */
@@ -273,9 +282,11 @@ class FlowReader {
   value(): SimpleValue {
     this.spaces();
     const c = this.text[this.at];
-    if (c === "[") return this.list();
-    if (c === "{") return this.map();
-    return this.scalar();
+    if (c !== "[" && c !== "{") return this.scalar();
+    if (++this.depth > MAX_DEPTH) fail();
+    const value = c === "[" ? this.list() : this.map();
+    this.depth--;
+    return value;
   }
 
   private list(): SimpleValue[] {
