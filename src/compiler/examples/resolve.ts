@@ -17,6 +17,7 @@ import type { RuleBlock } from "../extract/index.js";
 import type { Span } from "../source/span.js";
 import type { Replacement } from "../check/checked-version.js";
 import { Memo } from "../memo.js";
+import { readSimpleYaml } from "./simple-yaml.js";
 
 export interface Expectation {
   /** Decision result fields by name, plus `status` and `rule`. */
@@ -56,17 +57,28 @@ export interface ResolvedExamples {
   readonly replacements: Replacement[];
 }
 
-/** Example blocks' YAML documents by text, the 5,000 latest. */
-const parsedBlocks = new Memo<Document.Parsed>(5_000);
+/** An example block read: YAML's errors, and its value (a new one each call, which callers may change). */
+interface ParsedBlock {
+  readonly errors: Document.Parsed["errors"];
+  value(): unknown;
+}
+
+/** Example blocks read, by text, the 5,000 latest. */
+const parsedBlocks = new Memo<ParsedBlock>(5_000);
 
 /**
- * An example block's YAML document, parsed once per text: each compile of a version reads the
- * examples of its whole base chain again (every version of `tmad build`, every re-check of the
- * language server after an edit elsewhere), and parsing is most of the time of resolving them. The
- * document is only read (its errors, and `toJS()`, a new value each call, which callers may change).
+ * An example block's YAML, read once per text: each compile of a version reads the examples of its
+ * whole base chain again (every version of `tmad build`, every re-check of the language server
+ * after an edit elsewhere), and parsing is most of the time of resolving them. Plain blocks are read
+ * by simple-yaml.ts (the same value, several times faster); the others by the yaml package.
  */
-function parseBlock(code: string): Document.Parsed {
-  return parsedBlocks.get(code, () => parseDocument(code, { uniqueKeys: true }));
+function parseBlock(code: string): ParsedBlock {
+  return parsedBlocks.get(code, () => {
+    const simple = readSimpleYaml(code);
+    if (simple !== undefined) return { errors: [], value: () => copyValue(simple) };
+    const doc = parseDocument(code, { uniqueKeys: true });
+    return { errors: doc.errors, value: () => doc.toJS() };
+  });
 }
 
 const EXAMPLE_KEYS = ["example", "installation", "patch", "set", "expect", "cites", "not-cites"];
@@ -102,7 +114,7 @@ export function resolveExamples(blocks: readonly RuleBlock[], accept: Accept, la
       }
       continue;
     }
-    const data: unknown = doc.toJS();
+    const data: unknown = doc.value();
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
       accept(diagnostic("TMAD5002", span, "an example block must hold a YAML mapping", "start it with `example: name` or `define: name`"));
       continue;
