@@ -152,6 +152,13 @@ const LEAF1 = LEAF | (1 << FACTS_SHIFT);
 const LEAF2 = LEAF | (2 << FACTS_SHIFT);
 const LEAF3 = LEAF | (3 << FACTS_SHIFT);
 
+/**
+ * The list the next Tracer records into: the one the last finished evaluation recorded into (its
+ * recording copied out). Taken by one Tracer at a time (a second one made while it is taken gets
+ * a new list), so an evaluation that throws before `finish` costs only that list.
+ */
+let spare: unknown[] | undefined = undefined;
+
 /** A site with every field present (undefined where the site has none): one shape, so reading its fields is fast. */
 interface UniformSite {
   readonly kind: TraceSite["kind"];
@@ -208,8 +215,17 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * left out after a `leaf…`) so later reads reuse its node.
  */
 export class Tracer {
-  /** The recording: each event's code, then its payload (see ENTER … SKIP). */
-  private readonly log: unknown[] = [];
+  /**
+   * The recording: each event's code, then its payload (see ENTER … SKIP), in its first `n` slots,
+   * written by index. While evaluating, the list left by the last finished evaluation (`spare`),
+   * whose length stays at the longest recording so far, so a recording rarely grows its list; at
+   * `finish` the recording is copied to a list of its own size.
+   */
+  private log: unknown[];
+  /** How many slots of `log` the recording fills. */
+  private n = 0;
+  /** Whether `finish` has moved the recording to a list of its own. */
+  private finished = false;
   /**
    * By site (an array by site id, not a Map, made to the size of the site table): the definitions
    * traced so far, flat: the length of one entry (the stride: the definition's arguments + 2),
@@ -237,12 +253,15 @@ export class Tracer {
   ) {
     this.complete = level === "complete";
     this.done = new Array(sites.length);
+    this.log = spare ?? [];
+    spare = undefined;
   }
 
   /** Starts a site; its ENTER event's position (for `remember…` of a definition: where its node is). */
   enter(site: number): number {
-    const at = this.log.length;
-    this.log.push(ENTER | (site << SITE_SHIFT));
+    const at = this.n;
+    this.log[at] = ENTER | (site << SITE_SHIFT);
+    this.n = at + 1;
     return at;
   }
 
@@ -256,7 +275,10 @@ export class Tracer {
   /** The operands after an event's facts, when `operands` was called (its code says so). */
   private withOperands(): void {
     this.compared = false;
-    this.log.push(this.l, this.r);
+    const n = this.n;
+    this.log[n] = this.l;
+    this.log[n + 1] = this.r;
+    this.n = n + 2;
   }
 
   /** The code of the EXIT event that closes the innermost open site (its ENTER is found when the tree is built). */
@@ -266,80 +288,143 @@ export class Tracer {
 
   /** A site with no traced parts (a LEAF event follows, `enter(site)` and `exit…` at once); the code of that event. */
   private open1(code: number, site: number): number {
-    this.closed = this.log.length;
+    this.closed = this.n;
     return (this.compared ? code | OPERANDS : code) | (site << SITE_SHIFT);
   }
 
   leaf<T>(site: number, value: T): T {
-    this.log.push(this.open1(LEAF, site), value);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.open1(LEAF, site);
+    log[n + 1] = value;
+    this.n = n + 2;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf1<T>(site: number, value: T, a: unknown): T {
-    this.log.push(this.open1(LEAF1, site), value, a);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.open1(LEAF1, site);
+    log[n + 1] = value;
+    log[n + 2] = a;
+    this.n = n + 3;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf2<T>(site: number, value: T, a: unknown, b: unknown): T {
-    this.log.push(this.open1(LEAF2, site), value, a, b);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.open1(LEAF2, site);
+    log[n + 1] = value;
+    log[n + 2] = a;
+    log[n + 3] = b;
+    this.n = n + 4;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf3<T>(site: number, value: T, a: unknown, b: unknown, c: unknown): T {
-    this.log.push(this.open1(LEAF3, site), value, a, b, c);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.open1(LEAF3, site);
+    log[n + 1] = value;
+    log[n + 2] = a;
+    log[n + 3] = b;
+    log[n + 4] = c;
+    this.n = n + 5;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leafN<T>(site: number, value: T, facts: readonly unknown[]): T {
+    const log = this.log;
+    let n = this.n;
     if (facts.length < FACTS_LIST) {
-      this.log.push(this.open1(LEAF | (facts.length << FACTS_SHIFT), site), value);
-      for (let i = 0; i < facts.length; i++) this.log.push(facts[i]);
-    } else this.log.push(this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site), value, facts);
+      log[n++] = this.open1(LEAF | (facts.length << FACTS_SHIFT), site);
+      log[n++] = value;
+      for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
+    } else {
+      log[n++] = this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site);
+      log[n++] = value;
+      log[n++] = facts;
+    }
+    this.n = n;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit<T>(value: T): T {
-    this.log.push(this.close(EXIT), value);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.close(EXIT);
+    log[n + 1] = value;
+    this.n = n + 2;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit1<T>(value: T, a: unknown): T {
-    this.log.push(this.close(EXIT1), value, a);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.close(EXIT1);
+    log[n + 1] = value;
+    log[n + 2] = a;
+    this.n = n + 3;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit2<T>(value: T, a: unknown, b: unknown): T {
-    this.log.push(this.close(EXIT2), value, a, b);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.close(EXIT2);
+    log[n + 1] = value;
+    log[n + 2] = a;
+    log[n + 3] = b;
+    this.n = n + 4;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit3<T>(value: T, a: unknown, b: unknown, c: unknown): T {
-    this.log.push(this.close(EXIT3), value, a, b, c);
+    const log = this.log;
+    const n = this.n;
+    log[n] = this.close(EXIT3);
+    log[n + 1] = value;
+    log[n + 2] = a;
+    log[n + 3] = b;
+    log[n + 4] = c;
+    this.n = n + 5;
     if (this.compared) this.withOperands();
     return value;
   }
 
   /** Any number of facts, as a list. */
   exitN<T>(value: T, facts: readonly unknown[]): T {
+    const log = this.log;
+    let n = this.n;
     if (facts.length < FACTS_LIST) {
-      this.log.push(this.close(EXIT | (facts.length << FACTS_SHIFT)), value);
-      for (let i = 0; i < facts.length; i++) this.log.push(facts[i]);
-    } else this.log.push(this.close(EXIT | (FACTS_LIST << FACTS_SHIFT)), value, facts);
+      log[n++] = this.close(EXIT | (facts.length << FACTS_SHIFT));
+      log[n++] = value;
+      for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
+    } else {
+      log[n++] = this.close(EXIT | (FACTS_LIST << FACTS_SHIFT));
+      log[n++] = value;
+      log[n++] = facts;
+    }
+    this.n = n;
     if (this.compared) this.withOperands();
     return value;
   }
 
   /** A definition traced before: its node is added again where it is read, and `value` is its value. */
   private hit(site: number, done: unknown[], k: number, stride: number): true {
-    this.log.push(AGAIN | (site << SITE_SHIFT), done[k + stride - 1]);
+    const n = this.n;
+    this.log[n] = AGAIN | (site << SITE_SHIFT);
+    this.log[n + 1] = done[k + stride - 1];
+    this.n = n + 2;
     this.value = done[k + stride - 2];
     return true;
   }
@@ -450,12 +535,18 @@ export class Tracer {
 
   /** Starts one element of the quantifier being traced (the site open innermost, whose site the member's node takes when the tree is built). */
   member(element: unknown): void {
-    this.log.push(MEMBER, element);
+    const n = this.n;
+    this.log[n] = MEMBER;
+    this.log[n + 1] = element;
+    this.n = n + 2;
   }
 
   /** Ends the element started by `member` with the predicate's value. */
   endMember<T>(value: T): T {
-    this.log.push(END_MEMBER, value);
+    const n = this.n;
+    this.log[n] = END_MEMBER;
+    this.log[n + 1] = value;
+    this.n = n + 2;
     return value;
   }
 
@@ -464,7 +555,7 @@ export class Tracer {
    * elements of a quantifier) are not evaluated, because an earlier part decided its value.
    */
   skip(count: number): void {
-    this.log.push(SKIP | (count << SITE_SHIFT));
+    this.log[this.n++] = SKIP | (count << SITE_SHIFT);
   }
 
   /**
@@ -472,7 +563,7 @@ export class Tracer {
    * explanation only (generated code: `const mark = t.mark(); try { … } catch { t.unwind(mark); }`).
    */
   mark(): number {
-    return this.log.length;
+    return this.n;
   }
 
   /**
@@ -480,7 +571,7 @@ export class Tracer {
    * half recorded is dropped. Rare, so it may take time: every site's definitions are looked at.
    */
   unwind(mark: number): void {
-    this.log.length = mark;
+    this.n = mark;
     this.compared = false;
     // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
     for (let site = 0; site < this.done.length; site++) {
@@ -499,6 +590,13 @@ export class Tracer {
    * recording when `rules` is first read.
    */
   finish(m: Manifest, fired: readonly string[]): Trace {
+    // The recording moves to a list of its own size; the list written during evaluation is the next one's.
+    if (!this.finished) {
+      this.finished = true;
+      const log = this.log;
+      this.log = log.slice(0, this.n);
+      spare = log;
+    }
     return (this.complete ? new Recorded(this, m, fired) : new RecordedAsEvaluated(this, m, fired)) as unknown as Trace;
   }
 
