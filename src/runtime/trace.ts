@@ -124,7 +124,7 @@ const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 // One list for both: one push per call, and a position in it names an event.
 /** A condition or definition starts: no payload. */
 const ENTER = 0;
-/** The innermost open site ends: its value, then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
+/** The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
 const EXIT = 1;
 /** One element of the quantifier open innermost starts: 1 slot, the element. */
 const MEMBER = 2;
@@ -143,7 +143,10 @@ const FACTS_MASK = 15 << FACTS_SHIFT;
 const FACTS_LIST = 15;
 /** EXIT and LEAF: the two operands of a comparison follow the facts. */
 const OPERANDS = 1 << 7;
-const SITE_SHIFT = 8;
+/** EXIT, LEAF and END_MEMBER: the value is `true` or `false`, held in the code (VALUE_TRUE) instead of a slot of its own. */
+const VALUE_IN_CODE = 1 << 8;
+const VALUE_TRUE = 1 << 9;
+const SITE_SHIFT = 10;
 /** The codes of EXIT and LEAF with one, two and three facts. */
 const EXIT1 = EXIT | (1 << FACTS_SHIFT);
 const EXIT2 = EXIT | (2 << FACTS_SHIFT);
@@ -281,6 +284,17 @@ export class Tracer {
     this.n = n + 2;
   }
 
+  /** Writes an EXIT, LEAF or END_MEMBER event's code at `n`, then its value unless a boolean (held in the code); the next free slot. */
+  private valued(log: unknown[], n: number, code: number, value: unknown): number {
+    if (value === true) log[n] = code | VALUE_IN_CODE | VALUE_TRUE;
+    else if (value === false) log[n] = code | VALUE_IN_CODE;
+    else {
+      log[n] = code;
+      log[++n] = value;
+    }
+    return n + 1;
+  }
+
   /** The code of the EXIT event that closes the innermost open site (its ENTER is found when the tree is built). */
   private close(code: number): number {
     return this.compared ? code | OPERANDS : code;
@@ -295,45 +309,37 @@ export class Tracer {
   leaf<T>(site: number, value: T): T {
     const log = this.log;
     const n = this.n;
-    log[n] = this.open1(LEAF, site);
-    log[n + 1] = value;
-    this.n = n + 2;
+    this.n = this.valued(log, n, this.open1(LEAF, site), value);
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf1<T>(site: number, value: T, a: unknown): T {
     const log = this.log;
-    const n = this.n;
-    log[n] = this.open1(LEAF1, site);
-    log[n + 1] = value;
-    log[n + 2] = a;
-    this.n = n + 3;
+    const n = this.valued(log, this.n, this.open1(LEAF1, site), value);
+    log[n] = a;
+    this.n = n + 1;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf2<T>(site: number, value: T, a: unknown, b: unknown): T {
     const log = this.log;
-    const n = this.n;
-    log[n] = this.open1(LEAF2, site);
-    log[n + 1] = value;
-    log[n + 2] = a;
-    log[n + 3] = b;
-    this.n = n + 4;
+    const n = this.valued(log, this.n, this.open1(LEAF2, site), value);
+    log[n] = a;
+    log[n + 1] = b;
+    this.n = n + 2;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf3<T>(site: number, value: T, a: unknown, b: unknown, c: unknown): T {
     const log = this.log;
-    const n = this.n;
-    log[n] = this.open1(LEAF3, site);
-    log[n + 1] = value;
-    log[n + 2] = a;
-    log[n + 3] = b;
-    log[n + 4] = c;
-    this.n = n + 5;
+    const n = this.valued(log, this.n, this.open1(LEAF3, site), value);
+    log[n] = a;
+    log[n + 1] = b;
+    log[n + 2] = c;
+    this.n = n + 3;
     if (this.compared) this.withOperands();
     return value;
   }
@@ -342,12 +348,10 @@ export class Tracer {
     const log = this.log;
     let n = this.n;
     if (facts.length < FACTS_LIST) {
-      log[n++] = this.open1(LEAF | (facts.length << FACTS_SHIFT), site);
-      log[n++] = value;
+      n = this.valued(log, n, this.open1(LEAF | (facts.length << FACTS_SHIFT), site), value);
       for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
     } else {
-      log[n++] = this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site);
-      log[n++] = value;
+      n = this.valued(log, n, this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site), value);
       log[n++] = facts;
     }
     this.n = n;
@@ -358,45 +362,37 @@ export class Tracer {
   exit<T>(value: T): T {
     const log = this.log;
     const n = this.n;
-    log[n] = this.close(EXIT);
-    log[n + 1] = value;
-    this.n = n + 2;
+    this.n = this.valued(log, n, this.close(EXIT), value);
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit1<T>(value: T, a: unknown): T {
     const log = this.log;
-    const n = this.n;
-    log[n] = this.close(EXIT1);
-    log[n + 1] = value;
-    log[n + 2] = a;
-    this.n = n + 3;
+    const n = this.valued(log, this.n, this.close(EXIT1), value);
+    log[n] = a;
+    this.n = n + 1;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit2<T>(value: T, a: unknown, b: unknown): T {
     const log = this.log;
-    const n = this.n;
-    log[n] = this.close(EXIT2);
-    log[n + 1] = value;
-    log[n + 2] = a;
-    log[n + 3] = b;
-    this.n = n + 4;
+    const n = this.valued(log, this.n, this.close(EXIT2), value);
+    log[n] = a;
+    log[n + 1] = b;
+    this.n = n + 2;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit3<T>(value: T, a: unknown, b: unknown, c: unknown): T {
     const log = this.log;
-    const n = this.n;
-    log[n] = this.close(EXIT3);
-    log[n + 1] = value;
-    log[n + 2] = a;
-    log[n + 3] = b;
-    log[n + 4] = c;
-    this.n = n + 5;
+    const n = this.valued(log, this.n, this.close(EXIT3), value);
+    log[n] = a;
+    log[n + 1] = b;
+    log[n + 2] = c;
+    this.n = n + 3;
     if (this.compared) this.withOperands();
     return value;
   }
@@ -406,12 +402,10 @@ export class Tracer {
     const log = this.log;
     let n = this.n;
     if (facts.length < FACTS_LIST) {
-      log[n++] = this.close(EXIT | (facts.length << FACTS_SHIFT));
-      log[n++] = value;
+      n = this.valued(log, n, this.close(EXIT | (facts.length << FACTS_SHIFT)), value);
       for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
     } else {
-      log[n++] = this.close(EXIT | (FACTS_LIST << FACTS_SHIFT));
-      log[n++] = value;
+      n = this.valued(log, n, this.close(EXIT | (FACTS_LIST << FACTS_SHIFT)), value);
       log[n++] = facts;
     }
     this.n = n;
@@ -543,10 +537,7 @@ export class Tracer {
 
   /** Ends the element started by `member` with the predicate's value. */
   endMember<T>(value: T): T {
-    const n = this.n;
-    this.log[n] = END_MEMBER;
-    this.log[n + 1] = value;
-    this.n = n + 2;
+    this.n = this.valued(this.log, this.n, END_MEMBER, value);
     return value;
   }
 
@@ -643,7 +634,7 @@ export class Tracer {
             notEvaluated = skipped.pop()!;
           }
           const site = sites[id];
-          const value = log[p++];
+          const value = (code & VALUE_IN_CODE) !== 0 ? (code & VALUE_TRUE) !== 0 : log[p++];
           const count = (code & FACTS_MASK) >> FACTS_SHIFT;
           let facts: readonly unknown[] | undefined;
           let first = p;
@@ -704,7 +695,7 @@ export class Tracer {
           const member = members.pop();
           const notEvaluated = skipped.pop()!;
           const site = sites[id];
-          const value = log[p++];
+          const value = (code & VALUE_IN_CODE) !== 0 ? (code & VALUE_TRUE) !== 0 : log[p++];
           children[children.length - 1].push({
             kind: "member",
             site: id,
