@@ -162,6 +162,57 @@ const LEAF3 = LEAF | (3 << FACTS_SHIFT);
  */
 let spare: unknown[] | undefined = undefined;
 
+/**
+ * The definitions traced in an evaluation, by site, kept across evaluations of one site table so
+ * that an evaluation allocates nothing for them: each site's entries (flat: the arguments, the
+ * value and the position of the definition's ENTER or LEAF event, `strides` slots each), how many
+ * slots the evaluation numbered `epochs` filled. An entry marked with another evaluation's number
+ * is stale, so a Tracer only ever sees its own; one made while another is recording (which
+ * generated code never does) only makes the other trace its definitions again, which records the
+ * same nodes.
+ */
+class Memo {
+  readonly epochs: Int32Array;
+  readonly counts: Int32Array;
+  readonly strides: Int32Array;
+  readonly entries: unknown[][];
+  private last = 0;
+
+  constructor(size: number) {
+    this.epochs = new Int32Array(size);
+    this.counts = new Int32Array(size);
+    this.strides = new Int32Array(size);
+    this.entries = [];
+    for (let i = 0; i < size; i++) this.entries.push([]);
+  }
+
+  /** A new evaluation's number (never 0, which no entry is marked with at first). */
+  next(): number {
+    if (this.last === 0x3fffffff) {
+      this.epochs.fill(0);
+      this.last = 0;
+    }
+    return ++this.last;
+  }
+}
+
+/** Each site table's Memo; the last one asked for is kept at hand (a process usually evaluates one version). */
+const MEMOS = new WeakMap<readonly TraceSite[], Memo>();
+let lastSites: readonly TraceSite[] | undefined = undefined;
+let lastMemo: Memo | undefined = undefined;
+
+function memoOf(sites: readonly TraceSite[]): Memo {
+  if (sites === lastSites) return lastMemo!;
+  let memo = MEMOS.get(sites);
+  if (memo === undefined) {
+    memo = new Memo(sites.length);
+    MEMOS.set(sites, memo);
+  }
+  lastSites = sites;
+  lastMemo = memo;
+  return memo;
+}
+
 /** A site with every field present (undefined where the site has none): one shape, so reading its fields is fast. */
 interface UniformSite {
   readonly kind: TraceSite["kind"];
@@ -229,12 +280,10 @@ export class Tracer {
   private n = 0;
   /** Whether `finish` has moved the recording to a list of its own. */
   private finished = false;
-  /**
-   * By site (an array by site id, not a Map, made to the size of the site table): the definitions
-   * traced so far, flat: the length of one entry (the stride: the definition's arguments + 2),
-   * then one entry of the arguments, the value and the position of the ENTER event each.
-   */
-  private readonly done: (unknown[] | undefined)[];
+  /** The definitions traced so far, in the lists of the site table's Memo, marked with this evaluation's `epoch`. */
+  private readonly memo: Memo;
+  /** This evaluation's number in `memo`: entries marked with another are an earlier evaluation's. */
+  private readonly epoch: number;
   /** The position of the LEAF event `leaf…` recorded last (for `remember…` of a definition with no traced parts). */
   private closed = -1;
   /** Set by `operands`: the next `exit…` or `leaf…` records the two operands. */
@@ -255,7 +304,8 @@ export class Tracer {
     level: TraceLevel = "complete",
   ) {
     this.complete = level === "complete";
-    this.done = new Array(sites.length);
+    this.memo = memoOf(sites);
+    this.epoch = this.memo.next();
     this.log = spare ?? [];
     spare = undefined;
   }
@@ -413,7 +463,7 @@ export class Tracer {
     return value;
   }
 
-  /** A definition traced before: its node is added again where it is read, and `value` is its value. */
+  /** A definition traced before (its entry at `k` of `done`, of `stride` slots): its node is added again where it is read, and `value` is its value. */
   private hit(site: number, done: unknown[], k: number, stride: number): true {
     const n = this.n;
     this.log[n] = AGAIN | (site << SITE_SHIFT);
@@ -423,61 +473,81 @@ export class Tracer {
     return true;
   }
 
+  /** How many slots of the site's entries this evaluation filled (0 when it traced none there yet). */
+  private filled(site: number): number {
+    const memo = this.memo;
+    return memo.epochs[site] === this.epoch ? memo.counts[site] : 0;
+  }
+
   /**
    * Whether the definition at `site` was traced in this evaluation with no arguments; if so, its
    * node is added again where it is read and `value` is its value. Definitions are pure, so each
    * is traced once per evaluation and arguments.
    */
   again0(site: number): boolean {
-    const done = this.done[site];
-    return done !== undefined && done.length > 1 && this.hit(site, done, 1, 2);
+    return this.filled(site) !== 0 && this.hit(site, this.memo.entries[site], 0, 2);
   }
 
   /** `again0` for a definition of one argument (the same value, or the same record or list). */
   again1(site: number, a: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
     return false;
   }
 
   again2(site: number, a: unknown, b: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
     return false;
   }
 
   again3(site: number, a: unknown, b: unknown, c: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
     return false;
   }
 
   again4(site: number, a: unknown, b: unknown, c: unknown, d: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
     return false;
   }
 
   /** Any number of arguments, as a list. */
   againN(site: number, args: readonly unknown[]): boolean {
-    const done = this.done[site];
-    if (done === undefined) return false;
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
     const stride = args.length + 2;
-    search: for (let k = 1; k < done.length; k += stride) {
+    search: for (let k = 0; k < count; k += stride) {
       for (let i = 0; i < args.length; i++) if (done[k + i] !== args[i]) continue search;
       return this.hit(site, done, k, stride);
     }
     return false;
   }
 
-  /** The entries of the definition whose node is at `at` (its site's), or undefined before its first `remember…`. */
-  private doneAt(at: number): unknown[] | undefined {
-    return this.done[(this.log[at] as number) >> SITE_SHIFT];
-  }
-
-  /** The stride and first entry of the definition whose node is at `at`: a list of its own size (no growing from empty). */
-  private firstDone(at: number, entry: unknown[]): void {
-    this.done[(this.log[at] as number) >> SITE_SHIFT] = entry;
+  /**
+   * Where the next entry (of `stride` slots) of the definition whose node is at `at` goes, in
+   * `memo.entries` of its site; counted as written. The first entry of an evaluation starts the
+   * site's list afresh (what an earlier evaluation left there is overwritten).
+   */
+  private entry(at: number, stride: number): number {
+    const site = (this.log[at] as number) >> SITE_SHIFT;
+    const memo = this.memo;
+    let k = 0;
+    if (memo.epochs[site] === this.epoch) k = memo.counts[site];
+    else memo.epochs[site] = this.epoch;
+    memo.counts[site] = k + stride;
+    memo.strides[site] = stride;
+    return k;
   }
 
   /**
@@ -485,45 +555,61 @@ export class Tracer {
    * `leaf…` (`at` left out): later reads (`again0`) reuse its node.
    */
   remember0<T>(value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [2, value, at]);
-    else done.push(value, at);
+    const k = this.entry(at, 2);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = value;
+    done[k + 1] = at;
     return value;
   }
 
   remember1<T>(a: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [3, a, value, at]);
-    else done.push(a, value, at);
+    const k = this.entry(at, 3);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = value;
+    done[k + 2] = at;
     return value;
   }
 
   remember2<T>(a: unknown, b: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [4, a, b, value, at]);
-    else done.push(a, b, value, at);
+    const k = this.entry(at, 4);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = b;
+    done[k + 2] = value;
+    done[k + 3] = at;
     return value;
   }
 
   remember3<T>(a: unknown, b: unknown, c: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [5, a, b, c, value, at]);
-    else done.push(a, b, c, value, at);
+    const k = this.entry(at, 5);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = b;
+    done[k + 2] = c;
+    done[k + 3] = value;
+    done[k + 4] = at;
     return value;
   }
 
   remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [6, a, b, c, d, value, at]);
-    else done.push(a, b, c, d, value, at);
+    const k = this.entry(at, 6);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = b;
+    done[k + 2] = c;
+    done[k + 3] = d;
+    done[k + 4] = value;
+    done[k + 5] = at;
     return value;
   }
 
   rememberN<T>(args: readonly unknown[], value: T, at = this.closed): T {
-    const entry = [...args, value, at];
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [entry.length, ...entry]);
-    else for (let i = 0; i < entry.length; i++) done.push(entry[i]);
+    let k = this.entry(at, args.length + 2);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    for (let i = 0; i < args.length; i++) done[k++] = args[i];
+    done[k] = value;
+    done[k + 1] = at;
     return value;
   }
 
@@ -565,13 +651,14 @@ export class Tracer {
     this.n = mark;
     this.compared = false;
     // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
-    for (let site = 0; site < this.done.length; site++) {
-      const done = this.done[site];
-      if (done === undefined || done.length <= 1) continue;
-      const stride = done[0] as number;
-      const kept: unknown[] = [stride];
-      for (let k = 1; k < done.length; k += stride) if ((done[k + stride - 1] as number) < mark) for (let i = 0; i < stride; i++) kept.push(done[k + i]);
-      this.done[site] = kept;
+    const memo = this.memo;
+    for (let site = 0; site < memo.epochs.length; site++) {
+      if (memo.epochs[site] !== this.epoch) continue;
+      const done = memo.entries[site];
+      const stride = memo.strides[site];
+      let kept = 0;
+      for (let k = 0; k < memo.counts[site]; k += stride) if ((done[k + stride - 1] as number) < mark) for (let i = 0; i < stride; i++) done[kept++] = done[k + i];
+      memo.counts[site] = kept;
     }
   }
 
