@@ -121,7 +121,7 @@ const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 // What a traced evaluation records (`Tracer.log`), event by event: each event's code (the kind in
 // the low 3 bits, for EXIT and LEAF the number of facts and whether operands follow in the next
 // 5 bits, the site or a count above them), then its payload, a number of slots its code tells.
-// One list for both: one push per call, and a position in it names an event.
+// One list for both, written in order, and a position in it names an event.
 /** A condition or definition starts: no payload. */
 const ENTER = 0;
 /** The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
@@ -158,7 +158,8 @@ const LEAF3 = LEAF | (3 << FACTS_SHIFT);
 /**
  * The list the next Tracer records into: the one the last finished evaluation recorded into (its
  * recording copied out). Taken by one Tracer at a time (a second one made while it is taken gets
- * a new list), so an evaluation that throws before `finish` costs only that list.
+ * a new list), so an evaluation that throws before `finish` costs only that list. It keeps the
+ * values of the longest recording so far alive until overwritten (one record's worth).
  */
 let spare: unknown[] | undefined = undefined;
 
@@ -169,7 +170,7 @@ let spare: unknown[] | undefined = undefined;
  * slots the evaluation numbered `epochs` filled. An entry marked with another evaluation's number
  * is stale, so a Tracer only ever sees its own; one made while another is recording (which
  * generated code never does) only makes the other trace its definitions again, which records the
- * same nodes.
+ * same nodes. The last evaluation's arguments and values stay referenced until overwritten.
  */
 class Memo {
   readonly epochs: Int32Array;
@@ -256,8 +257,9 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * Collects one evaluation's trace. Create one per traced evaluation.
  *
  * Evaluation only records: each event's code (kind, site, how many facts) and then its payload
- * (values, facts, operands, elements) into `log`, one flat list that grows by pushes, one push per
- * call (no node, no list per site, no closure). The trace tree (`TraceNode`s, facts with their
+ * (values, facts, operands, elements) into `log`, one flat list written in order (no node, no
+ * list per site, no closure; the list and the definitions' memo are reused from one evaluation to
+ * the next, so a traced evaluation allocates little beyond its recording's copy). The trace tree (`TraceNode`s, facts with their
  * paths, members with their key fields) is built from the recording the first time a caller reads
  * `Trace.rules` (see `finish`), never when no one does.
  *
