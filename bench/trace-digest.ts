@@ -4,7 +4,7 @@
  *   npx tsx bench/trace-digest.ts [records] [seed] [--dump DIR]
  * For each built version and each generated record (src/population/generate.ts) plus the valid
  * examples, it hashes (SHA-256) the JSON of the traced evaluation (`evaluateTraced`: decision and
- * trace), of `evaluateRecord(…, { trace: true })` with and without an as-of date (the CLI's
+ * trace; complete and as evaluated), of `evaluateRecord(…, { trace: true })` with and without an as-of date (the CLI's
  * `eval --trace`), and the explanation `tmad explain` prints (structured and as text). Run it
  * before and after a change and compare the lines; with `--dump DIR` it also writes each output,
  * one line per record, for `diff` when the digests differ.
@@ -32,7 +32,7 @@ if (dump !== undefined) mkdirSync(dump, { recursive: true });
 
 for (const entry of versions) {
   const version = (await entry.load()) as VersionModule<any, any>;
-  const kinds = ["evaluateTraced", "eval --trace", "eval --trace --as-of", "explain json", "explain text"] as const;
+  const kinds = ["evaluateTraced", "evaluateTraced evaluated", "eval --trace", "eval --trace --as-of", "eval --trace-evaluated --as-of", "explain json", "explain text"] as const;
   const hashes = new Map(kinds.map((k) => [k, createHash("sha256")]));
   const dumps = new Map(kinds.map((k) => [k, [] as string[]]));
   const add = (kind: (typeof kinds)[number], text: string): void => {
@@ -53,9 +53,18 @@ for (const entry of versions) {
       direct = `EvaluationError ${e.message} at ${e.at}`;
     }
     add("evaluateTraced", direct);
+    let evaluated: string;
+    try {
+      evaluated = JSON.stringify(version.evaluateTraced(checked.value, null, "evaluated"));
+    } catch (e) {
+      if (!(e instanceof EvaluationError)) throw e;
+      evaluated = `EvaluationError ${e.message} at ${e.at}`;
+    }
+    add("evaluateTraced evaluated", evaluated);
     const outcome = evaluateRecord(version, raw, { trace: true });
     add("eval --trace", JSON.stringify(outcome));
     add("eval --trace --as-of", JSON.stringify(evaluateRecord(version, raw, { trace: true, asOf: AS_OF[i % AS_OF.length] })));
+    add("eval --trace-evaluated --as-of", JSON.stringify(evaluateRecord(version, raw, { trace: "evaluated", asOf: AS_OF[(i + 1) % AS_OF.length] })));
     const explanation = buildExplanation(version, outcome, { record: i + 1, notes: i % 2 === 0 });
     add("explain json", JSON.stringify(explanation));
     add("explain text", renderExplanationText(explanation));

@@ -121,10 +121,10 @@ const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 // What a traced evaluation records (`Tracer.log`), event by event: each event's code (the kind in
 // the low 3 bits, for EXIT and LEAF the number of facts and whether operands follow in the next
 // 5 bits, the site or a count above them), then its payload, a number of slots its code tells.
-// One list for both: one push per call, and a position in it names an event.
+// One list for both, written in order, and a position in it names an event.
 /** A condition or definition starts: no payload. */
 const ENTER = 0;
-/** The innermost open site ends: its value, then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
+/** The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
 const EXIT = 1;
 /** One element of the quantifier open innermost starts: 1 slot, the element. */
 const MEMBER = 2;
@@ -143,7 +143,10 @@ const FACTS_MASK = 15 << FACTS_SHIFT;
 const FACTS_LIST = 15;
 /** EXIT and LEAF: the two operands of a comparison follow the facts. */
 const OPERANDS = 1 << 7;
-const SITE_SHIFT = 8;
+/** EXIT, LEAF and END_MEMBER: the value is `true` or `false`, held in the code (VALUE_TRUE) instead of a slot of its own. */
+const VALUE_IN_CODE = 1 << 8;
+const VALUE_TRUE = 1 << 9;
+const SITE_SHIFT = 10;
 /** The codes of EXIT and LEAF with one, two and three facts. */
 const EXIT1 = EXIT | (1 << FACTS_SHIFT);
 const EXIT2 = EXIT | (2 << FACTS_SHIFT);
@@ -151,6 +154,65 @@ const EXIT3 = EXIT | (3 << FACTS_SHIFT);
 const LEAF1 = LEAF | (1 << FACTS_SHIFT);
 const LEAF2 = LEAF | (2 << FACTS_SHIFT);
 const LEAF3 = LEAF | (3 << FACTS_SHIFT);
+
+/**
+ * The list the next Tracer records into: the one the last finished evaluation recorded into (its
+ * recording copied out). Taken by one Tracer at a time (a second one made while it is taken gets
+ * a new list), so an evaluation that throws before `finish` costs only that list. It keeps the
+ * values of the longest recording so far alive until overwritten (one record's worth).
+ */
+let spare: unknown[] | undefined = undefined;
+
+/**
+ * The definitions traced in an evaluation, by site, kept across evaluations of one site table so
+ * that an evaluation allocates nothing for them: each site's entries (flat: the arguments, the
+ * value and the position of the definition's ENTER or LEAF event, `strides` slots each), how many
+ * slots the evaluation numbered `epochs` filled. An entry marked with another evaluation's number
+ * is stale, so a Tracer only ever sees its own; one made while another is recording (which
+ * generated code never does) only makes the other trace its definitions again, which records the
+ * same nodes. The last evaluation's arguments and values stay referenced until overwritten.
+ */
+class Memo {
+  readonly epochs: Int32Array;
+  readonly counts: Int32Array;
+  readonly strides: Int32Array;
+  readonly entries: unknown[][];
+  private last = 0;
+
+  constructor(size: number) {
+    this.epochs = new Int32Array(size);
+    this.counts = new Int32Array(size);
+    this.strides = new Int32Array(size);
+    this.entries = [];
+    for (let i = 0; i < size; i++) this.entries.push([]);
+  }
+
+  /** A new evaluation's number (never 0, which no entry is marked with at first). */
+  next(): number {
+    if (this.last === 0x3fffffff) {
+      this.epochs.fill(0);
+      this.last = 0;
+    }
+    return ++this.last;
+  }
+}
+
+/** Each site table's Memo; the last one asked for is kept at hand (a process usually evaluates one version). */
+const MEMOS = new WeakMap<readonly TraceSite[], Memo>();
+let lastSites: readonly TraceSite[] | undefined = undefined;
+let lastMemo: Memo | undefined = undefined;
+
+function memoOf(sites: readonly TraceSite[]): Memo {
+  if (sites === lastSites) return lastMemo!;
+  let memo = MEMOS.get(sites);
+  if (memo === undefined) {
+    memo = new Memo(sites.length);
+    MEMOS.set(sites, memo);
+  }
+  lastSites = sites;
+  lastMemo = memo;
+  return memo;
+}
 
 /** A site with every field present (undefined where the site has none): one shape, so reading its fields is fast. */
 interface UniformSite {
@@ -195,8 +257,9 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * Collects one evaluation's trace. Create one per traced evaluation.
  *
  * Evaluation only records: each event's code (kind, site, how many facts) and then its payload
- * (values, facts, operands, elements) into `log`, one flat list that grows by pushes, one push per
- * call (no node, no list per site, no closure). The trace tree (`TraceNode`s, facts with their
+ * (values, facts, operands, elements) into `log`, one flat list written in order (no node, no
+ * list per site, no closure; the list and the definitions' memo are reused from one evaluation to
+ * the next, so a traced evaluation allocates little beyond its recording's copy). The trace tree (`TraceNode`s, facts with their
  * paths, members with their key fields) is built from the recording the first time a caller reads
  * `Trace.rules` (see `finish`), never when no one does.
  *
@@ -208,14 +271,21 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * left out after a `leaf…`) so later reads reuse its node.
  */
 export class Tracer {
-  /** The recording: each event's code, then its payload (see ENTER … SKIP). */
-  private readonly log: unknown[] = [];
   /**
-   * By site (an array by site id, not a Map, made to the size of the site table): the definitions
-   * traced so far, flat: the length of one entry (the stride: the definition's arguments + 2),
-   * then one entry of the arguments, the value and the position of the ENTER event each.
+   * The recording: each event's code, then its payload (see ENTER … SKIP), in its first `n` slots,
+   * written by index. While evaluating, the list left by the last finished evaluation (`spare`),
+   * whose length stays at the longest recording so far, so a recording rarely grows its list; at
+   * `finish` the recording is copied to a list of its own size.
    */
-  private readonly done: (unknown[] | undefined)[];
+  private log: unknown[];
+  /** How many slots of `log` the recording fills. */
+  private n = 0;
+  /** Whether `finish` has moved the recording to a list of its own. */
+  private finished = false;
+  /** The definitions traced so far, in the lists of the site table's Memo, marked with this evaluation's `epoch`. */
+  private readonly memo: Memo;
+  /** This evaluation's number in `memo`: entries marked with another are an earlier evaluation's. */
+  private readonly epoch: number;
   /** The position of the LEAF event `leaf…` recorded last (for `remember…` of a definition with no traced parts). */
   private closed = -1;
   /** Set by `operands`: the next `exit…` or `leaf…` records the two operands. */
@@ -236,13 +306,17 @@ export class Tracer {
     level: TraceLevel = "complete",
   ) {
     this.complete = level === "complete";
-    this.done = new Array(sites.length);
+    this.memo = memoOf(sites);
+    this.epoch = this.memo.next();
+    this.log = spare ?? [];
+    spare = undefined;
   }
 
   /** Starts a site; its ENTER event's position (for `remember…` of a definition: where its node is). */
   enter(site: number): number {
-    const at = this.log.length;
-    this.log.push(ENTER | (site << SITE_SHIFT));
+    const at = this.n;
+    this.log[at] = ENTER | (site << SITE_SHIFT);
+    this.n = at + 1;
     return at;
   }
 
@@ -256,7 +330,21 @@ export class Tracer {
   /** The operands after an event's facts, when `operands` was called (its code says so). */
   private withOperands(): void {
     this.compared = false;
-    this.log.push(this.l, this.r);
+    const n = this.n;
+    this.log[n] = this.l;
+    this.log[n + 1] = this.r;
+    this.n = n + 2;
+  }
+
+  /** Writes an EXIT, LEAF or END_MEMBER event's code at `n`, then its value unless a boolean (held in the code); the next free slot. */
+  private valued(log: unknown[], n: number, code: number, value: unknown): number {
+    if (value === true) log[n] = code | VALUE_IN_CODE | VALUE_TRUE;
+    else if (value === false) log[n] = code | VALUE_IN_CODE;
+    else {
+      log[n] = code;
+      log[++n] = value;
+    }
+    return n + 1;
   }
 
   /** The code of the EXIT event that closes the innermost open site (its ENTER is found when the tree is built). */
@@ -266,82 +354,131 @@ export class Tracer {
 
   /** A site with no traced parts (a LEAF event follows, `enter(site)` and `exit…` at once); the code of that event. */
   private open1(code: number, site: number): number {
-    this.closed = this.log.length;
+    this.closed = this.n;
     return (this.compared ? code | OPERANDS : code) | (site << SITE_SHIFT);
   }
 
   leaf<T>(site: number, value: T): T {
-    this.log.push(this.open1(LEAF, site), value);
+    const log = this.log;
+    const n = this.n;
+    this.n = this.valued(log, n, this.open1(LEAF, site), value);
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf1<T>(site: number, value: T, a: unknown): T {
-    this.log.push(this.open1(LEAF1, site), value, a);
+    const log = this.log;
+    const n = this.valued(log, this.n, this.open1(LEAF1, site), value);
+    log[n] = a;
+    this.n = n + 1;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf2<T>(site: number, value: T, a: unknown, b: unknown): T {
-    this.log.push(this.open1(LEAF2, site), value, a, b);
+    const log = this.log;
+    const n = this.valued(log, this.n, this.open1(LEAF2, site), value);
+    log[n] = a;
+    log[n + 1] = b;
+    this.n = n + 2;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf3<T>(site: number, value: T, a: unknown, b: unknown, c: unknown): T {
-    this.log.push(this.open1(LEAF3, site), value, a, b, c);
+    const log = this.log;
+    const n = this.valued(log, this.n, this.open1(LEAF3, site), value);
+    log[n] = a;
+    log[n + 1] = b;
+    log[n + 2] = c;
+    this.n = n + 3;
     if (this.compared) this.withOperands();
     return value;
   }
 
   leafN<T>(site: number, value: T, facts: readonly unknown[]): T {
+    const log = this.log;
+    let n = this.n;
     if (facts.length < FACTS_LIST) {
-      this.log.push(this.open1(LEAF | (facts.length << FACTS_SHIFT), site), value);
-      for (let i = 0; i < facts.length; i++) this.log.push(facts[i]);
-    } else this.log.push(this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site), value, facts);
+      n = this.valued(log, n, this.open1(LEAF | (facts.length << FACTS_SHIFT), site), value);
+      for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
+    } else {
+      n = this.valued(log, n, this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site), value);
+      log[n++] = facts;
+    }
+    this.n = n;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit<T>(value: T): T {
-    this.log.push(this.close(EXIT), value);
+    const log = this.log;
+    const n = this.n;
+    this.n = this.valued(log, n, this.close(EXIT), value);
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit1<T>(value: T, a: unknown): T {
-    this.log.push(this.close(EXIT1), value, a);
+    const log = this.log;
+    const n = this.valued(log, this.n, this.close(EXIT1), value);
+    log[n] = a;
+    this.n = n + 1;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit2<T>(value: T, a: unknown, b: unknown): T {
-    this.log.push(this.close(EXIT2), value, a, b);
+    const log = this.log;
+    const n = this.valued(log, this.n, this.close(EXIT2), value);
+    log[n] = a;
+    log[n + 1] = b;
+    this.n = n + 2;
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit3<T>(value: T, a: unknown, b: unknown, c: unknown): T {
-    this.log.push(this.close(EXIT3), value, a, b, c);
+    const log = this.log;
+    const n = this.valued(log, this.n, this.close(EXIT3), value);
+    log[n] = a;
+    log[n + 1] = b;
+    log[n + 2] = c;
+    this.n = n + 3;
     if (this.compared) this.withOperands();
     return value;
   }
 
   /** Any number of facts, as a list. */
   exitN<T>(value: T, facts: readonly unknown[]): T {
+    const log = this.log;
+    let n = this.n;
     if (facts.length < FACTS_LIST) {
-      this.log.push(this.close(EXIT | (facts.length << FACTS_SHIFT)), value);
-      for (let i = 0; i < facts.length; i++) this.log.push(facts[i]);
-    } else this.log.push(this.close(EXIT | (FACTS_LIST << FACTS_SHIFT)), value, facts);
+      n = this.valued(log, n, this.close(EXIT | (facts.length << FACTS_SHIFT)), value);
+      for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
+    } else {
+      n = this.valued(log, n, this.close(EXIT | (FACTS_LIST << FACTS_SHIFT)), value);
+      log[n++] = facts;
+    }
+    this.n = n;
     if (this.compared) this.withOperands();
     return value;
   }
 
-  /** A definition traced before: its node is added again where it is read, and `value` is its value. */
+  /** A definition traced before (its entry at `k` of `done`, of `stride` slots): its node is added again where it is read, and `value` is its value. */
   private hit(site: number, done: unknown[], k: number, stride: number): true {
-    this.log.push(AGAIN | (site << SITE_SHIFT), done[k + stride - 1]);
+    const n = this.n;
+    this.log[n] = AGAIN | (site << SITE_SHIFT);
+    this.log[n + 1] = done[k + stride - 1];
+    this.n = n + 2;
     this.value = done[k + stride - 2];
     return true;
+  }
+
+  /** How many slots of the site's entries this evaluation filled (0 when it traced none there yet). */
+  private filled(site: number): number {
+    const memo = this.memo;
+    return memo.epochs[site] === this.epoch ? memo.counts[site] : 0;
   }
 
   /**
@@ -350,55 +487,69 @@ export class Tracer {
    * is traced once per evaluation and arguments.
    */
   again0(site: number): boolean {
-    const done = this.done[site];
-    return done !== undefined && done.length > 1 && this.hit(site, done, 1, 2);
+    return this.filled(site) !== 0 && this.hit(site, this.memo.entries[site], 0, 2);
   }
 
   /** `again0` for a definition of one argument (the same value, or the same record or list). */
   again1(site: number, a: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
     return false;
   }
 
   again2(site: number, a: unknown, b: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
     return false;
   }
 
   again3(site: number, a: unknown, b: unknown, c: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
     return false;
   }
 
   again4(site: number, a: unknown, b: unknown, c: unknown, d: unknown): boolean {
-    const done = this.done[site];
-    if (done !== undefined) for (let k = 1; k < done.length; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
+    for (let k = 0; k < count; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
     return false;
   }
 
   /** Any number of arguments, as a list. */
   againN(site: number, args: readonly unknown[]): boolean {
-    const done = this.done[site];
-    if (done === undefined) return false;
+    const count = this.filled(site);
+    if (count === 0) return false;
+    const done = this.memo.entries[site];
     const stride = args.length + 2;
-    search: for (let k = 1; k < done.length; k += stride) {
+    search: for (let k = 0; k < count; k += stride) {
       for (let i = 0; i < args.length; i++) if (done[k + i] !== args[i]) continue search;
       return this.hit(site, done, k, stride);
     }
     return false;
   }
 
-  /** The entries of the definition whose node is at `at` (its site's), or undefined before its first `remember…`. */
-  private doneAt(at: number): unknown[] | undefined {
-    return this.done[(this.log[at] as number) >> SITE_SHIFT];
-  }
-
-  /** The stride and first entry of the definition whose node is at `at`: a list of its own size (no growing from empty). */
-  private firstDone(at: number, entry: unknown[]): void {
-    this.done[(this.log[at] as number) >> SITE_SHIFT] = entry;
+  /**
+   * Where the next entry (of `stride` slots) of the definition whose node is at `at` goes, in
+   * `memo.entries` of its site; counted as written. The first entry of an evaluation starts the
+   * site's list afresh (what an earlier evaluation left there is overwritten).
+   */
+  private entry(at: number, stride: number): number {
+    const site = (this.log[at] as number) >> SITE_SHIFT;
+    const memo = this.memo;
+    let k = 0;
+    if (memo.epochs[site] === this.epoch) k = memo.counts[site];
+    else memo.epochs[site] = this.epoch;
+    memo.counts[site] = k + stride;
+    memo.strides[site] = stride;
+    return k;
   }
 
   /**
@@ -406,56 +557,75 @@ export class Tracer {
    * `leaf…` (`at` left out): later reads (`again0`) reuse its node.
    */
   remember0<T>(value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [2, value, at]);
-    else done.push(value, at);
+    const k = this.entry(at, 2);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = value;
+    done[k + 1] = at;
     return value;
   }
 
   remember1<T>(a: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [3, a, value, at]);
-    else done.push(a, value, at);
+    const k = this.entry(at, 3);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = value;
+    done[k + 2] = at;
     return value;
   }
 
   remember2<T>(a: unknown, b: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [4, a, b, value, at]);
-    else done.push(a, b, value, at);
+    const k = this.entry(at, 4);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = b;
+    done[k + 2] = value;
+    done[k + 3] = at;
     return value;
   }
 
   remember3<T>(a: unknown, b: unknown, c: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [5, a, b, c, value, at]);
-    else done.push(a, b, c, value, at);
+    const k = this.entry(at, 5);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = b;
+    done[k + 2] = c;
+    done[k + 3] = value;
+    done[k + 4] = at;
     return value;
   }
 
   remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T, at = this.closed): T {
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [6, a, b, c, d, value, at]);
-    else done.push(a, b, c, d, value, at);
+    const k = this.entry(at, 6);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    done[k] = a;
+    done[k + 1] = b;
+    done[k + 2] = c;
+    done[k + 3] = d;
+    done[k + 4] = value;
+    done[k + 5] = at;
     return value;
   }
 
   rememberN<T>(args: readonly unknown[], value: T, at = this.closed): T {
-    const entry = [...args, value, at];
-    const done = this.doneAt(at);
-    if (done === undefined) this.firstDone(at, [entry.length, ...entry]);
-    else for (let i = 0; i < entry.length; i++) done.push(entry[i]);
+    let k = this.entry(at, args.length + 2);
+    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    for (let i = 0; i < args.length; i++) done[k++] = args[i];
+    done[k] = value;
+    done[k + 1] = at;
     return value;
   }
 
   /** Starts one element of the quantifier being traced (the site open innermost, whose site the member's node takes when the tree is built). */
   member(element: unknown): void {
-    this.log.push(MEMBER, element);
+    const n = this.n;
+    this.log[n] = MEMBER;
+    this.log[n + 1] = element;
+    this.n = n + 2;
   }
 
   /** Ends the element started by `member` with the predicate's value. */
   endMember<T>(value: T): T {
-    this.log.push(END_MEMBER, value);
+    this.n = this.valued(this.log, this.n, END_MEMBER, value);
     return value;
   }
 
@@ -464,7 +634,7 @@ export class Tracer {
    * elements of a quantifier) are not evaluated, because an earlier part decided its value.
    */
   skip(count: number): void {
-    this.log.push(SKIP | (count << SITE_SHIFT));
+    this.log[this.n++] = SKIP | (count << SITE_SHIFT);
   }
 
   /**
@@ -472,7 +642,7 @@ export class Tracer {
    * explanation only (generated code: `const mark = t.mark(); try { … } catch { t.unwind(mark); }`).
    */
   mark(): number {
-    return this.log.length;
+    return this.n;
   }
 
   /**
@@ -480,16 +650,17 @@ export class Tracer {
    * half recorded is dropped. Rare, so it may take time: every site's definitions are looked at.
    */
   unwind(mark: number): void {
-    this.log.length = mark;
+    this.n = mark;
     this.compared = false;
     // Definitions completed inside the dropped part are forgotten: read again, they are traced again.
-    for (let site = 0; site < this.done.length; site++) {
-      const done = this.done[site];
-      if (done === undefined || done.length <= 1) continue;
-      const stride = done[0] as number;
-      const kept: unknown[] = [stride];
-      for (let k = 1; k < done.length; k += stride) if ((done[k + stride - 1] as number) < mark) for (let i = 0; i < stride; i++) kept.push(done[k + i]);
-      this.done[site] = kept;
+    const memo = this.memo;
+    for (let site = 0; site < memo.epochs.length; site++) {
+      if (memo.epochs[site] !== this.epoch) continue;
+      const done = memo.entries[site];
+      const stride = memo.strides[site];
+      let kept = 0;
+      for (let k = 0; k < memo.counts[site]; k += stride) if ((done[k + stride - 1] as number) < mark) for (let i = 0; i < stride; i++) done[kept++] = done[k + i];
+      memo.counts[site] = kept;
     }
   }
 
@@ -499,6 +670,13 @@ export class Tracer {
    * recording when `rules` is first read.
    */
   finish(m: Manifest, fired: readonly string[]): Trace {
+    // The recording moves to a list of its own size; the list written during evaluation is the next one's.
+    if (!this.finished) {
+      this.finished = true;
+      const log = this.log;
+      this.log = log.slice(0, this.n);
+      spare = log;
+    }
     return (this.complete ? new Recorded(this, m, fired) : new RecordedAsEvaluated(this, m, fired)) as unknown as Trace;
   }
 
@@ -545,7 +723,7 @@ export class Tracer {
             notEvaluated = skipped.pop()!;
           }
           const site = sites[id];
-          const value = log[p++];
+          const value = (code & VALUE_IN_CODE) !== 0 ? (code & VALUE_TRUE) !== 0 : log[p++];
           const count = (code & FACTS_MASK) >> FACTS_SHIFT;
           let facts: readonly unknown[] | undefined;
           let first = p;
@@ -606,7 +784,7 @@ export class Tracer {
           const member = members.pop();
           const notEvaluated = skipped.pop()!;
           const site = sites[id];
-          const value = log[p++];
+          const value = (code & VALUE_IN_CODE) !== 0 ? (code & VALUE_TRUE) !== 0 : log[p++];
           children[children.length - 1].push({
             kind: "member",
             site: id,

@@ -2,7 +2,8 @@
  * The Tracer records during evaluation and builds the trace tree only when `Trace.rules` is read:
  * the tree it builds, a definition read again, a member's key fields, a failing explored part
  * dropped (Tracer.mark / unwind), sites recorded as one event (leaf…) with facts one by one or as
- * a list, and `rules` seen by JSON, spreading and structured cloning.
+ * a list, traces kept apart when later evaluations reuse the Tracer's lists, and `rules` seen by
+ * JSON, spreading and structured cloning.
  */
 import { describe, expect, it } from "vitest";
 import { Tracer, type TraceNode, type TraceSite } from "../../src/runtime/trace.js";
@@ -149,6 +150,49 @@ describe("Tracer", () => {
     expect(second).toBe(first);
     expect([first.kind, first.name, first.value]).toEqual(["definition", "pair", 1]);
     expect(t.againN(6, [1, 2, 3, 4, 6])).toBe(false);
+  });
+
+  it("keeps each trace its own when the next evaluations reuse the recording's list and the definitions' memo", () => {
+    const d = { id: "D1", type: "ESME", good: true };
+    /** One evaluation: rule 1 reads ok(d) twice (the second a reused node), rule 2 a comparison of n. */
+    const evaluate = (t: Tracer, n: number): Tracer => {
+      t.enter(0);
+      ok(t, d);
+      t.exit(ok(t, d));
+      t.enter(1);
+      t.operands(n, 3);
+      t.exit1((t.l as number) >= (t.r as number), n);
+      return t;
+    };
+    // Finished, its tree not built yet while later evaluations record.
+    const first = evaluate(new Tracer(sites), 5).finish(manifest, []);
+    // One made while another is still recording: a definition the other traced is traced again, not taken from it.
+    const outer = new Tracer(sites);
+    outer.enter(0);
+    ok(outer, d);
+    const inner = evaluate(new Tracer(sites), 1);
+    expect(inner.again1(2, d)).toBe(true);
+    expect(outer.again1(2, d)).toBe(false);
+    outer.exit(ok(outer, d));
+    outer.enter(1);
+    outer.operands(5, 3);
+    outer.exit1(true, 5);
+    const innerTrace = inner.finish(manifest, []);
+    // Finished twice: it keeps its recording, and the next evaluation records elsewhere.
+    const twice = evaluate(new Tracer(sites), 2);
+    twice.finish(manifest, []);
+    const twiceTrace = twice.finish(manifest, []);
+    evaluate(new Tracer(sites), 9).finish(manifest, []);
+
+    const expected = JSON.stringify(evaluate(new Tracer(sites), 5).finish(manifest, []));
+    expect(JSON.stringify(first)).toBe(expected);
+    expect(JSON.stringify(outer.finish(manifest, []))).toBe(expected);
+    expect(first.rules[0].condition.children[1]).toBe(first.rules[0].condition.children[0]);
+    expect(innerTrace.rules.map((r) => [r.condition.value, r.condition.children.length])).toEqual([
+      [true, 2],
+      [false, 0],
+    ]);
+    expect(twiceTrace.rules[1].condition.facts).toEqual([{ path: "installation.n", value: 2 }]);
   });
 
   it("shows rules to JSON, spreading and structured cloning, and nothing else", () => {
