@@ -1,7 +1,7 @@
 /**
- * `npm test`: builds dist/ (the sources' project, tsconfig.json: the suite runs the built CLI and
- * loads dist/), then type-checks the projects that emit nothing (the runtime's boundary, the tests
- * and scripts, the browser code, the VS Code client) WHILE the test suite runs, instead of before
+ * `npm test`: builds dist/ (the sources' project, tsconfig.json, and the runtime's, which it
+ * references: the suite runs the built CLI and loads dist/), then type-checks the projects that emit
+ * nothing (the tests and scripts, the browser code, the VS Code client) WHILE the test suite runs, instead of before
  * it: the check is one process on one core beside vitest's two workers, not ~15 s of a single
  * core before the first test starts. The type-check's output is printed after the tests', and
  * either failing fails `npm test`. Arguments are passed on to `vitest run`.
@@ -14,8 +14,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
-/** Everything `npm run typecheck` builds but tsconfig.json (built first, below). */
-const checkOnly = ["tsconfig.runtime.json", "tsconfig.test.json", "tsconfig.browser.json", "editors/vscode/tsconfig.json"];
+/** Everything `npm run typecheck` builds but tsconfig.json and the runtime's project it references (built first, below). */
+const checkOnly = ["tsconfig.test.json", "tsconfig.browser.json", "editors/vscode/tsconfig.json"];
 
 /** Runs node with args; resolves to its exit code (1 for a signal) and, when `collect`, its output. */
 function run(args, collect) {

@@ -130,8 +130,8 @@ describe("the type-checker refuses a runtime that imports the compiler", () => {
   // A copy of the project's sources with one import planted in src/runtime: the runtime's composite
   // project, tsconfig.runtime.json, must fail (TS6307: the compiler's file is not part of it), and
   // succeed without it. The copy leaves out generated/, whose type-check is most of the project's
-  // cost: that generated code imports only the runtime is `npm test`'s own `tsc -b
-  // tsconfig.runtime.json` (npm run typecheck); here, the mechanism. The project is checked in this
+  // cost: that generated code imports only the runtime is the build's own `tsc -b tsconfig.json`
+  // (which builds the runtime's project first); here, the mechanism. The project is checked in this
   // process by the project's TypeScript, its config read as `tsc -p tsconfig.runtime.json` reads it,
   // instead of by two tsc processes (~2.4 CPU-seconds each); the second program reuses the first's
   // unchanged files (parsed once, see cachingHost), and its check is the planted file's (where

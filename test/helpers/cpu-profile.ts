@@ -8,7 +8,7 @@
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeEach } from "vitest";
 
 /** utime + stime + cutime + cstime of this process, in seconds (the kernel counts 100 ticks a second). */
 function cpuSeconds(): number {
@@ -19,8 +19,17 @@ function cpuSeconds(): number {
 const start = cpuSeconds();
 const wallStart = Date.now();
 let file = "?";
+let testStart = 0;
 beforeEach((context) => {
   file = context.task.file.filepath;
+  testStart = cpuSeconds();
+});
+// Each test's own CPU seconds (its hooks' not included), to dir/tests.ndjson: which test of a file costs.
+afterEach((context) => {
+  const dir = process.env["TMAD_TEST_CPU_PROFILE"];
+  if (dir === undefined) return;
+  const line = { file, test: context.task.name, cpu: +(cpuSeconds() - testStart).toFixed(2) };
+  appendFileSync(join(dir, "tests.ndjson"), `${JSON.stringify(line)}\n`);
 });
 afterAll(() => {
   const dir = process.env["TMAD_TEST_CPU_PROFILE"];
