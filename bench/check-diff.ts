@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "./records.js";
 import type { Measurement } from "./rows.js";
-import { writeResults } from "./results-file.js";
+import { withSection, writeResults } from "./results-file.js";
 import { writeSyntheticVersions } from "./synthetic.js";
 import { machine, table } from "./table.js";
 
@@ -128,9 +128,7 @@ function writeSection(measurements: readonly Measurement[], before: number, afte
     table(measurements),
     "",
   ].join("\n");
-  const start = text.indexOf(SECTION);
-  const next = start === -1 ? -1 : text.indexOf("\n## ", start + SECTION.length);
-  const updated = start === -1 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next === -1 ? "" : text.slice(next + 1)}`;
+  const updated = withSection(text, SECTION, section);
   writeResults(file, updated);
 }
 

@@ -12,26 +12,16 @@
  * Median, p95 and max per keystroke, after one warm-up pass. `npm run bench:lsp` runs these rows
  * alone and records them in bench/RESULTS.md under their own heading.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LspClient, uri } from "../test/lsp/client.js";
 import { Workspace } from "../src/lsp/workspace.js";
 import { root } from "./records.js";
 import type { Measurement } from "./rows.js";
+import { scenarios, type Scenario } from "./lsp-scenarios.js";
+import { withSection, writeResults } from "./results-file.js";
 
 const TYPED = " and installation.communicating";
-
-interface Scenario {
-  readonly name: string;
-  readonly file: string;
-  /** The typing happens at the end of the first line containing this. */
-  readonly anchor: string;
-}
-
-const scenarios: Scenario[] = [
-  { name: "20.v2 file (re-checks 1 version)", file: "rules/tmad-20.v2/04-26-partial-migration.md", anchor: "   and readyForPartialMigration" },
-  { name: "19.0 file (re-checks 3 versions)", file: "rules/tmad-19.0/04-26-preparation.md", anchor: "firmwareMinimumSpanDays)" },
-];
 
 /** The texts after each keystroke: typing TYPED at the anchor, then deleting it again. */
 function keystrokes(text: string, anchor: string): { texts: string[]; line: number; column: number } {
@@ -121,11 +111,10 @@ if (process.argv[1]?.endsWith("lsp.ts")) {
   console.log(md);
   const results = join(root, "bench", "RESULTS.md");
   const heading = "## Language server (npm run bench:lsp)";
-  const before = readFileSync(results, "utf8");
-  const kept = before.includes(heading) ? before.slice(0, before.indexOf(heading)).trimEnd() : before.trimEnd();
   const m = machine();
   const load = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
   const section = [heading, "", `Run on ${new Date().toISOString()} with \`npm run bench:lsp\` (tsx bench/lsp.ts), on ${m.nproc} × ${m.CPU}, node ${m.node}; ${load}.`, "", md, ""].join("\n");
-  writeFileSync(results, `${kept}\n\n${section}`);
+  // Only this section is replaced: the sections after it are kept.
+  writeResults(results, withSection(existsSync(results) ? readFileSync(results, "utf8") : undefined, heading, section));
   process.stderr.write("wrote bench/RESULTS.md\n");
 }

@@ -28,3 +28,18 @@ export function writeResults(path: string, text: string): void {
   writeFileSync(temporary, text);
   renameSync(temporary, path);
 }
+
+/**
+ * `old` with the section under `heading` (a `## ` line) replaced by `section` (which starts with
+ * that heading), up to the next `## ` heading; the section is added at the end when there is none.
+ * Every other section is kept as it was.
+ */
+export function withSection(old: string | undefined, heading: string, section: string): string {
+  const text = old === undefined || old.trim() === "" ? "# Benchmark results\n" : old;
+  const body = `${section.trimEnd()}\n`;
+  const start = text.startsWith(`${heading}\n`) ? 0 : text.indexOf(`\n${heading}\n`) + 1;
+  // indexOf gave -1: no such section yet.
+  if (start === 0 && !text.startsWith(`${heading}\n`)) return `${text.trimEnd()}\n\n${body}`;
+  const next = text.indexOf("\n## ", start + heading.length);
+  return next === -1 ? `${text.slice(0, start)}${body}` : `${text.slice(0, start)}${body}\n${text.slice(next + 1)}`;
+}

@@ -27,7 +27,16 @@ async function main(): Promise<void> {
   const loadBefore = loadAverage();
   for (const row of rows.filter((r) => only === undefined || only.some((w) => r.name.toLowerCase().startsWith(w)))) {
     process.stderr.write(`running: ${row.name}\n`);
-    measurements.push(...(await row.run()));
+    // A row that fails is shown as failed, and the others still run and are written: a broken row
+    // must not cost the minutes of measurements before it (nor hide behind them: exit code 1).
+    try {
+      measurements.push(...(await row.run()));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`failed: ${row.name}: ${message}\n`);
+      measurements.push({ benchmark: row.name, value: "failed", unit: "", note: message.replace(/\s+/g, " ").replace(/\|/g, "\\|") });
+      process.exitCode = 1;
+    }
   }
   const md = table(measurements);
   const load = `load average ${loadBefore} before, ${loadAverage()} after (1, 5, 15 minutes; the machine has ${availableParallelism()} cores and may be shared)`;

@@ -3,10 +3,12 @@
  * (commands, loads, the 15 M run) survive every run, with or without the markers.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BEGIN, END, withLatestRun, writeResults } from "../../bench/results-file.js";
+import { scenarios } from "../../bench/lsp-scenarios.js";
+import { BEGIN, END, withLatestRun, withSection, writeResults } from "../../bench/results-file.js";
 
 const history = "## A lane's runs\n\nWritten by hand: 156.2 s, 247 MB.\n";
 
@@ -46,5 +48,22 @@ describe("bench/RESULTS.md", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("replaces one benchmark's section and keeps the sections after it (bench:lsp once dropped them)", () => {
+    const lsp = "## Language server (npm run bench:lsp)";
+    const file = `# Benchmark results\n\n${history}\n${lsp}\n\nold rows\n\n## Check, diff and build\n\nkept rows\n`;
+    const updated = withSection(file, lsp, `${lsp}\n\nnew rows\n`);
+    expect(updated).toBe(`# Benchmark results\n\n${history}\n${lsp}\n\nnew rows\n\n## Check, diff and build\n\nkept rows\n`);
+    // The last section, and a section not there yet (added at the end).
+    expect(withSection(updated, "## Check, diff and build", "## Check, diff and build\n\nnewer\n")).toBe(`# Benchmark results\n\n${history}\n${lsp}\n\nnew rows\n\n## Check, diff and build\n\nnewer\n`);
+    expect(withSection(history, lsp, `${lsp}\n\nrows\n`)).toBe(`${history}\n${lsp}\n\nrows\n`);
+    // A heading that only starts another heading's text is not that section.
+    expect(withSection(`${lsp} (old)\n\nx\n`, lsp, `${lsp}\n\ny\n`)).toBe(`${lsp} (old)\n\nx\n\n${lsp}\n\ny\n`);
+  });
+
+  it("finds every place the language server benchmark types into in the corpus as it is", () => {
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    for (const s of scenarios) expect(readFileSync(join(root, s.file), "utf8").split("\n").some((l) => l.includes(s.anchor)), `${s.file}: ${s.anchor}`).toBe(true);
   });
 });
