@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** The folders tsconfig.json compiles into dist/ (its `include`): the build is stale when one of their sources is newer, and vitest.config.ts loads their modules from dist/. */
+/** The folders `tsc -b tsconfig.json` compiles into dist/ (its `include` and its referenced runtime project's): the build is stale when one of their sources is newer, and vitest.config.ts loads their modules from dist/. */
 export const COMPILED_FOLDERS: readonly string[] = ["src", "grammar", "generated"];
 
 /** Newest modification time of the TypeScript that dist/ is compiled from. */

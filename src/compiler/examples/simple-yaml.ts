@@ -253,10 +253,10 @@ function plain(text: string, inFlow: boolean): SimpleValue {
   if (/^(?:~|[Nn]ull|NULL)$/.test(text)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(text)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(text)) return false;
-  // Integers in their shortest decimal form; other numbers (floats, +1, 007, -0, hex) are left to yaml.
+  // Integers in their shortest decimal form are read; anything else that looks like a number by the
+  // core schema (floats, +1, 007, -0, hex, octal) is left to yaml.
   if (/^-?(?:0|[1-9][0-9]{0,14})$/.test(text) && text !== "-0") return Number(text);
-  // Anything else that looks like a number by the core schema (floats, +1, 007, -0, hex, octal) is left to yaml.
-  if (/^[-+.]/.test(text) || /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(text) || /^[0-9]+$/.test(text) || /^0[ox]/.test(text)) fail();
+  if (/^[-+.]/.test(text) || /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(text) || /^0[ox]/.test(text)) fail();
   // A string: starts with a letter, a digit or an underscore (a date, `18.9 before 18.11`); no
   // indicator that would need care, no `: `, no ending colon.
   if (!/^[A-Za-z0-9_]/.test(text)) fail();
@@ -362,7 +362,6 @@ class FlowReader {
       this.at += q[0].length;
       return q[1] ?? q[2];
     }
-    // A plain scalar in a flow collection runs to the next comma or closing bracket.
     // A plain scalar in a flow collection runs to the next comma or closing bracket, within its line.
     const m = /^[^,\]}\n]*/.exec(rest)!;
     const token = m[0].trimEnd();
