@@ -251,13 +251,16 @@ export interface Accounting {
   readonly schema?: Schema;
 }
 
-/** Each validator's reader, made once (undefined: its schema has what a SchemaReader does not read). */
-const readers = new WeakMap<Accounting, SchemaReader | undefined>();
+/** Each validator's reader, made once (null: its schema has what a SchemaReader does not read). */
+const readers = new WeakMap<Accounting, SchemaReader | null>();
 
-function readerOf(validator: Accounting): SchemaReader | undefined {
-  if (readers.has(validator)) return readers.get(validator);
-  const reader = validator.schema === undefined ? undefined : SchemaReader.for(validator.schema);
-  readers.set(validator, reader);
+/** One lookup a record (asked for every record parsed). */
+function readerOf(validator: Accounting): SchemaReader | null {
+  let reader = readers.get(validator);
+  if (reader === undefined) {
+    reader = (validator.schema === undefined ? undefined : SchemaReader.for(validator.schema)) ?? null;
+    readers.set(validator, reader);
+  }
   return reader;
 }
 
