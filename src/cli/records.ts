@@ -292,6 +292,20 @@ export function escapeExcess(text: string): number {
 }
 
 /**
+ * parseRaw's fast path, for the value JSON.parse made of `text`: whether the generated check
+ * accounts for every key of the text, so that the record is valid, holds no key twice and nests
+ * no deeper than a valid record can. (The caller makes sure that depth is within its limit.)
+ */
+export function settledValid(text: string, value: unknown, validator: Accounting): boolean {
+  const accounted = validator.accounted(value);
+  if (accounted < 0) return false;
+  if (text.length - escapeExcess(text) === validator.textLength) return true;
+  let keys = countKeysQuickly(text);
+  if (keys === -1) keys = countKeysInText(text, Infinity);
+  return keys === accounted;
+}
+
+/**
  * Parses one raw record within the limits. JSON.parse comes first (it nests a million levels deep
  * without trouble); the depth is then measured on the parsed value, and duplicate keys, invisible
  * once parsed, are found by counting: the keys in the text (countKeysQuickly, else
@@ -333,17 +347,7 @@ export function parseRaw(raw: RawRecord, limits: Limits, validator?: Accounting)
     const problem = scanJson(text, limits.maxDepth);
     return { problem: problem ?? { code: "invalid-json", message: `line ${raw.record} is not valid JSON: ${(e as Error).message}` } };
   }
-  if (validator !== undefined && validator.depth <= limits.maxDepth) {
-    // The fast path: the generated check accounts for every key of the text, so the record is
-    // valid, holds no key twice and nests no deeper than a valid record can.
-    const accounted = validator.accounted(value);
-    if (accounted >= 0) {
-      if (text.length - escapeExcess(text) === validator.textLength) return { value, valid: true };
-      let keys = countKeysQuickly(text);
-      if (keys === -1) keys = countKeysInText(text, Infinity);
-      if (keys === accounted) return { value, valid: true };
-    }
-  }
+  if (validator !== undefined && validator.depth <= limits.maxDepth && settledValid(text, value, validator)) return { value, valid: true };
   const members = countKeysInValue(value, limits.maxDepth);
   let keys = members < 0 ? -2 : countKeysQuickly(text);
   if (keys === -1) keys = countKeysInText(text, Infinity);
