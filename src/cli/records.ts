@@ -187,28 +187,24 @@ export function countKeysInText(text: string, maxDepth: number): number {
 }
 
 /**
- * A blank just before a colon (a key written `"a" :`, which a search for `":` misses): one pass of a
- * regular expression, where four searches for " :", "\t:"… stop at every blank of an indented or
- * spaced text (pretty-printed records: 6.3 µs for the four, 2.0 µs for this).
- */
-const BLANK_COLON = /[ \t\n\r]:/;
-
-/**
  * The keys in a JSON text, found with indexOf alone, or -1 when this cannot be sure (then
  * countKeysInText counts). Outside strings, `":` ends a key; inside a string every `"` is
  * escaped, so a `":` preceded by a backslash may be either (unsure); a key followed by blanks
- * before its colon is not seen (unsure when the text has a blank before any colon).
+ * before its colon is not seen (unsure when any colon follows a blank). A string starting with a
+ * colon counts once more: never fewer keys than the text has, which could hide a key given twice.
  */
 export function countKeysQuickly(text: string): number {
   let keys = 0;
-  // Each `":` found as a colon after a quote: a search for one character costs less than for two,
-  // though it stops at colons in strings too (measured on spaced records: 1.9 µs against 2.9).
+  // Every colon, in one-character searches (cheaper than searching for `":`, though they stop at
+  // colons in strings too): one after a quote ends a key; one after a blank may end a key written
+  // `"a" :`, so this is unsure (which also spares a pass looking for blanks before colons).
   for (let i = text.indexOf(":"); i >= 0; i = text.indexOf(":", i + 1)) {
-    if (text.charCodeAt(i - 1) !== 34 /* " */) continue;
-    if (text.charCodeAt(i - 2) === 92 /* \ */) return -1;
-    keys++;
+    const before = text.charCodeAt(i - 1);
+    if (before === 34 /* " */) {
+      if (text.charCodeAt(i - 2) === 92 /* \ */) return -1;
+      keys++;
+    } else if (before === 32 || before === 9 || before === 10 || before === 13) return -1;
   }
-  if (BLANK_COLON.test(text)) return -1;
   return keys;
 }
 
