@@ -129,8 +129,8 @@ export class Validator<T> {
   /**
    * The length of the value `accounted` last accepted as compact JSON written without escapes, its
    * members limited to those it accounted for, less the text of its numbers. A JSON text of that
-   * value with no backslash is exactly this long only when it has nothing else: no number, no
-   * blank, no other member (undeclared, or a key given twice), each of which makes it longer.
+   * value, less what its escapes add, is exactly this long only when it has nothing else: no
+   * number, no blank, no other member (undeclared, or a key given twice), each of which makes it longer.
    */
   get textLength(): number {
     return this.tally.length;

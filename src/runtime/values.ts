@@ -168,32 +168,43 @@ export function isCalendarDate(value: string): boolean {
   return dateShape(value) && validDay(value);
 }
 
-/** The digit `c` (a character code) stands for, or -100 when it is not an ASCII digit. */
-function digit(c: number): number {
-  return c >= 48 && c <= 57 ? c - 48 : -100;
+/** Whether `d` (a character code less 48) is an ASCII digit's value: as an unsigned number, at most 9. */
+function isDigitValue(d: number): boolean {
+  return d >>> 0 <= 9;
 }
 
 /**
  * The common date-time shape, `YYYY-MM-DDTHH:MM:SSZ`, by character tests in one pass: for a text
  * of 20 characters ending in `Z`, exactly what isDateTime accepts (the shape DATETIME matches, on
  * a real day, a 60th second only at 23:59), so the regular expression runs only for other shapes.
- * A non-digit makes its field negative (-100 in any place outweighs the other digits).
+ * Each digit is read once, less 48 (a non-digit is then below 0 or above 9), and the month's
+ * length looked up only past the 28th: the generated check calls this for every date-time.
  */
 function isUtcSeconds(v: string): boolean {
   if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 /* T */ || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return false;
-  const y0 = digit(v.charCodeAt(0));
-  const y1 = digit(v.charCodeAt(1));
-  const y2 = digit(v.charCodeAt(2));
-  const y3 = digit(v.charCodeAt(3));
-  if (y0 < 0 || y1 < 0 || y2 < 0 || y3 < 0) return false;
-  const month = digit(v.charCodeAt(5)) * 10 + digit(v.charCodeAt(6));
-  const day = digit(v.charCodeAt(8)) * 10 + digit(v.charCodeAt(9));
-  const hour = digit(v.charCodeAt(11)) * 10 + digit(v.charCodeAt(12));
-  const minute = digit(v.charCodeAt(14)) * 10 + digit(v.charCodeAt(15));
-  const second = digit(v.charCodeAt(17)) * 10 + digit(v.charCodeAt(18));
-  // -100 in the tens gives at most -991, in the units at most -10: a field with a non-digit is negative.
-  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
-  if (day > daysInMonth(y0 * 1000 + y1 * 100 + y2 * 10 + y3, month)) return false;
+  const y0 = v.charCodeAt(0) - 48;
+  const y1 = v.charCodeAt(1) - 48;
+  const y2 = v.charCodeAt(2) - 48;
+  const y3 = v.charCodeAt(3) - 48;
+  const mo0 = v.charCodeAt(5) - 48;
+  const mo1 = v.charCodeAt(6) - 48;
+  const d0 = v.charCodeAt(8) - 48;
+  const d1 = v.charCodeAt(9) - 48;
+  const h0 = v.charCodeAt(11) - 48;
+  const h1 = v.charCodeAt(12) - 48;
+  const mi0 = v.charCodeAt(14) - 48;
+  const mi1 = v.charCodeAt(15) - 48;
+  const s0 = v.charCodeAt(17) - 48;
+  const s1 = v.charCodeAt(18) - 48;
+  if (!(isDigitValue(y0) && isDigitValue(y1) && isDigitValue(y2) && isDigitValue(y3) && isDigitValue(mo0) && isDigitValue(mo1) && isDigitValue(d0) && isDigitValue(d1))) return false;
+  if (!(isDigitValue(h0) && isDigitValue(h1) && isDigitValue(mi0) && isDigitValue(mi1) && isDigitValue(s0) && isDigitValue(s1))) return false;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
+  if (day > 28 && day > daysInMonth(y0 * 1000 + y1 * 100 + y2 * 10 + y3, month)) return false;
   return second < 60 || (hour === 23 && minute === 59);
 }
 

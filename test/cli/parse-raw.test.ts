@@ -4,7 +4,7 @@
  * the outcome that scanning every record (scanJson, then JSON.parse) gave.
  */
 import { describe, expect, it } from "vitest";
-import { countKeysInText, countKeysInValue, DEFAULT_LIMITS, parseRaw, scanJson } from "../../src/cli/records.js";
+import { countKeysInText, countKeysInValue, countKeysQuickly, DEFAULT_LIMITS, escapeExcess, parseRaw, scanJson } from "../../src/cli/records.js";
 import { generateInstallations } from "../../src/population/generate.js";
 import { expectEqual } from "../helpers/equal.js";
 
@@ -45,6 +45,41 @@ describe("parseRaw counts instead of scanning every record", () => {
     expect(countKeysInText('{"a":1,"a":2}', 64)).toBe(2);
     expect(countKeysInValue(JSON.parse('{"a":1,"a":2}'))).toBe(1);
     expect(countKeysInText("[[[1]]]", 2)).toBe(-1);
+  });
+
+  it("counts keys quickly never fewer than there are, or says it cannot", () => {
+    // Fewer could hide a key given twice; more (a string value starting with `:`) only sends the
+    // record the long way.
+    let counted = 0;
+    for (const line of lines) {
+      const spaced = line.replaceAll('":', '": ').replaceAll(',"', ', "');
+      for (const text of [line, spaced]) {
+        const quick = countKeysQuickly(text);
+        if (quick !== -1) expect(quick).toBeGreaterThanOrEqual(countKeysInText(text, 64));
+        if (quick === countKeysInText(text, 64)) counted++;
+      }
+    }
+    expect(counted).toBeGreaterThan(lines.length);
+    expect(countKeysQuickly('{"a":1,"b":{"c":":"}}')).toBe(4);
+    expect(countKeysQuickly('{"a":1,"b\\":{"c":2}}')).toBe(-1);
+    expect(countKeysQuickly('{"a" :1}')).toBe(-1);
+    expect(countKeysQuickly('{"a":"x:y","b":"10:11:12Z"}')).toBe(2);
+    expect(countKeysQuickly('{"a":"\\":1}')).toBe(-1);
+  });
+
+  it("measures what escapes add exactly: a string's text less its escapes is its length and quotes", () => {
+    // Every kind of escape, backslashes before `u` and before a backslash, surrogate pairs, lone
+    // surrogates, written as JSON.stringify writes them and with every character escaped as \uXXXX.
+    const strings = ["", "plain", 'a"b', "a\\b", "\\u0041", "\\\\u", "tab\there", "line\nend\r\b\f", "\u0001\u001f", "é and ü", "\u{1F600}", "\ud800 lone", "a/b", "\\", '\\"'];
+    const everyEscaped = (x: string): string => `"${Array.from({ length: x.length }, (_, i) => `\\u${x.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")}"`;
+    for (const x of strings) {
+      for (const text of [JSON.stringify(x), everyEscaped(x), JSON.stringify(x).replace(/\//g, "\\/")]) {
+        expect(JSON.parse(text)).toBe(x);
+        expectEqual([text, text.length - escapeExcess(text)], [text, x.length + 2]);
+      }
+    }
+    const record = JSON.stringify({ "k\"ey": ["\\u0041", { "\n": "é" }], plain: "x" });
+    expect(record.length - escapeExcess(record)).toBe('{"k"ey":["\\u0041",{"\n":"é"}],"plain":"x"}'.length);
   });
 
   it("gives every record the outcome scanning gave: generated lines, and lines with pieces spliced in", () => {

@@ -161,8 +161,8 @@ export function validatorCode(version: CheckedVersion): ValidatorCode {
       body.push(`const ${v} = ${INHERITED.has(field) ? `Object.hasOwn(o, ${key}) ? o[${key}] : undefined` : `o[${key}]`};`);
       const inner = t.kind === "optional" ? t.inner : t;
       const check = holdsObjects(inner) || inner.kind === "list" ? [`const m${i} = ${count(inner, v)};`, `if (m${i} < 0) return -1;`, `n += m${i};`] : [`if (!(${test(inner, v)})) return -1;`, ...lengthOf(inner, v)];
-      // The key as JSON writes it, and its `:` (a name that needs an escape is never read this way: its text has a backslash).
-      const key$ = JSON.stringify(field).length + 1;
+      // The key, its quotes and its `:`, as its characters (the reader takes off what escapes add, src/cli/records.ts escapeExcess).
+      const key$ = field.length + 3;
       if (t.kind === "optional") body.push(`if (${v} !== undefined) {`, "n++;", "p++;", `tally.length += ${key$};`, `if (${v} === null) tally.length += 4;`, "else {", ...check, "}", "}");
       else {
         required++;
