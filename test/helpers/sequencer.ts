@@ -29,7 +29,6 @@ export const LONGEST_FIRST: readonly string[] = [
   "test/cli/cli.test.ts",
   "test/cli/cli-versions.test.ts",
   "test/report/report.test.ts",
-  "test/compiler/diff-html.test.ts",
   "test/compiler/diff-property.test.ts",
 ];
 

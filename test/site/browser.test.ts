@@ -2,8 +2,9 @@
  * The site in a real browser (Debian's chromium driven by playwright-core), opened from the file
  * system as a reader would: the 20.v2 page's clause anchors and rule cross-references, no horizontal
  * overflow at 1280 px and 390 px, and the decision explorer evaluating examples/installations.ndjson
- * in the page with 20.v2, then 20.v1, then by date. One browser launch for the file; screenshots go
- * to test-artifacts/site/. Where no browser can be had, the reason is printed and the tests skipped.
+ * in the page with 20.v2, then 20.v1, then by date; and the HTML diff report (at the end). One browser
+ * launch for the file; screenshots go to test-artifacts/site/. Where no browser can be had, the
+ * reason is printed and the tests skipped.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,10 +13,15 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffVersions } from "../../src/compiler/diff/index.js";
+import { renderDiff } from "../../src/compiler/diff/render.js";
+import { renderExplanation } from "../../src/explain.js";
 import { evaluateRecord } from "../../src/runtime/index.js";
 import { loadVersion } from "../../src/index.js";
+import { generateInstallations } from "../../src/population/generate.js";
 import { buildSite } from "../../src/site/index.js";
 import { artifactPath, openBrowser } from "../helpers/browser.js";
+import { diffSide } from "../helpers/diff.js";
 
 const require = createRequire(import.meta.url);
 const opened = await openBrowser();
@@ -87,7 +93,6 @@ describe.skipIf(!opened.ok)("the site in chromium", () => {
 
   afterAll(async () => {
     await context?.close();
-    await browser.close();
     for (const d of [corpus, demo]) if (d !== undefined) rmSync(d, { recursive: true, force: true });
   });
 
@@ -261,4 +266,59 @@ describe.skipIf(!opened.ok)("the site in chromium", () => {
     expect(requests.filter((r) => !r.startsWith("file://"))).toEqual([]);
     expect(errors).toEqual([]);
   });
+});
+
+/**
+ * The HTML diff report in a real browser (Debian's chromium, headless): at 1280 px wide nothing
+ * overflows the page sideways, every section is there, witnesses' whole records are folded away,
+ * and the per-supplier table keeps to the largest suppliers with the rest summed. A screenshot is
+ * written to test-artifacts/diff-report.png (and -population.png). In this file, to share its
+ * browser (a launch and close of chromium is about 2 CPU-seconds).
+ */
+describe.skipIf(!opened.ok)("the HTML diff report in chromium", { timeout: 120_000 }, () => {
+  it("fits a 1280 px page, has every section, folds records away; screenshot in test-artifacts/", async () => {
+    const a = diffSide("rules/tmad-19.0");
+    const b = diffSide("test/fixtures/versions/tmad-20.v3");
+    const population = [...generateInstallations({ count: 10_000, seed: 5 })].map((line, i) => ({ record: i + 1, value: JSON.parse(line) as unknown }));
+    const report = diffVersions(a, b, { population });
+    const explain = (which: "a" | "b", record: unknown): string => {
+      const m = (which === "a" ? a : b).loaded.version;
+      return renderExplanation(m, evaluateRecord(m, record, { trace: true }));
+    };
+    const html = renderDiff(report, "html", { ids: false, explain });
+    const result = await (async () => {
+      const page = await (opened as { browser: Browser }).browser.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.setContent(html, { waitUntil: "load" });
+      // Runs in the page (a string, as the tests are type-checked without the DOM library).
+      const measured = (await page.evaluate(`({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        sections: [...document.querySelectorAll("h2")].map((h) => h.textContent),
+        details: document.querySelectorAll("details").length,
+        openDetails: document.querySelectorAll("details[open]").length,
+        supplierRows: [...document.querySelectorAll("h3")].find((h) => h.textContent === "Changed decisions by supplier")?.nextElementSibling?.querySelectorAll("tbody tr").length ?? -1,
+        // Everything inside a scrolling container may scroll there; nothing else may be wider than the page.
+        overflowing: [...document.querySelectorAll("body *")].filter((e) => e.closest(".scroll, pre") === null && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => e.tagName),
+      })`)) as { scrollWidth: number; clientWidth: number; sections: string[]; details: number; openDetails: number; supplierRows: number; overflowing: string[] };
+      // The top of the report (verdict, document changes) and its population section, each a
+      // screen high: a full-page capture of a long report takes half a minute in software rendering.
+      await page.screenshot({ path: artifactPath("diff-report.png") });
+      await page.locator("#section-4").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: artifactPath("diff-report-population.png") });
+      await page.close();
+      return measured;
+    })();
+    expect(result.scrollWidth).toBeLessThanOrEqual(result.clientWidth);
+    expect(result.overflowing).toEqual([]);
+    expect(result.sections).toEqual(["1. Document changes", "2. Rule changes", "3. Behavioural changes", "4. Population impact"]);
+    expect(result.details).toBeGreaterThan(0);
+    expect(result.openDetails).toBe(0);
+    // The ten largest suppliers and one row summing the others.
+    expect(result.supplierRows).toBe(11);
+  });
+});
+
+afterAll(async () => {
+  if (opened.ok) await opened.browser.close();
 });
