@@ -122,38 +122,46 @@ const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 // the low 3 bits, for EXIT and LEAF the number of facts and whether operands follow in the next
 // 5 bits, the site or a count above them), then its payload, a number of slots its code tells.
 // One list for both, written in order, and a position in it names an event.
-/** A condition or definition starts: no payload. */
-const ENTER = 0;
-/** The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
-const EXIT = 1;
-/** One element of the quantifier open innermost starts: 1 slot, the element. */
-const MEMBER = 2;
-/** The element ends: 1 slot, the predicate's value. */
-const END_MEMBER = 3;
-/** A definition traced before with the same arguments is read again: 1 slot, the position of its ENTER (or LEAF) event. */
-const AGAIN = 4;
-/** A site with no traced parts, entered and exited at once: the payload of EXIT. */
-const LEAF = 5;
-/** Parts of the site open innermost not evaluated (a trace as evaluated): no payload, their number in place of the site. */
-const SKIP = 6;
-const KIND = 7;
-/** EXIT and LEAF: how many facts follow the value (FACTS_LIST: one slot holds them as a list). */
-const FACTS_SHIFT = 3;
-const FACTS_MASK = 15 << FACTS_SHIFT;
-const FACTS_LIST = 15;
-/** EXIT and LEAF: the two operands of a comparison follow the facts. */
-const OPERANDS = 1 << 7;
-/** EXIT, LEAF and END_MEMBER: the value is `true` or `false`, held in the code (VALUE_TRUE) instead of a slot of its own. */
-const VALUE_IN_CODE = 1 << 8;
-const VALUE_TRUE = 1 << 9;
-const SITE_SHIFT = 10;
-/** The codes of EXIT and LEAF with one, two and three facts. */
-const EXIT1 = EXIT | (1 << FACTS_SHIFT);
-const EXIT2 = EXIT | (2 << FACTS_SHIFT);
-const EXIT3 = EXIT | (3 << FACTS_SHIFT);
-const LEAF1 = LEAF | (1 << FACTS_SHIFT);
-const LEAF2 = LEAF | (2 << FACTS_SHIFT);
-const LEAF3 = LEAF | (3 << FACTS_SHIFT);
+// The codes are a const enum, so that each use compiles to its number: a module-level constant
+// is a context slot that the traced evaluator's many small calls would each load.
+const enum Code {
+  /** A condition or definition starts: no payload. */
+  ENTER = 0,
+  /** The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
+  EXIT = 1,
+  /** One element of the quantifier open innermost starts: 1 slot, the element. */
+  MEMBER = 2,
+  /** The element ends: 1 slot, the predicate's value. */
+  END_MEMBER = 3,
+  /** A definition traced before with the same arguments is read again: the position of its ENTER (or LEAF) event in place of the site, or in the next slot when it is FAR. */
+  AGAIN = 4,
+  /** A site with no traced parts, entered and exited at once: the payload of EXIT. */
+  LEAF = 5,
+  /** Parts of the site open innermost not evaluated (a trace as evaluated): no payload, their number in place of the site. */
+  SKIP = 6,
+  KIND = 7,
+  /** EXIT and LEAF: how many facts follow the value (FACTS_LIST: one slot holds them as a list). */
+  FACTS_SHIFT = 3,
+  FACTS_MASK = 15 << FACTS_SHIFT,
+  FACTS_LIST = 15,
+  /** EXIT and LEAF: the two operands of a comparison follow the facts. */
+  OPERANDS = 1 << 7,
+  /** EXIT, LEAF and END_MEMBER: the value is `true` or `false`, held in the code (VALUE_TRUE) instead of a slot of its own. */
+  VALUE_IN_CODE = 1 << 8,
+  VALUE_TRUE = 1 << 9,
+  SITE_SHIFT = 10,
+  /** The codes of EXIT and LEAF with one, two and three facts. */
+  EXIT1 = EXIT | (1 << FACTS_SHIFT),
+  EXIT2 = EXIT | (2 << FACTS_SHIFT),
+  EXIT3 = EXIT | (3 << FACTS_SHIFT),
+  LEAF1 = LEAF | (1 << FACTS_SHIFT),
+  LEAF2 = LEAF | (2 << FACTS_SHIFT),
+  LEAF3 = LEAF | (3 << FACTS_SHIFT),
+  /** AGAIN: the position follows in a slot of its own (it is too large to sit above SITE_SHIFT in a small integer). */
+  FAR = 1 << FACTS_SHIFT,
+  /** The first position that is FAR. */
+  FAR_FROM = 1 << (30 - SITE_SHIFT),
+}
 
 /**
  * The list the next Tracer records into: the one the last finished evaluation recorded into (its
@@ -315,7 +323,7 @@ export class Tracer {
   /** Starts a site; its ENTER event's position (for `remember…` of a definition: where its node is). */
   enter(site: number): number {
     const at = this.n;
-    this.log[at] = ENTER | (site << SITE_SHIFT);
+    this.log[at] = Code.ENTER | (site << Code.SITE_SHIFT);
     this.n = at + 1;
     return at;
   }
@@ -338,8 +346,8 @@ export class Tracer {
 
   /** Writes an EXIT, LEAF or END_MEMBER event's code at `n`, then its value unless a boolean (held in the code); the next free slot. */
   private valued(log: unknown[], n: number, code: number, value: unknown): number {
-    if (value === true) log[n] = code | VALUE_IN_CODE | VALUE_TRUE;
-    else if (value === false) log[n] = code | VALUE_IN_CODE;
+    if (value === true) log[n] = code | Code.VALUE_IN_CODE | Code.VALUE_TRUE;
+    else if (value === false) log[n] = code | Code.VALUE_IN_CODE;
     else {
       log[n] = code;
       log[++n] = value;
@@ -349,26 +357,26 @@ export class Tracer {
 
   /** The code of the EXIT event that closes the innermost open site (its ENTER is found when the tree is built). */
   private close(code: number): number {
-    return this.compared ? code | OPERANDS : code;
+    return this.compared ? code | Code.OPERANDS : code;
   }
 
   /** A site with no traced parts (a LEAF event follows, `enter(site)` and `exit…` at once); the code of that event. */
   private open1(code: number, site: number): number {
     this.closed = this.n;
-    return (this.compared ? code | OPERANDS : code) | (site << SITE_SHIFT);
+    return (this.compared ? code | Code.OPERANDS : code) | (site << Code.SITE_SHIFT);
   }
 
   leaf<T>(site: number, value: T): T {
     const log = this.log;
     const n = this.n;
-    this.n = this.valued(log, n, this.open1(LEAF, site), value);
+    this.n = this.valued(log, n, this.open1(Code.LEAF, site), value);
     if (this.compared) this.withOperands();
     return value;
   }
 
   leaf1<T>(site: number, value: T, a: unknown): T {
     const log = this.log;
-    const n = this.valued(log, this.n, this.open1(LEAF1, site), value);
+    const n = this.valued(log, this.n, this.open1(Code.LEAF1, site), value);
     log[n] = a;
     this.n = n + 1;
     if (this.compared) this.withOperands();
@@ -377,7 +385,7 @@ export class Tracer {
 
   leaf2<T>(site: number, value: T, a: unknown, b: unknown): T {
     const log = this.log;
-    const n = this.valued(log, this.n, this.open1(LEAF2, site), value);
+    const n = this.valued(log, this.n, this.open1(Code.LEAF2, site), value);
     log[n] = a;
     log[n + 1] = b;
     this.n = n + 2;
@@ -387,7 +395,7 @@ export class Tracer {
 
   leaf3<T>(site: number, value: T, a: unknown, b: unknown, c: unknown): T {
     const log = this.log;
-    const n = this.valued(log, this.n, this.open1(LEAF3, site), value);
+    const n = this.valued(log, this.n, this.open1(Code.LEAF3, site), value);
     log[n] = a;
     log[n + 1] = b;
     log[n + 2] = c;
@@ -399,11 +407,11 @@ export class Tracer {
   leafN<T>(site: number, value: T, facts: readonly unknown[]): T {
     const log = this.log;
     let n = this.n;
-    if (facts.length < FACTS_LIST) {
-      n = this.valued(log, n, this.open1(LEAF | (facts.length << FACTS_SHIFT), site), value);
+    if (facts.length < Code.FACTS_LIST) {
+      n = this.valued(log, n, this.open1(Code.LEAF | (facts.length << Code.FACTS_SHIFT), site), value);
       for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
     } else {
-      n = this.valued(log, n, this.open1(LEAF | (FACTS_LIST << FACTS_SHIFT), site), value);
+      n = this.valued(log, n, this.open1(Code.LEAF | (Code.FACTS_LIST << Code.FACTS_SHIFT), site), value);
       log[n++] = facts;
     }
     this.n = n;
@@ -414,14 +422,14 @@ export class Tracer {
   exit<T>(value: T): T {
     const log = this.log;
     const n = this.n;
-    this.n = this.valued(log, n, this.close(EXIT), value);
+    this.n = this.valued(log, n, this.close(Code.EXIT), value);
     if (this.compared) this.withOperands();
     return value;
   }
 
   exit1<T>(value: T, a: unknown): T {
     const log = this.log;
-    const n = this.valued(log, this.n, this.close(EXIT1), value);
+    const n = this.valued(log, this.n, this.close(Code.EXIT1), value);
     log[n] = a;
     this.n = n + 1;
     if (this.compared) this.withOperands();
@@ -430,7 +438,7 @@ export class Tracer {
 
   exit2<T>(value: T, a: unknown, b: unknown): T {
     const log = this.log;
-    const n = this.valued(log, this.n, this.close(EXIT2), value);
+    const n = this.valued(log, this.n, this.close(Code.EXIT2), value);
     log[n] = a;
     log[n + 1] = b;
     this.n = n + 2;
@@ -440,7 +448,7 @@ export class Tracer {
 
   exit3<T>(value: T, a: unknown, b: unknown, c: unknown): T {
     const log = this.log;
-    const n = this.valued(log, this.n, this.close(EXIT3), value);
+    const n = this.valued(log, this.n, this.close(Code.EXIT3), value);
     log[n] = a;
     log[n + 1] = b;
     log[n + 2] = c;
@@ -453,11 +461,11 @@ export class Tracer {
   exitN<T>(value: T, facts: readonly unknown[]): T {
     const log = this.log;
     let n = this.n;
-    if (facts.length < FACTS_LIST) {
-      n = this.valued(log, n, this.close(EXIT | (facts.length << FACTS_SHIFT)), value);
+    if (facts.length < Code.FACTS_LIST) {
+      n = this.valued(log, n, this.close(Code.EXIT | (facts.length << Code.FACTS_SHIFT)), value);
       for (let i = 0; i < facts.length; i++) log[n++] = facts[i];
     } else {
-      n = this.valued(log, n, this.close(EXIT | (FACTS_LIST << FACTS_SHIFT)), value);
+      n = this.valued(log, n, this.close(Code.EXIT | (Code.FACTS_LIST << Code.FACTS_SHIFT)), value);
       log[n++] = facts;
     }
     this.n = n;
@@ -466,11 +474,17 @@ export class Tracer {
   }
 
   /** A definition traced before (its entry at `k` of `done`, of `stride` slots): its node is added again where it is read, and `value` is its value. */
-  private hit(site: number, done: unknown[], k: number, stride: number): true {
+  private hit(done: unknown[], k: number, stride: number): true {
+    const at = done[k + stride - 1] as number;
     const n = this.n;
-    this.log[n] = AGAIN | (site << SITE_SHIFT);
-    this.log[n + 1] = done[k + stride - 1];
-    this.n = n + 2;
+    if (at < Code.FAR_FROM) {
+      this.log[n] = Code.AGAIN | (at << Code.SITE_SHIFT);
+      this.n = n + 1;
+    } else {
+      this.log[n] = Code.AGAIN | Code.FAR;
+      this.log[n + 1] = at;
+      this.n = n + 2;
+    }
     this.value = done[k + stride - 2];
     return true;
   }
@@ -487,7 +501,7 @@ export class Tracer {
    * is traced once per evaluation and arguments.
    */
   again0(site: number): boolean {
-    return this.filled(site) !== 0 && this.hit(site, this.memo.entries[site], 0, 2);
+    return this.filled(site) !== 0 && this.hit(this.memo.entries[site], 0, 2);
   }
 
   /** `again0` for a definition of one argument (the same value, or the same record or list). */
@@ -495,7 +509,7 @@ export class Tracer {
     const count = this.filled(site);
     if (count === 0) return false;
     const done = this.memo.entries[site];
-    for (let k = 0; k < count; k += 3) if (done[k] === a) return this.hit(site, done, k, 3);
+    for (let k = 0; k < count; k += 3) if (done[k] === a) return this.hit(done, k, 3);
     return false;
   }
 
@@ -503,7 +517,7 @@ export class Tracer {
     const count = this.filled(site);
     if (count === 0) return false;
     const done = this.memo.entries[site];
-    for (let k = 0; k < count; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(site, done, k, 4);
+    for (let k = 0; k < count; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(done, k, 4);
     return false;
   }
 
@@ -511,7 +525,7 @@ export class Tracer {
     const count = this.filled(site);
     if (count === 0) return false;
     const done = this.memo.entries[site];
-    for (let k = 0; k < count; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(site, done, k, 5);
+    for (let k = 0; k < count; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(done, k, 5);
     return false;
   }
 
@@ -519,7 +533,7 @@ export class Tracer {
     const count = this.filled(site);
     if (count === 0) return false;
     const done = this.memo.entries[site];
-    for (let k = 0; k < count; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(site, done, k, 6);
+    for (let k = 0; k < count; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(done, k, 6);
     return false;
   }
 
@@ -531,7 +545,7 @@ export class Tracer {
     const stride = args.length + 2;
     search: for (let k = 0; k < count; k += stride) {
       for (let i = 0; i < args.length; i++) if (done[k + i] !== args[i]) continue search;
-      return this.hit(site, done, k, stride);
+      return this.hit(done, k, stride);
     }
     return false;
   }
@@ -542,7 +556,7 @@ export class Tracer {
    * site's list afresh (what an earlier evaluation left there is overwritten).
    */
   private entry(at: number, stride: number): number {
-    const site = (this.log[at] as number) >> SITE_SHIFT;
+    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
     const memo = this.memo;
     let k = 0;
     if (memo.epochs[site] === this.epoch) k = memo.counts[site];
@@ -558,7 +572,7 @@ export class Tracer {
    */
   remember0<T>(value: T, at = this.closed): T {
     const k = this.entry(at, 2);
-    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
     done[k] = value;
     done[k + 1] = at;
     return value;
@@ -566,7 +580,7 @@ export class Tracer {
 
   remember1<T>(a: unknown, value: T, at = this.closed): T {
     const k = this.entry(at, 3);
-    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
     done[k] = a;
     done[k + 1] = value;
     done[k + 2] = at;
@@ -575,7 +589,7 @@ export class Tracer {
 
   remember2<T>(a: unknown, b: unknown, value: T, at = this.closed): T {
     const k = this.entry(at, 4);
-    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
     done[k] = a;
     done[k + 1] = b;
     done[k + 2] = value;
@@ -585,7 +599,7 @@ export class Tracer {
 
   remember3<T>(a: unknown, b: unknown, c: unknown, value: T, at = this.closed): T {
     const k = this.entry(at, 5);
-    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
     done[k] = a;
     done[k + 1] = b;
     done[k + 2] = c;
@@ -596,7 +610,7 @@ export class Tracer {
 
   remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T, at = this.closed): T {
     const k = this.entry(at, 6);
-    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
     done[k] = a;
     done[k + 1] = b;
     done[k + 2] = c;
@@ -608,7 +622,7 @@ export class Tracer {
 
   rememberN<T>(args: readonly unknown[], value: T, at = this.closed): T {
     let k = this.entry(at, args.length + 2);
-    const done = this.memo.entries[(this.log[at] as number) >> SITE_SHIFT];
+    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
     for (let i = 0; i < args.length; i++) done[k++] = args[i];
     done[k] = value;
     done[k + 1] = at;
@@ -618,14 +632,14 @@ export class Tracer {
   /** Starts one element of the quantifier being traced (the site open innermost, whose site the member's node takes when the tree is built). */
   member(element: unknown): void {
     const n = this.n;
-    this.log[n] = MEMBER;
+    this.log[n] = Code.MEMBER;
     this.log[n + 1] = element;
     this.n = n + 2;
   }
 
   /** Ends the element started by `member` with the predicate's value. */
   endMember<T>(value: T): T {
-    this.n = this.valued(this.log, this.n, END_MEMBER, value);
+    this.n = this.valued(this.log, this.n, Code.END_MEMBER, value);
     return value;
   }
 
@@ -634,7 +648,7 @@ export class Tracer {
    * elements of a quantifier) are not evaluated, because an earlier part decided its value.
    */
   skip(count: number): void {
-    this.log[this.n++] = SKIP | (count << SITE_SHIFT);
+    this.log[this.n++] = Code.SKIP | (count << Code.SITE_SHIFT);
   }
 
   /**
@@ -701,21 +715,21 @@ export class Tracer {
     for (let e = 0, p = 1; e < log.length; e = p, p = e + 1) {
       // The event's code at `e`, its payload from `p` on (`p` ends past it).
       const code = log[e] as number;
-      switch (code & KIND) {
-        case ENTER:
+      switch (code & Code.KIND) {
+        case Code.ENTER:
           positions.push(e);
-          ids.push(code >> SITE_SHIFT);
+          ids.push(code >> Code.SITE_SHIFT);
           children.push([]);
           members.push(undefined);
           skipped.push(0);
           break;
-        case EXIT:
-        case LEAF: {
-          let id = code >> SITE_SHIFT;
+        case Code.EXIT:
+        case Code.LEAF: {
+          let id = code >> Code.SITE_SHIFT;
           let parts = NO_CHILDREN;
           let position = e;
           let notEvaluated = 0;
-          if ((code & KIND) === EXIT) {
+          if ((code & Code.KIND) === Code.EXIT) {
             position = positions.pop()!;
             id = ids.pop()!;
             parts = children.pop()!;
@@ -723,20 +737,20 @@ export class Tracer {
             notEvaluated = skipped.pop()!;
           }
           const site = sites[id];
-          const value = (code & VALUE_IN_CODE) !== 0 ? (code & VALUE_TRUE) !== 0 : log[p++];
-          const count = (code & FACTS_MASK) >> FACTS_SHIFT;
+          const value = (code & Code.VALUE_IN_CODE) !== 0 ? (code & Code.VALUE_TRUE) !== 0 : log[p++];
+          const count = (code & Code.FACTS_MASK) >> Code.FACTS_SHIFT;
           let facts: readonly unknown[] | undefined;
           let first = p;
-          if (count === FACTS_LIST) {
+          if (count === Code.FACTS_LIST) {
             facts = log[p++] as readonly unknown[];
             first = 0;
           } else {
             facts = log;
             p += count;
           }
-          const given = count === FACTS_LIST ? facts.length : count;
+          const given = count === Code.FACTS_LIST ? facts.length : count;
           let operands: readonly [unknown, unknown] | undefined;
-          if ((code & OPERANDS) !== 0) {
+          if ((code & Code.OPERANDS) !== 0) {
             operands = [log[p], log[p + 1]];
             p += 2;
           }
@@ -764,7 +778,7 @@ export class Tracer {
           children[children.length - 1].push(node);
           break;
         }
-        case MEMBER: {
+        case Code.MEMBER: {
           // A member of the quantifier open innermost: its site.
           const id = ids[ids.length - 1];
           const element = log[p++] as Record<string, unknown> | null;
@@ -777,14 +791,14 @@ export class Tracer {
           skipped.push(0);
           break;
         }
-        case END_MEMBER: {
+        case Code.END_MEMBER: {
           positions.pop();
           const id = ids.pop()!;
           const parts = children.pop()!;
           const member = members.pop();
           const notEvaluated = skipped.pop()!;
           const site = sites[id];
-          const value = (code & VALUE_IN_CODE) !== 0 ? (code & VALUE_TRUE) !== 0 : log[p++];
+          const value = (code & Code.VALUE_IN_CODE) !== 0 ? (code & Code.VALUE_TRUE) !== 0 : log[p++];
           children[children.length - 1].push({
             kind: "member",
             site: id,
@@ -803,11 +817,11 @@ export class Tracer {
           });
           break;
         }
-        case SKIP:
-          skipped[skipped.length - 1] += code >> SITE_SHIFT;
+        case Code.SKIP:
+          skipped[skipped.length - 1] += code >> Code.SITE_SHIFT;
           break;
-        case AGAIN: {
-          const node = built[log[p++] as number]!;
+        case Code.AGAIN: {
+          const node = built[(code & Code.FAR) !== 0 ? (log[p++] as number) : code >> Code.SITE_SHIFT]!;
           built[e] = node;
           children[children.length - 1].push(node);
           break;
@@ -845,8 +859,7 @@ abstract class Recording {
 class Recorded extends Recording {
   constructor(tracer: Tracer, m: Manifest, fired: readonly string[]) {
     super(tracer, m, fired);
-    // One getter function for every trace, so every trace has the same shape (hidden class).
-    Object.defineProperty(this, "rules", RULES_PROPERTY);
+    defineRules(this);
   }
 }
 
@@ -860,11 +873,24 @@ class RecordedAsEvaluated extends Recording {
 
   constructor(tracer: Tracer, m: Manifest, fired: readonly string[]) {
     super(tracer, m, fired);
-    Object.defineProperty(this, "rules", RULES_PROPERTY);
+    defineRules(this);
   }
 }
 
-const RULES_PROPERTY: PropertyDescriptor = { get: Recording.rules, enumerable: true, configurable: false };
+/** `Object.prototype.__defineGetter__` as the runtime had it when loaded (undefined where it has none). */
+const defineGetter = (Object.prototype as { __defineGetter__?: (this: object, key: string, get: () => unknown) => void }).__defineGetter__;
+const RULES_PROPERTY: PropertyDescriptor = { get: Recording.rules, enumerable: true, configurable: true };
+
+/**
+ * Gives a trace its own enumerable `rules` accessor, with one getter function for every trace
+ * (so every trace has the same shape). `__defineGetter__` defines the same property as
+ * `Object.defineProperty` with RULES_PROPERTY, for about a quarter less (it reads no descriptor
+ * object); a trace is made per traced evaluation, and this is most of what making one costs.
+ */
+function defineRules(trace: Recording): void {
+  if (defineGetter !== undefined) defineGetter.call(trace, "rules", Recording.rules);
+  else Object.defineProperty(trace, "rules", RULES_PROPERTY);
+}
 
 /**
  * The condition that made a rule not apply: following `and` chains, the first conjunct that was

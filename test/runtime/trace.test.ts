@@ -195,6 +195,23 @@ describe("Tracer", () => {
     expect(twiceTrace.rules[1].condition.facts).toEqual([{ path: "installation.n", value: 2 }]);
   });
 
+  it("finds a definition read again far into a long recording (its position in a slot of its own)", () => {
+    const t = new Tracer(sites);
+    const d = { id: "D1", type: "ESME", good: true };
+    t.enter(0);
+    // A million small integers shifted above the site bits no longer fit: read again past them, the definition's position is stored apart.
+    for (let i = 0; i < 1 << 20; i++) t.leaf(1, true);
+    expect(ok(t, d)).toBe(true);
+    expect(ok(t, d)).toBe(true);
+    t.exit(true);
+    const [rule] = t.finish(manifest, ["first"]).rules;
+    const children = rule.condition.children;
+    expect(children.length).toBe((1 << 20) + 2);
+    const [first, again] = children.slice(-2);
+    expect(first.name).toBe("ok");
+    expect(again).toBe(first);
+  });
+
   it("shows rules to JSON, spreading and structured cloning, and nothing else", () => {
     const t = new Tracer(sites);
     t.enter(1);
@@ -209,5 +226,8 @@ describe("Tracer", () => {
     expect(json.rules[0].condition.text).toBe("n >= 3");
     expect({ ...trace }.rules).toBe(trace.rules);
     expect(JSON.stringify(structuredClone(trace))).toBe(JSON.stringify(trace));
+    // An accessor of the trace itself, listed by JSON and spreading (not one of its prototype).
+    const rules = Object.getOwnPropertyDescriptor(trace, "rules")!;
+    expect([typeof rules.get, rules.enumerable, "value" in rules]).toEqual(["function", true, false]);
   });
 });
