@@ -75,12 +75,14 @@ export async function runEval(args: readonly string[], values: Record<string, un
     summary = await evaluateStream(
       file,
       sel,
-      { asOf, trace, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: cliIo().stderr.isTTY === true && values.quiet !== true },
+      { asOf, trace, format: format as OutputFormat, limits: limitsFrom(values), workers: workersFrom(values), batchBytes: 1 << 18, progress: cliIo().stderr.isTTY === true && values.quiet !== true, bytes: true },
       async (batch) => {
         if (batch.count === 0) return;
-        const body = format === "json" ? `${first ? "" : ",\n"}${batch.body}` : `${batch.body}${lineEnd(format as OutputFormat)}`;
+        // The body comes as bytes (batch.bytes): written as they are, with the separators around them.
+        if (format === "json" && !first) await sink.write(",\n");
+        await sink.write(batch.bytes ?? batch.body);
+        if (format !== "json") await sink.write(lineEnd(format as OutputFormat));
         first = false;
-        await sink.write(body);
       },
       async (version) => {
         versionId = version.manifest.id;

@@ -75,7 +75,7 @@ class Progress {
  * told of each batch as it is read (for progress).
  */
 export async function* evaluateSource(source: RecordSource, ref: VersionRef, options: StreamOptions, onRead?: (batch: BatchInput) => void): AsyncGenerator<BatchResult> {
-  const batchOptions: BatchOptions = { asOf: options.asOf, trace: options.trace, format: options.format, limits: options.limits };
+  const batchOptions: BatchOptions = { asOf: options.asOf, trace: options.trace, format: options.format, limits: options.limits, ...(options.bytes === true ? { bytes: true } : {}) };
   async function* batches(): AsyncGenerator<BatchInput> {
     for await (const b of readBatches(source, options.limits, options.batchBytes)) {
       onRead?.(b);
