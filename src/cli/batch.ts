@@ -6,6 +6,7 @@
 import { loadVersion } from "../index.js";
 import { reportLine } from "../report/row.js";
 import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, type RecordOutcome, type TraceLevel, type VersionModule, type VersionSelector } from "../runtime/index.js";
+import { ByteLines } from "./byte-lines.js";
 import { csvRow } from "./csv.js";
 import { DecisionJson } from "./decision-json.js";
 import type { RawRecord } from "./records.js";
@@ -150,6 +151,11 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     Atomics.store(progress, PROGRESS.BUSY, 1);
   }
   const poison = watch.poison ?? [];
+  // The lines as strings, or (BatchOptions.bytes) written straight into UTF-8 bytes.
+  const out = options.bytes === true ? new ByteLines(1 << 16) : undefined;
+  const separator = options.format === "json" ? ",\n" : lineEnd(options.format);
+  const separatorBytes = Buffer.from(separator, "latin1");
+  let count = 0;
   const lines: string[] = [];
   const counts: Record<string, number> = {};
   let invalid = 0;
@@ -178,19 +184,16 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     if (!o.ok) invalid++;
     const key = summaryKey(o);
     counts[key] = (counts[key] ?? 0) + 1;
-    lines.push(format(version, raw.record, o, options.format, value));
+    if (out === undefined) lines.push(format(version, raw.record, o, options.format, value));
+    else {
+      if (count > 0) out.bytes(separatorBytes);
+      if ((options.format === "ndjson" || options.format === "json") && o.ok && o.trace === undefined) decisionJson.write(out, raw.record, o.decision);
+      else out.text(format(version, raw.record, o, options.format, value));
+    }
+    count++;
   };
   // Decoding a piece of the chunk is work on the first record it holds (for the pool's watchdog).
   eachRecord(input, visit, progress === undefined ? undefined : (i) => Atomics.store(progress, PROGRESS.INDEX, i));
-  const body = lines.join(options.format === "json" ? ",\n" : lineEnd(options.format));
-  if (options.bytes !== true) return { body, count: lines.length, counts, invalid };
-  return { body: "", bytes: utf8Owned(body), count: lines.length, counts, invalid };
-}
-
-/** `text` as UTF-8 in a buffer of its own, never a slice of Node's shared pool (whose transfer would detach the pool). */
-export function utf8Owned(text: string): Uint8Array {
-  const n = Buffer.byteLength(text, "utf8");
-  const b = Buffer.allocUnsafeSlow(n);
-  if (n > 0) b.write(text, 0, n, "utf8");
-  return new Uint8Array(b.buffer, 0, n);
+  if (out === undefined) return { body: lines.join(separator), count, counts, invalid };
+  return { body: "", bytes: out.take(), count, counts, invalid };
 }
