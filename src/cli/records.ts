@@ -338,7 +338,8 @@ export type BatchInput = { readonly kind: "chunk"; readonly firstLine: number; r
  * a `too-large` record. A JSON array is split into its elements as it streams, sent as records.
  */
 export async function* readBatches(source: RecordSource, limits: Limits, targetBytes = 1 << 18, eager = false): AsyncGenerator<BatchInput> {
-  const input = bytesOf(source, 1 << 18);
+  // Read about a batch at a time: fewer reads, each a hand-off between threads.
+  const input = bytesOf(source, Math.max(1 << 16, targetBytes));
   const head: Buffer[] = [];
   let first = -1;
   while (first === -1) {
