@@ -157,7 +157,8 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
   const separatorBytes = Buffer.from(separator, "latin1");
   let count = 0;
   const lines: string[] = [];
-  const counts: Record<string, number> = {};
+  // A Map per batch: an object indexed by ever-changing keys makes every update a megamorphic lookup.
+  const tally = new Map<string, number>();
   let invalid = 0;
   const visit = (line: RawRecord, i: number): void => {
     // Lines split here were not measured by the reader when they fell inside one chunk.
@@ -183,7 +184,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     }
     if (!o.ok) invalid++;
     const key = summaryKey(o);
-    counts[key] = (counts[key] ?? 0) + 1;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
     if (out === undefined) lines.push(format(version, raw.record, o, options.format, value));
     else {
       if (count > 0) out.bytes(separatorBytes);
@@ -194,6 +195,8 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
   };
   // Decoding a piece of the chunk is work on the first record it holds (for the pool's watchdog).
   eachRecord(input, visit, progress === undefined ? undefined : (i) => Atomics.store(progress, PROGRESS.INDEX, i));
+  const counts: Record<string, number> = {};
+  for (const [key, n] of tally) counts[key] = n;
   if (out === undefined) return { body: lines.join(separator), count, counts, invalid };
   return { body: "", bytes: out.take(), count, counts, invalid };
 }
