@@ -456,7 +456,7 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
         pending.push(chunk.subarray(from, nl + 1));
         const first = line;
         line += lines;
-        yield { kind: "chunk", firstLine: first, bytes: sharedCopy(pending, pendingBytes + nl + 1 - from) };
+        yield { kind: "chunk", firstLine: first, bytes: Buffer.concat(pending, pendingBytes + nl + 1 - from) };
         pending = [];
         pendingBytes = 0;
         lines = 0;
@@ -474,7 +474,7 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
         if (whole > 0) {
           const first = line;
           line += lines;
-          yield { kind: "chunk", firstLine: first, bytes: sharedCopy(pending, whole) };
+          yield { kind: "chunk", firstLine: first, bytes: Buffer.concat(pending).subarray(0, whole) };
         }
         skipping = true;
         skipped = partial + tail;
@@ -500,24 +500,7 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
     }
   }
   if (skipping) yield { kind: "raws", raws: [{ record: line, tooLarge: skipped }] };
-  else if (pendingBytes > 0) yield { kind: "chunk", firstLine: line, bytes: sharedCopy(pending, pendingBytes) };
-}
-
-/**
- * The first `length` bytes of `pieces`, in shared memory: a worker is sent the chunk without a copy
- * (a plain buffer is copied twice on the way, into the message and out of it), and the pool keeps
- * it to send again if the worker dies. Nothing writes to a chunk once it is made.
- */
-function sharedCopy(pieces: readonly Buffer[], length: number): Uint8Array {
-  const out = new Uint8Array(new SharedArrayBuffer(length));
-  let at = 0;
-  for (const p of pieces) {
-    if (at >= length) break;
-    const n = Math.min(p.length, length - at);
-    out.set(n === p.length ? p : p.subarray(0, n), at);
-    at += n;
-  }
-  return out;
+  else if (pendingBytes > 0) yield { kind: "chunk", firstLine: line, bytes: Buffer.concat(pending) };
 }
 
 /**
