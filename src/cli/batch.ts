@@ -154,7 +154,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
   // The lines as strings, or (BatchOptions.bytes) written straight into UTF-8 bytes.
   const out = options.bytes === true ? new ByteLines(1 << 16) : undefined;
   const separator = options.format === "json" ? ",\n" : lineEnd(options.format);
-  const separatorBytes = Buffer.from(separator, "latin1");
+  const separatorBytes = new TextEncoder().encode(separator);
   let count = 0;
   const lines: string[] = [];
   // A Map per batch: an object indexed by ever-changing keys makes every update a megamorphic lookup.

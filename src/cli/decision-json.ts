@@ -16,9 +16,11 @@
 import type { Decision } from "../runtime/index.js";
 import type { ByteLines } from "./byte-lines.js";
 
-const RECORD = Buffer.from('{"record":', "latin1");
-const INSTALLATION = Buffer.from(',"installationId":', "latin1");
-const CLOSE = Buffer.from("}", "latin1");
+// TextEncoder, not Buffer: this module is also bundled for the browser (src/site/explorer), where Buffer is not.
+const utf8 = new TextEncoder();
+const RECORD = utf8.encode('{"record":');
+const INSTALLATION = utf8.encode(',"installationId":');
+const CLOSE = utf8.encode("}");
 
 /** A Decision's own members, in the order the runtime builds them (src/runtime/decide.ts). */
 const MEMBERS = ["installationId", "document", "version", "versionId", "asOf", "sourceHash", "status", "result", "rule", "clause", "fired"] as const;
@@ -86,7 +88,7 @@ export class DecisionJson {
   private keyBytes(key: string): Uint8Array {
     let b = this.keys.get(key);
     if (b === undefined) {
-      b = Buffer.from(`,${JSON.stringify(key)}:`, "utf8");
+      b = utf8.encode(`,${JSON.stringify(key)}:`);
       this.keys.set(key, b);
     }
     return b;
@@ -151,7 +153,7 @@ export class DecisionJson {
       // Written by JSON.stringify itself, from an object with the same members in the same order.
       const rest = JSON.stringify({ document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, result, rule: d.rule, clause: d.clause, fired: d.fired }).slice(1, -1);
       const text = rest.length > 0 ? `,${rest}` : "";
-      t = { document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, rule: d.rule, clause: d.clause, text, bytes: Buffer.from(text, "utf8") };
+      t = { document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, rule: d.rule, clause: d.clause, text, bytes: utf8.encode(text) };
       byFired.set(d.fired, t);
     }
     return t;
