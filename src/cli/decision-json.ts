@@ -14,6 +14,13 @@
  * JSON.stringify, as before.
  */
 import type { Decision } from "../runtime/index.js";
+import type { ByteLines } from "./byte-lines.js";
+
+// TextEncoder, not Buffer: this module is also bundled for the browser (src/site/explorer), where Buffer is not.
+const utf8 = new TextEncoder();
+const RECORD = utf8.encode('{"record":');
+const INSTALLATION = utf8.encode(',"installationId":');
+const CLOSE = utf8.encode("}");
 
 /** A Decision's own members, in the order the runtime builds them (src/runtime/decide.ts). */
 const MEMBERS = ["installationId", "document", "version", "versionId", "asOf", "sourceHash", "status", "result", "rule", "clause", "fired"] as const;
@@ -29,6 +36,8 @@ interface Tail {
   readonly rule: unknown;
   readonly clause: unknown;
   readonly text: string;
+  /** `text` as UTF-8. */
+  readonly bytes: Uint8Array;
 }
 
 /** Deepest frozen value checked; deeper (or cyclic) values are left to JSON.stringify. */
@@ -37,6 +46,8 @@ const MAX_DEPTH = 16;
 export class DecisionJson {
   /** Tails by result (deeply frozen), then by fired list (deeply frozen). */
   private readonly tails = new WeakMap<object, WeakMap<object, Tail>>();
+  /** `,"key":` of members after the Decision's own. */
+  private readonly keys = new Map<string, Uint8Array>();
   /** Objects found to be deeply frozen plain data (true) or not (false). */
   private readonly frozen = new WeakMap<object, boolean>();
 
@@ -48,7 +59,47 @@ export class DecisionJson {
     return json.length > 2 ? `{"record":${record},${json.slice(1)}` : `{"record":${record}}`;
   }
 
-  private fast(record: number, d: Decision): string | undefined {
+  /**
+   * The line of `line(record, d)`, written as UTF-8 into `out`, with what repeats copied as bytes
+   * made once. Writes the same bytes as `line` gives, encoded.
+   */
+  write(out: ByteLines, record: number, d: Decision): void {
+    const keys = this.plain(d);
+    if (keys === undefined) {
+      out.text(this.line(record, d));
+      return;
+    }
+    out.bytes(RECORD);
+    out.wholeNumber(record);
+    out.bytes(INSTALLATION);
+    if (!out.plainJsonString(d.installationId)) out.text(JSON.stringify(d.installationId));
+    out.bytes(this.tail(d).bytes);
+    for (let i = MEMBERS.length; i < keys.length; i++) {
+      const key = keys[i];
+      const v = (d as unknown as Record<string, unknown>)[key];
+      if (v === undefined) continue;
+      out.bytes(this.keyBytes(key));
+      if (typeof v !== "string" || !out.plainJsonString(v)) out.text(JSON.stringify(v));
+    }
+    out.bytes(CLOSE);
+  }
+
+  /** `,"key":` as UTF-8, made once per key. */
+  private keyBytes(key: string): Uint8Array {
+    let b = this.keys.get(key);
+    if (b === undefined) {
+      b = utf8.encode(`,${JSON.stringify(key)}:`);
+      this.keys.set(key, b);
+    }
+    return b;
+  }
+
+  /**
+   * The Decision's keys when its line may be written from parts made once: its own members first,
+   * in order, with a result and fired list that are deeply frozen plain data, and after them only
+   * members JSON.stringify writes plainly; undefined otherwise.
+   */
+  private plain(d: Decision): string[] | undefined {
     if (Object.getPrototypeOf(d) !== Object.prototype) return undefined;
     const keys = Object.keys(d);
     if (keys.length < MEMBERS.length) return undefined;
@@ -56,21 +107,31 @@ export class DecisionJson {
     const id = d.installationId;
     if (typeof id !== "string" || typeof d.result !== "object" || d.result === null || typeof d.fired !== "object" || d.fired === null) return undefined;
     if (!this.isFrozenData(d.result) || !this.isFrozenData(d.fired)) return undefined;
-    let text = `{"record":${record},"installationId":${JSON.stringify(id)}${this.tail(d)}`;
     for (let i = MEMBERS.length; i < keys.length; i++) {
-      const key = keys[i];
-      const v = (d as unknown as Record<string, unknown>)[key];
-      // What JSON.stringify leaves out, or would write by calling something, is not written here.
+      const v = (d as unknown as Record<string, unknown>)[keys[i]];
+      // What JSON.stringify leaves out is skipped; what it would write by calling something is not written here.
       if (v === undefined) continue;
       if (typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") return undefined;
       if (typeof v === "object" && v !== null && !this.isFrozenData(v)) return undefined;
+    }
+    return keys;
+  }
+
+  private fast(record: number, d: Decision): string | undefined {
+    const keys = this.plain(d);
+    if (keys === undefined) return undefined;
+    let text = `{"record":${record},"installationId":${JSON.stringify(d.installationId)}${this.tail(d).text}`;
+    for (let i = MEMBERS.length; i < keys.length; i++) {
+      const key = keys[i];
+      const v = (d as unknown as Record<string, unknown>)[key];
+      if (v === undefined) continue;
       text += `,${JSON.stringify(key)}:${JSON.stringify(v)}`;
     }
     return `${text}}`;
   }
 
   /** The members from `document` to `fired` as JSON text, each after a comma; made once per result, fired list and their companions. */
-  private tail(d: Decision): string {
+  private tail(d: Decision): Tail {
     const result = d.result as object;
     let byFired = this.tails.get(result);
     if (byFired === undefined) {
@@ -91,10 +152,11 @@ export class DecisionJson {
     ) {
       // Written by JSON.stringify itself, from an object with the same members in the same order.
       const rest = JSON.stringify({ document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, result, rule: d.rule, clause: d.clause, fired: d.fired }).slice(1, -1);
-      t = { document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, rule: d.rule, clause: d.clause, text: rest.length > 0 ? `,${rest}` : "" };
+      const text = rest.length > 0 ? `,${rest}` : "";
+      t = { document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, rule: d.rule, clause: d.clause, text, bytes: utf8.encode(text) };
       byFired.set(d.fired, t);
     }
-    return t.text;
+    return t;
   }
 
   /** Whether `v` is a primitive JSON.stringify writes plainly, or a deeply frozen plain object or array of such values. */

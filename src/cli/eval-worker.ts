@@ -25,7 +25,9 @@ const setup = workerData as WorkerSetup;
 const version = await loadVersionRef(setup.version);
 const progress = new Int32Array(setup.progress);
 parentPort!.on("message", (job: WorkerJob) => {
-  parentPort!.postMessage({ seq: job.seq, ...processBatch(version, job.input, setup.options, { progress, seq: job.seq, poison: job.poison }) });
+  const result = processBatch(version, job.input, setup.options, { progress, seq: job.seq, poison: job.poison });
+  // The output bytes are handed over, not copied: this thread never reads them again.
+  parentPort!.postMessage({ seq: job.seq, ...result }, result.bytes === undefined ? [] : [result.bytes.buffer as ArrayBuffer]);
   Atomics.store(progress, PROGRESS.BUSY, 0);
 });
 parentPort!.postMessage({ ready: true });

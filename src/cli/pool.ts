@@ -31,6 +31,8 @@ export interface PoolOptions {
   readonly resourceLimits?: ResourceLimits;
   /** Called as each worker thread is started (replacements included): for tests and diagnostics. */
   readonly onWorkerStart?: () => void;
+  /** Told of each batch once its result is in (it will not be sent again), so its memory can be used again. */
+  readonly release?: (input: BatchInput) => void;
 }
 
 interface Job extends WorkerJob {
@@ -118,6 +120,7 @@ export async function* evaluateInWorkers(batches: AsyncIterable<BatchInput>, poo
       if (job === undefined || job.slot !== slot) return;
       jobs.delete(m.seq);
       slot.jobs = slot.jobs.filter((j) => j !== job);
+      pool.release?.(job.input);
       results.set(m.seq, m);
       idleDeaths = 0;
       notify();

@@ -364,8 +364,10 @@ export type BatchInput = { readonly kind: "chunk"; readonly firstLine: number; r
  * it does no decoding or parsing. A line over the size limit is skipped as it streams and sent on as
  * a `too-large` record. A JSON array is split into its elements as it streams, sent as records.
  */
-export async function* readBatches(source: RecordSource, limits: Limits, targetBytes = 1 << 18, eager = false): AsyncGenerator<BatchInput> {
-  const input = bytesOf(source, 1 << 18);
+export async function* readBatches(source: RecordSource, limits: Limits, targetBytes = 1 << 18, eager = false, chunks?: SharedChunks): AsyncGenerator<BatchInput> {
+  // Read about a batch at a time: fewer reads, each a hand-off between threads.
+  const input = bytesOf(source, Math.max(1 << 16, targetBytes));
+  const concat = chunks === undefined ? (pieces: readonly Buffer[], length: number): Uint8Array => Buffer.concat(pieces, length) : (pieces: readonly Buffer[], length: number): Uint8Array => chunks.copy(pieces, length);
   const head: Buffer[] = [];
   let first = -1;
   while (first === -1) {
@@ -374,8 +376,8 @@ export async function* readBatches(source: RecordSource, limits: Limits, targetB
     head.push(r.value);
     first = firstNonBlank(r.value);
   }
-  if (first === OPEN_BRACKET) yield* arrayOrLines(head, input, limits, targetBytes, eager);
-  else yield* lineBatches(replay(head, input), limits, targetBytes, eager);
+  if (first === OPEN_BRACKET) yield* arrayOrLines(head, input, limits, targetBytes, eager, concat);
+  else yield* lineBatches(replay(head, input), limits, targetBytes, eager, concat);
 }
 
 function rawOf(e: ArrayElement): RawRecord {
@@ -392,7 +394,7 @@ function rawOf(e: ArrayElement): RawRecord {
  * that, or it closes on its first line and more text follows, the held bytes are read again as
  * NDJSON. So at most about one record's worth of bytes is ever held.
  */
-async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffer>, limits: Limits, targetBytes: number, eager: boolean): AsyncGenerator<BatchInput> {
+async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffer>, limits: Limits, targetBytes: number, eager: boolean, concat: Concat): AsyncGenerator<BatchInput> {
   const chunks = replay(head, input);
   const splitter = new ArraySplitter(limits);
   const held: Buffer[] = [];
@@ -418,7 +420,7 @@ async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffe
       // Counted up to a break, so the choice does not depend on where the chunks were cut.
       const shown = splitter.afterFirstLine >= 2;
       if ((splitter.failed && !shown) || (splitter.ended && splitter.trailingLine !== undefined && splitter.endLine === splitter.startLine)) {
-        yield* lineBatches(replay(held, chunks), limits, targetBytes, eager);
+        yield* lineBatches(replay(held, chunks), limits, targetBytes, eager, concat);
         return;
       }
       committed = shown || (splitter.ended && splitter.trailingLine !== undefined) || heldBytes > limits.maxRecordBytes + (1 << 16);
@@ -440,7 +442,7 @@ async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffe
   splitter.close();
   if (!committed && splitter.failed && splitter.afterFirstLine < 2) {
     // Never closed, and never clearly an array: NDJSON with a broken first line.
-    yield* lineBatches(replay(held, chunks), limits, targetBytes, eager);
+    yield* lineBatches(replay(held, chunks), limits, targetBytes, eager, concat);
     return;
   }
   if (splitter.failed) batch.push(error(splitter.failure!));
@@ -452,7 +454,7 @@ async function* arrayOrLines(head: readonly Buffer[], input: AsyncIterator<Buffe
  * `targetBytes`. Each piece read is walked from line end to line end (counting the lines) but kept
  * whole: only the bytes sent are copied, once, into the chunk.
  */
-async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targetBytes: number, eager: boolean): AsyncGenerator<BatchInput> {
+async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targetBytes: number, eager: boolean, concat: Concat = (pieces, length) => Buffer.concat(pieces, length)): AsyncGenerator<BatchInput> {
   let line = 1; // number of the first line not yet sent
   let pending: Buffer[] = []; // whole lines waiting to be sent, and then a partial last line
   let pendingBytes = 0;
@@ -482,7 +484,7 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
         pending.push(chunk.subarray(from, nl + 1));
         const first = line;
         line += lines;
-        yield { kind: "chunk", firstLine: first, bytes: Buffer.concat(pending, pendingBytes + nl + 1 - from) };
+        yield { kind: "chunk", firstLine: first, bytes: concat(pending, pendingBytes + nl + 1 - from) };
         pending = [];
         pendingBytes = 0;
         lines = 0;
@@ -500,7 +502,7 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
         if (whole > 0) {
           const first = line;
           line += lines;
-          yield { kind: "chunk", firstLine: first, bytes: Buffer.concat(pending).subarray(0, whole) };
+          yield { kind: "chunk", firstLine: first, bytes: concat(pending, whole) };
         }
         skipping = true;
         skipped = partial + tail;
@@ -526,7 +528,51 @@ async function* lineBatches(stream: AsyncIterable<Buffer>, limits: Limits, targe
     }
   }
   if (skipping) yield { kind: "raws", raws: [{ record: line, tooLarge: skipped }] };
-  else if (pendingBytes > 0) yield { kind: "chunk", firstLine: line, bytes: Buffer.concat(pending) };
+  else if (pendingBytes > 0) yield { kind: "chunk", firstLine: line, bytes: concat(pending, pendingBytes) };
+}
+
+/** The first `length` bytes of some pieces, as one chunk. */
+type Concat = (pieces: readonly Buffer[], length: number) => Uint8Array;
+
+/** Free buffers kept for reuse; more are left to the garbage collector. */
+const MAX_FREE = 16;
+
+/**
+ * Shared memory for NDJSON chunks, used again: a worker is sent a chunk in shared memory without
+ * a copy (a plain buffer is copied twice on the way, into the message and out of it), and the pool
+ * keeps it to send again if the worker dies. A SharedArrayBuffer is freed only once every thread
+ * that saw it has collected its garbage (a 2 M record run grew past 600 MB without reuse), so each
+ * chunk is given back (`release`) once its batch's result is in, and its memory holds a later chunk.
+ */
+export class SharedChunks {
+  private readonly free: SharedArrayBuffer[] = [];
+  /** Buffers holding a chunk not yet given back. */
+  private readonly lent = new Set<ArrayBufferLike>();
+
+  copy(pieces: readonly Buffer[], length: number): Uint8Array {
+    const i = this.free.findIndex((b) => b.byteLength >= length);
+    // Room for a chunk a little larger next time (a chunk ends at the first line end past its target).
+    const buffer = i >= 0 ? this.free.splice(i, 1)[0] : new SharedArrayBuffer(Math.ceil((length * 1.25) / (1 << 16)) * (1 << 16));
+    this.lent.add(buffer);
+    const out = new Uint8Array(buffer, 0, length);
+    let at = 0;
+    for (const p of pieces) {
+      if (at >= length) break;
+      const n = Math.min(p.length, length - at);
+      out.set(n === p.length ? p : p.subarray(0, n), at);
+      at += n;
+    }
+    return out;
+  }
+
+  /** The batch is done with (its result is in, it will not be sent again): its memory may hold another chunk. */
+  release(input: BatchInput): void {
+    if (input.kind !== "chunk") return;
+    const buffer = input.bytes.buffer;
+    // Given back once only: a buffer holds one chunk at a time.
+    if (!this.lent.delete(buffer)) return;
+    if (this.free.length < MAX_FREE) this.free.push(buffer as SharedArrayBuffer);
+  }
 }
 
 /**

@@ -98,7 +98,7 @@ export class Sink {
     process.once("SIGTERM", this.onSignal);
   }
 
-  async write(text: string): Promise<void> {
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
     if (!this.stream.write(text)) await this.drained();
     if (this.failure !== undefined) throw this.failure;

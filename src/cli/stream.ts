@@ -13,7 +13,7 @@ import type { ResourceLimits } from "node:worker_threads";
 import type { VersionModule, VersionSelector } from "../runtime/index.js";
 import { loadVersionRef, processBatch, type BatchOptions, type BatchResult, type VersionRef } from "./batch.js";
 import { evaluateInWorkers } from "./pool.js";
-import { readBatches, type BatchInput, type RecordSource } from "./records.js";
+import { readBatches, SharedChunks, type BatchInput, type RecordSource } from "./records.js";
 import { cliIo } from "./io.js";
 
 export interface StreamOptions extends BatchOptions {
@@ -75,9 +75,11 @@ class Progress {
  * told of each batch as it is read (for progress).
  */
 export async function* evaluateSource(source: RecordSource, ref: VersionRef, options: StreamOptions, onRead?: (batch: BatchInput) => void): AsyncGenerator<BatchResult> {
-  const batchOptions: BatchOptions = { asOf: options.asOf, trace: options.trace, format: options.format, limits: options.limits };
+  const batchOptions: BatchOptions = { asOf: options.asOf, trace: options.trace, format: options.format, limits: options.limits, ...(options.bytes === true ? { bytes: true } : {}) };
+  // Chunks for worker threads in shared memory, used again once their results are in.
+  const chunks = options.workers > 0 ? new SharedChunks() : undefined;
   async function* batches(): AsyncGenerator<BatchInput> {
-    for await (const b of readBatches(source, options.limits, options.batchBytes)) {
+    for await (const b of readBatches(source, options.limits, options.batchBytes, false, chunks)) {
       onRead?.(b);
       yield b;
     }
@@ -87,7 +89,7 @@ export async function* evaluateSource(source: RecordSource, ref: VersionRef, opt
     for await (const input of batches()) yield processBatch(version, input, batchOptions);
     return;
   }
-  yield* evaluateInWorkers(batches(), { workers: options.workers, version: ref, options: batchOptions, ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }) });
+  yield* evaluateInWorkers(batches(), { workers: options.workers, version: ref, options: batchOptions, release: (input) => chunks?.release(input), ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }) });
 }
 
 export async function evaluateStream(

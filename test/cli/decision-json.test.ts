@@ -6,6 +6,7 @@
  * only on the outside, or with a getter or a toJSON), a conflict, members JSON.stringify leaves out.
  */
 import { describe, expect, it } from "vitest";
+import { ByteLines } from "../../src/cli/byte-lines.js";
 import { DecisionJson } from "../../src/cli/decision-json.js";
 import { loadVersion } from "../../src/index.js";
 import { generateInstallations } from "../../src/population/generate.js";
@@ -14,6 +15,14 @@ import { evaluateRecord, type Decision } from "../../src/runtime/index.js";
 /** What the line was before: the Decision's JSON with the record number put first. */
 function reference(record: number, d: unknown): string {
   return JSON.stringify({ record, ...(d as object) });
+}
+
+/** The line as DecisionJson.write puts it into bytes, decoded again (after some bytes already written, as in a batch). */
+function written(json: DecisionJson, record: number, d: Decision): string {
+  const out = new ByteLines(16);
+  out.text("x\n");
+  json.write(out, record, d);
+  return Buffer.from(out.take()).toString("utf8").slice(2);
 }
 
 const base = {
@@ -47,8 +56,8 @@ describe("decision lines", () => {
           n++;
           seen.add(Object.keys(o.decision).join());
           // Twice: the second line reuses the text made for the first.
-          lines.push(json.line(n, o.decision), json.line(n + 1, o.decision));
-          expected.push(reference(n, o.decision), reference(n + 1, o.decision));
+          lines.push(json.line(n, o.decision), json.line(n + 1, o.decision), written(json, n + 2, o.decision));
+          expected.push(reference(n, o.decision), reference(n + 1, o.decision), reference(n + 2, o.decision));
         }
         expect(lines.join("\n"), `${id} as of ${asOf}`).toBe(expected.join("\n"));
       }
@@ -78,7 +87,10 @@ describe("decision lines", () => {
       { ...base, reviewOn: Object.freeze(["a", 1, null, Object.freeze({ b: true })]) },
       base,
     ];
-    for (const [i, d] of variants.entries()) expect(json.line(i + 1, d as unknown as Decision), JSON.stringify(d)).toBe(reference(i + 1, d));
+    for (const [i, d] of variants.entries()) {
+      expect(json.line(i + 1, d as unknown as Decision), JSON.stringify(d)).toBe(reference(i + 1, d));
+      expect(written(json, i + 1, d as unknown as Decision), JSON.stringify(d)).toBe(reference(i + 1, d));
+    }
   });
 
   it("leave to JSON.stringify what could write otherwise another time", () => {
@@ -110,6 +122,13 @@ describe("decision lines", () => {
         if (d === getter || d === inheritedToJSON) expect(calls).toBe(before + 1);
         calls = before;
         expect(line).toBe(reference(9, d));
+        // Written as bytes: the same, calling it once too.
+        const again = calls;
+        const bytes = written(json, 9, d as unknown as Decision);
+        if (d === getter || d === inheritedToJSON) expect(calls).toBe(again + 1);
+        calls = again;
+        expect(bytes).toBe(reference(9, d));
+        calls = before;
       }
     }
     // A result that is changed between two lines: written as it is each time.
@@ -119,5 +138,6 @@ describe("decision lines", () => {
     expect(json.line(9, shallow as unknown as Decision)).toContain('"deregister":["A","B"]');
     // Cyclic: JSON.stringify's own error, as before.
     expect(() => json.line(9, { ...base, result: cyclic } as unknown as Decision)).toThrow(/circular/);
+    expect(() => written(json, 9, { ...base, result: cyclic } as unknown as Decision)).toThrow(/circular/);
   });
 });

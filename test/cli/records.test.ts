@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseRaw, readBatches, readRawRecords, recordsOf, scanJson, type RawRecord } from "../../src/cli/records.js";
+import { parseRaw, readBatches, readRawRecords, recordsOf, scanJson, SharedChunks, type BatchInput, type RawRecord } from "../../src/cli/records.js";
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -36,6 +36,44 @@ describe("reading records in chunks", () => {
     }
     expect(expected.filter((r) => r.tooLarge !== undefined).length).toBe(lines.filter((l) => l.length > 200).length);
     expect(expected[expected.length - 1]).toEqual({ record: 401, text: '{"last":true}' });
+  });
+});
+
+describe("chunks in shared memory", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tmad-shared-"));
+  const lines = Array.from({ length: 300 }, (_, i) => (i % 41 === 3 ? "" : `{"n":${i},"pad":"${"é".repeat(i % 17)}${"x".repeat((i * 7) % 90)}"}`));
+  const file = join(dir, "in.ndjson");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  const limits = { maxRecordBytes: 1000, maxDepth: 32 };
+
+  it("hold every chunk's bytes while lent, and are used again once given back", async () => {
+    const expected: RawRecord[] = await collect(readRawRecords(file, limits));
+    for (const target of [64, 700, 5000]) {
+      const chunks = new SharedChunks();
+      const lent: { input: BatchInput; copy: Buffer }[] = [];
+      const seen = new Set<ArrayBufferLike>();
+      const records: RawRecord[] = [];
+      let count = 0;
+      for await (const b of readBatches(file, limits, target, false, chunks)) {
+        records.push(...recordsOf(b));
+        if (b.kind !== "chunk") continue;
+        count++;
+        expect(b.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+        seen.add(b.bytes.buffer);
+        lent.push({ input: b, copy: Buffer.from(b.bytes) });
+        // Three batches in flight: the oldest comes back, unchanged by the chunks made since.
+        if (lent.length > 3) {
+          const done = lent.shift()!;
+          expect(Buffer.from(done.input.kind === "chunk" ? done.input.bytes : []).equals(done.copy)).toBe(true);
+          chunks.release(done.input);
+          // Given back twice by mistake: still only one chunk at a time in its memory.
+          chunks.release(done.input);
+        }
+      }
+      for (const l of lent) expect(Buffer.from(l.input.kind === "chunk" ? l.input.bytes : []).equals(l.copy)).toBe(true);
+      expect(records, `target ${target}`).toEqual(expected);
+      if (count > 8) expect(seen.size).toBeLessThan(count);
+    }
   });
 });
 
