@@ -323,7 +323,8 @@ export class Tracer {
   /** Starts a site; its ENTER event's position (for `remember…` of a definition: where its node is). */
   enter(site: number): number {
     const at = this.n;
-    this.log[at] = Code.ENTER | (site << Code.SITE_SHIFT);
+    // ENTER is 0: its code is the site alone.
+    this.log[at] = site << Code.SITE_SHIFT;
     this.n = at + 1;
     return at;
   }
@@ -366,7 +367,18 @@ export class Tracer {
     return (this.compared ? code | Code.OPERANDS : code) | (site << Code.SITE_SHIFT);
   }
 
+  // The hot recorders (`leaf`, `leaf1`, `exit`) take a short path for a boolean value and no
+  // operands, kept small so that V8 inlines them into the many traced functions within its budget.
   leaf<T>(site: number, value: T): T {
+    if (typeof value !== "boolean" || this.compared) return this.leafAny(site, value);
+    const n = this.n;
+    this.closed = n;
+    this.log[n] = (value ? Code.LEAF | Code.VALUE_IN_CODE | Code.VALUE_TRUE : Code.LEAF | Code.VALUE_IN_CODE) | (site << Code.SITE_SHIFT);
+    this.n = n + 1;
+    return value;
+  }
+
+  private leafAny<T>(site: number, value: T): T {
     const log = this.log;
     const n = this.n;
     this.n = this.valued(log, n, this.open1(Code.LEAF, site), value);
@@ -375,6 +387,17 @@ export class Tracer {
   }
 
   leaf1<T>(site: number, value: T, a: unknown): T {
+    if (typeof value !== "boolean" || this.compared) return this.leaf1Any(site, value, a);
+    const n = this.n;
+    const log = this.log;
+    this.closed = n;
+    log[n] = (value ? Code.LEAF1 | Code.VALUE_IN_CODE | Code.VALUE_TRUE : Code.LEAF1 | Code.VALUE_IN_CODE) | (site << Code.SITE_SHIFT);
+    log[n + 1] = a;
+    this.n = n + 2;
+    return value;
+  }
+
+  private leaf1Any<T>(site: number, value: T, a: unknown): T {
     const log = this.log;
     const n = this.valued(log, this.n, this.open1(Code.LEAF1, site), value);
     log[n] = a;
@@ -420,6 +443,14 @@ export class Tracer {
   }
 
   exit<T>(value: T): T {
+    if (typeof value !== "boolean" || this.compared) return this.exitAny(value);
+    const n = this.n;
+    this.log[n] = value ? Code.EXIT | Code.VALUE_IN_CODE | Code.VALUE_TRUE : Code.EXIT | Code.VALUE_IN_CODE;
+    this.n = n + 1;
+    return value;
+  }
+
+  private exitAny<T>(value: T): T {
     const log = this.log;
     const n = this.n;
     this.n = this.valued(log, n, this.close(Code.EXIT), value);
@@ -489,59 +520,59 @@ export class Tracer {
     return true;
   }
 
-  /** How many slots of the site's entries this evaluation filled (0 when it traced none there yet). */
-  private filled(site: number): number {
-    const memo = this.memo;
-    return memo.epochs[site] === this.epoch ? memo.counts[site] : 0;
-  }
-
   /**
    * Whether the definition at `site` was traced in this evaluation with no arguments; if so, its
    * node is added again where it is read and `value` is its value. Definitions are pure, so each
    * is traced once per evaluation and arguments.
    */
   again0(site: number): boolean {
-    return this.filled(site) !== 0 && this.hit(this.memo.entries[site], 0, 2);
+    const memo = this.memo;
+    return memo.epochs[site] === this.epoch && memo.counts[site] !== 0 && this.hit(memo.entries[site], 0, 2);
   }
 
   /** `again0` for a definition of one argument (the same value, or the same record or list). */
   again1(site: number, a: unknown): boolean {
-    const count = this.filled(site);
-    if (count === 0) return false;
-    const done = this.memo.entries[site];
+    const memo = this.memo;
+    if (memo.epochs[site] !== this.epoch) return false;
+    const count = memo.counts[site];
+    const done = memo.entries[site];
     for (let k = 0; k < count; k += 3) if (done[k] === a) return this.hit(done, k, 3);
     return false;
   }
 
   again2(site: number, a: unknown, b: unknown): boolean {
-    const count = this.filled(site);
-    if (count === 0) return false;
-    const done = this.memo.entries[site];
+    const memo = this.memo;
+    if (memo.epochs[site] !== this.epoch) return false;
+    const count = memo.counts[site];
+    const done = memo.entries[site];
     for (let k = 0; k < count; k += 4) if (done[k] === a && done[k + 1] === b) return this.hit(done, k, 4);
     return false;
   }
 
   again3(site: number, a: unknown, b: unknown, c: unknown): boolean {
-    const count = this.filled(site);
-    if (count === 0) return false;
-    const done = this.memo.entries[site];
+    const memo = this.memo;
+    if (memo.epochs[site] !== this.epoch) return false;
+    const count = memo.counts[site];
+    const done = memo.entries[site];
     for (let k = 0; k < count; k += 5) if (done[k] === a && done[k + 1] === b && done[k + 2] === c) return this.hit(done, k, 5);
     return false;
   }
 
   again4(site: number, a: unknown, b: unknown, c: unknown, d: unknown): boolean {
-    const count = this.filled(site);
-    if (count === 0) return false;
-    const done = this.memo.entries[site];
+    const memo = this.memo;
+    if (memo.epochs[site] !== this.epoch) return false;
+    const count = memo.counts[site];
+    const done = memo.entries[site];
     for (let k = 0; k < count; k += 6) if (done[k] === a && done[k + 1] === b && done[k + 2] === c && done[k + 3] === d) return this.hit(done, k, 6);
     return false;
   }
 
   /** Any number of arguments, as a list. */
   againN(site: number, args: readonly unknown[]): boolean {
-    const count = this.filled(site);
-    if (count === 0) return false;
-    const done = this.memo.entries[site];
+    const memo = this.memo;
+    if (memo.epochs[site] !== this.epoch) return false;
+    const count = memo.counts[site];
+    const done = memo.entries[site];
     const stride = args.length + 2;
     search: for (let k = 0; k < count; k += stride) {
       for (let i = 0; i < args.length; i++) if (done[k + i] !== args[i]) continue search;
@@ -551,12 +582,11 @@ export class Tracer {
   }
 
   /**
-   * Where the next entry (of `stride` slots) of the definition whose node is at `at` goes, in
+   * Where the next entry (of `stride` slots) of the definition at `site` goes, in
    * `memo.entries` of its site; counted as written. The first entry of an evaluation starts the
    * site's list afresh (what an earlier evaluation left there is overwritten).
    */
-  private entry(at: number, stride: number): number {
-    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
+  private entry(site: number, stride: number): number {
     const memo = this.memo;
     let k = 0;
     if (memo.epochs[site] === this.epoch) k = memo.counts[site];
@@ -571,16 +601,18 @@ export class Tracer {
    * `leaf…` (`at` left out): later reads (`again0`) reuse its node.
    */
   remember0<T>(value: T, at = this.closed): T {
-    const k = this.entry(at, 2);
-    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
+    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
+    const k = this.entry(site, 2);
+    const done = this.memo.entries[site];
     done[k] = value;
     done[k + 1] = at;
     return value;
   }
 
   remember1<T>(a: unknown, value: T, at = this.closed): T {
-    const k = this.entry(at, 3);
-    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
+    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
+    const k = this.entry(site, 3);
+    const done = this.memo.entries[site];
     done[k] = a;
     done[k + 1] = value;
     done[k + 2] = at;
@@ -588,8 +620,9 @@ export class Tracer {
   }
 
   remember2<T>(a: unknown, b: unknown, value: T, at = this.closed): T {
-    const k = this.entry(at, 4);
-    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
+    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
+    const k = this.entry(site, 4);
+    const done = this.memo.entries[site];
     done[k] = a;
     done[k + 1] = b;
     done[k + 2] = value;
@@ -598,8 +631,9 @@ export class Tracer {
   }
 
   remember3<T>(a: unknown, b: unknown, c: unknown, value: T, at = this.closed): T {
-    const k = this.entry(at, 5);
-    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
+    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
+    const k = this.entry(site, 5);
+    const done = this.memo.entries[site];
     done[k] = a;
     done[k + 1] = b;
     done[k + 2] = c;
@@ -609,8 +643,9 @@ export class Tracer {
   }
 
   remember4<T>(a: unknown, b: unknown, c: unknown, d: unknown, value: T, at = this.closed): T {
-    const k = this.entry(at, 6);
-    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
+    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
+    const k = this.entry(site, 6);
+    const done = this.memo.entries[site];
     done[k] = a;
     done[k + 1] = b;
     done[k + 2] = c;
@@ -621,8 +656,9 @@ export class Tracer {
   }
 
   rememberN<T>(args: readonly unknown[], value: T, at = this.closed): T {
-    let k = this.entry(at, args.length + 2);
-    const done = this.memo.entries[(this.log[at] as number) >> Code.SITE_SHIFT];
+    const site = (this.log[at] as number) >> Code.SITE_SHIFT;
+    let k = this.entry(site, args.length + 2);
+    const done = this.memo.entries[site];
     for (let i = 0; i < args.length; i++) done[k++] = args[i];
     done[k] = value;
     done[k + 1] = at;
