@@ -154,7 +154,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
   // The lines as strings, or (BatchOptions.bytes) written straight into UTF-8 bytes.
   const out = options.bytes === true ? new ByteLines(1 << 16) : undefined;
   const separator = options.format === "json" ? ",\n" : lineEnd(options.format);
-  const separatorBytes = new TextEncoder().encode(separator);
+  const separatorBytes = out === undefined ? undefined : new TextEncoder().encode(separator);
   let count = 0;
   const lines: string[] = [];
   // A Map per batch: an object indexed by ever-changing keys makes every update a megamorphic lookup.
@@ -187,7 +187,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
     tally.set(key, (tally.get(key) ?? 0) + 1);
     if (out === undefined) lines.push(format(version, raw.record, o, options.format, value));
     else {
-      if (count > 0) out.bytes(separatorBytes);
+      if (count > 0) out.bytes(separatorBytes!);
       if ((options.format === "ndjson" || options.format === "json") && o.ok && o.trace === undefined) decisionJson.write(out, raw.record, o.decision);
       else out.text(format(version, raw.record, o, options.format, value));
     }
