@@ -136,11 +136,13 @@ const ABSENT: unique symbol = Symbol("absent");
  * its own, where it is known to be (its key is skipped, not compared: the shape matched it), its
  * value checked as the generated check checks it, and the object made with its members in the
  * declared order, only those present. Every name is checked first (checkName) and written as a JSON
- * string literal; nothing else of the schema is written into the code but numbers.
+ * string literal; nothing else of the schema is written into the code but numbers (enum members
+ * are passed in, and a value read is the member itself).
  */
 function compileReader(schema: Schema): Compiled {
   const out: string[] = [];
   const patterns: { pattern: RegExp; checkDigit?: { readonly weights: readonly number[]; readonly moduli: readonly number[] } }[] = [];
+  const enums: (readonly string[])[] = [];
   const records = new Map<string, number>();
   const lists = new Map<string, number>();
 
@@ -151,8 +153,17 @@ function compileReader(schema: Schema): Compiled {
         return `if (s.charCodeAt(i) === 116) { ${v} = true; i += 4; } else { ${v} = false; i += 5; }`;
       case "text":
       case "clause":
-      case "enum":
         return str;
+      case "enum": {
+        // The member itself rather than a piece of the text: no new string per value, and the
+        // rules compare it with their own literals (the same string) at once. The shape matched one
+        // of the plain members; the slice is there for the reader to stay correct alone.
+        const members = schema.enums[t.name];
+        if (members === undefined) throw new Error(`no enum ${t.name}`);
+        const k = enums.push(members.filter((m) => /^[ !#-[\]-~]*$/.test(m))) - 1;
+        const tests = enums[k].map((m, n) => `n === ${m.length} && s.startsWith(enums[${k}][${n}], i + 1) ? enums[${k}][${n}] : `).join("");
+        return `j = s.indexOf('"', i + 1); n = j - i - 1; ${v} = ${tests}s.slice(i + 1, j); i = j + 1;`;
+      }
       case "date":
         return `${str} if (!isCalendarDate(${v})) return FAIL;`;
       case "datetime":
@@ -182,7 +193,7 @@ function compileReader(schema: Schema): Compiled {
     if (known !== undefined) return known;
     const k = lists.size;
     lists.set(key, k);
-    out.push(`function l${k}() { const a = []; let e, j; if (s.charCodeAt(++i) === 93) { i++; return a; } for (;;) { ${value(element, "e")} a.push(e); if (s.charCodeAt(i++) === 93) return a; } }`);
+    out.push(`function l${k}() { const a = []; let e, j, n; if (s.charCodeAt(++i) === 93) { i++; return a; } for (;;) { ${value(element, "e")} a.push(e); if (s.charCodeAt(i++) === 93) return a; } }`);
     return k;
   };
 
@@ -192,7 +203,7 @@ function compileReader(schema: Schema): Compiled {
     const k = records.size;
     records.set(name, k);
     const fields = schema.records[name]!;
-    const lines = ["i++;", `let j${fields.map((_, f) => `, f${f}`).join("")};`];
+    const lines = ["i++;", `let j, n${fields.map((_, f) => `, f${f}`).join("")};`];
     // Whether a field came before this one (then a comma is before it): known while compiling
     // until an optional field, then kept in `first`.
     let first: boolean | undefined = true;
@@ -225,7 +236,7 @@ function compileReader(schema: Schema): Compiled {
 
   const root = record(schema.root);
   const source = `let s = "", i = 0;\n${out.join("\n")}\nreturn (text) => { s = text; i = 0; const v = r${root}(); s = ""; return v; };`;
-  return new Function("isCalendarDate", "isDateTime", "checkDigitValid", "patterns", "FAIL", "ABSENT", source)(isCalendarDate, isDateTime, checkDigitValid, patterns, FAIL, ABSENT) as Compiled;
+  return new Function("isCalendarDate", "isDateTime", "checkDigitValid", "patterns", "enums", "FAIL", "ABSENT", source)(isCalendarDate, isDateTime, checkDigitValid, patterns, enums, FAIL, ABSENT) as Compiled;
 }
 
 /** A field name written in JSON as it is, and not one an object has already (`__proto__`, `constructor`…). */

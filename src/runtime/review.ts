@@ -171,17 +171,22 @@ export function reviewWith(version: VersionModule<any, any>, input: unknown, dec
     return n;
   });
   const plans = instances.map((i, n) => planOf(i, onFrom[n]));
-  const candidates = new Set<number>([from]);
+  // A few numbers: an array, each added once, then sorted.
+  const days: number[] = [from];
+  const add = (day: number): void => {
+    if (!days.includes(day)) days.push(day);
+  };
   instances.forEach((i, n) => {
     const counted = from + countDays(plans[n]);
-    candidates.add(counted);
+    add(counted);
     if (i.regime.days === undefined) return;
     const base = i.firstDay ?? from;
     for (let k = -1; k <= 1; k++) {
       const day = base + i.regime.days + k;
-      if (day >= from) candidates.add(Math.max(day, counted));
+      if (day >= from) add(Math.max(day, counted));
     }
   });
+  days.sort((a, b) => a - b);
 
   // A failing entry of a regime on day k after `from`: one object per regime and day, shared by
   // every list that gets one (evaluators only read entries), and by the reviews that follow.
@@ -193,7 +198,7 @@ export function reviewWith(version: VersionModule<any, any>, input: unknown, dec
   };
 
   let evaluations = 0;
-  const record = new Hypothetical(input, instances, plans, entryOn);
+  const record = new Hypothetical(input, from, instances, plans, entryOn);
   const decide = (day: number, skip?: ReadonlySet<Instance>): Decision => {
     evaluations++;
     return version.evaluate(record.at(day - from, skip), null);
@@ -201,12 +206,10 @@ export function reviewWith(version: VersionModule<any, any>, input: unknown, dec
   let result: string | undefined;
   // Results are compared as JSON; the same object (a constant result) is the same JSON.
   const same = (d: Decision): boolean => d.status === decision.status && d.rule === decision.rule && (d.result === decision.result || JSON.stringify(d.result) === (result ??= JSON.stringify(decision.result)));
-  const days = [...candidates].sort((a, b) => a - b);
-  const index = new Map(days.map((d, n) => [d, n]));
   const decisions: Decision[] = [];
   const change = search(
     days.length,
-    likelyEnds(instances, plans, from).map((d) => index.get(d) ?? -1),
+    likelyEnds(instances, plans, from).map((d) => days.indexOf(d)),
     (n) => !same((decisions[n] = decide(days[n]))),
   );
   if (change === days.length) return { reviewOn: null, from: dateOf(from), why: `the decision stays the same up to ${dateOf(days[days.length - 1])} even if every remaining attempt fails`, evaluations };
@@ -366,6 +369,14 @@ function failingEntry(regime: Regime, day: number): Readonly<Record<string, unkn
 }
 
 /**
+ * Planned entries by regime and plan (from, total, first): records waiting since the same day with
+ * the same counts get the same list, so it is made once for them all (it is only read). Each
+ * regime keeps at most PLANNED_LISTS of them.
+ */
+const plannedLists = new WeakMap<Regime, Map<number, readonly unknown[]>>();
+const PLANNED_LISTS = 4096;
+
+/**
  * The record if every remaining attempt fails, up to day `k` after `from`: each list gets its
  * planned entries made by then, and one on day `k` itself (the regime is still retried then, which
  * is how it comes to cover its days). A list named by several regimes gets the most entries any of
@@ -389,6 +400,7 @@ class Hypothetical {
   private readonly planned: (readonly unknown[] | undefined)[] = [];
   constructor(
     private readonly input: unknown,
+    private readonly from: number,
     private readonly instances: readonly Instance[],
     private readonly plans: readonly Plan[],
     private readonly entryOn: (regime: Regime, k: number) => Readonly<Record<string, unknown>>,
@@ -464,25 +476,44 @@ class Hypothetical {
     const n = this.chosen[key];
     const planned = this.plannedOf(n);
     const made = this.made[key];
-    const out = list.concat(made === planned.length ? planned : planned.slice(0, made));
-    if (this.extra[key]) out.push(this.entryOn(this.instances[n].regime, k));
+    // Copied by a loop into an array of its final length: concat took a slow generic path here.
+    const extra = this.extra[key];
+    const out: unknown[] = new Array(list.length + made + (extra ? 1 : 0));
+    let o = 0;
+    for (let j = 0; j < list.length; j++) out[o++] = list[j];
+    for (let j = 0; j < made; j++) out[o++] = planned[j];
+    if (extra) out[o] = this.entryOn(this.instances[n].regime, k);
     return out;
   }
 
-  /** Every planned entry of instance `n`, in order (each day's entries are one shared object); made once per review. */
+  /** Every planned entry of instance `n`, in order (each day's entries are one shared object); made once per review, or taken from plannedLists. */
   private plannedOf(n: number): readonly unknown[] {
     let planned = this.planned[n];
     if (planned === undefined) {
       const plan = this.plans[n];
       const regime = this.instances[n].regime;
-      const all: unknown[] = [];
-      for (let day = 0; all.length < plan.total; day++) {
-        const upto = madeBy(plan, day);
-        if (upto === all.length) continue;
-        const entry = this.entryOn(regime, day);
-        while (all.length < upto) all.push(entry);
+      const c = (regime.count ?? 0) + 1;
+      // (from, total, first) as one number: total and first are at most the regime's count.
+      const id = (this.from * c + plan.total) * c + plan.first;
+      const safe = Number.isSafeInteger(id);
+      let byPlan = plannedLists.get(regime);
+      planned = safe ? byPlan?.get(id) : undefined;
+      if (planned === undefined) {
+        const all: unknown[] = [];
+        for (let day = 0; all.length < plan.total; day++) {
+          const upto = madeBy(plan, day);
+          if (upto === all.length) continue;
+          const entry = this.entryOn(regime, day);
+          while (all.length < upto) all.push(entry);
+        }
+        planned = all;
+        if (safe) {
+          if (byPlan === undefined) plannedLists.set(regime, (byPlan = new Map()));
+          if (byPlan.size >= PLANNED_LISTS) byPlan.clear();
+          byPlan.set(id, all);
+        }
       }
-      this.planned[n] = planned = all;
+      this.planned[n] = planned;
     }
     return planned;
   }
@@ -535,20 +566,29 @@ function set(o: Record<string, unknown>, key: string, value: unknown): void {
 /** Every list of the record each regime names, with what it already holds. */
 function expand(schema: Schema, input: unknown, regimes: readonly Regime[]): Instance[] {
   const out: Instance[] = [];
-  /** Each list's key, by its route and element indexes. */
-  const lists = new Map<string, number>();
+  /**
+   * Each list found, by its path (the path names the list: a route and its element indexes), with
+   * its key. A record holds few lists: they are compared, the list itself first (the same path
+   * reaches the same list), rather than named by a string made for each.
+   */
+  const lists: { readonly value: readonly unknown[]; readonly path: readonly (string | number)[] }[] = [];
   const path: (string | number)[] = [];
   for (const regime of regimes) {
     const { where, counted, route } = matchersOf(regime);
     const types = route(schema);
     const field = regime.dating.field;
     const steps = regime.list;
-    const leaf = (value: readonly unknown[], indexes: string, owner: Record<string, unknown>, ownerType: string): void => {
-      const id = `${types.key}${indexes}`;
-      let key = lists.get(id);
-      if (key === undefined) {
-        key = lists.size;
-        lists.set(id, key);
+    const leaf = (value: readonly unknown[], owner: Record<string, unknown>, ownerType: string): void => {
+      let key = -1;
+      for (let k = 0; k < lists.length; k++) {
+        if (lists[k].value === value && samePath(lists[k].path, path)) {
+          key = k;
+          break;
+        }
+      }
+      if (key === -1) {
+        key = lists.length;
+        lists.push({ value, path: path.slice() });
       } else {
         // A list already found under the same thresholds (another regime's, or a repeated one) is found once.
         for (const i of out) if (i.key === key && String(i.regime.count) === String(regime.count) && String(i.regime.days) === String(regime.days)) return;
@@ -569,10 +609,10 @@ function expand(schema: Schema, input: unknown, regimes: readonly Regime[]): Ins
       }
       out.push({ regime, path: path.slice(), key, owner, ownerType, list: value, counted: countedDays.length, countedDays, firstDay, latest });
     };
-    const walk = (value: unknown, step: number, indexes: string, owner: Record<string, unknown>, ownerType: string): void => {
+    const walk = (value: unknown, step: number, owner: Record<string, unknown>, ownerType: string): void => {
       if (value === null || value === undefined) return;
       if (step === steps.length) {
-        if (Array.isArray(value)) leaf(value, indexes, owner, ownerType);
+        if (Array.isArray(value)) leaf(value, owner, ownerType);
         return;
       }
       const type = types.at[step];
@@ -586,29 +626,33 @@ function expand(schema: Schema, input: unknown, regimes: readonly Regime[]): Ins
           const v = value[i] as Record<string, unknown>;
           if (match !== undefined && !matchesAny(match, v)) continue;
           path.push(i);
-          walk(v, step + 1, `${indexes}${i},`, owner, ownerType);
+          walk(v, step + 1, owner, ownerType);
           path.pop();
         }
         return;
       }
       const obj = value as Record<string, unknown>;
       path.push(name);
-      walk(obj[name], step + 1, indexes, obj, (type as { readonly name: string }).name);
+      walk(obj[name], step + 1, obj, (type as { readonly name: string }).name);
       path.pop();
     };
-    walk(input, 0, "", input as Record<string, unknown>, schema.root);
+    walk(input, 0, input as Record<string, unknown>, schema.root);
   }
   return out;
+}
+
+function samePath(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
+  return true;
 }
 
 /**
  * The types along a regime's list, step by step (optional ones unwrapped): a `*` step's must be a
  * list, a field step's a record declaring the field; null where it is not, and the walk stops there.
- * `key` names the route in list keys (a JSON array, so no route's key begins another's).
  */
 interface Route {
   readonly at: readonly (FieldType | null)[];
-  readonly key: string;
 }
 
 function routeOf(schema: Schema, regime: Regime): Route {
@@ -629,32 +673,26 @@ function routeOf(schema: Schema, regime: Regime): Route {
     at.push(next === null ? null : type);
     type = next;
   }
-  return { at, key: `${JSON.stringify(regime.list)}:` };
+  return { at };
 }
 
 // Calendar days as numbers (days since 1970-01-01), without Date objects: the search works in days.
 
 const DAY_MS = 86_400_000;
 
-function digits(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) n = n * 10 + s.charCodeAt(i) - 48;
-  return n;
-}
-
 /** The month (year × 12 + month) whose first day's number is `monthStart`: a list's dates mostly fall in one month. */
 let month = -1;
 let monthStart = 0;
 
-/** The day number of a `YYYY-MM-DD` date. */
+/** The day number of a `YYYY-MM-DD` date (its digits read one by one: the search reads every entry's date). */
 function dayNumber(date: string): number {
-  const y = digits(date, 0, 4);
-  const m = digits(date, 5, 7);
+  const y = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  const m = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
   if (y * 12 + m !== month) {
     month = y * 12 + m;
     monthStart = civilDay(y, m, 1);
   }
-  return monthStart + digits(date, 8, 10) - 1;
+  return monthStart + (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48) - 1;
 }
 
 /** The day number (UTC) of a date or date-time; a date-time in UTC is read without parsing. */
