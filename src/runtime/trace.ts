@@ -16,7 +16,7 @@
  * That complete exploration is the default. A Tracer made with `"evaluated"` records the
  * evaluation as it goes instead, as the plain evaluation short-circuits: once an `and` or a
  * quantifier has its value, the parts after the deciding one are not evaluated, and the node says
- * how many were left (`notEvaluated`, from `skip`); such a trace says so (`Trace.explored`). It
+ * how many were left (`notEvaluated`, from `skip`, or `exitSkipped` where an `and` stops); such a trace says so (`Trace.explored`). It
  * costs what the evaluation costs, for bulk use where each trace is an audit record.
  */
 import { ruleTraces } from "./decide.js";
@@ -127,7 +127,10 @@ const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 const enum Code {
   /** A condition or definition starts: no payload. */
   ENTER = 0,
-  /** The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
+  /**
+   * The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's,
+   * so the bits above SITE_SHIFT hold how many of its parts were not evaluated (`exitSkipped`: a SKIP folded into the EXIT).
+   */
   EXIT = 1,
   /** One element of the quantifier open innermost starts: 1 slot, the element. */
   MEMBER = 2,
@@ -488,6 +491,18 @@ export class Tracer {
     return value;
   }
 
+  /**
+   * A trace as evaluated: the innermost open site (an `and`) ends false, its last `count` parts not
+   * evaluated; what `skip(count)` then `exit(false)` record, in one event (the count where EXIT
+   * has no site). Generated code calls it where an `and` stops at a false part.
+   */
+  exitSkipped(count: number): false {
+    const n = this.n;
+    this.log[n] = (count << Code.SITE_SHIFT) | Code.EXIT | Code.VALUE_IN_CODE;
+    this.n = n + 1;
+    return false;
+  }
+
   /** Any number of facts, as a list. */
   exitN<T>(value: T, facts: readonly unknown[]): T {
     const log = this.log;
@@ -770,7 +785,8 @@ export class Tracer {
             id = ids.pop()!;
             parts = children.pop()!;
             members.pop();
-            notEvaluated = skipped.pop()!;
+            // Parts not evaluated: SKIP events, and the count an EXIT holds in place of a site (exitSkipped).
+            notEvaluated = skipped.pop()! + (code >> Code.SITE_SHIFT);
           }
           const site = sites[id];
           const value = (code & Code.VALUE_IN_CODE) !== 0 ? (code & Code.VALUE_TRUE) !== 0 : log[p++];

@@ -171,6 +171,30 @@ describe("generator passes", () => {
     });
   }
 
+  it("closing ands: a traced `and` ends its own site, one call where it stops; the traces, complete and as evaluated, are those of the pass turned off", () => {
+    const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    expect(rules).toMatch(/\n\s*else return t\.exitSkipped\(\d+\);\n/);
+    expect(rules).not.toContain("t.skip(1); return false;");
+    expect(rules).toMatch(/\n\s*return t\.exit\(value\);\n\}/);
+    const alone = unformatted(() => generateVersionWith(checked, { disable: new Set(["closing-ands"]) })).find((f) => f.path === "passes/rules.ts")!.content;
+    expect(alone).not.toContain("exitSkipped");
+    expect(alone).toContain("t.skip(");
+    const on = loadedWithEveryPass();
+    const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set(["closing-ands"]) })));
+    const { records } = withEveryPass();
+    let cut = 0;
+    for (const record of records.slice(0, 1_000)) {
+      for (const level of ["complete", "evaluated"] as const) {
+        const a = JSON.stringify(on.version.evaluateTraced(record, null, level));
+        const b = JSON.stringify(off.version.evaluateTraced(record, null, level));
+        if (a !== b) expect(a).toBe(b);
+        if (level === "evaluated" && a.includes('"notEvaluated"')) cut++;
+      }
+    }
+    // The records make `and`s stop early, so the folded count is exercised.
+    expect(cut).toBeGreaterThan(100);
+  });
+
   it("settled sets: kept by the runtime's SettledSets (an array indexed by the set up to 12 rules, a Map of the sets seen beyond); both agree with the pass turned off", () => {
     const fixture = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(fixture).toContain("const SETTLED = new rt.SettledSets(RULES);");

@@ -17,6 +17,8 @@ export const PASSES = {
   "list-length": "conditionless quantifiers over a list read its length",
   /** Loops over one list (count, some, min, max, an ordered pair's extreme) are one pass testing each condition once, kept per list (fused-scans.ts). */
   "fused-scans": "loops over one list fused into one pass, each condition tested once per element",
+  /** A traced `and` ends its own site, and where it stops at a false part one call records the parts not evaluated and the exit (expressions.ts `siteBody`). */
+  "closing-ands": "a traced `and` ends its site: where it stops, one recorder call instead of two",
 } as const;
 
 export type PassName = keyof typeof PASSES;
