@@ -539,8 +539,8 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(25)) return t.value as boolean;
-  const entered = t.enter(25);
+  const entered = t.enterOnce0(25);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(t.exit((t.leaf(26, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(27, loop_2(f), f.input.dataIssues))), entered);
 }
 
@@ -579,8 +579,8 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  if (t.again2(42, v$attempts, v$confirmations)) return t.value as boolean;
-  const entered = t.enter(42);
+  const entered = t.enterOnce2(42, v$attempts, v$confirmations);
+  if (entered < 0) return t.value as boolean;
   return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(43, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(44, loop_4(f, v$attempts, v$confirmations), v$attempts, v$confirmations))), entered);
 }
 
@@ -600,8 +600,8 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(45, v$d)) return t.value as boolean;
-  const entered = t.enter(45);
+  const entered = t.enterOnce1(45, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts), entered);
 }
 
@@ -616,8 +616,8 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(46, v$d)) return t.value as boolean;
-  const entered = t.enter(46);
+  const entered = t.enterOnce1(46, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts), entered);
 }
 
@@ -638,8 +638,8 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(28, v$d)) return t.value as boolean;
-  const entered = t.enter(28);
+  const entered = t.enterOnce1(28, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_5(t, f, v$d), entered);
 }
 
@@ -657,8 +657,8 @@ export function d$readyToMigrate(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(7)) return t.value as boolean;
-  const entered = t.enter(7);
+  const entered = t.enterOnce0(7);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_2(t, f), entered);
 }
 
@@ -710,8 +710,8 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 
 /** Traced variant of {@link d$regimeExhausted}. */
 function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again3(47, v$attempts, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(47);
+  const entered = t.enterOnce3(47, v$attempts, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
   return t.remember3(v$attempts, v$required, v$regimeDays, traced_and_10(t, f, v$attempts, v$required, v$regimeDays), entered);
 }
 
@@ -731,8 +731,8 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
 function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again4(29, v$attempts, v$confirmations, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(29);
+  const entered = t.enterOnce4(29, v$attempts, v$confirmations, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
   return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, traced_and_6(t, f, v$attempts, v$confirmations, v$required, v$regimeDays), entered);
 }
 
@@ -752,8 +752,8 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(11, v$d)) return t.value as boolean;
-  const entered = t.enter(11);
+  const entered = t.enterOnce1(11, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]), entered);
 }
 
@@ -769,8 +769,8 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(50, v$d)) return t.value as boolean;
-  const entered = t.enter(50);
+  const entered = t.enterOnce1(50, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_11(t, f, v$d), entered);
 }
 
@@ -786,8 +786,8 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(34, v$d)) return t.value as boolean;
-  const entered = t.enter(34);
+  const entered = t.enterOnce1(34, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))), entered);
 }
 
@@ -803,8 +803,8 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(35, v$d)) return t.value as boolean;
-  const entered = t.enter(35);
+  const entered = t.enterOnce1(35, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_8(t, f, v$d), entered);
 }
 
@@ -820,8 +820,8 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(12, v$d)) return t.value as boolean;
-  const entered = t.enter(12);
+  const entered = t.enterOnce1(12, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_3(t, f, v$d), entered);
 }
 
@@ -853,8 +853,8 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(39)) return t.value as boolean;
-  const entered = t.enter(39);
+  const entered = t.enterOnce0(39);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_9(t, f), entered);
 }
 
@@ -908,8 +908,8 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(17)) return t.value as boolean;
-  const entered = t.enter(17);
+  const entered = t.enterOnce0(17);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_4(t, f), entered);
 }
 

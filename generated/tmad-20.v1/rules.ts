@@ -780,8 +780,8 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(27)) return t.value as boolean;
-  const entered = t.enter(27);
+  const entered = t.enterOnce0(27);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues))), entered);
 }
 
@@ -820,8 +820,8 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  if (t.again2(71, v$attempts, v$confirmations)) return t.value as boolean;
-  const entered = t.enter(71);
+  const entered = t.enterOnce2(71, v$attempts, v$confirmations);
+  if (entered < 0) return t.value as boolean;
   return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(72, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(73, loop_8(f, v$attempts, v$confirmations), v$attempts, v$confirmations))), entered);
 }
 
@@ -841,8 +841,8 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(60, v$d)) return t.value as boolean;
-  const entered = t.enter(60);
+  const entered = t.enterOnce1(60, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts), entered);
 }
 
@@ -857,8 +857,8 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(74, v$d)) return t.value as boolean;
-  const entered = t.enter(74);
+  const entered = t.enterOnce1(74, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts), entered);
 }
 
@@ -879,8 +879,8 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(61, v$d)) return t.value as boolean;
-  const entered = t.enter(61);
+  const entered = t.enterOnce1(61, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_17(t, f, v$d), entered);
 }
 
@@ -898,8 +898,8 @@ export function d$readyToMigrate(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(30)) return t.value as boolean;
-  const entered = t.enter(30);
+  const entered = t.enterOnce0(30);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_11(t, f), entered);
 }
 
@@ -951,8 +951,8 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 
 /** Traced variant of {@link d$regimeExhausted}. */
 function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again3(75, v$attempts, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(75);
+  const entered = t.enterOnce3(75, v$attempts, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
   return t.remember3(v$attempts, v$required, v$regimeDays, traced_and_22(t, f, v$attempts, v$required, v$regimeDays), entered);
 }
 
@@ -972,8 +972,8 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
 function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again4(62, v$attempts, v$confirmations, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(62);
+  const entered = t.enterOnce4(62, v$attempts, v$confirmations, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
   return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays), entered);
 }
 
@@ -993,8 +993,8 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(34, v$d)) return t.value as boolean;
-  const entered = t.enter(34);
+  const entered = t.enterOnce1(34, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]), entered);
 }
 
@@ -1010,8 +1010,8 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(67, v$d)) return t.value as boolean;
-  const entered = t.enter(67);
+  const entered = t.enterOnce1(67, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_20(t, f, v$d), entered);
 }
 
@@ -1032,8 +1032,8 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(35, v$d)) return t.value as boolean;
-  const entered = t.enter(35);
+  const entered = t.enterOnce1(35, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))), entered);
 }
 
@@ -1054,8 +1054,8 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(36, v$d)) return t.value as boolean;
-  const entered = t.enter(36);
+  const entered = t.enterOnce1(36, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_12(t, f, v$d), entered);
 }
 
@@ -1071,8 +1071,8 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(40, v$d)) return t.value as boolean;
-  const entered = t.enter(40);
+  const entered = t.enterOnce1(40, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_13(t, f, v$d), entered);
 }
 
@@ -1104,8 +1104,8 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(68)) return t.value as boolean;
-  const entered = t.enter(68);
+  const entered = t.enterOnce0(68);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_21(t, f), entered);
 }
 
@@ -1158,8 +1158,8 @@ export function d$lastInstalledOnlyCommunicating(f: Frame): boolean {
 
 /** Traced variant of {@link d$lastInstalledOnlyCommunicating}. */
 function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(46)) return t.value as boolean;
-  const entered = t.enter(46);
+  const entered = t.enterOnce0(46);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_14(t, f), entered);
 }
 
@@ -1177,8 +1177,8 @@ export function d$meterPointClear(f: Frame): boolean {
 
 /** Traced variant of {@link d$meterPointClear}. */
 function d$meterPointClear$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(49)) return t.value as boolean;
-  const entered = t.enter(49);
+  const entered = t.enterOnce0(49);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f))), entered);
 }
 
@@ -1219,8 +1219,8 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(51)) return t.value as boolean;
-  const entered = t.enter(51);
+  const entered = t.enterOnce0(51);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_15(t, f), entered);
 }
 
@@ -1237,8 +1237,8 @@ export function d$iocExclusionGroup(f: Frame): boolean {
 
 /** Traced variant of {@link d$iocExclusionGroup}. */
 function d$iocExclusionGroup$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(57)) return t.value as boolean;
-  const entered = t.enter(57);
+  const entered = t.enterOnce0(57);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(traced_and_16(t, f), entered);
 }
 

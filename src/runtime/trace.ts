@@ -277,7 +277,8 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * Generated code calls, for a condition: `enter(site)`, then `exit(value)` or `exit1(value, fact)`
  * … `exitN(value, facts)` (the facts in the order of the site's `facts`), after `operands(l, r)`
  * for a comparison; for a definition, first `again1(site, arg)` (… `againN`): when true, the
- * definition was traced before with the same arguments and its value is `value`; else `enter`,
+ * definition was traced before with the same arguments and its value is `value`; else `enter`
+ * (`enterOnce1(site, arg)` … does both: -1 when traced before, else what `enter` returns),
  * `exit…`, then `remember1(arg, value, entered)` (… `rememberN`; `entered` what `enter` returned,
  * left out after a `leaf…`) so later reads reuse its node.
  */
@@ -594,6 +595,37 @@ export class Tracer {
       return this.hit(done, k, stride);
     }
     return false;
+  }
+
+  /**
+   * For a definition with parts, what `again0(site)` and then `enter(site)` do, in one call: -1 when
+   * the definition was traced before in this evaluation (its node is added again where it is read,
+   * and `value` is its value), else the position of the ENTER event it records (for `remember0`).
+   */
+  enterOnce0(site: number): number {
+    return this.again0(site) ? -1 : this.enter(site);
+  }
+
+  /** `enterOnce0` for a definition of one argument (`again1`, then `enter`). */
+  enterOnce1(site: number, a: unknown): number {
+    return this.again1(site, a) ? -1 : this.enter(site);
+  }
+
+  enterOnce2(site: number, a: unknown, b: unknown): number {
+    return this.again2(site, a, b) ? -1 : this.enter(site);
+  }
+
+  enterOnce3(site: number, a: unknown, b: unknown, c: unknown): number {
+    return this.again3(site, a, b, c) ? -1 : this.enter(site);
+  }
+
+  enterOnce4(site: number, a: unknown, b: unknown, c: unknown, d: unknown): number {
+    return this.again4(site, a, b, c, d) ? -1 : this.enter(site);
+  }
+
+  /** Any number of arguments, as a list. */
+  enterOnceN(site: number, args: readonly unknown[]): number {
+    return this.againN(site, args) ? -1 : this.enter(site);
   }
 
   /**
