@@ -132,16 +132,16 @@ const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Obje
 const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "PENDING", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
 const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
-/** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
+/** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part, ending its site */
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
@@ -186,16 +186,16 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:65:8), traced part by part */
+/** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:65:8), traced part by part, ending its site */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(5, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(6), t.exit(traced_loop_1(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(6), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:300:6) */
@@ -373,28 +373,28 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
+/** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part, ending its site */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(8, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(10), t.exit(traced_loop_2(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(10), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part */
+/** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part, ending its site */
 function traced_and_3(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(15), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
@@ -412,67 +412,67 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/18-excluded-categories.md:51:3), traced part by part */
+/** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/18-excluded-categories.md:51:3), traced part by part, ending its site */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = t.leaf(18, ((d$esmes(f)).length > 0));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(18, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
-  else { t.skip(7); return false; }
+  else return t.exitSkipped(7);
   if (value) value = (t.enter(19), t.exit(traced_loop_3(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(19), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(6); return false; }
+  else return t.exitSkipped(6);
   if (value) value = t.leaf(20, ((d$gsmes(f)).length > 0));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(20, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
-  else { t.skip(5); return false; }
+  else return t.exitSkipped(5);
   if (value) value = t.leaf1(21, f.input.communicating, f.input.communicating);
   else if (t.complete) { const mark = t.mark(); try { t.leaf1(21, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
-  else { t.skip(4); return false; }
+  else return t.exitSkipped(4);
   if (value) value = (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(22), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(3); return false; }
+  else return t.exitSkipped(3);
   if (value) value = (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(23), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = t.leaf(24, (d$supplierStatus(f) === "LIVE"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(24, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part */
+/** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part, ending its site */
 function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
   else if (t.complete) { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
+/** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part, ending its site */
 function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = t.leaf1(33, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part */
+/** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part, ending its site */
 function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
-  if (value) value = (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
-  else if (t.complete) { const mark = t.mark(); try { (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), t.exit(traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  if (value) value = (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))));
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))); } catch { t.unwind(mark); } }
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
+/** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part, ending its site */
 function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(36), t.exit(!t.leaf1(37, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
@@ -490,31 +490,31 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
+/** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part, ending its site */
 function traced_and_9(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices)); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
+/** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part, ending its site */
 function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(48, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
   if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
   else if (t.complete) { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part */
+/** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part, ending its site */
 function traced_and_11(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /**
@@ -539,8 +539,8 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(25)) return t.value as boolean;
-  const entered = t.enter(25);
+  const entered = t.enterOnce0(25);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(t.exit((t.leaf(26, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(27, loop_2(f), f.input.dataIssues))), entered);
 }
 
@@ -579,8 +579,8 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  if (t.again2(42, v$attempts, v$confirmations)) return t.value as boolean;
-  const entered = t.enter(42);
+  const entered = t.enterOnce2(42, v$attempts, v$confirmations);
+  if (entered < 0) return t.value as boolean;
   return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(43, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(44, loop_4(f, v$attempts, v$confirmations), v$attempts, v$confirmations))), entered);
 }
 
@@ -600,8 +600,8 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(45, v$d)) return t.value as boolean;
-  const entered = t.enter(45);
+  const entered = t.enterOnce1(45, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts), entered);
 }
 
@@ -616,8 +616,8 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(46, v$d)) return t.value as boolean;
-  const entered = t.enter(46);
+  const entered = t.enterOnce1(46, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts), entered);
 }
 
@@ -638,9 +638,9 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(28, v$d)) return t.value as boolean;
-  const entered = t.enter(28);
-  return t.remember1(v$d, t.exit(traced_and_5(t, f, v$d)), entered);
+  const entered = t.enterOnce1(28, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_5(t, f, v$d), entered);
 }
 
 /**
@@ -657,9 +657,9 @@ export function d$readyToMigrate(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(7)) return t.value as boolean;
-  const entered = t.enter(7);
-  return t.remember0(t.exit(traced_and_2(t, f)), entered);
+  const entered = t.enterOnce0(7);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_2(t, f), entered);
 }
 
 /**
@@ -710,9 +710,9 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 
 /** Traced variant of {@link d$regimeExhausted}. */
 function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again3(47, v$attempts, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(47);
-  return t.remember3(v$attempts, v$required, v$regimeDays, t.exit(traced_and_10(t, f, v$attempts, v$required, v$regimeDays)), entered);
+  const entered = t.enterOnce3(47, v$attempts, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
+  return t.remember3(v$attempts, v$required, v$regimeDays, traced_and_10(t, f, v$attempts, v$required, v$regimeDays), entered);
 }
 
 /**
@@ -731,9 +731,9 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
 function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again4(29, v$attempts, v$confirmations, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(29);
-  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, t.exit(traced_and_6(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)), entered);
+  const entered = t.enterOnce4(29, v$attempts, v$confirmations, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
+  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, traced_and_6(t, f, v$attempts, v$confirmations, v$required, v$regimeDays), entered);
 }
 
 /**
@@ -752,8 +752,8 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(11, v$d)) return t.value as boolean;
-  const entered = t.enter(11);
+  const entered = t.enterOnce1(11, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]), entered);
 }
 
@@ -769,9 +769,9 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(50, v$d)) return t.value as boolean;
-  const entered = t.enter(50);
-  return t.remember1(v$d, t.exit(traced_and_11(t, f, v$d)), entered);
+  const entered = t.enterOnce1(50, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_11(t, f, v$d), entered);
 }
 
 /**
@@ -786,8 +786,8 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(34, v$d)) return t.value as boolean;
-  const entered = t.enter(34);
+  const entered = t.enterOnce1(34, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))), entered);
 }
 
@@ -803,9 +803,9 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(35, v$d)) return t.value as boolean;
-  const entered = t.enter(35);
-  return t.remember1(v$d, t.exit(traced_and_8(t, f, v$d)), entered);
+  const entered = t.enterOnce1(35, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_8(t, f, v$d), entered);
 }
 
 /**
@@ -820,9 +820,9 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(12, v$d)) return t.value as boolean;
-  const entered = t.enter(12);
-  return t.remember1(v$d, t.exit(traced_and_3(t, f, v$d)), entered);
+  const entered = t.enterOnce1(12, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_3(t, f, v$d), entered);
 }
 
 /**
@@ -853,9 +853,9 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(39)) return t.value as boolean;
-  const entered = t.enter(39);
-  return t.remember0(t.exit(traced_and_9(t, f)), entered);
+  const entered = t.enterOnce0(39);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_9(t, f), entered);
 }
 
 /**
@@ -908,9 +908,9 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(17)) return t.value as boolean;
-  const entered = t.enter(17);
-  return t.remember0(t.exit(traced_and_4(t, f)), entered);
+  const entered = t.enterOnce0(17);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_4(t, f), entered);
 }
 
 /**
@@ -937,7 +937,7 @@ export function r$migrate_clean_installation$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
 function r$migrate_clean_installation$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(0), t.exit(traced_and_0(t, f)));
+  return (t.enter(0), traced_and_0(t, f));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -977,7 +977,7 @@ export function r$migrate_partial_ioc$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
 function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(4), t.exit(traced_and_1(t, f)));
+  return (t.enter(4), traced_and_1(t, f));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */

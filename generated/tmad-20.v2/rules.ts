@@ -160,16 +160,16 @@ const r$exclude_unresolved_data_issues$result$value: Readonly<model.Decision> = 
 const r$exclude_unresolved_duplicate_mpxn$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "EXCLUDED", "excludedCategory": "18.13", "deregister": Object.freeze([]), "notifySupplier": true });
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
 const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
-/** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part */
+/** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part, ending its site */
 function traced_and_0(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = t.leaf(2, (d$supplierStatus(f) === "LIVE"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(2, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8) */
@@ -193,49 +193,49 @@ function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:43:8), traced part by part */
+/** `hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:43:8), traced part by part, ending its site */
 function traced_and_1(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING")); } catch { t.unwind(mark); } }
-  else { t.skip(3); return false; }
+  else return t.exitSkipped(3);
   if (value) value = d$readyToMigrate$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = d$meterPointClear$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:98:8), traced part by part */
+/** `hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:98:8), traced part by part, ending its site */
 function traced_and_2(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER")); } catch { t.unwind(mark); } }
-  else { t.skip(3); return false; }
+  else return t.exitSkipped(3);
   if (value) value = d$readyToMigrate$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = d$meterPointClear$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `sharesMeterPoint and lastInstalledOnlyCommunicating and supplierStatus = LIVE and readyToMigrate` (rules/tmad-20.v1/04-01-unblocking.md:169:8), traced part by part */
+/** `sharesMeterPoint and lastInstalledOnlyCommunicating and supplierStatus = LIVE and readyToMigrate` (rules/tmad-20.v1/04-01-unblocking.md:169:8), traced part by part, ending its site */
 function traced_and_3(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$sharesMeterPoint$traced(t, f);
   if (value) value = d$lastInstalledOnlyCommunicating$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(3); return false; }
+  else return t.exitSkipped(3);
   if (value) value = t.leaf(9, (d$supplierStatus(f) === "LIVE"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(9, (d$supplierStatus(f) === "LIVE")); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = d$readyToMigrate$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyToMigrate$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8) */
@@ -259,16 +259,16 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:97:8), traced part by part */
+/** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:97:8), traced part by part, ending its site */
 function traced_and_4(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(11, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(12), t.exit(traced_loop_1(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(12), t.exit(traced_loop_1(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8) */
@@ -292,13 +292,13 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:197:8), traced part by part */
+/** `iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:197:8), traced part by part, ending its site */
 function traced_and_5(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(14), t.exit(traced_loop_2(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(14), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8) */
@@ -322,16 +322,16 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `installation.cohort = MOC_MDS and installation.groupId = "CB" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:315:8), traced part by part */
+/** `installation.cohort = MOC_MDS and installation.groupId = "CB" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:315:8), traced part by part, ending its site */
 function traced_and_6(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(16, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId);
   else if (t.complete) { const mark = t.mark(); try { t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(18), t.exit(traced_loop_3(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(18), t.exit(traced_loop_3(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8) */
@@ -355,34 +355,34 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:386:8), traced part by part */
+/** `iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:386:8), traced part by part, ending its site */
 function traced_and_7(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(20), t.exit(traced_loop_4(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(20), t.exit(traced_loop_4(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `hasDormantMeter and hasUnresolvedDataIssue` (rules/tmad-20.v1/18-excluded-categories.md:439:8), traced part by part */
+/** `hasDormantMeter and hasUnresolvedDataIssue` (rules/tmad-20.v1/18-excluded-categories.md:439:8), traced part by part, ending its site */
 function traced_and_8(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$hasUnresolvedDataIssue$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$hasUnresolvedDataIssue$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `hasDormantMeter and sharesMeterPoint and not lastInstalledOnlyCommunicating` (rules/tmad-20.v1/18-excluded-categories.md:525:8), traced part by part */
+/** `hasDormantMeter and sharesMeterPoint and not lastInstalledOnlyCommunicating` (rules/tmad-20.v1/18-excluded-categories.md:525:8), traced part by part, ending its site */
 function traced_and_9(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$sharesMeterPoint$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$sharesMeterPoint$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(23), t.exit(!d$lastInstalledOnlyCommunicating$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:45:8) */
@@ -406,16 +406,16 @@ function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:43:8), traced part by part */
+/** `installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:43:8), traced part by part, ending its site */
 function traced_and_10(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(25, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(26), t.exit(traced_loop_5(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(26), t.exit(traced_loop_5(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(some i in installation.dataIssues satisfies not i.resolved)` (rules/tmad-19.0/index.md:300:6) */
@@ -599,46 +599,46 @@ function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part */
+/** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part, ending its site */
 function traced_and_11(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(31, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(33), t.exit(traced_loop_6(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(33), t.exit(traced_loop_6(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part */
+/** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part, ending its site */
 function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(37), t.exit(!t.leaf1(38, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part */
+/** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part, ending its site */
 function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(41), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(43), t.exit(!d$unableToAttemptFirmware$traced(t, f, v$d))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part */
+/** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part, ending its site */
 function traced_and_14(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(47, f.input.communicating, f.input.communicating);
   if (value) value = t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints);
   else if (t.complete) { const mark = t.mark(); try { t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7), traced member by member */
@@ -656,73 +656,73 @@ function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear` (rules/tmad-20.v1/18-excluded-categories.md:87:3), traced part by part */
+/** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear` (rules/tmad-20.v1/18-excluded-categories.md:87:3), traced part by part, ending its site */
 function traced_and_15(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = t.leaf(52, ((d$esmes(f)).length > 0));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(52, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
-  else { t.skip(6); return false; }
+  else return t.exitSkipped(6);
   if (value) value = (t.enter(53), t.exit(traced_loop_7(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(53), t.exit(traced_loop_7(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(5); return false; }
+  else return t.exitSkipped(5);
   if (value) value = t.leaf(54, ((d$gsmes(f)).length > 0));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(54, ((d$gsmes(f)).length > 0)); } catch { t.unwind(mark); } }
-  else { t.skip(4); return false; }
+  else return t.exitSkipped(4);
   if (value) value = t.leaf1(55, f.input.communicating, f.input.communicating);
   else if (t.complete) { const mark = t.mark(); try { t.leaf1(55, f.input.communicating, f.input.communicating); } catch { t.unwind(mark); } }
-  else { t.skip(3); return false; }
+  else return t.exitSkipped(3);
   if (value) value = (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(56), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
-  else { t.skip(2); return false; }
+  else return t.exitSkipped(2);
   if (value) value = d$meterPointClear$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$meterPointClear$traced(t, f); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `installation.cohort = IOC and installation.groupId in {"AA", "BA", "CA"}` (rules/tmad-20.v1/18-excluded-categories.md:193:3), traced part by part */
+/** `installation.cohort = IOC and installation.groupId in {"AA", "BA", "CA"}` (rules/tmad-20.v1/18-excluded-categories.md:193:3), traced part by part, ending its site */
 function traced_and_16(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(58, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId);
   else if (t.complete) { const mark = t.mark(); try { t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part */
+/** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part, ending its site */
 function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
   else if (t.complete) { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part */
+/** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part, ending its site */
 function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = t.leaf1(66, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part */
+/** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part, ending its site */
 function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.enter(63), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
-  if (value) value = (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))));
-  else if (t.complete) { const mark = t.mark(); try { (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), t.exit(traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))))); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  if (value) value = (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))));
+  else if (t.complete) { const mark = t.mark(); try { (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))); } catch { t.unwind(mark); } }
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part */
+/** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part, ending its site */
 function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
@@ -740,22 +740,22 @@ function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
   return value;
 }
 
-/** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part */
+/** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part, ending its site */
 function traced_and_21(t: rt.Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices)); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
-/** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part */
+/** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part, ending its site */
 function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(76, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
   if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
   else if (t.complete) { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
-  else { t.skip(1); return false; }
-  return value;
+  else return t.exitSkipped(1);
+  return t.exit(value);
 }
 
 /**
@@ -780,8 +780,8 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
 function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(27)) return t.value as boolean;
-  const entered = t.enter(27);
+  const entered = t.enterOnce0(27);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues))), entered);
 }
 
@@ -820,8 +820,8 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 
 /** Traced variant of {@link d$stepSucceeded}. */
 function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
-  if (t.again2(71, v$attempts, v$confirmations)) return t.value as boolean;
-  const entered = t.enter(71);
+  const entered = t.enterOnce2(71, v$attempts, v$confirmations);
+  if (entered < 0) return t.value as boolean;
   return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(72, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(73, loop_8(f, v$attempts, v$confirmations), v$attempts, v$confirmations))), entered);
 }
 
@@ -841,8 +841,8 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
 function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(60, v$d)) return t.value as boolean;
-  const entered = t.enter(60);
+  const entered = t.enterOnce1(60, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts), entered);
 }
 
@@ -857,8 +857,8 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$configurationSucceeded}. */
 function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(74, v$d)) return t.value as boolean;
-  const entered = t.enter(74);
+  const entered = t.enterOnce1(74, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts), entered);
 }
 
@@ -879,9 +879,9 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$prepared}. */
 function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(61, v$d)) return t.value as boolean;
-  const entered = t.enter(61);
-  return t.remember1(v$d, t.exit(traced_and_17(t, f, v$d)), entered);
+  const entered = t.enterOnce1(61, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_17(t, f, v$d), entered);
 }
 
 /**
@@ -898,9 +898,9 @@ export function d$readyToMigrate(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyToMigrate}. */
 function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(30)) return t.value as boolean;
-  const entered = t.enter(30);
-  return t.remember0(t.exit(traced_and_11(t, f)), entered);
+  const entered = t.enterOnce0(30);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_11(t, f), entered);
 }
 
 /**
@@ -951,9 +951,9 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 
 /** Traced variant of {@link d$regimeExhausted}. */
 function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again3(75, v$attempts, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(75);
-  return t.remember3(v$attempts, v$required, v$regimeDays, t.exit(traced_and_22(t, f, v$attempts, v$required, v$regimeDays)), entered);
+  const entered = t.enterOnce3(75, v$attempts, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
+  return t.remember3(v$attempts, v$required, v$regimeDays, traced_and_22(t, f, v$attempts, v$required, v$regimeDays), entered);
 }
 
 /**
@@ -972,9 +972,9 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
 function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
-  if (t.again4(62, v$attempts, v$confirmations, v$required, v$regimeDays)) return t.value as boolean;
-  const entered = t.enter(62);
-  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, t.exit(traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)), entered);
+  const entered = t.enterOnce4(62, v$attempts, v$confirmations, v$required, v$regimeDays);
+  if (entered < 0) return t.value as boolean;
+  return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays), entered);
 }
 
 /**
@@ -993,8 +993,8 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
 function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(34, v$d)) return t.value as boolean;
-  const entered = t.enter(34);
+  const entered = t.enterOnce1(34, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]), entered);
 }
 
@@ -1010,9 +1010,9 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
 function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(67, v$d)) return t.value as boolean;
-  const entered = t.enter(67);
-  return t.remember1(v$d, t.exit(traced_and_20(t, f, v$d)), entered);
+  const entered = t.enterOnce1(67, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_20(t, f, v$d), entered);
 }
 
 /**
@@ -1032,8 +1032,8 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
 function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(35, v$d)) return t.value as boolean;
-  const entered = t.enter(35);
+  const entered = t.enterOnce1(35, v$d);
+  if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))), entered);
 }
 
@@ -1054,9 +1054,9 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
 function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(36, v$d)) return t.value as boolean;
-  const entered = t.enter(36);
-  return t.remember1(v$d, t.exit(traced_and_12(t, f, v$d)), entered);
+  const entered = t.enterOnce1(36, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_12(t, f, v$d), entered);
 }
 
 /**
@@ -1071,9 +1071,9 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 
 /** Traced variant of {@link d$preparationInProgress}. */
 function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
-  if (t.again1(40, v$d)) return t.value as boolean;
-  const entered = t.enter(40);
-  return t.remember1(v$d, t.exit(traced_and_13(t, f, v$d)), entered);
+  const entered = t.enterOnce1(40, v$d);
+  if (entered < 0) return t.value as boolean;
+  return t.remember1(v$d, traced_and_13(t, f, v$d), entered);
 }
 
 /**
@@ -1104,9 +1104,9 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
 function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(68)) return t.value as boolean;
-  const entered = t.enter(68);
-  return t.remember0(t.exit(traced_and_21(t, f)), entered);
+  const entered = t.enterOnce0(68);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_21(t, f), entered);
 }
 
 /**
@@ -1158,9 +1158,9 @@ export function d$lastInstalledOnlyCommunicating(f: Frame): boolean {
 
 /** Traced variant of {@link d$lastInstalledOnlyCommunicating}. */
 function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(46)) return t.value as boolean;
-  const entered = t.enter(46);
-  return t.remember0(t.exit(traced_and_14(t, f)), entered);
+  const entered = t.enterOnce0(46);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_14(t, f), entered);
 }
 
 /**
@@ -1177,8 +1177,8 @@ export function d$meterPointClear(f: Frame): boolean {
 
 /** Traced variant of {@link d$meterPointClear}. */
 function d$meterPointClear$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(49)) return t.value as boolean;
-  const entered = t.enter(49);
+  const entered = t.enterOnce0(49);
+  if (entered < 0) return t.value as boolean;
   return t.remember0(t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f))), entered);
 }
 
@@ -1219,9 +1219,9 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
 function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(51)) return t.value as boolean;
-  const entered = t.enter(51);
-  return t.remember0(t.exit(traced_and_15(t, f)), entered);
+  const entered = t.enterOnce0(51);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_15(t, f), entered);
 }
 
 /**
@@ -1237,9 +1237,9 @@ export function d$iocExclusionGroup(f: Frame): boolean {
 
 /** Traced variant of {@link d$iocExclusionGroup}. */
 function d$iocExclusionGroup$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(57)) return t.value as boolean;
-  const entered = t.enter(57);
-  return t.remember0(t.exit(traced_and_16(t, f)), entered);
+  const entered = t.enterOnce0(57);
+  if (entered < 0) return t.value as boolean;
+  return t.remember0(traced_and_16(t, f), entered);
 }
 
 /**
@@ -1254,7 +1254,7 @@ export function r$migrate_clean_installation$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
 function r$migrate_clean_installation$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(0), t.exit(traced_and_0(t, f)));
+  return (t.enter(0), traced_and_0(t, f));
 }
 
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1). */
@@ -1294,7 +1294,7 @@ export function r$migrate_without_notice_ceased_trading$applies(f: Frame): boole
 
 /** Traced variant of {@link r$migrate_without_notice_ceased_trading$applies}. */
 function r$migrate_without_notice_ceased_trading$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(4), t.exit(traced_and_1(t, f)));
+  return (t.enter(4), traced_and_1(t, f));
 }
 
 /** Rule `migrate_without_notice_ceased_trading`: the decision it gives (clause 4.1A). */
@@ -1314,7 +1314,7 @@ export function r$migrate_without_notice_not_live_user$applies(f: Frame): boolea
 
 /** Traced variant of {@link r$migrate_without_notice_not_live_user$applies}. */
 function r$migrate_without_notice_not_live_user$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(6), t.exit(traced_and_2(t, f)));
+  return (t.enter(6), traced_and_2(t, f));
 }
 
 /** Rule `migrate_without_notice_not_live_user`: the decision it gives (clause 4.1B). */
@@ -1334,7 +1334,7 @@ export function r$migrate_last_installed_only_communicating$applies(f: Frame): b
 
 /** Traced variant of {@link r$migrate_last_installed_only_communicating$applies}. */
 function r$migrate_last_installed_only_communicating$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(8), t.exit(traced_and_3(t, f)));
+  return (t.enter(8), traced_and_3(t, f));
 }
 
 /** Rule `migrate_last_installed_only_communicating`: the decision it gives (clause 4.1C). */
@@ -1354,7 +1354,7 @@ export function r$migrate_partial_ioc$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
 function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(10), t.exit(traced_and_4(t, f)));
+  return (t.enter(10), traced_and_4(t, f));
 }
 
 /** Rule `migrate_partial_ioc`: the decision it gives (clause 18.5). */
@@ -1374,7 +1374,7 @@ export function r$exclude_ioc_unable_to_attempt_firmware$applies(f: Frame): bool
 
 /** Traced variant of {@link r$exclude_ioc_unable_to_attempt_firmware$applies}. */
 function r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(13), t.exit(traced_and_5(t, f)));
+  return (t.enter(13), traced_and_5(t, f));
 }
 
 /** Rule `exclude_ioc_unable_to_attempt_firmware`: the decision it gives (clause 18.9). */
@@ -1394,7 +1394,7 @@ export function r$exclude_moc_mds_persistent_failure$applies(f: Frame): boolean 
 
 /** Traced variant of {@link r$exclude_moc_mds_persistent_failure$applies}. */
 function r$exclude_moc_mds_persistent_failure$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(15), t.exit(traced_and_6(t, f)));
+  return (t.enter(15), traced_and_6(t, f));
 }
 
 /** Rule `exclude_moc_mds_persistent_failure`: the decision it gives (clause 18.10). */
@@ -1414,7 +1414,7 @@ export function r$exclude_ioc_persistent_failure$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$exclude_ioc_persistent_failure$applies}. */
 function r$exclude_ioc_persistent_failure$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(19), t.exit(traced_and_7(t, f)));
+  return (t.enter(19), traced_and_7(t, f));
 }
 
 /** Rule `exclude_ioc_persistent_failure`: the decision it gives (clause 18.11). */
@@ -1434,7 +1434,7 @@ export function r$exclude_unresolved_data_issues$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$exclude_unresolved_data_issues$applies}. */
 function r$exclude_unresolved_data_issues$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(21), t.exit(traced_and_8(t, f)));
+  return (t.enter(21), traced_and_8(t, f));
 }
 
 /** Rule `exclude_unresolved_data_issues`: the decision it gives (clause 18.12). */
@@ -1454,7 +1454,7 @@ export function r$exclude_unresolved_duplicate_mpxn$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$exclude_unresolved_duplicate_mpxn$applies}. */
 function r$exclude_unresolved_duplicate_mpxn$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(22), t.exit(traced_and_9(t, f)));
+  return (t.enter(22), traced_and_9(t, f));
 }
 
 /** Rule `exclude_unresolved_duplicate_mpxn`: the decision it gives (clause 18.13). */
@@ -1474,7 +1474,7 @@ export function r$migrate_partial_moc_mds$applies(f: Frame): boolean {
 
 /** Traced variant of {@link r$migrate_partial_moc_mds$applies}. */
 function r$migrate_partial_moc_mds$applies$traced(t: rt.Tracer, f: Frame): boolean {
-  return (t.enter(24), t.exit(traced_and_10(t, f)));
+  return (t.enter(24), traced_and_10(t, f));
 }
 
 /** Rule `migrate_partial_moc_mds`: the decision it gives (clause 4.26A). */

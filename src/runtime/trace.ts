@@ -16,7 +16,7 @@
  * That complete exploration is the default. A Tracer made with `"evaluated"` records the
  * evaluation as it goes instead, as the plain evaluation short-circuits: once an `and` or a
  * quantifier has its value, the parts after the deciding one are not evaluated, and the node says
- * how many were left (`notEvaluated`, from `skip`); such a trace says so (`Trace.explored`). It
+ * how many were left (`notEvaluated`, from `skip`, or `exitSkipped` where an `and` stops); such a trace says so (`Trace.explored`). It
  * costs what the evaluation costs, for bulk use where each trace is an audit record.
  */
 import { ruleTraces } from "./decide.js";
@@ -127,7 +127,10 @@ const NO_CHILDREN: TraceNode[] = Object.freeze([]) as unknown as TraceNode[];
 const enum Code {
   /** A condition or definition starts: no payload. */
   ENTER = 0,
-  /** The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's. */
+  /**
+   * The innermost open site ends: its value (unless VALUE_IN_CODE), then its facts (FACTS_MASK slots, or one list when FACTS_LIST), then the two operands of a comparison (OPERANDS). Its site is its ENTER's,
+   * so the bits above SITE_SHIFT hold how many of its parts were not evaluated (`exitSkipped`: a SKIP folded into the EXIT).
+   */
   EXIT = 1,
   /** One element of the quantifier open innermost starts: 1 slot, the element. */
   MEMBER = 2,
@@ -274,7 +277,8 @@ function uniform(sites: readonly TraceSite[]): readonly UniformSite[] {
  * Generated code calls, for a condition: `enter(site)`, then `exit(value)` or `exit1(value, fact)`
  * … `exitN(value, facts)` (the facts in the order of the site's `facts`), after `operands(l, r)`
  * for a comparison; for a definition, first `again1(site, arg)` (… `againN`): when true, the
- * definition was traced before with the same arguments and its value is `value`; else `enter`,
+ * definition was traced before with the same arguments and its value is `value`; else `enter`
+ * (`enterOnce1(site, arg)` … does both: -1 when traced before, else what `enter` returns),
  * `exit…`, then `remember1(arg, value, entered)` (… `rememberN`; `entered` what `enter` returned,
  * left out after a `leaf…`) so later reads reuse its node.
  */
@@ -488,6 +492,18 @@ export class Tracer {
     return value;
   }
 
+  /**
+   * A trace as evaluated: the innermost open site (an `and`) ends false, its last `count` parts not
+   * evaluated; what `skip(count)` then `exit(false)` record, in one event (the count where EXIT
+   * has no site). Generated code calls it where an `and` stops at a false part.
+   */
+  exitSkipped(count: number): false {
+    const n = this.n;
+    this.log[n] = (count << Code.SITE_SHIFT) | Code.EXIT | Code.VALUE_IN_CODE;
+    this.n = n + 1;
+    return false;
+  }
+
   /** Any number of facts, as a list. */
   exitN<T>(value: T, facts: readonly unknown[]): T {
     const log = this.log;
@@ -579,6 +595,37 @@ export class Tracer {
       return this.hit(done, k, stride);
     }
     return false;
+  }
+
+  /**
+   * For a definition with parts, what `again0(site)` and then `enter(site)` do, in one call: -1 when
+   * the definition was traced before in this evaluation (its node is added again where it is read,
+   * and `value` is its value), else the position of the ENTER event it records (for `remember0`).
+   */
+  enterOnce0(site: number): number {
+    return this.again0(site) ? -1 : this.enter(site);
+  }
+
+  /** `enterOnce0` for a definition of one argument (`again1`, then `enter`). */
+  enterOnce1(site: number, a: unknown): number {
+    return this.again1(site, a) ? -1 : this.enter(site);
+  }
+
+  enterOnce2(site: number, a: unknown, b: unknown): number {
+    return this.again2(site, a, b) ? -1 : this.enter(site);
+  }
+
+  enterOnce3(site: number, a: unknown, b: unknown, c: unknown): number {
+    return this.again3(site, a, b, c) ? -1 : this.enter(site);
+  }
+
+  enterOnce4(site: number, a: unknown, b: unknown, c: unknown, d: unknown): number {
+    return this.again4(site, a, b, c, d) ? -1 : this.enter(site);
+  }
+
+  /** Any number of arguments, as a list. */
+  enterOnceN(site: number, args: readonly unknown[]): number {
+    return this.againN(site, args) ? -1 : this.enter(site);
   }
 
   /**
@@ -770,7 +817,8 @@ export class Tracer {
             id = ids.pop()!;
             parts = children.pop()!;
             members.pop();
-            notEvaluated = skipped.pop()!;
+            // Parts not evaluated: SKIP events, and the count an EXIT holds in place of a site (exitSkipped).
+            notEvaluated = skipped.pop()! + (code >> Code.SITE_SHIFT);
           }
           const site = sites[id];
           const value = (code & Code.VALUE_IN_CODE) !== 0 ? (code & Code.VALUE_TRUE) !== 0 : log[p++];

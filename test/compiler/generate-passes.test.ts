@@ -10,6 +10,7 @@ import { generateVersion, generateVersionWith, PASSES, withoutFormatting as unfo
 import { loadVersionFiles } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
+import type { TraceNode } from "../../src/runtime/index.js";
 import { compileFixture, expectGolden } from "../helpers/compile.js";
 import { expectEqual } from "../helpers/equal.js";
 
@@ -170,6 +171,59 @@ describe("generator passes", () => {
       expect(applied).toBeLessThan(3_000 * 4 - 1_000);
     });
   }
+
+  it("closing ands: a traced `and` ends its own site, one call where it stops; the traces, complete and as evaluated, are those of the pass turned off", () => {
+    const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    expect(rules).toMatch(/\n\s*else return t\.exitSkipped\(\d+\);\n/);
+    expect(rules).not.toContain("t.skip(1); return false;");
+    expect(rules).toMatch(/\n\s*return t\.exit\(value\);\n\}/);
+    const alone = unformatted(() => generateVersionWith(checked, { disable: new Set(["closing-ands"]) })).find((f) => f.path === "passes/rules.ts")!.content;
+    expect(alone).not.toContain("exitSkipped");
+    expect(alone).toContain("t.skip(");
+    const on = loadedWithEveryPass();
+    const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set(["closing-ands"]) })));
+    const { records } = withEveryPass();
+    let cut = 0;
+    for (const record of records.slice(0, 1_000)) {
+      for (const level of ["complete", "evaluated"] as const) {
+        const a = JSON.stringify(on.version.evaluateTraced(record, null, level));
+        const b = JSON.stringify(off.version.evaluateTraced(record, null, level));
+        if (a !== b) expect(a).toBe(b);
+        if (level === "evaluated" && a.includes('"notEvaluated"')) cut++;
+      }
+    }
+    // The records make `and`s stop early, so the folded count is exercised.
+    expect(cut).toBeGreaterThan(100);
+  });
+
+  it("entered once: a traced definition with parts asks whether it was traced before and starts its site in one call; the traces are those of the pass turned off", () => {
+    const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    expect(rules).toMatch(/\n\s*const entered = t\.enterOnce\d\(\d+(, [^)]+)?\);\n\s*if \(entered < 0\) return t\.value as [^;]+;\n/);
+    expect(rules).not.toMatch(/if \(t\.again\d\([^)]*\)\) return t\.value as [^;]+;\n\s*const entered = t\.enter\(/);
+    const alone = unformatted(() => generateVersionWith(checked, { disable: new Set(["entered-once"]) })).find((f) => f.path === "passes/rules.ts")!.content;
+    expect(alone).not.toContain("enterOnce");
+    const on = loadedWithEveryPass();
+    const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set(["entered-once"]) })));
+    const { records } = withEveryPass();
+    let again = 0;
+    for (const record of records.slice(0, 1_000)) {
+      for (const level of ["complete", "evaluated"] as const) {
+        const a = on.version.evaluateTraced(record, null, level);
+        const b = JSON.stringify(off.version.evaluateTraced(record, null, level));
+        const text = JSON.stringify(a);
+        if (text !== b) expect(text).toBe(b);
+        // A definition's node read again is the same object: the memo answered.
+        const seen = new Set<unknown>();
+        const walk = (n: TraceNode): void => {
+          if (n.kind === "definition" && seen.has(n)) again++;
+          seen.add(n);
+          n.children.forEach(walk);
+        };
+        a.trace.rules.forEach((r) => walk(r.condition));
+      }
+    }
+    expect(again).toBeGreaterThan(100);
+  });
 
   it("settled sets: kept by the runtime's SettledSets (an array indexed by the set up to 12 rules, a Map of the sets seen beyond); both agree with the pass turned off", () => {
     const fixture = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;

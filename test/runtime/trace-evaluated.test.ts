@@ -113,6 +113,29 @@ describe("Tracer as evaluated", () => {
     expect(JSON.parse(JSON.stringify(trace))).toMatchObject({ explored: "evaluated", rules: [{ condition: { notEvaluated: 2 } }] });
   });
 
+  it("records skip then exit(false) and exitSkipped alike: the same tree, in one event instead of two", () => {
+    const apart = new Tracer(sites, "evaluated");
+    apart.enter(0);
+    apart.leaf(1, false);
+    apart.skip(2);
+    apart.exit(false);
+    const apartJson = JSON.stringify(apart.finish(manifest, []));
+    const folded = new Tracer(sites, "evaluated");
+    folded.enter(0);
+    folded.leaf(1, false);
+    expect(folded.exitSkipped(2)).toBe(false);
+    const trace = folded.finish(manifest, []);
+    expect(JSON.stringify(trace)).toBe(apartJson);
+    expect(trace.rules[0].condition.notEvaluated).toBe(2);
+    // A SKIP of a loop inside the same node adds to the count the exit holds.
+    const both = new Tracer(sites, "evaluated");
+    both.enter(0);
+    both.leaf(1, false);
+    both.skip(1);
+    both.exitSkipped(2);
+    expect(both.finish(manifest, []).rules[0].condition.notEvaluated).toBe(3);
+  });
+
   it("is complete by default: nothing marked", () => {
     const t = new Tracer(sites);
     expect(t.complete).toBe(true);

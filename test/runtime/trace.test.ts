@@ -212,6 +212,35 @@ describe("Tracer", () => {
     expect(again).toBe(first);
   });
 
+  it("enterOnce…: again… then enter in one call, the same trace", () => {
+    /** `ok(d)` as the pass entered-once generates it. */
+    const once = (t: Tracer, d: { good: boolean }): boolean => {
+      const entered = t.enterOnce1(2, d);
+      if (entered < 0) return t.value as boolean;
+      return t.remember1(d, t.exit1(d.good, d.good), entered);
+    };
+    const record = (read: (t: Tracer, d: { good: boolean }) => boolean): string => {
+      const t = new Tracer(sites, "evaluated");
+      const d1 = { id: "D1", type: "ESME", good: true };
+      const d2 = { id: "D2", type: "GSME", good: false };
+      t.enter(0);
+      read(t, d1);
+      read(t, d2);
+      t.exit(read(t, d1));
+      return JSON.stringify(t.finish(manifest, []));
+    };
+    expect(record(once)).toBe(record(ok));
+    const t = new Tracer(sites);
+    const d = { good: true };
+    t.enter(0);
+    const entered = t.enterOnce1(2, d);
+    expect(entered).toBe(1);
+    t.remember1(d, t.exit1(true, true), entered);
+    expect(t.enterOnce1(2, d)).toBe(-1);
+    expect(t.value).toBe(true);
+    expect(t.enterOnce1(2, { good: true })).toBeGreaterThan(entered);
+  });
+
   it("shows rules to JSON, spreading and structured cloning, and nothing else", () => {
     const t = new Tracer(sites);
     t.enter(1);

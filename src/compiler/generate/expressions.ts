@@ -708,9 +708,22 @@ export class ExpressionEmitter {
     return this.point(e, vars, clause);
   }
 
-  /** Traced code for a definition body: the definition's own site stands for its root. */
-  traceBody(e: A.Expr, vars: Vars, clause: string | undefined): string {
-    return this.traced(e, vars, clause);
+  /**
+   * Traced code for a definition body: the definition's own site stands for its root. `closed`
+   * when the code ends that site itself (an `and`, pass "closing-ands"): the caller adds no exit.
+   */
+  traceBody(e: A.Expr, vars: Vars, clause: string | undefined): { code: string; closed: boolean } {
+    return this.siteBody(e, vars, clause);
+  }
+
+  /**
+   * The traced code of a site's whole condition `e` (its `enter` already recorded). An `and` ends
+   * the site itself (pass "closing-ands": `closed`), so that where it stops at a false part one
+   * event says so and closes the site (`t.exitSkipped`), not a `skip` and then the caller's `exit`.
+   */
+  private siteBody(e: A.Expr, vars: Vars, clause: string | undefined): { code: string; closed: boolean } {
+    if (e.kind === "Binary" && e.operator === "and" && enabled(this.options, "closing-ands")) return { code: this.tracedAnd(e, vars, clause, true), closed: true };
+    return { code: this.traced(e, vars, clause), closed: false };
   }
 
   private isDefinitionRef(e: A.Expr): boolean {
@@ -740,7 +753,8 @@ export class ExpressionEmitter {
       const test = this.binary(e, `(t.l as ${t})`, `(t.r as ${t})`);
       return `(t.operands(${this.emit(e.left, vars)}, ${this.emit(e.right, vars)}), ${leafCall(id, test, facts)})`;
     }
-    const value = this.traced(e, vars, clause);
+    const { code: value, closed } = this.siteBody(e, vars, clause);
+    if (closed) return `(t.enter(${id}), ${value})`;
     return tracesParts(value) ? `(t.enter(${id}), ${exitCall(value, facts)})` : leafCall(id, value, facts);
   }
 
@@ -842,8 +856,10 @@ export class ExpressionEmitter {
    * value an earlier part proved present; for a trace as evaluated, the parts after a false one
    * are counted as not evaluated (`t.skip`) and the function returns.
    * `a and b and …` is one list of conditions to a reader, not a nest of pairs.
+   * When it `closes` its site (pass "closing-ands"), it returns through `t.exit(value)`, and
+   * where it stops, through `t.exitSkipped(count)`: the count and the exit in one call.
    */
-  private tracedAnd(e: A.Expr & { kind: "Binary" }, vars: Vars, clause: string | undefined): string {
+  private tracedAnd(e: A.Expr & { kind: "Binary" }, vars: Vars, clause: string | undefined, closes = false): string {
     const args = ["t", FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
     const name = `traced_and_${this.tracedAnds++}`;
     const params = ["t: rt.Tracer", this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
@@ -851,11 +867,11 @@ export class ExpressionEmitter {
     const lines = operands.map((o, i) => {
       const part = this.point(o, vars, clause);
       if (i === 0) return `let value: boolean = ${part};`;
-      const stop = `{ t.skip(${operands.length - i}); return false; }`;
+      const stop = closes ? `return t.exitSkipped(${operands.length - i});` : `{ t.skip(${operands.length - i}); return false; }`;
       return this.readsNarrowed(o) ? `if (value) value = ${part};\nelse if (!t.complete) ${stop}` : `if (value) value = ${part};\nelse if (t.complete) ${explored(`${part};`)}\nelse ${stop}`;
     });
-    const comment = inlineDoc(`${this.quoted(e)} (${at(e.span)}), traced part by part`);
-    this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): boolean {\n${lines.join("\n")}\nreturn value;\n}`);
+    const comment = inlineDoc(`${this.quoted(e)} (${at(e.span)}), traced part by part${closes ? ", ending its site" : ""}`);
+    this.hoisted.push(`/** ${comment} */\nfunction ${name}(${params}): boolean {\n${lines.join("\n")}\nreturn ${closes ? "t.exit(value)" : "value"};\n}`);
     return `${name}(${args})`;
   }
 

@@ -17,6 +17,10 @@ export const PASSES = {
   "list-length": "conditionless quantifiers over a list read its length",
   /** Loops over one list (count, some, min, max, an ordered pair's extreme) are one pass testing each condition once, kept per list (fused-scans.ts). */
   "fused-scans": "loops over one list fused into one pass, each condition tested once per element",
+  /** A traced `and` ends its own site, and where it stops at a false part one call records the parts not evaluated and the exit (expressions.ts `siteBody`). */
+  "closing-ands": "a traced `and` ends its site: where it stops, one recorder call instead of two",
+  /** A traced definition with parts asks whether it was traced before and starts its site in one call (rules-file.ts, Tracer.enterOnce…). */
+  "entered-once": "a traced definition: traced before? and its start, in one recorder call",
 } as const;
 
 export type PassName = keyof typeof PASSES;

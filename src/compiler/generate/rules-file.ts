@@ -122,10 +122,13 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
         docs: [`Traced variant of {@link ${N.definition(d.name.text)}}.`],
         // Traced once per evaluation and arguments: later reads reuse the node.
         statements: (() => {
-          const body = emitter.traceBody(d.body, vars, d.context.clause);
+          const { code: body, closed } = emitter.traceBody(d.body, vars, d.context.clause);
           const again = `if (t.again${arity}(${[`${site}`, ...argList].join(", ")})) return t.value as ${result};`;
-          if (!tracesParts(body)) return [again, `return t.remember${arity}(${[...argList, leafCall(site, body, facts)].join(", ")});`];
-          return [again, `const entered = t.enter(${site});`, `return t.remember${arity}(${[...argList, exitCall(body, facts), "entered"].join(", ")});`];
+          if (!closed && !tracesParts(body)) return [again, `return t.remember${arity}(${[...argList, leafCall(site, body, facts)].join(", ")});`];
+          const remember = `return t.remember${arity}(${[...argList, closed ? body : exitCall(body, facts), "entered"].join(", ")});`;
+          // Pass "entered-once": whether it was traced before and the start of its site, in one call.
+          if (enabled(options, "entered-once")) return [`const entered = t.enterOnce${arity}(${[`${site}`, ...argList].join(", ")});`, `if (entered < 0) return t.value as ${result};`, remember];
+          return [again, `const entered = t.enter(${site});`, remember];
         })(),
       });
     }
