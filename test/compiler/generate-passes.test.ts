@@ -10,7 +10,7 @@ import { generateVersion, generateVersionWith, PASSES, withoutFormatting as unfo
 import { loadVersionFiles } from "../../src/compiler/load.js";
 import { compileVersion } from "../../src/compiler/pipeline.js";
 import { typeCheckGenerated } from "../../src/compiler/typecheck.js";
-import type { TraceNode } from "../../src/runtime/index.js";
+import type { TracedDecision, TraceNode } from "../../src/runtime/index.js";
 import { compileFixture, expectGolden } from "../helpers/compile.js";
 import { expectEqual } from "../helpers/equal.js";
 
@@ -172,6 +172,24 @@ describe("generator passes", () => {
     });
   }
 
+  /**
+   * Traces, complete and as evaluated, of the first 1,000 records with every pass and with `pass`
+   * turned off: each must be the same JSON; `visit` sees each with every pass, to count what it exercised.
+   */
+  const sameTracesWithout = (pass: PassName, visit: (level: "complete" | "evaluated", traced: TracedDecision<unknown>, text: string) => void): void => {
+    const on = loadedWithEveryPass();
+    const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set([pass]) })));
+    for (const record of withEveryPass().records.slice(0, 1_000)) {
+      for (const level of ["complete", "evaluated"] as const) {
+        const traced = on.version.evaluateTraced(record, null, level);
+        const text = JSON.stringify(traced);
+        const expected = JSON.stringify(off.version.evaluateTraced(record, null, level));
+        if (text !== expected) expect(text).toBe(expected);
+        visit(level, traced, text);
+      }
+    }
+  };
+
   it("closing ands: a traced `and` ends its own site, one call where it stops; the traces, complete and as evaluated, are those of the pass turned off", () => {
     const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(rules).toMatch(/\n\s*else return t\.exitSkipped\(\d+\);\n/);
@@ -180,18 +198,10 @@ describe("generator passes", () => {
     const alone = unformatted(() => generateVersionWith(checked, { disable: new Set(["closing-ands"]) })).find((f) => f.path === "passes/rules.ts")!.content;
     expect(alone).not.toContain("exitSkipped");
     expect(alone).toContain("t.skip(");
-    const on = loadedWithEveryPass();
-    const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set(["closing-ands"]) })));
-    const { records } = withEveryPass();
     let cut = 0;
-    for (const record of records.slice(0, 1_000)) {
-      for (const level of ["complete", "evaluated"] as const) {
-        const a = JSON.stringify(on.version.evaluateTraced(record, null, level));
-        const b = JSON.stringify(off.version.evaluateTraced(record, null, level));
-        if (a !== b) expect(a).toBe(b);
-        if (level === "evaluated" && a.includes('"notEvaluated"')) cut++;
-      }
-    }
+    sameTracesWithout("closing-ands", (level, _, text) => {
+      if (level === "evaluated" && text.includes('"notEvaluated"')) cut++;
+    });
     // The records make `and`s stop early, so the folded count is exercised.
     expect(cut).toBeGreaterThan(100);
   });
@@ -202,26 +212,17 @@ describe("generator passes", () => {
     expect(rules).not.toMatch(/if \(t\.again\d\([^)]*\)\) return t\.value as [^;]+;\n\s*const entered = t\.enter\(/);
     const alone = unformatted(() => generateVersionWith(checked, { disable: new Set(["entered-once"]) })).find((f) => f.path === "passes/rules.ts")!.content;
     expect(alone).not.toContain("enterOnce");
-    const on = loadedWithEveryPass();
-    const off = loadVersionFiles(unformatted(() => generateVersionWith(checked, { disable: new Set(["entered-once"]) })));
-    const { records } = withEveryPass();
     let again = 0;
-    for (const record of records.slice(0, 1_000)) {
-      for (const level of ["complete", "evaluated"] as const) {
-        const a = on.version.evaluateTraced(record, null, level);
-        const b = JSON.stringify(off.version.evaluateTraced(record, null, level));
-        const text = JSON.stringify(a);
-        if (text !== b) expect(text).toBe(b);
-        // A definition's node read again is the same object: the memo answered.
-        const seen = new Set<unknown>();
-        const walk = (n: TraceNode): void => {
-          if (n.kind === "definition" && seen.has(n)) again++;
-          seen.add(n);
-          n.children.forEach(walk);
-        };
-        a.trace.rules.forEach((r) => walk(r.condition));
-      }
-    }
+    sameTracesWithout("entered-once", (_, traced) => {
+      // A definition's node read again is the same object: the memo answered.
+      const seen = new Set<unknown>();
+      const walk = (n: TraceNode): void => {
+        if (n.kind === "definition" && seen.has(n)) again++;
+        seen.add(n);
+        n.children.forEach(walk);
+      };
+      traced.trace.rules.forEach((r) => walk(r.condition));
+    });
     expect(again).toBeGreaterThan(100);
   });
 
