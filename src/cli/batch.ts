@@ -5,7 +5,7 @@
  */
 import { loadVersion } from "../index.js";
 import { reportLine } from "../report/row.js";
-import { decisionOutcome, evaluateRecord, type Decision, type InputErrorCode, type RecordOutcome, type TraceLevel, type VersionModule, type VersionSelector } from "../runtime/index.js";
+import { decisionOutcome, evaluateRecord, type Decision, type EvaluateOptions, type InputErrorCode, type RecordOutcome, type TraceLevel, type VersionModule, type VersionSelector } from "../runtime/index.js";
 import { ByteLines } from "./byte-lines.js";
 import { csvRow } from "./csv.js";
 import { DecisionJson } from "./decision-json.js";
@@ -124,12 +124,22 @@ export function budgetMessage(ms: number): string {
 }
 
 export function evaluateRaw(version: VersionModule<any, any>, raw: RawRecord, options: Pick<BatchOptions, "asOf" | "trace" | "limits">): RecordOutcome {
-  return evaluateParsed(version, parseRaw(raw, options.limits, version.validator), options);
+  return evaluateParsed(version, parseRaw(raw, options.limits, version.validator), recordOptions(options));
 }
 
-function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typeof parseRaw>, options: Pick<BatchOptions, "asOf" | "trace">): RecordOutcome {
+/** The options evaluateRecord gets for a record read valid and for one not (made once per batch, not per record). */
+interface RecordOptions {
+  readonly valid: EvaluateOptions;
+  readonly unchecked: EvaluateOptions;
+}
+
+function recordOptions(options: Pick<BatchOptions, "asOf" | "trace">): RecordOptions {
+  return { valid: { asOf: options.asOf, trace: options.trace, valid: true }, unchecked: { asOf: options.asOf, trace: options.trace, valid: false } };
+}
+
+function evaluateParsed(version: VersionModule<any, any>, parsed: ReturnType<typeof parseRaw>, options: RecordOptions): RecordOutcome {
   if ("problem" in parsed) return { ok: false, installationId: null, versionId: version.manifest.id, errors: [{ code: parsed.problem.code, path: "$", message: parsed.problem.message }] };
-  return evaluateRecord(version, parsed.value, { asOf: options.asOf, trace: options.trace, valid: parsed.valid === true });
+  return evaluateRecord(version, parsed.value, parsed.valid === true ? options.valid : options.unchecked);
 }
 
 /** An error record for a record that was not (or not wholly) evaluated. */
@@ -160,6 +170,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
   // A Map per batch: an object indexed by ever-changing keys makes every update a megamorphic lookup.
   const tally = new Map<string, number>();
   let invalid = 0;
+  const evaluateOptions = recordOptions(options);
   const visit = (line: RawRecord, i: number): void => {
     // Lines split here were not measured by the reader when they fell inside one chunk.
     const raw = withinSize(line, options.limits.maxRecordBytes);
@@ -176,7 +187,7 @@ export function processBatch(version: VersionModule<any, any>, input: BatchInput
       try {
         const parsed = parseRaw(raw, options.limits, version.validator);
         value = "value" in parsed ? parsed.value : undefined;
-        o = evaluateParsed(version, parsed, options);
+        o = evaluateParsed(version, parsed, evaluateOptions);
       } catch (e) {
         o = failed(version, "internal-error", `evaluating this record failed inside tmad (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}); please report it`);
       }

@@ -62,10 +62,16 @@ export class DecisionJson {
   /**
    * The line of `line(record, d)`, written as UTF-8 into `out`, with what repeats copied as bytes
    * made once. Writes the same bytes as `line` gives, encoded.
+   *
+   * The common case costs no allocation: the members' order is checked by `for…in` (which lists
+   * own enumerable keys in Object.keys's order, from the object's cached key list, and then any
+   * enumerable ones inherited, which JSON.stringify leaves out and so does this: only where
+   * Object.prototype was given one), and the text of the last result and fired list written is
+   * looked up before the tables.
    */
   write(out: ByteLines, record: number, d: Decision): void {
-    const keys = this.plain(d);
-    if (keys === undefined) {
+    const tail = this.plainTail(d);
+    if (tail === undefined) {
       out.text(this.line(record, d));
       return;
     }
@@ -73,15 +79,76 @@ export class DecisionJson {
     out.wholeNumber(record);
     out.bytes(INSTALLATION);
     if (!out.plainJsonString(d.installationId)) out.text(JSON.stringify(d.installationId));
-    out.bytes(this.tail(d).bytes);
-    for (let i = MEMBERS.length; i < keys.length; i++) {
-      const key = keys[i];
-      const v = (d as unknown as Record<string, unknown>)[key];
-      if (v === undefined) continue;
-      out.bytes(this.keyBytes(key));
-      if (typeof v !== "string" || !out.plainJsonString(v)) out.text(JSON.stringify(v));
+    out.bytes(tail.bytes);
+    if (this.extras) {
+      let n = 0;
+      for (const key in d) {
+        if (n++ < MEMBERS.length || !Object.prototype.hasOwnProperty.call(d, key)) continue;
+        const v = (d as unknown as Record<string, unknown>)[key];
+        if (v === undefined) continue;
+        out.bytes(this.keyBytes(key));
+        if (typeof v !== "string" || !out.plainJsonString(v)) out.text(JSON.stringify(v));
+      }
     }
     out.bytes(CLOSE);
+  }
+
+  /** Whether the Decision last given to plainTail has members after its own (set by plainTail). */
+  private extras = false;
+  /** The result and fired list of the last tail found, and that tail. */
+  private lastResult: object | undefined;
+  private lastFired: object | undefined;
+  private lastTail: Tail | undefined;
+
+  /**
+   * plain(d) and tail(d) in one, without listing the keys into an array: the tail when the
+   * Decision's line may be written from parts made once (as `plain` decides), else undefined.
+   */
+  private plainTail(d: Decision): Tail | undefined {
+    if (Object.getPrototypeOf(d) !== Object.prototype) return undefined;
+    let n = 0;
+    let extras = false;
+    for (const key in d) {
+      if (n < MEMBERS.length) {
+        // Own keys come first: when the last of the Decision's own members is an own key, so are those before it.
+        if (key !== MEMBERS[n] || (n === MEMBERS.length - 1 && !Object.prototype.hasOwnProperty.call(d, key))) return undefined;
+      } else if (Object.prototype.hasOwnProperty.call(d, key)) {
+        const v = (d as unknown as Record<string, unknown>)[key];
+        extras = true;
+        // What JSON.stringify leaves out is skipped; what it would write by calling something is not written here.
+        if (typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") return undefined;
+        if (typeof v === "object" && v !== null && !this.isFrozenData(v)) return undefined;
+      }
+      n++;
+    }
+    if (n < MEMBERS.length) return undefined;
+    const result = d.result;
+    const fired = d.fired;
+    if (typeof d.installationId !== "string" || typeof result !== "object" || result === null || typeof fired !== "object" || fired === null) return undefined;
+    this.extras = extras;
+    const last = this.lastTail;
+    // The last tail holds for this Decision when its companions match too (a tail is only ever made for frozen data, which cannot change).
+    if (last !== undefined && result === this.lastResult && fired === this.lastFired && this.matches(last, d)) return last;
+    if (!this.isFrozenData(result) || !this.isFrozenData(fired)) return undefined;
+    const t = this.tail(d);
+    this.lastResult = result;
+    this.lastFired = fired;
+    this.lastTail = t;
+    return t;
+  }
+
+  /** Whether a tail was made for the same companions of the result as `d` has. */
+  private matches(t: Tail, d: Decision): boolean {
+    return (
+      t.document === d.document &&
+      t.version === d.version &&
+      t.versionId === d.versionId &&
+      t.asOf === d.asOf &&
+      t.sourceHash === d.sourceHash &&
+      t.status === d.status &&
+      t.rule === d.rule &&
+      t.clause === d.clause
+    );
   }
 
   /** `,"key":` as UTF-8, made once per key. */
@@ -139,17 +206,7 @@ export class DecisionJson {
       this.tails.set(result, byFired);
     }
     let t = byFired.get(d.fired);
-    if (
-      t === undefined ||
-      t.document !== d.document ||
-      t.version !== d.version ||
-      t.versionId !== d.versionId ||
-      t.asOf !== d.asOf ||
-      t.sourceHash !== d.sourceHash ||
-      t.status !== d.status ||
-      t.rule !== d.rule ||
-      t.clause !== d.clause
-    ) {
+    if (t === undefined || !this.matches(t, d)) {
       // Written by JSON.stringify itself, from an object with the same members in the same order.
       const rest = JSON.stringify({ document: d.document, version: d.version, versionId: d.versionId, asOf: d.asOf, sourceHash: d.sourceHash, status: d.status, result, rule: d.rule, clause: d.clause, fired: d.fired }).slice(1, -1);
       const text = rest.length > 0 ? `,${rest}` : "";

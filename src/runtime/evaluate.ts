@@ -39,17 +39,26 @@ function traceLevelOf(trace: unknown): TraceLevel | undefined {
   return trace === true || trace === "complete" ? "complete" : trace === "evaluated" ? "evaluated" : undefined;
 }
 
+/** The outcome for a record that is not a valid input (or whose facts cannot be cut). */
+function invalid<I, R>(version: VersionModule<I, R>, raw: unknown, errors: readonly InputError[]): RecordOutcome<R> {
+  return { ok: false, installationId: version.validator.keyOf(raw) ?? null, versionId: version.manifest.id, errors };
+}
+
 export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown, options: EvaluateOptions = {}): RecordOutcome<R> {
   const asOf = options.asOf ?? null;
-  const checked = options.valid === true ? { ok: true as const, value: raw as I } : version.validator.validate(raw);
-  const invalid = (errors: readonly InputError[]): RecordOutcome<R> => ({ ok: false, installationId: version.validator.keyOf(raw) ?? null, versionId: version.manifest.id, errors });
-  if (!checked.ok) return invalid(checked.errors);
-  let input = checked.value;
+  // A record known to be valid is taken as it is (no result object made for it: this runs for every record).
+  let input: I;
+  if (options.valid === true) input = raw as I;
+  else {
+    const checked = version.validator.validate(raw);
+    if (!checked.ok) return invalid(version, raw, checked.errors);
+    input = checked.value;
+  }
   let cut: FactsCut | undefined;
   const timeline = version.manifest.timeline;
   if (asOf !== null && timeline !== undefined) {
     const c = cutFacts(version.validator.schema, timeline, input, asOf);
-    if (!c.ok) return invalid(c.errors);
+    if (!c.ok) return invalid(version, raw, c.errors);
     cut = c;
     input = c.value as I;
   }
@@ -64,7 +73,7 @@ export function evaluateRecord<I, R>(version: VersionModule<I, R>, raw: unknown,
     } else decision = version.evaluate(input, asOf);
   } catch (e) {
     if (!(e instanceof EvaluationError)) throw e;
-    return invalid([{ code: "evaluation-error", path: "$", message: `${e.message} at ${e.at}` }]);
+    return invalid(version, raw, [{ code: "evaluation-error", path: "$", message: `${e.message} at ${e.at}` }]);
   }
   const review = timeline === undefined || options.review === false ? undefined : reviewOf(version, input, decision, asOf, level !== undefined);
   if (asOf !== null || review !== undefined) {

@@ -40,6 +40,28 @@ const base = {
 };
 
 describe("decision lines", () => {
+  it("leave out what a Decision inherits, even where Object.prototype was given enumerable members", () => {
+    const json = new DecisionJson();
+    const { fired, ...withoutFired } = base;
+    const proto = Object.prototype as Record<string, unknown>;
+    // Written once before, so the tail for base's result and fired list is known.
+    expect(written(json, 1, base as unknown as Decision)).toBe(reference(1, base));
+    try {
+      proto.fired = fired;
+      proto.zzz = "inherited";
+      for (const d of [base, { ...withoutFired }, { ...base, reviewOn: "2022-05-20" }, { ...withoutFired, reviewOn: "2022-05-20" }]) {
+        for (let i = 0; i < 2; i++) {
+          expect(written(json, 2, d as unknown as Decision), JSON.stringify(d)).toBe(reference(2, d));
+          expect(json.line(2, d as unknown as Decision), JSON.stringify(d)).toBe(reference(2, d));
+        }
+      }
+      expect(reference(2, withoutFired)).not.toContain('"fired"');
+    } finally {
+      delete proto.fired;
+      delete proto.zzz;
+    }
+  });
+
   it("are JSON.stringify's on the decisions of every version, with and without an as-of date", async () => {
     const json = new DecisionJson();
     const records = [...generateInstallations({ count: 1000, seed: 5 })].map((l) => JSON.parse(l) as unknown);
@@ -130,6 +152,11 @@ describe("decision lines", () => {
         expect(bytes).toBe(reference(9, d));
         calls = before;
       }
+    }
+    // Alternating between results and fired lists (the last tail written is remembered), and back.
+    const other = { ...base, result: Object.freeze({ outcome: "EXCLUDED" }), fired: Object.freeze(["exclude"]), rule: "exclude" };
+    for (const d of [base, other, { ...other, fired: base.fired }, base, { ...base, status: "default" }, { ...base, asOf: "2022-01-01" }, base, other]) {
+      expect(written(json, 3, d as unknown as Decision)).toBe(reference(3, d));
     }
     // A result that is changed between two lines: written as it is each time.
     thawed.result.outcome = "EXCLUDED";
