@@ -321,8 +321,8 @@ export function settledValid(text: string, value: unknown, validator: Accounting
  * Otherwise its keys are counted (countKeysQuickly, else countKeysInText). Any other record takes the path
  * above, then validation from the schema, and gets the same problem or errors as ever.
  *
- * Before all that, a record in the plainest form (compact, the declared fields in declared order,
- * plain ASCII strings, no number) is read straight from its text by the version's SchemaReader,
+ * Before all that, a record in the plainest form (the declared fields in declared order, plain
+ * ASCII strings, no number; compact or with blanks between tokens) is read straight from its text by the version's SchemaReader,
  * without JSON.parse: the same value, marked valid (test/cli/schema-reader.test.ts compares every
  * outcome with and without it on valid, broken and mutated records).
  */
@@ -331,7 +331,7 @@ export function parseRaw(raw: RawRecord, limits: Limits, validator?: Accounting)
   if (raw.problem !== undefined) return { problem: raw.problem };
   const text = raw.text ?? "";
   if (validator !== undefined && validator.depth <= limits.maxDepth) {
-    // Compact text of exactly the declared shape, read and validated in one go (src/cli/schema-reader.ts);
+    // Text of exactly the declared shape (compact or spaced), read and validated in one go (src/cli/schema-reader.ts);
     // anything else, valid or not, is read below as ever.
     const read = readerOf(validator)?.read(text);
     if (read !== undefined) return { value: read, valid: true };

@@ -5,9 +5,10 @@
  * gives exactly what it gives with the same validator hidden from the reader (the path every
  * record took before): the same problem, or the same value with its members in the same order and
  * the same `valid` mark. The reader must also really answer (else this proves nothing): for every
- * generated valid record.
+ * generated valid record, compact or laid out with blanks between its tokens.
  */
 import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, parseRaw, type Accounting, type Limits } from "../../src/cli/records.js";
 import { SchemaReader } from "../../src/cli/schema-reader.js";
@@ -105,6 +106,37 @@ function mutants(line: string, rnd: (n: number) => number, n: number): string[] 
   return out;
 }
 
+/** JSON's blanks (RFC 8259), the only characters JSON.parse skips between tokens. */
+const BLANKS = [" ", "\t", "\n", "\r"];
+
+/** A run of blanks: none, one space (as json.dumps writes after `,` and `:`), or up to four of any. */
+function blankRun(rnd: (n: number) => number): string {
+  const k = rnd(4);
+  if (k === 0) return "";
+  if (k === 1) return " ";
+  let run = "";
+  for (let n = 1 + rnd(4); n > 0; n--) run += BLANKS[rnd(BLANKS.length)];
+  return run;
+}
+
+/** `value` as JSON with `blank()` between every two tokens and around the whole text (keys in the value's order). */
+function laidOut(value: unknown, blank: () => string): string {
+  const write = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${blank()}${v.map(write).join(`${blank()},${blank()}`)}${v.length === 0 ? "" : blank()}]`;
+    if (typeof v === "object" && v !== null) {
+      const members = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${blank()}:${blank()}${write(x)}`);
+      return `{${blank()}${members.join(`${blank()},${blank()}`)}${members.length === 0 ? "" : blank()}}`;
+    }
+    return JSON.stringify(v);
+  };
+  return `${blank()}${write(value)}${blank()}`;
+}
+
+/** json.dumps' default layout: `", "` between members and elements, `": "` after keys. */
+function dumps(value: unknown): string {
+  return JSON.stringify(value, null, 1).replace(/\n */g, (m, at: number, t: string) => (t[at - 1] === "{" || t[at - 1] === "[" || t[at + m.length] === "}" || t[at + m.length] === "]" ? "" : " "));
+}
+
 const versions: [string, Validator<unknown>][] = [
   ["tmad-19.0", v190.validator as Validator<unknown>],
   ["tmad-20.v1", v20v1.validator as Validator<unknown>],
@@ -151,6 +183,46 @@ describe("parseRaw with the schema reader gives every text the outcome it had wi
         expect(JSON.stringify(read)).toBe(JSON.stringify(JSON.parse(line)));
       }
     });
+
+    it(`${name}: generated records (20 % broken) laid out with blanks, and their mutants`, () => {
+      // Each record written compact, as json.dumps writes it, indented, and with random runs of
+      // blanks between its tokens; every layout of a record the reader reads compact is read, to the
+      // value JSON.parse gives (same members in the same order), and parseRaw's outcome is unchanged
+      // for every text, its mutants too (a blank moved into a token, a member given twice...).
+      const hidden = withoutReader(validator);
+      const reader = SchemaReader.for(validator.schema)!;
+      const rnd = random(name.length * 104729);
+      const differ: string[] = [];
+      let read = 0;
+      let mutantsRead = 0;
+      for (const line of generateInstallations({ count: 100, seed: 13, invalidRate: 0.2 })) {
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          continue; // a broken line that is not JSON has no layout of its own
+        }
+        const compact = reader.read(line) !== undefined;
+        const layouts = [dumps(value), JSON.stringify(value, null, 2), JSON.stringify(value, null, "\t"), laidOut(value, () => blankRun(rnd)), laidOut(value, () => blankRun(rnd))];
+        for (const text of layouts) {
+          const got = reader.read(text);
+          if (compact) {
+            expect(got, text).toBeDefined();
+            expect(JSON.stringify(got)).toBe(line);
+            expect(isDeepStrictEqual(got, JSON.parse(text))).toBe(true);
+            read++;
+          } else expect(got, text).toBeUndefined();
+          if (outcome(text, validator, DEFAULT_LIMITS) !== outcome(text, hidden, DEFAULT_LIMITS)) differ.push(text);
+        }
+        for (const text of mutants(layouts[3], rnd, 8)) {
+          if (outcome(text, validator, DEFAULT_LIMITS) !== outcome(text, hidden, DEFAULT_LIMITS)) differ.push(text);
+          if (reader.read(text) !== undefined) mutantsRead++;
+        }
+      }
+      expect(differ).toEqual([]);
+      expect(read).toBeGreaterThan(300);
+      expect(mutantsRead).toBeGreaterThan(50);
+    });
   }
 
   it("the example records and the fuzz fixtures, under each version and with a depth limit below a record's", () => {
@@ -162,7 +234,7 @@ describe("parseRaw with the schema reader gives every text the outcome it had wi
     }
   });
 
-  it("texts with escapes, blanks, non-ASCII and control characters are left to JSON.parse", () => {
+  it("texts with escapes, non-ASCII and control characters are left to JSON.parse", () => {
     const reader = SchemaReader.for(v20v2.validator.schema)!;
     const line = [...generateInstallations({ count: 1, seed: 1 })][0];
     expect(reader.read(line)).toBeDefined();
@@ -172,13 +244,88 @@ describe("parseRaw with the schema reader gives every text the outcome it had wi
       line.replace('"GEN-', '"GÉN-'),
       line.replace('"GEN-', '"GEN\u0001'),
       line.replace('"GEN-', '"GEN\u007f'),
-      line.replace('"cohort":', '"cohort": '),
-      line.replace('{"id"', '{ "id"'),
-      `${line}\r`,
       line.replace('"communicating":true', '"communicating":1').replace('"communicating":false', '"communicating":0'),
     ]) {
       expect(reader.read(text), text).toBeUndefined();
       expect(outcome(text, v20v2.validator as Validator<unknown>, DEFAULT_LIMITS)).toBe(outcome(text, withoutReader(v20v2.validator as Validator<unknown>), DEFAULT_LIMITS));
+    }
+  });
+
+  it("blanks: read where JSON.parse skips them, else left to it, every outcome unchanged", () => {
+    const validator = v20v2.validator as Validator<unknown>;
+    const reader = SchemaReader.for(validator.schema)!;
+    const line = [...generateInstallations({ count: 1, seed: 1 })][0];
+    const spaced = dumps(JSON.parse(line));
+    expect(spaced).toContain('"cohort": "');
+    const same = (text: string): void => expect(outcome(text, validator, DEFAULT_LIMITS), text).toBe(outcome(text, withoutReader(validator), DEFAULT_LIMITS));
+    const readAs = (text: string, value: unknown): void => {
+      const got = reader.read(text);
+      expect(got, text).toBeDefined();
+      expect(JSON.stringify(got)).toBe(JSON.stringify(value));
+      expect(JSON.stringify(got)).toBe(JSON.stringify(JSON.parse(text)));
+      same(text);
+    };
+    const left = (text: string): void => {
+      expect(reader.read(text), text).toBeUndefined();
+      same(text);
+    };
+    const value = JSON.parse(line) as unknown;
+    // Blanks between tokens, as JSON allows them: read.
+    for (const text of [
+      spaced,
+      line.replace('"cohort":', '"cohort": '),
+      line.replace('"cohort":', '"cohort" :'),
+      line.replace('"cohort":', '"cohort"\t:\t'),
+      line.replace('{"id"', '{ "id"'),
+      line.replace('{"id"', '{\n  "id"'),
+      `${line}\r`,
+      `${line} \t\r\n`,
+      `\n\r\t ${line}`,
+      `${spaced}  `,
+      line.replace(/,/g, " , "),
+      line.replace(/\[\]/g, "[ ]").replace(/\]/g, " ]"),
+      line.replace(/}/g, "\n}"),
+      line.replace('"cohort":', `"cohort":${" ".repeat(10_000)}`),
+    ]) {
+      readAs(text, value);
+    }
+    // Blanks inside a string are its content: read as they are (the key's value changed, so compared with JSON.parse).
+    const inName = spaced.replace('"name": "', '"name": "  two  spaces ');
+    expect(reader.read(inName)).toBeDefined();
+    expect(JSON.stringify(reader.read(inName))).toBe(JSON.stringify(JSON.parse(inName)));
+    same(inName);
+    // What JSON.parse does not skip, blanks where a token is, and a key twice: left, with the general path's outcome.
+    for (const text of [
+      `\uFEFF${line}`,
+      `\uFEFF${spaced}`,
+      spaced.replace('"cohort": ', '"cohort":\u2028'),
+      spaced.replace('"cohort": ', '"cohort":\u00a0'),
+      spaced.replace('"cohort": ', '"cohort":\f'),
+      spaced.replace('"cohort": ', '"cohort":\v'),
+      spaced.replace('"cohort": ', '"cohort":\u0000'),
+      `${spaced}\u2028`,
+      spaced.replace(": true", ": tr ue").replace(": false", ": fal se"),
+      spaced.replace('"mpan": ', '"mpan": nu ll,"x": ').replace('"mpan": nu ll,"x": ', '"mpan": nu ll, "mpan": '),
+      spaced.replace('"cohort"', '"co hort"'),
+      spaced.replace('"cohort"', '" cohort"'),
+      spaced.replace('"cohort": "', '"cohort": " '),
+      spaced.replace('"name": "', '"name": "\t'),
+      spaced.replace('"cohort": ', '"cohort": "FOC", "cohort": '),
+      spaced.replace('{"id": ', '{"id": "x" , "id" : '),
+      spaced.replace('"groupId": ', '"groupId" : "G",  "groupId"  :  '),
+      spaced.replace('"name": "', '"name": "\\u0041'),
+      spaced.replace(", ", " ,, "),
+      spaced.replace("{", "{ , "),
+      spaced.replace(/}$/, ", }"),
+      `${spaced} x`,
+      `${spaced} ${spaced}`,
+      `${spaced}${" ".repeat(20_000)}x`,
+      spaced.replace(/}$/, `${" ".repeat(20_000)}x}`),
+      spaced.replace("[]", `[${" ".repeat(20_000)}x]`),
+      " ",
+      "",
+    ]) {
+      left(text);
     }
   });
 });
@@ -203,12 +350,21 @@ describe("SchemaReader refuses what it does not read", () => {
   it("records whose fields are all optional, and optional fields first", () => {
     const schema: Schema = { root: "R", key: "id", records: { R: [["a", { kind: "optional", inner: { kind: "text" } }], ["b", { kind: "optional", inner: { kind: "boolean" } }], ["c", { kind: "list", element: { kind: "record", name: "S" } }]], S: [["x", { kind: "optional", inner: { kind: "date" } }]] }, enums: {}, identifiers: {} };
     const reader = SchemaReader.for(schema)!;
-    for (const text of ['{"c":[]}', '{"a":"1","c":[{}]}', '{"b":false,"c":[{"x":null},{"x":"2020-02-29"}]}', '{"a":null,"b":true,"c":[{}, {}]}']) {
-      const read = reader.read(text);
-      if (text.includes(" ")) expect(read).toBeUndefined();
-      else expect(JSON.stringify(read)).toBe(JSON.stringify(JSON.parse(text)));
+    const rnd = random(31);
+    for (const text of ['{"c":[]}', '{"a":"1","c":[{}]}', '{"b":false,"c":[{"x":null},{"x":"2020-02-29"}]}', '{"a":null,"b":true,"c":[{}, {}]}', '{"a":"1","b":true,"c":[{"x":"2020-02-29"},{}]}']) {
+      // Compact, and with blanks between tokens (an optional field first, present or not, after blanks).
+      for (const written of [text, dumps(JSON.parse(text)), ...Array.from({ length: 20 }, () => laidOut(JSON.parse(text), () => blankRun(rnd)))]) {
+        expect(JSON.stringify(reader.read(written)), written).toBe(JSON.stringify(JSON.parse(written)));
+      }
     }
     for (const text of ['{"b":true,"a":"1","c":[]}', '{,"c":[]}', '{"a":"1"}', '{"c":[{"x":"2021-02-29"}]}', '{"c":[{"x":"2021-02-28","x":"2021-02-28"}]}', '{"c":[],}', '{"c":[{}],"c":[]}']) {
+      expect(reader.read(text), text).toBeUndefined();
+      for (let k = 0; k < 10; k++) {
+        const written = text.replace(/[{}[\],:]/g, (t) => `${blankRun(rnd)}${t}${blankRun(rnd)}`);
+        expect(reader.read(written), written).toBeUndefined();
+      }
+    }
+    for (const text of ['{ , "c": []}', '{"c": [] , }', '{"c": [{ "x": "2021-02-28" , "x": "2021-02-28"}]}', '{"c": [{ } { }]}', '{"c": [ , ]}', '{"b" : tr ue, "c": []}', '{"a" : "1" "c": []}']) {
       expect(reader.read(text), text).toBeUndefined();
     }
   });
