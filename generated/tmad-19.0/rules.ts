@@ -126,6 +126,47 @@ export class Frame {
   constructor(readonly input: model.Installation) { }
 }
 
+/**
+ * One traced evaluation's tracer: the runtime's, and where each definition without parameters was
+ * traced (the position of its node's first event, -1 before) with its value. A new one per traced evaluation.
+ */
+class Tracer extends rt.Tracer {
+  /** Where `readyToMigrate` was traced, once it is. */
+  t$readyToMigrate$at = -1;
+  /** `readyToMigrate`, once traced. */
+  t$readyToMigrate$value: boolean | undefined = undefined;
+  /** Where `sharesMeterPoint` was traced, once it is. */
+  t$sharesMeterPoint$at = -1;
+  /** `sharesMeterPoint`, once traced. */
+  t$sharesMeterPoint$value: boolean | undefined = undefined;
+  /** Where `readyForPartialMigration` was traced, once it is. */
+  t$readyForPartialMigration$at = -1;
+  /** `readyForPartialMigration`, once traced. */
+  t$readyForPartialMigration$value: boolean | undefined = undefined;
+  /** Where `hasUnresolvedDataIssue` was traced, once it is. */
+  t$hasUnresolvedDataIssue$at = -1;
+  /** `hasUnresolvedDataIssue`, once traced. */
+  t$hasUnresolvedDataIssue$value: boolean | undefined = undefined;
+  /** Where `solelyDormantMeters` was traced, once it is. */
+  t$solelyDormantMeters$at = -1;
+  /** `solelyDormantMeters`, once traced. */
+  t$solelyDormantMeters$value: boolean | undefined = undefined;
+  /** Where `hasDormantMeter` was traced, once it is. */
+  t$hasDormantMeter$at = -1;
+  /** `hasDormantMeter`, once traced. */
+  t$hasDormantMeter$value: boolean | undefined = undefined;
+  /** Drops what was recorded from `mark` on: definitions traced there are traced again when read again. */
+  override unwind(mark: number): void {
+    super.unwind(mark);
+    if (this.t$readyToMigrate$at >= mark) this.t$readyToMigrate$at = -1;
+    if (this.t$sharesMeterPoint$at >= mark) this.t$sharesMeterPoint$at = -1;
+    if (this.t$readyForPartialMigration$at >= mark) this.t$readyForPartialMigration$at = -1;
+    if (this.t$hasUnresolvedDataIssue$at >= mark) this.t$hasUnresolvedDataIssue$at = -1;
+    if (this.t$solelyDormantMeters$at >= mark) this.t$solelyDormantMeters$at = -1;
+    if (this.t$hasDormantMeter$at >= mark) this.t$hasDormantMeter$at = -1;
+  }
+}
+
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1): the same for every installation. */
 const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26): the same for every installation. */
@@ -133,7 +174,7 @@ const r$await_dormant_meter_preparation$result$value: Readonly<model.Decision> =
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
 const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part, ending its site */
-function traced_and_0(t: rt.Tracer, f: Frame): boolean {
+function traced_and_0(t: Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
@@ -151,7 +192,7 @@ function loop_0(f: Frame): boolean {
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8), traced member by member */
-function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_0(t: Tracer, f: Frame): boolean {
   let value: boolean = false;
   let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
@@ -172,7 +213,7 @@ function loop_1(f: Frame): boolean {
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:67:8), traced member by member */
-function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_1(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$g of d$gsmes(f)) {
@@ -187,7 +228,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-19.0/18-excluded-categories.md:65:8), traced part by part, ending its site */
-function traced_and_1(t: rt.Tracer, f: Frame): boolean {
+function traced_and_1(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(5, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
@@ -359,7 +400,7 @@ function loop_10(f: Frame): model.DeviceId[] {
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
-function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_2(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
@@ -374,7 +415,7 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part, ending its site */
-function traced_and_2(t: rt.Tracer, f: Frame): boolean {
+function traced_and_2(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(8, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(9), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
@@ -386,7 +427,7 @@ function traced_and_2(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part, ending its site */
-function traced_and_3(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_3(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(13), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(14), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
@@ -398,7 +439,7 @@ function traced_and_3(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-19.0/18-excluded-categories.md:53:7), traced member by member */
-function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_3(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$e of d$esmes(f)) {
@@ -413,7 +454,7 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/18-excluded-categories.md:51:3), traced part by part, ending its site */
-function traced_and_4(t: rt.Tracer, f: Frame): boolean {
+function traced_and_4(t: Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = t.leaf(18, ((d$esmes(f)).length > 0));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(18, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
@@ -440,7 +481,7 @@ function traced_and_4(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part, ending its site */
-function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_5(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
   else if (t.complete) { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
@@ -449,7 +490,7 @@ function traced_and_5(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 }
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part, ending its site */
-function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function traced_and_7(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = t.leaf1(33, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
@@ -458,7 +499,7 @@ function traced_and_7(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 }
 
 /** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part, ending its site */
-function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function traced_and_6(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.enter(30), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
   if (value) value = (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(31), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(32), traced_and_7(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))); } catch { t.unwind(mark); } }
@@ -467,7 +508,7 @@ function traced_and_6(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt
 }
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part, ending its site */
-function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_8(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(36), t.exit(!t.leaf1(37, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(38), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
@@ -476,7 +517,7 @@ function traced_and_8(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
-function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_4(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$m of f.input.devices) {
@@ -491,7 +532,7 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part, ending its site */
-function traced_and_9(t: rt.Tracer, f: Frame): boolean {
+function traced_and_9(t: Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(40), t.exit1(traced_loop_4(t, f), f.input.devices)); } catch { t.unwind(mark); } }
@@ -500,7 +541,7 @@ function traced_and_9(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part, ending its site */
-function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function traced_and_10(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(48, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
   if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
   else if (t.complete) { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(49, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
@@ -509,7 +550,7 @@ function traced_and_10(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 }
 
 /** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part, ending its site */
-function traced_and_11(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_11(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
@@ -538,10 +579,13 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
-function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(25);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(t.exit((t.leaf(26, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(27, loop_2(f), f.input.dataIssues))), entered);
+function d$hasUnresolvedDataIssue$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$hasUnresolvedDataIssue$at >= 0) return t.again(t.t$hasUnresolvedDataIssue$at, t.t$hasUnresolvedDataIssue$value as boolean);
+  const entered = t.enter(25);
+  const value = t.exit((t.leaf(26, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(27, loop_2(f), f.input.dataIssues)));
+  t.t$hasUnresolvedDataIssue$at = entered;
+  t.t$hasUnresolvedDataIssue$value = value;
+  return value;
 }
 
 /**
@@ -578,7 +622,7 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 }
 
 /** Traced variant of {@link d$stepSucceeded}. */
-function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+function d$stepSucceeded$traced(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   const entered = t.enterOnce2(42, v$attempts, v$confirmations);
   if (entered < 0) return t.value as boolean;
   return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(43, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(44, loop_4(f, v$attempts, v$confirmations), v$attempts, v$confirmations))), entered);
@@ -599,7 +643,7 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
-function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$firmwareSucceeded$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(45, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts), entered);
@@ -615,7 +659,7 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$configurationSucceeded}. */
-function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$configurationSucceeded$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(46, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts), entered);
@@ -637,7 +681,7 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$prepared}. */
-function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$prepared$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(28, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_5(t, f, v$d), entered);
@@ -656,10 +700,13 @@ export function d$readyToMigrate(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$readyToMigrate}. */
-function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(7);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_2(t, f), entered);
+function d$readyToMigrate$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$readyToMigrate$at >= 0) return t.again(t.t$readyToMigrate$at, t.t$readyToMigrate$value as boolean);
+  const entered = t.enter(7);
+  const value = traced_and_2(t, f);
+  t.t$readyToMigrate$at = entered;
+  t.t$readyToMigrate$value = value;
+  return value;
 }
 
 /**
@@ -709,7 +756,7 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
-function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function d$regimeExhausted$traced(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const entered = t.enterOnce3(47, v$attempts, v$required, v$regimeDays);
   if (entered < 0) return t.value as boolean;
   return t.remember3(v$attempts, v$required, v$regimeDays, traced_and_10(t, f, v$attempts, v$required, v$regimeDays), entered);
@@ -730,7 +777,7 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
-function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function d$stepPersistentlyFailed$traced(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const entered = t.enterOnce4(29, v$attempts, v$confirmations, v$required, v$regimeDays);
   if (entered < 0) return t.value as boolean;
   return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, traced_and_6(t, f, v$attempts, v$confirmations, v$required, v$regimeDays), entered);
@@ -751,7 +798,7 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 }
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
-function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$firmwarePersistentlyFailed$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(11, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]), entered);
@@ -768,7 +815,7 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 }
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
-function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$configurationPersistentlyFailed$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(50, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_11(t, f, v$d), entered);
@@ -785,7 +832,7 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 }
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
-function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$preparationPersistentlyFailed$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(34, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))), entered);
@@ -802,7 +849,7 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 }
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
-function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$unableToAttemptFirmware$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(35, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_8(t, f, v$d), entered);
@@ -819,7 +866,7 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$preparationInProgress}. */
-function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$preparationInProgress$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(12, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_3(t, f, v$d), entered);
@@ -836,9 +883,12 @@ export function d$hasDormantMeter(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$hasDormantMeter}. */
-function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(51)) return t.value as boolean;
-  return t.remember0(t.leaf(51, ((d$dormantMeters(f)).length > 0)));
+function d$hasDormantMeter$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$hasDormantMeter$at >= 0) return t.again(t.t$hasDormantMeter$at, t.t$hasDormantMeter$value as boolean);
+  const value = t.leaf(51, ((d$dormantMeters(f)).length > 0));
+  t.t$hasDormantMeter$at = t.closed;
+  t.t$hasDormantMeter$value = value;
+  return value;
 }
 
 /**
@@ -852,10 +902,13 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
-function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(39);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_9(t, f), entered);
+function d$solelyDormantMeters$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$solelyDormantMeters$at >= 0) return t.again(t.t$solelyDormantMeters$at, t.t$solelyDormantMeters$value as boolean);
+  const entered = t.enter(39);
+  const value = traced_and_9(t, f);
+  t.t$solelyDormantMeters$at = entered;
+  t.t$solelyDormantMeters$value = value;
+  return value;
 }
 
 /**
@@ -889,9 +942,12 @@ export function d$sharesMeterPoint(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
-function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(16)) return t.value as boolean;
-  return t.remember0(t.leaf1(16, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
+function d$sharesMeterPoint$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$sharesMeterPoint$at >= 0) return t.again(t.t$sharesMeterPoint$at, t.t$sharesMeterPoint$value as boolean);
+  const value = t.leaf1(16, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints);
+  t.t$sharesMeterPoint$at = t.closed;
+  t.t$sharesMeterPoint$value = value;
+  return value;
 }
 
 /**
@@ -907,10 +963,13 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
-function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(17);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_4(t, f), entered);
+function d$readyForPartialMigration$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$readyForPartialMigration$at >= 0) return t.again(t.t$readyForPartialMigration$at, t.t$readyForPartialMigration$value as boolean);
+  const entered = t.enter(17);
+  const value = traced_and_4(t, f);
+  t.t$readyForPartialMigration$at = entered;
+  t.t$readyForPartialMigration$value = value;
+  return value;
 }
 
 /**
@@ -936,7 +995,7 @@ export function r$migrate_clean_installation$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
-function r$migrate_clean_installation$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_clean_installation$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(0), traced_and_0(t, f));
 }
 
@@ -956,7 +1015,7 @@ export function r$await_dormant_meter_preparation$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
-function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$await_dormant_meter_preparation$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(3), t.exit(traced_loop_0(t, f)));
 }
 
@@ -976,7 +1035,7 @@ export function r$migrate_partial_ioc$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
-function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_partial_ioc$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(4), traced_and_1(t, f));
 }
 
@@ -1018,7 +1077,7 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
 
 /** Evaluates TMAD 19.0 and records why: every rule's condition, with the facts it read; every part of each condition (`complete`), or only what the evaluation evaluated (`evaluated`). */
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null, level: rt.TraceLevel = "complete"): rt.TracedDecision<model.Decision> {
-  const t = new rt.Tracer(traceSites, level);
+  const t = new Tracer(traceSites, level);
   const f = new Frame(i$installation);
   let applying = 0;
   if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
@@ -1033,7 +1092,7 @@ interface Rule {
   readonly id: string;
   readonly clause: string;
   readonly applies: (f: Frame) => boolean;
-  readonly appliesTraced: (t: rt.Tracer, f: Frame) => boolean;
+  readonly appliesTraced: (t: Tracer, f: Frame) => boolean;
   readonly result: (f: Frame) => model.Decision;
   /** Positions in RULES of the rules that set this one aside when they apply (directly or through others). */
   readonly setAsideBy: readonly number[];

@@ -138,6 +138,62 @@ export class Frame {
   constructor(readonly input: model.Installation) { }
 }
 
+/**
+ * One traced evaluation's tracer: the runtime's, and where each definition without parameters was
+ * traced (the position of its node's first event, -1 before) with its value. A new one per traced evaluation.
+ */
+class Tracer extends rt.Tracer {
+  /** Where `hasUnresolvedDataIssue` was traced, once it is. */
+  t$hasUnresolvedDataIssue$at = -1;
+  /** `hasUnresolvedDataIssue`, once traced. */
+  t$hasUnresolvedDataIssue$value: boolean | undefined = undefined;
+  /** Where `readyToMigrate` was traced, once it is. */
+  t$readyToMigrate$at = -1;
+  /** `readyToMigrate`, once traced. */
+  t$readyToMigrate$value: boolean | undefined = undefined;
+  /** Where `hasDormantMeter` was traced, once it is. */
+  t$hasDormantMeter$at = -1;
+  /** `hasDormantMeter`, once traced. */
+  t$hasDormantMeter$value: boolean | undefined = undefined;
+  /** Where `sharesMeterPoint` was traced, once it is. */
+  t$sharesMeterPoint$at = -1;
+  /** `sharesMeterPoint`, once traced. */
+  t$sharesMeterPoint$value: boolean | undefined = undefined;
+  /** Where `lastInstalledOnlyCommunicating` was traced, once it is. */
+  t$lastInstalledOnlyCommunicating$at = -1;
+  /** `lastInstalledOnlyCommunicating`, once traced. */
+  t$lastInstalledOnlyCommunicating$value: boolean | undefined = undefined;
+  /** Where `meterPointClear` was traced, once it is. */
+  t$meterPointClear$at = -1;
+  /** `meterPointClear`, once traced. */
+  t$meterPointClear$value: boolean | undefined = undefined;
+  /** Where `readyForPartialMigration` was traced, once it is. */
+  t$readyForPartialMigration$at = -1;
+  /** `readyForPartialMigration`, once traced. */
+  t$readyForPartialMigration$value: boolean | undefined = undefined;
+  /** Where `iocExclusionGroup` was traced, once it is. */
+  t$iocExclusionGroup$at = -1;
+  /** `iocExclusionGroup`, once traced. */
+  t$iocExclusionGroup$value: boolean | undefined = undefined;
+  /** Where `solelyDormantMeters` was traced, once it is. */
+  t$solelyDormantMeters$at = -1;
+  /** `solelyDormantMeters`, once traced. */
+  t$solelyDormantMeters$value: boolean | undefined = undefined;
+  /** Drops what was recorded from `mark` on: definitions traced there are traced again when read again. */
+  override unwind(mark: number): void {
+    super.unwind(mark);
+    if (this.t$hasUnresolvedDataIssue$at >= mark) this.t$hasUnresolvedDataIssue$at = -1;
+    if (this.t$readyToMigrate$at >= mark) this.t$readyToMigrate$at = -1;
+    if (this.t$hasDormantMeter$at >= mark) this.t$hasDormantMeter$at = -1;
+    if (this.t$sharesMeterPoint$at >= mark) this.t$sharesMeterPoint$at = -1;
+    if (this.t$lastInstalledOnlyCommunicating$at >= mark) this.t$lastInstalledOnlyCommunicating$at = -1;
+    if (this.t$meterPointClear$at >= mark) this.t$meterPointClear$at = -1;
+    if (this.t$readyForPartialMigration$at >= mark) this.t$readyForPartialMigration$at = -1;
+    if (this.t$iocExclusionGroup$at >= mark) this.t$iocExclusionGroup$at = -1;
+    if (this.t$solelyDormantMeters$at >= mark) this.t$solelyDormantMeters$at = -1;
+  }
+}
+
 /** Rule `migrate_clean_installation`: the decision it gives (clause 4.1): the same for every installation. */
 const r$migrate_clean_installation$result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "MIGRATE", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** Rule `await_dormant_meter_preparation`: the decision it gives (clause 4.26): the same for every installation. */
@@ -161,7 +217,7 @@ const r$exclude_unresolved_duplicate_mpxn$result$value: Readonly<model.Decision>
 /** The decision when no rule applies (clause 1.4): the same for every installation. */
 const default_result$value: Readonly<model.Decision> = Object.freeze<model.Decision>({ "outcome": "BLOCKED", "excludedCategory": null, "deregister": Object.freeze([]), "notifySupplier": true });
 /** `readyToMigrate and not sharesMeterPoint and supplierStatus = LIVE` (rules/tmad-19.0/04-01-migration.md:39:8), traced part by part, ending its site */
-function traced_and_0(t: rt.Tracer, f: Frame): boolean {
+function traced_and_0(t: Tracer, f: Frame): boolean {
   let value: boolean = d$readyToMigrate$traced(t, f);
   if (value) value = (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(1), t.exit(!d$sharesMeterPoint$traced(t, f))); } catch { t.unwind(mark); } }
@@ -179,7 +235,7 @@ function loop_0(f: Frame): boolean {
 }
 
 /** `some m in dormantMeters satisfies preparationInProgress(m)` (rules/tmad-19.0/04-26-preparation.md:121:8), traced member by member */
-function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_0(t: Tracer, f: Frame): boolean {
   let value: boolean = false;
   let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
@@ -194,7 +250,7 @@ function traced_loop_0(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `hasDormantMeter and supplierStatus = CEASED_TRADING and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:43:8), traced part by part, ending its site */
-function traced_and_1(t: rt.Tracer, f: Frame): boolean {
+function traced_and_1(t: Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(5, (d$supplierStatus(f) === "CEASED_TRADING")); } catch { t.unwind(mark); } }
@@ -209,7 +265,7 @@ function traced_and_1(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `hasDormantMeter and supplierStatus = NOT_LIVE_USER and readyToMigrate and meterPointClear` (rules/tmad-20.v1/04-01-unblocking.md:98:8), traced part by part, ending its site */
-function traced_and_2(t: rt.Tracer, f: Frame): boolean {
+function traced_and_2(t: Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER"));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(7, (d$supplierStatus(f) === "NOT_LIVE_USER")); } catch { t.unwind(mark); } }
@@ -224,7 +280,7 @@ function traced_and_2(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `sharesMeterPoint and lastInstalledOnlyCommunicating and supplierStatus = LIVE and readyToMigrate` (rules/tmad-20.v1/04-01-unblocking.md:169:8), traced part by part, ending its site */
-function traced_and_3(t: rt.Tracer, f: Frame): boolean {
+function traced_and_3(t: Tracer, f: Frame): boolean {
   let value: boolean = d$sharesMeterPoint$traced(t, f);
   if (value) value = d$lastInstalledOnlyCommunicating$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$lastInstalledOnlyCommunicating$traced(t, f); } catch { t.unwind(mark); } }
@@ -245,7 +301,7 @@ function loop_1(f: Frame): boolean {
 }
 
 /** `(every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:99:8), traced member by member */
-function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_1(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$g of d$gsmes(f)) {
@@ -260,7 +316,7 @@ function traced_loop_1(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `installation.cohort = IOC and readyForPartialMigration and (every g in gsmes satisfies firmwarePersistentlyFailed(g))` (rules/tmad-20.v1/18-excluded-categories.md:97:8), traced part by part, ending its site */
-function traced_and_4(t: rt.Tracer, f: Frame): boolean {
+function traced_and_4(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(11, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
@@ -278,7 +334,7 @@ function loop_2(f: Frame): boolean {
 }
 
 /** `(some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:198:8), traced member by member */
-function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_2(t: Tracer, f: Frame): boolean {
   let value: boolean = false;
   let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
@@ -293,7 +349,7 @@ function traced_loop_2(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `iocExclusionGroup and (some m in dormantMeters satisfies unableToAttemptFirmware(m))` (rules/tmad-20.v1/18-excluded-categories.md:197:8), traced part by part, ending its site */
-function traced_and_5(t: rt.Tracer, f: Frame): boolean {
+function traced_and_5(t: Tracer, f: Frame): boolean {
   let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(14), t.exit(traced_loop_2(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(14), t.exit(traced_loop_2(t, f))); } catch { t.unwind(mark); } }
@@ -308,7 +364,7 @@ function loop_3(f: Frame): boolean {
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:317:8), traced member by member */
-function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_3(t: Tracer, f: Frame): boolean {
   let value: boolean = false;
   let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
@@ -323,7 +379,7 @@ function traced_loop_3(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `installation.cohort = MOC_MDS and installation.groupId = "CB" and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:315:8), traced part by part, ending its site */
-function traced_and_6(t: rt.Tracer, f: Frame): boolean {
+function traced_and_6(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(16, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId);
   else if (t.complete) { const mark = t.mark(); try { t.leaf1(17, ((f.input.groupId as string) === "CB"), f.input.groupId); } catch { t.unwind(mark); } }
@@ -341,7 +397,7 @@ function loop_4(f: Frame): boolean {
 }
 
 /** `(some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:387:8), traced member by member */
-function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_4(t: Tracer, f: Frame): boolean {
   let value: boolean = false;
   let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
@@ -356,7 +412,7 @@ function traced_loop_4(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `iocExclusionGroup and (some m in dormantMeters satisfies preparationPersistentlyFailed(m))` (rules/tmad-20.v1/18-excluded-categories.md:386:8), traced part by part, ending its site */
-function traced_and_7(t: rt.Tracer, f: Frame): boolean {
+function traced_and_7(t: Tracer, f: Frame): boolean {
   let value: boolean = d$iocExclusionGroup$traced(t, f);
   if (value) value = (t.enter(20), t.exit(traced_loop_4(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(20), t.exit(traced_loop_4(t, f))); } catch { t.unwind(mark); } }
@@ -365,7 +421,7 @@ function traced_and_7(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `hasDormantMeter and hasUnresolvedDataIssue` (rules/tmad-20.v1/18-excluded-categories.md:439:8), traced part by part, ending its site */
-function traced_and_8(t: rt.Tracer, f: Frame): boolean {
+function traced_and_8(t: Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$hasUnresolvedDataIssue$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$hasUnresolvedDataIssue$traced(t, f); } catch { t.unwind(mark); } }
@@ -374,7 +430,7 @@ function traced_and_8(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `hasDormantMeter and sharesMeterPoint and not lastInstalledOnlyCommunicating` (rules/tmad-20.v1/18-excluded-categories.md:525:8), traced part by part, ending its site */
-function traced_and_9(t: rt.Tracer, f: Frame): boolean {
+function traced_and_9(t: Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = d$sharesMeterPoint$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$sharesMeterPoint$traced(t, f); } catch { t.unwind(mark); } }
@@ -392,7 +448,7 @@ function loop_5(f: Frame): boolean {
 }
 
 /** `(every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:45:8), traced member by member */
-function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_5(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$g of d$gsmes(f)) {
@@ -407,7 +463,7 @@ function traced_loop_5(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `installation.cohort = MOC_MDS and readyForPartialMigration and (every g in gsmes satisfies preparationPersistentlyFailed(g))` (rules/tmad-20.v2/04-26-partial-migration.md:43:8), traced part by part, ending its site */
-function traced_and_10(t: rt.Tracer, f: Frame): boolean {
+function traced_and_10(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(25, ((f.input.cohort as model.Cohort) === "MOC_MDS"), f.input.cohort);
   if (value) value = d$readyForPartialMigration$traced(t, f);
   else if (t.complete) { const mark = t.mark(); try { d$readyForPartialMigration$traced(t, f); } catch { t.unwind(mark); } }
@@ -585,7 +641,7 @@ function loop_15(f: Frame): boolean {
 }
 
 /** `(every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:35:7), traced member by member */
-function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_6(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$m of d$dormantMeters(f)) {
@@ -600,7 +656,7 @@ function traced_loop_6(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `installation.communicating and not hasUnresolvedDataIssue and (every m in dormantMeters satisfies prepared(m))` (rules/tmad-19.0/04-01-migration.md:33:3), traced part by part, ending its site */
-function traced_and_11(t: rt.Tracer, f: Frame): boolean {
+function traced_and_11(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(31, f.input.communicating, f.input.communicating);
   if (value) value = (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(32), t.exit(!d$hasUnresolvedDataIssue$traced(t, f))); } catch { t.unwind(mark); } }
@@ -612,7 +668,7 @@ function traced_and_11(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `not d.firmwareUpgradePossible and not firmwareSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:113:3), traced part by part, ending its site */
-function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_12(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(37), t.exit(!t.leaf1(38, v$d.firmwareUpgradePossible, v$d.firmwareUpgradePossible)));
   if (value) value = (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(39), t.exit(!d$firmwareSucceeded$traced(t, f, v$d))); } catch { t.unwind(mark); } }
@@ -621,7 +677,7 @@ function traced_and_12(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 }
 
 /** `not prepared(d) and not preparationPersistentlyFailed(d) and not unableToAttemptFirmware(d)` (rules/tmad-19.0/04-26-preparation.md:117:3), traced part by part, ending its site */
-function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_13(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = (t.enter(41), t.exit(!d$prepared$traced(t, f, v$d)));
   if (value) value = (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d)));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(42), t.exit(!d$preparationPersistentlyFailed$traced(t, f, v$d))); } catch { t.unwind(mark); } }
@@ -633,7 +689,7 @@ function traced_and_13(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 }
 
 /** `installation.communicating and (every s in installation.sharedMeterPoints satisfies s.installedOn < installation.installedOn and not s.communicating)` (rules/tmad-20.v1/04-01-unblocking.md:160:3), traced part by part, ending its site */
-function traced_and_14(t: rt.Tracer, f: Frame): boolean {
+function traced_and_14(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(47, f.input.communicating, f.input.communicating);
   if (value) value = t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints);
   else if (t.complete) { const mark = t.mark(); try { t.leaf2(48, loop_13(f), f.input.installedOn, f.input.sharedMeterPoints); } catch { t.unwind(mark); } }
@@ -642,7 +698,7 @@ function traced_and_14(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `(every e in esmes satisfies prepared(e))` (rules/tmad-20.v1/18-excluded-categories.md:89:7), traced member by member */
-function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_7(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$e of d$esmes(f)) {
@@ -657,7 +713,7 @@ function traced_loop_7(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `solelyDormantMeters and (count e in esmes) > 0 and (every e in esmes satisfies prepared(e)) and (count g in gsmes) > 0 and installation.communicating and not hasUnresolvedDataIssue and meterPointClear` (rules/tmad-20.v1/18-excluded-categories.md:87:3), traced part by part, ending its site */
-function traced_and_15(t: rt.Tracer, f: Frame): boolean {
+function traced_and_15(t: Tracer, f: Frame): boolean {
   let value: boolean = d$solelyDormantMeters$traced(t, f);
   if (value) value = t.leaf(52, ((d$esmes(f)).length > 0));
   else if (t.complete) { const mark = t.mark(); try { t.leaf(52, ((d$esmes(f)).length > 0)); } catch { t.unwind(mark); } }
@@ -681,7 +737,7 @@ function traced_and_15(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `installation.cohort = IOC and installation.groupId in {"AA", "BA", "CA"}` (rules/tmad-20.v1/18-excluded-categories.md:193:3), traced part by part, ending its site */
-function traced_and_16(t: rt.Tracer, f: Frame): boolean {
+function traced_and_16(t: Tracer, f: Frame): boolean {
   let value: boolean = t.leaf1(58, ((f.input.cohort as model.Cohort) === "IOC"), f.input.cohort);
   if (value) value = t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId);
   else if (t.complete) { const mark = t.mark(); try { t.leaf1(59, ((f.input.groupId as string) === "AA" || (f.input.groupId as string) === "BA" || (f.input.groupId as string) === "CA"), f.input.groupId); } catch { t.unwind(mark); } }
@@ -690,7 +746,7 @@ function traced_and_16(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `firmwareSucceeded(d) and configurationSucceeded(d)` (rules/tmad-19.0/04-26-preparation.md:105:43), traced part by part, ending its site */
-function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_17(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$configurationSucceeded$traced(t, f, v$d);
   else if (t.complete) { const mark = t.mark(); try { d$configurationSucceeded$traced(t, f, v$d); } catch { t.unwind(mark); } }
@@ -699,7 +755,7 @@ function traced_and_17(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 }
 
 /** `((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays))` (rules/tmad-19.0/04-26-preparation.md:87:11), traced part by part, ending its site */
-function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function traced_and_19(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = t.leaf1(66, (scan_0(f, v$attempts).count1 > 0), v$attempts);
   if (value) value = d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$regimeExhausted$traced(t, f, v$confirmations, p$confirmationAttemptsRequired, p$confirmationRegimeDays); } catch { t.unwind(mark); } }
@@ -708,7 +764,7 @@ function traced_and_19(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 }
 
 /** `not stepSucceeded(attempts, confirmations) and (regimeExhausted(attempts, required, regimeDays) or ((some a in attempts satisfies a.outcome = TIMED_OUT) and regimeExhausted(confirmations, confirmationAttemptsRequired, confirmationRegimeDays)))` (rules/tmad-19.0/04-26-preparation.md:85:3), traced part by part, ending its site */
-function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function traced_and_18(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.enter(63), t.exit(!d$stepSucceeded$traced(t, f, v$attempts, v$confirmations)));
   if (value) value = (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays)))));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(64), t.exit((d$regimeExhausted$traced(t, f, v$attempts, v$required, v$regimeDays) || (t.enter(65), traced_and_19(t, f, v$attempts, v$confirmations, v$required, v$regimeDays))))); } catch { t.unwind(mark); } }
@@ -717,7 +773,7 @@ function traced_and_18(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attemp
 }
 
 /** `firmwareSucceeded(d) and stepPersistentlyFailed(d.configurationAttempts, d.confirmationAttempts, configurationAttemptsRequired, configurationRegimeDays)` (rules/tmad-19.0/04-26-preparation.md:101:3), traced part by part, ending its site */
-function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function traced_and_20(t: Tracer, f: Frame, v$d: model.Device): boolean {
   let value: boolean = d$firmwareSucceeded$traced(t, f, v$d);
   if (value) value = d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays);
   else if (t.complete) { const mark = t.mark(); try { d$stepPersistentlyFailed$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts, p$configurationAttemptsRequired, p$configurationRegimeDays); } catch { t.unwind(mark); } }
@@ -726,7 +782,7 @@ function traced_and_20(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
 }
 
 /** `(every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:23), traced member by member */
-function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
+function traced_loop_8(t: Tracer, f: Frame): boolean {
   let value: boolean = true;
   let skipped = 0;
   for (const v$m of f.input.devices) {
@@ -741,7 +797,7 @@ function traced_loop_8(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `hasDormantMeter and (every m in installation.devices where isMeter(m) satisfies m.dormant)` (rules/tmad-19.0/index.md:290:3), traced part by part, ending its site */
-function traced_and_21(t: rt.Tracer, f: Frame): boolean {
+function traced_and_21(t: Tracer, f: Frame): boolean {
   let value: boolean = d$hasDormantMeter$traced(t, f);
   if (value) value = (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices));
   else if (t.complete) { const mark = t.mark(); try { (t.enter(69), t.exit1(traced_loop_8(t, f), f.input.devices)); } catch { t.unwind(mark); } }
@@ -750,7 +806,7 @@ function traced_and_21(t: rt.Tracer, f: Frame): boolean {
 }
 
 /** `(count a in attempts where unsuccessful(a)) >= required and failureDays(attempts) >= regimeDays` (rules/tmad-19.0/04-26-preparation.md:81:3), traced part by part, ending its site */
-function traced_and_22(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function traced_and_22(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   let value: boolean = (t.operands(scan_0(f, v$attempts).count2, v$required), t.leaf2(76, ((t.l as number) >= (t.r as number)), v$attempts, v$required));
   if (value) value = (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays));
   else if (t.complete) { const mark = t.mark(); try { (t.operands(d$failureDays(f, v$attempts), v$regimeDays), t.leaf2(77, ((t.l as number) >= (t.r as number)), v$attempts, v$regimeDays)); } catch { t.unwind(mark); } }
@@ -779,10 +835,13 @@ export function d$hasUnresolvedDataIssue(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$hasUnresolvedDataIssue}. */
-function d$hasUnresolvedDataIssue$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(27);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues))), entered);
+function d$hasUnresolvedDataIssue$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$hasUnresolvedDataIssue$at >= 0) return t.again(t.t$hasUnresolvedDataIssue$at, t.t$hasUnresolvedDataIssue$value as boolean);
+  const entered = t.enter(27);
+  const value = t.exit((t.leaf(28, (d$supplierStatus(f) === "UNIDENTIFIABLE")) || t.leaf1(29, loop_6(f), f.input.dataIssues)));
+  t.t$hasUnresolvedDataIssue$at = entered;
+  t.t$hasUnresolvedDataIssue$value = value;
+  return value;
 }
 
 /**
@@ -819,7 +878,7 @@ export function d$stepSucceeded(f: Frame, v$attempts: readonly model.Attempt[], 
 }
 
 /** Traced variant of {@link d$stepSucceeded}. */
-function d$stepSucceeded$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
+function d$stepSucceeded$traced(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[]): boolean {
   const entered = t.enterOnce2(71, v$attempts, v$confirmations);
   if (entered < 0) return t.value as boolean;
   return t.remember2(v$attempts, v$confirmations, t.exit((t.leaf1(72, (scan_0(f, v$attempts).count0 > 0), v$attempts) || t.leaf2(73, loop_8(f, v$attempts, v$confirmations), v$attempts, v$confirmations))), entered);
@@ -840,7 +899,7 @@ export function d$firmwareSucceeded(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$firmwareSucceeded}. */
-function d$firmwareSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$firmwareSucceeded$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(60, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts), v$d.confirmationAttempts, v$d.firmwareAttempts), entered);
@@ -856,7 +915,7 @@ export function d$configurationSucceeded(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$configurationSucceeded}. */
-function d$configurationSucceeded$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$configurationSucceeded$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(74, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit2(d$stepSucceeded$traced(t, f, v$d.configurationAttempts, v$d.confirmationAttempts), v$d.configurationAttempts, v$d.confirmationAttempts), entered);
@@ -878,7 +937,7 @@ export function d$prepared(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$prepared}. */
-function d$prepared$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$prepared$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(61, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_17(t, f, v$d), entered);
@@ -897,10 +956,13 @@ export function d$readyToMigrate(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$readyToMigrate}. */
-function d$readyToMigrate$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(30);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_11(t, f), entered);
+function d$readyToMigrate$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$readyToMigrate$at >= 0) return t.again(t.t$readyToMigrate$at, t.t$readyToMigrate$value as boolean);
+  const entered = t.enter(30);
+  const value = traced_and_11(t, f);
+  t.t$readyToMigrate$at = entered;
+  t.t$readyToMigrate$value = value;
+  return value;
 }
 
 /**
@@ -950,7 +1012,7 @@ export function d$regimeExhausted(f: Frame, v$attempts: readonly model.Attempt[]
 }
 
 /** Traced variant of {@link d$regimeExhausted}. */
-function d$regimeExhausted$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function d$regimeExhausted$traced(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const entered = t.enterOnce3(75, v$attempts, v$required, v$regimeDays);
   if (entered < 0) return t.value as boolean;
   return t.remember3(v$attempts, v$required, v$regimeDays, traced_and_22(t, f, v$attempts, v$required, v$regimeDays), entered);
@@ -971,7 +1033,7 @@ export function d$stepPersistentlyFailed(f: Frame, v$attempts: readonly model.At
 }
 
 /** Traced variant of {@link d$stepPersistentlyFailed}. */
-function d$stepPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
+function d$stepPersistentlyFailed$traced(t: Tracer, f: Frame, v$attempts: readonly model.Attempt[], v$confirmations: readonly model.Attempt[], v$required: number, v$regimeDays: number): boolean {
   const entered = t.enterOnce4(62, v$attempts, v$confirmations, v$required, v$regimeDays);
   if (entered < 0) return t.value as boolean;
   return t.remember4(v$attempts, v$confirmations, v$required, v$regimeDays, traced_and_18(t, f, v$attempts, v$confirmations, v$required, v$regimeDays), entered);
@@ -992,7 +1054,7 @@ export function d$firmwarePersistentlyFailed(f: Frame, v$d: model.Device): boole
 }
 
 /** Traced variant of {@link d$firmwarePersistentlyFailed}. */
-function d$firmwarePersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$firmwarePersistentlyFailed$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(34, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exitN(d$stepPersistentlyFailed$traced(t, f, v$d.firmwareAttempts, v$d.confirmationAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays), [v$d.confirmationAttempts, v$d.firmwareAttempts, p$firmwareAttemptsRequired, p$firmwareRegimeDays]), entered);
@@ -1009,7 +1071,7 @@ export function d$configurationPersistentlyFailed(f: Frame, v$d: model.Device): 
 }
 
 /** Traced variant of {@link d$configurationPersistentlyFailed}. */
-function d$configurationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$configurationPersistentlyFailed$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(67, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_20(t, f, v$d), entered);
@@ -1031,7 +1093,7 @@ export function d$preparationPersistentlyFailed(f: Frame, v$d: model.Device): bo
 }
 
 /** Traced variant of {@link d$preparationPersistentlyFailed}. */
-function d$preparationPersistentlyFailed$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$preparationPersistentlyFailed$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(35, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, t.exit((d$firmwarePersistentlyFailed$traced(t, f, v$d) || d$configurationPersistentlyFailed$traced(t, f, v$d))), entered);
@@ -1053,7 +1115,7 @@ export function d$unableToAttemptFirmware(f: Frame, v$d: model.Device): boolean 
 }
 
 /** Traced variant of {@link d$unableToAttemptFirmware}. */
-function d$unableToAttemptFirmware$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$unableToAttemptFirmware$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(36, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_12(t, f, v$d), entered);
@@ -1070,7 +1132,7 @@ export function d$preparationInProgress(f: Frame, v$d: model.Device): boolean {
 }
 
 /** Traced variant of {@link d$preparationInProgress}. */
-function d$preparationInProgress$traced(t: rt.Tracer, f: Frame, v$d: model.Device): boolean {
+function d$preparationInProgress$traced(t: Tracer, f: Frame, v$d: model.Device): boolean {
   const entered = t.enterOnce1(40, v$d);
   if (entered < 0) return t.value as boolean;
   return t.remember1(v$d, traced_and_13(t, f, v$d), entered);
@@ -1087,9 +1149,12 @@ export function d$hasDormantMeter(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$hasDormantMeter}. */
-function d$hasDormantMeter$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(44)) return t.value as boolean;
-  return t.remember0(t.leaf(44, ((d$dormantMeters(f)).length > 0)));
+function d$hasDormantMeter$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$hasDormantMeter$at >= 0) return t.again(t.t$hasDormantMeter$at, t.t$hasDormantMeter$value as boolean);
+  const value = t.leaf(44, ((d$dormantMeters(f)).length > 0));
+  t.t$hasDormantMeter$at = t.closed;
+  t.t$hasDormantMeter$value = value;
+  return value;
 }
 
 /**
@@ -1103,10 +1168,13 @@ export function d$solelyDormantMeters(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$solelyDormantMeters}. */
-function d$solelyDormantMeters$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(68);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_21(t, f), entered);
+function d$solelyDormantMeters$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$solelyDormantMeters$at >= 0) return t.again(t.t$solelyDormantMeters$at, t.t$solelyDormantMeters$value as boolean);
+  const entered = t.enter(68);
+  const value = traced_and_21(t, f);
+  t.t$solelyDormantMeters$at = entered;
+  t.t$solelyDormantMeters$value = value;
+  return value;
 }
 
 /**
@@ -1140,9 +1208,12 @@ export function d$sharesMeterPoint(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$sharesMeterPoint}. */
-function d$sharesMeterPoint$traced(t: rt.Tracer, f: Frame): boolean {
-  if (t.again0(45)) return t.value as boolean;
-  return t.remember0(t.leaf1(45, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints));
+function d$sharesMeterPoint$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$sharesMeterPoint$at >= 0) return t.again(t.t$sharesMeterPoint$at, t.t$sharesMeterPoint$value as boolean);
+  const value = t.leaf1(45, (f.input.sharedMeterPoints.length > 0), f.input.sharedMeterPoints);
+  t.t$sharesMeterPoint$at = t.closed;
+  t.t$sharesMeterPoint$value = value;
+  return value;
 }
 
 /**
@@ -1157,10 +1228,13 @@ export function d$lastInstalledOnlyCommunicating(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$lastInstalledOnlyCommunicating}. */
-function d$lastInstalledOnlyCommunicating$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(46);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_14(t, f), entered);
+function d$lastInstalledOnlyCommunicating$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$lastInstalledOnlyCommunicating$at >= 0) return t.again(t.t$lastInstalledOnlyCommunicating$at, t.t$lastInstalledOnlyCommunicating$value as boolean);
+  const entered = t.enter(46);
+  const value = traced_and_14(t, f);
+  t.t$lastInstalledOnlyCommunicating$at = entered;
+  t.t$lastInstalledOnlyCommunicating$value = value;
+  return value;
 }
 
 /**
@@ -1176,10 +1250,13 @@ export function d$meterPointClear(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$meterPointClear}. */
-function d$meterPointClear$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(49);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f))), entered);
+function d$meterPointClear$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$meterPointClear$at >= 0) return t.again(t.t$meterPointClear$at, t.t$meterPointClear$value as boolean);
+  const entered = t.enter(49);
+  const value = t.exit(((t.enter(50), t.exit(!d$sharesMeterPoint$traced(t, f))) || d$lastInstalledOnlyCommunicating$traced(t, f)));
+  t.t$meterPointClear$at = entered;
+  t.t$meterPointClear$value = value;
+  return value;
 }
 
 /**
@@ -1218,10 +1295,13 @@ export function d$readyForPartialMigration(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$readyForPartialMigration}. */
-function d$readyForPartialMigration$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(51);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_15(t, f), entered);
+function d$readyForPartialMigration$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$readyForPartialMigration$at >= 0) return t.again(t.t$readyForPartialMigration$at, t.t$readyForPartialMigration$value as boolean);
+  const entered = t.enter(51);
+  const value = traced_and_15(t, f);
+  t.t$readyForPartialMigration$at = entered;
+  t.t$readyForPartialMigration$value = value;
+  return value;
 }
 
 /**
@@ -1236,10 +1316,13 @@ export function d$iocExclusionGroup(f: Frame): boolean {
 }
 
 /** Traced variant of {@link d$iocExclusionGroup}. */
-function d$iocExclusionGroup$traced(t: rt.Tracer, f: Frame): boolean {
-  const entered = t.enterOnce0(57);
-  if (entered < 0) return t.value as boolean;
-  return t.remember0(traced_and_16(t, f), entered);
+function d$iocExclusionGroup$traced(t: Tracer, f: Frame): boolean {
+  if (t.t$iocExclusionGroup$at >= 0) return t.again(t.t$iocExclusionGroup$at, t.t$iocExclusionGroup$value as boolean);
+  const entered = t.enter(57);
+  const value = traced_and_16(t, f);
+  t.t$iocExclusionGroup$at = entered;
+  t.t$iocExclusionGroup$value = value;
+  return value;
 }
 
 /**
@@ -1253,7 +1336,7 @@ export function r$migrate_clean_installation$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$migrate_clean_installation$applies}. */
-function r$migrate_clean_installation$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_clean_installation$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(0), traced_and_0(t, f));
 }
 
@@ -1273,7 +1356,7 @@ export function r$await_dormant_meter_preparation$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$await_dormant_meter_preparation$applies}. */
-function r$await_dormant_meter_preparation$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$await_dormant_meter_preparation$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(3), t.exit(traced_loop_0(t, f)));
 }
 
@@ -1293,7 +1376,7 @@ export function r$migrate_without_notice_ceased_trading$applies(f: Frame): boole
 }
 
 /** Traced variant of {@link r$migrate_without_notice_ceased_trading$applies}. */
-function r$migrate_without_notice_ceased_trading$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_without_notice_ceased_trading$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(4), traced_and_1(t, f));
 }
 
@@ -1313,7 +1396,7 @@ export function r$migrate_without_notice_not_live_user$applies(f: Frame): boolea
 }
 
 /** Traced variant of {@link r$migrate_without_notice_not_live_user$applies}. */
-function r$migrate_without_notice_not_live_user$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_without_notice_not_live_user$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(6), traced_and_2(t, f));
 }
 
@@ -1333,7 +1416,7 @@ export function r$migrate_last_installed_only_communicating$applies(f: Frame): b
 }
 
 /** Traced variant of {@link r$migrate_last_installed_only_communicating$applies}. */
-function r$migrate_last_installed_only_communicating$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_last_installed_only_communicating$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(8), traced_and_3(t, f));
 }
 
@@ -1353,7 +1436,7 @@ export function r$migrate_partial_ioc$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$migrate_partial_ioc$applies}. */
-function r$migrate_partial_ioc$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_partial_ioc$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(10), traced_and_4(t, f));
 }
 
@@ -1373,7 +1456,7 @@ export function r$exclude_ioc_unable_to_attempt_firmware$applies(f: Frame): bool
 }
 
 /** Traced variant of {@link r$exclude_ioc_unable_to_attempt_firmware$applies}. */
-function r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$exclude_ioc_unable_to_attempt_firmware$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(13), traced_and_5(t, f));
 }
 
@@ -1393,7 +1476,7 @@ export function r$exclude_moc_mds_persistent_failure$applies(f: Frame): boolean 
 }
 
 /** Traced variant of {@link r$exclude_moc_mds_persistent_failure$applies}. */
-function r$exclude_moc_mds_persistent_failure$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$exclude_moc_mds_persistent_failure$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(15), traced_and_6(t, f));
 }
 
@@ -1413,7 +1496,7 @@ export function r$exclude_ioc_persistent_failure$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$exclude_ioc_persistent_failure$applies}. */
-function r$exclude_ioc_persistent_failure$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$exclude_ioc_persistent_failure$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(19), traced_and_7(t, f));
 }
 
@@ -1433,7 +1516,7 @@ export function r$exclude_unresolved_data_issues$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$exclude_unresolved_data_issues$applies}. */
-function r$exclude_unresolved_data_issues$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$exclude_unresolved_data_issues$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(21), traced_and_8(t, f));
 }
 
@@ -1453,7 +1536,7 @@ export function r$exclude_unresolved_duplicate_mpxn$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$exclude_unresolved_duplicate_mpxn$applies}. */
-function r$exclude_unresolved_duplicate_mpxn$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$exclude_unresolved_duplicate_mpxn$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(22), traced_and_9(t, f));
 }
 
@@ -1473,7 +1556,7 @@ export function r$migrate_partial_moc_mds$applies(f: Frame): boolean {
 }
 
 /** Traced variant of {@link r$migrate_partial_moc_mds$applies}. */
-function r$migrate_partial_moc_mds$applies$traced(t: rt.Tracer, f: Frame): boolean {
+function r$migrate_partial_moc_mds$applies$traced(t: Tracer, f: Frame): boolean {
   return (t.enter(24), traced_and_10(t, f));
 }
 
@@ -1524,7 +1607,7 @@ export function evaluate(i$installation: model.Installation, asOf: string | null
 
 /** Evaluates TMAD 20.v2 and records why: every rule's condition, with the facts it read; every part of each condition (`complete`), or only what the evaluation evaluated (`evaluated`). */
 export function evaluateTraced(i$installation: model.Installation, asOf: string | null, level: rt.TraceLevel = "complete"): rt.TracedDecision<model.Decision> {
-  const t = new rt.Tracer(traceSites, level);
+  const t = new Tracer(traceSites, level);
   const f = new Frame(i$installation);
   let applying = 0;
   if (r$migrate_clean_installation$applies$traced(t, f)) applying |= 1;
@@ -1548,7 +1631,7 @@ interface Rule {
   readonly id: string;
   readonly clause: string;
   readonly applies: (f: Frame) => boolean;
-  readonly appliesTraced: (t: rt.Tracer, f: Frame) => boolean;
+  readonly appliesTraced: (t: Tracer, f: Frame) => boolean;
   readonly result: (f: Frame) => model.Decision;
   /** Positions in RULES of the rules that set this one aside when they apply (directly or through others). */
   readonly setAsideBy: readonly number[];

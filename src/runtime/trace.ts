@@ -298,8 +298,11 @@ export class Tracer {
   private readonly memo: Memo;
   /** This evaluation's number in `memo`: entries marked with another are an earlier evaluation's. */
   private readonly epoch: number;
-  /** The position of the LEAF event `leaf…` recorded last (for `remember…` of a definition with no traced parts). */
-  private closed = -1;
+  /**
+   * The position of the LEAF event `leaf…` recorded last (for `remember…` of a definition with no
+   * traced parts, and for generated code that keeps where such a definition was traced: `again`).
+   */
+  closed = -1;
   /** Set by `operands`: the next `exit…` or `leaf…` records the two operands. */
   private compared = false;
   /** The operands given to `operands`, for the comparison's test to read. */
@@ -534,6 +537,25 @@ export class Tracer {
     }
     this.value = done[k + stride - 2];
     return true;
+  }
+
+  /**
+   * A definition traced before in this evaluation is read again: its node (the one whose ENTER or
+   * LEAF event is at `at`) is added again where it is read; returns its value. For generated code
+   * that keeps where each of its definitions without arguments was traced (pass
+   * "definitions-in-tracer"), in place of `again0`'s search of the memo.
+   */
+  again<T>(at: number, value: T): T {
+    const n = this.n;
+    if (at < Code.FAR_FROM) {
+      this.log[n] = Code.AGAIN | (at << Code.SITE_SHIFT);
+      this.n = n + 1;
+    } else {
+      this.log[n] = Code.AGAIN | Code.FAR;
+      this.log[n + 1] = at;
+      this.n = n + 2;
+    }
+    return value;
   }
 
   /**

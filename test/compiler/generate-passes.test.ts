@@ -226,6 +226,57 @@ describe("generator passes", () => {
     expect(again).toBeGreaterThan(100);
   });
 
+  it("definitions in tracer: a traced definition without parameters keeps where it was traced and its value in the version's Tracer; the traces are those of the pass turned off", () => {
+    const rules = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
+    expect(rules).toContain("class Tracer extends rt.Tracer {");
+    expect(rules).toContain("const t = new Tracer(traceSites, level);");
+    expect(rules).toMatch(/\n\s*if \(t\.t\$hasDormant\$at >= 0\) return t\.again\(t\.t\$hasDormant\$at, t\.t\$hasDormant\$value as boolean\);\n/);
+    expect(rules).toMatch(/\n\s*if \(this\.t\$hasDormant\$at >= mark\) this\.t\$hasDormant\$at = -1;\n/);
+    expect(rules).not.toMatch(/t\.again0\(|t\.enterOnce0\(|t\.remember0\(/);
+    const alone = unformatted(() => generateVersionWith(checked, { disable: new Set(["definitions-in-tracer"]) })).find((f) => f.path === "passes/rules.ts")!.content;
+    expect(alone).not.toContain("class Tracer");
+    expect(alone).toContain("new rt.Tracer(traceSites, level)");
+    expect(alone).toMatch(/t\.again0\(|t\.enterOnce0\(/);
+    let traced = 0;
+    sameTracesWithout("definitions-in-tracer", (_, decision) => {
+      if (decision.trace.rules.some((r) => r.condition.children[0]?.name === "hasDormant")) traced++;
+    });
+    expect(traced).toBeGreaterThan(100);
+  });
+
+  it("definitions in tracer: a definition read again adds its node again; a part of a complete trace that fails and is dropped forgets the definitions it traced, as the memo does", () => {
+    // An explored part (the first part is false) traces hasDormant and then divides by zero: it is
+    // dropped, and drop_stuck, which reads hasDormant next, must trace it afresh, not point at the
+    // dropped node; read_again reads it once more, and gets drop_stuck's node.
+    const text = readFileSync(`${FIXTURE}/index.md`, "utf8")
+      .replace(
+        "## 1.2 Devices",
+        ["## 1.1A Dropped parts", "", "```tmad", "rule dropped_part", '  when site.id = "none" and (not hasDormant or 10 / (count d in site.devices where d.id = "none") > 1)', "  then outcome = BLOCKED", "```", "", "## 1.2 Devices"].join("\n"),
+      )
+      .replace("## 2.1 Default", ["## 1.4 Read again", "", "```tmad", "rule read_again", '  when hasDormant and site.id = "none"', "  then outcome = BLOCKED", "```", "", "## 2.1 Default"].join("\n"));
+    const larger = unformatted(() => compileVersion({ id: "passes", dir: FIXTURE, files: [{ path: `${FIXTURE}/index.md`, text }] }));
+    expect(larger.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
+    expect(larger.files!.find((f) => f.path === "passes/rules.ts")!.content).toContain("override unwind(mark: number): void {");
+    const on = loadVersionFiles(larger.files!);
+    const off = loadVersionFiles(unformatted(() => generateVersionWith(larger.checked!, { disable: new Set(["definitions-in-tracer"]) })));
+    let dropped = 0;
+    let again = 0;
+    for (const record of withEveryPass().records.slice(0, 500)) {
+      for (const level of ["complete", "evaluated"] as const) {
+        const traced = on.version.evaluateTraced(record, null, level);
+        const expected = JSON.stringify(off.version.evaluateTraced(record, null, level));
+        if (JSON.stringify(traced) !== expected) expect(JSON.stringify(traced)).toBe(expected);
+        const first = (rule: string): TraceNode | undefined => traced.trace.rules.find((r) => r.rule === rule)!.condition.children[0];
+        const stuck = first("drop_stuck");
+        // drop_stuck's hasDormant, traced afresh after the dropped part (a node with its value), and read_again's the same node.
+        if (level === "complete" && stuck?.name === "hasDormant" && stuck.value === true) dropped++;
+        if (stuck?.name === "hasDormant" && first("read_again") === stuck) again++;
+      }
+    }
+    expect(dropped).toBeGreaterThan(50);
+    expect(again).toBeGreaterThan(500);
+  });
+
   it("settled sets: kept by the runtime's SettledSets (an array indexed by the set up to 12 rules, a Map of the sets seen beyond); both agree with the pass turned off", () => {
     const fixture = compiled.files!.find((f) => f.path === "passes/rules.ts")!.content;
     expect(fixture).toContain("const SETTLED = new rt.SettledSets(RULES);");

@@ -27,6 +27,8 @@ export const FRAME = "f";
 export const FRAME_TYPE = "Frame";
 /** The input record, read through the frame. */
 export const INPUT = "f.input";
+/** The type of a traced evaluation's tracer: the version's own Tracer (pass "definitions-in-tracer"), or the runtime's. */
+export const TRACER_TYPE = "Tracer";
 
 /** TypeScript type text for a checked type; `typeRef` spells a declared type's name. */
 export function tsType(t: Type, typeRef: (name: string) => string): string {
@@ -173,6 +175,11 @@ export class ExpressionEmitter {
   ) {
     this.phrases = new Phrases(version);
     this.scans = enabled(options, "fused-scans") ? fusedScans(version, enabled(options, "ordered-pairs")) : { loops: new Map(), extremes: new Map() };
+  }
+
+  /** The type of the tracer `t` that traced functions take: the version's Tracer subclass, or the runtime's when pass "definitions-in-tracer" is off. */
+  get tracerType(): string {
+    return enabled(this.options, "definitions-in-tracer") ? TRACER_TYPE : "rt.Tracer";
   }
 
   /** Every generated function takes the evaluation's frame (see frame.ts); the record is `f.input`. */
@@ -816,7 +823,7 @@ export class ExpressionEmitter {
     const collectionType = this.type(e.collection);
     const inner = new Map(vars);
     inner.set(e.variable.text, collectionType.kind === "list" ? collectionType.element : collectionType);
-    const params = ["t: rt.Tracer", this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
+    const params = [`t: ${this.tracerType}`, this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
     const list = this.emit(e.collection, vars);
     const filter = e.filter === undefined ? undefined : this.emit(e.filter, inner);
     const pred = this.point(e.predicate!, inner, clause);
@@ -862,7 +869,7 @@ export class ExpressionEmitter {
   private tracedAnd(e: A.Expr & { kind: "Binary" }, vars: Vars, clause: string | undefined, closes = false): string {
     const args = ["t", FRAME, ...[...vars.keys()].map(N.variable)].join(", ");
     const name = `traced_and_${this.tracedAnds++}`;
-    const params = ["t: rt.Tracer", this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
+    const params = [`t: ${this.tracerType}`, this.inputParam, ...[...vars.entries()].map(([v, t]) => `${N.variable(v)}: ${tsType(t, modelType)}`)].join(", ");
     const operands = chainOperands(e, "and");
     const lines = operands.map((o, i) => {
       const part = this.point(o, vars, clause);

@@ -21,6 +21,12 @@ export const tracedDefinition = (name: string): string => `d$${name}$traced`;
 /** The remembered value of an installation-wide definition, and whether it is set. */
 export const memoValue = (name: string): string => `m$${name}`;
 export const memoSet = (name: string): string => `m$${name}$ok`;
+/**
+ * Where a traced evaluation traced an installation-wide definition (the position of its node's
+ * first event, -1 before), and its value: fields of the version's Tracer (pass "definitions-in-tracer").
+ */
+export const tracedAt = (name: string): string => `t$${name}$at`;
+export const tracedValue = (name: string): string => `t$${name}$value`;
 /** A rule's condition, its traced variant, and its result. */
 export const ruleCondition = (id: string): string => `r$${id}$applies`;
 export const tracedRuleCondition = (id: string): string => `r$${id}$applies$traced`;

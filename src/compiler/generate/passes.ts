@@ -21,6 +21,8 @@ export const PASSES = {
   "closing-ands": "a traced `and` ends its site: where it stops, one recorder call instead of two",
   /** A traced definition with parts asks whether it was traced before and starts its site in one call (rules-file.ts, Tracer.enterOnce…). */
   "entered-once": "a traced definition: traced before? and its start, in one recorder call",
+  /** A traced definition without parameters keeps where it was traced and its value in fields of the version's Tracer, not in the run-time memo (rules-file.ts `tracerClass`). */
+  "definitions-in-tracer": "a traced definition without parameters: where it was traced and its value in fields of the version's Tracer",
 } as const;
 
 export type PassName = keyof typeof PASSES;

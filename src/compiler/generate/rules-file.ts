@@ -8,7 +8,7 @@ import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructu
 import type * as A from "../ast/nodes.js";
 import type { CheckedVersion } from "../check/index.js";
 import type { Type } from "../check/types.js";
-import { exitCall, FRAME, FRAME_TYPE, INPUT, isComposite, leafCall, modelType, tracesParts, tsType, type ExpressionEmitter } from "./expressions.js";
+import { exitCall, FRAME, FRAME_TYPE, INPUT, isComposite, leafCall, modelType, TRACER_TYPE, tracesParts, tsType, type ExpressionEmitter } from "./expressions.js";
 import { cacheOf, frameClass, type DefinitionCache } from "./frame.js";
 import { enabled, type GenerateOptions } from "./passes.js";
 import { constantResult, settleCode } from "./settle.js";
@@ -74,7 +74,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
     });
     ruleFns.push({
       name: N.tracedRuleCondition(r.id),
-      parameters: [{ name: "t", type: "rt.Tracer" }, frameParam],
+      parameters: [{ name: "t", type: emitter.tracerType }, frameParam],
       returnType: "boolean",
       docs: [`Traced variant of {@link ${N.ruleCondition(r.id)}}.`],
       statements: [`return ${emitter.traceRoot(r.decl.condition, new Map(), r.clause)};`],
@@ -89,6 +89,8 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
   // Definitions, each with its traced variant when traced code calls it (which may call others).
   const caches: DefinitionCache[] = [];
   const traced = new Map<string, OptionalKind<FunctionDeclarationStructure>>();
+  /** The traced definitions without parameters that the version's Tracer keeps (pass "definitions-in-tracer"). */
+  const tracerFields: { name: string; result: string }[] = [];
   const plain: OptionalKind<FunctionDeclarationStructure>[] = [];
   for (const d of version.definitions) {
     const paramTypes = version.definitionParameterTypes.get(d.name.text)!;
@@ -117,12 +119,21 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
       const argList = args.length <= 4 ? args : [`[${args.join(", ")}]`];
       traced.set(d.name.text, {
         name: N.tracedDefinition(d.name.text),
-        parameters: [{ name: "t", type: "rt.Tracer" }, ...params],
+        parameters: [{ name: "t", type: emitter.tracerType }, ...params],
         returnType: result,
         docs: [`Traced variant of {@link ${N.definition(d.name.text)}}.`],
         // Traced once per evaluation and arguments: later reads reuse the node.
         statements: (() => {
           const { code: body, closed } = emitter.traceBody(d.body, vars, d.context.clause);
+          // Pass "definitions-in-tracer": without parameters, where it was traced and its value are fields of the version's Tracer.
+          if (args.length === 0 && enabled(options, "definitions-in-tracer")) {
+            const at = N.tracedAt(d.name.text);
+            const value = N.tracedValue(d.name.text);
+            tracerFields.push({ name: d.name.text, result });
+            const read = `if (t.${at} >= 0) return t.again(t.${at}, t.${value} as ${result});`;
+            if (!closed && !tracesParts(body)) return [read, `const value = ${leafCall(site, body, facts)};`, `t.${at} = t.closed;`, `t.${value} = value;`, "return value;"];
+            return [read, `const entered = t.enter(${site});`, `const value = ${closed ? body : exitCall(body, facts)};`, `t.${at} = entered;`, `t.${value} = value;`, "return value;"];
+          }
           const again = `if (t.again${arity}(${[`${site}`, ...argList].join(", ")})) return t.value as ${result};`;
           if (!closed && !tracesParts(body)) return [again, `return t.remember${arity}(${[...argList, leafCall(site, body, facts)].join(", ")});`];
           const remember = `return t.remember${arity}(${[...argList, closed ? body : exitCall(body, facts), "entered"].join(", ")});`;
@@ -140,7 +151,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
   });
   fns.push(...ruleFns);
 
-  const settle = settleCode(version, input, decisionType, title, enabled(options, "settled-sets"));
+  const settle = settleCode(version, input, decisionType, title, enabled(options, "settled-sets"), emitter.tracerType);
   fns.push(...settle.functions);
 
   const ruleType: StatementStructures = {
@@ -151,7 +162,7 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
       { name: "id", type: "string", isReadonly: true },
       { name: "clause", type: "string", isReadonly: true },
       { name: "applies", type: `(${FRAME}: ${FRAME_TYPE}) => boolean`, isReadonly: true },
-      { name: "appliesTraced", type: `(t: rt.Tracer, ${FRAME}: ${FRAME_TYPE}) => boolean`, isReadonly: true },
+      { name: "appliesTraced", type: `(t: ${emitter.tracerType}, ${FRAME}: ${FRAME_TYPE}) => boolean`, isReadonly: true },
       { name: "result", type: `(${FRAME}: ${FRAME_TYPE}) => ${decisionType}`, isReadonly: true },
       { name: "setAsideBy", type: "readonly number[]", isReadonly: true, docs: ["Positions in RULES of the rules that set this one aside when they apply (directly or through others)."] },
     ],
@@ -191,9 +202,35 @@ export function rulesFile(version: CheckedVersion, emitter: ExpressionEmitter, o
   void INPUT;
   const header: (string | StatementStructures)[] = [`import * as rt from ${literal(RUNTIME)};`, `import { manifest, traceSites } from "./manifest.js";`, `import type * as model from "./model.js";`];
   const frame = frameClass(input, caches, emitter.scanFields);
+  const tracer = enabled(options, "definitions-in-tracer") ? [tracerClass(tracerFields)] : [];
   // Constant sets first: parameters' values (computed as the module loads) may test membership in them.
-  const body: (string | StatementStructures)[] = [...emitter.constants, ...statements, frame, ...constants, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ruleType, rulesTable, ...settle.statements, conditions];
+  const body: (string | StatementStructures)[] = [...emitter.constants, ...statements, frame, ...tracer, ...constants, ...emitter.hoisted, ...fns.map((f) => ({ ...f, kind: StructureKind.Function as const })), ruleType, rulesTable, ...settle.statements, conditions];
   return render(`${version.id}/rules.ts`, banner(version.dir), [...header, ...body]);
+}
+
+/**
+ * Pass "definitions-in-tracer": the Tracer of one traced evaluation of the version, made for each
+ * (as the Frame is). For each traced definition without parameters it keeps where the definition
+ * was traced (the position of its ENTER or LEAF event, -1 before) and its value, so that a later
+ * read adds its node again (`again`) after one test of a field, where the runtime's memo
+ * (`again0` / `remember0`) searches lists by site. A part of a complete trace that fails and is
+ * dropped (`unwind`) forgets the definitions it traced, as the memo does.
+ */
+function tracerClass(fields: readonly { name: string; result: string }[]): string {
+  const unwind =
+    fields.length === 0
+      ? []
+      : ["/** Drops what was recorded from `mark` on: definitions traced there are traced again when read again. */", "override unwind(mark: number): void {", "super.unwind(mark);", ...fields.map((d) => `if (this.${N.tracedAt(d.name)} >= mark) this.${N.tracedAt(d.name)} = -1;`), "}"];
+  return [
+    "/**",
+    " * One traced evaluation's tracer: the runtime's, and where each definition without parameters was",
+    " * traced (the position of its node's first event, -1 before) with its value. A new one per traced evaluation.",
+    " */",
+    `class ${TRACER_TYPE} extends rt.Tracer {`,
+    ...fields.flatMap((d) => [`/** Where \`${d.name}\` was traced, once it is. */`, `${N.tracedAt(d.name)} = -1;`, `/** \`${d.name}\`, once traced. */`, `${N.tracedValue(d.name)}: ${d.result} | undefined = undefined;`]),
+    ...unwind,
+    "}",
+  ].join("\n");
 }
 
 /**

@@ -53,7 +53,7 @@ export interface SettleCode {
   readonly statements: string[];
 }
 
-export function settleCode(version: CheckedVersion, input: string, decisionType: string, title: string, sets: boolean): SettleCode {
+export function settleCode(version: CheckedVersion, input: string, decisionType: string, title: string, sets: boolean, tracer = "rt.Tracer"): SettleCode {
   const record = N.input(version.input.name.text);
   // The key is required, so the validator has seen it as the record's own field: a name every
   // object inherits (`hasOwnProperty`) is read directly, not through the own-property check that
@@ -108,7 +108,7 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
           returnType: `rt.TracedDecision<${decisionType}>`,
           docs: [tracedDoc],
           statements: [
-            "const t = new rt.Tracer(traceSites, level);",
+            `const t = new ${tracer}(traceSites, level);`,
             `const f = new ${FRAME_TYPE}(${record});`,
             "let applying = 0;",
             ...version.rules.map((r, i) => `if (${N.tracedRuleCondition(r.id)}(t, f)) applying |= ${bit(i)};`),
@@ -166,7 +166,7 @@ export function settleCode(version: CheckedVersion, input: string, decisionType:
         returnType: `rt.TracedDecision<${decisionType}>`,
         docs: [tracedDoc],
         statements: [
-          "const t = new rt.Tracer(traceSites, level);",
+          `const t = new ${tracer}(traceSites, level);`,
           `const f = new ${FRAME_TYPE}(${record});`,
           "const applies: boolean[] = [];",
           "for (const rule of RULES) applies.push(rule.appliesTraced(t, f));",
