@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -129,6 +130,20 @@ describe("an NDJSON file read straight into shared memory", () => {
     expect(records).toEqual(await viaStream(path, limits, 1 << 16));
     expect(count).toBeGreaterThan(20);
     expect(seen.size).toBeLessThanOrEqual(9);
+  });
+
+  it.runIf(process.platform === "linux")("reads a named pipe as it reads a file (there, waiting for each read off this thread)", async () => {
+    const content = `${mixedLines(4, 60).join("\n")}\n`;
+    const fifo = join(dir, `pipe-${files++}`);
+    execFileSync("mkfifo", [fifo]);
+    // The second half is written by a timer of this thread: were the pipe read in this thread, waiting, it would never come.
+    const writing = new Promise<void>((resolve, reject) => {
+      const w = createWriteStream(fifo).on("error", reject);
+      w.write(content.slice(0, content.length >> 1), () => setTimeout(() => w.end(content.slice(content.length >> 1), resolve), 20));
+    });
+    const records = await viaFile(fifo, limits, 1 << 16);
+    await writing;
+    expect(records).toEqual(await viaStream(fileOf(content), limits, 1 << 16));
   });
 
   it("fails as readBatches does on a missing file or a folder, and can be stopped early", async () => {
