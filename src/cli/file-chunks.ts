@@ -116,8 +116,8 @@ function closed(fd: number): Promise<void> {
  * opened with O_DIRECT: the device writes into the buffer itself, and the page cache is neither
  * filled nor searched. Such a file is not in the cache when a run starts (read from start to end,
  * it pushes its own start out), and filling the cache as it is read cost about 2 CPU-µs a record
- * of system time (2 M records not in the cache, whole runs: 21.3-22.4 CPU-s through the cache,
- * 19.7-20.3 bypassing it); but a file that is in the cache is read from it more cheaply than from
+ * of system time (2 M records not in the cache, whole runs: 21.3-24.3 CPU-s through the cache,
+ * 19.7-20.7 bypassing it); but a file that is in the cache is read from it more cheaply than from
  * the device (17.6-18.1 against 18.4-19.6), so a smaller file goes through the cache. Such a read needs an address that is a multiple of the
  * device's alignment; JavaScript cannot see an address, so a buffer's first such offset is found
  * by trying each in turn (`shift`): a misaligned read fails at once with EINVAL and reads nothing.
