@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { fileBatches, FileChunks } from "../../src/cli/file-chunks.js";
 import { readBatches, recordsOf, type BatchInput, type Limits, type RawRecord } from "../../src/cli/records.js";
 
@@ -22,6 +22,7 @@ function random(seed: number): () => number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "tmad-file-chunks-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 function fileOf(content: string | Buffer): string {
   const path = join(dir, `in-${files++}.ndjson`);

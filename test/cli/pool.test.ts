@@ -4,7 +4,7 @@
  * over the time budget costs only itself, as an error record; the run goes on, in input order, and
  * counts reconcile. A test version (test/fixtures/pool/version.mjs) misbehaves on chosen ids.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -38,13 +38,18 @@ async function run(lines: readonly string[], ref: typeof fixture | typeof real, 
   const input = async function* (): AsyncGenerator<string> {
     yield `${lines.join("\n")}\n`;
   };
+  const dir = fromFile ? mkdtempSync(join(tmpdir(), "tmad-pool-")) : undefined;
   let source: string | AsyncGenerator<string> = input();
-  if (fromFile) {
-    source = join(mkdtempSync(join(tmpdir(), "tmad-pool-")), "in.ndjson");
+  if (dir !== undefined) {
+    source = join(dir, "in.ndjson");
     writeFileSync(source, `${lines.join("\n")}\n`);
   }
   const results: BatchResult[] = [];
-  for await (const r of evaluateSource(source, ref, opts)) results.push(r);
+  try {
+    for await (const r of evaluateSource(source, ref, opts)) results.push(r);
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
   const outputs = results.flatMap((r) => (r.count === 0 ? [] : r.body.split("\n").map((l) => JSON.parse(l) as Record<string, any>)));
   return { outputs, results };
 }
