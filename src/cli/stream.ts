@@ -12,6 +12,7 @@ import { statSync } from "node:fs";
 import type { ResourceLimits } from "node:worker_threads";
 import type { VersionModule, VersionSelector } from "../runtime/index.js";
 import { loadVersionRef, processBatch, type BatchOptions, type BatchResult, type VersionRef } from "./batch.js";
+import { fileBatches, FileChunks } from "./file-chunks.js";
 import { evaluateInWorkers } from "./pool.js";
 import { readBatches, SharedChunks, type BatchInput, type RecordSource } from "./records.js";
 import { cliIo } from "./io.js";
@@ -76,10 +77,14 @@ class Progress {
  */
 export async function* evaluateSource(source: RecordSource, ref: VersionRef, options: StreamOptions, onRead?: (batch: BatchInput) => void): AsyncGenerator<BatchResult> {
   const batchOptions: BatchOptions = { asOf: options.asOf, trace: options.trace, format: options.format, limits: options.limits, ...(options.bytes === true ? { bytes: true } : {}) };
-  // Chunks for worker threads in shared memory, used again once their results are in.
-  const chunks = options.workers > 0 ? new SharedChunks() : undefined;
+  // Chunks for worker threads are in shared memory, used again once their results are in. A file
+  // (not standard input, not a stream) is read straight into it (src/cli/file-chunks.ts); other
+  // sources are copied into it.
+  const fromFile = options.workers > 0 && typeof source === "string" && source !== "-" ? new FileChunks(options.batchBytes) : undefined;
+  const shared = options.workers > 0 && fromFile === undefined ? new SharedChunks() : undefined;
   async function* batches(): AsyncGenerator<BatchInput> {
-    for await (const b of readBatches(source, options.limits, options.batchBytes, false, chunks)) {
+    const read = fromFile !== undefined ? fileBatches(source as string, options.limits, options.batchBytes, fromFile) : readBatches(source, options.limits, options.batchBytes, false, shared);
+    for await (const b of read) {
       onRead?.(b);
       yield b;
     }
@@ -89,7 +94,7 @@ export async function* evaluateSource(source: RecordSource, ref: VersionRef, opt
     for await (const input of batches()) yield processBatch(version, input, batchOptions);
     return;
   }
-  yield* evaluateInWorkers(batches(), { workers: options.workers, version: ref, options: batchOptions, release: (input) => chunks?.release(input), ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }) });
+  yield* evaluateInWorkers(batches(), { workers: options.workers, version: ref, options: batchOptions, release: (input) => (fromFile ?? shared)?.release(input), ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }) });
 }
 
 export async function evaluateStream(

@@ -4,7 +4,8 @@
  * over the time budget costs only itself, as an error record; the run goes on, in input order, and
  * counts reconcile. A test version (test/fixtures/pool/version.mjs) misbehaves on chosen ids.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -32,12 +33,23 @@ function options(over: Partial<StreamOptions> & { maxRecordMs?: number; maxRecor
   };
 }
 
-async function run(lines: readonly string[], ref: typeof fixture | typeof real, opts: StreamOptions): Promise<{ outputs: Record<string, any>[]; results: BatchResult[] }> {
+/** The lines evaluated from a stream of text, or (`fromFile`) from a file, read into the workers' shared buffers (src/cli/file-chunks.ts). */
+async function run(lines: readonly string[], ref: typeof fixture | typeof real, opts: StreamOptions, fromFile = false): Promise<{ outputs: Record<string, any>[]; results: BatchResult[] }> {
   const input = async function* (): AsyncGenerator<string> {
     yield `${lines.join("\n")}\n`;
   };
+  const dir = fromFile ? mkdtempSync(join(tmpdir(), "tmad-pool-")) : undefined;
+  let source: string | AsyncGenerator<string> = input();
+  if (dir !== undefined) {
+    source = join(dir, "in.ndjson");
+    writeFileSync(source, `${lines.join("\n")}\n`);
+  }
   const results: BatchResult[] = [];
-  for await (const r of evaluateSource(input(), ref, opts)) results.push(r);
+  try {
+    for await (const r of evaluateSource(source, ref, opts)) results.push(r);
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
   const outputs = results.flatMap((r) => (r.count === 0 ? [] : r.body.split("\n").map((l) => JSON.parse(l) as Record<string, any>)));
   return { outputs, results };
 }
@@ -76,6 +88,16 @@ describe("one record never costs the run", { timeout: 60_000 }, () => {
     reconcile(outputs, results, 30);
     expect(codes(outputs)).toEqual(lines.map((_, i) => (i === 3 || i === 20 ? "out-of-memory" : "decision")));
     expect(outputs[3].errors[0].message).toMatch(/ran out of memory \(a worker's heap is 32 MB\)/);
+  });
+
+  it("the same with the records read from a file: the batches a dead worker held are sent again from the reader's buffers", async () => {
+    const lines = Array.from({ length: 900 }, (_, i) => record(i === 3 || i === 450 ? "HOG" : `INS-${i}`));
+    const { outputs, results } = await run(lines, fixture, options({ resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 } }), true);
+    reconcile(outputs, results, 900);
+    expect(results.length).toBeGreaterThan(2 * 4); // more than the pool holds at once: buffers are used again
+    expect(codes(outputs)).toEqual(lines.map((_, i) => (i === 3 || i === 450 ? "out-of-memory" : "decision")));
+    // Each record's own text was evaluated, the resent ones too: the buffers were not used again while lent.
+    expect(outputs.map((o) => o.installationId ?? null)).toEqual(lines.map((_, i) => (i === 3 || i === 450 ? null : `INS-${i}`)));
   });
 
   it("a 6 MB record with a raised size limit that exhausts a small heap is one error record (the real evaluator)", async () => {
