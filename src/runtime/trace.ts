@@ -525,17 +525,7 @@ export class Tracer {
 
   /** A definition traced before (its entry at `k` of `done`, of `stride` slots): its node is added again where it is read, and `value` is its value. */
   private hit(done: unknown[], k: number, stride: number): true {
-    const at = done[k + stride - 1] as number;
-    const n = this.n;
-    if (at < Code.FAR_FROM) {
-      this.log[n] = Code.AGAIN | (at << Code.SITE_SHIFT);
-      this.n = n + 1;
-    } else {
-      this.log[n] = Code.AGAIN | Code.FAR;
-      this.log[n + 1] = at;
-      this.n = n + 2;
-    }
-    this.value = done[k + stride - 2];
+    this.value = this.again(done[k + stride - 1] as number, done[k + stride - 2]);
     return true;
   }
 
