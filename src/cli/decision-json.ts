@@ -81,16 +81,25 @@ export class DecisionJson {
     if (!out.plainJsonString(d.installationId)) out.text(JSON.stringify(d.installationId));
     out.bytes(tail.bytes);
     if (this.extras) {
-      let n = 0;
-      for (const key in d) {
-        if (n++ < MEMBERS.length || !Object.prototype.hasOwnProperty.call(d, key)) continue;
-        const v = (d as unknown as Record<string, unknown>)[key];
-        if (v === undefined) continue;
+      for (const [key, v] of this.extraMembers(d)) {
         out.bytes(this.keyBytes(key));
         if (typeof v !== "string" || !out.plainJsonString(v)) out.text(JSON.stringify(v));
       }
     }
     out.bytes(CLOSE);
+  }
+
+  /**
+   * The members after the Decision's own that JSON.stringify writes (own, enumerable, not
+   * undefined), in its order, for a Decision plainTail accepted; run only when it found some.
+   */
+  private *extraMembers(d: Decision): Generator<[string, unknown]> {
+    let n = 0;
+    for (const key in d) {
+      if (n++ < MEMBERS.length || !Object.prototype.hasOwnProperty.call(d, key)) continue;
+      const v = (d as unknown as Record<string, unknown>)[key];
+      if (v !== undefined) yield [key, v];
+    }
   }
 
   /** Whether the Decision last given to plainTail has members after its own (set by plainTail). */
@@ -101,8 +110,10 @@ export class DecisionJson {
   private lastTail: Tail | undefined;
 
   /**
-   * plain(d) and tail(d) in one, without listing the keys into an array: the tail when the
-   * Decision's line may be written from parts made once (as `plain` decides), else undefined.
+   * The tail (see `tail`) when the Decision's line may be written from parts made once: its own
+   * members first, in order, with a result and fired list that are deeply frozen plain data, and
+   * after them only members JSON.stringify writes plainly; undefined otherwise. Sets `extras`.
+   * The keys are not listed into an array: this runs for every record.
    */
   private plainTail(d: Decision): Tail | undefined {
     if (Object.getPrototypeOf(d) !== Object.prototype) return undefined;
@@ -161,39 +172,11 @@ export class DecisionJson {
     return b;
   }
 
-  /**
-   * The Decision's keys when its line may be written from parts made once: its own members first,
-   * in order, with a result and fired list that are deeply frozen plain data, and after them only
-   * members JSON.stringify writes plainly; undefined otherwise.
-   */
-  private plain(d: Decision): string[] | undefined {
-    if (Object.getPrototypeOf(d) !== Object.prototype) return undefined;
-    const keys = Object.keys(d);
-    if (keys.length < MEMBERS.length) return undefined;
-    for (let i = 0; i < MEMBERS.length; i++) if (keys[i] !== MEMBERS[i]) return undefined;
-    const id = d.installationId;
-    if (typeof id !== "string" || typeof d.result !== "object" || d.result === null || typeof d.fired !== "object" || d.fired === null) return undefined;
-    if (!this.isFrozenData(d.result) || !this.isFrozenData(d.fired)) return undefined;
-    for (let i = MEMBERS.length; i < keys.length; i++) {
-      const v = (d as unknown as Record<string, unknown>)[keys[i]];
-      // What JSON.stringify leaves out is skipped; what it would write by calling something is not written here.
-      if (v === undefined) continue;
-      if (typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") return undefined;
-      if (typeof v === "object" && v !== null && !this.isFrozenData(v)) return undefined;
-    }
-    return keys;
-  }
-
   private fast(record: number, d: Decision): string | undefined {
-    const keys = this.plain(d);
-    if (keys === undefined) return undefined;
-    let text = `{"record":${record},"installationId":${JSON.stringify(d.installationId)}${this.tail(d).text}`;
-    for (let i = MEMBERS.length; i < keys.length; i++) {
-      const key = keys[i];
-      const v = (d as unknown as Record<string, unknown>)[key];
-      if (v === undefined) continue;
-      text += `,${JSON.stringify(key)}:${JSON.stringify(v)}`;
-    }
+    const tail = this.plainTail(d);
+    if (tail === undefined) return undefined;
+    let text = `{"record":${record},"installationId":${JSON.stringify(d.installationId)}${tail.text}`;
+    if (this.extras) for (const [key, v] of this.extraMembers(d)) text += `,${JSON.stringify(key)}:${JSON.stringify(v)}`;
     return `${text}}`;
   }
 

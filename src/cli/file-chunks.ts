@@ -24,9 +24,8 @@
  */
 import { close, constants, fstat, open, read, readSync, type Stats } from "node:fs";
 import { totalmem } from "node:os";
-import { readBatches, SharedChunks, type BatchInput, type Limits } from "./records.js";
+import { BOM, firstNonBlank, OPEN_BRACKET, readBatches, SharedChunks, type BatchInput, type Limits } from "./records.js";
 
-const OPEN_BRACKET = 91;
 const NEWLINE = 10;
 
 /** Standard buffers kept free for reuse; more are left to the garbage collector. */
@@ -210,14 +209,6 @@ class Pieces {
   }
 }
 
-function firstNonBlank(b: Uint8Array, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
-    const c = b[i]!;
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
-  }
-  return -1;
-}
-
 /** The bytes `head`, then the rest of the file, in fresh buffers of `piece` bytes: for readBatches. */
 async function* rest(head: Buffer, pieces: Pieces, piece: number): AsyncGenerator<Buffer> {
   if (head.length > 0) yield head;
@@ -244,16 +235,17 @@ export async function* fileBatches(path: string, limits: Limits, targetBytes: nu
     reading = pieces.read(buffer, at, piece);
     const got = await reading;
     reading = undefined;
-    const bom = got >= 3 && new Uint8Array(buffer, at, 3).every((x, i) => x === [0xef, 0xbb, 0xbf][i]);
-    const first = firstNonBlank(new Uint8Array(buffer), at + (bom ? 3 : 0), at + got);
+    const head = new Uint8Array(buffer, at, got);
+    const bom = got >= BOM.length && BOM.every((x, i) => head[i] === x);
+    const first = firstNonBlank(new Uint8Array(buffer), at + (bom ? BOM.length : 0), at + got);
     // A read of under 3 bytes (a pipe) could cut a byte order mark: readBatches joins the pieces first.
-    if (got < 3 || first === -1 || first === OPEN_BRACKET) {
-      const head = Buffer.from(new Uint8Array(buffer, at, got));
+    if (got < BOM.length || first === -1 || first === OPEN_BRACKET) {
+      const copy = Buffer.from(head);
       chunks.keep(buffer);
-      yield* readBatches(rest(head, pieces, piece), limits, targetBytes, false, chunks.fallback);
+      yield* readBatches(rest(copy, pieces, piece), limits, targetBytes, false, chunks.fallback);
       return;
     }
-    let start = at + (bom ? 3 : 0); // the first byte of `buffer` not yet sent
+    let start = at + (bom ? BOM.length : 0); // the first byte of `buffer` not yet sent
     let filled = at + got; // the end of the bytes read into `buffer`
     let line = 1; // number of the first line not yet sent
     let lines = 0; // whole lines in `buffer` from `start`
@@ -261,7 +253,7 @@ export async function* fileBatches(path: string, limits: Limits, targetBytes: nu
     let skipping = false; // inside a line over the limit: its bytes are dropped
     let skipped = 0;
     let pieceAt = start; // where the last piece read starts in `buffer`
-    let n = got - (bom ? 3 : 0);
+    let n = got - (bom ? BOM.length : 0);
     while (n > 0) {
       const out: BatchInput[] = [];
       const view = Buffer.from(buffer, 0, filled);

@@ -44,10 +44,12 @@ export type ParseProblem = { readonly code: "invalid-json" | "too-large" | "too-
 /** Where records come from: a file name, `-` for standard input, or a stream of bytes (the library's evaluateStream). */
 export type RecordSource = string | AsyncIterable<Uint8Array | string>;
 
-const BOM = [0xef, 0xbb, 0xbf];
+/** A UTF-8 byte order mark, skipped at the start of an input. */
+export const BOM = [0xef, 0xbb, 0xbf];
 /** A line holding only what JSON counts as whitespace (String.prototype.trim would also drop U+FEFF, U+00A0, U+2028…). */
 const JSON_BLANK = /^[ \t\r\n]*$/;
-const OPEN_BRACKET = 91;
+/** `[`: an input whose first character this is is read as one JSON array. */
+export const OPEN_BRACKET = 91;
 
 /** The bytes of a source, with a UTF-8 byte order mark at its start removed. */
 async function* bytesOf(source: RecordSource, highWaterMark: number): AsyncGenerator<Buffer> {
@@ -80,8 +82,12 @@ async function* replay(held: readonly Buffer[], rest: AsyncIterator<Buffer>): As
   }
 }
 
-function firstNonBlank(b: Buffer): number {
-  for (const c of b) if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
+/** The first byte of `b[from, to)` that JSON does not count as whitespace, or -1. */
+export function firstNonBlank(b: Uint8Array, from = 0, to = b.length): number {
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return c;
+  }
   return -1;
 }
 
